@@ -1,0 +1,459 @@
+/*
+ * accounts.c - users, groups, sessions and tokens: the use cases.
+ *
+ * Each write checks rights with may(), changes the rows and appends its
+ * audit row, all in the caller's transaction. Secrets handed out (cookie,
+ * token) are kept only as their SHA-256.
+ */
+#define LOG_MOD "accounts"
+#include "app/app.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/audit.h"
+#include "core/account.h"
+#include "store/store.h"
+#include "util/crypto.h"
+#include "util/log.h"
+#include "util/xalloc.h"
+
+int app_may(const struct principal *p, enum action act,
+	    const struct object *o, struct errbuf *err)
+{
+	if (may(&p->actor, act, o))
+		return 0;
+	return err_ret(err, ERMS_EPERM, "forbidden",
+		       "not allowed to %s", action_name(act));
+}
+
+static int flag_kind(void *ctx, const struct membership *m,
+		     const struct user *u)
+{
+	struct actor *a = ctx;
+
+	(void)u;
+	if (m->kind == GK_LEADERSHIP)
+		a->in_leadership = true;
+	else if (m->kind == GK_COMMAND)
+		a->in_command = true;
+	else
+		a->in_team = true;
+	return 0;
+}
+
+int app_load_actor(struct store *st, struct principal *p)
+{
+	p->actor = (struct actor){
+		.user_id = p->user.id,
+		.is_admin = p->user.is_admin,
+	};
+	return store_groups_of_user(st, p->user.id, flag_kind, &p->actor);
+}
+
+static int load_user(struct store *st, int64_t user_id, struct principal *out)
+{
+	int rc = store_user_get(st, user_id, &out->user);
+
+	if (rc == ERMS_ENOTFOUND || (!rc && out->user.disabled))
+		return ERMS_EAUTH;
+	return rc ? rc : app_load_actor(st, out);
+}
+
+int app_auth_session(struct app *app, struct store *st, const char *secret,
+		     int64_t now_ms, struct principal *out)
+{
+	char h[SHA256_HEX_LEN];
+	struct session s;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	sha256_hex(secret, strlen(secret), h);
+	rc = store_session_get(st, h, &s);
+	if (rc == ERMS_ENOTFOUND)
+		return ERMS_EAUTH;
+	if (rc)
+		return rc;
+	if (s.revoked || now_ms - s.last_seen_ms > app->cfg.session_idle_ms)
+		return ERMS_EAUTH;
+	out->session_id = s.id;
+	out->last_seen_ms = s.last_seen_ms;
+	memcpy(out->csrf, s.csrf, sizeof(out->csrf));
+	return load_user(st, s.user_id, out);
+}
+
+int app_auth_token(struct store *st, const char *secret, int64_t now_ms,
+		   struct principal *out)
+{
+	char h[SHA256_HEX_LEN];
+	struct token_info t;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (strncmp(secret, "erms_", 5))
+		return ERMS_EAUTH;
+	sha256_hex(secret, strlen(secret), h);
+	rc = store_token_by_hash(st, h, &t);
+	if (rc == ERMS_ENOTFOUND)
+		return ERMS_EAUTH;
+	if (rc)
+		return rc;
+	if (t.revoked || (t.expires_ms && now_ms >= t.expires_ms))
+		return ERMS_EAUTH;
+	out->token_id = t.id;
+	out->last_seen_ms = t.last_used_ms;
+	return load_user(st, t.user_id, out);
+}
+
+/*
+ * Unknown logins are checked against the hash of a random password, so
+ * that they cost the same time as known ones and timing does not tell
+ * which logins exist.
+ */
+static pthread_once_t dummy_once = PTHREAD_ONCE_INIT;
+static char dummy_hash[PWHASH_LEN];
+
+static void make_dummy(void)
+{
+	char pw[TOKEN_LEN];
+
+	token_new("", pw);
+	if (password_hash(pw, dummy_hash))
+		dummy_hash[0] = '\0';
+}
+
+int app_check_password(struct app *app, struct store *st, const char *login,
+		       const char *password, const char *addr, int64_t now_ms,
+		       struct user *out, int64_t *retry_after_s,
+		       struct errbuf *err)
+{
+	char pwhash[PWHASH_LEN];
+	int rc;
+	bool ok;
+
+	*retry_after_s = limits_check(&app->limits, login, addr, now_ms);
+	if (*retry_after_s)
+		return err_ret(err, ERMS_ELIMIT, "rate_limited",
+			       "too many failed sign-ins; try again in "
+			       "%" PRId64 " s", *retry_after_s);
+	rc = store_user_by_login(st, login, out, pwhash, sizeof(pwhash));
+	if (rc && rc != ERMS_ENOTFOUND)
+		return rc;
+	if (rc)
+		pthread_once(&dummy_once, make_dummy);
+	ok = password_verify(rc ? dummy_hash : pwhash, password);
+	if (!ok || rc || out->disabled) {
+		limits_fail(&app->limits, login, addr, now_ms);
+		log_info("sign-in refused login=\"%s\" addr=%s", login, addr);
+		return err_ret(err, ERMS_EAUTH, "bad_credentials",
+			       "wrong login or password");
+	}
+	return 0;
+}
+
+int app_session_create(struct store *st, const struct user *u, int64_t now_ms,
+		       char secret[64], char csrf[64])
+{
+	char h[SHA256_HEX_LEN];
+	char obj[32];
+	int64_t id;
+	int rc;
+
+	token_new("", secret);
+	token_new("", csrf);
+	sha256_hex(secret, strlen(secret), h);
+	rc = store_session_insert(st, h, csrf, u->id, now_ms, &id);
+	if (rc)
+		return rc;
+	snprintf(obj, sizeof(obj), "session:%" PRId64, id);
+	return audit_append(st, u->id, "session.create", obj, u->login,
+			    now_ms);
+}
+
+int app_session_revoke(struct store *st, const struct principal *p,
+		       int64_t now_ms)
+{
+	char obj[32];
+	int rc = store_session_revoke(st, p->session_id, now_ms);
+
+	if (rc)
+		return rc;
+	snprintf(obj, sizeof(obj), "session:%" PRId64, p->session_id);
+	return audit_append(st, p->user.id, "session.revoke", obj,
+			    p->user.login, now_ms);
+}
+
+/* "login=x admin=0 disabled=0 name=..." and what changed. */
+static int user_audit(struct store *st, const struct principal *p,
+		      const char *action, const struct user *u,
+		      const char *extra, int64_t now_ms)
+{
+	char obj[32];
+	char *summary;
+	int rc;
+
+	snprintf(obj, sizeof(obj), "user:%" PRId64, u->id);
+	summary = xasprintf("login=%s admin=%d disabled=%d locale=%s name=%s%s",
+			    u->login, u->is_admin, u->disabled, u->locale,
+			    u->display_name, extra);
+	rc = audit_append(st, p ? p->user.id : 0, action, obj, summary,
+			  now_ms);
+	free(summary);
+	return rc;
+}
+
+/* p may be NULL: a local command (erms init, erms demo) acting as root. */
+int app_user_create(struct store *st, const struct principal *p,
+		    struct user *u, const char *pwhash, int64_t now_ms,
+		    struct errbuf *err)
+{
+	int rc;
+
+	if (p && (rc = app_may(p, A_USER_CREATE, NULL, err)))
+		return rc;
+	u->created_ms = now_ms;
+	rc = store_user_insert(st, u, pwhash);
+	if (rc == ERMS_ECONFLICT)
+		return err_ret(err, rc, "conflict", "login '%s' is taken",
+			       u->login);
+	if (rc)
+		return rc;
+	return user_audit(st, p, "user.create", u, "", now_ms);
+}
+
+int app_user_update(struct store *st, const struct principal *p,
+		    struct user *u, const char *pwhash, int64_t now_ms,
+		    struct errbuf *err)
+{
+	struct object o = { .owner_id = u->id };
+	int rc;
+
+	if (p && p->user.id != u->id &&
+	    (rc = app_may(p, A_USER_UPDATE, &o, err)))
+		return rc;
+	if (p && p->user.id == u->id && p->user.is_admin != u->is_admin &&
+	    (rc = app_may(p, A_USER_UPDATE, &o, err)))
+		return rc;
+	if (p && p->user.id == u->id && u->disabled)
+		return err_ret(err, ERMS_EPERM, "forbidden",
+			       "you cannot disable your own account");
+	u->updated_ms = now_ms;
+	rc = store_user_update(st, u);
+	if (!rc && pwhash)
+		rc = store_user_set_password(st, u->id, pwhash, now_ms);
+	if (!rc && u->disabled) {
+		rc = store_session_revoke_user(st, u->id, now_ms);
+		if (!rc)
+			rc = store_token_revoke_user(st, u->id, now_ms);
+	}
+	if (rc == ERMS_ENOTFOUND)
+		return err_ret(err, rc, "not_found", "no user %" PRId64, u->id);
+	if (rc)
+		return rc;
+	return user_audit(st, p, "user.update", u,
+			  pwhash ? " password=changed" : "", now_ms);
+}
+
+int app_user_disable(struct store *st, const struct principal *p, int64_t id,
+		     int64_t now_ms, struct errbuf *err)
+{
+	struct object o = { .owner_id = id };
+	struct user u;
+	int rc;
+
+	if ((rc = app_may(p, A_USER_DELETE, &o, err)))
+		return rc;
+	rc = store_user_get(st, id, &u);
+	if (rc == ERMS_ENOTFOUND)
+		return err_ret(err, rc, "not_found", "no user %" PRId64, id);
+	if (rc)
+		return rc;
+	u.disabled = true;
+	u.updated_ms = now_ms;
+	rc = store_user_update(st, &u);
+	if (!rc)
+		rc = store_session_revoke_user(st, id, now_ms);
+	if (!rc)
+		rc = store_token_revoke_user(st, id, now_ms);
+	if (rc)
+		return rc;
+	return user_audit(st, p, "user.delete", &u, "", now_ms);
+}
+
+static int group_audit(struct store *st, const struct principal *p,
+		       const char *action, const char *key,
+		       const char *summary, int64_t now_ms)
+{
+	char obj[KEY_MAX + 8];
+
+	snprintf(obj, sizeof(obj), "group:%s", key);
+	return audit_append(st, p ? p->user.id : 0, action, obj, summary,
+			    now_ms);
+}
+
+int app_group_create(struct store *st, const struct principal *p,
+		     struct group *g, int64_t now_ms, struct errbuf *err)
+{
+	char *summary;
+	int rc;
+
+	if (p && (rc = app_may(p, A_GROUP_CREATE, NULL, err)))
+		return rc;
+	g->created_ms = now_ms;
+	rc = store_group_insert(st, g);
+	if (rc == ERMS_ECONFLICT)
+		return err_ret(err, rc, "conflict", "group '%s' exists",
+			       g->key);
+	if (rc)
+		return rc;
+	summary = xasprintf("kind=%s name=%s", group_kind_name(g->kind),
+			    g->name);
+	rc = group_audit(st, p, "group.create", g->key, summary, now_ms);
+	free(summary);
+	return rc;
+}
+
+int app_group_update(struct store *st, const struct principal *p,
+		     struct group *g, int64_t now_ms, struct errbuf *err)
+{
+	char *summary;
+	int rc;
+
+	if (p && (rc = app_may(p, A_GROUP_UPDATE, NULL, err)))
+		return rc;
+	g->updated_ms = now_ms;
+	rc = store_group_update(st, g);
+	if (rc)
+		return rc;
+	summary = xasprintf("name=%s duties=%s", g->name,
+			    g->duties_json ? g->duties_json : "[]");
+	rc = group_audit(st, p, "group.update", g->key, summary, now_ms);
+	free(summary);
+	return rc;
+}
+
+/* The group's id, or ERMS_ENOTFOUND with a message. */
+static int group_id(struct store *st, const char *key, int64_t *id,
+		    struct errbuf *err)
+{
+	struct group g;
+	int rc = store_group_get(st, key, &g);
+
+	if (rc == ERMS_ENOTFOUND)
+		return err_ret(err, rc, "not_found", "no group '%s'", key);
+	if (rc)
+		return rc;
+	*id = g.id;
+	free(g.duties_json);
+	return 0;
+}
+
+int app_member_put(struct store *st, const struct principal *p,
+		   const char *key, int64_t user_id, enum member_role role,
+		   int64_t now_ms, struct errbuf *err)
+{
+	char summary[96];
+	struct user u;
+	int64_t gid;
+	int rc;
+
+	if (p && (rc = app_may(p, A_GROUP_MEMBERS, NULL, err)))
+		return rc;
+	if ((rc = group_id(st, key, &gid, err)))
+		return rc;
+	rc = store_user_get(st, user_id, &u);
+	if (rc == ERMS_ENOTFOUND)
+		return err_ret(err, rc, "not_found", "no user %" PRId64,
+			       user_id);
+	if (rc)
+		return rc;
+	if ((rc = store_member_put(st, gid, user_id, role, now_ms)))
+		return rc;
+	snprintf(summary, sizeof(summary), "user=%" PRId64 " role=%s",
+		 user_id, member_role_name(role));
+	return group_audit(st, p, "group.member.put", key, summary, now_ms);
+}
+
+int app_member_delete(struct store *st, const struct principal *p,
+		      const char *key, int64_t user_id, int64_t now_ms,
+		      struct errbuf *err)
+{
+	char summary[64];
+	int64_t gid;
+	int rc;
+
+	if (p && (rc = app_may(p, A_GROUP_MEMBERS, NULL, err)))
+		return rc;
+	if ((rc = group_id(st, key, &gid, err)))
+		return rc;
+	rc = store_member_delete(st, gid, user_id);
+	if (rc == ERMS_ENOTFOUND)
+		return err_ret(err, rc, "not_found",
+			       "user %" PRId64 " is not in group '%s'",
+			       user_id, key);
+	if (rc)
+		return rc;
+	snprintf(summary, sizeof(summary), "user=%" PRId64, user_id);
+	return group_audit(st, p, "group.member.delete", key, summary, now_ms);
+}
+
+int app_token_create(struct store *st, const struct principal *p,
+		     struct token_info *t, char secret[64], int64_t now_ms,
+		     struct errbuf *err)
+{
+	char h[SHA256_HEX_LEN];
+	char obj[32];
+	int rc;
+
+	if ((rc = app_may(p, A_TOKEN_CREATE, NULL, err)))
+		return rc;
+	token_new("erms_", secret);
+	sha256_hex(secret, strlen(secret), h);
+	t->user_id = p->user.id;
+	t->created_ms = now_ms;
+	rc = store_token_insert(st, h, t);
+	if (rc)
+		return rc;
+	snprintf(obj, sizeof(obj), "token:%" PRId64, t->id);
+	return audit_append(st, p->user.id, "token.create", obj, t->name,
+			    now_ms);
+}
+
+int app_token_revoke(struct store *st, const struct principal *p, int64_t id,
+		     int64_t now_ms, struct errbuf *err)
+{
+	struct token_info t;
+	struct object o;
+	char obj[32];
+	int rc = store_token_get(st, id, &t);
+
+	if (rc == ERMS_ENOTFOUND)
+		return err_ret(err, rc, "not_found", "no token %" PRId64, id);
+	if (rc)
+		return rc;
+	o = (struct object){ .owner_id = t.user_id };
+	if (!may(&p->actor, A_TOKEN_REVOKE, &o))
+		/* Someone else's token: do not reveal that it exists. */
+		return err_ret(err, ERMS_ENOTFOUND, "not_found",
+			       "no token %" PRId64, id);
+	if (t.revoked)
+		return err_ret(err, ERMS_ECONFLICT, "conflict",
+			       "token %" PRId64 " is already revoked", id);
+	if ((rc = store_token_revoke(st, id, now_ms)))
+		return rc;
+	snprintf(obj, sizeof(obj), "token:%" PRId64, id);
+	return audit_append(st, p->user.id, "token.revoke", obj, t.name,
+			    now_ms);
+}
+
+int app_touch(struct store *st, int64_t session_id, int64_t token_id,
+	      int64_t now_ms)
+{
+	if (session_id)
+		return store_session_touch(st, session_id, now_ms);
+	if (token_id)
+		return store_token_touch(st, token_id, now_ms);
+	return 0;
+}

@@ -1,0 +1,99 @@
+/*
+ * app.c - opening and closing the shared server state: the writer's
+ * connection and thread, and a pool of reader connections.
+ *
+ * Readers are separate SQLite connections so that reads run in parallel
+ * with each other and with the writer (WAL lets readers see the last
+ * committed state while a batch is being written).
+ */
+#define LOG_MOD "app"
+#include "app/app.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store.h"
+#include "util/log.h"
+#include "util/xalloc.h"
+
+int app_open(struct app *app, const struct app_config *cfg,
+	     struct errbuf *err)
+{
+	int have, want, rc;
+
+	memset(app, 0, sizeof(*app));
+	app->cfg = *cfg;
+	if (app->cfg.readers < 1)
+		app->cfg.readers = 4;
+	if (app->cfg.session_idle_ms <= 0)
+		app->cfg.session_idle_ms = 12 * 3600 * 1000LL;
+	rc = store_open(&app->wst, cfg->db_url, 0, err);
+	if (rc)
+		return rc;
+	rc = store_schema(app->wst, &have, &want);
+	if (!rc && have != want) {
+		errbuf_set(err, "unavailable",
+			   have < want ? "database schema is at version %d, "
+					 "this erms needs %d: run 'erms migrate'"
+				       : "database schema %d is newer than "
+					 "this erms (%d)",
+			   have, want);
+		rc = ERMS_ESTORE;
+	}
+	if (rc) {
+		store_close(app->wst);
+		return rc;
+	}
+	app->pool = xcalloc((size_t)app->cfg.readers, sizeof(*app->pool));
+	app->pool_cap = app->cfg.readers;
+	app->pool_n = 0;
+	for (int i = 0; i < app->pool_cap; i++) {
+		rc = store_open(&app->pool[app->pool_n], cfg->db_url,
+				STORE_READONLY, err);
+		if (rc)
+			break;
+		app->pool_n++;
+	}
+	pthread_mutex_init(&app->pool_mu, NULL);
+	pthread_cond_init(&app->pool_cv, NULL);
+	limits_init(&app->limits);
+	if (!rc)
+		rc = writer_start(&app->writer, app->wst, cfg->max_batch);
+	if (rc)
+		app_close(app);
+	return rc;
+}
+
+void app_close(struct app *app)
+{
+	writer_stop(&app->writer);
+	for (int i = 0; i < app->pool_n; i++)
+		store_close(app->pool[i]);
+	free(app->pool);
+	app->pool = NULL;
+	store_close(app->wst);
+	app->wst = NULL;
+	pthread_mutex_destroy(&app->pool_mu);
+	pthread_cond_destroy(&app->pool_cv);
+	limits_release(&app->limits);
+}
+
+struct store *app_reader_get(struct app *app)
+{
+	struct store *st;
+
+	pthread_mutex_lock(&app->pool_mu);
+	while (app->pool_n == 0)
+		pthread_cond_wait(&app->pool_cv, &app->pool_mu);
+	st = app->pool[--app->pool_n];
+	pthread_mutex_unlock(&app->pool_mu);
+	return st;
+}
+
+void app_reader_put(struct app *app, struct store *st)
+{
+	pthread_mutex_lock(&app->pool_mu);
+	app->pool[app->pool_n++] = st;
+	pthread_cond_signal(&app->pool_cv);
+	pthread_mutex_unlock(&app->pool_mu);
+}

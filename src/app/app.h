@@ -1,0 +1,122 @@
+/*
+ * app.h - the use cases of erms, and the state a server shares.
+ *
+ * app_* functions are the only code that decides what a request does to
+ * the data. Write functions take the store they must write to (the writer
+ * thread's, inside the batch transaction, or a local command's) and append
+ * their audit row through audit_append() in the same transaction; read
+ * functions take any store. Rights are checked here, with may().
+ */
+#ifndef ERMS_APP_APP_H
+#define ERMS_APP_APP_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "app/limits.h"
+#include "app/writer.h"
+#include "core/rights.h"
+#include "core/types.h"
+#include "util/err.h"
+
+struct store;
+
+struct app_config {
+	const char *db_url;
+	int64_t session_idle_ms;	/* sessions expire after this idle */
+	int max_batch;			/* group commit batch ceiling */
+	int readers;			/* reader connections in the pool */
+};
+
+struct app {
+	struct app_config cfg;
+	struct store *wst;		/* the writer's connection */
+	struct writer writer;
+	pthread_mutex_t pool_mu;
+	pthread_cond_t pool_cv;
+	struct store **pool;		/* idle reader connections */
+	int pool_n;
+	int pool_cap;
+	struct login_limits limits;
+};
+
+/* Open the stores (the schema must be current) and start the writer. */
+int app_open(struct app *app, const struct app_config *cfg,
+	     struct errbuf *err);
+/* Stop the writer after it ran every queued job, close every store. */
+void app_close(struct app *app);
+/* Borrow a reader connection; give it back with app_reader_put(). */
+struct store *app_reader_get(struct app *app);
+void app_reader_put(struct app *app, struct store *st);
+
+/* Who is signed in: the actor for may(), and the user. */
+struct principal {
+	struct actor actor;
+	struct user user;
+	int64_t session_id;	/* cookie sign-in, else 0 */
+	int64_t token_id;	/* bearer token, else 0 */
+	int64_t last_seen_ms;	/* of the session or token */
+	char csrf[65];		/* the session's CSRF token */
+};
+
+/* Fill p->actor's group flags from the user's memberships. */
+int app_load_actor(struct store *st, struct principal *p);
+/*
+ * Resolve a session cookie or bearer token secret. ERMS_EAUTH when it is
+ * unknown, revoked, expired or the user is disabled.
+ */
+int app_auth_session(struct app *app, struct store *st, const char *secret,
+		     int64_t now_ms, struct principal *out);
+int app_auth_token(struct store *st, const char *secret, int64_t now_ms,
+		   struct principal *out);
+
+/* Sign-in: check the password (slow, Argon2id; call outside the writer). */
+int app_check_password(struct app *app, struct store *st, const char *login,
+		       const char *password, const char *addr, int64_t now_ms,
+		       struct user *out, int64_t *retry_after_s,
+		       struct errbuf *err);
+/* Create a session; secret and csrf receive new random values. */
+int app_session_create(struct store *st, const struct user *u, int64_t now_ms,
+		       char secret[64], char csrf[64]);
+int app_session_revoke(struct store *st, const struct principal *p,
+		       int64_t now_ms);
+
+/* Accounts. pwhash comes from password_hash(), computed before. */
+int app_user_create(struct store *st, const struct principal *p,
+		    struct user *u, const char *pwhash, int64_t now_ms,
+		    struct errbuf *err);
+/* Replace the editable fields of user u->id; pwhash may be NULL. */
+int app_user_update(struct store *st, const struct principal *p,
+		    struct user *u, const char *pwhash, int64_t now_ms,
+		    struct errbuf *err);
+int app_user_disable(struct store *st, const struct principal *p, int64_t id,
+		     int64_t now_ms, struct errbuf *err);
+
+int app_group_create(struct store *st, const struct principal *p,
+		     struct group *g, int64_t now_ms, struct errbuf *err);
+int app_group_update(struct store *st, const struct principal *p,
+		     struct group *g, int64_t now_ms, struct errbuf *err);
+int app_member_put(struct store *st, const struct principal *p,
+		   const char *key, int64_t user_id, enum member_role role,
+		   int64_t now_ms, struct errbuf *err);
+int app_member_delete(struct store *st, const struct principal *p,
+		      const char *key, int64_t user_id, int64_t now_ms,
+		      struct errbuf *err);
+
+/* A new token for p's user; secret receives the value shown once. */
+int app_token_create(struct store *st, const struct principal *p,
+		     struct token_info *t, char secret[64], int64_t now_ms,
+		     struct errbuf *err);
+int app_token_revoke(struct store *st, const struct principal *p, int64_t id,
+		     int64_t now_ms, struct errbuf *err);
+
+/* Bookkeeping writes that are not audited: last-seen times. */
+int app_touch(struct store *st, int64_t session_id, int64_t token_id,
+	      int64_t now_ms);
+
+/* A check for routes: ERMS_EPERM with a message unless may(). */
+int app_may(const struct principal *p, enum action act,
+	    const struct object *o, struct errbuf *err);
+
+#endif

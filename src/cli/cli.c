@@ -1,0 +1,173 @@
+/*
+ * cli.c - the dispatcher: find the command by exact name (prefixes are a
+ * hazard for a tool that changes data), run it, map its result.
+ */
+#define LOG_MOD "cli"
+#include "cli/cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store.h"
+#include "util/log.h"
+#include "util/xalloc.h"
+
+static const struct cli_cmd *const commands[] = {
+	&cmd_serve, &cmd_demo, &cmd_init, &cmd_migrate, &cmd_backup,
+	&cmd_audit, &cmd_version, &cmd_help,
+};
+
+bool cli_zh(void)
+{
+	const char *vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+
+	for (size_t i = 0; i < ARRAY_SIZE(vars); i++) {
+		const char *v = getenv(vars[i]);
+
+		if (v && *v)
+			return !strncmp(v, "zh", 2);
+	}
+	return false;
+}
+
+const char *L(const char *en, const char *zh)
+{
+	return cli_zh() ? zh : en;
+}
+
+int cli_help(const struct cli_cmd *c)
+{
+	printf("%s: %s\n\n%s\n%s", L("usage", "用法"), c->usage,
+	       L(c->summary_en, c->summary_zh),
+	       c->help_en ? L(c->help_en, c->help_zh) : "");
+	return 0;
+}
+
+int cli_usage(const struct cli_cmd *c)
+{
+	fprintf(stderr, "%s: %s\n%s 'erms help %s'\n", L("usage", "用法"),
+		c->usage, L("see", "参见"), c->name);
+	return 2;
+}
+
+int cli_exit_code(int rc)
+{
+	if (!rc)
+		return 0;
+	return rc == ERMS_EINVAL ? 2 : 1;
+}
+
+int cli_fail(int rc, const struct errbuf *e, const char *what)
+{
+	fprintf(stderr, "erms: %s: %s\n", what,
+		e && e->msg[0] ? e->msg : erms_strerror(rc));
+	return cli_exit_code(rc);
+}
+
+const char *cli_db(const char *opt)
+{
+	const char *env = getenv("ERMS_DB");
+
+	if (opt)
+		return opt;
+	return env && *env ? env : "erms.db";
+}
+
+int cli_open_store(const char *db, bool migrate, struct store **out)
+{
+	struct errbuf e = { 0 };
+	int from, to, rc;
+
+	rc = store_open(out, db, migrate ? STORE_CREATE : 0, &e);
+	if (rc)
+		return cli_fail(rc, &e, L("cannot open the database",
+					  "无法打开数据库"));
+	if (!migrate)
+		return 0;
+	rc = store_migrate(*out, &from, &to, &e);
+	if (rc) {
+		store_close(*out);
+		return cli_fail(rc, &e, L("migration failed", "迁移失败"));
+	}
+	return 0;
+}
+
+bool cli_read_line(char *buf, size_t n)
+{
+	if (!fgets(buf, (int)n, stdin))
+		return false;
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return true;
+}
+
+static const struct cli_cmd *find(const char *name)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(commands[i]->name, name))
+			return commands[i];
+	return NULL;
+}
+
+static int help_run(int argc, char **argv)
+{
+	const struct cli_cmd *c;
+
+	if (argc > 1) {
+		c = find(argv[1]);
+		if (!c) {
+			fprintf(stderr, "erms: %s '%s'\n",
+				L("no such command", "没有这个命令"), argv[1]);
+			return 2;
+		}
+		return cli_help(c);
+	}
+	printf("%s\n\n%s:\n",
+	       L("erms - emergency response management",
+		 "erms - 应急响应管理系统"),
+	       L("Commands", "命令"));
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		printf("  %-9s %s\n", commands[i]->name,
+		       L(commands[i]->summary_en, commands[i]->summary_zh));
+	printf("\n%s\n", L("'erms help <command>' or 'erms <command> --help' "
+			   "tells more.",
+			   "'erms help <命令>' 或 'erms <命令> --help' 查看详情。"));
+	return 0;
+}
+
+const struct cli_cmd cmd_help = {
+	.name = "help",
+	.usage = "erms help [COMMAND]",
+	.summary_en = "List the commands, or explain one",
+	.summary_zh = "列出命令，或说明某个命令",
+	.run = help_run,
+};
+
+int cli_main(int argc, char **argv)
+{
+	const struct cli_cmd *c;
+	const char *lvl = getenv("ERMS_LOG_LEVEL");
+
+	if (lvl && log_level_parse(lvl) >= 0)
+		log_threshold = (enum log_level)log_level_parse(lvl);
+	if (argc < 2)
+		return help_run(1, argv);
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V"))
+		return cmd_version.run(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return help_run(1, argv);
+	c = find(argv[1]);
+	if (!c) {
+		fprintf(stderr, "erms: %s '%s'; %s\n",
+			L("no such command", "没有这个命令"), argv[1],
+			L("see 'erms help'", "请运行 'erms help'"));
+		return 2;
+	}
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return cli_help(c);
+	}
+	return c->run(argc - 1, argv + 1);
+}

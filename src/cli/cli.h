@@ -1,0 +1,67 @@
+/*
+ * cli.h - the erms command table.
+ *
+ * To add a command: write cli/cmd-<name>.c defining one
+ * `const struct cli_cmd cmd_<name>`, declare it below, add it to
+ * commands[] in cli.c and to meson.build. The command parses its own
+ * options with getopt_long and answers --help from its entry.
+ *
+ * Exit codes: 0 success, 1 failure, 2 usage or bad input.
+ */
+#ifndef ERMS_CLI_CLI_H
+#define ERMS_CLI_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/err.h"
+
+struct store;
+
+struct cli_cmd {
+	const char *name;
+	const char *usage;	/* "erms init --db PATH --admin LOGIN" */
+	const char *summary_en;	/* one line for `erms help` */
+	const char *summary_zh;
+	const char *help_en;	/* the options, for `erms help <name>` */
+	const char *help_zh;
+	int (*run)(int argc, char **argv);
+};
+
+extern const struct cli_cmd cmd_version, cmd_help, cmd_init, cmd_migrate,
+	cmd_backup, cmd_audit, cmd_serve, cmd_demo;
+
+int cli_main(int argc, char **argv);
+/* Whether messages should be in Chinese (LANG and friends say zh). */
+bool cli_zh(void);
+/* Pick the string for the user's language. */
+const char *L(const char *en, const char *zh);
+/* Print the command's usage and help to stdout; returns 0. */
+int cli_help(const struct cli_cmd *c);
+/* Print "usage: ..." to stderr; returns 2. */
+int cli_usage(const struct cli_cmd *c);
+/* Print "erms: <msg>" to stderr; returns the exit code for rc. */
+int cli_fail(int rc, const struct errbuf *e, const char *what);
+/* Exit code for an ERMS_E* code. */
+int cli_exit_code(int rc);
+/* The database from --db, else $ERMS_DB, else "erms.db". */
+const char *cli_db(const char *opt);
+/*
+ * Open the store at db; with migrate, create it if missing and apply
+ * migrations. Prints an error and returns non-zero on failure.
+ */
+int cli_open_store(const char *db, bool migrate, struct store **out);
+/* Read one line from stdin without its newline; returns false at EOF. */
+bool cli_read_line(char *buf, size_t n);
+
+struct user;
+struct app_config;
+struct http_opts;
+/* Create one user in its own transaction (init, demo). */
+int cli_create_user(struct store *st, struct user *u, const char *password,
+		    struct errbuf *e);
+/* Serve until SIGINT or SIGTERM, then shut down cleanly. */
+int cli_serve(const struct app_config *cfg, const struct http_opts *o,
+	      const char *banner);
+
+#endif

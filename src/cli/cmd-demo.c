@@ -1,0 +1,173 @@
+/*
+ * cmd-demo.c - a ready-to-try erms on an embedded SQLite database.
+ *
+ * The first run creates the database under the data folder with an
+ * administrator, the organisation of the sample plan (leadership group,
+ * command HQ, technical support team) and one demo user per role; later
+ * runs reuse it. Then it serves and prints the URL and the logins.
+ */
+#include "cli/cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "app/app.h"
+#include "http/server.h"
+#include "store/store.h"
+#include "util/buf.h"
+#include "util/clock.h"
+
+#define DEMO_PASSWORD "erms-demo"
+
+static int demo_run(int argc, char **argv);
+
+const struct cli_cmd cmd_demo = {
+	.name = "demo",
+	.usage = "erms demo [--data DIR] [--listen HOST:PORT] [--port-file F]",
+	.summary_en = "Serve a demo database with sample users",
+	.summary_zh = "使用示例数据运行演示服务",
+	.help_en =
+		"  --data DIR           data folder (default $ERMS_DATA or\n"
+		"                       ./erms-data); the database is DIR/erms.db\n"
+		"  --listen HOST:PORT   address (default 127.0.0.1:8080)\n"
+		"  --port-file FILE     write the bound port to FILE\n",
+	.help_zh =
+		"  --data DIR           数据目录（默认 $ERMS_DATA 或 ./erms-data），\n"
+		"                       数据库为 DIR/erms.db\n"
+		"  --listen HOST:PORT   监听地址（默认 127.0.0.1:8080）\n"
+		"  --port-file FILE     把实际端口写入 FILE\n",
+	.run = demo_run,
+};
+
+static const struct {
+	const char *login, *name_zh, *name_en, *group;
+	enum member_role role;
+	bool admin;
+} people[] = {
+	{ "admin", "系统管理员", "Administrator", NULL, MR_MEMBER, true },
+	{ "leader", "应急领导小组组长", "Leadership group lead", "leadership", MR_LEAD,
+	  false },
+	{ "commander", "总指挥", "Commander-in-chief", "command",
+	  MR_LEAD, false },
+	{ "deputy", "副总指挥", "Deputy commander", "command",
+	  MR_DEPUTY, false },
+	{ "tech", "技术支持工程师", "Technical support engineer", "tech", MR_MEMBER,
+	  false },
+	{ "staff", "普通员工", "Staff member", NULL, MR_MEMBER, false },
+};
+
+static const struct {
+	const char *key, *name;
+	enum group_kind kind;
+	const char *duties;
+} groups[] = {
+	{ "leadership", "应急领导小组", GK_LEADERSHIP,
+	  "[\"决定是否启动应急预案及响应级别\",\"宣布应急结束\","
+	  "\"审批预案修订\"]" },
+	{ "command", "应急指挥部", GK_COMMAND,
+	  "[\"接收报告并研判\",\"指挥现场处置\",\"向领导小组汇报\"]" },
+	{ "tech", "技术支持小组", GK_TEAM,
+	  "[\"技术分析，查找根因\",\"提供技术解决方案\"]" },
+};
+
+static int seed(struct store *st)
+{
+	struct errbuf e = { 0 };
+	int64_t now = clock_now_ms(), n;
+	int rc;
+
+	if ((rc = store_user_count(st, &n)) || n > 0)
+		return rc;
+	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
+		struct group g = { .kind = groups[i].kind,
+				   .duties_json = (char *)groups[i].duties };
+
+		snprintf(g.key, sizeof(g.key), "%s", groups[i].key);
+		snprintf(g.name, sizeof(g.name), "%s", groups[i].name);
+		if ((rc = store_begin(st)) ||
+		    (rc = app_group_create(st, NULL, &g, now, &e)) ||
+		    (rc = store_commit(st)))
+			goto fail;
+	}
+	for (size_t i = 0; i < sizeof(people) / sizeof(people[0]); i++) {
+		struct user u = { .is_admin = people[i].admin,
+				  .locale = "zh-CN" };
+
+		snprintf(u.login, sizeof(u.login), "%s", people[i].login);
+		snprintf(u.display_name, sizeof(u.display_name), "%s",
+			 people[i].name_zh);
+		if ((rc = cli_create_user(st, &u, DEMO_PASSWORD, &e)))
+			goto fail;
+		if (!people[i].group)
+			continue;
+		if ((rc = store_begin(st)) ||
+		    (rc = app_member_put(st, NULL, people[i].group, u.id,
+					 people[i].role, now, &e)) ||
+		    (rc = store_commit(st)))
+			goto fail;
+	}
+	return 0;
+fail:
+	store_rollback(st);
+	return cli_fail(rc, &e, L("cannot prepare the demo data",
+				  "无法准备演示数据"));
+}
+
+static int demo_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "data", required_argument, NULL, 'D' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "port-file", required_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *dir = getenv("ERMS_DATA");
+	struct http_opts o = { .listen = "127.0.0.1:8080" };
+	struct app_config cfg = { .max_batch = 512, .readers = 6 };
+	struct buf banner = BUF_INIT;
+	struct store *st;
+	char db[4096];
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'D')
+			dir = optarg;
+		else if (c == 'l')
+			o.listen = optarg;
+		else if (c == 'p')
+			o.port_file = optarg;
+		else
+			return cli_usage(&cmd_demo);
+	}
+	if (optind != argc)
+		return cli_usage(&cmd_demo);
+	if (!dir || !*dir)
+		dir = "erms-data";
+	if (mkdir(dir, 0700) && errno != EEXIST) {
+		fprintf(stderr, "erms: %s '%s': %s\n",
+			L("cannot create", "无法创建"), dir, strerror(errno));
+		return 1;
+	}
+	snprintf(db, sizeof(db), "%s/erms.db", dir);
+	if ((rc = cli_open_store(db, true, &st)))
+		return rc;
+	rc = seed(st);
+	store_close(st);
+	if (rc)
+		return rc;
+	cfg.db_url = db;
+	buf_addf(&banner, "\nerms demo: http://%s/\n%s %s\n%s:", o.listen,
+		 L("database", "数据库"), db, L("Sign in as", "登录账号"));
+	for (size_t i = 0; i < sizeof(people) / sizeof(people[0]); i++)
+		buf_addf(&banner, " %s", people[i].login);
+	buf_addf(&banner, "\n%s: %s\n%s\n\n", L("password", "密码"),
+		 DEMO_PASSWORD, L("Ctrl-C stops it.", "按 Ctrl-C 停止。"));
+	rc = cli_serve(&cfg, &o, buf_str(&banner));
+	buf_release(&banner);
+	return rc;
+}

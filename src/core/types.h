@@ -1,0 +1,82 @@
+/*
+ * types.h - the domain's plain structs, shared by every layer.
+ *
+ * Fixed-size text fields: lengths are checked at the boundary (the JSON
+ * decoders and the validators in core/account.c), so a struct can live on
+ * the stack and be copied without ownership questions. Times are int64
+ * milliseconds UTC.
+ */
+#ifndef ERMS_CORE_TYPES_H
+#define ERMS_CORE_TYPES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define LOGIN_MAX 64
+#define NAME_MAX_ 128
+#define EMAIL_MAX 254
+#define PHONE_MAX 32
+#define LOCALE_MAX 8
+#define KEY_MAX 64
+
+enum group_kind { GK_LEADERSHIP, GK_COMMAND, GK_TEAM, GK__COUNT };
+enum member_role { MR_LEAD, MR_DEPUTY, MR_MEMBER, MR__COUNT };
+
+struct user {
+	int64_t id;
+	char login[LOGIN_MAX + 1];
+	char display_name[NAME_MAX_ + 1];
+	char email[EMAIL_MAX + 1];
+	char phone[PHONE_MAX + 1];
+	char locale[LOCALE_MAX + 1];	/* "zh-CN" or "en" */
+	bool is_admin;
+	bool disabled;
+	int64_t created_ms;
+	int64_t updated_ms;
+};
+
+struct group {
+	int64_t id;
+	char key[KEY_MAX + 1];
+	char name[NAME_MAX_ * 2 + 1];
+	enum group_kind kind;
+	char *duties_json;	/* JSON array text; owned, free() it */
+	int64_t created_ms;
+	int64_t updated_ms;
+};
+
+struct membership {
+	int64_t group_id;
+	char group_key[KEY_MAX + 1];
+	enum group_kind kind;
+	int64_t user_id;
+	enum member_role role;
+};
+
+struct token_info {
+	int64_t id;
+	int64_t user_id;
+	char name[NAME_MAX_ + 1];
+	int64_t created_ms;
+	int64_t last_used_ms;
+	int64_t expires_ms;	/* 0: never */
+	bool revoked;
+};
+
+struct audit_row {
+	int64_t id;
+	int64_t at_ms;
+	int64_t actor_id;	/* 0: the system or a local command */
+	char *action;		/* owned */
+	char *object;		/* owned */
+	char *summary;		/* owned */
+	char prev_hash[65];
+	char hash[65];
+};
+
+const char *group_kind_name(enum group_kind k);
+int group_kind_parse(const char *s);		/* -1 if unknown */
+const char *member_role_name(enum member_role r);
+int member_role_parse(const char *s);		/* -1 if unknown */
+
+#endif

@@ -1,0 +1,117 @@
+/*
+ * api-meta.c - the routes about the server itself: health, metrics, the
+ * benchmark's hello world, and the OpenAPI document.
+ */
+#include "http/routes.h"
+
+#include <string.h>
+
+#include "http/metrics.h"
+#include "store/store.h"
+#include "util/xalloc.h"
+
+void api_health(struct req *rq, struct resp *rs)
+{
+	int rc = store_ping(rq->st);
+
+	if (rc) {
+		resp_err(rq, rs, rc, NULL);
+		return;
+	}
+	resp_json(rs, 200, json_pack("{s:s}", "status", "ok"));
+}
+
+void api_metrics(struct req *rq, struct resp *rs)
+{
+	struct buf b = BUF_INIT;
+	size_t n;
+	char *s;
+
+	metrics_render(&b, &rq->app->writer);
+	s = buf_detach(&b, &n);
+	resp_bytes(rs, 200, "text/plain; version=0.0.4; charset=utf-8", s, n);
+	free(s);
+}
+
+void api_hello(struct req *rq, struct resp *rs)
+{
+	static const char hello[] = "{\"hello\":\"world\"}";
+
+	(void)rq;
+	resp_static(rs, 200, "application/json", hello, sizeof(hello) - 1);
+}
+
+/* "/api/v1/users/{id}" -> the OpenAPI parameters of its {names}. */
+static json_t *path_params(const char *pattern)
+{
+	json_t *a = json_array();
+	const char *p = pattern;
+
+	while ((p = strchr(p, '{'))) {
+		const char *end = strchr(p, '}');
+		char *name = xstrndup(p + 1, (size_t)(end - p - 1));
+
+		json_array_append_new(
+			a, json_pack("{s:s, s:s, s:b, s:{s:s}}", "name", name,
+				     "in", "path", "required", 1, "schema",
+				     "type", "string"));
+		free(name);
+		p = end;
+	}
+	return a;
+}
+
+static json_t *operation(const struct route *r)
+{
+	json_t *op = json_pack("{s:s, s:o}", "summary", r->summary,
+			       "parameters", path_params(r->pattern));
+	json_t *responses = json_pack(
+		"{s:{s:s}, s:{s:s}}", "200", "description", "success",
+		"default", "description",
+		"error: {\"error\": {\"code\", \"message\", \"field\"}}");
+
+	json_object_set_new(op, "responses", responses);
+	if (r->flags & ROUTE_PUBLIC)
+		json_object_set_new(op, "security", json_array());
+	if (!strcmp(r->method, "POST") || !strcmp(r->method, "PATCH") ||
+	    !strcmp(r->method, "PUT"))
+		json_object_set_new(
+			op, "requestBody",
+			json_pack("{s:{s:{s:{s:s}}}}", "content",
+				  "application/json", "schema", "type",
+				  "object"));
+	return op;
+}
+
+void api_openapi(struct req *rq, struct resp *rs)
+{
+	json_t *paths = json_object();
+	json_t *doc;
+
+	(void)rq;
+	for (int i = 0; i < routes_count; i++) {
+		const struct route *r = &routes[i];
+		json_t *item = json_object_get(paths, r->pattern);
+		char method[8];
+
+		if (!item) {
+			item = json_object();
+			json_object_set_new(paths, r->pattern, item);
+		}
+		for (int k = 0; r->method[k] && k < 7; k++)
+			method[k] = (char)(r->method[k] | 0x20);
+		method[strlen(r->method) < 7 ? strlen(r->method) : 7] = '\0';
+		json_object_set_new(item, method, operation(r));
+	}
+	doc = json_pack(
+		"{s:s, s:{s:s, s:s, s:s}, s:o, s:{s:{s:{s:s, s:s}, s:{s:s, s:s, s:s}}},"
+		" s:[{s:[]}, {s:[]}]}",
+		"openapi", "3.0.3", "info", "title", "erms API", "version",
+		ERMS_VERSION, "description",
+		"Emergency Response Management System. See docs/api.md.",
+		"paths", paths, "components", "securitySchemes", "bearer",
+		"type", "http", "scheme", "bearer", "cookie", "type", "apiKey",
+		"in", "cookie", "name", "erms_session", "security", "bearer",
+		"cookie");
+	resp_json(rs, 200, doc);
+}

@@ -1,0 +1,236 @@
+/*
+ * api-session.c - signing in and out, and the signed-in user's own view.
+ */
+#include "http/routes.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/account.h"
+#include "http/api.h"
+#include "http/json.h"
+#include "store/store.h"
+#include "util/crypto.h"
+#include "util/xalloc.h"
+
+static const struct jfield signin_fields[] = {
+	{ "login", JT_STRING, true, LOGIN_MAX, 1 },
+	{ "password", JT_STRING, true, PASSWORD_MAX, 0 },
+};
+
+/* On the I/O thread: the slow password check, and the attempt limits. */
+void api_session_prep(struct req *rq, struct resp *rs)
+{
+	struct errbuf e = { 0 };
+	struct user *u = xcalloc(1, sizeof(*u));
+	int64_t retry = 0;
+	int rc;
+
+	rq->ctx = u;
+	rq->ctx_free = free;
+	rc = json_check(rq->body, signin_fields, ARRAY_SIZE(signin_fields), &e);
+	if (!rc)
+		rc = app_check_password(rq->app, rq->st,
+					jstr(rq->body, "login", ""),
+					jstr(rq->body, "password", ""),
+					rq->addr, rq->now_ms, u, &retry, &e);
+	if (rc) {
+		resp_err(rq, rs, rc, &e);
+		if (retry)
+			resp_header(rs, "Retry-After", "%lld",
+				    (long long)retry);
+	}
+}
+
+static json_t *session_json(const struct user *u, const char *csrf)
+{
+	return json_pack("{s:o, s:s}", "user", json_user(u), "csrf_token",
+			 csrf);
+}
+
+void api_session_create(struct req *rq, struct resp *rs)
+{
+	const struct user *u = rq->ctx;
+	char secret[TOKEN_LEN], csrf[TOKEN_LEN];
+	int rc = app_session_create(rq->st, u, rq->now_ms, secret, csrf);
+
+	if (rc) {
+		resp_err(rq, rs, rc, NULL);
+		return;
+	}
+	resp_json(rs, 200, session_json(u, csrf));
+	resp_header(rs, "Set-Cookie",
+		    "erms_session=%s; Path=/; HttpOnly; SameSite=Strict",
+		    secret);
+}
+
+void api_session_get(struct req *rq, struct resp *rs)
+{
+	if (!rq->who.session_id) {
+		resp_fail(rq, rs, 404, "not_found", NULL,
+			  "signed in with a token, not a session");
+		return;
+	}
+	resp_json(rs, 200, session_json(&rq->who.user, rq->who.csrf));
+}
+
+void api_session_delete(struct req *rq, struct resp *rs)
+{
+	int rc;
+
+	if (!rq->who.session_id) {
+		resp_fail(rq, rs, 404, "not_found", NULL,
+			  "signed in with a token, not a session");
+		return;
+	}
+	rc = app_session_revoke(rq->st, &rq->who, rq->now_ms);
+	if (rc) {
+		resp_err(rq, rs, rc, NULL);
+		return;
+	}
+	resp_status(rs, 204);
+	resp_header(rs, "Set-Cookie",
+		    "erms_session=; Path=/; HttpOnly; SameSite=Strict; "
+		    "Max-Age=0");
+}
+
+static int add_group(void *ctx, const struct membership *m,
+		     const struct user *u)
+{
+	(void)u;
+	json_array_append_new(ctx, json_pack("{s:s, s:s, s:s}", "key",
+					     m->group_key, "kind",
+					     group_kind_name(m->kind), "role",
+					     member_role_name(m->role)));
+	return 0;
+}
+
+void api_me_get(struct req *rq, struct resp *rs)
+{
+	json_t *groups = json_array(), *rights = json_array();
+	int rc = store_groups_of_user(rq->st, rq->who.user.id, add_group,
+				      groups);
+
+	if (rc) {
+		json_decref(groups);
+		json_decref(rights);
+		resp_err(rq, rs, rc, NULL);
+		return;
+	}
+	for (int a = 0; a < A__COUNT; a++)
+		if (may(&rq->who.actor, (enum action)a, NULL))
+			json_array_append_new(rights,
+					      json_string(action_name(a)));
+	resp_json(rs, 200, json_pack("{s:o, s:o, s:o}", "user",
+				     json_user(&rq->who.user), "groups",
+				     groups, "rights", rights));
+}
+
+static const struct jfield me_fields[] = {
+	{ "display_name", JT_STRING, false, NAME_MAX_, 1 },
+	{ "email", JT_STRING, false, EMAIL_MAX, 0 },
+	{ "phone", JT_STRING, false, PHONE_MAX, 0 },
+	{ "locale", JT_STRING, false, LOCALE_MAX, 0 },
+	{ "password", JT_STRING, false, PASSWORD_MAX, 0 },
+	{ "current_password", JT_STRING, false, PASSWORD_MAX, 0 },
+};
+
+/* Shared by PATCH /me and the user routes: the profile fields' rules. */
+int check_profile(const json_t *b, struct errbuf *e)
+{
+	const char *s;
+
+	if ((s = jstr(b, "locale", NULL)) && !locale_valid(s))
+		goto bad_locale;
+	if ((s = jstr(b, "email", NULL)) && !email_valid(s)) {
+		errbuf_set(e, "invalid", "'%s' is not an email address", s);
+		errbuf_field(e, "email");
+		return ERMS_EINVAL;
+	}
+	if ((s = jstr(b, "password", NULL)) && !password_valid(s)) {
+		errbuf_set(e, "invalid", "a password has %d to %d bytes",
+			   PASSWORD_MIN, PASSWORD_MAX);
+		errbuf_field(e, "password");
+		return ERMS_EINVAL;
+	}
+	return 0;
+bad_locale:
+	errbuf_set(e, "invalid", "locale must be 'zh-CN' or 'en'");
+	errbuf_field(e, "locale");
+	return ERMS_EINVAL;
+}
+
+/* Hash body.password into rq->ctx (slow; on the I/O thread). */
+int hash_new_password(struct req *rq, struct errbuf *e)
+{
+	const char *pw = jstr(rq->body, "password", NULL);
+	char *h;
+
+	if (!pw)
+		return 0;
+	h = xmalloc(PWHASH_LEN);
+	if (password_hash(pw, h)) {
+		free(h);
+		return err_ret(e, ERMS_ESTORE, "unavailable",
+			       "cannot hash the password");
+	}
+	rq->ctx = h;
+	rq->ctx_free = free;
+	return 0;
+}
+
+void api_me_prep(struct req *rq, struct resp *rs)
+{
+	struct errbuf e = { 0 };
+	char cur[PWHASH_LEN];
+	int rc = json_check(rq->body, me_fields, ARRAY_SIZE(me_fields), &e);
+
+	if (!rc)
+		rc = check_profile(rq->body, &e);
+	if (!rc && jhas(rq->body, "password")) {
+		rc = store_user_pwhash(rq->st, rq->who.user.id, cur,
+				       sizeof(cur));
+		if (!rc && !password_verify(cur, jstr(rq->body,
+						      "current_password", ""))) {
+			errbuf_set(&e, "invalid",
+				   "current_password is wrong or missing");
+			errbuf_field(&e, "current_password");
+			rc = ERMS_EINVAL;
+		}
+		if (!rc)
+			rc = hash_new_password(rq, &e);
+	}
+	if (rc)
+		resp_err(rq, rs, rc, &e);
+}
+
+bool page_full(struct page *p)
+{
+	return p->n++ == p->limit;
+}
+
+/* Copy the profile fields present in b into u. */
+void apply_profile(const json_t *b, struct user *u)
+{
+	jcopy(u->display_name, sizeof(u->display_name), b, "display_name");
+	jcopy(u->email, sizeof(u->email), b, "email");
+	jcopy(u->phone, sizeof(u->phone), b, "phone");
+	jcopy(u->locale, sizeof(u->locale), b, "locale");
+}
+
+void api_me_update(struct req *rq, struct resp *rs)
+{
+	struct errbuf e = { 0 };
+	struct user u;
+	int rc = store_user_get(rq->st, rq->who.user.id, &u);
+
+	if (!rc) {
+		apply_profile(rq->body, &u);
+		rc = app_user_update(rq->st, &rq->who, &u, rq->ctx, rq->now_ms,
+				     &e);
+	}
+	if (rc)
+		resp_err(rq, rs, rc, &e);
+	else
+		resp_json(rs, 200, json_user(&u));
+}

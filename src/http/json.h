@@ -1,0 +1,52 @@
+/*
+ * json.h - strict JSON input checks and the encoders of domain structs.
+ *
+ * json_check() holds a request body to a list of fields: an unknown
+ * field, a missing required one or a wrong type is an ERMS_EINVAL naming
+ * the field. jansson's json_unpack_ex() can reject unknown keys too, but
+ * reports them as text; erms needs the field's name as data for the
+ * "field" of its error answers, hence this small table-driven check.
+ */
+#ifndef ERMS_HTTP_JSON_H
+#define ERMS_HTTP_JSON_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/types.h"
+#include "util/err.h"
+
+enum jtype { JT_STRING, JT_INT, JT_BOOL, JT_ARRAY, JT_OBJECT };
+
+struct jfield {
+	const char *name;
+	enum jtype type;
+	bool required;
+	size_t max;	/* strings: bytes (0: no limit); ints: largest value */
+	size_t min;	/* strings: bytes; ints: smallest value */
+};
+
+/* Check obj (NULL counts as {}) against fields; unknown keys are errors. */
+int json_check(const json_t *obj, const struct jfield *f, size_t n,
+	       struct errbuf *e);
+/* Field accessors for checked bodies (defaults when absent). */
+const char *jstr(const json_t *obj, const char *key, const char *dflt);
+int64_t jint(const json_t *obj, const char *key, int64_t dflt);
+bool jbool(const json_t *obj, const char *key, bool dflt);
+bool jhas(const json_t *obj, const char *key);
+/* Copy a checked string field into a fixed buffer (no-op when absent). */
+void jcopy(char *dst, size_t n, const json_t *obj, const char *key);
+
+/* An RFC 3339 string for ms, or null for 0. New reference. */
+json_t *json_time(int64_t ms);
+json_t *json_user(const struct user *u);
+/* Takes g's duties text as JSON; members may be NULL. */
+json_t *json_group(const struct group *g, json_t *members);
+json_t *json_token(const struct token_info *t);
+json_t *json_audit(const struct audit_row *r);
+/* A JSON array of strings from text, or NULL when it is not one. */
+json_t *json_string_array(const char *text);
+
+#endif

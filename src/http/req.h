@@ -1,0 +1,121 @@
+/*
+ * req.h - what a handler sees of a request, and what it answers.
+ *
+ * Handlers never see libmicrohttpd: server.c turns a connection into a
+ * struct req (route parameters, the parsed JSON body, the signed-in
+ * principal, the time, the caller's language, a store to use) and sends
+ * the struct resp the handler fills. A handler is decode -> app_* ->
+ * encode, about twenty lines.
+ *
+ * Write routes (ROUTE_WRITE) run their handler on the writer thread inside
+ * the group-commit batch: rq->st is then the writer's connection, and a
+ * response with status >= 400 rolls the handler's writes back. A route's
+ * optional prep() runs first on the I/O thread with a reader connection,
+ * for slow work that must not hold up the writer (password hashing); it
+ * may answer on its own (set rs->status), and passes data on in rq->ctx.
+ */
+#ifndef ERMS_HTTP_REQ_H
+#define ERMS_HTTP_REQ_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "app/app.h"
+#include "util/buf.h"
+#include "util/err.h"
+
+#define ROUTE_PARAMS_MAX 4
+#define RESP_HEADERS_MAX 6
+
+struct req;
+struct resp;
+
+typedef void api_fn(struct req *rq, struct resp *rs);
+
+enum route_flags {
+	ROUTE_PUBLIC = 1 << 0,	/* no sign-in needed */
+	ROUTE_WRITE = 1 << 1,	/* runs on the writer, in the batch */
+};
+
+struct route {
+	const char *method;
+	const char *pattern;	/* "/api/v1/users/{id}" */
+	api_fn *fn;
+	api_fn *prep;		/* optional, on the I/O thread */
+	unsigned flags;
+	const char *summary;	/* for the OpenAPI document */
+};
+
+struct resp_header {
+	const char *name;	/* static string */
+	char *value;		/* owned */
+};
+
+struct resp {
+	int status;
+	json_t *json;		/* owned */
+	char *body;		/* owned unless body_static */
+	size_t len;
+	bool body_static;
+	const char *ctype;
+	struct resp_header hdr[RESP_HEADERS_MAX];
+	int nhdr;
+};
+
+struct req {
+	struct app *app;
+	struct store *st;	/* reader, or the writer's connection */
+	const struct route *route;
+	const char *method;
+	char *path;		/* owned, without the query string */
+	char *param[ROUTE_PARAMS_MAX];	/* {name} values, owned */
+	int nparam;
+	json_t *body;		/* the parsed JSON body, or NULL; owned */
+	struct principal who;	/* who.user.id == 0: anonymous */
+	int64_t now_ms;
+	const char *lang;	/* "zh-CN" or "en" */
+	char addr[64];		/* client address */
+	void *ctx;		/* from prep() to fn() */
+	void (*ctx_free)(void *);
+	void *priv;		/* server.c's */
+};
+
+/* A query-string argument, or NULL (only on the I/O thread). */
+const char *req_query(struct req *rq, const char *name);
+/* The route parameter at index i as a positive id, or 0 if not one. */
+int64_t req_param_id(const struct req *rq, int i);
+
+/*
+ * Read ?cursor= (an id to start after) and ?limit= (1..500, default 100).
+ * Returns false after answering 400 when they are malformed.
+ */
+bool req_page(struct req *rq, struct resp *rs, int64_t *after, int *limit);
+/* {"items": items, "next_cursor": ...} with the cursor "last" or null. */
+void resp_list(struct resp *rs, json_t *items, int64_t last);
+
+/* Answer with JSON (steals j). */
+void resp_json(struct resp *rs, int status, json_t *j);
+/* Answer with no body (204) or a status alone. */
+void resp_status(struct resp *rs, int status);
+/* Answer with bytes of type ctype; the body is copied. */
+void resp_bytes(struct resp *rs, int status, const char *ctype,
+		const void *p, size_t n);
+/* Answer with static bytes (not copied, not freed). */
+void resp_static(struct resp *rs, int status, const char *ctype,
+		 const void *p, size_t n);
+/* Add a header (value is copied). */
+void resp_header(struct resp *rs, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* An error answer from an ERMS_E* code and an errbuf (may be NULL). */
+void resp_err(struct req *rq, struct resp *rs, int rc, const struct errbuf *e);
+/* An error answer with an explicit status and code. */
+void resp_fail(struct req *rq, struct resp *rs, int status, const char *code,
+	       const char *field, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+/* Free what rs owns and reset it. */
+void resp_release(struct resp *rs);
+/* HTTP status for an ERMS_E* code. */
+int http_status_of(int rc);
+
+#endif

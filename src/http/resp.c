@@ -1,0 +1,183 @@
+/*
+ * resp.c - building answers, and the one place where error codes become
+ * HTTP statuses and error messages become the caller's language.
+ */
+#include "http/req.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/xalloc.h"
+
+void resp_release(struct resp *rs)
+{
+	json_decref(rs->json);
+	if (!rs->body_static)
+		free(rs->body);
+	for (int i = 0; i < rs->nhdr; i++)
+		free(rs->hdr[i].value);
+	memset(rs, 0, sizeof(*rs));
+}
+
+void resp_json(struct resp *rs, int status, json_t *j)
+{
+	json_decref(rs->json);
+	rs->status = status;
+	rs->json = j;
+}
+
+void resp_list(struct resp *rs, json_t *items, int64_t last)
+{
+	json_t *o = json_object();
+	char cur[24];
+
+	json_object_set_new(o, "items", items);
+	if (last) {
+		snprintf(cur, sizeof(cur), "%lld", (long long)last);
+		json_object_set_new(o, "next_cursor", json_string(cur));
+	} else {
+		json_object_set_new(o, "next_cursor", json_null());
+	}
+	resp_json(rs, 200, o);
+}
+
+void resp_status(struct resp *rs, int status)
+{
+	rs->status = status;
+}
+
+void resp_bytes(struct resp *rs, int status, const char *ctype,
+		const void *p, size_t n)
+{
+	if (!rs->body_static)
+		free(rs->body);
+	rs->status = status;
+	rs->ctype = ctype;
+	rs->body = xmalloc(n + 1);
+	memcpy(rs->body, p, n);
+	rs->body[n] = '\0';
+	rs->len = n;
+	rs->body_static = false;
+}
+
+void resp_static(struct resp *rs, int status, const char *ctype,
+		 const void *p, size_t n)
+{
+	if (!rs->body_static)
+		free(rs->body);
+	rs->status = status;
+	rs->ctype = ctype;
+	rs->body = (char *)p;
+	rs->len = n;
+	rs->body_static = true;
+}
+
+void resp_header(struct resp *rs, const char *name, const char *fmt, ...)
+{
+	char v[512];
+	va_list ap;
+
+	if (rs->nhdr >= RESP_HEADERS_MAX)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(v, sizeof(v), fmt, ap);
+	va_end(ap);
+	rs->hdr[rs->nhdr].name = name;
+	rs->hdr[rs->nhdr].value = xstrdup(v);
+	rs->nhdr++;
+}
+
+int http_status_of(int rc)
+{
+	switch (rc) {
+	case ERMS_OK:		return 200;
+	case ERMS_EINVAL:	return 400;
+	case ERMS_EAUTH:	return 401;
+	case ERMS_EPERM:	return 403;
+	case ERMS_ENOTFOUND:	return 404;
+	case ERMS_ECONFLICT:	return 409;
+	case ERMS_ETOOBIG:	return 413;
+	case ERMS_ELIMIT:	return 429;
+	case ERMS_EIO:		return 502;
+	}
+	return 503;
+}
+
+/* Chinese messages by error code; %s is the field when there is one. */
+static const struct {
+	const char *code;
+	const char *zh;
+	const char *zh_field;
+} zh_messages[] = {
+	{ "bad_json", "请求体不是有效的 JSON", NULL },
+	{ "invalid_utf8", "请求体含有无效的 UTF-8 字节", NULL },
+	{ "unknown_field", "未知字段", "未知字段“%s”" },
+	{ "missing_field", "缺少必填字段", "缺少必填字段“%s”" },
+	{ "wrong_type", "字段类型错误", "字段“%s”的类型错误" },
+	{ "invalid", "输入无效", "字段“%s”的值无效" },
+	{ "unauthorized", "未登录，或登录已失效", NULL },
+	{ "bad_credentials", "用户名或密码错误", NULL },
+	{ "forbidden", "无权执行此操作", NULL },
+	{ "csrf", "缺少或错误的 CSRF 令牌", NULL },
+	{ "not_found", "未找到", NULL },
+	{ "method_not_allowed", "不支持此请求方法", NULL },
+	{ "conflict", "与现有数据或当前状态冲突", NULL },
+	{ "too_large", "请求体过大", NULL },
+	{ "unsupported_media_type", "请求体必须是 application/json", NULL },
+	{ "rate_limited", "尝试次数过多，请稍后再试", NULL },
+	{ "unavailable", "存储暂不可用，请稍后再试", NULL },
+};
+
+static void error_body(struct req *rq, struct resp *rs, int status,
+		       const char *code, const char *field, const char *msg)
+{
+	json_t *e = json_object();
+	char zh[256];
+
+	if (rq && !strcmp(rq->lang, "zh-CN")) {
+		for (size_t i = 0; i < ARRAY_SIZE(zh_messages); i++) {
+			if (strcmp(zh_messages[i].code, code))
+				continue;
+			if (field && *field && zh_messages[i].zh_field)
+				snprintf(zh, sizeof(zh),
+					 zh_messages[i].zh_field, field);
+			else
+				snprintf(zh, sizeof(zh), "%s",
+					 zh_messages[i].zh);
+			msg = zh;
+			break;
+		}
+	}
+	json_object_set_new(e, "code", json_string(code));
+	json_object_set_new(e, "message", json_string(msg));
+	if (field && *field)
+		json_object_set_new(e, "field", json_string(field));
+	resp_json(rs, status, json_pack("{s:o}", "error", e));
+}
+
+void resp_fail(struct req *rq, struct resp *rs, int status, const char *code,
+	       const char *field, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	error_body(rq, rs, status, code, field, msg);
+}
+
+void resp_err(struct req *rq, struct resp *rs, int rc, const struct errbuf *e)
+{
+	const char *code = e && e->code[0] ? e->code : erms_strerror(rc);
+	const char *msg = e && e->msg[0] ? e->msg : erms_strerror(rc);
+
+	if (rc == ERMS_ESTORE) {
+		/* Never leak storage detail; the backend logged it. */
+		code = "unavailable";
+		msg = "storage unavailable; try again";
+	}
+	error_body(rq, rs, http_status_of(rc), code, e ? e->field : NULL, msg);
+}

@@ -1,0 +1,134 @@
+/*
+ * routes.c - every route of the API, in one table (cgit's cmd.c shape).
+ *
+ * To add a route: write the handler in the api-<resource>.c file, declare
+ * it in routes.h, add one row here. The OpenAPI document is generated
+ * from this table, so it cannot forget a route.
+ */
+#include "http/routes.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/xalloc.h"
+
+#define P ROUTE_PUBLIC
+#define W ROUTE_WRITE
+
+const struct route routes[] = {
+	{ "GET", "/healthz", api_health, NULL, P, "Liveness and storage check" },
+	{ "GET", "/metrics", api_metrics, NULL, P, "Prometheus metrics" },
+	{ "GET", "/hello", api_hello, NULL, P, "Hello world (benchmark ceiling)" },
+	{ "GET", "/api/v1/openapi.json", api_openapi, NULL, P, "This document" },
+	{ "POST", "/api/v1/session", api_session_create, api_session_prep, P | W,
+	  "Sign in: sets the session cookie, returns the CSRF token" },
+	{ "GET", "/api/v1/session", api_session_get, NULL, 0,
+	  "The current session and its CSRF token" },
+	{ "DELETE", "/api/v1/session", api_session_delete, NULL, W, "Sign out" },
+	{ "GET", "/api/v1/me", api_me_get, NULL, 0,
+	  "The signed-in user, their groups and rights" },
+	{ "PATCH", "/api/v1/me", api_me_update, api_me_prep, W,
+	  "Update own profile, language or password" },
+	{ "GET", "/api/v1/tokens", api_token_list, NULL, 0, "List API tokens" },
+	{ "POST", "/api/v1/tokens", api_token_create, NULL, W,
+	  "Create an API token (the secret is shown once)" },
+	{ "DELETE", "/api/v1/tokens/{id}", api_token_delete, NULL, W,
+	  "Revoke an API token" },
+	{ "GET", "/api/v1/users", api_user_list, NULL, 0, "List users" },
+	{ "POST", "/api/v1/users", api_user_create, api_user_prep, W,
+	  "Create a user" },
+	{ "GET", "/api/v1/users/{id}", api_user_get, NULL, 0, "Get a user" },
+	{ "PATCH", "/api/v1/users/{id}", api_user_update, api_user_prep, W,
+	  "Update a user" },
+	{ "DELETE", "/api/v1/users/{id}", api_user_delete, NULL, W,
+	  "Disable a user and revoke their sessions and tokens" },
+	{ "GET", "/api/v1/groups", api_group_list, NULL, 0, "List groups" },
+	{ "POST", "/api/v1/groups", api_group_create, NULL, W, "Create a group" },
+	{ "GET", "/api/v1/groups/{key}", api_group_get, NULL, 0,
+	  "Get a group with its members" },
+	{ "PATCH", "/api/v1/groups/{key}", api_group_update, NULL, W,
+	  "Update a group's name or duties" },
+	{ "PUT", "/api/v1/groups/{key}/members/{user_id}", api_member_put, NULL,
+	  W, "Add a member to a group or change their role" },
+	{ "DELETE", "/api/v1/groups/{key}/members/{user_id}", api_member_delete,
+	  NULL, W, "Remove a member from a group" },
+	{ "GET", "/api/v1/audit", api_audit_list, NULL, 0,
+	  "Read the audit log" },
+	{ NULL, NULL, NULL, NULL, 0, NULL },
+};
+
+const int routes_count = (int)(sizeof(routes) / sizeof(routes[0])) - 1;
+_Static_assert(sizeof(routes) / sizeof(routes[0]) <= ROUTES_MAX,
+	       "raise ROUTES_MAX");
+
+/*
+ * Match pattern against path segment by segment; "{x}" takes one
+ * non-empty segment. Fills params when they are given.
+ */
+static bool match(const char *pat, const char *path,
+		  char *params[ROUTE_PARAMS_MAX], int *n)
+{
+	int np = 0;
+
+	while (*pat && *path) {
+		if (*pat == '{') {
+			const char *end = strchr(path, '/');
+			size_t len = end ? (size_t)(end - path) : strlen(path);
+
+			if (!len || np >= ROUTE_PARAMS_MAX)
+				goto fail;
+			if (params)
+				params[np] = xstrndup(path, len);
+			np++;
+			path += len;
+			pat = strchr(pat, '}') + 1;
+			continue;
+		}
+		if (*pat != *path)
+			goto fail;
+		pat++;
+		path++;
+	}
+	if (*pat || *path)
+		goto fail;
+	if (n)
+		*n = np;
+	return true;
+fail:
+	for (int i = 0; params && i < np; i++) {
+		free(params[i]);
+		params[i] = NULL;
+	}
+	return false;
+}
+
+int route_match(const char *method, const char *path,
+		char *params[ROUTE_PARAMS_MAX], int *nparams, bool *path_known)
+{
+	*path_known = false;
+	*nparams = 0;
+	for (int i = 0; i < routes_count; i++) {
+		if (!match(routes[i].pattern, path, NULL, NULL))
+			continue;
+		if (strcmp(routes[i].method, method)) {
+			*path_known = true;
+			continue;
+		}
+		match(routes[i].pattern, path, params, nparams);
+		return i;
+	}
+	return -1;
+}
+
+void route_allow(const char *path, char *buf, size_t n)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < routes_count && used < n; i++)
+		if (match(routes[i].pattern, path, NULL, NULL))
+			used += (size_t)snprintf(buf + used, n - used, "%s%s",
+						 used ? ", " : "",
+						 routes[i].method);
+}

@@ -1,0 +1,36 @@
+/*
+ * routes.h - the route table and its matcher.
+ */
+#ifndef ERMS_HTTP_ROUTES_H
+#define ERMS_HTTP_ROUTES_H
+
+#include "http/req.h"
+
+#define ROUTES_MAX 64
+
+extern const struct route routes[];
+extern const int routes_count;
+
+/*
+ * Find the route for method and path. Returns its index and fills params
+ * (owned copies) or -1 when none matches; *path_known is set when another
+ * method would match (405).
+ */
+int route_match(const char *method, const char *path,
+		char *params[ROUTE_PARAMS_MAX], int *nparams, bool *path_known);
+/* "GET, POST" for a path, into buf. */
+void route_allow(const char *path, char *buf, size_t n);
+
+/* Handlers, one file per resource (api-*.c). */
+api_fn api_health, api_metrics, api_openapi, api_hello;
+api_fn api_session_prep, api_session_create, api_session_get,
+	api_session_delete;
+api_fn api_me_get, api_me_prep, api_me_update;
+api_fn api_user_list, api_user_get, api_user_prep, api_user_create,
+	api_user_update, api_user_delete;
+api_fn api_group_list, api_group_get, api_group_create, api_group_update,
+	api_member_put, api_member_delete;
+api_fn api_token_list, api_token_create, api_token_delete;
+api_fn api_audit_list;
+
+#endif

@@ -1,0 +1,655 @@
+/*
+ * server.c - libmicrohttpd glue, and the request pipeline every route
+ * shares: route, language, sign-in, CSRF, body checks, prep, then the
+ * handler on a reader (reads) or in the writer's batch (writes); the
+ * access log line and the metrics when the request completes.
+ */
+#define LOG_MOD "http"
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "app/app.h"
+#include "http/metrics.h"
+#include "http/routes.h"
+#include "http/static.h"
+#include "store/store.h"
+#include "util/clock.h"
+#include "util/crypto.h"
+#include "util/log.h"
+#include "util/xalloc.h"
+
+#define TOUCH_AFTER_MS (60 * 1000)
+
+struct http_server {
+	struct MHD_Daemon *d;
+	struct app *app;
+	struct http_opts o;
+	int port;
+	_Atomic int inflight;
+};
+
+enum conn_state { C_READING, C_QUEUED, C_READY };
+
+struct conn {
+	struct req rq;
+	struct resp rs;
+	struct wjob job;
+	struct http_server *srv;
+	struct MHD_Connection *c;
+	struct buf body;
+	enum conn_state state;
+	int route;
+	bool too_big;
+	bool touch;
+	int64_t start_us;
+	char method[8];
+};
+
+static const char CSP[] =
+	"default-src 'self'; script-src 'self'; style-src 'self'; "
+	"img-src 'self' data:; connect-src 'self'; object-src 'none'; "
+	"base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+const char *req_query(struct req *rq, const char *name)
+{
+	struct conn *cn = rq->priv;
+
+	return MHD_lookup_connection_value(cn->c, MHD_GET_ARGUMENT_KIND, name);
+}
+
+int64_t req_param_id(const struct req *rq, int i)
+{
+	const char *s = i < rq->nparam ? rq->param[i] : NULL;
+	char *end;
+	long long v;
+
+	if (!s || *s < '0' || *s > '9')
+		return 0;
+	v = strtoll(s, &end, 10);
+	return *end || v <= 0 ? 0 : (int64_t)v;
+}
+
+bool req_page(struct req *rq, struct resp *rs, int64_t *after, int *limit)
+{
+	const char *c = req_query(rq, "cursor");
+	const char *l = req_query(rq, "limit");
+	char *end;
+	long long v;
+
+	*after = 0;
+	*limit = 100;
+	if (!c)
+		c = req_query(rq, "after");
+	if (c && *c) {
+		v = strtoll(c, &end, 10);
+		if (*end || v < 0) {
+			resp_fail(rq, rs, 400, "invalid", "cursor",
+				  "bad cursor '%s'", c);
+			return false;
+		}
+		*after = v;
+	}
+	if (l && *l) {
+		v = strtoll(l, &end, 10);
+		if (*end || v < 1 || v > 500) {
+			resp_fail(rq, rs, 400, "invalid", "limit",
+				  "limit must be 1 to 500");
+			return false;
+		}
+		*limit = (int)v;
+	}
+	return true;
+}
+
+static bool is_write_method(const char *m)
+{
+	return strcmp(m, "GET") && strcmp(m, "HEAD");
+}
+
+static void conn_free(struct conn *cn)
+{
+	struct req *rq = &cn->rq;
+
+	free(rq->path);
+	for (int i = 0; i < rq->nparam; i++)
+		free(rq->param[i]);
+	json_decref(rq->body);
+	if (rq->ctx_free)
+		rq->ctx_free(rq->ctx);
+	resp_release(&cn->rs);
+	buf_release(&cn->body);
+	free(cn);
+}
+
+static const char *lang_of(struct conn *cn)
+{
+	const char *q = MHD_lookup_connection_value(cn->c,
+						    MHD_GET_ARGUMENT_KIND,
+						    "lang");
+	const char *h;
+
+	if (q)
+		return strncasecmp(q, "zh", 2) ? "en" : "zh-CN";
+	h = MHD_lookup_connection_value(cn->c, MHD_HEADER_KIND,
+					MHD_HTTP_HEADER_ACCEPT_LANGUAGE);
+	if (h)
+		return strncasecmp(h, "zh", 2) ? "en" : "zh-CN";
+	return NULL;
+}
+
+static void client_addr(struct conn *cn)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(cn->c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	snprintf(cn->rq.addr, sizeof(cn->rq.addr), "?");
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+			  cn->rq.addr, sizeof(cn->rq.addr));
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6,
+			  &((const struct sockaddr_in6 *)sa)->sin6_addr,
+			  cn->rq.addr, sizeof(cn->rq.addr));
+}
+
+/*
+ * Sign-in by bearer token or session cookie. Returns 0 (signed in, or
+ * anonymous when no credentials were sent), ERMS_EAUTH for credentials
+ * that do not work, or a storage error.
+ */
+static int authenticate(struct conn *cn, bool *by_cookie)
+{
+	struct req *rq = &cn->rq;
+	const char *auth, *cookie;
+
+	*by_cookie = false;
+	auth = MHD_lookup_connection_value(cn->c, MHD_HEADER_KIND,
+					   MHD_HTTP_HEADER_AUTHORIZATION);
+	if (auth) {
+		if (strncasecmp(auth, "Bearer ", 7))
+			return ERMS_EAUTH;
+		return app_auth_token(rq->st, auth + 7, rq->now_ms, &rq->who);
+	}
+	cookie = MHD_lookup_connection_value(cn->c, MHD_COOKIE_KIND,
+					     "erms_session");
+	if (!cookie)
+		return 0;
+	*by_cookie = true;
+	return app_auth_session(rq->app, rq->st, cookie, rq->now_ms, &rq->who);
+}
+
+static bool json_ctype(struct conn *cn)
+{
+	const char *ct = MHD_lookup_connection_value(cn->c, MHD_HEADER_KIND,
+						     MHD_HTTP_HEADER_CONTENT_TYPE);
+	size_t n = strlen("application/json");
+
+	return ct && !strncasecmp(ct, "application/json", n) &&
+	       (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+/* Parse the body into rq->body; answers and returns false on error. */
+static bool parse_body(struct conn *cn)
+{
+	struct req *rq = &cn->rq;
+	json_error_t je;
+
+	if (!cn->body.len)
+		return true;
+	if (!json_ctype(cn)) {
+		resp_fail(rq, &cn->rs, 415, "unsupported_media_type", NULL,
+			  "the body must be sent as application/json");
+		return false;
+	}
+	rq->body = json_loadb(cn->body.data, cn->body.len,
+			      JSON_REJECT_DUPLICATES, &je);
+	if (rq->body)
+		return true;
+	if (json_error_code(&je) == json_error_invalid_utf8)
+		resp_fail(rq, &cn->rs, 400, "invalid_utf8", NULL,
+			  "the body is not valid UTF-8");
+	else
+		resp_fail(rq, &cn->rs, 400, "bad_json", NULL,
+			  "malformed JSON at line %d, column %d: %s", je.line,
+			  je.column, je.text);
+	return false;
+}
+
+static int job_run(struct wjob *j, struct store *st)
+{
+	struct conn *cn = container_of(j, struct conn, job);
+	struct req *rq = &cn->rq;
+
+	rq->st = st;
+	rq->route->fn(rq, &cn->rs);
+	if (cn->rs.status >= 400)
+		return ERMS_EINVAL;
+	if (cn->touch)
+		return app_touch(st, rq->who.session_id, rq->who.token_id,
+				 rq->now_ms);
+	return 0;
+}
+
+static void job_done(struct wjob *j, int rc)
+{
+	struct conn *cn = container_of(j, struct conn, job);
+
+	cn->rq.st = NULL;
+	if (rc == ERMS_ESTORE) {
+		resp_release(&cn->rs);
+		resp_err(&cn->rq, &cn->rs, ERMS_ESTORE, NULL);
+	}
+	cn->state = C_READY;
+	MHD_resume_connection(cn->c);
+}
+
+/* Last-seen times for reads: a write of its own, answered by no one. */
+struct touch_job {
+	struct wjob job;
+	int64_t session_id, token_id, now_ms;
+};
+
+static int touch_run(struct wjob *j, struct store *st)
+{
+	struct touch_job *t = container_of(j, struct touch_job, job);
+
+	return app_touch(st, t->session_id, t->token_id, t->now_ms);
+}
+
+static void touch_done(struct wjob *j, int rc)
+{
+	(void)rc;
+	free(container_of(j, struct touch_job, job));
+}
+
+static void submit_touch(struct conn *cn)
+{
+	struct touch_job *t = xcalloc(1, sizeof(*t));
+
+	t->job.run = touch_run;
+	t->job.done = touch_done;
+	t->session_id = cn->rq.who.session_id;
+	t->token_id = cn->rq.who.token_id;
+	t->now_ms = cn->rq.now_ms;
+	writer_submit(&cn->srv->app->writer, &t->job);
+}
+
+/*
+ * The pipeline up to the handler, run on the I/O thread with a reader.
+ * Returns true when the handler should run, false when rs is answered.
+ */
+static bool admit(struct conn *cn)
+{
+	struct req *rq = &cn->rq;
+	const struct route *r = rq->route;
+	bool by_cookie;
+	const char *csrf;
+	int rc;
+
+	rc = authenticate(cn, &by_cookie);
+	if (rc == ERMS_ESTORE) {
+		resp_err(rq, &cn->rs, rc, NULL);
+		return false;
+	}
+	if (rc || !rq->who.user.id) {
+		memset(&rq->who, 0, sizeof(rq->who));
+		by_cookie = false;
+		if (!(r->flags & ROUTE_PUBLIC)) {
+			resp_fail(rq, &cn->rs, 401, "unauthorized", NULL,
+				  "sign in first, or send a valid token");
+			return false;
+		}
+	}
+	if (!rq->lang)
+		rq->lang = rq->who.user.id && !strcmp(rq->who.user.locale,
+						      "zh-CN") ? "zh-CN" : "en";
+	if (by_cookie && is_write_method(rq->method)) {
+		csrf = MHD_lookup_connection_value(cn->c, MHD_HEADER_KIND,
+						   "X-CSRF-Token");
+		if (!csrf || !ct_streq(csrf, rq->who.csrf)) {
+			resp_fail(rq, &cn->rs, 403, "csrf", NULL,
+				  "missing or wrong X-CSRF-Token header");
+			return false;
+		}
+	}
+	if (rq->who.user.id && rq->now_ms - rq->who.last_seen_ms >
+				       TOUCH_AFTER_MS)
+		cn->touch = true;
+	if (!parse_body(cn))
+		return false;
+	if (r->prep) {
+		r->prep(rq, &cn->rs);
+		if (cn->rs.status)
+			return false;
+	}
+	return true;
+}
+
+static void dispatch(struct conn *cn)
+{
+	struct req *rq = &cn->rq;
+	struct app *app = cn->srv->app;
+	bool known;
+	const char *m = strcmp(rq->method, "HEAD") ? rq->method : "GET";
+	bool run;
+
+	rq->now_ms = clock_now_ms();
+	rq->lang = lang_of(cn);
+	client_addr(cn);
+	cn->route = route_match(m, rq->path, rq->param, &rq->nparam, &known);
+	if (cn->route < 0) {
+		char allow[64];
+
+		if (!known && !strcmp(m, "GET") &&
+		    static_serve(rq, &cn->rs, rq->path,
+				 MHD_lookup_connection_value(
+					 cn->c, MHD_HEADER_KIND,
+					 MHD_HTTP_HEADER_IF_NONE_MATCH)))
+			return;
+		if (!rq->lang)
+			rq->lang = "en";
+		if (!known) {
+			resp_fail(rq, &cn->rs, 404, "not_found", NULL,
+				  "no such resource '%s'", rq->path);
+			return;
+		}
+		route_allow(rq->path, allow, sizeof(allow));
+		resp_fail(rq, &cn->rs, 405, "method_not_allowed", NULL,
+			  "method %s is not allowed here", rq->method);
+		resp_header(&cn->rs, MHD_HTTP_HEADER_ALLOW, "%s", allow);
+		return;
+	}
+	rq->route = &routes[cn->route];
+	if (cn->too_big) {
+		resp_fail(rq, &cn->rs, 413, "too_large", NULL,
+			  "the body is larger than %zu bytes",
+			  cn->srv->o.body_max);
+		return;
+	}
+	rq->st = app_reader_get(app);
+	run = admit(cn);
+	if (run && !(rq->route->flags & ROUTE_WRITE)) {
+		rq->route->fn(rq, &cn->rs);
+		if (cn->touch)
+			submit_touch(cn);
+	}
+	app_reader_put(app, rq->st);
+	rq->st = NULL;
+	if (run && (rq->route->flags & ROUTE_WRITE)) {
+		cn->state = C_QUEUED;
+		cn->job.run = job_run;
+		cn->job.done = job_done;
+		/* Suspend before the writer can resume us. */
+		MHD_suspend_connection(cn->c);
+		writer_submit(&app->writer, &cn->job);
+	}
+}
+
+static enum MHD_Result send_resp(struct conn *cn)
+{
+	struct resp *rs = &cn->rs;
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+	const char *ctype = rs->ctype;
+
+	if (!rs->status)
+		resp_fail(&cn->rq, rs, 500, "internal", NULL,
+			  "the handler gave no answer");
+	if (rs->json) {
+		char *s = json_dumps(rs->json, JSON_COMPACT);
+
+		r = MHD_create_response_from_buffer(strlen(s), s,
+						    MHD_RESPMEM_MUST_FREE);
+		ctype = "application/json";
+	} else if (rs->body) {
+		r = MHD_create_response_from_buffer(
+			rs->len, rs->body,
+			rs->body_static ? MHD_RESPMEM_PERSISTENT
+					: MHD_RESPMEM_MUST_COPY);
+	} else {
+		r = MHD_create_response_from_buffer(0, NULL,
+						    MHD_RESPMEM_PERSISTENT);
+	}
+	if (ctype)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Content-Security-Policy", CSP);
+	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
+	for (int i = 0; i < rs->nhdr; i++)
+		MHD_add_response_header(r, rs->hdr[i].name, rs->hdr[i].value);
+	if (!rs->ctype || !strncmp(rs->ctype, "application/json", 16))
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,
+					"no-store");
+	ret = MHD_queue_response(cn->c, (unsigned)rs->status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static struct conn *conn_new(struct http_server *srv, struct MHD_Connection *c,
+			     const char *url, const char *method)
+{
+	struct conn *cn = xcalloc(1, sizeof(*cn));
+	const char *q = strchr(url, '?');
+
+	cn->srv = srv;
+	cn->c = c;
+	cn->start_us = clock_mono_us();
+	cn->route = -1;
+	snprintf(cn->method, sizeof(cn->method), "%s", method);
+	buf_init(&cn->body, srv->o.body_max);
+	cn->rq.app = srv->app;
+	cn->rq.priv = cn;
+	cn->rq.method = cn->method;
+	cn->rq.path = q ? xstrndup(url, (size_t)(q - url)) : xstrdup(url);
+	atomic_fetch_add(&srv->inflight, 1);
+	return cn;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
+				  const char *url, const char *method,
+				  const char *version, const char *upload_data,
+				  size_t *upload_data_size, void **con_cls)
+{
+	struct http_server *srv = cls;
+	struct conn *cn = *con_cls;
+
+	(void)version;
+	if (!cn) {
+		*con_cls = conn_new(srv, c, url, method);
+		return MHD_YES;
+	}
+	if (*upload_data_size) {
+		if (!cn->too_big &&
+		    buf_add(&cn->body, upload_data, *upload_data_size)) {
+			cn->too_big = true;
+			buf_release(&cn->body);
+		}
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	switch (cn->state) {
+	case C_READING:
+		dispatch(cn);
+		if (cn->state == C_QUEUED)
+			return MHD_YES;
+		return send_resp(cn);
+	case C_QUEUED:
+		return MHD_YES;
+	case C_READY:
+		return send_resp(cn);
+	}
+	return MHD_NO;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	struct http_server *srv = cls;
+	struct conn *cn = *con_cls;
+	int64_t us;
+
+	(void)c;
+	if (!cn)
+		return;
+	us = clock_mono_us() - cn->start_us;
+	metrics_record(cn->route, cn->rs.status, us);
+	log_info("method=%s path=\"%s\" status=%d us=%lld%s", cn->method,
+		 cn->rq.path, cn->rs.status, (long long)us,
+		 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
+	conn_free(cn);
+	*con_cls = NULL;
+	atomic_fetch_sub(&srv->inflight, 1);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char line[512];
+
+	(void)cls;
+	vsnprintf(line, sizeof(line), fmt, ap);
+	line[strcspn(line, "\n")] = '\0';
+	log_warn("mhd: %s", line);
+}
+
+/* "host:port" or "[v6]:port" into a socket address. */
+static int parse_listen(const char *s, struct sockaddr_storage *ss,
+			bool *v6, struct errbuf *err)
+{
+	char host[64];
+	const char *colon = strrchr(s, ':');
+	char *end;
+	long port;
+	size_t hl;
+
+	if (!colon)
+		goto bad;
+	port = strtol(colon + 1, &end, 10);
+	if (*end || end == colon + 1 || port < 0 || port > 65535)
+		goto bad;
+	hl = (size_t)(colon - s);
+	if (hl >= sizeof(host))
+		goto bad;
+	memcpy(host, s, hl);
+	host[hl] = '\0';
+	memset(ss, 0, sizeof(*ss));
+	if (host[0] == '[' && hl > 2 && host[hl - 1] == ']') {
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
+
+		host[hl - 1] = '\0';
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons((uint16_t)port);
+		*v6 = true;
+		if (inet_pton(AF_INET6, host + 1, &a->sin6_addr) == 1)
+			return 0;
+	} else {
+		struct sockaddr_in *a = (struct sockaddr_in *)ss;
+
+		a->sin_family = AF_INET;
+		a->sin_port = htons((uint16_t)port);
+		*v6 = false;
+		if (inet_pton(AF_INET, host, &a->sin_addr) == 1)
+			return 0;
+	}
+bad:
+	return err_ret(err, ERMS_EINVAL, "invalid",
+		       "bad listen address '%s' (want HOST:PORT, e.g. "
+		       "127.0.0.1:8080)", s);
+}
+
+static int write_port_file(const char *path, int port, struct errbuf *err)
+{
+	char tmp[4096];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f || fprintf(f, "%d\n", port) < 0 || fclose(f) ||
+	    rename(tmp, path))
+		return err_ret(err, ERMS_EIO, "io_error",
+			       "cannot write port file '%s'", path);
+	return 0;
+}
+
+int http_start(struct http_server **out, struct app *app,
+	       const struct http_opts *o, struct errbuf *err)
+{
+	struct http_server *s = xcalloc(1, sizeof(*s));
+	struct sockaddr_storage ss;
+	const union MHD_DaemonInfo *di;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
+			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC |
+			 MHD_USE_ERROR_LOG;
+	bool v6 = false;
+	int rc;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	s->app = app;
+	s->o = *o;
+	if (!s->o.body_max)
+		s->o.body_max = 1024 * 1024;
+	if (!s->o.timeout_s)
+		s->o.timeout_s = 30;
+	if (s->o.threads <= 0)
+		s->o.threads = ncpu > 0 ? (int)ncpu : 2;
+	rc = parse_listen(o->listen, &ss, &v6, err);
+	if (rc) {
+		free(s);
+		return rc;
+	}
+	if (v6)
+		flags |= MHD_USE_IPv6;
+	static_init();
+	s->d = MHD_start_daemon(
+		flags, 0, NULL, NULL, on_request, s,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->o.threads,
+		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->o.timeout_s,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
+		MHD_OPTION_END);
+	if (!s->d) {
+		free(s);
+		return err_ret(err, ERMS_EIO, "io_error",
+			       "cannot listen on '%s'", o->listen);
+	}
+	di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+	s->port = di ? di->port : 0;
+	if (o->port_file && (rc = write_port_file(o->port_file, s->port, err))) {
+		MHD_stop_daemon(s->d);
+		free(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+int http_port(const struct http_server *s)
+{
+	return s->port;
+}
+
+void http_stop(struct http_server *s, int grace_ms)
+{
+	int64_t until = clock_mono_us() + (int64_t)grace_ms * 1000;
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+
+	MHD_quiesce_daemon(s->d);
+	while (atomic_load(&s->inflight) > 0 && clock_mono_us() < until)
+		nanosleep(&ts, NULL);
+	if (atomic_load(&s->inflight) > 0)
+		log_warn("stopping with %d requests unfinished",
+			 atomic_load(&s->inflight));
+	MHD_stop_daemon(s->d);
+	free(s);
+}

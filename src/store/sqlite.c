@@ -1,0 +1,380 @@
+/*
+ * sqlite.c - the SQLite backend.
+ *
+ * One struct sqlite_store per connection. Statements are prepared on first
+ * use with SQLITE_PREPARE_PERSISTENT and kept for the connection's life,
+ * so the hot path is bind, step, reset. Connections run in WAL mode with
+ * synchronous=FULL: a COMMIT returns only after the WAL is fsynced, which
+ * is what makes an acknowledged write durable; group commit (app/writer.c)
+ * makes that one fsync per batch rather than per request.
+ *
+ * Parameters are written $1, $2, ... as in PostgreSQL. SQLite treats "$1"
+ * as a named parameter; its index is looked up by name once per statement.
+ */
+#define LOG_MOD "store"
+#include "store/backend.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/embed.h"
+#include "util/log.h"
+#include "util/xalloc.h"
+
+struct sqlite_store {
+	struct store base;
+	sqlite3 *db;
+	sqlite3_stmt *q[Q__COUNT];
+	int pidx[Q__COUNT][SROW_MAX];	/* $n -> bind index, 0: absent */
+};
+
+static struct sqlite_store *S(struct store *st)
+{
+	return container_of(st, struct sqlite_store, base);
+}
+
+static int fail(struct sqlite_store *s, const char *what)
+{
+	int ext = sqlite3_extended_errcode(s->db);
+
+	if (ext == SQLITE_CONSTRAINT_UNIQUE ||
+	    ext == SQLITE_CONSTRAINT_PRIMARYKEY)
+		return ERMS_ECONFLICT;
+	if (ext == SQLITE_CONSTRAINT_FOREIGNKEY)
+		return ERMS_ENOTFOUND;
+	log_error("%s: %s (%d)", what, sqlite3_errmsg(s->db), ext);
+	return ERMS_ESTORE;
+}
+
+static int exec(struct sqlite_store *s, const char *sql)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(s->db, sql, NULL, NULL, &msg);
+
+	if (rc != SQLITE_OK) {
+		log_error("exec '%.40s': %s", sql, msg ? msg : "?");
+		sqlite3_free(msg);
+		return fail(s, "exec");
+	}
+	return 0;
+}
+
+static const char *path_of(const char *url)
+{
+	if (!strncmp(url, "sqlite:", 7))
+		return url + 7;
+	return url;
+}
+
+static int sq_open(struct store **out, const char *url, unsigned flags,
+		   struct errbuf *err)
+{
+	struct sqlite_store *s = xcalloc(1, sizeof(*s));
+	const char *path = path_of(url);
+	int of = SQLITE_OPEN_NOMUTEX;
+	int rc;
+
+	s->base.ops = &store_sqlite_ops;
+	if (flags & STORE_READONLY)
+		of |= SQLITE_OPEN_READONLY;
+	else
+		of |= SQLITE_OPEN_READWRITE;
+	if (flags & STORE_CREATE)
+		of |= SQLITE_OPEN_CREATE;
+	rc = sqlite3_open_v2(path, &s->db, of, NULL);
+	if (rc != SQLITE_OK) {
+		errbuf_set(err, "unavailable", "cannot open database '%s': %s",
+			   path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		sqlite3_close(s->db);
+		free(s);
+		return ERMS_ESTORE;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_busy_timeout(s->db, 5000);
+	if (exec(s, "PRAGMA foreign_keys = ON") ||
+	    exec(s, "PRAGMA synchronous = FULL") ||
+	    (!(flags & STORE_READONLY) && strcmp(path, ":memory:") &&
+	     exec(s, "PRAGMA journal_mode = WAL"))) {
+		errbuf_set(err, "unavailable", "cannot set up database '%s': %s",
+			   path, sqlite3_errmsg(s->db));
+		sqlite3_close(s->db);
+		free(s);
+		return ERMS_ESTORE;
+	}
+	*out = &s->base;
+	return 0;
+}
+
+static void sq_close(struct store *st)
+{
+	struct sqlite_store *s;
+
+	if (!st)
+		return;
+	s = S(st);
+	for (int i = 0; i < Q__COUNT; i++)
+		sqlite3_finalize(s->q[i]);
+	if (sqlite3_close(s->db) != SQLITE_OK)
+		log_error("close: %s", sqlite3_errmsg(s->db));
+	free(s);
+}
+
+static int migration_count(void)
+{
+	int n = 0;
+
+	while (embed_migrations_sqlite[n].name)
+		n++;
+	return n;
+}
+
+static int user_version(struct sqlite_store *s, int *v)
+{
+	sqlite3_stmt *q;
+	int rc;
+
+	rc = sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &q, NULL);
+	if (rc != SQLITE_OK)
+		return fail(s, "user_version");
+	rc = sqlite3_step(q);
+	*v = rc == SQLITE_ROW ? sqlite3_column_int(q, 0) : 0;
+	sqlite3_finalize(q);
+	return rc == SQLITE_ROW ? 0 : fail(s, "user_version");
+}
+
+static int sq_schema(struct store *st, int *have, int *want)
+{
+	*want = migration_count();
+	return user_version(S(st), have);
+}
+
+static int sq_migrate(struct store *st, int *from, int *to,
+		      struct errbuf *err)
+{
+	struct sqlite_store *s = S(st);
+	int want = migration_count(), have, rc;
+	char pragma[64];
+
+	rc = user_version(s, &have);
+	if (rc)
+		return rc;
+	*from = have;
+	for (int v = have + 1; v <= want; v++) {
+		const struct embed_file *m = &embed_migrations_sqlite[v - 1];
+
+		rc = exec(s, "BEGIN IMMEDIATE");
+		if (rc)
+			return rc;
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %d", v);
+		rc = exec(s, (const char *)m->data);
+		if (!rc)
+			rc = exec(s, pragma);
+		if (!rc)
+			rc = exec(s, "COMMIT");
+		if (rc) {
+			exec(s, "ROLLBACK");
+			errbuf_set(err, "unavailable", "migration %s failed",
+				   m->name);
+			return rc;
+		}
+		log_info("migrated to=%d file=%s", v, m->name);
+	}
+	*to = want > have ? want : have;
+	return 0;
+}
+
+static int sq_backup(struct store *st, const char *path, struct errbuf *err)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3 *dst;
+	sqlite3_backup *b;
+	int rc;
+
+	if (access(path, F_OK) == 0)
+		return err_ret(err, ERMS_ECONFLICT, "conflict",
+			       "'%s' exists; not overwriting it", path);
+	rc = sqlite3_open_v2(path, &dst,
+			     SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		errbuf_set(err, "io_error", "cannot create '%s': %s", path,
+			   sqlite3_errmsg(dst));
+		sqlite3_close(dst);
+		return ERMS_EIO;
+	}
+	b = sqlite3_backup_init(dst, "main", s->db, "main");
+	if (!b) {
+		errbuf_set(err, "io_error", "backup: %s", sqlite3_errmsg(dst));
+		sqlite3_close(dst);
+		return ERMS_EIO;
+	}
+	/* Copy in steps so that writers are not held off for long. */
+	do {
+		rc = sqlite3_backup_step(b, 256);
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			sqlite3_sleep(20);
+	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		errbuf_set(err, "io_error", "backup: %s", sqlite3_errstr(rc));
+		sqlite3_close(dst);
+		return ERMS_EIO;
+	}
+	rc = sqlite3_close(dst);
+	return rc == SQLITE_OK ? 0 : ERMS_EIO;
+}
+
+static int sq_begin(struct store *st)
+{
+	return exec(S(st), "BEGIN IMMEDIATE");
+}
+
+static int sq_commit(struct store *st)
+{
+	return exec(S(st), "COMMIT");
+}
+
+static int sq_rollback(struct store *st)
+{
+	struct sqlite_store *s = S(st);
+
+	if (sqlite3_get_autocommit(s->db))
+		return 0;
+	return exec(s, "ROLLBACK");
+}
+
+static int sq_savepoint(struct store *st)
+{
+	return exec(S(st), "SAVEPOINT req");
+}
+
+static int sq_release(struct store *st)
+{
+	return exec(S(st), "RELEASE req");
+}
+
+static int sq_rollback_to(struct store *st)
+{
+	struct sqlite_store *s = S(st);
+	int rc = exec(s, "ROLLBACK TO req");
+
+	return rc ? rc : exec(s, "RELEASE req");
+}
+
+static sqlite3_stmt *stmt(struct sqlite_store *s, enum q q)
+{
+	char name[8];
+
+	if (s->q[q])
+		return s->q[q];
+	if (sqlite3_prepare_v3(s->db, store_sql[q], -1,
+			       SQLITE_PREPARE_PERSISTENT, &s->q[q],
+			       NULL) != SQLITE_OK) {
+		fail(s, "prepare");
+		log_error("query %d: %s", (int)q, store_sql[q]);
+		return NULL;
+	}
+	for (int i = 0; i < SROW_MAX; i++) {
+		snprintf(name, sizeof(name), "$%d", i + 1);
+		s->pidx[q][i] = sqlite3_bind_parameter_index(s->q[q], name);
+	}
+	return s->q[q];
+}
+
+static int bind(struct sqlite_store *s, enum q q, sqlite3_stmt *t,
+		const struct sval *p, int np)
+{
+	for (int i = 0; i < np && i < SROW_MAX; i++) {
+		int idx = s->pidx[q][i], rc;
+
+		if (!idx)
+			continue;
+		switch (p[i].t) {
+		case SV_NULL:
+			rc = sqlite3_bind_null(t, idx);
+			break;
+		case SV_INT:
+			rc = sqlite3_bind_int64(t, idx, p[i].i);
+			break;
+		default:
+			rc = sqlite3_bind_text(t, idx, p[i].s, -1,
+					       SQLITE_STATIC);
+			break;
+		}
+		if (rc != SQLITE_OK)
+			return fail(s, "bind");
+	}
+	return 0;
+}
+
+static void row_of(sqlite3_stmt *t, struct srow *r)
+{
+	r->n = sqlite3_column_count(t);
+	if (r->n > SROW_MAX)
+		r->n = SROW_MAX;
+	for (int i = 0; i < r->n; i++) {
+		struct sval *v = &r->col[i];
+
+		switch (sqlite3_column_type(t, i)) {
+		case SQLITE_NULL:
+			*v = SV_NUL;
+			break;
+		case SQLITE_INTEGER:
+			*v = SV_I(sqlite3_column_int64(t, i));
+			break;
+		default:
+			*v = SV_S((const char *)sqlite3_column_text(t, i));
+			break;
+		}
+	}
+}
+
+static int sq_query(struct store *st, enum q q, const struct sval *p, int np,
+		    srow_fn *fn, void *ctx, int64_t *changes)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *t = stmt(s, q);
+	struct srow r;
+	int rc;
+
+	if (!t)
+		return ERMS_ESTORE;
+	rc = bind(s, q, t, p, np);
+	while (!rc) {
+		int sr = sqlite3_step(t);
+
+		if (sr == SQLITE_DONE)
+			break;
+		if (sr != SQLITE_ROW) {
+			rc = fail(s, "step");
+			break;
+		}
+		if (fn) {
+			row_of(t, &r);
+			rc = fn(ctx, &r);
+		}
+	}
+	if (!rc && changes)
+		*changes = sqlite3_changes64(s->db);
+	sqlite3_reset(t);
+	sqlite3_clear_bindings(t);
+	return rc;
+}
+
+const struct store_ops store_sqlite_ops = {
+	.scheme = "sqlite",
+	.open = sq_open,
+	.close = sq_close,
+	.schema = sq_schema,
+	.migrate = sq_migrate,
+	.backup = sq_backup,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.savepoint = sq_savepoint,
+	.release = sq_release,
+	.rollback_to = sq_rollback_to,
+	.query = sq_query,
+};

@@ -1,0 +1,699 @@
+/*
+ * store.c - the storage interface: backend choice, transactions, and the
+ * entity functions, written once over the backends' query primitive.
+ *
+ * Decoders here turn a struct srow into a domain struct; they read columns
+ * in the order of the SELECT lists in sql.c. Text is copied into the
+ * fixed-size fields of core/types.h, whose limits the API enforces on the
+ * way in.
+ */
+#include "store/store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/backend.h"
+#include "util/xalloc.h"
+
+static const struct store_ops *const backends[] = {
+	&store_sqlite_ops,
+};
+
+static const struct store_ops *backend_for(const char *url)
+{
+	const char *colon = strchr(url, ':');
+
+	if (!strncmp(url, "postgres://", 11) ||
+	    !strncmp(url, "postgresql://", 13))
+		return NULL;	/* a later backend; not built yet */
+	for (size_t i = 0; colon && i < ARRAY_SIZE(backends); i++) {
+		size_t n = strlen(backends[i]->scheme);
+
+		if ((size_t)(colon - url) == n &&
+		    !strncmp(url, backends[i]->scheme, n))
+			return backends[i];
+	}
+	return &store_sqlite_ops;	/* a plain path */
+}
+
+int store_open(struct store **out, const char *url, unsigned flags,
+	       struct errbuf *err)
+{
+	const struct store_ops *ops = backend_for(url);
+
+	if (!ops)
+		return err_ret(err, ERMS_EINVAL, "invalid",
+			       "no storage backend for '%s' in this build",
+			       url);
+	return ops->open(out, url, flags, err);
+}
+
+void store_close(struct store *st)
+{
+	if (st)
+		st->ops->close(st);
+}
+
+const char *store_kind(const struct store *st)
+{
+	return st->ops->scheme;
+}
+
+int store_schema(struct store *st, int *have, int *want)
+{
+	return st->ops->schema(st, have, want);
+}
+
+int store_migrate(struct store *st, int *from, int *to, struct errbuf *err)
+{
+	return st->ops->migrate(st, from, to, err);
+}
+
+int store_backup(struct store *st, const char *path, struct errbuf *err)
+{
+	return st->ops->backup(st, path, err);
+}
+
+int store_begin(struct store *st)
+{
+	return st->ops->begin(st);
+}
+
+int store_commit(struct store *st)
+{
+	return st->ops->commit(st);
+}
+
+int store_rollback(struct store *st)
+{
+	return st->ops->rollback(st);
+}
+
+int store_savepoint(struct store *st)
+{
+	return st->ops->savepoint(st);
+}
+
+int store_release(struct store *st)
+{
+	return st->ops->release(st);
+}
+
+int store_rollback_to(struct store *st)
+{
+	return st->ops->rollback_to(st);
+}
+
+/* Run q; no rows wanted. */
+static int run(struct store *st, enum q q, const struct sval *p, int np,
+	       int64_t *changes)
+{
+	return st->ops->query(st, q, p, np, NULL, NULL, changes);
+}
+
+/* Run q, which must write exactly one row, else ERMS_ENOTFOUND. */
+static int run1(struct store *st, enum q q, const struct sval *p, int np)
+{
+	int64_t n = 0;
+	int rc = run(st, q, p, np, &n);
+
+	if (rc)
+		return rc;
+	return n == 1 ? 0 : ERMS_ENOTFOUND;
+}
+
+static int got_int(void *ctx, const struct srow *r)
+{
+	*(int64_t *)ctx = r->col[0].i;
+	return 0;
+}
+
+/* Run q and read the integer of its first column, ERMS_ENOTFOUND if none. */
+static int run_int(struct store *st, enum q q, const struct sval *p, int np,
+		   int64_t *out)
+{
+	int64_t v = INT64_MIN;
+	int rc = st->ops->query(st, q, p, np, got_int, &v, NULL);
+
+	if (rc)
+		return rc;
+	if (v == INT64_MIN)
+		return ERMS_ENOTFOUND;
+	*out = v;
+	return 0;
+}
+
+static void copy(char *dst, size_t n, const struct sval *v)
+{
+	const char *s = v->t == SV_TEXT && v->s ? v->s : "";
+	size_t len = strlen(s);
+
+	if (len >= n) {
+		/* Only a row edited outside erms gets here: cut it cleanly. */
+		len = n - 1;
+		while (len && ((unsigned char)s[len] & 0xC0) == 0x80)
+			len--;
+	}
+	memcpy(dst, s, len);
+	dst[len] = '\0';
+}
+
+static int64_t ival(const struct sval *v)
+{
+	return v->t == SV_INT ? v->i : 0;
+}
+
+#define COPY(dst, v) copy((dst), sizeof(dst), (v))
+
+static void user_of(const struct srow *r, struct user *u)
+{
+	const struct sval *c = r->col;
+
+	u->id = ival(&c[0]);
+	COPY(u->login, &c[1]);
+	COPY(u->display_name, &c[2]);
+	COPY(u->email, &c[3]);
+	COPY(u->phone, &c[4]);
+	COPY(u->locale, &c[5]);
+	u->is_admin = ival(&c[6]);
+	u->disabled = ival(&c[7]);
+	u->created_ms = ival(&c[8]);
+	u->updated_ms = ival(&c[9]);
+}
+
+struct one_user {
+	struct user *u;
+	char *pwhash;
+	size_t pwlen;
+	bool found;
+};
+
+static int got_user(void *ctx, const struct srow *r)
+{
+	struct one_user *o = ctx;
+
+	user_of(r, o->u);
+	if (o->pwhash && r->n > 10)
+		snprintf(o->pwhash, o->pwlen, "%s",
+			 r->col[10].s ? r->col[10].s : "");
+	o->found = true;
+	return 0;
+}
+
+int store_ping(struct store *st)
+{
+	int64_t one;
+
+	return run_int(st, Q_PING, NULL, 0, &one);
+}
+
+int store_user_insert(struct store *st, struct user *u, const char *pwhash)
+{
+	struct sval p[] = {
+		SV_S(u->login), SV_S(u->display_name), SV_S(u->email),
+		SV_S(u->phone), SV_S(u->locale), SV_B(u->is_admin),
+		SV_B(u->disabled), SV_S(pwhash), SV_I(u->created_ms),
+	};
+
+	u->updated_ms = u->created_ms;
+	return run_int(st, Q_USER_INSERT, p, ARRAY_SIZE(p), &u->id);
+}
+
+int store_user_get(struct store *st, int64_t id, struct user *out)
+{
+	struct sval p[] = { SV_I(id) };
+	struct one_user o = { .u = out };
+	int rc = st->ops->query(st, Q_USER_GET, p, 1, got_user, &o, NULL);
+
+	return rc ? rc : o.found ? 0 : ERMS_ENOTFOUND;
+}
+
+int store_user_by_login(struct store *st, const char *login, struct user *out,
+			char *pwhash, size_t pwhash_len)
+{
+	struct sval p[] = { SV_S(login) };
+	struct one_user o = { .u = out, .pwhash = pwhash, .pwlen = pwhash_len };
+	int rc = st->ops->query(st, Q_USER_BY_LOGIN, p, 1, got_user, &o, NULL);
+
+	return rc ? rc : o.found ? 0 : ERMS_ENOTFOUND;
+}
+
+struct text_out {
+	char *s;
+	size_t n;
+	bool found;
+};
+
+static int got_text(void *ctx, const struct srow *r)
+{
+	struct text_out *t = ctx;
+
+	snprintf(t->s, t->n, "%s", r->col[0].s ? r->col[0].s : "");
+	t->found = true;
+	return 0;
+}
+
+int store_user_pwhash(struct store *st, int64_t id, char *pwhash, size_t len)
+{
+	struct sval p[] = { SV_I(id) };
+	struct text_out t = { pwhash, len, false };
+	int rc = st->ops->query(st, Q_USER_PWHASH, p, 1, got_text, &t, NULL);
+
+	return rc ? rc : t.found ? 0 : ERMS_ENOTFOUND;
+}
+
+int store_user_update(struct store *st, const struct user *u)
+{
+	struct sval p[] = {
+		SV_I(u->id), SV_S(u->display_name), SV_S(u->email),
+		SV_S(u->phone), SV_S(u->locale), SV_B(u->is_admin),
+		SV_B(u->disabled), SV_I(u->updated_ms),
+	};
+
+	return run1(st, Q_USER_UPDATE, p, ARRAY_SIZE(p));
+}
+
+int store_user_set_password(struct store *st, int64_t id, const char *pwhash,
+			    int64_t now_ms)
+{
+	struct sval p[] = { SV_I(id), SV_S(pwhash), SV_I(now_ms) };
+
+	return run1(st, Q_USER_SET_PASSWORD, p, ARRAY_SIZE(p));
+}
+
+int store_user_count(struct store *st, int64_t *n)
+{
+	return run_int(st, Q_USER_COUNT, NULL, 0, n);
+}
+
+struct user_walk {
+	store_user_fn *fn;
+	void *ctx;
+};
+
+static int walk_user(void *ctx, const struct srow *r)
+{
+	struct user_walk *w = ctx;
+	struct user u;
+
+	user_of(r, &u);
+	return w->fn(w->ctx, &u);
+}
+
+int store_user_list(struct store *st, int64_t after_id, int limit,
+		    store_user_fn *fn, void *ctx)
+{
+	struct sval p[] = { SV_I(after_id), SV_I(limit) };
+	struct user_walk w = { fn, ctx };
+
+	return st->ops->query(st, Q_USER_LIST, p, 2, walk_user, &w, NULL);
+}
+
+/* Groups. */
+
+static void group_of(const struct srow *r, struct group *g)
+{
+	const struct sval *c = r->col;
+
+	g->id = ival(&c[0]);
+	COPY(g->key, &c[1]);
+	COPY(g->name, &c[2]);
+	g->kind = group_kind_parse(c[3].s ? c[3].s : "");
+	g->duties_json = xstrdup(c[4].s ? c[4].s : "[]");
+	g->created_ms = ival(&c[5]);
+	g->updated_ms = ival(&c[6]);
+}
+
+struct one_group {
+	struct group *g;
+	bool found;
+};
+
+static int got_group(void *ctx, const struct srow *r)
+{
+	struct one_group *o = ctx;
+
+	group_of(r, o->g);
+	o->found = true;
+	return 0;
+}
+
+int store_group_insert(struct store *st, struct group *g)
+{
+	struct sval p[] = {
+		SV_S(g->key), SV_S(g->name), SV_S(group_kind_name(g->kind)),
+		SV_S(g->duties_json ? g->duties_json : "[]"),
+		SV_I(g->created_ms),
+	};
+
+	g->updated_ms = g->created_ms;
+	return run_int(st, Q_GROUP_INSERT, p, ARRAY_SIZE(p), &g->id);
+}
+
+int store_group_get(struct store *st, const char *key, struct group *out)
+{
+	struct sval p[] = { SV_S(key) };
+	struct one_group o = { out, false };
+	int rc = st->ops->query(st, Q_GROUP_GET, p, 1, got_group, &o, NULL);
+
+	return rc ? rc : o.found ? 0 : ERMS_ENOTFOUND;
+}
+
+int store_group_update(struct store *st, const struct group *g)
+{
+	struct sval p[] = {
+		SV_I(g->id), SV_S(g->name),
+		SV_S(g->duties_json ? g->duties_json : "[]"),
+		SV_I(g->updated_ms),
+	};
+
+	return run1(st, Q_GROUP_UPDATE, p, ARRAY_SIZE(p));
+}
+
+struct group_walk {
+	store_group_fn *fn;
+	void *ctx;
+};
+
+static int walk_group(void *ctx, const struct srow *r)
+{
+	struct group_walk *w = ctx;
+	struct group g;
+	int rc;
+
+	group_of(r, &g);
+	rc = w->fn(w->ctx, &g);
+	free(g.duties_json);
+	return rc;
+}
+
+int store_group_list(struct store *st, store_group_fn *fn, void *ctx)
+{
+	struct group_walk w = { fn, ctx };
+
+	return st->ops->query(st, Q_GROUP_LIST, NULL, 0, walk_group, &w, NULL);
+}
+
+int store_member_put(struct store *st, int64_t group_id, int64_t user_id,
+		     enum member_role role, int64_t now_ms)
+{
+	struct sval p[] = { SV_I(group_id), SV_I(user_id),
+			    SV_S(member_role_name(role)), SV_I(now_ms) };
+
+	return run(st, Q_MEMBER_PUT, p, ARRAY_SIZE(p), NULL);
+}
+
+int store_member_delete(struct store *st, int64_t group_id, int64_t user_id)
+{
+	struct sval p[] = { SV_I(group_id), SV_I(user_id) };
+
+	return run1(st, Q_MEMBER_DELETE, p, ARRAY_SIZE(p));
+}
+
+struct member_walk {
+	store_member_fn *fn;
+	void *ctx;
+};
+
+static int walk_member(void *ctx, const struct srow *r)
+{
+	struct member_walk *w = ctx;
+	const struct sval *c = r->col;
+	struct membership m = { 0 };
+	struct user u = { 0 };
+
+	m.group_id = ival(&c[0]);
+	COPY(m.group_key, &c[1]);
+	m.kind = group_kind_parse(c[2].s ? c[2].s : "");
+	m.role = member_role_parse(c[3].s ? c[3].s : "");
+	u.id = m.user_id = ival(&c[4]);
+	COPY(u.login, &c[5]);
+	COPY(u.display_name, &c[6]);
+	COPY(u.email, &c[7]);
+	COPY(u.locale, &c[8]);
+	u.disabled = ival(&c[9]);
+	return w->fn(w->ctx, &m, &u);
+}
+
+int store_members_of_group(struct store *st, int64_t group_id,
+			   store_member_fn *fn, void *ctx)
+{
+	struct sval p[] = { SV_I(group_id) };
+	struct member_walk w = { fn, ctx };
+
+	return st->ops->query(st, Q_MEMBERS_OF_GROUP, p, 1, walk_member, &w,
+			      NULL);
+}
+
+int store_groups_of_user(struct store *st, int64_t user_id,
+			 store_member_fn *fn, void *ctx)
+{
+	struct sval p[] = { SV_I(user_id) };
+	struct member_walk w = { fn, ctx };
+
+	return st->ops->query(st, Q_GROUPS_OF_USER, p, 1, walk_member, &w,
+			      NULL);
+}
+
+/* Sessions. */
+
+int store_session_insert(struct store *st, const char *secret_hash,
+			 const char *csrf, int64_t user_id, int64_t now_ms,
+			 int64_t *id)
+{
+	struct sval p[] = { SV_S(secret_hash), SV_S(csrf), SV_I(user_id),
+			    SV_I(now_ms) };
+
+	return run_int(st, Q_SESSION_INSERT, p, ARRAY_SIZE(p), id);
+}
+
+struct one_session {
+	struct session *s;
+	bool found;
+};
+
+static int got_session(void *ctx, const struct srow *r)
+{
+	struct one_session *o = ctx;
+	const struct sval *c = r->col;
+
+	o->s->id = ival(&c[0]);
+	o->s->user_id = ival(&c[1]);
+	COPY(o->s->csrf, &c[2]);
+	o->s->created_ms = ival(&c[3]);
+	o->s->last_seen_ms = ival(&c[4]);
+	o->s->revoked = c[5].t != SV_NULL;
+	o->found = true;
+	return 0;
+}
+
+int store_session_get(struct store *st, const char *secret_hash,
+		      struct session *out)
+{
+	struct sval p[] = { SV_S(secret_hash) };
+	struct one_session o = { out, false };
+	int rc = st->ops->query(st, Q_SESSION_GET, p, 1, got_session, &o,
+				NULL);
+
+	return rc ? rc : o.found ? 0 : ERMS_ENOTFOUND;
+}
+
+int store_session_touch(struct store *st, int64_t id, int64_t now_ms)
+{
+	struct sval p[] = { SV_I(id), SV_I(now_ms) };
+
+	return run(st, Q_SESSION_TOUCH, p, 2, NULL);
+}
+
+int store_session_revoke(struct store *st, int64_t id, int64_t now_ms)
+{
+	struct sval p[] = { SV_I(id), SV_I(now_ms) };
+
+	return run1(st, Q_SESSION_REVOKE, p, 2);
+}
+
+int store_session_revoke_user(struct store *st, int64_t user_id,
+			      int64_t now_ms)
+{
+	struct sval p[] = { SV_I(user_id), SV_I(now_ms) };
+
+	return run(st, Q_SESSION_REVOKE_USER, p, 2, NULL);
+}
+
+/* Tokens. */
+
+static void token_of(const struct srow *r, struct token_info *t)
+{
+	const struct sval *c = r->col;
+
+	t->id = ival(&c[0]);
+	t->user_id = ival(&c[1]);
+	COPY(t->name, &c[2]);
+	t->created_ms = ival(&c[3]);
+	t->last_used_ms = ival(&c[4]);
+	t->expires_ms = ival(&c[5]);
+	t->revoked = c[6].t != SV_NULL;
+}
+
+struct one_token {
+	struct token_info *t;
+	bool found;
+};
+
+static int got_token(void *ctx, const struct srow *r)
+{
+	struct one_token *o = ctx;
+
+	token_of(r, o->t);
+	o->found = true;
+	return 0;
+}
+
+int store_token_insert(struct store *st, const char *secret_hash,
+		       struct token_info *t)
+{
+	struct sval p[] = {
+		SV_S(secret_hash), SV_I(t->user_id), SV_S(t->name),
+		SV_I(t->created_ms),
+		t->expires_ms ? SV_I(t->expires_ms) : SV_NUL,
+	};
+
+	return run_int(st, Q_TOKEN_INSERT, p, ARRAY_SIZE(p), &t->id);
+}
+
+static int token_one(struct store *st, enum q q, struct sval key,
+		     struct token_info *out)
+{
+	struct one_token o = { out, false };
+	int rc = st->ops->query(st, q, &key, 1, got_token, &o, NULL);
+
+	return rc ? rc : o.found ? 0 : ERMS_ENOTFOUND;
+}
+
+int store_token_by_hash(struct store *st, const char *secret_hash,
+			struct token_info *out)
+{
+	return token_one(st, Q_TOKEN_BY_HASH, SV_S(secret_hash), out);
+}
+
+int store_token_get(struct store *st, int64_t id, struct token_info *out)
+{
+	return token_one(st, Q_TOKEN_GET, SV_I(id), out);
+}
+
+int store_token_touch(struct store *st, int64_t id, int64_t now_ms)
+{
+	struct sval p[] = { SV_I(id), SV_I(now_ms) };
+
+	return run(st, Q_TOKEN_TOUCH, p, 2, NULL);
+}
+
+int store_token_revoke(struct store *st, int64_t id, int64_t now_ms)
+{
+	struct sval p[] = { SV_I(id), SV_I(now_ms) };
+
+	return run1(st, Q_TOKEN_REVOKE, p, 2);
+}
+
+int store_token_revoke_user(struct store *st, int64_t user_id,
+			    int64_t now_ms)
+{
+	struct sval p[] = { SV_I(user_id), SV_I(now_ms) };
+
+	return run(st, Q_TOKEN_REVOKE_USER, p, 2, NULL);
+}
+
+struct token_walk {
+	store_token_fn *fn;
+	void *ctx;
+};
+
+static int walk_token(void *ctx, const struct srow *r)
+{
+	struct token_walk *w = ctx;
+	struct token_info t;
+
+	token_of(r, &t);
+	return w->fn(w->ctx, &t);
+}
+
+int store_token_list(struct store *st, int64_t user_id, store_token_fn *fn,
+		     void *ctx)
+{
+	struct sval p[] = { SV_I(user_id) };
+	struct token_walk w = { fn, ctx };
+
+	return st->ops->query(st, Q_TOKEN_LIST, p, 1, walk_token, &w, NULL);
+}
+
+/* Audit. */
+
+struct audit_head {
+	int64_t id;
+	char *hash;
+};
+
+static int got_head(void *ctx, const struct srow *r)
+{
+	struct audit_head *h = ctx;
+
+	h->id = ival(&r->col[0]);
+	copy(h->hash, 65, &r->col[1]);
+	return 0;
+}
+
+int store_audit_head(struct store *st, int64_t *id, char hash[65])
+{
+	struct audit_head h = { 0, hash };
+	int rc;
+
+	hash[0] = '\0';
+	rc = st->ops->query(st, Q_AUDIT_HEAD, NULL, 0, got_head, &h, NULL);
+	*id = h.id;
+	return rc;
+}
+
+int store_audit_insert(struct store *st, const struct audit_row *r)
+{
+	struct sval p[] = {
+		SV_I(r->id), SV_I(r->at_ms), SV_I(r->actor_id),
+		SV_S(r->action), SV_S(r->object), SV_S(r->summary),
+		SV_S(r->prev_hash), SV_S(r->hash),
+	};
+
+	return run(st, Q_AUDIT_INSERT, p, ARRAY_SIZE(p), NULL);
+}
+
+struct audit_walk {
+	store_audit_fn *fn;
+	void *ctx;
+};
+
+static int walk_audit(void *ctx, const struct srow *r)
+{
+	struct audit_walk *w = ctx;
+	const struct sval *c = r->col;
+	struct audit_row a = {
+		.id = ival(&c[0]),
+		.at_ms = ival(&c[1]),
+		.actor_id = ival(&c[2]),
+		.action = (char *)(c[3].s ? c[3].s : ""),
+		.object = (char *)(c[4].s ? c[4].s : ""),
+		.summary = (char *)(c[5].s ? c[5].s : ""),
+	};
+
+	/* Hashes are copied loosely: a tampered row must still be shown. */
+	snprintf(a.prev_hash, sizeof(a.prev_hash), "%s", c[6].s ? c[6].s : "");
+	snprintf(a.hash, sizeof(a.hash), "%s", c[7].s ? c[7].s : "");
+	return w->fn(w->ctx, &a);
+}
+
+int store_audit_list(struct store *st, int64_t after_id, int limit,
+		     store_audit_fn *fn, void *ctx)
+{
+	struct sval p[] = { SV_I(after_id), SV_I(limit) };
+	struct audit_walk w = { fn, ctx };
+
+	return st->ops->query(st, Q_AUDIT_LIST, p, 2, walk_audit, &w, NULL);
+}

@@ -1,0 +1,135 @@
+/*
+ * store.h - the one storage interface of erms.
+ *
+ * Callers see plain C types and the domain structs of core/types.h; no
+ * sqlite3 or libpq type leaves src/store/. A store is one connection: use
+ * it from one thread at a time (the HTTP server keeps a pool of readers
+ * and one writer, see app/writer.h).
+ *
+ * Write functions assume the caller opened a transaction with
+ * store_begin(); they return 0 or a negative ERMS_E* code:
+ * ERMS_ENOTFOUND (no such row), ERMS_ECONFLICT (a unique key is taken),
+ * ERMS_ESTORE (the database failed; the backend has logged why).
+ *
+ * Lists call a callback per row; a non-zero return from the callback stops
+ * the walk and is returned. Row pointers passed to callbacks are borrowed
+ * for the duration of the call.
+ */
+#ifndef ERMS_STORE_STORE_H
+#define ERMS_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/types.h"
+#include "util/err.h"
+
+struct store;
+
+enum store_flags {
+	STORE_READONLY = 1 << 0,	/* a reader connection */
+	STORE_CREATE = 1 << 1,		/* create the database if missing */
+};
+
+/*
+ * Open a store. url is "sqlite:PATH", "sqlite::memory:", a plain PATH
+ * (SQLite), or "postgres://..." when built with libpq.
+ */
+int store_open(struct store **out, const char *url, unsigned flags,
+	       struct errbuf *err);
+void store_close(struct store *st);
+/* "sqlite" or "postgres". */
+const char *store_kind(const struct store *st);
+
+/* Schema versions: *have in the database, *want known to this binary. */
+int store_schema(struct store *st, int *have, int *want);
+/* Apply missing migrations, each in its own transaction. */
+int store_migrate(struct store *st, int *from, int *to, struct errbuf *err);
+/* Online copy of the whole database to path (must not exist). */
+int store_backup(struct store *st, const char *path, struct errbuf *err);
+
+int store_begin(struct store *st);	/* a write transaction */
+int store_commit(struct store *st);	/* durable on return */
+int store_rollback(struct store *st);
+int store_savepoint(struct store *st);	/* nested, one level */
+int store_release(struct store *st);
+int store_rollback_to(struct store *st);
+/* A cheap round trip, for /healthz. */
+int store_ping(struct store *st);
+
+/* Users. The password hash is kept apart from struct user. */
+typedef int store_user_fn(void *ctx, const struct user *u);
+int store_user_insert(struct store *st, struct user *u, const char *pwhash);
+int store_user_get(struct store *st, int64_t id, struct user *out);
+/* pwhash may be NULL; otherwise it receives up to 128 bytes. */
+int store_user_by_login(struct store *st, const char *login, struct user *out,
+			char *pwhash, size_t pwhash_len);
+int store_user_pwhash(struct store *st, int64_t id, char *pwhash, size_t len);
+int store_user_update(struct store *st, const struct user *u);
+int store_user_set_password(struct store *st, int64_t id, const char *pwhash,
+			    int64_t now_ms);
+int store_user_count(struct store *st, int64_t *n);
+int store_user_list(struct store *st, int64_t after_id, int limit,
+		    store_user_fn *fn, void *ctx);
+
+/* Groups and members. */
+typedef int store_group_fn(void *ctx, const struct group *g);
+typedef int store_member_fn(void *ctx, const struct membership *m,
+			    const struct user *u);
+int store_group_insert(struct store *st, struct group *g);
+/* out->duties_json is allocated: free() it. */
+int store_group_get(struct store *st, const char *key, struct group *out);
+int store_group_update(struct store *st, const struct group *g);
+int store_group_list(struct store *st, store_group_fn *fn, void *ctx);
+int store_member_put(struct store *st, int64_t group_id, int64_t user_id,
+		     enum member_role role, int64_t now_ms);
+int store_member_delete(struct store *st, int64_t group_id, int64_t user_id);
+int store_members_of_group(struct store *st, int64_t group_id,
+			   store_member_fn *fn, void *ctx);
+int store_groups_of_user(struct store *st, int64_t user_id,
+			 store_member_fn *fn, void *ctx);
+
+/* Sessions (cookie sign-in). Only the SHA-256 of the secret is stored. */
+struct session {
+	int64_t id;
+	int64_t user_id;
+	char csrf[65];
+	int64_t created_ms;
+	int64_t last_seen_ms;
+	bool revoked;
+};
+int store_session_insert(struct store *st, const char *secret_hash,
+			 const char *csrf, int64_t user_id, int64_t now_ms,
+			 int64_t *id);
+int store_session_get(struct store *st, const char *secret_hash,
+		      struct session *out);
+int store_session_touch(struct store *st, int64_t id, int64_t now_ms);
+int store_session_revoke(struct store *st, int64_t id, int64_t now_ms);
+int store_session_revoke_user(struct store *st, int64_t user_id,
+			      int64_t now_ms);
+
+/* API tokens. Only the SHA-256 of the secret is stored. */
+typedef int store_token_fn(void *ctx, const struct token_info *t);
+int store_token_insert(struct store *st, const char *secret_hash,
+		       struct token_info *t);
+int store_token_by_hash(struct store *st, const char *secret_hash,
+			struct token_info *out);
+int store_token_get(struct store *st, int64_t id, struct token_info *out);
+int store_token_touch(struct store *st, int64_t id, int64_t now_ms);
+int store_token_revoke(struct store *st, int64_t id, int64_t now_ms);
+int store_token_revoke_user(struct store *st, int64_t user_id,
+			    int64_t now_ms);
+/* user_id 0: every user's tokens. */
+int store_token_list(struct store *st, int64_t user_id, store_token_fn *fn,
+		     void *ctx);
+
+/* Audit log: append-only, hash-chained (app/audit.c computes hashes). */
+typedef int store_audit_fn(void *ctx, const struct audit_row *r);
+/* The newest row's id and hash; id 0 and "" when the log is empty. */
+int store_audit_head(struct store *st, int64_t *id, char hash[65]);
+int store_audit_insert(struct store *st, const struct audit_row *r);
+int store_audit_list(struct store *st, int64_t after_id, int limit,
+		     store_audit_fn *fn, void *ctx);
+
+#endif

@@ -1,0 +1,30 @@
+/*
+ * crypto.h - the few cryptographic primitives erms needs, all libsodium.
+ *
+ * Passwords: Argon2id (crypto_pwhash_str_alg). Secrets we hand out
+ * (session cookies, API tokens, CSRF tokens) are 32 random bytes, given to
+ * the holder once and stored only as their SHA-256, so a stolen database
+ * does not open sessions. Comparisons of secrets are constant-time.
+ */
+#ifndef ERMS_UTIL_CRYPTO_H
+#define ERMS_UTIL_CRYPTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define SHA256_HEX_LEN 65	/* 64 hex digits and a NUL */
+#define TOKEN_LEN 64		/* prefix + base64url(32 bytes) + NUL fits */
+#define PWHASH_LEN 128		/* crypto_pwhash_STRBYTES */
+
+/* Call once before threads start; returns 0 or -1. */
+int crypto_init(void);
+void sha256_hex(const void *p, size_t n, char out[SHA256_HEX_LEN]);
+/* A new random secret: prefix followed by 43 base64url characters. */
+void token_new(const char *prefix, char out[TOKEN_LEN]);
+/* 0 on success, ERMS_EINVAL on failure (out of memory in Argon2). */
+int password_hash(const char *pw, char out[PWHASH_LEN]);
+bool password_verify(const char *hash, const char *pw);
+/* Constant-time equality of two NUL-terminated strings of public length. */
+bool ct_streq(const char *a, const char *b);
+
+#endif

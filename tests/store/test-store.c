@@ -1,0 +1,317 @@
+/*
+ * test-store.c - the storage contract, on a real SQLite file, and the
+ * group-commit writer on top of it.
+ *
+ * Each test gets a fresh database in a temporary folder (setup) and
+ * removes it (teardown).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app/audit.h"
+#include "app/writer.h"
+#include "store/store.h"
+#include "util/crypto.h"
+
+struct fixture {
+	char dir[64];
+	char db[128];
+	struct store *st;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	int from, to;
+
+	snprintf(f->dir, sizeof(f->dir), "/tmp/erms-store-XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(f->db, sizeof(f->db), "%s/t.db", f->dir);
+	if (store_open(&f->st, f->db, STORE_CREATE, NULL) ||
+	    store_migrate(f->st, &from, &to, NULL))
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char path[160];
+	const char *suffix[] = { "", "-wal", "-shm", ".bak" };
+
+	store_close(f->st);
+	for (size_t i = 0; i < 4; i++) {
+		snprintf(path, sizeof(path), "%s%s", f->db, suffix[i]);
+		unlink(path);
+	}
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+static struct user mk_user(const char *login)
+{
+	struct user u = { .created_ms = 1000 };
+
+	snprintf(u.login, sizeof(u.login), "%s", login);
+	snprintf(u.display_name, sizeof(u.display_name), "名字 %s", login);
+	snprintf(u.locale, sizeof(u.locale), "zh-CN");
+	return u;
+}
+
+static void test_migrate_is_idempotent(void **state)
+{
+	struct fixture *f = *state;
+	int from, to, have, want;
+
+	assert_int_equal(store_migrate(f->st, &from, &to, NULL), 0);
+	assert_int_equal(from, to);
+	assert_int_equal(store_schema(f->st, &have, &want), 0);
+	assert_int_equal(have, want);
+	assert_true(want >= 1);
+}
+
+static void test_user_round_trip_and_conflict(void **state)
+{
+	struct fixture *f = *state;
+	struct user u = mk_user("alice"), v, dup = mk_user("alice");
+	char h[128];
+
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_user_insert(f->st, &u, "hash-1"), 0);
+	assert_true(u.id > 0);
+	assert_int_equal(store_user_insert(f->st, &dup, "x"), ERMS_ECONFLICT);
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(store_user_get(f->st, u.id, &v), 0);
+	assert_string_equal(v.display_name, "名字 alice");
+	assert_int_equal(store_user_by_login(f->st, "alice", &v, h, sizeof(h)),
+			 0);
+	assert_string_equal(h, "hash-1");
+	assert_int_equal(store_user_get(f->st, 999, &v), ERMS_ENOTFOUND);
+	v.is_admin = true;
+	v.updated_ms = 2000;
+	assert_int_equal(store_user_update(f->st, &v), 0);
+	assert_int_equal(store_user_get(f->st, u.id, &v), 0);
+	assert_true(v.is_admin);
+	v.id = 999;
+	assert_int_equal(store_user_update(f->st, &v), ERMS_ENOTFOUND);
+}
+
+static void test_rollback_leaves_nothing(void **state)
+{
+	struct fixture *f = *state;
+	struct user u = mk_user("bob");
+	int64_t n;
+
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_user_insert(f->st, &u, "h"), 0);
+	assert_int_equal(store_rollback(f->st), 0);
+	assert_int_equal(store_user_count(f->st, &n), 0);
+	assert_int_equal(n, 0);
+}
+
+static int count_member(void *ctx, const struct membership *m,
+			const struct user *u)
+{
+	(void)m;
+	(void)u;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+static void test_groups_and_members(void **state)
+{
+	struct fixture *f = *state;
+	struct user u = mk_user("carol");
+	struct group g = { .key = "command", .name = "应急指挥部",
+			   .kind = GK_COMMAND, .duties_json = (char *)"[\"a\"]",
+			   .created_ms = 5 };
+	struct group out;
+	int n = 0;
+
+	assert_int_equal(store_user_insert(f->st, &u, "h"), 0);
+	assert_int_equal(store_group_insert(f->st, &g), 0);
+	assert_int_equal(store_group_insert(f->st, &g), ERMS_ECONFLICT);
+	assert_int_equal(store_member_put(f->st, g.id, u.id, MR_LEAD, 6), 0);
+	assert_int_equal(store_member_put(f->st, g.id, u.id, MR_DEPUTY, 7), 0);
+	assert_int_equal(store_members_of_group(f->st, g.id, count_member, &n),
+			 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_group_get(f->st, "command", &out), 0);
+	assert_string_equal(out.name, "应急指挥部");
+	assert_string_equal(out.duties_json, "[\"a\"]");
+	free(out.duties_json);
+	assert_int_equal(store_member_put(f->st, g.id, 999, MR_LEAD, 8),
+			 ERMS_ENOTFOUND);
+	assert_int_equal(store_member_delete(f->st, g.id, u.id), 0);
+	assert_int_equal(store_member_delete(f->st, g.id, u.id),
+			 ERMS_ENOTFOUND);
+}
+
+static void test_sessions_and_tokens(void **state)
+{
+	struct fixture *f = *state;
+	struct user u = mk_user("dave");
+	struct session s;
+	struct token_info t = { .name = "cli", .created_ms = 10 }, t2;
+	int64_t sid;
+
+	assert_int_equal(store_user_insert(f->st, &u, "h"), 0);
+	assert_int_equal(store_session_insert(f->st, "sh", "csrf", u.id, 10,
+					      &sid), 0);
+	assert_int_equal(store_session_get(f->st, "sh", &s), 0);
+	assert_false(s.revoked);
+	assert_string_equal(s.csrf, "csrf");
+	assert_int_equal(store_session_revoke(f->st, sid, 11), 0);
+	assert_int_equal(store_session_revoke(f->st, sid, 12), ERMS_ENOTFOUND);
+	assert_int_equal(store_session_get(f->st, "sh", &s), 0);
+	assert_true(s.revoked);
+	assert_int_equal(store_session_get(f->st, "nope", &s), ERMS_ENOTFOUND);
+
+	t.user_id = u.id;
+	assert_int_equal(store_token_insert(f->st, "th", &t), 0);
+	assert_int_equal(store_token_by_hash(f->st, "th", &t2), 0);
+	assert_int_equal(t2.id, t.id);
+	assert_int_equal(store_token_revoke_user(f->st, u.id, 20), 0);
+	assert_int_equal(store_token_get(f->st, t.id, &t2), 0);
+	assert_true(t2.revoked);
+}
+
+static void test_audit_chain(void **state)
+{
+	struct fixture *f = *state;
+	int64_t rows, bad;
+	char why[128];
+
+	assert_int_equal(audit_verify(f->st, &rows, &bad, why, sizeof(why)),
+			 0);
+	assert_int_equal(rows, 0);
+	for (int i = 0; i < 2500; i++)
+		assert_int_equal(audit_append(f->st, 1, "test.act", "x:1",
+					      "summary | with: separators",
+					      100 + i), 0);
+	assert_int_equal(audit_verify(f->st, &rows, &bad, why, sizeof(why)),
+			 0);
+	assert_int_equal(rows, 2500);
+}
+
+static void test_backup(void **state)
+{
+	struct fixture *f = *state;
+	struct user u = mk_user("erin"), v;
+	struct store *b;
+	char path[160];
+
+	assert_int_equal(store_user_insert(f->st, &u, "h"), 0);
+	snprintf(path, sizeof(path), "%s.bak", f->db);
+	assert_int_equal(store_backup(f->st, path, NULL), 0);
+	assert_int_equal(store_backup(f->st, path, NULL), ERMS_ECONFLICT);
+	assert_int_equal(store_open(&b, path, STORE_READONLY, NULL), 0);
+	assert_int_equal(store_user_get(b, u.id, &v), 0);
+	assert_string_equal(v.login, "erin");
+	store_close(b);
+}
+
+/* Group commit: many submitters, fewer transactions, failures alone. */
+struct job {
+	struct wjob w;
+	int n;
+	int rc;
+	bool done;
+	pthread_mutex_t *mu;
+	pthread_cond_t *cv;
+};
+
+static int job_run(struct wjob *w, struct store *st)
+{
+	struct job *j = (struct job *)w;
+	char login[32];
+	struct user u;
+
+	snprintf(login, sizeof(login), "u%d", j->n);
+	u = mk_user(login);
+	if (j->n % 10 == 9) {
+		store_user_insert(st, &u, "h");
+		return ERMS_EINVAL;	/* must be rolled back alone */
+	}
+	return store_user_insert(st, &u, "h");
+}
+
+static void job_done(struct wjob *w, int rc)
+{
+	struct job *j = (struct job *)w;
+
+	pthread_mutex_lock(j->mu);
+	j->rc = rc;
+	j->done = true;
+	pthread_cond_broadcast(j->cv);
+	pthread_mutex_unlock(j->mu);
+}
+
+static void test_group_commit(void **state)
+{
+	struct fixture *f = *state;
+	pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+	struct writer w;
+	struct job jobs[200];
+	struct user v;
+	int64_t n;
+
+	assert_int_equal(writer_start(&w, f->st, 64), 0);
+	for (int i = 0; i < 200; i++) {
+		jobs[i] = (struct job){ .w = { .run = job_run,
+					       .done = job_done },
+					.n = i, .mu = &mu, .cv = &cv };
+		writer_submit(&w, &jobs[i].w);
+	}
+	pthread_mutex_lock(&mu);
+	for (int i = 0; i < 200; i++)
+		while (!jobs[i].done)
+			pthread_cond_wait(&cv, &mu);
+	pthread_mutex_unlock(&mu);
+	writer_stop(&w);
+	for (int i = 0; i < 200; i++)
+		assert_int_equal(jobs[i].rc, i % 10 == 9 ? ERMS_EINVAL : 0);
+	assert_int_equal(store_user_count(f->st, &n), 0);
+	assert_int_equal(n, 180);
+	assert_int_equal(store_user_by_login(f->st, "u9", &v, NULL, 0),
+			 ERMS_ENOTFOUND);
+	assert_int_equal(atomic_load(&w.jobs), 200);
+	assert_true(atomic_load(&w.batches) < 200);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_migrate_is_idempotent,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_user_round_trip_and_conflict, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rollback_leaves_nothing,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_groups_and_members, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_sessions_and_tokens,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_chain, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_backup, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_group_commit, setup,
+						teardown),
+	};
+
+	if (crypto_init())
+		return 1;
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

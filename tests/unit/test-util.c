@@ -1,0 +1,104 @@
+/*
+ * test-util.c - buffers with ceilings, the crypto wrappers, time format.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+#include "util/clock.h"
+#include "util/crypto.h"
+#include "util/err.h"
+
+static void test_buf_ceiling(void **state)
+{
+	struct buf b;
+	char *s;
+	size_t n;
+
+	(void)state;
+	buf_init(&b, 8);
+	assert_int_equal(buf_adds(&b, "12345"), 0);
+	assert_int_equal(buf_addf(&b, "%d", 678), 0);
+	assert_string_equal(buf_str(&b), "12345678");
+	assert_int_equal(buf_adds(&b, "9"), ERMS_ETOOBIG);
+	assert_string_equal(buf_str(&b), "12345678");	/* unchanged */
+	s = buf_detach(&b, &n);
+	assert_int_equal(n, 8);
+	assert_string_equal(s, "12345678");
+	free(s);
+	assert_string_equal(buf_str(&b), "");
+	buf_release(&b);
+}
+
+static void test_sha256_known_vector(void **state)
+{
+	char h[SHA256_HEX_LEN];
+
+	(void)state;
+	sha256_hex("abc", 3, h);
+	assert_string_equal(h, "ba7816bf8f01cfea414140de5dae2223"
+			       "b00361a396177a9cb410ff61f20015ad");
+}
+
+static void test_tokens_are_random_and_prefixed(void **state)
+{
+	char a[TOKEN_LEN], b[TOKEN_LEN];
+
+	(void)state;
+	token_new("erms_", a);
+	token_new("erms_", b);
+	assert_int_equal(strncmp(a, "erms_", 5), 0);
+	assert_int_equal(strlen(a), 5 + 43);
+	assert_string_not_equal(a, b);
+	assert_true(ct_streq(a, a));
+	assert_false(ct_streq(a, b));
+	assert_false(ct_streq("abc", "abcd"));
+}
+
+static void test_password_hash_verify(void **state)
+{
+	char h[PWHASH_LEN];
+
+	(void)state;
+	assert_int_equal(password_hash("correct horse", h), 0);
+	assert_int_equal(strncmp(h, "$argon2id$", 10), 0);
+	assert_true(password_verify(h, "correct horse"));
+	assert_false(password_verify(h, "correct horsE"));
+	assert_false(password_verify("not a hash", "x"));
+}
+
+static void test_time_format_and_fixed_clock(void **state)
+{
+	char t[32];
+
+	(void)state;
+	time_fmt(1795895100123LL, t);
+	assert_string_equal(t, "2026-11-28T19:45:00.123Z");
+	clock_set_ms(42);
+	assert_int_equal(clock_now_ms(), 42);
+	clock_set_ms(0);
+	assert_true(clock_now_ms() > 1700000000000LL);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	return crypto_init();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_buf_ceiling),
+		cmocka_unit_test(test_sha256_known_vector),
+		cmocka_unit_test(test_tokens_are_random_and_prefixed),
+		cmocka_unit_test(test_password_hash_verify),
+		cmocka_unit_test(test_time_format_and_fixed_clock),
+	};
+	return cmocka_run_group_tests(tests, setup, NULL);
+}
