@@ -356,7 +356,7 @@ int app_member_put(struct store *st, const struct principal *p,
 {
 	char summary[96];
 	struct user u;
-	int64_t gid;
+	int64_t gid = 0;
 	int rc;
 
 	if (p && (rc = app_may(p, A_GROUP_MEMBERS, NULL, err)))
@@ -381,7 +381,7 @@ int app_member_delete(struct store *st, const struct principal *p,
 		      struct errbuf *err)
 {
 	char summary[64];
-	int64_t gid;
+	int64_t gid = 0;
 	int rc;
 
 	if (p && (rc = app_may(p, A_GROUP_MEMBERS, NULL, err)))

@@ -136,7 +136,7 @@ static void error_body(struct req *rq, struct resp *rs, int status,
 	json_t *e = json_object();
 	char zh[256];
 
-	if (rq && !strcmp(rq->lang, "zh-CN")) {
+	if (rq && rq->lang && !strcmp(rq->lang, "zh-CN")) {
 		for (size_t i = 0; i < ARRAY_SIZE(zh_messages); i++) {
 			if (strcmp(zh_messages[i].code, code))
 				continue;

@@ -204,11 +204,18 @@ static bool parse_body(struct conn *cn)
 	struct req *rq = &cn->rq;
 	json_error_t je;
 
-	if (!cn->body.len)
+	/* No body at all is fine (actions without arguments); an empty one
+	 * declared as JSON is not JSON. */
+	if (!cn->body.len && !json_ctype(cn))
 		return true;
 	if (!json_ctype(cn)) {
 		resp_fail(rq, &cn->rs, 415, "unsupported_media_type", NULL,
 			  "the body must be sent as application/json");
+		return false;
+	}
+	if (!cn->body.len) {
+		resp_fail(rq, &cn->rs, 400, "bad_json", NULL,
+			  "the body is empty; send a JSON object");
 		return false;
 	}
 	rq->body = json_loadb(cn->body.data, cn->body.len,

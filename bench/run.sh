@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# run.sh - measure erms against its own ceiling, in one run.
+#
+# Builds a release binary, starts `erms serve` on a fresh database in a
+# temporary folder, and drives it with wrk over loopback:
+#   ceiling  GET  /hello           (no database, no sign-in)
+#   read     GET  /api/v1/me       (token check + user + groups)
+#   write    POST /api/v1/tokens   (durable: answered after fsync)
+# the write once with group commit (the default) and once with
+# --commit single (one transaction and fsync per request).
+# Prints a Markdown table: requests/s and p99 latency, and each as a
+# ratio to the ceiling.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh bench
+[ -d build-bench ] || meson setup build-bench --buildtype=release -Dtests=false >/dev/null
+ninja -C build-bench erms >/dev/null
+
+DUR=${DUR:-10s}
+CONN=${CONN:-64}
+THREADS=${THREADS:-2}
+tmp=$(mktemp -d)
+trap 'kill $pid 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
+bin=build-bench/erms
+
+echo "bench-pass-1" | $bin init --db "$tmp/erms.db" --admin bench >/dev/null
+start() {
+	rm -f "$tmp/port"
+	$bin serve --listen 127.0.0.1:0 --db "$tmp/erms.db" --port-file "$tmp/port" \
+		--log-level warn "$@" 2>"$tmp/stderr" &
+	pid=$!
+	for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.05; done
+	url="http://127.0.0.1:$(cat "$tmp/port")"
+}
+stop() { kill "$pid"; wait "$pid" || true; }
+
+start
+ERMS_TOKEN=$(curl -sf -X POST "$url/api/v1/session" -H 'Content-Type: application/json' \
+	-d '{"login":"bench","password":"bench-pass-1"}' -c "$tmp/jar" -o "$tmp/s.json" &&
+	csrf=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["csrf_token"])' "$tmp/s.json") &&
+	curl -sf -X POST "$url/api/v1/tokens" -b "$tmp/jar" -H "X-CSRF-Token: $csrf" \
+		-H 'Content-Type: application/json' -d '{"name":"bench"}' |
+	python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+export ERMS_TOKEN
+
+# measure NAME URL [SCRIPT]: "rps p99_ms" of one wrk run.
+measure() {
+	local out
+	out=$(wrk -t"$THREADS" -c"$CONN" -d"$DUR" --latency ${3:+-s "$3"} "$2")
+	echo "$out" >"$tmp/$1.txt"
+	local rps p99
+	rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
+	p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000}
+		else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}
+		print v}' <<<"$out")
+	if grep -q 'Non-2xx' <<<"$out"; then
+		echo "bench: $1 had non-2xx answers:" >&2
+		grep 'Non-2xx' <<<"$out" >&2
+	fi
+	echo "$rps $p99"
+}
+
+read -r c_rps c_p99 < <(measure ceiling "$url/hello")
+read -r r_rps r_p99 < <(measure read "$url/api/v1/me" bench/read.lua)
+read -r w_rps w_p99 < <(measure write "$url/api/v1/tokens" bench/write.lua)
+batches=$(curl -sf "$url/metrics" | awk '/^erms_commit_batches_total/ {print $2}')
+jobs=$(curl -sf "$url/metrics" | awk '/^erms_commit_jobs_total/ {print $2}')
+stop
+start --commit single
+read -r s_rps s_p99 < <(measure write-single "$url/api/v1/tokens" bench/write.lua)
+stop
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+cat <<TABLE
+| route | requests/s | ratio to ceiling | p99 ms | p99 ratio to ceiling |
+|---|---:|---:|---:|---:|
+| ceiling: GET /hello | $c_rps | 1.00 | $c_p99 | 1.00 |
+| read: GET /api/v1/me | $r_rps | $(ratio "$r_rps" "$c_rps") | $r_p99 | $(ratio "$r_p99" "$c_p99") |
+| durable write, group commit: POST /api/v1/tokens | $w_rps | $(ratio "$w_rps" "$c_rps") | $w_p99 | $(ratio "$w_p99" "$c_p99") |
+| durable write, one commit per request (--commit single) | $s_rps | $(ratio "$s_rps" "$c_rps") | $s_p99 | $(ratio "$s_p99" "$c_p99") |
+
+Group commit: $jobs writes in $batches transactions ($(ratio "$jobs" "$batches") writes per fsync); $(ratio "$w_rps" "$s_rps")x the throughput of one commit per request.
+wrk -t$THREADS -c$CONN -d$DUR on loopback, $(nproc) cores, $(date -u +%Y-%m-%d).
+TABLE

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# deps.sh - install the Debian packages erms needs, only those missing.
+# Usage: scripts/deps.sh [build|test|bench]   (default: build)
+set -euo pipefail
+
+build=(meson ninja-build pkg-config gcc python3 libmicrohttpd-dev
+       libjansson-dev libsqlite3-dev libsodium-dev libcmocka-dev)
+test=(clang sqlite3 curl)
+bench=(wrk hyperfine)
+
+want=("${build[@]}")
+case "${1:-build}" in
+test) want+=("${test[@]}") ;;
+bench) want+=("${test[@]}" "${bench[@]}") ;;
+esac
+
+missing=()
+for p in "${want[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+		missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "installing: ${missing[*]}" >&2
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "deps.sh: run as root (or install: ${missing[*]})" >&2
+		exit 1
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

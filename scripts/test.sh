@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# test.sh - every test of erms, under AddressSanitizer and UBSan.
+#
+# Installs what is missing, checks the sources (banned functions, layer
+# rules), builds with gcc under ASan/UBSan and runs the unit, store and
+# API suites there, builds with clang (-Werror) and runs the unit tests,
+# and ends with one line: "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh test || exit 1
+
+export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:strict_string_checks=1
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+export LSAN_OPTIONS=suppressions=$PWD/tools/lsan.supp:print_suppressions=0
+
+passed=0 failed=0
+count() {	# count LOG: add the test cases a meson log reports
+	local p f
+	p=$(grep -hoE '\[  PASSED  \] [0-9]+ test' "$1" | awk '{s+=$4} END {print s+0}')
+	f=$(grep -hoE '\[  FAILED  \] [0-9]+ test' "$1" | awk '{s+=$4} END {print s+0}')
+	passed=$((passed + p)) failed=$((failed + f))
+	p=$(grep -hoE '^[0-9]+ passed, [0-9]+ failed' "$1" | awk '{s+=$1} END {print s+0}')
+	f=$(grep -hoE '^[0-9]+ passed, [0-9]+ failed' "$1" | awk '{s+=$3} END {print s+0}')
+	passed=$((passed + p)) failed=$((failed + f))
+}
+step() {	# step NAME CMD...: a check that counts as one test
+	echo "== $1"
+	shift
+	if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAILED: $*"; fi
+}
+
+step "source checks" tools/check-src.sh
+
+echo "== gcc, ASan + UBSan"
+if [ ! -d build-asan ]; then
+	meson setup build-asan --buildtype=debug -Db_sanitize=address,undefined \
+		-Db_lundef=false -Dc_args='-fno-sanitize-recover=all -fno-omit-frame-pointer' \
+		>/dev/null || exit 1
+fi
+ninja -C build-asan >/dev/null || { ninja -C build-asan; echo "0 passed, 1 failed"; exit 1; }
+meson test -C build-asan --print-errorlogs --verbose --num-processes 2 \
+	>build-asan/test-output.txt 2>&1
+rc=$?
+grep -E '^ *[0-9]+/[0-9]+ .*(OK|FAIL|TIMEOUT)' build-asan/test-output.txt
+count build-asan/test-output.txt
+[ $rc -eq 0 ] || { failed=$((failed + 1)); tail -60 build-asan/test-output.txt; }
+
+echo "== clang -Werror, unit tests"
+if [ ! -d build-clang ]; then
+	CC=clang meson setup build-clang --buildtype=debugoptimized >/dev/null || exit 1
+fi
+ninja -C build-clang >/dev/null || { ninja -C build-clang | tail -30; failed=$((failed + 1)); }
+meson test -C build-clang --suite unit --verbose >build-clang/test-output.txt 2>&1
+rc=$?
+count build-clang/test-output.txt
+[ $rc -eq 0 ] || { failed=$((failed + 1)); tail -40 build-clang/test-output.txt; }
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
