@@ -29,7 +29,7 @@ struct cli_cmd {
 };
 
 extern const struct cli_cmd cmd_version, cmd_help, cmd_init, cmd_migrate,
-	cmd_backup, cmd_audit, cmd_serve, cmd_demo;
+	cmd_backup, cmd_audit, cmd_serve, cmd_demo, cmd_plan;
 
 int cli_main(int argc, char **argv);
 /* Whether messages should be in Chinese (LANG and friends say zh). */
@@ -51,6 +51,8 @@ const char *cli_db(const char *opt);
  * migrations. Prints an error and returns non-zero on failure.
  */
 int cli_open_store(const char *db, bool migrate, struct store **out);
+/* Read a whole file ("-": stdin) into memory; free() it. NULL on error. */
+char *cli_read_file(const char *path, size_t *len);
 /* Read one line from stdin without its newline; returns false at EOF. */
 bool cli_read_line(char *buf, size_t n);
 

@@ -1,0 +1,806 @@
+/*
+ * parse.c - plan files: YAML to canonical JSON, with every problem
+ * reported as file:line:column.
+ *
+ * Two passes. The first walks the YAML tree (libfyaml) against the schema
+ * tables below: unknown fields, missing fields and wrong types, while it
+ * builds the JSON and remembers where each JSON value came from. The
+ * second checks meaning over the JSON (duplicate keys, references to
+ * groups and categories, ranks 1..N, the reporting chain's order) and
+ * finds positions in that record. Nothing is kept unless both pass.
+ */
+#include "plan/plan.h"
+
+#include <libfyaml.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/err.h"
+#include "util/xalloc.h"
+
+enum ft {
+	FT_KEY,		/* a key: [a-z][a-z0-9_-]{0,63} */
+	FT_REF,		/* a key naming something else, or "*" */
+	FT_REFS,	/* a list of keys */
+	FT_TEXT,	/* T: a string or {zh-CN, en} */
+	FT_TEXTS,	/* a list of T */
+	FT_INT,
+	FT_ENUM,
+	FT_CONST,	/* a string that must equal enums[0] */
+	FT_CODE,	/* a GB/T 20986-2023 class code */
+	FT_OBJ,
+	FT_LIST,	/* a list of sub */
+};
+
+struct schema;
+
+struct field {
+	const char *name;
+	enum ft t;
+	bool req;
+	const struct schema *sub;
+	const char *const *enums;
+	long min, max;
+};
+
+struct schema {
+	const char *what;
+	const struct field *f;
+	size_t n;
+};
+
+#define SCHEMA(name, what) \
+	static const struct schema name##_s = { what, name##_f, \
+		sizeof(name##_f) / sizeof(name##_f[0]) }
+
+static const char *const kinds[] = { "leadership", "command", "team", NULL };
+static const char *const national[] = { "I", "II", "III", "IV", NULL };
+static const char *const colors[] = { "red", "orange", "yellow", "blue",
+				      NULL };
+static const char *const whos[] = { "on_duty", "all", "leads", NULL };
+static const char *const drill_kinds[] = { "any", "tabletop", "live", NULL };
+static const char *const format[] = { "erms-plan/1", NULL };
+
+static const struct field group_f[] = {
+	{ "key", FT_KEY, true, NULL, NULL, 0, 0 },
+	{ "name", FT_TEXT, true, NULL, NULL, 0, 0 },
+	{ "kind", FT_ENUM, true, NULL, kinds, 0, 0 },
+	{ "lead_title", FT_TEXT, false, NULL, NULL, 0, 0 },
+	{ "deputy_title", FT_TEXT, false, NULL, NULL, 0, 0 },
+	{ "duties", FT_TEXTS, false, NULL, NULL, 0, 0 },
+};
+SCHEMA(group, "group");
+
+static const struct field category_f[] = {
+	{ "key", FT_KEY, true, NULL, NULL, 0, 0 },
+	{ "name", FT_TEXT, true, NULL, NULL, 0, 0 },
+	{ "team", FT_REF, true, NULL, NULL, 0, 0 },
+	{ "parent", FT_REF, false, NULL, NULL, 0, 0 },
+	{ "class", FT_CODE, false, NULL, NULL, 0, 0 },
+	{ "description", FT_TEXT, false, NULL, NULL, 0, 0 },
+};
+SCHEMA(category, "category");
+
+static const struct field targets_f[] = {
+	{ "ack_min", FT_INT, true, NULL, NULL, 1, 525600 },
+	{ "activate_min", FT_INT, true, NULL, NULL, 1, 525600 },
+	{ "resolve_min", FT_INT, true, NULL, NULL, 1, 525600 },
+};
+SCHEMA(targets, "targets");
+
+static const struct field measure_f[] = {
+	{ "title", FT_TEXT, true, NULL, NULL, 0, 0 },
+	{ "group", FT_REF, true, NULL, NULL, 0, 0 },
+};
+SCHEMA(measure, "measure");
+
+static const struct field level_f[] = {
+	{ "key", FT_KEY, true, NULL, NULL, 0, 0 },
+	{ "name", FT_TEXT, true, NULL, NULL, 0, 0 },
+	{ "rank", FT_INT, true, NULL, NULL, 1, 100 },
+	{ "national_level", FT_ENUM, false, NULL, national, 0, 0 },
+	{ "color", FT_ENUM, false, NULL, colors, 0, 0 },
+	{ "criteria", FT_TEXT, true, NULL, NULL, 0, 0 },
+	{ "targets", FT_OBJ, true, &targets_s, NULL, 0, 0 },
+	{ "measures", FT_LIST, false, &measure_s, NULL, 0, 0 },
+	{ "notify", FT_REFS, false, NULL, NULL, 0, 0 },
+};
+SCHEMA(level, "level");
+
+static const struct field tier_f[] = {
+	{ "notify", FT_REFS, true, NULL, NULL, 0, 0 },
+	{ "who", FT_ENUM, false, NULL, whos, 0, 0 },
+	{ "after_min", FT_INT, true, NULL, NULL, 0, 525600 },
+};
+SCHEMA(tier, "escalation tier");
+
+static const struct field drill_f[] = {
+	{ "category", FT_REF, true, NULL, NULL, 0, 0 },
+	{ "per_year", FT_INT, true, NULL, NULL, 1, 365 },
+	{ "kind", FT_ENUM, false, NULL, drill_kinds, 0, 0 },
+};
+SCHEMA(drill, "drill requirement");
+
+static const struct field section_f[] = {
+	{ "key", FT_KEY, true, NULL, NULL, 0, 0 },
+	{ "title", FT_TEXT, true, NULL, NULL, 0, 0 },
+	{ "body", FT_TEXT, true, NULL, NULL, 0, 0 },
+};
+SCHEMA(section, "section");
+
+static const struct field plan_f[] = {
+	{ "format", FT_CONST, true, NULL, format, 0, 0 },
+	{ "key", FT_KEY, true, NULL, NULL, 0, 0 },
+	{ "name", FT_TEXT, true, NULL, NULL, 0, 0 },
+	{ "summary", FT_TEXT, false, NULL, NULL, 0, 0 },
+	{ "scope", FT_TEXT, false, NULL, NULL, 0, 0 },
+	{ "basis", FT_TEXTS, false, NULL, NULL, 0, 0 },
+	{ "owner", FT_REF, false, NULL, NULL, 0, 0 },
+	{ "review_months", FT_INT, false, NULL, NULL, 1, 60 },
+	{ "groups", FT_LIST, true, &group_s, NULL, 0, 0 },
+	{ "categories", FT_LIST, true, &category_s, NULL, 0, 0 },
+	{ "levels", FT_LIST, true, &level_s, NULL, 0, 0 },
+	{ "escalation", FT_LIST, true, &tier_s, NULL, 0, 0 },
+	{ "drills", FT_LIST, false, &drill_s, NULL, 0, 0 },
+	{ "sections", FT_LIST, false, &section_s, NULL, 0, 0 },
+};
+SCHEMA(plan, "plan");
+
+struct pos {
+	const json_t *j;
+	int line, col;
+};
+
+struct ctx {
+	const char *file;
+	json_t *errors;
+	struct pos *pos;
+	size_t npos, cap;
+};
+
+static void err_at(struct ctx *c, int line, int col, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void err_at(struct ctx *c, int line, int col, const char *fmt, ...)
+{
+	char msg[256], text[512];
+	va_list ap;
+
+	if (json_array_size(c->errors) >= PLAN_ERRORS_MAX)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(text, sizeof(text), "%s:%d:%d: %s", c->file, line, col, msg);
+	json_array_append_new(c->errors,
+			      json_pack("{s:i, s:i, s:s, s:s}", "line", line,
+					"column", col, "message", msg, "text",
+					text));
+}
+
+/*
+ * Where node n starts. libfyaml 0.7 marks tokens, not nodes, so a
+ * collection is placed at its first scalar (a mapping's first key); an
+ * empty one at 1:1.
+ */
+static void node_pos(struct fy_node *n, int *line, int *col)
+{
+	const struct fy_mark *m = NULL;
+	void *it = NULL;
+
+	while (n && fy_node_get_type(n) != FYNT_SCALAR) {
+		if (fy_node_get_type(n) == FYNT_MAPPING) {
+			struct fy_node_pair *p = fy_node_mapping_iterate(n, &it);
+
+			n = p ? fy_node_pair_key(p) : NULL;
+		} else {
+			n = fy_node_sequence_iterate(n, &it);
+		}
+		it = NULL;
+	}
+	if (n && fy_node_get_scalar_token(n))
+		m = fy_token_start_mark(fy_node_get_scalar_token(n));
+	*line = m ? m->line + 1 : 1;
+	*col = m ? m->column + 1 : 1;
+}
+
+#define err_node(c, n, ...) do { int l_, c_; node_pos((n), &l_, &c_); \
+	err_at((c), l_, c_, __VA_ARGS__); } while (0)
+
+/* Remember where j came from; returns j. */
+static json_t *at(struct ctx *c, struct fy_node *n, json_t *j)
+{
+	if (!j)
+		return NULL;
+	if (c->npos == c->cap) {
+		c->cap = c->cap ? c->cap * 2 : 256;
+		c->pos = xrealloc(c->pos, c->cap * sizeof(*c->pos));
+	}
+	c->pos[c->npos].j = j;
+	node_pos(n, &c->pos[c->npos].line, &c->pos[c->npos].col);
+	c->npos++;
+	return j;
+}
+
+static void err_json(struct ctx *c, const json_t *j, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* An error at the place the JSON value j was read from. */
+static void err_json(struct ctx *c, const json_t *j, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+	int line = 1, col = 1;
+
+	for (size_t i = 0; i < c->npos; i++)
+		if (c->pos[i].j == j) {
+			line = c->pos[i].line;
+			col = c->pos[i].col;
+			break;
+		}
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	err_at(c, line, col, "%s", msg);
+}
+
+/* The text of a scalar node, or NULL when n is not a scalar. */
+static const char *scalar(struct fy_node *n, size_t *len)
+{
+	if (!n || fy_node_get_type(n) != FYNT_SCALAR)
+		return NULL;
+	return fy_node_get_scalar(n, len);
+}
+
+static bool is_plain(struct fy_node *n)
+{
+	return fy_node_get_style(n) == FYNS_PLAIN;
+}
+
+static bool key_ok(const char *s, size_t n)
+{
+	if (n < 1 || n > 64 || s[0] < 'a' || s[0] > 'z')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '_' ||
+		      s[i] == '-'))
+			return false;
+	return true;
+}
+
+static bool code_ok(const char *s, size_t n)
+{
+	static const char *const classes[] = { "MP", "NA", "DS", "IC", "DE",
+					       "RO", "SHE", "AB", "FOC",
+					       "OTH" };
+	const char *slash = memchr(s, '/', n);
+	size_t cl = slash ? (size_t)(slash - s) : n;
+
+	for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++) {
+		if (strlen(classes[i]) != cl || strncmp(s, classes[i], cl))
+			continue;
+		if (!slash)
+			return true;
+		/* The subcode repeats the class: DE/DETECH. */
+		if (n - cl - 1 <= cl || strncmp(slash + 1, s, cl))
+			return false;
+		for (const char *p = slash + 1; p < s + n; p++)
+			if (*p < 'A' || *p > 'Z')
+				return false;
+		return true;
+	}
+	return false;
+}
+
+static json_t *convert(struct ctx *c, struct fy_node *n,
+		       const struct field *f);
+
+/*
+ * Anchors and aliases are refused: a plan is read by people, and aliases
+ * are how "billion laughs" documents blow up a parser's memory.
+ */
+static bool alias(struct ctx *c, struct fy_node *n)
+{
+	if (!n || fy_node_get_style(n) != FYNS_ALIAS)
+		return false;
+	err_node(c, n, "aliases (*name) are not supported in plan files");
+	return true;
+}
+
+static json_t *text_of(struct ctx *c, struct fy_node *n, const char *name)
+{
+	const char *s;
+	size_t len;
+
+	if (alias(c, n))
+		return NULL;
+	if ((s = scalar(n, &len))) {
+		if (is_plain(n) && (!len || !strcmp(s, "~") ||
+				    !strcmp(s, "null"))) {
+			err_node(c, n, "'%s' must not be empty", name);
+			return NULL;
+		}
+		return at(c, n, json_stringn(s, len));
+	}
+	if (n && fy_node_get_type(n) == FYNT_MAPPING) {
+		json_t *o = json_object();
+		struct fy_node_pair *p;
+		void *it = NULL;
+
+		while ((p = fy_node_mapping_iterate(n, &it))) {
+			struct fy_node *k = fy_node_pair_key(p);
+			struct fy_node *v = fy_node_pair_value(p);
+			const char *ks = scalar(k, &len), *vs;
+			size_t vl;
+			char lang[8];
+
+			if (!ks || (strncmp(ks, "zh-CN", len) &&
+				    strncmp(ks, "en", len)) ||
+			    (len != 5 && len != 2)) {
+				err_node(c, k, "'%s' takes only the languages "
+					 "zh-CN and en", name);
+				json_decref(o);
+				return NULL;
+			}
+			if (!(vs = scalar(v, &vl))) {
+				err_node(c, v, "'%s' in %.*s must be text",
+					 name, (int)len, ks);
+				json_decref(o);
+				return NULL;
+			}
+			snprintf(lang, sizeof(lang), "%.*s", (int)len, ks);
+			json_object_set_new(o, lang, json_stringn(vs, vl));
+		}
+		if (!json_object_size(o)) {
+			err_node(c, n, "'%s' needs zh-CN or en text", name);
+			json_decref(o);
+			return NULL;
+		}
+		return at(c, n, o);
+	}
+	err_node(c, n, "'%s' must be text, or {zh-CN: ..., en: ...}", name);
+	return NULL;
+}
+
+/*
+ * A mapping against schema s. Problems are reported and the faulty field
+ * left out, but the object is kept, so that the second pass can still
+ * find the other problems of the file; only a non-mapping gives NULL.
+ */
+static json_t *object_of(struct ctx *c, struct fy_node *n,
+			 const struct schema *s)
+{
+	json_t *o;
+	struct fy_node_pair *p;
+	void *it = NULL;
+	bool seen[32] = { false };
+
+	if (alias(c, n))
+		return NULL;
+	if (!n || fy_node_get_type(n) != FYNT_MAPPING) {
+		err_node(c, n, "a %s must be a mapping of fields", s->what);
+		return NULL;
+	}
+	o = at(c, n, json_object());
+	while ((p = fy_node_mapping_iterate(n, &it))) {
+		struct fy_node *k = fy_node_pair_key(p);
+		const char *ks;
+		size_t len, i;
+		json_t *v;
+		char *name;
+
+		if (!(ks = scalar(k, &len))) {
+			err_node(c, k, "field names must be text");
+			continue;
+		}
+		for (i = 0; i < s->n; i++)
+			if (strlen(s->f[i].name) == len &&
+			    !strncmp(s->f[i].name, ks, len))
+				break;
+		if (i == s->n) {
+			err_node(c, k, "unknown field '%.*s' in %s", (int)len,
+				 ks, s->what);
+			continue;
+		}
+		seen[i] = true;
+		v = convert(c, fy_node_pair_value(p), &s->f[i]);
+		if (!v)
+			continue;
+		name = xstrndup(ks, len);
+		json_object_set_new(o, name, v);
+		free(name);
+	}
+	for (size_t i = 0; i < s->n; i++)
+		if (s->f[i].req && !seen[i])
+			err_node(c, n, "%s is missing field '%s'", s->what,
+				 s->f[i].name);
+	return o;
+}
+
+static json_t *list_of(struct ctx *c, struct fy_node *n,
+		       const struct field *f)
+{
+	json_t *a;
+	struct fy_node *item;
+	void *it = NULL;
+
+	if (!n || fy_node_get_type(n) != FYNT_SEQUENCE) {
+		err_node(c, n, "'%s' must be a list", f->name);
+		return NULL;
+	}
+	a = at(c, n, json_array());
+	while ((item = fy_node_sequence_iterate(n, &it))) {
+		json_t *v;
+
+
+		if (f->t == FT_LIST)
+			v = object_of(c, item, f->sub);
+		else if (f->t == FT_TEXTS)
+			v = text_of(c, item, f->name);
+		else
+			v = convert(c, item, &(struct field){ .name = f->name,
+							  .t = FT_REF });
+		if (v)
+			json_array_append_new(a, v);
+	}
+	return a;
+}
+
+static json_t *convert(struct ctx *c, struct fy_node *n,
+		       const struct field *f)
+{
+	const char *s;
+	size_t len;
+
+	if (alias(c, n))
+		return NULL;
+	switch (f->t) {
+	case FT_TEXT:
+		return text_of(c, n, f->name);
+	case FT_OBJ:
+		return object_of(c, n, f->sub);
+	case FT_LIST:
+	case FT_TEXTS:
+	case FT_REFS:
+		return list_of(c, n, f);
+	default:
+		break;
+	}
+	if (!(s = scalar(n, &len))) {
+		err_node(c, n, "'%s' must be a single value", f->name);
+		return NULL;
+	}
+	switch (f->t) {
+	case FT_INT: {
+		char buf[32], *end;
+		long v;
+
+		if (!is_plain(n) || !len || len >= sizeof(buf))
+			goto not_int;
+		memcpy(buf, s, len);
+		buf[len] = '\0';
+		v = strtol(buf, &end, 10);
+		if (*end)
+			goto not_int;
+		if (v < f->min || v > f->max) {
+			err_node(c, n, "'%s' must be from %ld to %ld, not %ld",
+				 f->name, f->min, f->max, v);
+			return NULL;
+		}
+		return at(c, n, json_integer(v));
+	not_int:
+		err_node(c, n, "'%s' must be a whole number", f->name);
+		return NULL;
+	}
+	case FT_KEY:
+	case FT_REF:
+		if (f->t == FT_REF && len == 1 && s[0] == '*')
+			return at(c, n, json_string("*"));
+		if (!key_ok(s, len)) {
+			err_node(c, n, "'%.*s' is not a valid key for '%s' "
+				 "(a-z, 0-9, '_', '-', starting with a letter)",
+				 (int)(len > 64 ? 64 : len), s, f->name);
+			return NULL;
+		}
+		return at(c, n, json_stringn(s, len));
+	case FT_ENUM:
+	case FT_CONST:
+		for (int i = 0; f->enums[i]; i++)
+			if (strlen(f->enums[i]) == len &&
+			    !strncmp(f->enums[i], s, len))
+				return at(c, n, json_stringn(s, len));
+		if (f->t == FT_CONST) {
+			err_node(c, n, "'%s' must be '%s'", f->name,
+				 f->enums[0]);
+		} else {
+			char all[96];
+			size_t used = 0;
+
+			for (int i = 0; f->enums[i] && used < sizeof(all); i++)
+				used += (size_t)snprintf(all + used,
+							 sizeof(all) - used,
+							 "%s%s", i ? ", " : "",
+							 f->enums[i]);
+			err_node(c, n, "'%s' must be one of %s", f->name, all);
+		}
+		return NULL;
+	case FT_CODE:
+		if (!code_ok(s, len)) {
+			err_node(c, n, "'%.*s' is not a GB/T 20986-2023 class "
+				 "code (e.g. DE or DE/DETECH)",
+				 (int)(len > 32 ? 32 : len), s);
+			return NULL;
+		}
+		return at(c, n, json_stringn(s, len));
+	default:
+		return NULL;
+	}
+}
+
+/* Second pass: meaning. Fields the first pass rejected are absent. */
+
+/* The string field `key` of o, or "" when absent. */
+static const char *str(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : "";
+}
+
+static json_t *find_key(const json_t *list, const char *key)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(list, i, v)
+		if (!strcmp(str(v, "key"), key))
+			return v;
+	return NULL;
+}
+
+/* Report every item whose key appeared before it. */
+static void unique_keys(struct ctx *c, const json_t *list, const char *what)
+{
+	size_t i, j;
+	json_t *v, *w;
+
+	json_array_foreach(list, i, v) {
+		json_t *k = json_object_get(v, "key");
+
+		if (!k)
+			continue;
+		for (j = 0; j < i && (w = json_array_get(list, j)); j++)
+			if (json_equal(k, json_object_get(w, "key"))) {
+				err_json(c, k, "duplicate %s key '%s'", what,
+					 json_string_value(k));
+				break;
+			}
+	}
+}
+
+/* ref must name a group (of kind `kind`, when not NULL). */
+static void group_ref(struct ctx *c, const json_t *groups, const json_t *ref,
+		      const char *kind, const char *where)
+{
+	const char *k = json_string_value(ref);
+	json_t *g;
+
+	if (!k)
+		return;
+	g = find_key(groups, k);
+	if (!g)
+		err_json(c, ref, "%s names unknown group '%s'", where, k);
+	else if (kind && *str(g, "kind") && strcmp(str(g, "kind"), kind))
+		err_json(c, ref, "%s names group '%s', which is not a %s",
+			 where, k, kind);
+}
+
+static void group_refs(struct ctx *c, const json_t *groups, const json_t *refs,
+		       const char *where)
+{
+	size_t i;
+	json_t *r;
+
+	json_array_foreach(refs, i, r)
+		group_ref(c, groups, r, NULL, where);
+}
+
+static void check_groups(struct ctx *c, const json_t *plan)
+{
+	json_t *groups = json_object_get(plan, "groups"), *g;
+	int lead = 0, cmd = 0;
+	size_t i;
+
+	unique_keys(c, groups, "group");
+	json_array_foreach(groups, i, g) {
+		const char *k = str(g, "kind");
+
+		lead += !strcmp(k, "leadership");
+		cmd += !strcmp(k, "command");
+	}
+	if (lead != 1 || cmd != 1)
+		err_json(c, groups, "the plan needs exactly one group of kind "
+			 "leadership and one of kind command (found %d and %d)",
+			 lead, cmd);
+	if (json_object_get(plan, "owner"))
+		group_ref(c, groups, json_object_get(plan, "owner"), NULL,
+			  "owner");
+}
+
+static void check_categories(struct ctx *c, const json_t *plan)
+{
+	json_t *groups = json_object_get(plan, "groups");
+	json_t *cats = json_object_get(plan, "categories"), *cat;
+	size_t i;
+
+	unique_keys(c, cats, "category");
+	json_array_foreach(cats, i, cat) {
+		json_t *team = json_object_get(cat, "team");
+		json_t *parent = json_object_get(cat, "parent");
+		char where[96];
+		bool before = false;
+
+		snprintf(where, sizeof(where), "category '%s'", str(cat, "key"));
+		if (!strcmp(str(cat, "team"), "*"))
+			err_json(c, team, "%s needs a team, not '*'", where);
+		else
+			group_ref(c, groups, team, "team", where);
+		if (!parent)
+			continue;
+		for (size_t j = 0; j < i; j++)
+			if (json_equal(json_object_get(json_array_get(cats, j),
+						       "key"), parent))
+				before = true;
+		if (!before)
+			err_json(c, parent, "%s: parent '%s' must be a category "
+				 "listed before it", where,
+				 json_string_value(parent));
+	}
+}
+
+static void check_levels(struct ctx *c, const json_t *plan)
+{
+	json_t *groups = json_object_get(plan, "groups");
+	json_t *levels = json_object_get(plan, "levels"), *lv;
+	size_t i, n = json_array_size(levels);
+	char *seen = xcalloc(n + 1, 1);
+
+	unique_keys(c, levels, "level");
+	json_array_foreach(levels, i, lv) {
+		json_t *rank = json_object_get(lv, "rank");
+		json_int_t r = json_integer_value(rank);
+		json_t *m;
+		size_t j;
+		char where[96];
+
+		snprintf(where, sizeof(where), "level '%s'", str(lv, "key"));
+		if (!rank)
+			continue;
+		if (r < 1 || (size_t)r > n)
+			err_json(c, rank, "%s: ranks must run from 1 to %zu "
+				 "(1 the most severe), not %lld", where, n,
+				 (long long)r);
+		else if (seen[r]++)
+			err_json(c, rank, "%s: rank %lld is used twice", where,
+				 (long long)r);
+		json_array_foreach(json_object_get(lv, "measures"), j, m)
+			group_ref(c, groups, json_object_get(m, "group"), NULL,
+				  where);
+		group_refs(c, groups, json_object_get(lv, "notify"), where);
+	}
+	free(seen);
+}
+
+static void check_escalation(struct ctx *c, const json_t *plan)
+{
+	json_t *groups = json_object_get(plan, "groups");
+	json_t *tiers = json_object_get(plan, "escalation"), *t;
+	json_int_t prev = 0;
+	size_t i;
+
+	json_array_foreach(tiers, i, t) {
+		json_t *after = json_object_get(t, "after_min");
+		json_int_t a = json_integer_value(after);
+
+		group_refs(c, groups, json_object_get(t, "notify"),
+			   "escalation");
+		if (!after)
+			continue;
+		if (i == 0 && a != 0)
+			err_json(c, after, "the first escalation tier is told "
+				 "at once: after_min must be 0");
+		else if (a < prev)
+			err_json(c, after, "after_min must not decrease down "
+				 "the reporting chain (%lld after %lld)",
+				 (long long)a, (long long)prev);
+		prev = a;
+	}
+}
+
+static void check_drills(struct ctx *c, const json_t *plan)
+{
+	json_t *cats = json_object_get(plan, "categories");
+	json_t *d;
+	size_t i;
+
+	unique_keys(c, json_object_get(plan, "sections"), "section");
+	json_array_foreach(json_object_get(plan, "drills"), i, d) {
+		json_t *cat = json_object_get(d, "category");
+		const char *k = str(d, "category");
+
+		if (cat && strcmp(k, "*") && !find_key(cats, k))
+			err_json(c, cat, "drill requirement names unknown "
+				 "category '%s'", k);
+	}
+}
+
+static void yaml_errors(struct ctx *c, struct fy_diag *diag, const char *text,
+			size_t len)
+{
+	struct fy_diag_error *e;
+	void *it = NULL;
+	bool any = false;
+
+	while ((e = fy_diag_errors_iterate(diag, &it))) {
+		err_at(c, e->line + 1, e->column + 1, "%s", e->msg);
+		any = true;
+	}
+	if (any)
+		return;
+	for (size_t i = 0; i < len; i++)
+		if (!strchr(" \t\r\n", text[i])) {
+			err_at(c, 1, 1, "not a YAML document");
+			return;
+		}
+	err_at(c, 1, 1, "the file is empty");
+}
+
+int plan_parse(const char *file, const char *text, size_t len,
+	       json_t **content, json_t *errors)
+{
+	struct ctx c = { .file = file, .errors = errors };
+	struct fy_diag_cfg dcfg;
+	struct fy_diag *diag;
+	struct fy_parse_cfg pcfg = { .flags = FYPCF_QUIET };
+	struct fy_document *fyd;
+	json_t *plan = NULL;
+	size_t before = json_array_size(errors);
+
+	*content = NULL;
+	fy_diag_cfg_default(&dcfg);
+	dcfg.fp = NULL;
+	dcfg.colorize = false;
+	diag = fy_diag_create(&dcfg);
+	if (!diag)
+		return ERMS_EINVAL;
+	fy_diag_set_collect_errors(diag, true);
+	pcfg.diag = diag;
+	fyd = fy_document_build_from_string(&pcfg, text, len);
+	if (!fyd) {
+		yaml_errors(&c, diag, text, len);
+	} else if (!fy_document_root(fyd)) {
+		err_at(&c, 1, 1, "the file is empty");
+	} else {
+		plan = object_of(&c, fy_document_root(fyd), &plan_s);
+	}
+	if (plan) {
+		check_groups(&c, plan);
+		check_categories(&c, plan);
+		check_levels(&c, plan);
+		check_escalation(&c, plan);
+		check_drills(&c, plan);
+	}
+	fy_document_destroy(fyd);
+	fy_diag_destroy(diag);
+	free(c.pos);
+	if (json_array_size(errors) > before || !plan) {
+		json_decref(plan);
+		return ERMS_EINVAL;
+	}
+	*content = plan;
+	return 0;
+}

@@ -1,0 +1,54 @@
+/*
+ * plan.h - emergency plan files: parse and validate, export, diff, render.
+ *
+ * A plan's content lives as canonical JSON (jansson): the shape of the
+ * plan file (docs/plan-format.md), with the file's key order, texts kept
+ * as written (a string, or {"zh-CN": ..., "en": ...}). Everything else in
+ * erms reads that JSON. This module does no I/O: it parses from memory
+ * (libfyaml), renders Markdown to HTML in memory (md4c) and diffs trees.
+ */
+#ifndef ERMS_PLAN_PLAN_H
+#define ERMS_PLAN_PLAN_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#define PLAN_ERRORS_MAX 100
+
+/*
+ * Parse and validate a plan file named `file` (used in messages only).
+ * On success returns 0 and *content (a new reference). Otherwise returns
+ * ERMS_EINVAL and appends to `errors` one object per problem:
+ *   {"line": 12, "column": 5, "message": "...",
+ *    "text": "plan.yaml:12:5: ..."}
+ * Lines and columns count from 1.
+ */
+int plan_parse(const char *file, const char *text, size_t len,
+	       json_t **content, json_t *errors);
+
+/* The plan as a YAML file; free() it. plan_parse(export(x)) equals x. */
+char *plan_export(const json_t *content, size_t *len);
+
+/*
+ * The changes from `a` to `b`, a new array of
+ *   {"path": "levels[level-1].targets.activate_min", "op": "changed",
+ *    "from": 15, "to": 10}
+ * with op "added" (only "to"), "removed" (only "from"), "changed", or
+ * "text" for Markdown bodies: {"op": "text", "lines": [{"op": "-"|"+"|" ",
+ * "text": "..."}]} (a line-level diff).
+ */
+json_t *plan_diff(const json_t *a, const json_t *b);
+
+/* Markdown to HTML (GitHub dialect, raw HTML shown as text); free() it. */
+char *plan_markdown_html(const char *md, size_t len);
+
+/* A text T in lang ("zh-CN"/"en"), falling back to the other; "" if none. */
+const char *plan_text(const json_t *t, const char *lang);
+
+/*
+ * A copy of content for reading in lang: every section gains "body_html",
+ * its body rendered to HTML. New reference.
+ */
+json_t *plan_render(const json_t *content, const char *lang);
+
+#endif

@@ -1,0 +1,57 @@
+/*
+ * render.c - plan texts for reading: language choice and Markdown.
+ *
+ * Markdown goes through md4c with MD_FLAG_NOHTML: raw HTML in a section
+ * (a <script>, an <img onerror>) is not passed through but escaped and
+ * shown as text, so a plan's author cannot run code in a reader's browser.
+ */
+#include "plan/plan.h"
+
+#include <md4c-html.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/buf.h"
+
+const char *plan_text(const json_t *t, const char *lang)
+{
+	const char *other = strcmp(lang, "en") ? "en" : "zh-CN";
+	const char *s;
+
+	if (json_is_string(t))
+		return json_string_value(t);
+	s = json_string_value(json_object_get(t, lang));
+	if (!s)
+		s = json_string_value(json_object_get(t, other));
+	return s ? s : "";
+}
+
+static void out(const MD_CHAR *p, MD_SIZE n, void *ud)
+{
+	buf_add(ud, p, n);
+}
+
+char *plan_markdown_html(const char *md, size_t len)
+{
+	struct buf b = BUF_INIT;
+
+	md_html(md, (MD_SIZE)len, out, &b,
+		MD_DIALECT_GITHUB | MD_FLAG_NOHTML, 0);
+	return buf_detach(&b, NULL);
+}
+
+json_t *plan_render(const json_t *content, const char *lang)
+{
+	json_t *c = json_deep_copy(content);
+	json_t *sec;
+	size_t i;
+
+	json_array_foreach(json_object_get(c, "sections"), i, sec) {
+		const char *md = plan_text(json_object_get(sec, "body"), lang);
+		char *html = plan_markdown_html(md, strlen(md));
+
+		json_object_set_new(sec, "body_html", json_string(html));
+		free(html);
+	}
+	return c;
+}

@@ -1,0 +1,283 @@
+/*
+ * test-plan.c - plan files: parsing with positions, meaning checks,
+ * export round trip, diff, Markdown rendering.
+ *
+ * Reads the files in tests/data (the build passes the folder as argv[1]).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan/plan.h"
+#include "util/buf.h"
+
+static const char *datadir = "tests/data";
+
+static char *slurp(const char *name, size_t *len)
+{
+	char path[512], chunk[4096];
+	struct buf b = BUF_INIT;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/%s", datadir, name);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		buf_add(&b, chunk, n);
+	fclose(f);
+	return buf_detach(&b, len);
+}
+
+static json_t *parse_file(const char *name, json_t *errors)
+{
+	size_t len;
+	char *text = slurp(name, &len);
+	json_t *content = NULL;
+
+	plan_parse(name, text, len, &content, errors);
+	free(text);
+	return content;
+}
+
+/* Whether errors has an entry with this text. */
+static int has_error(const json_t *errors, const char *text)
+{
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(errors, i, e)
+		if (!strcmp(json_string_value(json_object_get(e, "text")), text))
+			return 1;
+	return 0;
+}
+
+static void dump_errors(const json_t *errors)
+{
+	size_t i;
+	json_t *e;
+
+	json_array_foreach(errors, i, e)
+		print_message("%s\n", json_string_value(json_object_get(e, "text")));
+}
+
+static void test_minimal_plan_parses(void **state)
+{
+	json_t *errors = json_array();
+	json_t *p = parse_file("plan-minimal.yaml", errors);
+
+	(void)state;
+	dump_errors(errors);
+	assert_non_null(p);
+	assert_int_equal(json_array_size(errors), 0);
+	assert_string_equal(json_string_value(json_object_get(p, "key")),
+			    "minimal");
+	assert_string_equal(plan_text(json_object_get(p, "name"), "en"),
+			    "Minimal plan");
+	assert_string_equal(plan_text(json_object_get(p, "name"), "zh-CN"),
+			    "最小预案");
+	/* A plain string serves both languages. */
+	assert_string_equal(plan_text(json_object_get(json_array_get(
+		json_object_get(p, "groups"), 0), "name"), "en"),
+			    "应急领导小组");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(
+		json_array_get(json_object_get(p, "levels"), 0), "targets"),
+		"activate_min")), 15);
+	json_decref(p);
+	json_decref(errors);
+}
+
+static void test_syntax_error_has_position(void **state)
+{
+	json_t *errors = json_array();
+	json_t *p = parse_file("plan-broken-syntax.yaml", errors);
+
+	(void)state;
+	assert_null(p);
+	assert_true(json_array_size(errors) >= 1);
+	assert_int_equal(json_integer_value(json_object_get(
+		json_array_get(errors, 0), "line")), 4);
+	assert_true(json_integer_value(json_object_get(
+		json_array_get(errors, 0), "column")) >= 1);
+	assert_non_null(strstr(json_string_value(json_object_get(
+		json_array_get(errors, 0), "text")), "plan-broken-syntax.yaml:4:"));
+	json_decref(errors);
+}
+
+static void test_meaning_errors_all_reported(void **state)
+{
+	json_t *errors = json_array();
+	json_t *p = parse_file("plan-meaning-errors.yaml", errors);
+	const char *f = "plan-meaning-errors.yaml";
+	char want[6][160];
+
+	(void)state;
+	dump_errors(errors);
+	assert_null(p);
+	snprintf(want[0], 160, "%s:4:1: unknown field 'colour' in plan", f);
+	snprintf(want[1], 160, "%s:24:24: 'ack_min' must be from 1 to 525600, "
+		 "not -5", f);
+	snprintf(want[2], 160, "%s:12:10: duplicate group key 'command'", f);
+	snprintf(want[3], 160, "%s:18:11: category 'network-attack' names "
+		 "unknown group 'team-network'", f);
+	snprintf(want[4], 160, "%s:26:30: level 'level-1' names unknown group "
+		 "'firewall'", f);
+	snprintf(want[5], 160, "%s:29:11: level 'level-2': ranks must run from "
+		 "1 to 2 (1 the most severe), not 3", f);
+	for (int i = 0; i < 6; i++)
+		if (!has_error(errors, want[i]))
+			fail_msg("missing: %s", want[i]);
+	json_decref(errors);
+}
+
+static void test_small_mistakes(void **state)
+{
+	static const struct {
+		const char *yaml;
+		const char *error;
+	} cases[] = {
+		{ "", "t:1:1: the file is empty" },
+		{ "[1, 2]", "t:1:2: a plan must be a mapping of fields" },
+		{ "format: erms-plan/2\n", "t:1:9: 'format' must be 'erms-plan/1'" },
+		{ "key: Bad Key\n", "t:1:6: 'Bad Key' is not a valid key for "
+		  "'key' (a-z, 0-9, '_', '-', starting with a letter)" },
+		{ "name: {fr: x}\n", "t:1:8: 'name' takes only the languages "
+		  "zh-CN and en" },
+		{ "a: &x 1\nb: *x\n", "t:1:1: unknown field 'a' in plan" },
+		{ "groups: x\n", "t:1:9: 'groups' must be a list" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		json_t *errors = json_array(), *p = NULL;
+
+		assert_int_not_equal(plan_parse("t", cases[i].yaml,
+						strlen(cases[i].yaml), &p,
+						errors), 0);
+		assert_null(p);
+		if (!has_error(errors, cases[i].error)) {
+			dump_errors(errors);
+			fail_msg("case %zu: want %s", i, cases[i].error);
+		}
+		json_decref(errors);
+	}
+}
+
+static void test_export_round_trip(void **state)
+{
+	const char *files[] = { "plan-minimal.yaml",
+				"../../examples/plans/new-system.zh-CN.yaml",
+				"../../examples/plans/new-system.en.yaml" };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		json_t *errors = json_array(), *again = NULL;
+		json_t *p = parse_file(files[i], errors);
+		size_t len;
+		char *yaml;
+
+		dump_errors(errors);
+		assert_non_null(p);
+		yaml = plan_export(p, &len);
+		assert_int_equal(plan_parse("exported", yaml, len, &again,
+					    errors), 0);
+		if (!json_equal(p, again)) {
+			print_message("%s\n", yaml);
+			fail_msg("%s: export does not read back the same",
+				 files[i]);
+		}
+		free(yaml);
+		json_decref(p);
+		json_decref(again);
+		json_decref(errors);
+	}
+}
+
+static void test_diff(void **state)
+{
+	json_t *errors = json_array();
+	json_t *a = parse_file("plan-minimal.yaml", errors);
+	json_t *b = json_deep_copy(a), *d, *c;
+	json_t *lv = json_array_get(json_object_get(b, "levels"), 0);
+	json_t *sec = json_array_get(json_object_get(b, "sections"), 0);
+	char *s;
+
+	(void)state;
+	json_object_set_new(json_object_get(lv, "targets"), "activate_min",
+			    json_integer(10));
+	json_array_append_new(json_object_get(lv, "measures"),
+			      json_pack("{s:s, s:s}", "title", "通知客户",
+					"group", "command"));
+	json_object_set_new(sec, "body",
+			    json_string("本预案规定新系统上线后的应急响应。\n\n"
+					"- 第一条\n- 第二条（修订）\n"));
+	d = plan_diff(a, b);
+	s = json_dumps(d, JSON_COMPACT);
+	print_message("%s\n", s);
+	free(s);
+	assert_int_equal(json_array_size(d), 3);
+	c = json_array_get(d, 0);
+	assert_string_equal(json_string_value(json_object_get(c, "path")),
+			    "levels[level-1].targets.activate_min");
+	assert_string_equal(json_string_value(json_object_get(c, "op")),
+			    "changed");
+	assert_int_equal(json_integer_value(json_object_get(c, "from")), 15);
+	assert_int_equal(json_integer_value(json_object_get(c, "to")), 10);
+	c = json_array_get(d, 1);
+	assert_string_equal(json_string_value(json_object_get(c, "path")),
+			    "levels[level-1].measures[通知客户]");
+	assert_string_equal(json_string_value(json_object_get(c, "op")),
+			    "added");
+	c = json_array_get(d, 2);
+	assert_string_equal(json_string_value(json_object_get(c, "op")),
+			    "text");
+	assert_int_equal(json_array_size(json_object_get(c, "lines")), 5);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(
+		json_object_get(c, "lines"), 3), "text")), "- 第二条");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(
+		json_object_get(c, "lines"), 3), "op")), "-");
+	json_decref(d);
+	d = plan_diff(a, a);
+	assert_int_equal(json_array_size(d), 0);
+	json_decref(d);
+	json_decref(a);
+	json_decref(b);
+	json_decref(errors);
+}
+
+static void test_markdown_escapes_raw_html(void **state)
+{
+	const char *md = "# 标题\n\n<script>alert(1)</script>\n\n"
+			 "text <img src=x onerror=alert(1)> **bold**\n";
+	char *html = plan_markdown_html(md, strlen(md));
+
+	(void)state;
+	assert_null(strstr(html, "<script"));
+	assert_null(strstr(html, "<img"));
+	assert_non_null(strstr(html, "&lt;script&gt;"));
+	assert_non_null(strstr(html, "<strong>bold</strong>"));
+	assert_non_null(strstr(html, "<h1>标题</h1>"));
+	free(html);
+}
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_minimal_plan_parses),
+		cmocka_unit_test(test_syntax_error_has_position),
+		cmocka_unit_test(test_meaning_errors_all_reported),
+		cmocka_unit_test(test_small_mistakes),
+		cmocka_unit_test(test_export_round_trip),
+		cmocka_unit_test(test_diff),
+		cmocka_unit_test(test_markdown_escapes_raw_html),
+	};
+
+	if (argc > 1)
+		datadir = argv[1];
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
