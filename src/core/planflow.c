@@ -3,8 +3,10 @@
  */
 #include "core/planflow.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "core/types.h"
 #include "util/err.h"
 
 const struct pv_transition pv_table[] = {
@@ -68,4 +70,15 @@ int pv_step_parse(const char *s)
 		if (!strcmp(s, steps[i]))
 			return i;
 	return -1;
+}
+
+void plan_version_release(struct plan_version *v)
+{
+	free(v->name_json);
+	free(v->source_name);
+	free(v->source);
+	free(v->content);
+	free(v->review_comment);
+	v->name_json = v->source_name = v->source = v->content = NULL;
+	v->review_comment = NULL;
 }

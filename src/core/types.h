@@ -74,6 +74,27 @@ struct audit_row {
 	char hash[65];
 };
 
+/* A version of an emergency plan (core/planflow.h has its statuses). */
+struct plan_version {
+	int64_t id;
+	int64_t plan_id;
+	char plan_key[KEY_MAX + 1];
+	int n;
+	int status;		/* enum pv_status */
+	char *name_json;	/* the plan's name, a JSON text value; owned */
+	char *source_name;	/* the file it was read from; owned */
+	char *source;		/* the file as imported; owned, may be NULL */
+	char *content;		/* canonical JSON; owned, may be NULL */
+	int64_t author_id;
+	int64_t created_ms, updated_ms, submitted_ms;
+	int64_t reviewer_id, reviewed_ms;
+	char *review_comment;	/* owned */
+	int64_t publisher_id, published_ms, superseded_ms;
+};
+
+/* Free what a plan_version owns. */
+void plan_version_release(struct plan_version *v);
+
 const char *group_kind_name(enum group_kind k);
 int group_kind_parse(const char *s);		/* -1 if unknown */
 const char *member_role_name(enum member_role r);

@@ -181,10 +181,25 @@ static void err_at(struct ctx *c, int line, int col, const char *fmt, ...)
 					text));
 }
 
+/* For an empty collection: the key it is the value of, else NULL. */
+static struct fy_node *key_of(struct fy_node *n)
+{
+	struct fy_node *parent = fy_node_get_parent(n);
+	struct fy_node_pair *p;
+	void *it = NULL;
+
+	if (!parent || fy_node_get_type(parent) != FYNT_MAPPING)
+		return NULL;
+	while ((p = fy_node_mapping_iterate(parent, &it)))
+		if (fy_node_pair_value(p) == n)
+			return fy_node_pair_key(p);
+	return NULL;
+}
+
 /*
  * Where node n starts. libfyaml 0.7 marks tokens, not nodes, so a
- * collection is placed at its first scalar (a mapping's first key); an
- * empty one at 1:1.
+ * collection is placed at its first scalar (a mapping's first key), and
+ * an empty one at the key it belongs to.
  */
 static void node_pos(struct fy_node *n, int *line, int *col)
 {
@@ -192,13 +207,16 @@ static void node_pos(struct fy_node *n, int *line, int *col)
 	void *it = NULL;
 
 	while (n && fy_node_get_type(n) != FYNT_SCALAR) {
+		struct fy_node *first;
+
 		if (fy_node_get_type(n) == FYNT_MAPPING) {
 			struct fy_node_pair *p = fy_node_mapping_iterate(n, &it);
 
-			n = p ? fy_node_pair_key(p) : NULL;
+			first = p ? fy_node_pair_key(p) : NULL;
 		} else {
-			n = fy_node_sequence_iterate(n, &it);
+			first = fy_node_sequence_iterate(n, &it);
 		}
+		n = first ? first : key_of(n);
 		it = NULL;
 	}
 	if (n && fy_node_get_scalar_token(n))
@@ -662,6 +680,15 @@ static void check_categories(struct ctx *c, const json_t *plan)
 	}
 }
 
+static bool targets_out_of_order(const json_t *lv)
+{
+	json_t *t = json_object_get(lv, "targets");
+	json_t *ack = json_object_get(t, "ack_min");
+	json_t *act = json_object_get(t, "activate_min");
+
+	return ack && act && json_integer_value(act) < json_integer_value(ack);
+}
+
 static void check_levels(struct ctx *c, const json_t *plan)
 {
 	json_t *groups = json_object_get(plan, "groups");
@@ -687,6 +714,11 @@ static void check_levels(struct ctx *c, const json_t *plan)
 		else if (seen[r]++)
 			err_json(c, rank, "%s: rank %lld is used twice", where,
 				 (long long)r);
+		if (targets_out_of_order(lv))
+			err_json(c, json_object_get(json_object_get(lv, "targets"),
+						    "activate_min"),
+				 "%s: activate_min must not be less than ack_min "
+				 "(both count from the report)", where);
 		json_array_foreach(json_object_get(lv, "measures"), j, m)
 			group_ref(c, groups, json_object_get(m, "group"), NULL,
 				  where);
@@ -708,6 +740,10 @@ static void check_escalation(struct ctx *c, const json_t *plan)
 
 		group_refs(c, groups, json_object_get(t, "notify"),
 			   "escalation");
+		if (json_object_get(t, "notify") &&
+		    !json_array_size(json_object_get(t, "notify")))
+			err_json(c, json_object_get(t, "notify"),
+				 "an escalation tier must notify some group");
 		if (!after)
 			continue;
 		if (i == 0 && a != 0)

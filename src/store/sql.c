@@ -16,6 +16,11 @@
 #define AUDIT_COLS "id, at_ms, actor_id, action, object, summary, prev_hash," \
 	" hash"
 
+#define PV_COLS "v.id, v.plan_id, p.key, v.n, v.status, v.name_json," \
+	" v.source_name, v.author_id, v.created_ms, v.updated_ms," \
+	" v.submitted_ms, v.reviewer_id, v.reviewed_ms, v.review_comment," \
+	" v.publisher_id, v.published_ms, v.superseded_ms"
+
 const char *const store_sql[Q__COUNT] = {
 	[Q_PING] = "SELECT 1",
 
@@ -47,7 +52,7 @@ const char *const store_sql[Q__COUNT] = {
 	[Q_GROUP_GET] = "SELECT " GROUP_COLS " FROM org_group WHERE key = $1",
 	[Q_GROUP_UPDATE] =
 		"UPDATE org_group SET name = $2, duties_json = $3,"
-		" updated_ms = $4 WHERE id = $1",
+		" updated_ms = $4, kind = $5 WHERE id = $1",
 	[Q_GROUP_LIST] = "SELECT " GROUP_COLS " FROM org_group ORDER BY id",
 	[Q_MEMBER_PUT] =
 		"INSERT INTO group_member (group_id, user_id, role, created_ms)"
@@ -109,4 +114,59 @@ const char *const store_sql[Q__COUNT] = {
 	[Q_AUDIT_LIST] =
 		"SELECT " AUDIT_COLS " FROM audit WHERE id > $1"
 		" ORDER BY id LIMIT $2",
+
+	[Q_PLAN_BY_KEY] = "SELECT id FROM plan WHERE key = $1",
+	[Q_PLAN_INSERT] =
+		"INSERT INTO plan (key, created_ms) VALUES ($1, $2) RETURNING id",
+	/* Each plan with its newest version and its version in force. */
+	[Q_PLAN_LIST] =
+		"SELECT p.id, p.key, p.created_ms,"
+		" (SELECT max(n) FROM plan_version WHERE plan_id = p.id),"
+		" (SELECT n FROM plan_version WHERE plan_id = p.id"
+		"   AND status = 'published')"
+		" FROM plan p ORDER BY p.id",
+	[Q_PV_NEXT_N] =
+		"SELECT coalesce(max(n), 0) + 1 FROM plan_version"
+		" WHERE plan_id = $1",
+	[Q_PV_INSERT] =
+		"INSERT INTO plan_version (plan_id, n, status, name_json,"
+		" source_name, source, content, author_id, created_ms,"
+		" updated_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)"
+		" RETURNING id",
+	[Q_PV_GET] =
+		"SELECT " PV_COLS ", v.source, v.content FROM plan_version v"
+		" JOIN plan p ON p.id = v.plan_id"
+		" WHERE v.plan_id = $1 AND v.n = $2",
+	[Q_PV_LIST] =
+		"SELECT " PV_COLS " FROM plan_version v"
+		" JOIN plan p ON p.id = v.plan_id WHERE v.plan_id = $1"
+		" ORDER BY v.n",
+	[Q_PV_UPDATE] =
+		"UPDATE plan_version SET status = $2, name_json = $3,"
+		" source_name = $4, source = $5, content = $6, updated_ms = $7,"
+		" submitted_ms = $8, reviewer_id = $9, reviewed_ms = $10,"
+		" review_comment = $11, publisher_id = $12, published_ms = $13,"
+		" superseded_ms = $14 WHERE id = $1",
+	/* The plan in force: the version published last, of any plan. */
+	[Q_PV_CURRENT] =
+		"SELECT " PV_COLS ", v.source, v.content FROM plan_version v"
+		" JOIN plan p ON p.id = v.plan_id WHERE v.status = 'published'"
+		" ORDER BY v.published_ms DESC, v.id DESC LIMIT 1",
+	[Q_PV_PUBLISHED_OF_PLAN] =
+		"SELECT n FROM plan_version WHERE plan_id = $1"
+		" AND status = 'published'",
+	[Q_ACK_PUT] =
+		"INSERT INTO plan_ack (version_id, user_id, at_ms)"
+		" VALUES ($1, $2, $3) ON CONFLICT (version_id, user_id) DO NOTHING",
+	/* Every active user, with the time they acknowledged, or NULL. */
+	[Q_ACK_LIST] =
+		"SELECT u.id, u.login, u.display_name, a.at_ms FROM users u"
+		" LEFT JOIN plan_ack a ON a.user_id = u.id AND a.version_id = $1"
+		" WHERE u.disabled = 0 ORDER BY u.id",
+	[Q_ACK_LIST_GROUP] =
+		"SELECT u.id, u.login, u.display_name, a.at_ms FROM users u"
+		" JOIN group_member m ON m.user_id = u.id"
+		" JOIN org_group g ON g.id = m.group_id AND g.key = $2"
+		" LEFT JOIN plan_ack a ON a.user_id = u.id AND a.version_id = $1"
+		" WHERE u.disabled = 0 ORDER BY u.id",
 };

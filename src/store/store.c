@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/planflow.h"
 #include "store/backend.h"
 #include "util/xalloc.h"
 
@@ -365,7 +366,7 @@ int store_group_update(struct store *st, const struct group *g)
 	struct sval p[] = {
 		SV_I(g->id), SV_S(g->name),
 		SV_S(g->duties_json ? g->duties_json : "[]"),
-		SV_I(g->updated_ms),
+		SV_I(g->updated_ms), SV_S(group_kind_name(g->kind)),
 	};
 
 	return run1(st, Q_GROUP_UPDATE, p, ARRAY_SIZE(p));
@@ -696,4 +697,219 @@ int store_audit_list(struct store *st, int64_t after_id, int limit,
 	struct audit_walk w = { fn, ctx };
 
 	return st->ops->query(st, Q_AUDIT_LIST, p, 2, walk_audit, &w, NULL);
+}
+
+/* Plans. */
+
+int store_plan_by_key(struct store *st, const char *key, int64_t *id)
+{
+	struct sval p[] = { SV_S(key) };
+
+	return run_int(st, Q_PLAN_BY_KEY, p, 1, id);
+}
+
+int store_plan_insert(struct store *st, const char *key, int64_t now_ms,
+		      int64_t *id)
+{
+	struct sval p[] = { SV_S(key), SV_I(now_ms) };
+
+	return run_int(st, Q_PLAN_INSERT, p, 2, id);
+}
+
+struct plan_walk {
+	store_plan_fn *fn;
+	void *ctx;
+};
+
+static int walk_plan(void *ctx, const struct srow *r)
+{
+	struct plan_walk *w = ctx;
+	struct plan_row p = {
+		.id = ival(&r->col[0]),
+		.created_ms = ival(&r->col[2]),
+		.latest_n = (int)ival(&r->col[3]),
+		.published_n = (int)ival(&r->col[4]),
+	};
+
+	COPY(p.key, &r->col[1]);
+	return w->fn(w->ctx, &p);
+}
+
+int store_plan_list(struct store *st, store_plan_fn *fn, void *ctx)
+{
+	struct plan_walk w = { fn, ctx };
+
+	return st->ops->query(st, Q_PLAN_LIST, NULL, 0, walk_plan, &w, NULL);
+}
+
+static char *dup_text(const struct sval *v)
+{
+	return v->t == SV_TEXT && v->s ? xstrdup(v->s) : NULL;
+}
+
+/* Columns of PV_COLS, then optionally source and content. */
+static void pv_of(const struct srow *r, struct plan_version *v)
+{
+	const struct sval *c = r->col;
+
+	v->id = ival(&c[0]);
+	v->plan_id = ival(&c[1]);
+	COPY(v->plan_key, &c[2]);
+	v->n = (int)ival(&c[3]);
+	v->status = pv_status_parse(c[4].s ? c[4].s : "");
+	v->name_json = dup_text(&c[5]);
+	v->source_name = dup_text(&c[6]);
+	v->author_id = ival(&c[7]);
+	v->created_ms = ival(&c[8]);
+	v->updated_ms = ival(&c[9]);
+	v->submitted_ms = ival(&c[10]);
+	v->reviewer_id = ival(&c[11]);
+	v->reviewed_ms = ival(&c[12]);
+	v->review_comment = dup_text(&c[13]);
+	v->publisher_id = ival(&c[14]);
+	v->published_ms = ival(&c[15]);
+	v->superseded_ms = ival(&c[16]);
+	v->source = r->n > 17 ? dup_text(&c[17]) : NULL;
+	v->content = r->n > 18 ? dup_text(&c[18]) : NULL;
+}
+
+struct one_pv {
+	struct plan_version *v;
+	bool found;
+};
+
+static int got_pv(void *ctx, const struct srow *r)
+{
+	struct one_pv *o = ctx;
+
+	pv_of(r, o->v);
+	o->found = true;
+	return 0;
+}
+
+int store_pv_insert(struct store *st, struct plan_version *v)
+{
+	struct sval n[] = { SV_I(v->plan_id) };
+	int64_t next;
+	int rc = run_int(st, Q_PV_NEXT_N, n, 1, &next);
+
+	if (rc)
+		return rc;
+	v->n = (int)next;
+	v->updated_ms = v->created_ms;
+	struct sval p[] = {
+		SV_I(v->plan_id), SV_I(v->n), SV_S(pv_status_name(v->status)),
+		SV_S(v->name_json), SV_S(v->source_name),
+		SV_S(v->source ? v->source : ""),
+		SV_S(v->content ? v->content : "{}"), SV_I(v->author_id),
+		SV_I(v->created_ms),
+	};
+	return run_int(st, Q_PV_INSERT, p, ARRAY_SIZE(p), &v->id);
+}
+
+int store_pv_get(struct store *st, int64_t plan_id, int n,
+		 struct plan_version *out)
+{
+	struct sval p[] = { SV_I(plan_id), SV_I(n) };
+	struct one_pv o = { out, false };
+	int rc = st->ops->query(st, Q_PV_GET, p, 2, got_pv, &o, NULL);
+
+	return rc ? rc : o.found ? 0 : ERMS_ENOTFOUND;
+}
+
+int store_pv_current(struct store *st, struct plan_version *out)
+{
+	struct one_pv o = { out, false };
+	int rc = st->ops->query(st, Q_PV_CURRENT, NULL, 0, got_pv, &o, NULL);
+
+	return rc ? rc : o.found ? 0 : ERMS_ENOTFOUND;
+}
+
+struct pv_walk {
+	store_pv_fn *fn;
+	void *ctx;
+};
+
+static int walk_pv(void *ctx, const struct srow *r)
+{
+	struct pv_walk *w = ctx;
+	struct plan_version v = { 0 };
+	int rc;
+
+	pv_of(r, &v);
+	rc = w->fn(w->ctx, &v);
+	plan_version_release(&v);
+	return rc;
+}
+
+int store_pv_list(struct store *st, int64_t plan_id, store_pv_fn *fn,
+		  void *ctx)
+{
+	struct sval p[] = { SV_I(plan_id) };
+	struct pv_walk w = { fn, ctx };
+
+	return st->ops->query(st, Q_PV_LIST, p, 1, walk_pv, &w, NULL);
+}
+
+static struct sval opt_i(int64_t v)
+{
+	return v ? SV_I(v) : SV_NUL;
+}
+
+int store_pv_update(struct store *st, const struct plan_version *v)
+{
+	struct sval p[] = {
+		SV_I(v->id), SV_S(pv_status_name(v->status)),
+		SV_S(v->name_json), SV_S(v->source_name),
+		SV_S(v->source ? v->source : ""),
+		SV_S(v->content ? v->content : "{}"), SV_I(v->updated_ms),
+		opt_i(v->submitted_ms), opt_i(v->reviewer_id),
+		opt_i(v->reviewed_ms),
+		SV_S(v->review_comment ? v->review_comment : ""),
+		opt_i(v->publisher_id), opt_i(v->published_ms),
+		opt_i(v->superseded_ms),
+	};
+
+	return run1(st, Q_PV_UPDATE, p, ARRAY_SIZE(p));
+}
+
+int store_pv_published_n(struct store *st, int64_t plan_id, int *n)
+{
+	struct sval p[] = { SV_I(plan_id) };
+	int64_t v = 0;
+	int rc = run_int(st, Q_PV_PUBLISHED_OF_PLAN, p, 1, &v);
+
+	*n = (int)v;
+	return rc == ERMS_ENOTFOUND ? 0 : rc;
+}
+
+int store_ack_put(struct store *st, int64_t version_id, int64_t user_id,
+		  int64_t now_ms)
+{
+	struct sval p[] = { SV_I(version_id), SV_I(user_id), SV_I(now_ms) };
+
+	return run(st, Q_ACK_PUT, p, 3, NULL);
+}
+
+struct ack_walk {
+	store_ack_fn *fn;
+	void *ctx;
+};
+
+static int walk_ack(void *ctx, const struct srow *r)
+{
+	struct ack_walk *w = ctx;
+
+	return w->fn(w->ctx, ival(&r->col[0]), r->col[1].s ? r->col[1].s : "",
+		     r->col[2].s ? r->col[2].s : "", ival(&r->col[3]));
+}
+
+int store_ack_list(struct store *st, int64_t version_id,
+		   const char *group_key, store_ack_fn *fn, void *ctx)
+{
+	struct sval p[] = { SV_I(version_id), SV_S(group_key ? group_key : "") };
+	struct ack_walk w = { fn, ctx };
+
+	return st->ops->query(st, group_key ? Q_ACK_LIST_GROUP : Q_ACK_LIST, p,
+			      group_key ? 2 : 1, walk_ack, &w, NULL);
 }

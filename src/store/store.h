@@ -132,4 +132,40 @@ int store_audit_insert(struct store *st, const struct audit_row *r);
 int store_audit_list(struct store *st, int64_t after_id, int limit,
 		     store_audit_fn *fn, void *ctx);
 
+/* Plans and their versions (texts in struct plan_version are owned). */
+struct plan_row {
+	int64_t id;
+	char key[KEY_MAX + 1];
+	int64_t created_ms;
+	int latest_n;		/* newest version */
+	int published_n;	/* version in force, 0 if none */
+};
+typedef int store_plan_fn(void *ctx, const struct plan_row *p);
+typedef int store_pv_fn(void *ctx, const struct plan_version *v);
+typedef int store_ack_fn(void *ctx, int64_t user_id, const char *login,
+			 const char *display_name, int64_t acked_ms);
+
+int store_plan_by_key(struct store *st, const char *key, int64_t *id);
+int store_plan_insert(struct store *st, const char *key, int64_t now_ms,
+		      int64_t *id);
+int store_plan_list(struct store *st, store_plan_fn *fn, void *ctx);
+/* Inserts v as the next version of its plan: fills v->id and v->n. */
+int store_pv_insert(struct store *st, struct plan_version *v);
+/* With texts (source, content); release with plan_version_release(). */
+int store_pv_get(struct store *st, int64_t plan_id, int n,
+		 struct plan_version *out);
+/* The version in force, of any plan; ERMS_ENOTFOUND when none. */
+int store_pv_current(struct store *st, struct plan_version *out);
+/* Without texts. */
+int store_pv_list(struct store *st, int64_t plan_id, store_pv_fn *fn,
+		  void *ctx);
+int store_pv_update(struct store *st, const struct plan_version *v);
+/* The published version's n of a plan, 0 when none. */
+int store_pv_published_n(struct store *st, int64_t plan_id, int *n);
+int store_ack_put(struct store *st, int64_t version_id, int64_t user_id,
+		  int64_t now_ms);
+/* Every active user (of group_key, unless NULL) and when they acked. */
+int store_ack_list(struct store *st, int64_t version_id,
+		   const char *group_key, store_ack_fn *fn, void *ctx);
+
 #endif

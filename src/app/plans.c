@@ -1,0 +1,285 @@
+/*
+ * plans.c - the plan use cases.
+ */
+#include "app/plans.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/audit.h"
+#include "plan/plan.h"
+#include "store/store.h"
+#include "util/xalloc.h"
+
+int app_plan_resolve(struct store *st, const char *id_or_key, int64_t *id,
+		     struct errbuf *err)
+{
+	char *end;
+	long long v = strtoll(id_or_key, &end, 10);
+	int rc;
+
+	if (*id_or_key >= '0' && *id_or_key <= '9' && !*end && v > 0) {
+		*id = v;
+		return 0;
+	}
+	rc = store_plan_by_key(st, id_or_key, id);
+	if (rc == ERMS_ENOTFOUND)
+		return err_ret(err, rc, "not_found", "no plan '%s'", id_or_key);
+	return rc;
+}
+
+static int plan_audit(struct store *st, const struct principal *p,
+		      const char *action, const struct plan_version *v,
+		      const char *extra, int64_t now_ms)
+{
+	char obj[KEY_MAX + 32];
+	char *summary;
+	int rc;
+
+	snprintf(obj, sizeof(obj), "plan:%s/v%d", v->plan_key, v->n);
+	summary = xasprintf("status=%s%s", pv_status_name(v->status), extra);
+	rc = audit_append(st, p->user.id, action, obj, summary, now_ms);
+	free(summary);
+	return rc;
+}
+
+/* Fill v's name and texts from content. */
+static void set_content(struct plan_version *v, const json_t *content,
+			const char *source_name, const char *source)
+{
+	free(v->name_json);
+	free(v->content);
+	free(v->source);
+	free(v->source_name);
+	v->name_json = json_dumps(json_object_get(content, "name"),
+				  JSON_ENCODE_ANY | JSON_COMPACT);
+	v->content = json_dumps(content, JSON_COMPACT);
+	v->source = xstrdup(source);
+	v->source_name = xstrdup(source_name);
+}
+
+int app_plan_import(struct store *st, const struct principal *p,
+		    const json_t *content, const char *source_name,
+		    const char *source, int64_t now_ms,
+		    struct plan_version *out, struct errbuf *err)
+{
+	const char *key = json_string_value(json_object_get(content, "key"));
+	int rc;
+
+	if ((rc = app_may(p, A_PLAN_IMPORT, NULL, err)))
+		return rc;
+	memset(out, 0, sizeof(*out));
+	rc = store_plan_by_key(st, key, &out->plan_id);
+	if (rc == ERMS_ENOTFOUND)
+		rc = store_plan_insert(st, key, now_ms, &out->plan_id);
+	if (rc)
+		return rc;
+	snprintf(out->plan_key, sizeof(out->plan_key), "%s", key);
+	out->status = PV_DRAFT;
+	out->author_id = p->user.id;
+	out->created_ms = now_ms;
+	set_content(out, content, source_name, source);
+	if ((rc = store_pv_insert(st, out)))
+		return rc;
+	return plan_audit(st, p, "plan.import", out, "", now_ms);
+}
+
+/* Load version n of plan_id for a step; ERMS_ENOTFOUND with a message. */
+static int load(struct store *st, int64_t plan_id, int n,
+		struct plan_version *v, struct errbuf *err)
+{
+	int rc = store_pv_get(st, plan_id, n, v);
+
+	if (rc == ERMS_ENOTFOUND)
+		return err_ret(err, rc, "not_found",
+			       "no version %d of plan %" PRId64, n, plan_id);
+	return rc;
+}
+
+/* Rights, then state: 403 before 409. */
+static int check_step(const struct principal *p, const struct plan_version *v,
+		      enum pv_step step, enum pv_status *to, struct errbuf *err)
+{
+	struct object o = { .author_id = v->author_id };
+	int rc = app_may(p, pv_right(step), &o, err);
+
+	if (rc) {
+		if (may(&p->actor, pv_right(step), NULL))
+			errbuf_set(err, NULL, "the author of a version may not "
+				   "%s it", pv_step_name(step));
+		return rc;
+	}
+	if (pv_next(v->status, step, to))
+		return err_ret(err, ERMS_ECONFLICT, "conflict",
+			       "cannot %s version %d: it is %s",
+			       pv_step_name(step), v->n,
+			       pv_status_name(v->status));
+	return 0;
+}
+
+int app_plan_replace(struct store *st, const struct principal *p,
+		     int64_t plan_id, int n, const json_t *content,
+		     const char *source_name, const char *source,
+		     int64_t now_ms, struct plan_version *out,
+		     struct errbuf *err)
+{
+	const char *key = json_string_value(json_object_get(content, "key"));
+	enum pv_status to;
+	int rc = load(st, plan_id, n, out, err);
+
+	if (!rc)
+		rc = check_step(p, out, PVS_EDIT, &to, err);
+	if (rc)
+		return rc;
+	if (strcmp(key, out->plan_key))
+		return err_ret(err, ERMS_EINVAL, "invalid",
+			       "the file is plan '%s', not '%s'", key,
+			       out->plan_key);
+	set_content(out, content, source_name, source);
+	out->updated_ms = now_ms;
+	if ((rc = store_pv_update(st, out)))
+		return rc;
+	return plan_audit(st, p, "plan.edit", out, "", now_ms);
+}
+
+/* Copy a T's text (Chinese first) into dst. */
+static void text_into(char *dst, size_t n, const json_t *t)
+{
+	snprintf(dst, n, "%s", plan_text(t, "zh-CN"));
+}
+
+/* Create or update every group the plan names. */
+static int sync_groups(struct store *st, const json_t *content,
+		       int64_t now_ms, struct errbuf *err)
+{
+	json_t *g;
+	size_t i;
+
+	json_array_foreach(json_object_get(content, "groups"), i, g) {
+		const char *key = json_string_value(json_object_get(g, "key"));
+		json_t *duties = json_array(), *d;
+		struct group grp = { 0 };
+		bool exists;
+		size_t j;
+		int rc;
+
+		json_array_foreach(json_object_get(g, "duties"), j, d)
+			json_array_append_new(duties,
+					      json_string(plan_text(d, "zh-CN")));
+		rc = store_group_get(st, key, &grp);
+		exists = rc == 0;
+		free(grp.duties_json);
+		if (rc && rc != ERMS_ENOTFOUND) {
+			json_decref(duties);
+			return rc;
+		}
+		snprintf(grp.key, sizeof(grp.key), "%s", key);
+		text_into(grp.name, sizeof(grp.name), json_object_get(g, "name"));
+		grp.kind = group_kind_parse(json_string_value(
+			json_object_get(g, "kind")));
+		grp.duties_json = json_dumps(duties, JSON_COMPACT);
+		json_decref(duties);
+		rc = exists ? app_group_update(st, NULL, &grp, now_ms, err)
+			    : app_group_create(st, NULL, &grp, now_ms, err);
+		free(grp.duties_json);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int publish(struct store *st, const struct principal *p,
+		   struct plan_version *v, int64_t now_ms, struct errbuf *err)
+{
+	struct plan_version old = { 0 };
+	json_t *content;
+	int n, rc;
+
+	if ((rc = store_pv_published_n(st, v->plan_id, &n)))
+		return rc;
+	if (n) {
+		if ((rc = store_pv_get(st, v->plan_id, n, &old)))
+			return rc;
+		old.status = PV_SUPERSEDED;
+		old.superseded_ms = now_ms;
+		old.updated_ms = now_ms;
+		rc = store_pv_update(st, &old);
+		if (!rc)
+			rc = plan_audit(st, p, "plan.supersede", &old, "",
+					now_ms);
+		plan_version_release(&old);
+		if (rc)
+			return rc;
+	}
+	v->publisher_id = p->user.id;
+	v->published_ms = now_ms;
+	content = json_loads(v->content, 0, NULL);
+	rc = content ? sync_groups(st, content, now_ms, err) : ERMS_ESTORE;
+	json_decref(content);
+	return rc;
+}
+
+int app_plan_step(struct store *st, const struct principal *p,
+		  int64_t plan_id, int n, enum pv_step step,
+		  const char *comment, int64_t now_ms,
+		  struct plan_version *out, struct errbuf *err)
+{
+	enum pv_status to;
+	char *extra;
+	int rc = load(st, plan_id, n, out, err);
+
+	if (!rc)
+		rc = check_step(p, out, step, &to, err);
+	if (rc)
+		return rc;
+	if (step == PVS_REJECT && (!comment || !*comment)) {
+		errbuf_set(err, "missing_field", "say why it is rejected");
+		errbuf_field(err, "comment");
+		return ERMS_EINVAL;
+	}
+	out->status = to;
+	out->updated_ms = now_ms;
+	if (step == PVS_SUBMIT)
+		out->submitted_ms = now_ms;
+	if (step == PVS_APPROVE || step == PVS_REJECT) {
+		out->reviewer_id = p->user.id;
+		out->reviewed_ms = now_ms;
+		free(out->review_comment);
+		out->review_comment = xstrdup(comment ? comment : "");
+	}
+	if (step == PVS_PUBLISH && (rc = publish(st, p, out, now_ms, err)))
+		return rc;
+	if ((rc = store_pv_update(st, out)))
+		return rc;
+	extra = xasprintf("%s%s", comment && *comment ? " comment=" : "",
+			  comment ? comment : "");
+	rc = plan_audit(st, p, step == PVS_SUBMIT	 ? "plan.submit"
+			       : step == PVS_APPROVE ? "plan.approve"
+			       : step == PVS_REJECT  ? "plan.reject"
+						     : "plan.publish",
+			out, extra, now_ms);
+	free(extra);
+	return rc;
+}
+
+int app_plan_ack(struct store *st, const struct principal *p,
+		 int64_t plan_id, int n, int64_t now_ms, struct errbuf *err)
+{
+	struct plan_version v = { 0 };
+	int rc = app_may(p, A_PLAN_ACK, NULL, err);
+
+	if (!rc)
+		rc = load(st, plan_id, n, &v, err);
+	if (!rc && v.status != PV_PUBLISHED)
+		rc = err_ret(err, ERMS_ECONFLICT, "conflict",
+			     "version %d is %s, not the one in force", n,
+			     pv_status_name(v.status));
+	if (!rc)
+		rc = store_ack_put(st, v.id, p->user.id, now_ms);
+	if (!rc)
+		rc = plan_audit(st, p, "plan.ack", &v, "", now_ms);
+	plan_version_release(&v);
+	return rc;
+}

@@ -1,0 +1,42 @@
+/*
+ * plans.h - emergency plans as versioned, approved documents.
+ *
+ * Content arrives parsed (plan/plan.h, done before the write so that the
+ * writer thread only writes). Every step checks rights with may() and the
+ * version's state with the table of core/planflow.h, and is audited.
+ * Publishing makes the version the one in force, supersedes the plan's
+ * previous one, and creates or updates the groups the plan names.
+ */
+#ifndef ERMS_APP_PLANS_H
+#define ERMS_APP_PLANS_H
+
+#include <jansson.h>
+
+#include "app/app.h"
+#include "core/planflow.h"
+
+/* Import content (from file `source_name`, text `source`) as a new draft
+ * version, of a new plan if its key is new. Fills *out. */
+int app_plan_import(struct store *st, const struct principal *p,
+		    const json_t *content, const char *source_name,
+		    const char *source, int64_t now_ms,
+		    struct plan_version *out, struct errbuf *err);
+/* Replace the content of a draft. */
+int app_plan_replace(struct store *st, const struct principal *p,
+		     int64_t plan_id, int n, const json_t *content,
+		     const char *source_name, const char *source,
+		     int64_t now_ms, struct plan_version *out,
+		     struct errbuf *err);
+/* submit, approve, reject (comment required) or publish. */
+int app_plan_step(struct store *st, const struct principal *p,
+		  int64_t plan_id, int n, enum pv_step step,
+		  const char *comment, int64_t now_ms,
+		  struct plan_version *out, struct errbuf *err);
+/* The signed-in user has read the version in force. */
+int app_plan_ack(struct store *st, const struct principal *p,
+		 int64_t plan_id, int n, int64_t now_ms, struct errbuf *err);
+/* A plan's id from its id as text or its key. */
+int app_plan_resolve(struct store *st, const char *id_or_key, int64_t *id,
+		     struct errbuf *err);
+
+#endif
