@@ -4,6 +4,7 @@
  * Process-wide set-up that must happen before any thread starts, then
  * the command table in cli/cli.c does the rest.
  */
+#include <curl/curl.h>
 #include <stdio.h>
 
 #include "cli/cli.h"
@@ -11,9 +12,13 @@
 
 int main(int argc, char **argv)
 {
-	if (crypto_init()) {
-		fputs("erms: cannot initialise libsodium\n", stderr);
+	int rc;
+
+	if (crypto_init() || curl_global_init(CURL_GLOBAL_DEFAULT)) {
+		fputs("erms: cannot initialise libsodium or libcurl\n", stderr);
 		return 1;
 	}
-	return cli_main(argc, argv);
+	rc = cli_main(argc, argv);
+	curl_global_cleanup();
+	return rc;
 }

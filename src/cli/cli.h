@@ -29,7 +29,7 @@ struct cli_cmd {
 };
 
 extern const struct cli_cmd cmd_version, cmd_help, cmd_init, cmd_migrate,
-	cmd_backup, cmd_audit, cmd_serve, cmd_demo, cmd_plan;
+	cmd_backup, cmd_audit, cmd_serve, cmd_demo, cmd_plan, cmd_login;
 
 int cli_main(int argc, char **argv);
 /* Whether messages should be in Chinese (LANG and friends say zh). */
@@ -62,8 +62,11 @@ struct http_opts;
 /* Create one user in its own transaction (init, demo). */
 int cli_create_user(struct store *st, struct user *u, const char *password,
 		    struct errbuf *e);
-/* Serve until SIGINT or SIGTERM, then shut down cleanly. */
+/*
+ * Serve until SIGINT or SIGTERM, then shut down cleanly. banner (may be
+ * NULL) is called with the bound port once the server listens.
+ */
 int cli_serve(const struct app_config *cfg, const struct http_opts *o,
-	      const char *banner);
+	      void (*banner)(int port, void *ctx), void *ctx);
 
 #endif

@@ -17,10 +17,14 @@
 #include <sys/stat.h>
 
 #include "app/app.h"
+#include "app/plans.h"
 #include "http/server.h"
 #include "store/store.h"
 #include "util/buf.h"
+#include "plan/plan.h"
 #include "util/clock.h"
+#include "util/embed.h"
+#include "util/xalloc.h"
 
 #define DEMO_PASSWORD "erms-demo"
 
@@ -118,6 +122,94 @@ fail:
 				  "无法准备演示数据"));
 }
 
+/* The parsed content of an embedded sample plan. */
+static json_t *sample(const char *name)
+{
+	json_t *errors = json_array(), *content = NULL;
+
+	for (int i = 0; embed_plans[i].name; i++)
+		if (!strcmp(embed_plans[i].name, name))
+			plan_parse(name, (const char *)embed_plans[i].data,
+				   embed_plans[i].len, &content, errors);
+	json_decref(errors);
+	return content;
+}
+
+static int as_user(struct store *st, const char *login, struct principal *p)
+{
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	rc = store_user_by_login(st, login, &p->user, NULL, 0);
+	return rc ? rc : app_load_actor(st, p);
+}
+
+/*
+ * The sample plan, in both languages, taken through its workflow: written
+ * by the commander, approved and published by the leadership group lead.
+ */
+static int seed_plan(struct store *st)
+{
+	struct plan_version v = { 0 }, cur = { 0 };
+	struct principal author, leader;
+	struct errbuf e = { 0 };
+	json_t *zh, *en, *both;
+	int64_t now = clock_now_ms();
+	char *yaml;
+	int rc = store_pv_current(st, &cur);
+
+	plan_version_release(&cur);
+	if (rc != ERMS_ENOTFOUND)
+		return rc;
+	zh = sample("new-system.zh-CN.yaml");
+	en = sample("new-system.en.yaml");
+	both = zh && en ? plan_bilingual(zh, en) : NULL;
+	json_decref(zh);
+	json_decref(en);
+	if (!both)
+		return err_ret(&e, ERMS_EINVAL, "invalid",
+			       "the sample plans do not match");
+	yaml = plan_export(both, NULL);
+	rc = as_user(st, "commander", &author);
+	if (!rc)
+		rc = as_user(st, "leader", &leader);
+	if (!rc && !(rc = store_begin(st)))
+		rc = app_plan_import(st, &author, both, "new-system.yaml", yaml,
+				     now, &v, &e);
+	if (!rc)
+		rc = app_plan_step(st, &author, v.plan_id, v.n, PVS_SUBMIT,
+				   NULL, now, &v, &e);
+	if (!rc)
+		rc = app_plan_step(st, &leader, v.plan_id, v.n, PVS_APPROVE,
+				   "同意发布 / approved", now, &v, &e);
+	if (!rc)
+		rc = app_plan_step(st, &leader, v.plan_id, v.n, PVS_PUBLISH,
+				   NULL, now, &v, &e);
+	if (!rc)
+		rc = store_commit(st);
+	else
+		store_rollback(st);
+	plan_version_release(&v);
+	json_decref(both);
+	free(yaml);
+	if (rc)
+		return cli_fail(rc, &e, L("cannot publish the sample plan",
+					  "无法发布示例预案"));
+	return 0;
+}
+
+static void banner(int port, void *db)
+{
+	printf("\nerms demo: http://127.0.0.1:%d/\n%s %s\n%s:", port,
+	       L("database", "数据库"), (const char *)db,
+	       L("Sign in as", "登录账号"));
+	for (size_t i = 0; i < sizeof(people) / sizeof(people[0]); i++)
+		printf(" %s", people[i].login);
+	printf("\n%s: %s\n%s\n\n", L("password", "密码"), DEMO_PASSWORD,
+	       L("Ctrl-C stops it.", "按 Ctrl-C 停止。"));
+	fflush(stdout);
+}
+
 static int demo_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -129,7 +221,6 @@ static int demo_run(int argc, char **argv)
 	const char *dir = getenv("ERMS_DATA");
 	struct http_opts o = { .listen = "127.0.0.1:8080" };
 	struct app_config cfg = { .max_batch = 512, .readers = 6 };
-	struct buf banner = BUF_INIT;
 	struct store *st;
 	char db[4096];
 	int c, rc;
@@ -157,17 +248,11 @@ static int demo_run(int argc, char **argv)
 	if ((rc = cli_open_store(db, true, &st)))
 		return rc;
 	rc = seed(st);
+	if (!rc)
+		rc = seed_plan(st);
 	store_close(st);
 	if (rc)
 		return rc;
 	cfg.db_url = db;
-	buf_addf(&banner, "\nerms demo: http://%s/\n%s %s\n%s:", o.listen,
-		 L("database", "数据库"), db, L("Sign in as", "登录账号"));
-	for (size_t i = 0; i < sizeof(people) / sizeof(people[0]); i++)
-		buf_addf(&banner, " %s", people[i].login);
-	buf_addf(&banner, "\n%s: %s\n%s\n\n", L("password", "密码"),
-		 DEMO_PASSWORD, L("Ctrl-C stops it.", "按 Ctrl-C 停止。"));
-	rc = cli_serve(&cfg, &o, buf_str(&banner));
-	buf_release(&banner);
-	return rc;
+	return cli_serve(&cfg, &o, banner, db);
 }

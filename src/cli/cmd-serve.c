@@ -53,7 +53,7 @@ const struct cli_cmd cmd_serve = {
 };
 
 int cli_serve(const struct app_config *cfg, const struct http_opts *o,
-	      const char *banner)
+	      void (*banner)(int port, void *ctx), void *ctx)
 {
 	struct app app;
 	struct http_server *srv;
@@ -78,10 +78,8 @@ int cli_serve(const struct app_config *cfg, const struct http_opts *o,
 	}
 	log_info("listening listen=%s port=%d db=%s", o->listen,
 		 http_port(srv), cfg->db_url);
-	if (banner) {
-		printf("%s", banner);
-		fflush(stdout);
-	}
+	if (banner)
+		banner(http_port(srv), ctx);
 	sigwait(&set, &sig);
 	log_info("stopping signal=%d", sig);
 	http_stop(srv, 10000);
@@ -164,5 +162,5 @@ static int serve_run(int argc, char **argv)
 		return cli_usage(&cmd_serve);
 	cfg.db_url = cli_db(db);
 	cfg.readers = (o.threads > 0 ? o.threads : 4) + 2;
-	return cli_serve(&cfg, &o, NULL);
+	return cli_serve(&cfg, &o, NULL, NULL);
 }

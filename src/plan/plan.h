@@ -51,4 +51,11 @@ const char *plan_text(const json_t *t, const char *lang);
  */
 json_t *plan_render(const json_t *content, const char *lang);
 
+/*
+ * One bilingual plan from two of the same shape, one written in Chinese
+ * and one in English: each text becomes {"zh-CN": ..., "en": ...}. NULL
+ * when they differ in anything but their texts. New reference.
+ */
+json_t *plan_bilingual(const json_t *zh, const json_t *en);
+
 #endif

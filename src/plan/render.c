@@ -55,3 +55,56 @@ json_t *plan_render(const json_t *content, const char *lang)
 	}
 	return c;
 }
+
+/*
+ * Walk two trees of the same shape; where a and b hold different strings,
+ * the result holds {"zh-CN": a, "en": b}. NULL when the shapes differ.
+ */
+static json_t *merge(const json_t *zh, const json_t *en)
+{
+	json_t *out, *v;
+	const char *k;
+	size_t i;
+
+	if (json_is_string(zh) && json_is_string(en))
+		return json_equal(zh, en)
+			? json_deep_copy(zh)
+			: json_pack("{s:O, s:O}", "zh-CN", zh, "en", en);
+	if (json_typeof(zh) != json_typeof(en))
+		return NULL;
+	if (json_is_object(zh)) {
+		out = json_object();
+		json_object_foreach((json_t *)zh, k, v) {
+			json_t *m = merge(v, json_object_get(en, k));
+
+			if (!m || json_object_size(zh) != json_object_size(en)) {
+				json_decref(m);
+				json_decref(out);
+				return NULL;
+			}
+			json_object_set_new(out, k, m);
+		}
+		return out;
+	}
+	if (json_is_array(zh)) {
+		if (json_array_size(zh) != json_array_size(en))
+			return NULL;
+		out = json_array();
+		json_array_foreach(zh, i, v) {
+			json_t *m = merge(v, json_array_get(en, i));
+
+			if (!m) {
+				json_decref(out);
+				return NULL;
+			}
+			json_array_append_new(out, m);
+		}
+		return out;
+	}
+	return json_equal(zh, en) ? json_deep_copy(zh) : NULL;
+}
+
+json_t *plan_bilingual(const json_t *zh, const json_t *en)
+{
+	return merge(zh, en);
+}

@@ -1,0 +1,55 @@
+/*
+ * client.h - the CLI's side of the API: one HTTP client (libcurl) and
+ * an aligned table printer. Client commands are API clients only; they
+ * never open the database.
+ *
+ * The server comes from --server or $ERMS_SERVER (default
+ * http://127.0.0.1:8080), the token from --token or $ERMS_TOKEN.
+ */
+#ifndef ERMS_CLI_CLIENT_H
+#define ERMS_CLI_CLIENT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "util/buf.h"
+
+struct client {
+	char *server;		/* owned, without a trailing '/' */
+	const char *token;
+	bool json;		/* --json: print the API's answer as is */
+	const char *csrf;	/* sent as X-CSRF-Token when set (login) */
+	void *curl;
+};
+
+/*
+ * Take the global client options (--server URL, --token T, --json) out of
+ * argv, leaving the rest for the command; set up c. Returns 0, or 2 after
+ * printing a usage error.
+ */
+int client_init(struct client *c, int *argc, char **argv);
+void client_release(struct client *c);
+/*
+ * One request. body (may be NULL) is sent as JSON. On return *status is
+ * the HTTP status and *out the parsed JSON answer (NULL if not JSON; the
+ * raw bytes are in raw when it is given). Returns 0, or 1 after printing
+ * why the server could not be reached.
+ */
+int client_call(struct client *c, const char *method, const char *path,
+		const json_t *body, int *status, json_t **out, struct buf *raw);
+/* Print an API error answer; returns the exit code (2 for 400, else 1). */
+int client_error(int status, const json_t *answer);
+/* Print j pretty to stdout (for --json). */
+void client_print_json(const json_t *j);
+
+/* A table printed with columns aligned, CJK text counted double width. */
+struct table {
+	int ncol;
+	json_t *rows;		/* array of arrays of strings */
+};
+
+void table_init(struct table *t, int ncol, ...);	/* the headings */
+void table_row(struct table *t, ...);			/* ncol strings */
+void table_print(struct table *t);			/* and release */
+
+#endif
