@@ -1,0 +1,288 @@
+"""Emergency plans through the API and the CLI: both sample plans import;
+the zh-CN one goes draft -> in_review -> approved -> published by API and
+by CLI; broken and meaningless files answer with line and column and leave
+no trace; rights and illegal steps (403 before 409); acknowledgement
+rounds across two publications; diff, export round trip, and raw HTML in a
+section shown as text.
+
+Users: `author` (command HQ), `leader` and `leader2` (leadership), `staff`.
+"""
+
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import (PASSWORD, ServerTestCase, bearer_client, create_group,  # noqa: E402
+                     create_user, put_member, run_erms)
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+EXAMPLES = os.path.join(ROOT, "examples", "plans")
+DATA = os.path.join(ROOT, "tests", "data")
+
+
+def read(path):
+    with open(path, encoding="utf-8") as f:
+        return f.read()
+
+
+def with_key(yaml, key):
+    """The same plan file under another plan key."""
+    return yaml.replace("key: minimal\n", "key: %s\n" % key, 1)
+
+
+class Plans(ServerTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        a = cls.admin = cls.server.admin()
+        create_group(a, "leadership", kind="leadership")
+        create_group(a, "command", kind="command")
+        cls.ids, cls.c = {}, {}
+        for login, group in (("author", "command"), ("leader", "leadership"),
+                             ("leader2", "leadership"), ("staff", None)):
+            cls.ids[login] = create_user(a, login)["id"]
+            if group:
+                put_member(a, group, cls.ids[login])
+            cls.c[login] = bearer_client(cls.server, login, PASSWORD)
+
+    def import_plan(self, client, yaml, file="plan.yaml", status=201):
+        r = client.post("/api/v1/plans", {"yaml": yaml, "file": file})
+        self.assertEqual(r.status, status, r)
+        return r.body
+
+    def step(self, who, plan, n, step, status=200, **body):
+        r = self.c[who].post("/api/v1/plans/%s/versions/%d/%s" % (plan, n, step),
+                             body or None)
+        self.assertEqual(r.status, status, r)
+        return r.body
+
+    def audit_count(self):
+        return len(self.admin.get("/api/v1/audit?limit=500").body["items"])
+
+    def test_samples_import_and_validate(self):
+        for name in ("new-system.zh-CN.yaml", "new-system.en.yaml"):
+            with self.subTest(name=name):
+                path = os.path.join(EXAMPLES, name)
+                p = run_erms("plan", "validate", path)
+                self.assertEqual(p.returncode, 0, p.stderr)
+                v = self.import_plan(self.c["author"], read(path), name)
+                self.assertEqual(v["plan_key"], "new-system")
+                self.assertEqual(v["status"], "draft")
+
+    def test_zh_plan_whole_workflow_by_api(self):
+        yaml = read(os.path.join(EXAMPLES, "new-system.zh-CN.yaml")).replace(
+            "key: new-system\n", "key: api-flow\n", 1)
+        v = self.import_plan(self.c["author"], yaml, "new-system.zh-CN.yaml")
+        n = v["n"]
+        self.assertEqual(self.step("author", "api-flow", n, "submit")["status"], "in_review")
+        self.assertEqual(self.step("leader", "api-flow", n, "approve",
+                                   comment="同意")["status"], "approved")
+        pub = self.step("leader", "api-flow", n, "publish")
+        self.assertEqual(pub["status"], "published")
+        cur = self.c["staff"].get("/api/v1/plans/current")
+        self.assertEqual(cur.status, 200, cur)
+        self.assertEqual(cur.body["plan_key"], "api-flow")
+        content = cur.body["content"]
+        self.assertEqual(len(content["categories"]), 7)
+        self.assertEqual([lv["rank"] for lv in content["levels"]], [1, 2, 3])
+        self.assertTrue(all("body_html" in s for s in content["sections"]))
+        # Publishing created the groups the plan names, with their duties.
+        g = self.admin.get("/api/v1/groups/team-network")
+        self.assertEqual(g.status, 200, g)
+        self.assertEqual(g.body["kind"], "team")
+        self.assertTrue(g.body["duties"])
+        # Published versions are immutable.
+        r = self.c["author"].put("/api/v1/plans/api-flow/versions/%d" % n,
+                                 {"yaml": yaml})
+        self.assertError(r, 409, "conflict")
+
+    def test_zh_plan_whole_workflow_by_cli(self):
+        path = os.path.join(self.server.dir, "cli-plan.yaml")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(read(os.path.join(EXAMPLES, "new-system.zh-CN.yaml")).replace(
+                "key: new-system\n", "key: cli-flow\n", 1))
+        server = ["--server", "http://127.0.0.1:%d" % self.server.port]
+
+        def erms(who, *args, code=0):
+            p = run_erms(*args, *server, "--token", self.c[who].bearer)
+            self.assertEqual(p.returncode, code, p.stdout + p.stderr)
+            return p.stdout
+
+        out = erms("author", "plan", "import", path)
+        self.assertIn("cli-flow v1", out)
+        self.assertIn("draft", out)
+        erms("author", "plan", "submit", "cli-flow", "1")
+        erms("leader", "plan", "approve", "cli-flow", "1", "--comment", "同意")
+        self.assertIn("published", erms("leader", "plan", "publish", "cli-flow", "1"))
+        self.assertIn("published", erms("staff", "plan", "versions", "cli-flow"))
+        show = erms("staff", "plan", "show", "cli-flow", "1")
+        self.assertIn("level-1", show)
+        self.assertIn("DE/DETECH", show)
+        erms("staff", "plan", "ack", "cli-flow", "1")
+        self.assertIn("staff", erms("leader", "plan", "acks", "cli-flow", "1"))
+        # A broken file from the CLI: the same lines as `plan validate`.
+        bad = os.path.join(DATA, "plan-meaning-errors.yaml")
+        out = run_erms("plan", "import", bad, *server, "--token", self.c["author"].bearer)
+        val = run_erms("plan", "validate", bad)
+        self.assertEqual(out.returncode, 2)
+        self.assertEqual(val.returncode, 2)
+        lines = [l for l in val.stderr.splitlines() if l.startswith(bad)]
+        self.assertGreaterEqual(len(lines), 5)
+        for line in lines:
+            self.assertIn(line.replace(bad, "plan-meaning-errors.yaml"), out.stderr)
+
+    def test_broken_files_leave_no_trace(self):
+        before_plans = self.admin.get("/api/v1/plans").body["items"]
+        before_audit = self.audit_count()
+        for name, first in (("plan-broken-syntax.yaml", "plan-broken-syntax.yaml:4:"),
+                            ("plan-meaning-errors.yaml", "plan-meaning-errors.yaml:4:1:")):
+            with self.subTest(name=name):
+                r = self.c["author"].post("/api/v1/plans", {
+                    "yaml": read(os.path.join(DATA, name)), "file": name})
+                self.assertError(r, 400, "invalid_plan", "yaml")
+                details = r.body["error"]["details"]
+                self.assertTrue(details[0]["text"].startswith(first), details)
+                for d in details:
+                    self.assertGreaterEqual(d["line"], 1)
+                    self.assertGreaterEqual(d["column"], 1)
+        r = self.c["author"].post("/api/v1/plans", {
+            "yaml": read(os.path.join(DATA, "plan-meaning-errors.yaml")),
+            "file": "m.yaml"})
+        texts = [d["text"] for d in r.body["error"]["details"]]
+        self.assertIn("m.yaml:18:11: category 'network-attack' names unknown group "
+                      "'team-network'", texts)
+        self.assertIn("m.yaml:12:10: duplicate group key 'command'", texts)
+        self.assertIn("m.yaml:24:24: 'ack_min' must be from 1 to 525600, not -5", texts)
+        self.assertEqual(self.admin.get("/api/v1/plans").body["items"], before_plans)
+        self.assertEqual(self.audit_count(), before_audit)
+
+    def test_rights_and_illegal_steps(self):
+        yaml = with_key(read(os.path.join(DATA, "plan-minimal.yaml")), "rights")
+        self.assertError(self.c["staff"].post("/api/v1/plans", {"yaml": yaml}),
+                         403, "forbidden")
+        n = self.import_plan(self.c["author"], yaml)["n"]
+        # Approving a draft: 409 (for leadership), 403 (for anyone else).
+        self.assertError(self.c["leader"].post(
+            "/api/v1/plans/rights/versions/%d/approve" % n), 409, "conflict")
+        self.assertError(self.c["staff"].post(
+            "/api/v1/plans/rights/versions/%d/approve" % n), 403, "forbidden")
+        self.step("author", "rights", n, "submit")
+        # Staff approving: 403. The author approving their own version: 403,
+        # even when the author is in the leadership group.
+        self.assertError(self.c["staff"].post(
+            "/api/v1/plans/rights/versions/%d/approve" % n), 403, "forbidden")
+        put_member(self.admin, "leadership", self.ids["author"])
+        try:
+            self.assertError(self.c["author"].post(
+                "/api/v1/plans/rights/versions/%d/approve" % n), 403, "forbidden")
+        finally:
+            self.admin.delete("/api/v1/groups/leadership/members/%d" % self.ids["author"])
+        # Reject needs a reason, and returns the version to draft.
+        self.assertError(self.c["leader"].post(
+            "/api/v1/plans/rights/versions/%d/reject" % n), 400, "missing_field", "comment")
+        self.assertEqual(self.step("leader", "rights", n, "reject",
+                                   comment="补充通知名单")["status"], "draft")
+        self.step("author", "rights", n, "submit")
+        self.step("leader", "rights", n, "approve")
+        self.step("leader", "rights", n, "publish")
+        # Submitting a published version: 409.
+        self.assertError(self.c["author"].post(
+            "/api/v1/plans/rights/versions/%d/submit" % n), 409, "conflict")
+        self.assertError(self.c["leader"].post(
+            "/api/v1/plans/rights/versions/%d/publish" % n), 409, "conflict")
+        self.assertError(self.c["leader"].post(
+            "/api/v1/plans/rights/versions/%d/explode" % n), 404, "not_found")
+        self.assertError(self.c["leader"].post(
+            "/api/v1/plans/rights/versions/99/submit"), 404, "not_found")
+        self.assertError(self.c["leader"].post(
+            "/api/v1/plans/nope/versions/1/submit"), 404, "not_found")
+
+    def publish(self, key, yaml):
+        n = self.import_plan(self.c["author"], yaml)["n"]
+        self.step("author", key, n, "submit")
+        self.step("leader2", key, n, "approve")
+        self.step("leader2", key, n, "publish")
+        return n
+
+    def acks(self, key, n, query=""):
+        r = self.c["leader"].get("/api/v1/plans/%s/versions/%d/acks%s" % (key, n, query))
+        self.assertEqual(r.status, 200, r)
+        return r.body
+
+    def test_ack_rounds_across_two_publications(self):
+        yaml = with_key(read(os.path.join(DATA, "plan-minimal.yaml")), "acks")
+        v1 = self.publish("acks", yaml)
+        for who in ("staff", "author", "leader"):
+            r = self.c[who].post("/api/v1/plans/acks/versions/%d/ack" % v1)
+            self.assertEqual(r.status, 200, r)
+        a = self.acks("acks", v1)
+        acked = {i["login"] for i in a["items"] if i["acknowledged"]}
+        self.assertEqual(acked, {"staff", "author", "leader"})
+        self.assertEqual(a["acknowledged"], 3)
+        self.assertEqual(a["total"], len(a["items"]))
+        pending = {i["login"] for i in self.acks("acks", v1, "?state=pending")["items"]}
+        self.assertIn("leader2", pending)
+        self.assertNotIn("staff", pending)
+        in_group = {i["login"] for i in self.acks("acks", v1, "?group=leadership")["items"]}
+        self.assertEqual(in_group, {"leader", "leader2"})
+        self.assertError(self.c["staff"].get("/api/v1/plans/acks/versions/%d/acks" % v1),
+                         403, "forbidden")
+        # A new publication starts a new round; the old version is superseded.
+        v2 = self.publish("acks", yaml.replace("最小预案", "最小预案（修订）"))
+        self.assertEqual(self.acks("acks", v2)["acknowledged"], 0)
+        self.assertEqual(self.acks("acks", v1)["status"], "superseded")
+        self.assertError(self.c["staff"].post("/api/v1/plans/acks/versions/%d/ack" % v1),
+                         409, "conflict")
+        self.assertEqual(self.c["staff"].post(
+            "/api/v1/plans/acks/versions/%d/ack" % v2).status, 200)
+        self.assertEqual({i["login"] for i in self.acks("acks", v2)["items"]
+                          if i["acknowledged"]}, {"staff"})
+
+    def test_diff_and_export_round_trip(self):
+        yaml = with_key(read(os.path.join(DATA, "plan-minimal.yaml")), "diffs")
+        n1 = self.import_plan(self.c["author"], yaml)["n"]
+        changed = yaml.replace("activate_min: 15", "activate_min: 10").replace(
+            "      - {title: 启动备用系统, group: tech}",
+            "      - {title: 启动备用系统, group: tech}\n      - {title: 通知客户, group: command}")
+        n2 = self.import_plan(self.c["author"], changed)["n"]
+        r = self.c["staff"].get("/api/v1/plans/diffs/versions/%d/diff/%d" % (n1, n2))
+        self.assertEqual(r.status, 200, r)
+        changes = {(c["path"], c["op"]): c for c in r.body["changes"]}
+        c = changes[("levels[level-1].targets.activate_min", "changed")]
+        self.assertEqual((c["from"], c["to"]), (15, 10))
+        self.assertIn(("levels[level-1].measures[通知客户]", "added"), changes)
+        # Export, import the export: the same content.
+        e = self.c["staff"].get("/api/v1/plans/diffs/versions/%d/export" % n2)
+        self.assertEqual(e.status, 200)
+        self.assertTrue(e.headers["content-type"].startswith("application/yaml"))
+        n3 = self.import_plan(self.c["author"], e.body, "exported.yaml")["n"]
+        a = self.c["staff"].get("/api/v1/plans/diffs/versions/%d" % n2).body["content"]
+        b = self.c["staff"].get("/api/v1/plans/diffs/versions/%d" % n3).body["content"]
+        self.assertEqual(a, b)
+        self.assertEqual(self.c["staff"].get(
+            "/api/v1/plans/diffs/versions/%d/diff/%d" % (n2, n3)).body["changes"], [])
+        # The CLI shows the same diff as text.
+        p = run_erms("plan", "diff", "diffs", str(n1), str(n2), "--server",
+                     "http://127.0.0.1:%d" % self.server.port, "--token",
+                     self.c["staff"].bearer)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("~ levels[level-1].targets.activate_min: 15 -> 10", p.stdout)
+
+    def test_script_in_a_section_is_escaped(self):
+        yaml = with_key(read(os.path.join(DATA, "plan-minimal.yaml")), "xss").replace(
+            "      - 第二条\n",
+            "      - 第二条\n\n      <script>alert('x')</script>\n"
+            "      <img src=x onerror=alert(1)>\n")
+        n = self.import_plan(self.c["author"], yaml)["n"]
+        v = self.c["staff"].get("/api/v1/plans/xss/versions/%d" % n).body
+        html = v["content"]["sections"][0]["body_html"]
+        self.assertNotIn("<script", html)
+        self.assertNotIn("<img", html)
+        self.assertIn("&lt;script&gt;", html)
+        # The Markdown source is kept as written.
+        self.assertIn("<script>", v["content"]["sections"][0]["body"])
+
+
+if __name__ == "__main__":
+    unittest.main()
