@@ -233,9 +233,10 @@ int app_user_update(struct store *st, const struct principal *p,
 	if (p && p->user.id != u->id &&
 	    (rc = app_may(p, A_USER_UPDATE, &o, err)))
 		return rc;
-	if (p && p->user.id == u->id && p->user.is_admin != u->is_admin &&
-	    (rc = app_may(p, A_USER_UPDATE, &o, err)))
-		return rc;
+	if (p && p->user.id == u->id && p->user.is_admin != u->is_admin)
+		return err_ret(err, ERMS_EPERM, "forbidden",
+			       "you cannot change your own administrator "
+			       "right; ask another administrator");
 	if (p && p->user.id == u->id && u->disabled)
 		return err_ret(err, ERMS_EPERM, "forbidden",
 			       "you cannot disable your own account");

@@ -50,6 +50,7 @@ struct conn {
 	int route;
 	bool too_big;
 	bool touch;
+	bool counted;		/* in srv->inflight */
 	int64_t start_us;
 	char method[8];
 };
@@ -458,7 +459,6 @@ static struct conn *conn_new(struct http_server *srv, struct MHD_Connection *c,
 	cn->rq.priv = cn;
 	cn->rq.method = cn->method;
 	cn->rq.path = q ? xstrndup(url, (size_t)(q - url)) : xstrdup(url);
-	atomic_fetch_add(&srv->inflight, 1);
 	return cn;
 }
 
@@ -486,6 +486,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 	}
 	switch (cn->state) {
 	case C_READING:
+		/* From here on the request is in flight: shutdown waits for
+		 * it. One still uploading (or whose client vanished) is not. */
+		cn->counted = true;
+		atomic_fetch_add(&srv->inflight, 1);
 		dispatch(cn);
 		if (cn->state == C_QUEUED)
 			return MHD_YES;
@@ -513,9 +517,10 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	log_info("method=%s path=\"%s\" status=%d us=%lld%s", cn->method,
 		 cn->rq.path, cn->rs.status, (long long)us,
 		 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
+	if (cn->counted)
+		atomic_fetch_sub(&srv->inflight, 1);
 	conn_free(cn);
 	*con_cls = NULL;
-	atomic_fetch_sub(&srv->inflight, 1);
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
