@@ -19,24 +19,12 @@ static int add_row(void *ctx, const struct audit_row *r)
 	return 0;
 }
 
+static int audit_page(struct req *rq, int64_t after, struct page *p)
+{
+	return store_audit_list(rq->st, after, p->limit + 1, add_row, p);
+}
+
 void api_audit_list(struct req *rq, struct resp *rs)
 {
-	struct errbuf e = { 0 };
-	struct page p = { .items = json_array() };
-	int64_t after;
-	int rc;
-
-	if (!req_page(rq, rs, &after, &p.limit))
-		goto fail;
-	rc = app_may(&rq->who, A_AUDIT_READ, NULL, &e);
-	if (!rc)
-		rc = store_audit_list(rq->st, after, p.limit + 1, add_row, &p);
-	if (rc < 0) {
-		resp_err(rq, rs, rc, &e);
-		goto fail;
-	}
-	resp_list(rs, p.items, rc == 1 ? p.last : 0);
-	return;
-fail:
-	json_decref(p.items);
+	api_list(rq, rs, A_AUDIT_READ, audit_page);
 }

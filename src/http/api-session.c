@@ -135,50 +135,6 @@ static const struct jfield me_fields[] = {
 	{ "current_password", JT_STRING, false, PASSWORD_MAX, 0 },
 };
 
-/* Shared by PATCH /me and the user routes: the profile fields' rules. */
-int check_profile(const json_t *b, struct errbuf *e)
-{
-	const char *s;
-
-	if ((s = jstr(b, "locale", NULL)) && !locale_valid(s))
-		goto bad_locale;
-	if ((s = jstr(b, "email", NULL)) && !email_valid(s)) {
-		errbuf_set(e, "invalid", "'%s' is not an email address", s);
-		errbuf_field(e, "email");
-		return ERMS_EINVAL;
-	}
-	if ((s = jstr(b, "password", NULL)) && !password_valid(s)) {
-		errbuf_set(e, "invalid", "a password has %d to %d bytes",
-			   PASSWORD_MIN, PASSWORD_MAX);
-		errbuf_field(e, "password");
-		return ERMS_EINVAL;
-	}
-	return 0;
-bad_locale:
-	errbuf_set(e, "invalid", "locale must be 'zh-CN' or 'en'");
-	errbuf_field(e, "locale");
-	return ERMS_EINVAL;
-}
-
-/* Hash body.password into rq->ctx (slow; on the I/O thread). */
-int hash_new_password(struct req *rq, struct errbuf *e)
-{
-	const char *pw = jstr(rq->body, "password", NULL);
-	char *h;
-
-	if (!pw)
-		return 0;
-	h = xmalloc(PWHASH_LEN);
-	if (password_hash(pw, h)) {
-		free(h);
-		return err_ret(e, ERMS_ESTORE, "unavailable",
-			       "cannot hash the password");
-	}
-	rq->ctx = h;
-	rq->ctx_free = free;
-	return 0;
-}
-
 void api_me_prep(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
@@ -202,20 +158,6 @@ void api_me_prep(struct req *rq, struct resp *rs)
 	}
 	if (rc)
 		resp_err(rq, rs, rc, &e);
-}
-
-bool page_full(struct page *p)
-{
-	return p->n++ == p->limit;
-}
-
-/* Copy the profile fields present in b into u. */
-void apply_profile(const json_t *b, struct user *u)
-{
-	jcopy(u->display_name, sizeof(u->display_name), b, "display_name");
-	jcopy(u->email, sizeof(u->email), b, "email");
-	jcopy(u->phone, sizeof(u->phone), b, "phone");
-	jcopy(u->locale, sizeof(u->locale), b, "locale");
 }
 
 void api_me_update(struct req *rq, struct resp *rs)

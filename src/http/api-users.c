@@ -42,26 +42,14 @@ static int add_user(void *ctx, const struct user *u)
 	return 0;
 }
 
+static int users_page(struct req *rq, int64_t after, struct page *p)
+{
+	return store_user_list(rq->st, after, p->limit + 1, add_user, p);
+}
+
 void api_user_list(struct req *rq, struct resp *rs)
 {
-	struct errbuf e = { 0 };
-	struct page p = { .items = json_array() };
-	int64_t after;
-	int rc;
-
-	if (!req_page(rq, rs, &after, &p.limit))
-		goto fail;
-	rc = app_may(&rq->who, A_USER_LIST, NULL, &e);
-	if (!rc)
-		rc = store_user_list(rq->st, after, p.limit + 1, add_user, &p);
-	if (rc < 0) {
-		resp_err(rq, rs, rc, &e);
-		goto fail;
-	}
-	resp_list(rs, p.items, rc == 1 ? p.last : 0);
-	return;
-fail:
-	json_decref(p.items);
+	api_list(rq, rs, A_USER_LIST, users_page);
 }
 
 void api_user_get(struct req *rq, struct resp *rs)

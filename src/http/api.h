@@ -33,4 +33,14 @@ struct page {
 /* Counts the row; true when it is the extra one past the page. */
 bool page_full(struct page *p);
 
+/*
+ * Walk one page of rows after the id `after` (p->limit + 1 of them) into
+ * p; returns 1 when there are more, 0 at the end, or an ERMS_E* code.
+ */
+typedef int page_walk(struct req *rq, int64_t after, struct page *p);
+
+/* A paginated list route: the right, ?cursor= and ?limit=, the walk. */
+void api_list(struct req *rq, struct resp *rs, enum action right,
+	      page_walk *walk);
+
 #endif
