@@ -86,11 +86,17 @@ int app_plan_import(struct store *st, const struct principal *p,
 	return plan_audit(st, p, "plan.import", out, "", now_ms);
 }
 
-/* Load version n of plan_id for a step; ERMS_ENOTFOUND with a message. */
+/*
+ * Load version n of plan_id into v (what v held before is released);
+ * ERMS_ENOTFOUND with a message.
+ */
 static int load(struct store *st, int64_t plan_id, int n,
 		struct plan_version *v, struct errbuf *err)
 {
-	int rc = store_pv_get(st, plan_id, n, v);
+	int rc;
+
+	plan_version_release(v);
+	rc = store_pv_get(st, plan_id, n, v);
 
 	if (rc == ERMS_ENOTFOUND)
 		return err_ret(err, rc, "not_found",

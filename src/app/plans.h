@@ -27,7 +27,10 @@ int app_plan_replace(struct store *st, const struct principal *p,
 		     const char *source_name, const char *source,
 		     int64_t now_ms, struct plan_version *out,
 		     struct errbuf *err);
-/* submit, approve, reject (comment required) or publish. */
+/*
+ * submit, approve, reject (comment required) or publish. *out may hold a
+ * version from an earlier call: it is released before it is refilled.
+ */
 int app_plan_step(struct store *st, const struct principal *p,
 		  int64_t plan_id, int n, enum pv_step step,
 		  const char *comment, int64_t now_ms,
