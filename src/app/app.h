@@ -27,6 +27,7 @@ struct app_config {
 	int64_t session_idle_ms;	/* sessions expire after this idle */
 	int max_batch;			/* group commit batch ceiling */
 	int readers;			/* reader connections in the pool */
+	bool test_clock;		/* allow POST /api/v1/test/clock */
 };
 
 struct app {

@@ -8,7 +8,8 @@
 #include "util/err.h"
 #include "util/log.h"
 
-static void run_batch(struct writer *w, struct wjob *batch)
+static void run_batch(struct writer *w, struct wjob *batch,
+		      void (*hook)(void *, struct store *), void *hook_ctx)
 {
 	struct wjob *j, *next;
 	int rc, n = 0;
@@ -37,6 +38,8 @@ static void run_batch(struct writer *w, struct wjob *batch)
 		log_error("batch of %d not committed: %s", n,
 			  erms_strerror(rc));
 		store_rollback(w->st);
+	} else if (hook) {
+		hook(hook_ctx, w->st);
 	}
 	atomic_fetch_add(&w->batches, 1);
 	atomic_fetch_add(&w->jobs, (uint64_t)n);
@@ -53,6 +56,8 @@ static void *loop(void *arg)
 
 	for (;;) {
 		struct wjob *batch, *j, **tail;
+		void (*hook)(void *, struct store *);
+		void *hook_ctx;
 		int n = 0;
 
 		pthread_mutex_lock(&w->mu);
@@ -71,8 +76,10 @@ static void *loop(void *arg)
 		*tail = NULL;
 		if (!w->head)
 			w->tail = &w->head;
+		hook = w->after_commit;
+		hook_ctx = w->after_ctx;
 		pthread_mutex_unlock(&w->mu);
-		run_batch(w, batch);
+		run_batch(w, batch, hook, hook_ctx);
 	}
 	return NULL;
 }
@@ -84,6 +91,7 @@ int writer_start(struct writer *w, struct store *st, int max_batch)
 	w->tail = &w->head;
 	w->max_batch = max_batch < 1 ? 1 : max_batch > 1024 ? 1024 : max_batch;
 	w->stop = false;
+	w->after_commit = NULL;
 	atomic_store(&w->batches, 0);
 	atomic_store(&w->jobs, 0);
 	pthread_mutex_init(&w->mu, NULL);
@@ -102,6 +110,56 @@ void writer_submit(struct writer *w, struct wjob *j)
 	w->tail = &j->next;
 	pthread_cond_signal(&w->cv);
 	pthread_mutex_unlock(&w->mu);
+}
+
+struct barrier {
+	struct wjob job;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool done;
+};
+
+static int barrier_run(struct wjob *j, struct store *st)
+{
+	(void)j;
+	(void)st;
+	return 0;
+}
+
+static void barrier_done(struct wjob *j, int rc)
+{
+	struct barrier *b = (struct barrier *)j;
+
+	(void)rc;
+	pthread_mutex_lock(&b->mu);
+	b->done = true;
+	pthread_cond_signal(&b->cv);
+	pthread_mutex_unlock(&b->mu);
+}
+
+void writer_set_hook(struct writer *w,
+		     void (*fn)(void *ctx, struct store *st), void *ctx)
+{
+	struct barrier b = { .job = { .run = barrier_run,
+				      .done = barrier_done } };
+
+	pthread_mutex_lock(&w->mu);
+	w->after_commit = fn;
+	w->after_ctx = ctx;
+	pthread_mutex_unlock(&w->mu);
+	if (!w->running)
+		return;
+	/* A batch taken before the change may still call the old hook:
+	 * wait for one taken after it. */
+	pthread_mutex_init(&b.mu, NULL);
+	pthread_cond_init(&b.cv, NULL);
+	writer_submit(w, &b.job);
+	pthread_mutex_lock(&b.mu);
+	while (!b.done)
+		pthread_cond_wait(&b.cv, &b.mu);
+	pthread_mutex_unlock(&b.mu);
+	pthread_mutex_destroy(&b.mu);
+	pthread_cond_destroy(&b.cv);
 }
 
 void writer_stop(struct writer *w)

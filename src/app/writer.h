@@ -39,6 +39,10 @@ struct writer {
 	pthread_cond_t cv;
 	struct wjob *head, **tail;
 	int max_batch;
+	/* Called on the writer thread after each successful commit; set
+	 * with writer_set_hook(). */
+	void (*after_commit)(void *ctx, struct store *st);
+	void *after_ctx;
 	bool stop;
 	bool running;
 	_Atomic uint64_t batches;
@@ -48,6 +52,12 @@ struct writer {
 /* Start the thread; the writer borrows st until writer_stop(). */
 int writer_start(struct writer *w, struct store *st, int max_batch);
 void writer_submit(struct writer *w, struct wjob *j);
+/*
+ * Set (or clear, with fn NULL) the after-commit hook. Returns once no
+ * batch can still call the old one, so its ctx may then be freed.
+ */
+void writer_set_hook(struct writer *w,
+		     void (*fn)(void *ctx, struct store *st), void *ctx);
 /* Run every queued job, then join the thread. */
 void writer_stop(struct writer *w);
 

@@ -33,6 +33,8 @@ const struct cli_cmd cmd_serve = {
 		"  --commit MODE        group (default) or single: one commit\n"
 		"                       per write, for comparison\n"
 		"  --log-level LEVEL    debug, info (default), warn, error\n"
+		"  --test-clock         let an administrator set the clock\n"
+		"                       (POST /api/v1/test/clock); tests only\n"
 		"\nSIGTERM or SIGINT stops it: requests in flight finish, the\n"
 		"database is closed cleanly.\n",
 	.help_zh =
@@ -47,6 +49,8 @@ const struct cli_cmd cmd_serve = {
 		"  --commit MODE        group（默认，组提交）或 single（每次写入\n"
 		"                       单独提交，用于对比）\n"
 		"  --log-level LEVEL    debug、info（默认）、warn、error\n"
+		"  --test-clock         允许管理员设置时钟（POST /api/v1/test/clock）；\n"
+		"                       仅用于测试\n"
 		"\n收到 SIGTERM 或 SIGINT 后停止：进行中的请求会完成，数据库\n"
 		"正常关闭。\n",
 	.run = serve_run,
@@ -111,6 +115,7 @@ static int serve_run(int argc, char **argv)
 		{ "session-idle", required_argument, NULL, 's' },
 		{ "commit", required_argument, NULL, 'c' },
 		{ "log-level", required_argument, NULL, 'L' },
+		{ "test-clock", no_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct app_config cfg = { .max_batch = 512 };
@@ -148,6 +153,9 @@ static int serve_run(int argc, char **argv)
 			if (strcmp(optarg, "group") && strcmp(optarg, "single"))
 				return cli_usage(&cmd_serve);
 			cfg.max_batch = strcmp(optarg, "single") ? 512 : 1;
+			break;
+		case 'C':
+			cfg.test_clock = true;
 			break;
 		case 'L':
 			if (log_level_parse(optarg) < 0)

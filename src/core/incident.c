@@ -4,7 +4,10 @@
 #include "core/incident.h"
 
 #include <assert.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "core/types.h"
 
 #include "util/err.h"
 
@@ -298,6 +301,41 @@ int incident_action_parse(const char *s)
 {
 	for (int i = 0; i < IA__COUNT; i++)
 		if (!strcmp(s, actions[i]))
+			return i;
+	return -1;
+}
+
+void incident_row_release(struct incident_row *r)
+{
+	free(r->title);
+	free(r->description);
+	free(r->impact);
+	free(r->summary);
+	free(r->review_json);
+	free(r->public_summary);
+	r->title = r->description = r->impact = r->summary = NULL;
+	r->review_json = r->public_summary = NULL;
+}
+
+void task_release(struct task *t)
+{
+	free(t->title);
+	free(t->notes);
+	t->title = t->notes = NULL;
+}
+
+static const char *const task_statuses[TS__COUNT] = { "todo", "doing", "done",
+						      "blocked" };
+
+const char *task_status_name(enum task_status s)
+{
+	return (unsigned)s < TS__COUNT ? task_statuses[s] : "?";
+}
+
+int task_status_parse(const char *s)
+{
+	for (int i = 0; i < TS__COUNT; i++)
+		if (!strcmp(s, task_statuses[i]))
 			return i;
 	return -1;
 }

@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/incident.h"
+
 #define LOGIN_MAX 64
 #define NAME_MAX_ 128
 #define EMAIL_MAX 254
@@ -90,6 +92,63 @@ struct plan_version {
 	int64_t reviewer_id, reviewed_ms;
 	char *review_comment;	/* owned */
 	int64_t publisher_id, published_ms, superseded_ms;
+};
+
+/*
+ * An incident as stored: the core's state machine struct and what the
+ * people involved wrote. Texts are owned (free with incident_row_release).
+ */
+struct incident_row {
+	struct incident inc;
+	char number[32];		/* INC-2026-0001 */
+	char category[KEY_MAX + 1];
+	char level_key[KEY_MAX + 1];	/* "" until activated */
+	char proposed_level[KEY_MAX + 1];
+	char *title;
+	char *description;
+	char *impact;
+	char *summary;			/* the resolution summary */
+	char *review_json;		/* the review (应急总结), JSON or "" */
+	char *public_summary;
+	bool public;
+	int64_t reporter_id;
+	int64_t commander_id;		/* 0: none */
+	int64_t plan_version_id;
+	int64_t updated_ms;
+};
+
+void incident_row_release(struct incident_row *r);
+
+enum task_status { TS_TODO, TS_DOING, TS_DONE, TS_BLOCKED, TS__COUNT };
+
+struct task {
+	int64_t id;
+	int64_t incident_id;
+	char *title;			/* owned */
+	char group_key[KEY_MAX + 1];
+	int64_t assignee_id;		/* 0: nobody yet */
+	enum task_status status;
+	int64_t due_ms;			/* 0: none */
+	char *notes;			/* owned */
+	char origin[KEY_MAX + 16];	/* "measure:<level>", "review", "" */
+	int64_t created_by;
+	int64_t created_ms;
+	int64_t updated_ms;
+};
+
+void task_release(struct task *t);
+const char *task_status_name(enum task_status s);
+int task_status_parse(const char *s);	/* -1 if unknown */
+
+/* A timeline entry; texts are borrowed. */
+struct timeline_entry {
+	int64_t id;
+	int64_t incident_id;
+	int64_t at_ms;
+	int64_t actor_id;		/* 0: the system (timers) */
+	const char *kind;		/* report, status, level, note, ... */
+	const char *text;
+	const char *data;		/* a JSON object */
 };
 
 /* Free what a plan_version owns. */

@@ -6,8 +6,11 @@
 
 #include <string.h>
 
+#include "app/incidents.h"
+#include "http/json.h"
 #include "http/metrics.h"
 #include "store/store.h"
+#include "util/clock.h"
 #include "util/xalloc.h"
 
 void api_health(struct req *rq, struct resp *rs)
@@ -114,4 +117,41 @@ void api_openapi(struct req *rq, struct resp *rs)
 		"in", "cookie", "name", "erms_session", "security", "bearer",
 		"cookie");
 	resp_json(rs, 200, doc);
+}
+
+static const struct jfield clock_fields[] = {
+	{ "now", JT_STRING, true, 40, 1 },
+};
+
+/*
+ * POST /api/v1/test/clock {now}: set the server's clock (only with
+ * `erms serve --test-clock`, for tests) and record the breaches due then,
+ * in the same transaction. Never enable it in production.
+ */
+void api_test_clock(struct req *rq, struct resp *rs)
+{
+	struct errbuf e = { 0 };
+	int64_t now;
+	int n = 0, rc;
+
+	if (!rq->app->cfg.test_clock) {
+		resp_fail(rq, rs, 404, "not_found", NULL,
+			  "the test clock is off");
+		return;
+	}
+	rc = app_may(&rq->who, A_AUDIT_READ, NULL, &e);
+	if (!rc)
+		rc = json_check(rq->body, clock_fields,
+				ARRAY_SIZE(clock_fields), &e);
+	if (!rc && time_parse(jstr(rq->body, "now", ""), &now))
+		rc = err_ret(&e, ERMS_EINVAL, "invalid", "bad time");
+	if (!rc) {
+		clock_set_ms(now);
+		rc = app_breaches_record(rq->st, now, &n);
+	}
+	if (rc)
+		resp_err(rq, rs, rc, &e);
+	else
+		resp_json(rs, 200, json_pack("{s:o, s:i}", "now", json_time(now),
+					     "breaches", n));
 }

@@ -117,16 +117,6 @@ void jcopy(char *dst, size_t n, const json_t *obj, const char *key)
 		snprintf(dst, n, "%s", s);
 }
 
-json_t *json_time(int64_t ms)
-{
-	char t[32];
-
-	if (!ms)
-		return json_null();
-	time_fmt(ms, t);
-	return json_string(t);
-}
-
 json_t *json_user(const struct user *u)
 {
 	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:o, s:o}",

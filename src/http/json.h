@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "app/codec.h"
 #include "core/types.h"
 #include "util/err.h"
 
@@ -39,8 +40,6 @@ bool jhas(const json_t *obj, const char *key);
 /* Copy a checked string field into a fixed buffer (no-op when absent). */
 void jcopy(char *dst, size_t n, const json_t *obj, const char *key);
 
-/* An RFC 3339 string for ms, or null for 0. New reference. */
-json_t *json_time(int64_t ms);
 json_t *json_user(const struct user *u);
 /* Takes g's duties text as JSON; members may be NULL. */
 json_t *json_group(const struct group *g, json_t *members);

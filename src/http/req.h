@@ -52,8 +52,22 @@ struct resp_header {
 	char *value;		/* owned */
 };
 
+/*
+ * A body produced as the client reads it (Server-Sent Events). read()
+ * fills buf and returns the bytes written, 0 when nothing is ready yet
+ * (the server parks the connection until http_wake() and sends a
+ * heartbeat comment now and then), or -1 to end the stream. free() is
+ * called once when the connection is gone.
+ */
+struct resp_stream {
+	long (*read)(void *ctx, char *buf, size_t max);
+	void (*free)(void *ctx);
+	void *ctx;
+};
+
 struct resp {
 	int status;
+	struct resp_stream stream;	/* .read set: a streamed body */
 	json_t *json;		/* owned */
 	char *body;		/* owned unless body_static */
 	size_t len;
@@ -83,6 +97,8 @@ struct req {
 
 /* A query-string argument, or NULL (only on the I/O thread). */
 const char *req_query(struct req *rq, const char *name);
+/* A request header, or NULL (only on the I/O thread). */
+const char *req_header(struct req *rq, const char *name);
 /* The route parameter at index i as a positive id, or 0 if not one. */
 int64_t req_param_id(const struct req *rq, int i);
 

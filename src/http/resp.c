@@ -13,6 +13,8 @@
 
 void resp_release(struct resp *rs)
 {
+	if (rs->stream.free)
+		rs->stream.free(rs->stream.ctx);
 	json_decref(rs->json);
 	if (!rs->body_static)
 		free(rs->body);

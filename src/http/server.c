@@ -9,6 +9,7 @@
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "app/app.h"
+#include "app/incidents.h"
 #include "http/metrics.h"
 #include "http/routes.h"
 #include "http/static.h"
@@ -28,6 +30,17 @@
 #include "util/xalloc.h"
 
 #define TOUCH_AFTER_MS (60 * 1000)
+#define PING_EVERY_S 15
+
+/* A streamed answer and what parking it needs. */
+struct stream_box {
+	struct http_server *srv;
+	struct MHD_Connection *c;
+	struct resp_stream s;
+	uint64_t ping_seen;
+	struct stream_box *next_parked;
+	bool ended;
+};
 
 struct http_server {
 	struct MHD_Daemon *d;
@@ -35,6 +48,18 @@ struct http_server {
 	struct http_opts o;
 	int port;
 	_Atomic int inflight;
+	/* Parked streams, woken by new events, heartbeats and the stop. */
+	pthread_mutex_t park_mu;
+	struct stream_box *parked;
+	uint64_t wake_seq;		/* under park_mu */
+	_Atomic uint64_t ping_seq;
+	_Atomic bool stopping;
+	int64_t last_event;		/* writer thread only */
+	/* The ticker: timers and heartbeats, once a second. */
+	pthread_t ticker;
+	pthread_mutex_t tick_mu;
+	pthread_cond_t tick_cv;
+	_Atomic bool breach_job;	/* a breach check is queued */
 };
 
 enum conn_state { C_READING, C_QUEUED, C_READY };
@@ -65,6 +90,13 @@ const char *req_query(struct req *rq, const char *name)
 	struct conn *cn = rq->priv;
 
 	return MHD_lookup_connection_value(cn->c, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *req_header(struct req *rq, const char *name)
+{
+	struct conn *cn = rq->priv;
+
+	return MHD_lookup_connection_value(cn->c, MHD_HEADER_KIND, name);
 }
 
 int64_t req_param_id(const struct req *rq, int i)
@@ -403,6 +435,86 @@ static void dispatch(struct conn *cn)
 	}
 }
 
+/* Resume every parked stream (new events, a heartbeat, the stop). */
+static void wake_streams(struct http_server *srv)
+{
+	struct stream_box *b;
+
+	pthread_mutex_lock(&srv->park_mu);
+	srv->wake_seq++;
+	while ((b = srv->parked)) {
+		srv->parked = b->next_parked;
+		b->next_parked = NULL;
+		MHD_resume_connection(b->c);
+	}
+	pthread_mutex_unlock(&srv->park_mu);
+}
+
+static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	static const char ping[] = ": ping\n\n";
+	struct stream_box *b = cls;
+	struct http_server *srv = b->srv;
+	uint64_t seq;
+	long n;
+
+	(void)pos;
+	for (;;) {
+		pthread_mutex_lock(&srv->park_mu);
+		seq = srv->wake_seq;
+		pthread_mutex_unlock(&srv->park_mu);
+		if (b->ended || atomic_load(&srv->stopping))
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		n = b->s.read(b->s.ctx, buf, max);
+		if (n < 0) {
+			b->ended = true;
+			return MHD_CONTENT_READER_END_OF_STREAM;
+		}
+		if (n > 0)
+			return n;
+		if (b->ping_seen != atomic_load(&srv->ping_seq) &&
+		    max >= sizeof(ping)) {
+			b->ping_seen = atomic_load(&srv->ping_seq);
+			memcpy(buf, ping, sizeof(ping) - 1);
+			return (ssize_t)sizeof(ping) - 1;
+		}
+		/* Nothing to send: park until woken, unless a wake-up came
+		 * while we were reading. */
+		pthread_mutex_lock(&srv->park_mu);
+		if (seq == srv->wake_seq) {
+			b->next_parked = srv->parked;
+			srv->parked = b;
+			MHD_suspend_connection(b->c);
+			pthread_mutex_unlock(&srv->park_mu);
+			return 0;
+		}
+		pthread_mutex_unlock(&srv->park_mu);
+	}
+}
+
+static void stream_free(void *cls)
+{
+	struct stream_box *b = cls;
+
+	if (b->s.free)
+		b->s.free(b->s.ctx);
+	free(b);
+}
+
+/* Hand the stream over to a box that lives as long as the response. */
+static struct MHD_Response *stream_response(struct conn *cn)
+{
+	struct stream_box *b = xcalloc(1, sizeof(*b));
+
+	b->srv = cn->srv;
+	b->c = cn->c;
+	b->s = cn->rs.stream;
+	b->ping_seen = atomic_load(&cn->srv->ping_seq);
+	memset(&cn->rs.stream, 0, sizeof(cn->rs.stream));
+	return MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096,
+						 stream_read, b, stream_free);
+}
+
 static enum MHD_Result send_resp(struct conn *cn)
 {
 	struct resp *rs = &cn->rs;
@@ -413,7 +525,9 @@ static enum MHD_Result send_resp(struct conn *cn)
 	if (!rs->status)
 		resp_fail(&cn->rq, rs, 500, "internal", NULL,
 			  "the handler gave no answer");
-	if (rs->json) {
+	if (rs->stream.read) {
+		r = stream_response(cn);
+	} else if (rs->json) {
 		char *s = json_dumps(rs->json, JSON_COMPACT);
 
 		r = MHD_create_response_from_buffer(strlen(s), s,
@@ -592,6 +706,88 @@ static int write_port_file(const char *path, int port, struct errbuf *err)
 	return 0;
 }
 
+/* On the writer thread, after each commit: new events wake the streams. */
+static void after_commit(void *ctx, struct store *st)
+{
+	struct http_server *srv = ctx;
+	int64_t last;
+
+	if (store_event_last(st, &last) || last == srv->last_event)
+		return;
+	srv->last_event = last;
+	wake_streams(srv);
+}
+
+struct breach_job {
+	struct wjob job;
+	struct http_server *srv;
+	int64_t now_ms;
+};
+
+static int breach_run(struct wjob *j, struct store *st)
+{
+	struct breach_job *b = container_of(j, struct breach_job, job);
+	int n;
+
+	return app_breaches_record(st, b->now_ms, &n);
+}
+
+static void breach_done(struct wjob *j, int rc)
+{
+	struct breach_job *b = container_of(j, struct breach_job, job);
+
+	(void)rc;
+	atomic_store(&b->srv->breach_job, false);
+	free(b);
+}
+
+/*
+ * Once a second: look (read-only) for targets breached at this minute and
+ * queue one write to record them; every PING_EVERY_S seconds wake the
+ * streams for a heartbeat.
+ */
+static void *tick(void *arg)
+{
+	struct http_server *srv = arg;
+	int ticks = 0;
+
+	pthread_mutex_lock(&srv->tick_mu);
+	while (!atomic_load(&srv->stopping)) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 1;
+		pthread_cond_timedwait(&srv->tick_cv, &srv->tick_mu, &ts);
+		if (atomic_load(&srv->stopping))
+			break;
+		pthread_mutex_unlock(&srv->tick_mu);
+		if (!atomic_load(&srv->breach_job)) {
+			struct store *st = app_reader_get(srv->app);
+			int64_t now = clock_now_ms();
+			bool due = app_breaches_due(st, now);
+
+			app_reader_put(srv->app, st);
+			if (due) {
+				struct breach_job *b = xcalloc(1, sizeof(*b));
+
+				b->job.run = breach_run;
+				b->job.done = breach_done;
+				b->srv = srv;
+				b->now_ms = now;
+				atomic_store(&srv->breach_job, true);
+				writer_submit(&srv->app->writer, &b->job);
+			}
+		}
+		if (++ticks % PING_EVERY_S == 0) {
+			atomic_fetch_add(&srv->ping_seq, 1);
+			wake_streams(srv);
+		}
+		pthread_mutex_lock(&srv->tick_mu);
+	}
+	pthread_mutex_unlock(&srv->tick_mu);
+	return NULL;
+}
+
 int http_start(struct http_server **out, struct app *app,
 	       const struct http_opts *o, struct errbuf *err)
 {
@@ -637,6 +833,12 @@ int http_start(struct http_server **out, struct app *app,
 	}
 	di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
 	s->port = di ? di->port : 0;
+	pthread_mutex_init(&s->park_mu, NULL);
+	pthread_mutex_init(&s->tick_mu, NULL);
+	pthread_cond_init(&s->tick_cv, NULL);
+	store_event_last(app->wst, &s->last_event);
+	writer_set_hook(&app->writer, after_commit, s);
+	pthread_create(&s->ticker, NULL, tick, s);
 	if (o->port_file && (rc = write_port_file(o->port_file, s->port, err))) {
 		MHD_stop_daemon(s->d);
 		free(s);
@@ -651,17 +853,35 @@ int http_port(const struct http_server *s)
 	return s->port;
 }
 
+/* Wake the streams (tests that set the clock use this too). */
+void http_wake(struct http_server *s)
+{
+	wake_streams(s);
+}
+
 void http_stop(struct http_server *s, int grace_ms)
 {
 	int64_t until = clock_mono_us() + (int64_t)grace_ms * 1000;
 	struct timespec ts = { 0, 10 * 1000 * 1000 };
 
+	/* Streams end, the ticker stops, then no new connections. */
+	atomic_store(&s->stopping, true);
+	pthread_mutex_lock(&s->tick_mu);
+	pthread_cond_signal(&s->tick_cv);
+	pthread_mutex_unlock(&s->tick_mu);
+	pthread_join(s->ticker, NULL);
+	wake_streams(s);
 	MHD_quiesce_daemon(s->d);
 	while (atomic_load(&s->inflight) > 0 && clock_mono_us() < until)
 		nanosleep(&ts, NULL);
 	if (atomic_load(&s->inflight) > 0)
 		log_warn("stopping with %d requests unfinished",
 			 atomic_load(&s->inflight));
+	wake_streams(s);
 	MHD_stop_daemon(s->d);
+	writer_set_hook(&s->app->writer, NULL, NULL);
+	pthread_mutex_destroy(&s->park_mu);
+	pthread_mutex_destroy(&s->tick_mu);
+	pthread_cond_destroy(&s->tick_cv);
 	free(s);
 }

@@ -28,6 +28,8 @@ int http_start(struct http_server **out, struct app *app,
 	       const struct http_opts *o, struct errbuf *err);
 /* The port actually bound (useful with port 0). */
 int http_port(const struct http_server *s);
+/* Resume parked streams so they look for new data. */
+void http_wake(struct http_server *s);
 /*
  * Stop accepting, let requests in flight finish (up to grace_ms), then
  * close every connection and free the server.

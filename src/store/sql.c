@@ -21,6 +21,15 @@
 	" v.submitted_ms, v.reviewer_id, v.reviewed_ms, v.review_comment," \
 	" v.publisher_id, v.published_ms, v.superseded_ms"
 
+#define INC_COLS "id, number, title, description, impact, category, status," \
+	" level_rank, level_key, proposed_level, is_drill, reporter_id," \
+	" commander_id, plan_version_id, detected_ms, reported_ms, acked_ms," \
+	" activated_ms, resolved_ms, closed_ms, reviewed_ms, dismissed_ms," \
+	" ack_min, activate_min, resolve_min, breaches, public," \
+	" public_summary, summary, review_json, updated_ms"
+#define TASK_COLS "id, incident_id, title, group_key, assignee_id, status," \
+	" due_ms, notes, origin, created_by, created_ms, updated_ms"
+
 const char *const store_sql[Q__COUNT] = {
 	[Q_PING] = "SELECT 1",
 
@@ -152,6 +161,9 @@ const char *const store_sql[Q__COUNT] = {
 		"SELECT " PV_COLS ", v.source, v.content FROM plan_version v"
 		" JOIN plan p ON p.id = v.plan_id WHERE v.status = 'published'"
 		" ORDER BY v.published_ms DESC, v.id DESC LIMIT 1",
+	[Q_PV_BY_ID] =
+		"SELECT " PV_COLS ", v.source, v.content FROM plan_version v"
+		" JOIN plan p ON p.id = v.plan_id WHERE v.id = $1",
 	[Q_PV_PUBLISHED_OF_PLAN] =
 		"SELECT n FROM plan_version WHERE plan_id = $1"
 		" AND status = 'published'",
@@ -169,4 +181,78 @@ const char *const store_sql[Q__COUNT] = {
 		" JOIN org_group g ON g.id = m.group_id AND g.key = $2"
 		" LEFT JOIN plan_ack a ON a.user_id = u.id AND a.version_id = $1"
 		" WHERE u.disabled = 0 ORDER BY u.id",
+
+	/* Numbers per year without gaps: the counter moves in the same
+	 * transaction as the insert, so a rolled-back report frees its
+	 * number again. */
+	[Q_INC_NEXT_NUMBER] =
+		"INSERT INTO incident_counter (year, last) VALUES ($1, 1)"
+		" ON CONFLICT (year) DO UPDATE SET last = incident_counter.last + 1"
+		" RETURNING last",
+	[Q_INC_INSERT] =
+		"INSERT INTO incident (number, title, description, impact,"
+		" category, status, level_rank, level_key, proposed_level,"
+		" is_drill, reporter_id, commander_id, plan_version_id,"
+		" detected_ms, reported_ms, ack_min, activate_min, resolve_min,"
+		" public, public_summary, updated_ms) VALUES ($1, $2, $3, $4, $5,"
+		" $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,"
+		" $19, $20, $15) RETURNING id",
+	[Q_INC_GET] = "SELECT " INC_COLS " FROM incident WHERE id = $1",
+	[Q_INC_BY_NUMBER] = "SELECT " INC_COLS " FROM incident WHERE number = $1",
+	[Q_INC_UPDATE] =
+		"UPDATE incident SET title = $2, description = $3, impact = $4,"
+		" category = $5, status = $6, level_rank = $7, level_key = $8,"
+		" commander_id = $9, acked_ms = $10, activated_ms = $11,"
+		" resolved_ms = $12, closed_ms = $13, reviewed_ms = $14,"
+		" dismissed_ms = $15, ack_min = $16, activate_min = $17,"
+		" resolve_min = $18, breaches = $19, public = $20,"
+		" public_summary = $21, summary = $22, review_json = $23,"
+		" updated_ms = $24 WHERE id = $1",
+	/* Filters are optional ('' or -1: any); newest first, before $10. */
+	[Q_INC_LIST] =
+		"SELECT " INC_COLS " FROM incident WHERE id < $10"
+		" AND ($1 = '' OR status = $1) AND ($2 = '' OR level_key = $2)"
+		" AND ($3 = '' OR category = $3) AND ($4 < 0 OR is_drill = $4)"
+		" AND ($5 = 0 OR reported_ms >= $5) AND ($6 = 0 OR reported_ms < $6)"
+		" AND ($7 = '' OR id IN (SELECT rowid FROM incident_fts"
+		"   WHERE incident_fts MATCH $7))"
+		" AND ($8 = '' OR id IN (SELECT rowid FROM incident_fts"
+		"   WHERE title LIKE $8 ESCAPE '\\' OR body LIKE $8 ESCAPE '\\'))"
+		" ORDER BY id DESC LIMIT $9",
+	[Q_INC_OPEN] =
+		"SELECT " INC_COLS " FROM incident"
+		" WHERE status IN ('reported', 'acknowledged', 'active')"
+		" ORDER BY id",
+	[Q_FTS_INSERT] =
+		"INSERT INTO incident_fts (rowid, title, body) VALUES ($1, $2, $3)",
+	[Q_FTS_APPEND] =
+		"UPDATE incident_fts SET body = body || char(10) || $2"
+		" WHERE rowid = $1",
+
+	[Q_TASK_INSERT] =
+		"INSERT INTO task (incident_id, title, group_key, assignee_id,"
+		" status, due_ms, notes, origin, created_by, created_ms,"
+		" updated_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
+		" $10) RETURNING id",
+	[Q_TASK_GET] = "SELECT " TASK_COLS " FROM task WHERE id = $1",
+	[Q_TASK_LIST] =
+		"SELECT " TASK_COLS " FROM task WHERE incident_id = $1 ORDER BY id",
+	[Q_TASK_UPDATE] =
+		"UPDATE task SET title = $2, assignee_id = $3, status = $4,"
+		" due_ms = $5, notes = $6, updated_ms = $7 WHERE id = $1",
+
+	[Q_TL_INSERT] =
+		"INSERT INTO timeline (incident_id, at_ms, actor_id, kind, text,"
+		" data) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+	[Q_TL_LIST] =
+		"SELECT id, incident_id, at_ms, actor_id, kind, text, data"
+		" FROM timeline WHERE incident_id = $1 AND id > $2 ORDER BY id",
+
+	[Q_EVENT_INSERT] =
+		"INSERT INTO event (at_ms, kind, incident_id, data)"
+		" VALUES ($1, $2, $3, $4) RETURNING id",
+	[Q_EVENT_LIST] =
+		"SELECT id, at_ms, kind, incident_id, data FROM event"
+		" WHERE id > $1 ORDER BY id LIMIT $2",
+	[Q_EVENT_LAST] = "SELECT coalesce(max(id), 0) FROM event",
 };

@@ -12,9 +12,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/planflow.h"
 #include "store/backend.h"
+#include "util/buf.h"
 #include "util/xalloc.h"
 
 static const struct store_ops *const backends[] = {
@@ -817,6 +819,15 @@ int store_pv_get(struct store *st, int64_t plan_id, int n,
 	return rc ? rc : o.found ? 0 : ERMS_ENOTFOUND;
 }
 
+int store_pv_get_id(struct store *st, int64_t id, struct plan_version *out)
+{
+	struct sval p[] = { SV_I(id) };
+	struct one_pv o = { out, false };
+	int rc = st->ops->query(st, Q_PV_BY_ID, p, 1, got_pv, &o, NULL);
+
+	return rc ? rc : o.found ? 0 : ERMS_ENOTFOUND;
+}
+
 int store_pv_current(struct store *st, struct plan_version *out)
 {
 	struct one_pv o = { out, false };
@@ -912,4 +923,403 @@ int store_ack_list(struct store *st, int64_t version_id,
 
 	return st->ops->query(st, group_key ? Q_ACK_LIST_GROUP : Q_ACK_LIST, p,
 			      group_key ? 2 : 1, walk_ack, &w, NULL);
+}
+
+/* Incidents. */
+
+static void incident_of(const struct srow *r, struct incident_row *x)
+{
+	const struct sval *c = r->col;
+	struct incident *inc = &x->inc;
+
+	inc->id = ival(&c[0]);
+	COPY(x->number, &c[1]);
+	x->title = dup_text(&c[2]);
+	x->description = dup_text(&c[3]);
+	x->impact = dup_text(&c[4]);
+	COPY(x->category, &c[5]);
+	inc->state = incident_state_parse(c[6].s ? c[6].s : "");
+	inc->level = (int)ival(&c[7]);
+	COPY(x->level_key, &c[8]);
+	COPY(x->proposed_level, &c[9]);
+	inc->is_drill = ival(&c[10]);
+	x->reporter_id = ival(&c[11]);
+	x->commander_id = ival(&c[12]);
+	x->plan_version_id = ival(&c[13]);
+	inc->detected_ms = ival(&c[14]);
+	inc->reported_ms = ival(&c[15]);
+	inc->acked_ms = ival(&c[16]);
+	inc->activated_ms = ival(&c[17]);
+	inc->resolved_ms = ival(&c[18]);
+	inc->closed_ms = ival(&c[19]);
+	inc->reviewed_ms = ival(&c[20]);
+	inc->dismissed_ms = ival(&c[21]);
+	inc->ack_min = (int)ival(&c[22]);
+	inc->activate_min = (int)ival(&c[23]);
+	inc->resolve_min = (int)ival(&c[24]);
+	inc->breaches = (unsigned)ival(&c[25]);
+	x->public = ival(&c[26]);
+	x->public_summary = dup_text(&c[27]);
+	x->summary = dup_text(&c[28]);
+	x->review_json = dup_text(&c[29]);
+	x->updated_ms = ival(&c[30]);
+}
+
+struct one_inc {
+	struct incident_row *r;
+	bool found;
+};
+
+static int got_inc(void *ctx, const struct srow *r)
+{
+	struct one_inc *o = ctx;
+
+	incident_row_release(o->r);
+	incident_of(r, o->r);
+	o->found = true;
+	return 0;
+}
+
+int store_incident_insert(struct store *st, struct incident_row *r)
+{
+	struct incident *inc = &r->inc;
+	time_t secs = (time_t)(inc->reported_ms / 1000);
+	struct tm tm;
+	struct sval y[1];
+	int64_t n;
+	int rc;
+
+	gmtime_r(&secs, &tm);
+	y[0] = SV_I(tm.tm_year + 1900);
+	if ((rc = run_int(st, Q_INC_NEXT_NUMBER, y, 1, &n)))
+		return rc;
+	snprintf(r->number, sizeof(r->number), "INC-%04d-%04lld",
+		 (tm.tm_year + 1900) % 10000, (long long)n);
+	struct sval p[] = {
+		SV_S(r->number), SV_S(r->title), SV_S(r->description),
+		SV_S(r->impact), SV_S(r->category),
+		SV_S(incident_state_name(inc->state)), SV_I(inc->level),
+		SV_S(r->level_key), SV_S(r->proposed_level),
+		SV_B(inc->is_drill), SV_I(r->reporter_id),
+		r->commander_id ? SV_I(r->commander_id) : SV_NUL,
+		SV_I(r->plan_version_id), SV_I(inc->detected_ms),
+		SV_I(inc->reported_ms), SV_I(inc->ack_min),
+		SV_I(inc->activate_min), SV_I(inc->resolve_min),
+		SV_B(r->public), SV_S(r->public_summary ? r->public_summary : ""),
+	};
+	if ((rc = run_int(st, Q_INC_INSERT, p, ARRAY_SIZE(p), &inc->id)))
+		return rc;
+	r->updated_ms = inc->reported_ms;
+	struct sval f[] = { SV_I(inc->id), SV_S(r->title),
+			    SV_S(r->description) };
+	return run(st, Q_FTS_INSERT, f, 3, NULL);
+}
+
+int store_incident_get_id(struct store *st, int64_t id,
+			  struct incident_row *out)
+{
+	struct sval p[] = { SV_I(id) };
+	struct one_inc o = { out, false };
+	int rc = st->ops->query(st, Q_INC_GET, p, 1, got_inc, &o, NULL);
+
+	return rc ? rc : o.found ? 0 : ERMS_ENOTFOUND;
+}
+
+int store_incident_get(struct store *st, const char *key,
+		       struct incident_row *out)
+{
+	struct sval p[] = { SV_S(key) };
+	struct one_inc o = { out, false };
+	char *end;
+	long long id = strtoll(key, &end, 10);
+	int rc;
+
+	if (*key >= '0' && *key <= '9' && !*end)
+		return store_incident_get_id(st, id, out);
+	rc = st->ops->query(st, Q_INC_BY_NUMBER, p, 1, got_inc, &o, NULL);
+	return rc ? rc : o.found ? 0 : ERMS_ENOTFOUND;
+}
+
+int store_incident_update(struct store *st, const struct incident_row *r)
+{
+	const struct incident *inc = &r->inc;
+	struct sval p[] = {
+		SV_I(inc->id), SV_S(r->title), SV_S(r->description),
+		SV_S(r->impact), SV_S(r->category),
+		SV_S(incident_state_name(inc->state)), SV_I(inc->level),
+		SV_S(r->level_key),
+		r->commander_id ? SV_I(r->commander_id) : SV_NUL,
+		SV_I(inc->acked_ms), SV_I(inc->activated_ms),
+		SV_I(inc->resolved_ms), SV_I(inc->closed_ms),
+		SV_I(inc->reviewed_ms), SV_I(inc->dismissed_ms),
+		SV_I(inc->ack_min), SV_I(inc->activate_min),
+		SV_I(inc->resolve_min), SV_I(inc->breaches), SV_B(r->public),
+		SV_S(r->public_summary ? r->public_summary : ""),
+		SV_S(r->summary ? r->summary : ""),
+		SV_S(r->review_json ? r->review_json : ""),
+		SV_I(r->updated_ms),
+	};
+
+	return run1(st, Q_INC_UPDATE, p, ARRAY_SIZE(p));
+}
+
+struct inc_walk {
+	store_incident_fn *fn;
+	void *ctx;
+};
+
+static int walk_inc(void *ctx, const struct srow *r)
+{
+	struct inc_walk *w = ctx;
+	struct incident_row x = { 0 };
+	int rc;
+
+	incident_of(r, &x);
+	rc = w->fn(w->ctx, &x);
+	incident_row_release(&x);
+	return rc;
+}
+
+/* Characters (not bytes) in UTF-8 text. */
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+int store_incident_list(struct store *st, const struct incident_filter *f,
+			store_incident_fn *fn, void *ctx)
+{
+	const char *q = f->q ? f->q : "";
+	struct inc_walk w = { fn, ctx };
+	char *match = NULL, *like = NULL;
+	int rc;
+
+	/* Three characters or more: a trigram phrase query, quotes doubled.
+	 * Fewer: LIKE over the same text, with % and _ escaped. */
+	if (*q && utf8_chars(q) >= 3) {
+		struct buf b = BUF_INIT;
+
+		buf_adds(&b, "\"");
+		for (const char *p = q; *p; p++) {
+			if (*p == '"')
+				buf_adds(&b, "\"\"");
+			else
+				buf_add(&b, p, 1);
+		}
+		buf_adds(&b, "\"");
+		match = buf_detach(&b, NULL);
+	} else if (*q) {
+		struct buf b = BUF_INIT;
+
+		buf_adds(&b, "%");
+		for (const char *p = q; *p; p++) {
+			if (*p == '%' || *p == '_' || *p == '\\')
+				buf_adds(&b, "\\");
+			buf_add(&b, p, 1);
+		}
+		buf_adds(&b, "%");
+		like = buf_detach(&b, NULL);
+	}
+	struct sval p[] = {
+		SV_S(f->status ? f->status : ""), SV_S(f->level ? f->level : ""),
+		SV_S(f->category ? f->category : ""), SV_I(f->is_drill),
+		SV_I(f->from_ms), SV_I(f->to_ms), SV_S(match ? match : ""),
+		SV_S(like ? like : ""), SV_I(f->limit),
+		SV_I(f->before_id ? f->before_id : INT64_MAX),
+	};
+	rc = st->ops->query(st, Q_INC_LIST, p, ARRAY_SIZE(p), walk_inc, &w,
+			    NULL);
+	free(match);
+	free(like);
+	return rc;
+}
+
+int store_incident_open(struct store *st, store_incident_fn *fn, void *ctx)
+{
+	struct inc_walk w = { fn, ctx };
+
+	return st->ops->query(st, Q_INC_OPEN, NULL, 0, walk_inc, &w, NULL);
+}
+
+int store_incident_index(struct store *st, int64_t id, const char *text)
+{
+	struct sval p[] = { SV_I(id), SV_S(text) };
+
+	return run(st, Q_FTS_APPEND, p, 2, NULL);
+}
+
+/* Tasks. */
+
+static void task_of(const struct srow *r, struct task *t)
+{
+	const struct sval *c = r->col;
+
+	t->id = ival(&c[0]);
+	t->incident_id = ival(&c[1]);
+	t->title = dup_text(&c[2]);
+	COPY(t->group_key, &c[3]);
+	t->assignee_id = ival(&c[4]);
+	t->status = task_status_parse(c[5].s ? c[5].s : "");
+	t->due_ms = ival(&c[6]);
+	t->notes = dup_text(&c[7]);
+	COPY(t->origin, &c[8]);
+	t->created_by = ival(&c[9]);
+	t->created_ms = ival(&c[10]);
+	t->updated_ms = ival(&c[11]);
+}
+
+int store_task_insert(struct store *st, struct task *t)
+{
+	struct sval p[] = {
+		SV_I(t->incident_id), SV_S(t->title), SV_S(t->group_key),
+		t->assignee_id ? SV_I(t->assignee_id) : SV_NUL,
+		SV_S(task_status_name(t->status)), SV_I(t->due_ms),
+		SV_S(t->notes ? t->notes : ""), SV_S(t->origin),
+		SV_I(t->created_by), SV_I(t->created_ms),
+	};
+
+	t->updated_ms = t->created_ms;
+	return run_int(st, Q_TASK_INSERT, p, ARRAY_SIZE(p), &t->id);
+}
+
+struct one_task {
+	struct task *t;
+	bool found;
+};
+
+static int got_task(void *ctx, const struct srow *r)
+{
+	struct one_task *o = ctx;
+
+	task_of(r, o->t);
+	o->found = true;
+	return 0;
+}
+
+int store_task_get(struct store *st, int64_t id, struct task *out)
+{
+	struct sval p[] = { SV_I(id) };
+	struct one_task o = { out, false };
+	int rc = st->ops->query(st, Q_TASK_GET, p, 1, got_task, &o, NULL);
+
+	return rc ? rc : o.found ? 0 : ERMS_ENOTFOUND;
+}
+
+struct task_walk {
+	store_task_fn *fn;
+	void *ctx;
+};
+
+static int walk_task(void *ctx, const struct srow *r)
+{
+	struct task_walk *w = ctx;
+	struct task t = { 0 };
+	int rc;
+
+	task_of(r, &t);
+	rc = w->fn(w->ctx, &t);
+	task_release(&t);
+	return rc;
+}
+
+int store_task_list(struct store *st, int64_t incident_id, store_task_fn *fn,
+		    void *ctx)
+{
+	struct sval p[] = { SV_I(incident_id) };
+	struct task_walk w = { fn, ctx };
+
+	return st->ops->query(st, Q_TASK_LIST, p, 1, walk_task, &w, NULL);
+}
+
+int store_task_update(struct store *st, const struct task *t)
+{
+	struct sval p[] = {
+		SV_I(t->id), SV_S(t->title),
+		t->assignee_id ? SV_I(t->assignee_id) : SV_NUL,
+		SV_S(task_status_name(t->status)), SV_I(t->due_ms),
+		SV_S(t->notes ? t->notes : ""), SV_I(t->updated_ms),
+	};
+
+	return run1(st, Q_TASK_UPDATE, p, ARRAY_SIZE(p));
+}
+
+/* Timeline and events. */
+
+int store_timeline_add(struct store *st, struct timeline_entry *e)
+{
+	struct sval p[] = {
+		SV_I(e->incident_id), SV_I(e->at_ms), SV_I(e->actor_id),
+		SV_S(e->kind), SV_S(e->text), SV_S(e->data ? e->data : "{}"),
+	};
+
+	return run_int(st, Q_TL_INSERT, p, ARRAY_SIZE(p), &e->id);
+}
+
+struct tl_walk {
+	store_tl_fn *fn;
+	void *ctx;
+};
+
+static int walk_tl(void *ctx, const struct srow *r)
+{
+	struct tl_walk *w = ctx;
+	const struct sval *c = r->col;
+	struct timeline_entry e = {
+		.id = ival(&c[0]), .incident_id = ival(&c[1]),
+		.at_ms = ival(&c[2]), .actor_id = ival(&c[3]),
+		.kind = c[4].s ? c[4].s : "", .text = c[5].s ? c[5].s : "",
+		.data = c[6].s ? c[6].s : "{}",
+	};
+
+	return w->fn(w->ctx, &e);
+}
+
+int store_timeline_list(struct store *st, int64_t incident_id,
+			int64_t after_id, store_tl_fn *fn, void *ctx)
+{
+	struct sval p[] = { SV_I(incident_id), SV_I(after_id) };
+	struct tl_walk w = { fn, ctx };
+
+	return st->ops->query(st, Q_TL_LIST, p, 2, walk_tl, &w, NULL);
+}
+
+int store_event_add(struct store *st, int64_t at_ms, const char *kind,
+		    int64_t incident_id, const char *data, int64_t *id)
+{
+	struct sval p[] = { SV_I(at_ms), SV_S(kind), SV_I(incident_id),
+			    SV_S(data) };
+
+	return run_int(st, Q_EVENT_INSERT, p, ARRAY_SIZE(p), id);
+}
+
+struct event_walk {
+	store_event_fn *fn;
+	void *ctx;
+};
+
+static int walk_event(void *ctx, const struct srow *r)
+{
+	struct event_walk *w = ctx;
+	const struct sval *c = r->col;
+
+	return w->fn(w->ctx, ival(&c[0]), ival(&c[1]), c[2].s ? c[2].s : "",
+		     ival(&c[3]), c[4].s ? c[4].s : "{}");
+}
+
+int store_event_list(struct store *st, int64_t after_id, int limit,
+		     store_event_fn *fn, void *ctx)
+{
+	struct sval p[] = { SV_I(after_id), SV_I(limit) };
+	struct event_walk w = { fn, ctx };
+
+	return st->ops->query(st, Q_EVENT_LIST, p, 2, walk_event, &w, NULL);
+}
+
+int store_event_last(struct store *st, int64_t *id)
+{
+	return run_int(st, Q_EVENT_LAST, NULL, 0, id);
 }

@@ -154,6 +154,8 @@ int store_pv_insert(struct store *st, struct plan_version *v);
 /* With texts (source, content); release with plan_version_release(). */
 int store_pv_get(struct store *st, int64_t plan_id, int n,
 		 struct plan_version *out);
+/* A version by its own id, with texts. */
+int store_pv_get_id(struct store *st, int64_t id, struct plan_version *out);
 /* The version in force, of any plan; ERMS_ENOTFOUND when none. */
 int store_pv_current(struct store *st, struct plan_version *out);
 /* Without texts. */
@@ -167,5 +169,57 @@ int store_ack_put(struct store *st, int64_t version_id, int64_t user_id,
 /* Every active user (of group_key, unless NULL) and when they acked. */
 int store_ack_list(struct store *st, int64_t version_id,
 		   const char *group_key, store_ack_fn *fn, void *ctx);
+
+/* Incidents. */
+struct incident_filter {
+	const char *status;	/* "" or NULL: any */
+	const char *level;	/* a level key */
+	const char *category;
+	int is_drill;		/* -1: any */
+	int64_t from_ms, to_ms;	/* reported in [from, to); 0: open */
+	const char *q;		/* search text, "" or NULL: none */
+	int64_t before_id;	/* the cursor: ids below it; 0: from the top */
+	int limit;
+};
+typedef int store_incident_fn(void *ctx, const struct incident_row *r);
+typedef int store_task_fn(void *ctx, const struct task *t);
+typedef int store_tl_fn(void *ctx, const struct timeline_entry *e);
+typedef int store_event_fn(void *ctx, int64_t id, int64_t at_ms,
+			   const char *kind, int64_t incident_id,
+			   const char *data);
+
+/* Insert r as a new incident: fills r->inc.id and r->number (per year of
+ * reported_ms, without gaps) and the search index. */
+int store_incident_insert(struct store *st, struct incident_row *r);
+/* key is an id ("12") or a number ("INC-2026-0001"). */
+int store_incident_get(struct store *st, const char *key,
+		       struct incident_row *out);
+int store_incident_get_id(struct store *st, int64_t id,
+			  struct incident_row *out);
+int store_incident_update(struct store *st, const struct incident_row *r);
+int store_incident_list(struct store *st, const struct incident_filter *f,
+			store_incident_fn *fn, void *ctx);
+/* Incidents whose timers may run: reported, acknowledged, active. */
+int store_incident_open(struct store *st, store_incident_fn *fn, void *ctx);
+/* Add text (a note, a timeline line) to an incident's search index. */
+int store_incident_index(struct store *st, int64_t id, const char *text);
+
+int store_task_insert(struct store *st, struct task *t);
+int store_task_get(struct store *st, int64_t id, struct task *out);
+int store_task_list(struct store *st, int64_t incident_id, store_task_fn *fn,
+		    void *ctx);
+int store_task_update(struct store *st, const struct task *t);
+
+/* Append to the (append-only) timeline; fills e->id. */
+int store_timeline_add(struct store *st, struct timeline_entry *e);
+int store_timeline_list(struct store *st, int64_t incident_id,
+			int64_t after_id, store_tl_fn *fn, void *ctx);
+
+/* The event log behind live updates. */
+int store_event_add(struct store *st, int64_t at_ms, const char *kind,
+		    int64_t incident_id, const char *data, int64_t *id);
+int store_event_list(struct store *st, int64_t after_id, int limit,
+		     store_event_fn *fn, void *ctx);
+int store_event_last(struct store *st, int64_t *id);
 
 #endif

@@ -19,4 +19,10 @@ int64_t clock_mono_us(void);
 /* Format ms as RFC 3339 UTC with milliseconds: 2026-11-28T19:45:00.123Z. */
 void time_fmt(int64_t ms, char out[32]);
 
+/*
+ * Parse RFC 3339 ("2026-11-28T19:45:00Z", "...00.123+08:00") into ms.
+ * Returns 0, or -1 when s is not such a time.
+ */
+int time_parse(const char *s, int64_t *ms);
+
 #endif

@@ -1,0 +1,21 @@
+/*
+ * codec.h - incidents, tasks and timeline entries as JSON.
+ *
+ * Shared by the API's answers and the event log behind live updates, so
+ * that a subscriber sees exactly what a GET would show.
+ */
+#ifndef ERMS_APP_CODEC_H
+#define ERMS_APP_CODEC_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "core/types.h"
+
+/* An RFC 3339 string for ms, or null for 0. New reference. */
+json_t *json_time(int64_t ms);
+json_t *incident_json(const struct incident_row *r);
+json_t *task_json(const struct task *t);
+json_t *timeline_json(const struct timeline_entry *e);
+
+#endif

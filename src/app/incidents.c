@@ -1,0 +1,727 @@
+/*
+ * incidents.c - the incident use cases.
+ */
+#include "app/incidents.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/audit.h"
+#include "app/codec.h"
+#include "plan/plan.h"
+#include "store/store.h"
+#include "util/xalloc.h"
+
+/* The content of a plan version, parsed; NULL on failure. */
+static json_t *plan_content(struct store *st, int64_t version_id, int *rc)
+{
+	struct plan_version v = { 0 };
+	json_t *c = NULL;
+
+	*rc = store_pv_get_id(st, version_id, &v);
+	if (!*rc) {
+		c = json_loads(v.content, 0, NULL);
+		if (!c)
+			*rc = ERMS_ESTORE;
+	}
+	plan_version_release(&v);
+	return c;
+}
+
+static json_t *by_key(const json_t *content, const char *list,
+		      const char *key)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(json_object_get(content, list), i, v)
+		if (!strcmp(json_string_value(json_object_get(v, "key")), key))
+			return v;
+	return NULL;
+}
+
+static json_t *by_rank(const json_t *content, int rank)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(json_object_get(content, "levels"), i, v)
+		if (json_integer_value(json_object_get(v, "rank")) == rank)
+			return v;
+	return NULL;
+}
+
+static int target(const json_t *level, const char *name)
+{
+	return (int)json_integer_value(json_object_get(
+		json_object_get(level, "targets"), name));
+}
+
+/* The level's targets into inc. */
+static void set_targets(struct incident *inc, const json_t *level)
+{
+	inc->ack_min = target(level, "ack_min");
+	inc->activate_min = target(level, "activate_min");
+	inc->resolve_min = target(level, "resolve_min");
+}
+
+/* A JSON event row (steals data). */
+static int emit(struct store *st, int64_t now_ms, const char *kind,
+		int64_t incident_id, json_t *data)
+{
+	char *text = json_dumps(data, JSON_COMPACT);
+	int64_t id;
+	int rc = store_event_add(st, now_ms, kind, incident_id, text, &id);
+
+	free(text);
+	json_decref(data);
+	return rc;
+}
+
+/* Append to the timeline and the search index, and tell subscribers.
+ * Steals data (may be NULL); *entry_id receives the entry's id. */
+static int timeline_id(struct store *st, int64_t incident_id,
+		       int64_t actor_id, const char *kind, const char *text,
+		       json_t *data, int64_t now_ms, int64_t *entry_id)
+{
+	char *d = json_dumps(data ? data : json_object(), JSON_COMPACT);
+	struct timeline_entry e = {
+		.incident_id = incident_id, .at_ms = now_ms,
+		.actor_id = actor_id, .kind = kind, .text = text, .data = d,
+	};
+	int rc = store_timeline_add(st, &e);
+
+	if (!rc)
+		rc = store_incident_index(st, incident_id, text);
+	if (!rc)
+		rc = emit(st, now_ms, "timeline", incident_id,
+			  timeline_json(&e));
+	*entry_id = e.id;
+	free(d);
+	json_decref(data);
+	return rc;
+}
+
+static int timeline(struct store *st, int64_t incident_id, int64_t actor_id,
+		    const char *kind, const char *text, json_t *data,
+		    int64_t now_ms)
+{
+	int64_t id;
+
+	return timeline_id(st, incident_id, actor_id, kind, text, data, now_ms,
+			   &id);
+}
+
+/* Write r and tell subscribers. */
+static int save(struct store *st, struct incident_row *r, int64_t now_ms)
+{
+	int rc;
+
+	r->updated_ms = now_ms;
+	rc = store_incident_update(st, r);
+	return rc ? rc : emit(st, now_ms, "incident", r->inc.id,
+			      incident_json(r));
+}
+
+static int inc_audit(struct store *st, const struct principal *p,
+		     const char *action, const struct incident_row *r,
+		     const char *extra, int64_t now_ms)
+{
+	char obj[48];
+	char *summary = xasprintf("status=%s level=%s%s",
+				  incident_state_name(r->inc.state),
+				  r->level_key[0] ? r->level_key : "-", extra);
+	int rc;
+
+	snprintf(obj, sizeof(obj), "incident:%s", r->number);
+	rc = audit_append(st, p ? p->user.id : 0, action, obj, summary, now_ms);
+	free(summary);
+	return rc;
+}
+
+struct lead {
+	int64_t id;
+	int best;
+};
+
+static int find_lead(void *ctx, const struct membership *m,
+		     const struct user *u)
+{
+	struct lead *l = ctx;
+	int rank = m->role == MR_LEAD ? 2 : m->role == MR_DEPUTY ? 1 : 0;
+
+	if (!u->disabled && rank > l->best && rank > 0) {
+		l->best = rank;
+		l->id = u->id;
+	}
+	return 0;
+}
+
+/* The lead (else a deputy) of the plan's command group, or 0. */
+static int64_t command_lead(struct store *st, const json_t *content)
+{
+	struct lead l = { 0, 0 };
+	struct group g = { 0 };
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(json_object_get(content, "groups"), i, v) {
+		if (strcmp(json_string_value(json_object_get(v, "kind")),
+			   "command"))
+			continue;
+		if (!store_group_get(st, json_string_value(json_object_get(
+						 v, "key")), &g))
+			store_members_of_group(st, g.id, find_lead, &l);
+		free(g.duties_json);
+		break;
+	}
+	return l.id;
+}
+
+/* The ack timer before a level is set: the reporting chain's first
+ * escalation for silence (its second tier), else the level's own. */
+static int escalation_ack_min(const json_t *content)
+{
+	json_t *tier = json_array_get(json_object_get(content, "escalation"), 1);
+
+	return tier ? (int)json_integer_value(json_object_get(tier, "after_min"))
+		    : 0;
+}
+
+static int field_error(struct errbuf *err, int rc, const char *code,
+		       const char *field, const char *msg)
+{
+	errbuf_set(err, code, "%s", msg);
+	errbuf_field(err, field);
+	return rc;
+}
+
+int app_incident_report(struct store *st, const struct principal *p,
+			const struct incident_input *in, int64_t now_ms,
+			struct incident_row *out, struct errbuf *err)
+{
+	struct plan_version pv = { 0 };
+	json_t *content = NULL, *level = NULL;
+	int rc, esc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = app_may(p, A_INC_REPORT, NULL, err)))
+		return rc;
+	rc = store_pv_current(st, &pv);
+	if (rc == ERMS_ENOTFOUND) {
+		rc = err_ret(err, ERMS_ECONFLICT, "conflict",
+			     "no emergency plan is in force yet");
+		goto out;
+	}
+	if (!rc && !(content = json_loads(pv.content, 0, NULL)))
+		rc = ERMS_ESTORE;
+	if (rc)
+		goto out;
+	if (!by_key(content, "categories", in->category)) {
+		rc = field_error(err, ERMS_EINVAL, "invalid", "category",
+				 "not a category of the plan in force");
+		goto out;
+	}
+	if (in->proposed_level &&
+	    !(level = by_key(content, "levels", in->proposed_level))) {
+		rc = field_error(err, ERMS_EINVAL, "invalid", "proposed_level",
+				 "not a level of the plan in force");
+		goto out;
+	}
+	if (in->detected_ms > now_ms) {
+		rc = field_error(err, ERMS_EINVAL, "invalid", "detected_at",
+				 "detected_at is in the future");
+		goto out;
+	}
+	incident_init(&out->inc, 0, in->detected_ms, in->is_drill);
+	if ((rc = incident_apply(&out->inc, IA_REPORT, 0, now_ms)))
+		goto out;
+	/* Until the leadership decides: the proposed level's targets, else
+	 * the most severe level's; the ack timer follows the chain. */
+	set_targets(&out->inc, level ? level : by_rank(content, 1));
+	out->inc.resolve_min = 0;
+	esc = escalation_ack_min(content);
+	if (esc > 0)
+		out->inc.ack_min = esc;
+	out->title = xstrdup(in->title);
+	out->description = xstrdup(in->description ? in->description : "");
+	out->impact = xstrdup(in->impact ? in->impact : "");
+	snprintf(out->category, sizeof(out->category), "%s", in->category);
+	if (in->proposed_level)
+		snprintf(out->proposed_level, sizeof(out->proposed_level),
+			 "%s", in->proposed_level);
+	out->reporter_id = p->user.id;
+	out->commander_id = command_lead(st, content);
+	out->plan_version_id = pv.id;
+	if ((rc = store_incident_insert(st, out)))
+		goto out;
+	rc = timeline(st, out->inc.id, p->user.id, "report", out->title,
+		      json_pack("{s:s, s:s, s:b}", "category", out->category,
+				"impact", out->impact, "is_drill",
+				out->inc.is_drill), now_ms);
+	if (!rc)
+		rc = emit(st, now_ms, "incident", out->inc.id,
+			  incident_json(out));
+	if (!rc)
+		rc = inc_audit(st, p, "incident.report", out, "", now_ms);
+out:
+	json_decref(content);
+	plan_version_release(&pv);
+	return rc;
+}
+
+/* The task title of a measure: in the actor's language. */
+static const char *measure_title(const json_t *m, const struct principal *p)
+{
+	return plan_text(json_object_get(m, "title"), p->user.locale);
+}
+
+struct task_titles {
+	json_t *seen;	/* "group\ntitle" strings */
+};
+
+static int note_task(void *ctx, const struct task *t)
+{
+	struct task_titles *x = ctx;
+	char *k = xasprintf("%s\n%s", t->group_key, t->title);
+
+	json_array_append_new(x->seen, json_string(k));
+	free(k);
+	return 0;
+}
+
+static bool seen(const json_t *list, const char *group, const char *title)
+{
+	char *k = xasprintf("%s\n%s", group, title);
+	json_t *v;
+	size_t i;
+	bool found = false;
+
+	json_array_foreach(list, i, v)
+		found = found || !strcmp(json_string_value(v), k);
+	free(k);
+	return found;
+}
+
+static int add_task(struct store *st, const struct principal *p,
+		    struct task *t, int64_t now_ms)
+{
+	char text[512];
+	int rc;
+
+	t->created_by = p ? p->user.id : 0;
+	t->created_ms = now_ms;
+	if ((rc = store_task_insert(st, t)))
+		return rc;
+	snprintf(text, sizeof(text), "%s → %s", t->title, t->group_key);
+	rc = timeline(st, t->incident_id, t->created_by, "task", text,
+		      json_pack("{s:s, s:I}", "change", "created", "task",
+				(json_int_t)t->id), now_ms);
+	return rc ? rc : emit(st, now_ms, "task", t->incident_id,
+			      task_json(t));
+}
+
+/* The level's measures as tasks, but those already there (by group and
+ * title): so raising a level adds only what is missing. */
+static int measures_to_tasks(struct store *st, const struct principal *p,
+			     const struct incident_row *r,
+			     const json_t *level, int64_t now_ms)
+{
+	struct task_titles x = { json_array() };
+	json_t *m;
+	size_t i;
+	int rc = store_task_list(st, r->inc.id, note_task, &x);
+
+	json_array_foreach(json_object_get(level, "measures"), i, m) {
+		const char *title = measure_title(m, p);
+		const char *group = json_string_value(json_object_get(m, "group"));
+		struct task t = { .incident_id = r->inc.id, .status = TS_TODO };
+
+		if (rc || seen(x.seen, group, title))
+			continue;
+		t.title = (char *)title;
+		snprintf(t.group_key, sizeof(t.group_key), "%s", group);
+		snprintf(t.origin, sizeof(t.origin), "measure:%s", r->level_key);
+		rc = add_task(st, p, &t, now_ms);
+		note_task(&x, &t);	/* a level lists a measure once */
+	}
+	json_decref(x.seen);
+	return rc;
+}
+
+/* The review's action items as tasks. */
+static int review_tasks(struct store *st, const struct principal *p,
+			const struct incident_row *r, const json_t *review,
+			int64_t now_ms)
+{
+	json_t *item;
+	size_t i;
+	int rc = 0;
+
+	json_array_foreach(json_object_get(review, "action_items"), i, item) {
+		struct task t = { .incident_id = r->inc.id, .status = TS_TODO };
+		const char *g = json_string_value(json_object_get(item, "group"));
+
+		t.title = (char *)json_string_value(json_object_get(item, "title"));
+		snprintf(t.group_key, sizeof(t.group_key), "%s",
+			 g ? g : "command");
+		snprintf(t.origin, sizeof(t.origin), "%s",
+			 json_is_true(json_object_get(item, "plan_revision"))
+				 ? "review:plan" : "review");
+		if ((rc = add_task(st, p, &t, now_ms)))
+			break;
+	}
+	return rc;
+}
+
+static const char *const arg_field[] = { "level", "reason", "summary",
+					 "review" };
+
+/* The arguments a step needs are there, and the review's shape. */
+static int check_args(enum inc_action a, const struct incident_args *x,
+		      struct errbuf *err)
+{
+	unsigned need = incident_args(a);
+	const void *have[] = { x->level, x->reason, x->summary, x->review };
+
+	for (int i = 0; i < 4; i++)
+		if ((need & (1u << i)) && (!have[i] || (i < 3 &&
+			!*(const char *)have[i])))
+			return field_error(err, ERMS_EINVAL, "missing_field",
+					   arg_field[i],
+					   "this step needs this field");
+	if (a == IA_REVIEW && !json_is_string(json_object_get(x->review,
+							      "cause")))
+		return field_error(err, ERMS_EINVAL, "missing_field",
+				   "review.cause", "a review states the cause");
+	return 0;
+}
+
+int app_incident_act(struct store *st, const struct principal *p,
+		     const char *key, enum inc_action a,
+		     const struct incident_args *args, int64_t now_ms,
+		     struct incident_row *out, struct errbuf *err)
+{
+	json_t *content = NULL, *level = NULL;
+	struct incident before;
+	char extra[256] = "";
+	int rank = 0, rc;
+
+	incident_row_release(out);
+	rc = store_incident_get(st, key, out);
+	if (rc == ERMS_ENOTFOUND)
+		return err_ret(err, rc, "not_found", "no incident '%s'", key);
+	if (rc)
+		return rc;
+	content = plan_content(st, out->plan_version_id, &rc);
+	if (rc)
+		goto out;
+	if (args->level && (a == IA_ACTIVATE || a == IA_SET_LEVEL)) {
+		level = by_key(content, "levels", args->level);
+		if (!level) {
+			rc = field_error(err, ERMS_EINVAL, "invalid", "level",
+					 "not a level of the incident's plan");
+			goto out;
+		}
+		rank = (int)json_integer_value(json_object_get(level, "rank"));
+	}
+	{
+		struct object o = { 0 };
+
+		rc = app_may(p, incident_right(&out->inc, a, rank), &o, err);
+	}
+	if (rc)
+		goto out;
+	if (!incident_allowed(out->inc.state, a)) {
+		rc = err_ret(err, ERMS_ECONFLICT, "conflict",
+			     "cannot %s incident %s: it is %s",
+			     incident_action_name(a), out->number,
+			     incident_state_name(out->inc.state));
+		goto out;
+	}
+	if ((rc = check_args(a, args, err)))
+		goto out;
+	before = out->inc;
+	rc = incident_apply(&out->inc, a, rank, now_ms);
+	if (rc == ERMS_EINVAL) {
+		rc = field_error(err, rc, "invalid", "level",
+				 "that is the level in force");
+		goto out;
+	}
+	if (rc)
+		goto out;
+	if (level) {
+		snprintf(out->level_key, sizeof(out->level_key), "%s",
+			 args->level);
+		set_targets(&out->inc, level);
+	}
+	if (a == IA_RESOLVE) {
+		free(out->summary);
+		out->summary = xstrdup(args->summary);
+	}
+	if (a == IA_REVIEW) {
+		free(out->review_json);
+		out->review_json = json_dumps(args->review, JSON_COMPACT);
+	}
+	if ((rc = save(st, out, now_ms)))
+		goto out;
+	{
+		const char *why = args->reason ? args->reason
+				: a == IA_RESOLVE ? args->summary : NULL;
+		char *text = xasprintf("%s → %s%s%s%s",
+				       incident_state_name(before.state),
+				       incident_state_name(out->inc.state),
+				       level ? " (" : "",
+				       level ? out->level_key : "",
+				       level ? ")" : "");
+		char *full = why ? xasprintf("%s: %s", text, why) : xstrdup(text);
+
+		rc = timeline(st, out->inc.id, p->user.id,
+			      level ? "level" : "status", full,
+			      json_pack("{s:s, s:s, s:s, s:s?, s:s?}",
+					"action", incident_action_name(a),
+					"from", incident_state_name(before.state),
+					"to", incident_state_name(out->inc.state),
+					"level", level ? out->level_key : NULL,
+					"reason", why),
+			      now_ms);
+		free(text);
+		free(full);
+	}
+	/* Activation and a more severe level bring their measures. */
+	if (!rc && level && (a == IA_ACTIVATE || rank < before.level))
+		rc = measures_to_tasks(st, p, out, level, now_ms);
+	if (!rc && a == IA_REVIEW)
+		rc = review_tasks(st, p, out, args->review, now_ms);
+	if (!rc) {
+		snprintf(extra, sizeof(extra), " action=%s",
+			 incident_action_name(a));
+		rc = inc_audit(st, p, "incident.act", out, extra, now_ms);
+	}
+out:
+	json_decref(content);
+	return rc;
+}
+
+bool app_incident_readable(const struct principal *p)
+{
+	return may(&p->actor, A_INC_READ, NULL);
+}
+
+int app_incident_note(struct store *st, const struct principal *p,
+		      const char *key, const char *text, int64_t now_ms,
+		      int64_t *entry_id, struct errbuf *err)
+{
+	struct incident_row r = { 0 };
+	int rc = app_may(p, A_INC_NOTE, NULL, err);
+
+	if (!rc)
+		rc = store_incident_get(st, key, &r);
+	if (rc == ERMS_ENOTFOUND)
+		rc = err_ret(err, rc, "not_found", "no incident '%s'", key);
+	if (!rc)
+		rc = timeline_id(st, r.inc.id, p->user.id, "note", text, NULL,
+				 now_ms, entry_id);
+	if (!rc)
+		rc = inc_audit(st, p, "incident.note", &r, "", now_ms);
+	incident_row_release(&r);
+	return rc;
+}
+
+/* Is group a group of the incident's plan? */
+static int check_group(struct store *st, const struct incident_row *r,
+		       const char *group, struct errbuf *err)
+{
+	int rc;
+	json_t *content = plan_content(st, r->plan_version_id, &rc);
+
+	if (!rc && !by_key(content, "groups", group))
+		rc = field_error(err, ERMS_EINVAL, "invalid", "group",
+				 "not a group of the incident's plan");
+	json_decref(content);
+	return rc;
+}
+
+int app_task_create(struct store *st, const struct principal *p,
+		    const char *key, const char *title, const char *group,
+		    int64_t assignee_id, int64_t due_ms, int64_t now_ms,
+		    struct task *out, struct errbuf *err)
+{
+	struct incident_row r = { 0 };
+	struct user u;
+	int rc = app_may(p, A_TASK_CREATE, NULL, err);
+
+	memset(out, 0, sizeof(*out));
+	if (!rc)
+		rc = store_incident_get(st, key, &r);
+	if (rc == ERMS_ENOTFOUND)
+		rc = err_ret(err, rc, "not_found", "no incident '%s'", key);
+	if (!rc)
+		rc = check_group(st, &r, group, err);
+	if (!rc && assignee_id && store_user_get(st, assignee_id, &u))
+		rc = field_error(err, ERMS_EINVAL, "invalid", "assignee_id",
+				 "no such user");
+	if (!rc) {
+		out->incident_id = r.inc.id;
+		out->title = xstrdup(title);
+		snprintf(out->group_key, sizeof(out->group_key), "%s", group);
+		out->assignee_id = assignee_id;
+		out->due_ms = due_ms;
+		out->status = TS_TODO;
+		rc = add_task(st, p, out, now_ms);
+	}
+	if (!rc)
+		rc = inc_audit(st, p, "task.create", &r, "", now_ms);
+	incident_row_release(&r);
+	return rc;
+}
+
+struct in_group {
+	const char *key;
+	bool found;
+};
+
+static int is_group(void *ctx, const struct membership *m,
+		    const struct user *u)
+{
+	struct in_group *g = ctx;
+
+	(void)u;
+	g->found = g->found || !strcmp(m->group_key, g->key);
+	return 0;
+}
+
+int app_task_update(struct store *st, const struct principal *p,
+		    int64_t task_id, const struct task_change *c,
+		    int64_t now_ms, struct task *out, struct errbuf *err)
+{
+	struct in_group g = { 0 };
+	struct incident_row r = { 0 };
+	struct object o = { 0 };
+	struct user u;
+	char text[640];
+	int st_parsed = -1;
+	int rc = store_task_get(st, task_id, out);
+
+	if (rc == ERMS_ENOTFOUND)
+		return err_ret(err, rc, "not_found", "no task %" PRId64, task_id);
+	if (rc)
+		return rc;
+	g.key = out->group_key;
+	if ((rc = store_groups_of_user(st, p->user.id, is_group, &g)))
+		return rc;
+	o.actor_in_group = g.found;
+	if ((rc = app_may(p, A_TASK_UPDATE, &o, err)))
+		return rc;
+	if (c->status && (st_parsed = task_status_parse(c->status)) < 0)
+		return field_error(err, ERMS_EINVAL, "invalid", "status",
+				   "status is todo, doing, done or blocked");
+	if (c->set_assignee && c->assignee_id &&
+	    store_user_get(st, c->assignee_id, &u))
+		return field_error(err, ERMS_EINVAL, "invalid", "assignee_id",
+				   "no such user");
+	if (c->title) {
+		free(out->title);
+		out->title = xstrdup(c->title);
+	}
+	if (c->notes) {
+		free(out->notes);
+		out->notes = xstrdup(c->notes);
+	}
+	if (st_parsed >= 0)
+		out->status = (enum task_status)st_parsed;
+	if (c->set_assignee)
+		out->assignee_id = c->assignee_id;
+	if (c->set_due)
+		out->due_ms = c->due_ms;
+	out->updated_ms = now_ms;
+	if ((rc = store_task_update(st, out)))
+		return rc;
+	snprintf(text, sizeof(text), "%s: %s", out->title,
+		 task_status_name(out->status));
+	rc = timeline(st, out->incident_id, p->user.id, "task", text,
+		      json_pack("{s:s, s:I, s:s}", "change", "updated", "task",
+				(json_int_t)out->id, "status",
+				task_status_name(out->status)), now_ms);
+	if (!rc)
+		rc = emit(st, now_ms, "task", out->incident_id, task_json(out));
+	if (!rc)
+		rc = store_incident_get_id(st, out->incident_id, &r);
+	if (!rc)
+		rc = inc_audit(st, p, "task.update", &r, "", now_ms);
+	incident_row_release(&r);
+	return rc;
+}
+
+static int any_due(void *ctx, const struct incident_row *r)
+{
+	int64_t now = *(int64_t *)ctx;
+
+	return incident_due_breaches(&r->inc, now) ? 1 : 0;
+}
+
+bool app_breaches_due(struct store *st, int64_t now_ms)
+{
+	return store_incident_open(st, any_due, &now_ms) == 1;
+}
+
+struct due {
+	json_t *ids;
+	int64_t now;
+};
+
+static int collect_due(void *ctx, const struct incident_row *r)
+{
+	struct due *d = ctx;
+
+	if (incident_due_breaches(&r->inc, d->now))
+		json_array_append_new(d->ids, json_integer(r->inc.id));
+	return 0;
+}
+
+int app_breaches_record(struct store *st, int64_t now_ms, int *count)
+{
+	static const char *const names[] = { "ack", "activate", "resolve" };
+	struct due d = { json_array(), now_ms };
+	json_t *id;
+	size_t i;
+	int rc = store_incident_open(st, collect_due, &d);
+
+	*count = 0;
+	json_array_foreach(d.ids, i, id) {
+		struct incident_row r = { 0 };
+		unsigned due;
+
+		if (rc || (rc = store_incident_get_id(st, json_integer_value(id),
+						       &r)))
+			break;
+		due = incident_due_breaches(&r.inc, now_ms);
+		r.inc.breaches |= due;
+		rc = save(st, &r, now_ms);
+		for (int b = 0; !rc && b < 3; b++) {
+			char text[96];
+
+			if (!(due & (1u << b)))
+				continue;
+			snprintf(text, sizeof(text), "target missed: %s",
+				 names[b]);
+			rc = timeline(st, r.inc.id, 0, "breach", text,
+				      json_pack("{s:s}", "target", names[b]),
+				      now_ms);
+			if (!rc)
+				rc = emit(st, now_ms, "breach", r.inc.id,
+					  json_pack("{s:s, s:s}", "number",
+						    r.number, "target",
+						    names[b]));
+			if (!rc)
+				rc = inc_audit(st, NULL, "incident.breach", &r,
+					       "", now_ms);
+			(*count)++;
+		}
+		incident_row_release(&r);
+	}
+	json_decref(d.ids);
+	return rc;
+}

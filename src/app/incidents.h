@@ -1,0 +1,83 @@
+/*
+ * incidents.h - reporting and handling incidents (信息报告 -> 应急响应 ->
+ * 应急处置 -> 应急结束 -> 应急总结).
+ *
+ * Every change here happens in the caller's transaction and leaves three
+ * traces in it: an immutable timeline entry, an audit row, and an event
+ * row that live subscribers receive once the transaction is committed.
+ * The state machine and the timers are core/incident.h's; this file adds
+ * the plan (levels, measures, categories), the tasks and the texts.
+ */
+#ifndef ERMS_APP_INCIDENTS_H
+#define ERMS_APP_INCIDENTS_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "app/app.h"
+#include "core/incident.h"
+
+struct incident_input {
+	const char *title;
+	const char *description;
+	const char *impact;
+	const char *category;		/* a category key of the plan in force */
+	const char *proposed_level;	/* a level key, or NULL */
+	int64_t detected_ms;		/* 0: now */
+	bool is_drill;
+};
+
+struct incident_args {
+	const char *level;		/* activate, set-level */
+	const char *reason;		/* dismiss, set-level, reopen */
+	const char *summary;		/* resolve */
+	const json_t *review;		/* review: {cause, impact, went_well,
+					 * went_badly, lessons, action_items} */
+};
+
+/* Report an incident under the plan in force (409 when there is none). */
+int app_incident_report(struct store *st, const struct principal *p,
+			const struct incident_input *in, int64_t now_ms,
+			struct incident_row *out, struct errbuf *err);
+/* Take a step of the state machine on the incident `key` (id or number).
+ * *out is released before it is filled. */
+int app_incident_act(struct store *st, const struct principal *p,
+		     const char *key, enum inc_action a,
+		     const struct incident_args *args, int64_t now_ms,
+		     struct incident_row *out, struct errbuf *err);
+/* A note on the timeline; fills *entry_id. */
+int app_incident_note(struct store *st, const struct principal *p,
+		      const char *key, const char *text, int64_t now_ms,
+		      int64_t *entry_id, struct errbuf *err);
+
+struct task_change {
+	const char *title;		/* NULL: unchanged */
+	const char *status;
+	const char *notes;
+	bool set_assignee;
+	int64_t assignee_id;		/* 0: nobody */
+	bool set_due;
+	int64_t due_ms;			/* 0: none */
+};
+
+/* A task for `group` (a group of the incident's plan). */
+int app_task_create(struct store *st, const struct principal *p,
+		    const char *key, const char *title, const char *group,
+		    int64_t assignee_id, int64_t due_ms, int64_t now_ms,
+		    struct task *out, struct errbuf *err);
+/* Members of the task's group and command HQ may change a task. */
+int app_task_update(struct store *st, const struct principal *p,
+		    int64_t task_id, const struct task_change *c,
+		    int64_t now_ms, struct task *out, struct errbuf *err);
+/* May p read incidents (and so their events)? */
+bool app_incident_readable(const struct principal *p);
+
+/*
+ * Timers. app_breaches_due() reads: is any target of an open incident
+ * breached at now_ms and not yet recorded? app_breaches_record() writes
+ * each such breach once (timeline, event, audit) and counts them.
+ */
+bool app_breaches_due(struct store *st, int64_t now_ms);
+int app_breaches_record(struct store *st, int64_t now_ms, int *count);
+
+#endif

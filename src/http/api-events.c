@@ -1,0 +1,118 @@
+/*
+ * api-events.c - live updates as Server-Sent Events.
+ *
+ * Every change to an incident, its tasks or its timeline writes a row to
+ * the event log in the same transaction. A subscriber's stream reads the
+ * log after the last id it sent, so a reconnect with Last-Event-ID gets
+ * exactly what it missed, and order is commit order. With nothing to send
+ * the stream is parked (no thread held) until a commit adds events or
+ * the heartbeat comes round; many subscribers cost the writer one
+ * "SELECT max(id)" per batch.
+ */
+#include "http/routes.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/incidents.h"
+#include "store/store.h"
+#include "util/xalloc.h"
+
+#define EVENTS_PER_READ 200
+
+struct sse {
+	struct app *app;
+	struct principal who;
+	int64_t last_id;
+	struct buf out;
+	size_t sent;		/* bytes of out already given to the client */
+};
+
+static int add_event(void *ctx, int64_t id, int64_t at_ms, const char *kind,
+		     int64_t incident_id, const char *data)
+{
+	struct sse *s = ctx;
+
+	(void)at_ms;
+	(void)incident_id;
+	s->last_id = id;
+	if (!app_incident_readable(&s->who))
+		return 0;
+	buf_addf(&s->out, "id: %lld\nevent: %s\ndata: %s\n\n", (long long)id,
+		 kind, data);
+	return 0;
+}
+
+static long sse_read(void *ctx, char *dst, size_t max)
+{
+	struct sse *s = ctx;
+	size_t n;
+
+	if (s->sent == s->out.len) {
+		struct store *st = app_reader_get(s->app);
+		int rc;
+
+		buf_reset(&s->out);
+		s->sent = 0;
+		rc = store_event_list(st, s->last_id, EVENTS_PER_READ,
+				      add_event, s);
+		app_reader_put(s->app, st);
+		if (rc)
+			return -1;
+		if (!s->out.len)
+			return 0;
+	}
+	n = s->out.len - s->sent;
+	if (n > max)
+		n = max;
+	memcpy(dst, s->out.data + s->sent, n);
+	s->sent += n;
+	return (long)n;
+}
+
+static void sse_free(void *ctx)
+{
+	struct sse *s = ctx;
+
+	buf_release(&s->out);
+	free(s);
+}
+
+void api_events(struct req *rq, struct resp *rs)
+{
+	const char *last = req_header(rq, "Last-Event-ID");
+	struct sse *s;
+	char *end;
+	int rc;
+
+	if (!last)
+		last = req_query(rq, "last_event_id");
+	if (!app_incident_readable(&rq->who)) {
+		resp_err(rq, rs, ERMS_EPERM, NULL);
+		return;
+	}
+	s = xcalloc(1, sizeof(*s));
+	s->app = rq->app;
+	s->who = rq->who;
+	buf_init(&s->out, BUF_UNLIMITED);
+	if (last && *last) {
+		s->last_id = strtoll(last, &end, 10);
+		if (*end || s->last_id < 0) {
+			sse_free(s);
+			resp_fail(rq, rs, 400, "invalid", "Last-Event-ID",
+				  "Last-Event-ID is an event id");
+			return;
+		}
+	} else if ((rc = store_event_last(rq->st, &s->last_id))) {
+		sse_free(s);
+		resp_err(rq, rs, rc, NULL);
+		return;
+	}
+	/* Tell the client how soon to come back, and flush the headers. */
+	buf_adds(&s->out, "retry: 3000\n: connected\n\n");
+	rs->status = 200;
+	rs->ctype = "text/event-stream; charset=utf-8";
+	rs->stream = (struct resp_stream){ sse_read, sse_free, s };
+	resp_header(rs, "Cache-Control", "no-store");
+	resp_header(rs, "X-Accel-Buffering", "no");
+}

@@ -1,0 +1,383 @@
+/*
+ * api-incidents.c - incidents: report, list and search, the steps of the
+ * state machine, notes, the timeline and tasks.
+ */
+#include "http/routes.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/incidents.h"
+#include "app/report.h"
+#include "http/api.h"
+#include "http/json.h"
+#include "store/store.h"
+#include "util/clock.h"
+#include "util/xalloc.h"
+
+#define TITLE_MAX 600		/* bytes: 200 CJK characters */
+#define TEXT_MAX 20000
+
+static const struct jfield report_fields[] = {
+	{ "title", JT_STRING, true, TITLE_MAX, 1 },
+	{ "description", JT_STRING, false, TEXT_MAX, 0 },
+	{ "category", JT_STRING, true, KEY_MAX, 1 },
+	{ "impact", JT_STRING, false, TEXT_MAX, 0 },
+	{ "detected_at", JT_STRING, false, 40, 1 },
+	{ "proposed_level", JT_STRING, false, KEY_MAX, 1 },
+	{ "is_drill", JT_BOOL, false, 0, 0 },
+};
+
+static const struct jfield action_fields[] = {
+	{ "level", JT_STRING, false, KEY_MAX, 1 },
+	{ "reason", JT_STRING, false, TEXT_MAX, 1 },
+	{ "summary", JT_STRING, false, TEXT_MAX, 1 },
+	{ "review", JT_OBJECT, false, 0, 0 },
+};
+
+static const struct jfield review_fields[] = {
+	{ "cause", JT_STRING, true, TEXT_MAX, 1 },
+	{ "impact", JT_STRING, false, TEXT_MAX, 0 },
+	{ "went_well", JT_STRING, false, TEXT_MAX, 0 },
+	{ "went_badly", JT_STRING, false, TEXT_MAX, 0 },
+	{ "lessons", JT_STRING, false, TEXT_MAX, 0 },
+	{ "action_items", JT_ARRAY, false, 0, 0 },
+};
+
+static const struct jfield item_fields[] = {
+	{ "title", JT_STRING, true, TITLE_MAX, 1 },
+	{ "group", JT_STRING, false, KEY_MAX, 1 },
+	{ "plan_revision", JT_BOOL, false, 0, 0 },
+};
+
+static const struct jfield note_fields[] = {
+	{ "text", JT_STRING, true, TEXT_MAX, 1 },
+};
+
+static const struct jfield task_fields[] = {
+	{ "title", JT_STRING, true, TITLE_MAX, 1 },
+	{ "group", JT_STRING, true, KEY_MAX, 1 },
+	{ "assignee_id", JT_INT, false, 0, 0 },
+	{ "due_at", JT_STRING, false, 40, 1 },
+};
+
+static const struct jfield task_update_fields[] = {
+	{ "title", JT_STRING, false, TITLE_MAX, 1 },
+	{ "status", JT_STRING, false, 16, 1 },
+	{ "notes", JT_STRING, false, TEXT_MAX, 0 },
+	{ "assignee_id", JT_INT, false, 0, 0 },
+	{ "due_at", JT_STRING, false, 40, 1 },
+};
+
+/* An optional RFC 3339 field into *ms (0 when absent). */
+static int time_field(const json_t *body, const char *name, int64_t *ms,
+		      struct errbuf *e)
+{
+	const char *s = jstr(body, name, NULL);
+
+	*ms = 0;
+	if (s && time_parse(s, ms)) {
+		errbuf_set(e, "invalid", "'%s' is not an RFC 3339 time", s);
+		errbuf_field(e, name);
+		return ERMS_EINVAL;
+	}
+	return 0;
+}
+
+void api_incident_report(struct req *rq, struct resp *rs)
+{
+	struct errbuf e = { 0 };
+	struct incident_row r = { 0 };
+	struct incident_input in = { 0 };
+	int rc = json_check(rq->body, report_fields, ARRAY_SIZE(report_fields),
+			    &e);
+
+	if (!rc)
+		rc = time_field(rq->body, "detected_at", &in.detected_ms, &e);
+	if (!rc) {
+		in.title = jstr(rq->body, "title", "");
+		in.description = jstr(rq->body, "description", "");
+		in.impact = jstr(rq->body, "impact", "");
+		in.category = jstr(rq->body, "category", "");
+		in.proposed_level = jstr(rq->body, "proposed_level", NULL);
+		in.is_drill = jbool(rq->body, "is_drill", false);
+		rc = app_incident_report(rq->st, &rq->who, &in, rq->now_ms, &r,
+					 &e);
+	}
+	if (rc)
+		resp_err(rq, rs, rc, &e);
+	else
+		resp_json(rs, 201, incident_json(&r));
+	incident_row_release(&r);
+}
+
+void api_incident_get(struct req *rq, struct resp *rs)
+{
+	struct incident_row r = { 0 };
+	int rc = app_incident_readable(&rq->who) ? 0 : ERMS_EPERM;
+
+	if (!rc)
+		rc = store_incident_get(rq->st, rq->param[0], &r);
+	if (rc)
+		resp_err(rq, rs, rc, NULL);
+	else
+		resp_json(rs, 200, incident_json(&r));
+	incident_row_release(&r);
+}
+
+static int add_incident(void *ctx, const struct incident_row *r)
+{
+	struct page *p = ctx;
+
+	if (page_full(p))
+		return 1;
+	json_array_append_new(p->items, incident_json(r));
+	p->last = r->inc.id;
+	return 0;
+}
+
+/* A query argument as a time, into *ms; answers 400 when malformed. */
+static bool time_query(struct req *rq, struct resp *rs, const char *name,
+		       int64_t *ms)
+{
+	const char *s = req_query(rq, name);
+
+	*ms = 0;
+	if (s && time_parse(s, ms)) {
+		resp_fail(rq, rs, 400, "invalid", name,
+			  "'%s' is not an RFC 3339 time", s);
+		return false;
+	}
+	return true;
+}
+
+static int incidents_page(struct req *rq, int64_t after, struct page *p)
+{
+	struct incident_filter *f = rq->ctx;
+
+	f->before_id = after;
+	f->limit = p->limit + 1;
+	return store_incident_list(rq->st, f, add_incident, p);
+}
+
+void api_incident_list(struct req *rq, struct resp *rs)
+{
+	struct incident_filter f = { .is_drill = -1 };
+	const char *drill = req_query(rq, "is_drill");
+	const char *status = req_query(rq, "status");
+
+	if (!time_query(rq, rs, "from", &f.from_ms) ||
+	    !time_query(rq, rs, "to", &f.to_ms))
+		return;
+	if (drill && strcmp(drill, "true") && strcmp(drill, "false")) {
+		resp_fail(rq, rs, 400, "invalid", "is_drill",
+			  "is_drill is true or false");
+		return;
+	}
+	if (status && incident_state_parse(status) < 0) {
+		resp_fail(rq, rs, 400, "invalid", "status",
+			  "no status '%s'", status);
+		return;
+	}
+	if (drill)
+		f.is_drill = !strcmp(drill, "true");
+	f.status = status;
+	f.level = req_query(rq, "level");
+	f.category = req_query(rq, "category");
+	f.q = req_query(rq, "q");
+	rq->ctx = &f;
+	api_list(rq, rs, A_INC_READ, incidents_page);
+	rq->ctx = NULL;
+}
+
+/* Check a review and its action items. */
+static int check_review(const json_t *review, struct errbuf *e)
+{
+	json_t *item;
+	size_t i;
+	int rc = json_check(review, review_fields, ARRAY_SIZE(review_fields),
+			    e);
+
+	json_array_foreach(json_object_get(review, "action_items"), i, item)
+		if (!rc)
+			rc = json_check(item, item_fields,
+					ARRAY_SIZE(item_fields), e);
+	if (rc && e->field[0]) {
+		char f[sizeof(e->field) + 8];
+
+		snprintf(f, sizeof(f), "review.%s", e->field);
+		errbuf_field(e, f);
+	}
+	return rc;
+}
+
+void api_incident_act(struct req *rq, struct resp *rs)
+{
+	struct errbuf e = { 0 };
+	struct incident_row r = { 0 };
+	struct incident_args args = { 0 };
+	int a = incident_action_parse(rq->param[1]);
+	int rc;
+
+	if (a < 0 || a == IA_REPORT) {
+		resp_fail(rq, rs, 404, "not_found", NULL, "no action '%s'",
+			  rq->param[1]);
+		return;
+	}
+	rc = json_check(rq->body, action_fields, ARRAY_SIZE(action_fields), &e);
+	if (!rc && jhas(rq->body, "review"))
+		rc = check_review(json_object_get(rq->body, "review"), &e);
+	if (!rc) {
+		args.level = jstr(rq->body, "level", NULL);
+		args.reason = jstr(rq->body, "reason", NULL);
+		args.summary = jstr(rq->body, "summary", NULL);
+		args.review = json_object_get(rq->body, "review");
+		rc = app_incident_act(rq->st, &rq->who, rq->param[0],
+				      (enum inc_action)a, &args, rq->now_ms, &r,
+				      &e);
+	}
+	if (rc)
+		resp_err(rq, rs, rc, &e);
+	else
+		resp_json(rs, 200, incident_json(&r));
+	incident_row_release(&r);
+}
+
+void api_incident_note(struct req *rq, struct resp *rs)
+{
+	struct errbuf e = { 0 };
+	int64_t id = 0;
+	int rc = json_check(rq->body, note_fields, ARRAY_SIZE(note_fields), &e);
+
+	if (!rc)
+		rc = app_incident_note(rq->st, &rq->who, rq->param[0],
+				       jstr(rq->body, "text", ""), rq->now_ms,
+				       &id, &e);
+	if (rc)
+		resp_err(rq, rs, rc, &e);
+	else
+		resp_json(rs, 201, json_pack("{s:I, s:s, s:s, s:o}", "id",
+					     (json_int_t)id, "kind", "note",
+					     "text", jstr(rq->body, "text", ""),
+					     "at", json_time(rq->now_ms)));
+}
+
+static int add_entry(void *ctx, const struct timeline_entry *e)
+{
+	json_array_append_new(ctx, timeline_json(e));
+	return 0;
+}
+
+static int add_task(void *ctx, const struct task *t)
+{
+	json_array_append_new(ctx, task_json(t));
+	return 0;
+}
+
+/* GET .../timeline and .../tasks: the whole list of one incident. */
+static void incident_list(struct req *rq, struct resp *rs, bool tasks)
+{
+	struct incident_row r = { 0 };
+	json_t *items = json_array();
+	int rc = app_incident_readable(&rq->who) ? 0 : ERMS_EPERM;
+
+	if (!rc)
+		rc = store_incident_get(rq->st, rq->param[0], &r);
+	if (!rc)
+		rc = tasks ? store_task_list(rq->st, r.inc.id, add_task, items)
+			   : store_timeline_list(rq->st, r.inc.id, 0, add_entry,
+						 items);
+	incident_row_release(&r);
+	if (rc) {
+		json_decref(items);
+		resp_err(rq, rs, rc, NULL);
+		return;
+	}
+	resp_list(rs, items, 0);
+}
+
+void api_incident_timeline(struct req *rq, struct resp *rs)
+{
+	incident_list(rq, rs, false);
+}
+
+void api_incident_tasks(struct req *rq, struct resp *rs)
+{
+	incident_list(rq, rs, true);
+}
+
+void api_task_create(struct req *rq, struct resp *rs)
+{
+	struct errbuf e = { 0 };
+	struct task t = { 0 };
+	int64_t due;
+	int rc = json_check(rq->body, task_fields, ARRAY_SIZE(task_fields), &e);
+
+	if (!rc)
+		rc = time_field(rq->body, "due_at", &due, &e);
+	if (!rc)
+		rc = app_task_create(rq->st, &rq->who, rq->param[0],
+				     jstr(rq->body, "title", ""),
+				     jstr(rq->body, "group", ""),
+				     jint(rq->body, "assignee_id", 0), due,
+				     rq->now_ms, &t, &e);
+	if (rc)
+		resp_err(rq, rs, rc, &e);
+	else
+		resp_json(rs, 201, task_json(&t));
+	task_release(&t);
+}
+
+void api_task_update(struct req *rq, struct resp *rs)
+{
+	struct errbuf e = { 0 };
+	struct task t = { 0 };
+	struct task_change c = { 0 };
+	json_t *assignee = json_object_get(rq->body, "assignee_id");
+	int rc = json_check(rq->body, task_update_fields,
+			    ARRAY_SIZE(task_update_fields), &e);
+
+	if (!rc)
+		rc = time_field(rq->body, "due_at", &c.due_ms, &e);
+	if (!rc) {
+		c.title = jstr(rq->body, "title", NULL);
+		c.status = jstr(rq->body, "status", NULL);
+		c.notes = jstr(rq->body, "notes", NULL);
+		c.set_assignee = assignee != NULL;
+		c.assignee_id = json_integer_value(assignee);
+		c.set_due = jhas(rq->body, "due_at");
+		rc = app_task_update(rq->st, &rq->who, req_param_id(rq, 0), &c,
+				     rq->now_ms, &t, &e);
+	}
+	if (rc)
+		resp_err(rq, rs, rc, &e);
+	else
+		resp_json(rs, 200, task_json(&t));
+	task_release(&t);
+}
+
+/* GET .../report: Markdown (?format=md) or a printable HTML page. */
+void api_incident_report_doc(struct req *rq, struct resp *rs)
+{
+	const char *format = req_query(rq, "format");
+	bool md = format && !strcmp(format, "md");
+	int rc = app_incident_readable(&rq->who) ? 0 : ERMS_EPERM;
+	char *doc = NULL;
+
+	if (format && !md && strcmp(format, "html")) {
+		resp_fail(rq, rs, 400, "invalid", "format",
+			  "format is html or md");
+		return;
+	}
+	if (!rc)
+		doc = md ? app_report_markdown(rq->st, rq->param[0], rq->lang,
+					       &rc)
+			 : app_report_html(rq->st, rq->param[0], rq->lang, &rc);
+	if (!doc) {
+		resp_err(rq, rs, rc, NULL);
+		return;
+	}
+	resp_bytes(rs, 200, md ? "text/markdown; charset=utf-8"
+			       : "text/html; charset=utf-8", doc, strlen(doc));
+	free(doc);
+}
