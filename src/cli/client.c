@@ -144,6 +144,15 @@ int client_error(int status, const json_t *answer)
 	return status == 400 ? 2 : 1;
 }
 
+char *cli_urlencode(const char *s)
+{
+	char *e = curl_easy_escape(NULL, s, 0);
+	char *copy = xstrdup(e ? e : "");
+
+	curl_free(e);
+	return copy;
+}
+
 void client_print_json(const json_t *j)
 {
 	json_dumpf(j, stdout, JSON_INDENT(2));

@@ -39,6 +39,8 @@ int client_call(struct client *c, const char *method, const char *path,
 		const json_t *body, int *status, json_t **out, struct buf *raw);
 /* Print an API error answer; returns the exit code (2 for 400, else 1). */
 int client_error(int status, const json_t *answer);
+/* s percent-encoded for a URL query; free() it. */
+char *cli_urlencode(const char *s);
 /* Print j pretty to stdout (for --json). */
 void client_print_json(const json_t *j);
 
