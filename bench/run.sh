@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh bench
 [ -d build-bench ] || meson setup build-bench --buildtype=release -Dtests=false >/dev/null
-ninja -C build-bench erms >/dev/null
+ninja -C build-bench erms erms-bench-seed >/dev/null
 
 DUR=${DUR:-10s}
 CONN=${CONN:-64}
@@ -23,10 +23,11 @@ tmp=$(mktemp -d)
 trap 'kill $pid 2>/dev/null; wait 2>/dev/null; rm -rf "$tmp"' EXIT
 bin=build-bench/erms
 
-echo "bench-pass-1" | $bin init --db "$tmp/erms.db" --admin bench >/dev/null
+db=$tmp/erms.db
+echo "bench-pass-1" | $bin init --db "$db" --admin bench >/dev/null
 start() {
 	rm -f "$tmp/port"
-	$bin serve --listen 127.0.0.1:0 --db "$tmp/erms.db" --port-file "$tmp/port" \
+	$bin serve --listen 127.0.0.1:0 --db "$db" --port-file "$tmp/port" \
 		--log-level warn "$@" 2>"$tmp/stderr" &
 	pid=$!
 	for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.05; done
@@ -70,6 +71,21 @@ start --commit single
 read -r s_rps s_p99 < <(measure write-single "$url/api/v1/tokens" bench/write.lua)
 stop
 
+# Incidents: report throughput, and list and search over 100,000.
+N=${N:-100000}
+echo "bench-pass-1" | $bin init --db "$tmp/inc.db" --admin bench >/dev/null
+ERMS_SEED_PLAN=tests/data/plan-minimal.yaml build-bench/erms-bench-seed "$tmp/inc.db" "$N" >/dev/null
+db=$tmp/inc.db
+start
+ERMS_TOKEN=$(echo bench-pass-1 | ERMS_SERVER=$url $bin login bench)
+export ERMS_TOKEN
+read -r c2_rps c2_p99 < <(measure ceiling2 "$url/hello")
+read -r l_rps l_p99 < <(CONN=16 measure list "$url/api/v1/incidents?limit=50" bench/read.lua)
+read -r q3_rps q3_p99 < <(CONN=16 measure search3 "$url/api/v1/incidents?limit=50&q=%E6%95%B0%E6%8D%AE%E5%BA%93" bench/read.lua)
+read -r q2_rps q2_p99 < <(CONN=16 measure search2 "$url/api/v1/incidents?limit=50&q=%E4%B8%BB%E5%BA%93" bench/read.lua)
+read -r i_rps i_p99 < <(measure report "$url/api/v1/incidents" bench/report.lua)
+stop
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 cat <<TABLE
 | route | requests/s | ratio to ceiling | p99 ms | p99 ratio to ceiling |
@@ -81,4 +97,14 @@ cat <<TABLE
 
 Group commit: $jobs writes in $batches transactions ($(ratio "$jobs" "$batches") writes per fsync); $(ratio "$w_rps" "$s_rps")x the throughput of one commit per request.
 wrk -t$THREADS -c$CONN -d$DUR on loopback, $(nproc) cores, $(date -u +%Y-%m-%d).
+
+On a database of $N incidents (list and search with 16 connections):
+
+| route | requests/s | ratio to ceiling | p99 ms | p99 ratio to ceiling |
+|---|---:|---:|---:|---:|
+| ceiling: GET /hello | $c2_rps | 1.00 | $c2_p99 | 1.00 |
+| durable write: POST /api/v1/incidents | $i_rps | $(ratio "$i_rps" "$c2_rps") | $i_p99 | $(ratio "$i_p99" "$c2_p99") |
+| list: GET /api/v1/incidents?limit=50 | $l_rps | $(ratio "$l_rps" "$c2_rps") | $l_p99 | $(ratio "$l_p99" "$c2_p99") |
+| search, 3 characters (trigram index): q=数据库 | $q3_rps | $(ratio "$q3_rps" "$c2_rps") | $q3_p99 | $(ratio "$q3_p99" "$c2_p99") |
+| search, 2 characters (pair index): q=主库 | $q2_rps | $(ratio "$q2_rps" "$c2_rps") | $q2_p99 | $(ratio "$q2_p99" "$c2_p99") |
 TABLE

@@ -86,6 +86,9 @@ CREATE TABLE event (
 ) STRICT;
 
 -- Search over title, description, notes and timeline text. The trigram
--- tokenizer matches any substring of 3 or more characters, Chinese too;
--- shorter queries use LIKE on the same table.
+-- tokenizer matches any substring of 3 or more characters, Chinese too.
+-- Two-character queries (common in Chinese: 主库, 宕机) use a second index
+-- of the same text cut into overlapping pairs ("主库宕机" -> "主库 库宕
+-- 宕机"), one token each; a single character falls back to LIKE.
 CREATE VIRTUAL TABLE incident_fts USING fts5(title, body, tokenize = 'trigram');
+CREATE VIRTUAL TABLE incident_fts2 USING fts5(pairs, tokenize = 'unicode61');

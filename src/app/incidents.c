@@ -453,9 +453,11 @@ int app_incident_act(struct store *st, const struct principal *p,
 	if (rc)
 		goto out;
 	if (level) {
+		/* The ack and activate timers ran before the decision, with the
+		 * targets they had; the level brings the resolve target. */
 		snprintf(out->level_key, sizeof(out->level_key), "%s",
 			 args->level);
-		set_targets(&out->inc, level);
+		out->inc.resolve_min = target(level, "resolve_min");
 	}
 	if (a == IA_RESOLVE) {
 		free(out->summary);
@@ -664,7 +666,7 @@ static int any_due(void *ctx, const struct incident_row *r)
 
 bool app_breaches_due(struct store *st, int64_t now_ms)
 {
-	return store_incident_open(st, any_due, &now_ms) == 1;
+	return store_incident_due(st, now_ms, 1, any_due, &now_ms) == 1;
 }
 
 struct due {
@@ -687,7 +689,8 @@ int app_breaches_record(struct store *st, int64_t now_ms, int *count)
 	struct due d = { json_array(), now_ms };
 	json_t *id;
 	size_t i;
-	int rc = store_incident_open(st, collect_due, &d);
+	/* A hundred at a time: the writer serves others in between. */
+	int rc = store_incident_due(st, now_ms, 100, collect_due, &d);
 
 	*count = 0;
 	json_array_foreach(d.ids, i, id) {

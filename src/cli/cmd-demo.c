@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "app/app.h"
+#include "app/incidents.h"
 #include "app/plans.h"
 #include "http/server.h"
 #include "store/store.h"
@@ -122,6 +123,13 @@ fail:
 				  "无法准备演示数据"));
 }
 
+static int count_one(void *ctx, const struct incident_row *r)
+{
+	(void)r;
+	(*(int *)ctx)++;
+	return 0;
+}
+
 /* The parsed content of an embedded sample plan. */
 static json_t *sample(const char *name)
 {
@@ -210,6 +218,90 @@ static void banner(int port, void *db)
 	fflush(stdout);
 }
 
+/* A few incidents in different states, so every page has something. */
+static const struct demo_incident {
+	const char *title, *description, *impact, *category;
+	int minutes_ago;
+	bool is_drill;
+	/* steps after the report: who takes it, and its argument */
+	struct { enum inc_action a; const char *who, *arg; } step[6];
+} incidents[] = {
+	{ "核心交易数据库主库宕机", "主库 CPU 100%，随后无响应；备库已接管只读。",
+	  "网上交易中断", "system-failure", 180, false,
+	  { { IA_ACK, "commander", NULL }, { IA_ACTIVATE, "leader", "level-1" },
+	    { IA_RESOLVE, "commander", "切换至备库并修复主库，交易恢复" },
+	    { IA_CLOSE, "leader", NULL } } },
+	{ "官网遭受 DDoS 攻击，访问缓慢", "入口带宽占满，清洗服务已介入。",
+	  "官网和移动端访问缓慢", "network-attack", 40, false,
+	  { { IA_ACK, "commander", NULL }, { IA_ACTIVATE, "leader", "level-2" } } },
+	{ "机房 UPS 告警", "2 号机房 UPS 电池自检失败。", "暂无业务影响",
+	  "hardware-failure", 8, false, { { IA_ACK, "deputy", NULL } } },
+	{ "员工误删测试库表", "测试环境，已从备份恢复。", "无",
+	  "operator-error", 25, false,
+	  { { IA_DISMISS, "commander", "测试环境，不影响生产" } } },
+	{ "疑似数据泄露告警", "DLP 报告异常外发流量。", "待查", "data-leak", 3,
+	  false, { { IA_ACK, "commander", NULL } } },
+	{ "年度系统故障演练：应用服务器宕机", "桌面推演。", "演练",
+	  "system-failure", 60, true,
+	  { { IA_ACK, "commander", NULL }, { IA_ACTIVATE, "leader", "level-3" } } },
+};
+
+static int seed_incident(struct store *st, const struct demo_incident *d,
+			 int64_t now, struct errbuf *e)
+{
+	struct principal reporter, actor;
+	struct incident_input in = {
+		.title = d->title, .description = d->description,
+		.impact = d->impact, .category = d->category,
+		.is_drill = d->is_drill,
+	};
+	struct incident_row r = { 0 };
+	int64_t t = now - d->minutes_ago * 60000LL;
+	char key[24];
+	int rc = as_user(st, "staff", &reporter);
+
+	if (!rc)
+		rc = app_incident_report(st, &reporter, &in, t, &r, e);
+	snprintf(key, sizeof(key), "%lld", (long long)r.inc.id);
+	for (int i = 0; !rc && i < 6 && d->step[i].who; i++) {
+		struct incident_args a = { 0 };
+
+		t += 2 * 60000;
+		if (d->step[i].a == IA_ACTIVATE)
+			a.level = d->step[i].arg;
+		else if (d->step[i].a == IA_RESOLVE)
+			a.summary = d->step[i].arg;
+		else
+			a.reason = d->step[i].arg;
+		rc = as_user(st, d->step[i].who, &actor);
+		if (!rc)
+			rc = app_incident_act(st, &actor, key, d->step[i].a, &a,
+					      t, &r, e);
+	}
+	incident_row_release(&r);
+	return rc;
+}
+
+static int seed_incidents(struct store *st, struct errbuf *e)
+{
+	struct incident_filter f = { .is_drill = -1, .limit = 1 };
+	int64_t now = clock_now_ms();
+	int n = 0, rc;
+
+	rc = store_incident_list(st, &f, count_one, &n);
+	if (rc || n)
+		return rc;
+	for (size_t i = 0; !rc && i < sizeof(incidents) / sizeof(incidents[0]);
+	     i++) {
+		if (!(rc = store_begin(st)) &&
+		    !(rc = seed_incident(st, &incidents[i], now, e)))
+			rc = store_commit(st);
+		if (rc)
+			store_rollback(st);
+	}
+	return rc;
+}
+
 static int demo_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -250,6 +342,14 @@ static int demo_run(int argc, char **argv)
 	rc = seed(st);
 	if (!rc)
 		rc = seed_plan(st);
+	if (!rc) {
+		struct errbuf e = { 0 };
+
+		rc = seed_incidents(st, &e);
+		if (rc)
+			rc = cli_fail(rc, &e, L("cannot add the demo incidents",
+						"无法添加演示事件"));
+	}
 	store_close(st);
 	if (rc)
 		return rc;

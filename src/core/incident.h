@@ -32,9 +32,11 @@
  * A target's deadline is start + minutes * 60000 ms, and it is the first
  * millisecond of the breach: a step taken at the deadline is late.
  * A target of 0 means none. Before activation there is no level, so the
- * caller fills ack_min and activate_min at the report from the level it
- * assumes until the leadership decides (the most severe one, unless the
- * plan says otherwise), and refills all three on activate and set-level.
+ * caller fills ack_min and activate_min at the report (app/incidents.c:
+ * the reporting chain's first escalation for the ack, the proposed or
+ * most severe level for activation) and sets resolve_min from the level
+ * on activate and set-level. Targets whose timers have run are kept, so
+ * that a recorded breach and the report's verdict always agree.
  *
  * Pure: no I/O, no clock (now_ms is an argument), no allocation. The
  * text that some steps carry (reason, summary, review) goes to the

@@ -819,11 +819,11 @@ int http_start(struct http_server **out, struct app *app,
 	static_init();
 	s->d = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, s,
+		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->o.threads,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->o.timeout_s,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
 		MHD_OPTION_END);
 	if (!s->d) {

@@ -218,13 +218,28 @@ const char *const store_sql[Q__COUNT] = {
 		"   WHERE incident_fts MATCH $7))"
 		" AND ($8 = '' OR id IN (SELECT rowid FROM incident_fts"
 		"   WHERE title LIKE $8 ESCAPE '\\' OR body LIKE $8 ESCAPE '\\'))"
+		" AND ($11 = '' OR id IN (SELECT rowid FROM incident_fts2"
+		"   WHERE incident_fts2 MATCH $11))"
 		" ORDER BY id DESC LIMIT $9",
-	[Q_INC_OPEN] =
-		"SELECT " INC_COLS " FROM incident"
-		" WHERE status IN ('reported', 'acknowledged', 'active')"
-		" ORDER BY id",
 	[Q_FTS_INSERT] =
 		"INSERT INTO incident_fts (rowid, title, body) VALUES ($1, $2, $3)",
+	[Q_FTS2_INSERT] =
+		"INSERT INTO incident_fts2 (rowid, pairs) VALUES ($1, $2)",
+	[Q_FTS2_APPEND] =
+		"UPDATE incident_fts2 SET pairs = pairs || ' ' || $2"
+		" WHERE rowid = $1",
+	/* A pre-filter for the timers (core/incident.c decides): open
+	 * incidents with a target past and not yet recorded. */
+	[Q_INC_DUE] =
+		"SELECT " INC_COLS " FROM incident WHERE"
+		" (status = 'reported' AND ack_min > 0 AND (breaches & 1) = 0"
+		"   AND reported_ms + ack_min * 60000 <= $1)"
+		" OR (status IN ('reported', 'acknowledged') AND activate_min > 0"
+		"   AND (breaches & 2) = 0"
+		"   AND reported_ms + activate_min * 60000 <= $1)"
+		" OR (status = 'active' AND resolve_min > 0 AND (breaches & 4) = 0"
+		"   AND activated_ms + resolve_min * 60000 <= $1)"
+		" ORDER BY id LIMIT $2",
 	[Q_FTS_APPEND] =
 		"UPDATE incident_fts SET body = body || char(10) || $2"
 		" WHERE rowid = $1",

@@ -927,6 +927,67 @@ int store_ack_list(struct store *st, int64_t version_id,
 
 /* Incidents. */
 
+/* The length in bytes of the UTF-8 character at s. */
+static size_t char_len(const char *s)
+{
+	unsigned char c = (unsigned char)*s;
+	size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+
+	for (size_t i = 1; i < n; i++)
+		if (!s[i])
+			return i;
+	return n;
+}
+
+static bool separator(const char *s)
+{
+	return (unsigned char)*s < 0x80 && !((*s >= 'a' && *s <= 'z') ||
+					     (*s >= 'A' && *s <= 'Z') ||
+					     (*s >= '0' && *s <= '9'));
+}
+
+/*
+ * Text cut into overlapping two-character tokens for the pair index:
+ * "主库宕机 db" -> "主库 库宕 宕机 db". Runs are split at ASCII spaces and
+ * punctuation. Returns a new string; free() it.
+ */
+static char *pairs_of(const char *s)
+{
+	struct buf b = BUF_INIT;
+
+	buf_adds(&b, "");
+	while (*s) {
+		size_t a, c;
+
+		if (separator(s)) {
+			s++;
+			continue;
+		}
+		a = char_len(s);
+		if (!s[a] || separator(s + a)) {
+			s += a;
+			continue;
+		}
+		c = char_len(s + a);
+		if (b.len)
+			buf_adds(&b, " ");
+		buf_add(&b, s, a + c);
+		s += a;
+	}
+	return buf_detach(&b, NULL);
+}
+
+/* Characters (not bytes) in UTF-8 text. */
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+
 static void incident_of(const struct srow *r, struct incident_row *x)
 {
 	const struct sval *c = r->col;
@@ -980,6 +1041,23 @@ static int got_inc(void *ctx, const struct srow *r)
 	return 0;
 }
 
+/* A new incident in both search indexes. */
+static int index_new(struct store *st, const struct incident_row *r)
+{
+	char *text = xasprintf("%s %s", r->title, r->description);
+	char *pairs = pairs_of(text);
+	struct sval f[] = { SV_I(r->inc.id), SV_S(r->title),
+			    SV_S(r->description) };
+	struct sval g[] = { SV_I(r->inc.id), SV_S(pairs) };
+	int rc = run(st, Q_FTS_INSERT, f, 3, NULL);
+
+	if (!rc)
+		rc = run(st, Q_FTS2_INSERT, g, 2, NULL);
+	free(pairs);
+	free(text);
+	return rc;
+}
+
 int store_incident_insert(struct store *st, struct incident_row *r)
 {
 	struct incident *inc = &r->inc;
@@ -1010,9 +1088,7 @@ int store_incident_insert(struct store *st, struct incident_row *r)
 	if ((rc = run_int(st, Q_INC_INSERT, p, ARRAY_SIZE(p), &inc->id)))
 		return rc;
 	r->updated_ms = inc->reported_ms;
-	struct sval f[] = { SV_I(inc->id), SV_S(r->title),
-			    SV_S(r->description) };
-	return run(st, Q_FTS_INSERT, f, 3, NULL);
+	return index_new(st, r);
 }
 
 int store_incident_get_id(struct store *st, int64_t id,
@@ -1080,27 +1156,23 @@ static int walk_inc(void *ctx, const struct srow *r)
 	return rc;
 }
 
-/* Characters (not bytes) in UTF-8 text. */
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
-}
-
 int store_incident_list(struct store *st, const struct incident_filter *f,
 			store_incident_fn *fn, void *ctx)
 {
 	const char *q = f->q ? f->q : "";
 	struct inc_walk w = { fn, ctx };
-	char *match = NULL, *like = NULL;
+	char *match = NULL, *like = NULL, *pair = NULL;
 	int rc;
 
 	/* Three characters or more: a trigram phrase query, quotes doubled.
-	 * Fewer: LIKE over the same text, with % and _ escaped. */
-	if (*q && utf8_chars(q) >= 3) {
+	 * Two: the token of the pair index. One: LIKE, % and _ escaped. */
+	if (*q && utf8_chars(q) == 2 && !separator(q) &&
+	    !separator(q + char_len(q))) {
+		char *p = pairs_of(q);
+
+		pair = xasprintf("\"%s\"", p);
+		free(p);
+	} else if (*q && utf8_chars(q) >= 3) {
 		struct buf b = BUF_INIT;
 
 		buf_adds(&b, "\"");
@@ -1130,26 +1202,36 @@ int store_incident_list(struct store *st, const struct incident_filter *f,
 		SV_I(f->from_ms), SV_I(f->to_ms), SV_S(match ? match : ""),
 		SV_S(like ? like : ""), SV_I(f->limit),
 		SV_I(f->before_id ? f->before_id : INT64_MAX),
+		SV_S(pair ? pair : ""),
 	};
 	rc = st->ops->query(st, Q_INC_LIST, p, ARRAY_SIZE(p), walk_inc, &w,
 			    NULL);
 	free(match);
 	free(like);
+	free(pair);
 	return rc;
 }
 
-int store_incident_open(struct store *st, store_incident_fn *fn, void *ctx)
+int store_incident_due(struct store *st, int64_t now_ms, int limit,
+		       store_incident_fn *fn, void *ctx)
 {
+	struct sval p[] = { SV_I(now_ms), SV_I(limit) };
 	struct inc_walk w = { fn, ctx };
 
-	return st->ops->query(st, Q_INC_OPEN, NULL, 0, walk_inc, &w, NULL);
+	return st->ops->query(st, Q_INC_DUE, p, 2, walk_inc, &w, NULL);
 }
 
 int store_incident_index(struct store *st, int64_t id, const char *text)
 {
 	struct sval p[] = { SV_I(id), SV_S(text) };
+	char *pairs = pairs_of(text);
+	struct sval q[] = { SV_I(id), SV_S(pairs) };
+	int rc = run(st, Q_FTS_APPEND, p, 2, NULL);
 
-	return run(st, Q_FTS_APPEND, p, 2, NULL);
+	if (!rc)
+		rc = run(st, Q_FTS2_APPEND, q, 2, NULL);
+	free(pairs);
+	return rc;
 }
 
 /* Tasks. */

@@ -199,8 +199,10 @@ int store_incident_get_id(struct store *st, int64_t id,
 int store_incident_update(struct store *st, const struct incident_row *r);
 int store_incident_list(struct store *st, const struct incident_filter *f,
 			store_incident_fn *fn, void *ctx);
-/* Incidents whose timers may run: reported, acknowledged, active. */
-int store_incident_open(struct store *st, store_incident_fn *fn, void *ctx);
+/* Up to limit open incidents with a target past at now_ms and not yet
+ * recorded (a pre-filter: core/incident.c has the last word). */
+int store_incident_due(struct store *st, int64_t now_ms, int limit,
+		       store_incident_fn *fn, void *ctx);
 /* Add text (a note, a timeline line) to an incident's search index. */
 int store_incident_index(struct store *st, int64_t id, const char *text);
 
