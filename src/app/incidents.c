@@ -30,18 +30,6 @@ static json_t *plan_content(struct store *st, int64_t version_id, int *rc)
 	return c;
 }
 
-static json_t *by_key(const json_t *content, const char *list,
-		      const char *key)
-{
-	json_t *v;
-	size_t i;
-
-	json_array_foreach(json_object_get(content, list), i, v)
-		if (!strcmp(json_string_value(json_object_get(v, "key")), key))
-			return v;
-	return NULL;
-}
-
 static json_t *by_rank(const json_t *content, int rank)
 {
 	json_t *v;
@@ -219,13 +207,13 @@ int app_incident_report(struct store *st, const struct principal *p,
 		rc = ERMS_ESTORE;
 	if (rc)
 		goto out;
-	if (!by_key(content, "categories", in->category)) {
+	if (!plan_item(content, "categories", in->category)) {
 		rc = field_error(err, ERMS_EINVAL, "invalid", "category",
 				 "not a category of the plan in force");
 		goto out;
 	}
 	if (in->proposed_level &&
-	    !(level = by_key(content, "levels", in->proposed_level))) {
+	    !(level = plan_item(content, "levels", in->proposed_level))) {
 		rc = field_error(err, ERMS_EINVAL, "invalid", "proposed_level",
 				 "not a level of the plan in force");
 		goto out;
@@ -419,7 +407,7 @@ int app_incident_act(struct store *st, const struct principal *p,
 	if (rc)
 		goto out;
 	if (args->level && (a == IA_ACTIVATE || a == IA_SET_LEVEL)) {
-		level = by_key(content, "levels", args->level);
+		level = plan_item(content, "levels", args->level);
 		if (!level) {
 			rc = field_error(err, ERMS_EINVAL, "invalid", "level",
 					 "not a level of the incident's plan");
@@ -539,7 +527,7 @@ static int check_group(struct store *st, const struct incident_row *r,
 	int rc;
 	json_t *content = plan_content(st, r->plan_version_id, &rc);
 
-	if (!rc && !by_key(content, "groups", group))
+	if (!rc && !plan_item(content, "groups", group))
 		rc = field_error(err, ERMS_EINVAL, "invalid", "group",
 				 "not a group of the incident's plan");
 	json_decref(content);

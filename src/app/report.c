@@ -83,18 +83,6 @@ static void user(struct rep *r, int64_t id)
 	text(r, u.display_name);
 }
 
-static const json_t *find(const json_t *content, const char *list,
-			  const char *key)
-{
-	json_t *v;
-	size_t i;
-
-	json_array_foreach(json_object_get(content, list), i, v)
-		if (!strcmp(json_string_value(json_object_get(v, "key")), key))
-			return v;
-	return NULL;
-}
-
 static void row(struct rep *r, const char *label)
 {
 	buf_addf(&r->b, "| %s | ", label);
@@ -104,8 +92,8 @@ static void facts(struct rep *r, const struct incident_row *x,
 		  const json_t *content)
 {
 	const char *lang = r->zh ? "zh-CN" : "en";
-	const json_t *cat = find(content, "categories", x->category);
-	const json_t *lv = x->level_key[0] ? find(content, "levels",
+	const json_t *cat = plan_item(content, "categories", x->category);
+	const json_t *lv = x->level_key[0] ? plan_item(content, "levels",
 						  x->level_key) : NULL;
 
 	buf_addf(&r->b, "## %s\n\n| | |\n|---|---|\n",

@@ -125,6 +125,34 @@ int client_call(struct client *c, const char *method, const char *path,
 	return 0;
 }
 
+int client_expect(struct client *c, const char *method, const char *path,
+		  const json_t *body, int want, json_t **out)
+{
+	int status, rc = client_call(c, method, path, body, &status, out, NULL);
+
+	if (rc)
+		return rc;
+	if (status != want) {
+		rc = client_error(status, *out);
+		json_decref(*out);
+		*out = NULL;
+		return rc;
+	}
+	if (c->json) {
+		client_print_json(*out);
+		json_decref(*out);
+		*out = NULL;
+	}
+	return 0;
+}
+
+const char *jfield(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : "-";
+}
+
 int client_error(int status, const json_t *answer)
 {
 	json_t *e = json_object_get(answer, "error");

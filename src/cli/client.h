@@ -37,6 +37,15 @@ void client_release(struct client *c);
  */
 int client_call(struct client *c, const char *method, const char *path,
 		const json_t *body, int *status, json_t **out, struct buf *raw);
+/*
+ * One request that must answer `want`: on success *out holds the answer,
+ * or NULL when --json printed it; otherwise the error is printed and the
+ * exit code returned.
+ */
+int client_expect(struct client *c, const char *method, const char *path,
+		  const json_t *body, int want, json_t **out);
+/* The string field key of o, or "-". */
+const char *jfield(const json_t *o, const char *key);
 /* Print an API error answer; returns the exit code (2 for 400, else 1). */
 int client_error(int status, const json_t *answer);
 /* s percent-encoded for a URL query; free() it. */

@@ -55,48 +55,18 @@ const struct cli_cmd cmd_incident = {
 	.run = incident_run,
 };
 
-static const char *S(const json_t *o, const char *key)
-{
-	const json_t *v = json_object_get(o, key);
-
-	if (json_is_string(v))
-		return json_string_value(v);
-	return "-";
-}
-
 /* One request; the answer in *out unless --json printed it. */
-static int call(struct client *c, const char *method, const char *path,
-		const json_t *body, int want, json_t **out)
-{
-	int status, rc = client_call(c, method, path, body, &status, out, NULL);
-
-	if (rc)
-		return rc;
-	if (status != want) {
-		rc = client_error(status, *out);
-		json_decref(*out);
-		*out = NULL;
-		return rc;
-	}
-	if (c->json) {
-		client_print_json(*out);
-		json_decref(*out);
-		*out = NULL;
-	}
-	return 0;
-}
-
 static void print_incident(const json_t *x)
 {
 	json_t *b = json_object_get(x, "breaches");
 
-	printf("%s  %s  %s%s\n", S(x, "number"), S(x, "status"),
+	printf("%s  %s  %s%s\n", jfield(x, "number"), jfield(x, "status"),
 	       json_is_true(json_object_get(x, "is_drill")) ? "[DRILL] " : "",
-	       S(x, "title"));
+	       jfield(x, "title"));
 	printf("  %-12s %s\n  %-12s %s\n  %-12s %s\n  %-12s %s\n",
-	       L("level", "级别"), S(x, "level"), L("category", "分类"),
-	       S(x, "category"), L("reported", "报告时间"), S(x, "reported_at"),
-	       L("activated", "启动时间"), S(x, "activated_at"));
+	       L("level", "级别"), jfield(x, "level"), L("category", "分类"),
+	       jfield(x, "category"), L("reported", "报告时间"), jfield(x, "reported_at"),
+	       L("activated", "启动时间"), jfield(x, "activated_at"));
 	if (json_array_size(b)) {
 		char *s = json_dumps(b, JSON_COMPACT);
 
@@ -223,7 +193,7 @@ static int do_list(struct client *c, const json_t *body)
 	json_t *out = NULL, *x;
 	struct table t;
 	size_t i;
-	int rc = call(c, "GET", path, NULL, 200, &out);
+	int rc = client_expect(c, "GET", path, NULL, 200, &out);
 
 	free(path);
 	if (rc || !out)
@@ -232,8 +202,8 @@ static int do_list(struct client *c, const json_t *body)
 		   L("LEVEL", "级别"), L("CATEGORY", "分类"),
 		   L("REPORTED", "报告时间"), L("TITLE", "标题"));
 	json_array_foreach(json_object_get(out, "items"), i, x)
-		table_row(&t, S(x, "number"), S(x, "status"), S(x, "level"),
-			  S(x, "category"), S(x, "reported_at"), S(x, "title"));
+		table_row(&t, jfield(x, "number"), jfield(x, "status"), jfield(x, "level"),
+			  jfield(x, "category"), jfield(x, "reported_at"), jfield(x, "title"));
 	table_print(&t);
 	json_decref(out);
 	return 0;
@@ -246,7 +216,7 @@ static int do_items(struct client *c, const char *id, bool tasks)
 	json_t *out = NULL, *x;
 	struct table t;
 	size_t i;
-	int rc = call(c, "GET", path, NULL, 200, &out);
+	int rc = client_expect(c, "GET", path, NULL, 200, &out);
 
 	free(path);
 	if (rc || !out)
@@ -263,10 +233,10 @@ static int do_items(struct client *c, const char *id, bool tasks)
 		snprintf(idbuf, sizeof(idbuf), "%lld", (long long)
 			 json_integer_value(json_object_get(x, "id")));
 		if (tasks)
-			table_row(&t, idbuf, S(x, "status"), S(x, "group"),
-				  S(x, "title"));
+			table_row(&t, idbuf, jfield(x, "status"), jfield(x, "group"),
+				  jfield(x, "title"));
 		else
-			table_row(&t, S(x, "at"), S(x, "kind"), S(x, "text"));
+			table_row(&t, jfield(x, "at"), jfield(x, "kind"), jfield(x, "text"));
 	}
 	table_print(&t);
 	json_decref(out);
@@ -316,7 +286,7 @@ static int incident_run(int argc, char **argv)
 		rc = do_list(&c, body);
 	} else if (!strcmp(sub, "show") && nargs == 1) {
 		path = xasprintf("/api/v1/incidents/%s", args[0]);
-		if (!(rc = call(&c, "GET", path, NULL, 200, &out)) && out)
+		if (!(rc = client_expect(&c, "GET", path, NULL, 200, &out)) && out)
 			print_incident(out);
 	} else if (!strcmp(sub, "report") && nargs == 0) {
 		json_t *lv = json_object_get(body, "level");
@@ -325,24 +295,24 @@ static int incident_run(int argc, char **argv)
 			json_object_set(body, "proposed_level", lv);
 			json_object_del(body, "level");
 		}
-		if (!(rc = call(&c, "POST", "/api/v1/incidents", body, 201,
+		if (!(rc = client_expect(&c, "POST", "/api/v1/incidents", body, 201,
 				&out)) && out)
 			print_incident(out);
 	} else if (!strcmp(sub, "note") && nargs == 2) {
 		json_t *n = json_pack("{s:s}", "text", args[1]);
 
 		path = xasprintf("/api/v1/incidents/%s/notes", args[0]);
-		rc = call(&c, "POST", path, n, 201, &out);
+		rc = client_expect(&c, "POST", path, n, 201, &out);
 		json_decref(n);
 	} else if ((!strcmp(sub, "timeline") || !strcmp(sub, "tasks")) &&
 		   nargs == 1) {
 		rc = do_items(&c, args[0], !strcmp(sub, "tasks"));
 	} else if (!strcmp(sub, "task") && nargs == 1) {
 		path = xasprintf("/api/v1/tasks/%s", args[0]);
-		if (!(rc = call(&c, "PATCH", path, body, 200, &out)) && out)
+		if (!(rc = client_expect(&c, "PATCH", path, body, 200, &out)) && out)
 			printf("%lld  %s  %s\n", (long long)json_integer_value(
-				json_object_get(out, "id")), S(out, "status"),
-			       S(out, "title"));
+				json_object_get(out, "id")), jfield(out, "status"),
+			       jfield(out, "title"));
 	} else if (!strcmp(sub, "report-doc") && nargs == 1) {
 		rc = do_doc(&c, args[0], body);
 	} else {
@@ -354,7 +324,7 @@ static int incident_run(int argc, char **argv)
 		if (i == sizeof(actions) / sizeof(actions[0]) || nargs != 1)
 			goto usage;
 		path = xasprintf("/api/v1/incidents/%s/%s", args[0], sub);
-		if (!(rc = call(&c, "POST", path, body, 200, &out)) && out)
+		if (!(rc = client_expect(&c, "POST", path, body, 200, &out)) && out)
 			print_incident(out);
 	}
 	goto done;

@@ -108,27 +108,6 @@ static int validate(const char *path)
 }
 
 /* Call the API; on success answer with *out, else print the error. */
-static int call(struct client *c, const char *method, const char *path,
-		const json_t *body, int want, json_t **out)
-{
-	int status, rc = client_call(c, method, path, body, &status, out, NULL);
-
-	if (rc)
-		return rc;
-	if (status != want) {
-		rc = client_error(status, *out);
-		json_decref(*out);
-		*out = NULL;
-		return rc;
-	}
-	if (c->json) {
-		client_print_json(*out);
-		json_decref(*out);
-		*out = NULL;
-	}
-	return 0;
-}
-
 static const char *lang(void)
 {
 	return cli_zh() ? "zh-CN" : "en";
@@ -139,18 +118,11 @@ static const char *T(const json_t *o, const char *key)
 	return plan_text(json_object_get(o, key), lang());
 }
 
-static const char *S(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s ? s : "-";
-}
-
 static void print_version(const json_t *v)
 {
-	printf("%s v%lld  %s  %s\n", S(v, "plan_key"),
+	printf("%s v%lld  %s  %s\n", jfield(v, "plan_key"),
 	       (long long)json_integer_value(json_object_get(v, "n")),
-	       S(v, "status"), T(v, "name"));
+	       jfield(v, "status"), T(v, "name"));
 }
 
 static int do_import(struct client *c, const char *path, const char *route,
@@ -175,7 +147,7 @@ static int do_import(struct client *c, const char *path, const char *route,
 			L("is not UTF-8 text", "不是 UTF-8 文本"));
 		return 2;
 	}
-	rc = call(c, method, route, body, want, &out);
+	rc = client_expect(c, method, route, body, want, &out);
 	json_decref(body);
 	if (out)
 		print_version(out);
@@ -188,7 +160,7 @@ static int do_list(struct client *c)
 	json_t *out = NULL, *p;
 	struct table t;
 	size_t i;
-	int rc = call(c, "GET", "/api/v1/plans", NULL, 200, &out);
+	int rc = client_expect(c, "GET", "/api/v1/plans", NULL, 200, &out);
 
 	if (rc || !out)
 		return rc;
@@ -206,7 +178,7 @@ static int do_list(struct client *c)
 			snprintf(pub, sizeof(pub), "v%lld", (long long)
 				 json_integer_value(json_object_get(
 					 p, "published_version")));
-		table_row(&t, id, S(p, "key"), latest, pub);
+		table_row(&t, id, jfield(p, "key"), latest, pub);
 	}
 	table_print(&t);
 	json_decref(out);
@@ -219,7 +191,7 @@ static int do_versions(struct client *c, const char *plan)
 	json_t *out = NULL, *v;
 	struct table t;
 	size_t i;
-	int rc = call(c, "GET", path, NULL, 200, &out);
+	int rc = client_expect(c, "GET", path, NULL, 200, &out);
 
 	free(path);
 	if (rc || !out)
@@ -231,8 +203,8 @@ static int do_versions(struct client *c, const char *plan)
 
 		snprintf(n, sizeof(n), "v%lld",
 			 (long long)json_integer_value(json_object_get(v, "n")));
-		table_row(&t, n, S(v, "status"), S(v, "created_at"),
-			  S(v, "published_at"), T(v, "name"));
+		table_row(&t, n, jfield(v, "status"), jfield(v, "created_at"),
+			  jfield(v, "published_at"), T(v, "name"));
 	}
 	table_print(&t);
 	json_decref(out);
@@ -260,21 +232,21 @@ static void print_content(const json_t *content)
 			 json_integer_value(json_object_get(tg, "activate_min")));
 		snprintf(d, sizeof(d), "%lld min", (long long)
 			 json_integer_value(json_object_get(tg, "resolve_min")));
-		table_row(&t, r, S(x, "key"), T(x, "name"), a, b, d);
+		table_row(&t, r, jfield(x, "key"), T(x, "name"), a, b, d);
 	}
 	putchar('\n');
 	table_print(&t);
 	table_init(&t, 4, L("CATEGORY", "分类"), L("NAME", "名称"),
 		   L("TEAM", "负责小组"), "GB/T 20986");
 	json_array_foreach(json_object_get(content, "categories"), i, x)
-		table_row(&t, S(x, "key"), T(x, "name"), S(x, "team"),
-			  S(x, "class"));
+		table_row(&t, jfield(x, "key"), T(x, "name"), jfield(x, "team"),
+			  jfield(x, "class"));
 	putchar('\n');
 	table_print(&t);
 	table_init(&t, 3, L("GROUP", "小组"), L("KIND", "类型"),
 		   L("NAME", "名称"));
 	json_array_foreach(json_object_get(content, "groups"), i, x)
-		table_row(&t, S(x, "key"), S(x, "kind"), T(x, "name"));
+		table_row(&t, jfield(x, "key"), jfield(x, "kind"), T(x, "name"));
 	putchar('\n');
 	table_print(&t);
 }
@@ -282,7 +254,7 @@ static void print_content(const json_t *content)
 static int do_show(struct client *c, const char *path)
 {
 	json_t *out = NULL;
-	int rc = call(c, "GET", path, NULL, 200, &out);
+	int rc = client_expect(c, "GET", path, NULL, 200, &out);
 
 	if (rc || !out)
 		return rc;
@@ -299,7 +271,7 @@ static int do_step(struct client *c, const char *plan, const char *n,
 			       step);
 	json_t *body = comment ? json_pack("{s:s}", "comment", comment) : NULL;
 	json_t *out = NULL;
-	int rc = call(c, "POST", path, body, 200, &out);
+	int rc = client_expect(c, "POST", path, body, 200, &out);
 
 	free(path);
 	json_decref(body);
@@ -322,7 +294,7 @@ static int do_acks(struct client *c, const char *plan, const char *n,
 	json_t *out = NULL, *a;
 	struct table t;
 	size_t i;
-	int rc = call(c, "GET", path, NULL, 200, &out);
+	int rc = client_expect(c, "GET", path, NULL, 200, &out);
 
 	free(path);
 	if (rc || !out)
@@ -334,9 +306,9 @@ static int do_acks(struct client *c, const char *plan, const char *n,
 	table_init(&t, 3, L("LOGIN", "登录名"), L("NAME", "姓名"),
 		   L("ACKNOWLEDGED", "确认时间"));
 	json_array_foreach(json_object_get(out, "items"), i, a)
-		table_row(&t, S(a, "login"), S(a, "display_name"),
+		table_row(&t, jfield(a, "login"), jfield(a, "display_name"),
 			  json_is_string(json_object_get(a, "acknowledged_at"))
-				  ? S(a, "acknowledged_at")
+				  ? jfield(a, "acknowledged_at")
 				  : L("not yet", "未确认"));
 	table_print(&t);
 	json_decref(out);
@@ -364,7 +336,7 @@ static int do_diff(struct client *c, const char *plan, const char *n,
 			       n, m);
 	json_t *out = NULL, *ch, *ln;
 	size_t i, j;
-	int rc = call(c, "GET", path, NULL, 200, &out);
+	int rc = client_expect(c, "GET", path, NULL, 200, &out);
 
 	free(path);
 	if (rc || !out)
@@ -373,16 +345,16 @@ static int do_diff(struct client *c, const char *plan, const char *n,
 	       json_array_size(json_object_get(out, "changes")),
 	       L("change(s)", "处变化"));
 	json_array_foreach(json_object_get(out, "changes"), i, ch) {
-		const char *op = S(ch, "op");
+		const char *op = jfield(ch, "op");
 
 		if (!strcmp(op, "text")) {
-			printf("@@ %s\n", S(ch, "path"));
+			printf("@@ %s\n", jfield(ch, "path"));
 			json_array_foreach(json_object_get(ch, "lines"), j, ln)
-				printf("%s %s\n", S(ln, "op"), S(ln, "text"));
+				printf("%s %s\n", jfield(ln, "op"), jfield(ln, "text"));
 			continue;
 		}
 		printf("%c %s: ", !strcmp(op, "added") ? '+' :
-		       !strcmp(op, "removed") ? '-' : '~', S(ch, "path"));
+		       !strcmp(op, "removed") ? '-' : '~', jfield(ch, "path"));
 		if (json_object_get(ch, "from"))
 			print_value(json_object_get(ch, "from"));
 		if (!strcmp(op, "changed"))

@@ -42,6 +42,10 @@ json_t *plan_diff(const json_t *a, const json_t *b);
 /* Markdown to HTML (GitHub dialect, raw HTML shown as text); free() it. */
 char *plan_markdown_html(const char *md, size_t len);
 
+/* The item of content's list ("groups", "levels", ...) whose key is key,
+ * or NULL. Borrowed. */
+json_t *plan_item(const json_t *content, const char *list, const char *key);
+
 /* A text T in lang ("zh-CN"/"en"), falling back to the other; "" if none. */
 const char *plan_text(const json_t *t, const char *lang);
 

@@ -13,6 +13,20 @@
 
 #include "util/buf.h"
 
+json_t *plan_item(const json_t *content, const char *list, const char *key)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(json_object_get(content, list), i, v) {
+		const char *k = json_string_value(json_object_get(v, "key"));
+
+		if (k && !strcmp(k, key))
+			return v;
+	}
+	return NULL;
+}
+
 const char *plan_text(const json_t *t, const char *lang)
 {
 	const char *other = strcmp(lang, "en") ? "en" : "zh-CN";
