@@ -33,7 +33,7 @@ start() {
 	for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.05; done
 	url="http://127.0.0.1:$(cat "$tmp/port")"
 }
-stop() { kill "$pid"; wait "$pid" || true; }
+stop() { kill "$pid"; wait "$pid" 2>/dev/null || true; }
 
 start
 ERMS_TOKEN=$(curl -sf -X POST "$url/api/v1/session" -H 'Content-Type: application/json' \
@@ -84,6 +84,16 @@ read -r l_rps l_p99 < <(CONN=16 measure list "$url/api/v1/incidents?limit=50" be
 read -r q3_rps q3_p99 < <(CONN=16 measure search3 "$url/api/v1/incidents?limit=50&q=%E6%95%B0%E6%8D%AE%E5%BA%93" bench/read.lua)
 read -r q2_rps q2_p99 < <(CONN=16 measure search2 "$url/api/v1/incidents?limit=50&q=%E4%B8%BB%E5%BA%93" bench/read.lua)
 read -r i_rps i_p99 < <(measure report "$url/api/v1/incidents" bench/report.lua)
+# The same with 200 live subscribers, each receiving every event.
+subs=()
+for _ in $(seq 200); do
+	curl -sN -H "Authorization: Bearer $ERMS_TOKEN" "$url/api/v1/events" >/dev/null &
+	subs+=($!)
+done
+sleep 1
+read -r s2_rps s2_p99 < <(measure report-sse "$url/api/v1/incidents" bench/report.lua)
+kill "${subs[@]}" 2>/dev/null
+wait "${subs[@]}" 2>/dev/null
 stop
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
@@ -104,6 +114,7 @@ On a database of $N incidents (list and search with 16 connections):
 |---|---:|---:|---:|---:|
 | ceiling: GET /hello | $c2_rps | 1.00 | $c2_p99 | 1.00 |
 | durable write: POST /api/v1/incidents | $i_rps | $(ratio "$i_rps" "$c2_rps") | $i_p99 | $(ratio "$i_p99" "$c2_p99") |
+| the same with 200 live subscribers (SSE) | $s2_rps | $(ratio "$s2_rps" "$c2_rps") | $s2_p99 | $(ratio "$s2_p99" "$c2_p99") |
 | list: GET /api/v1/incidents?limit=50 | $l_rps | $(ratio "$l_rps" "$c2_rps") | $l_p99 | $(ratio "$l_p99" "$c2_p99") |
 | search, 3 characters (trigram index): q=数据库 | $q3_rps | $(ratio "$q3_rps" "$c2_rps") | $q3_p99 | $(ratio "$q3_p99" "$c2_p99") |
 | search, 2 characters (pair index): q=主库 | $q2_rps | $(ratio "$q2_rps" "$c2_rps") | $q2_p99 | $(ratio "$q2_p99" "$c2_p99") |

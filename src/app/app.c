@@ -57,6 +57,9 @@ int app_open(struct app *app, const struct app_config *cfg,
 	pthread_mutex_init(&app->pool_mu, NULL);
 	pthread_cond_init(&app->pool_cv, NULL);
 	limits_init(&app->limits);
+	bus_init(&app->bus);
+	if (!rc)
+		rc = bus_start(&app->bus, app->wst);
 	if (!rc)
 		rc = writer_start(&app->writer, app->wst, cfg->max_batch);
 	if (rc)
@@ -76,6 +79,7 @@ void app_close(struct app *app)
 	pthread_mutex_destroy(&app->pool_mu);
 	pthread_cond_destroy(&app->pool_cv);
 	limits_release(&app->limits);
+	bus_release(&app->bus);
 }
 
 struct store *app_reader_get(struct app *app)

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "app/bus.h"
 #include "app/limits.h"
 #include "app/writer.h"
 #include "core/rights.h"
@@ -40,6 +41,7 @@ struct app {
 	int pool_n;
 	int pool_cap;
 	struct login_limits limits;
+	struct bus bus;			/* recent events for live updates */
 };
 
 /* Open the stores (the schema must be current) and start the writer. */

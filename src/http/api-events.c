@@ -28,19 +28,29 @@ struct sse {
 	size_t sent;		/* bytes of out already given to the client */
 };
 
-static int add_event(void *ctx, int64_t id, int64_t at_ms, const char *kind,
-		     int64_t incident_id, const char *data)
+static void add(struct sse *s, int64_t id, const char *kind,
+		const char *data)
 {
-	struct sse *s = ctx;
+	s->last_id = id;
+	if (app_incident_readable(&s->who))
+		buf_addf(&s->out, "id: %lld\nevent: %s\ndata: %s\n\n",
+			 (long long)id, kind, data);
+}
 
+/* From the log (a subscriber far behind). */
+static int from_log(void *ctx, int64_t id, int64_t at_ms, const char *kind,
+		    int64_t incident_id, const char *data)
+{
 	(void)at_ms;
 	(void)incident_id;
-	s->last_id = id;
-	if (!app_incident_readable(&s->who))
-		return 0;
-	buf_addf(&s->out, "id: %lld\nevent: %s\ndata: %s\n\n", (long long)id,
-		 kind, data);
+	add(ctx, id, kind, data);
 	return 0;
+}
+
+/* From the ring of recent events (everyone else). */
+static void from_ring(void *ctx, const struct bus_event *e)
+{
+	add(ctx, e->id, e->kind, e->data);
 }
 
 static long sse_read(void *ctx, char *dst, size_t max)
@@ -49,16 +59,23 @@ static long sse_read(void *ctx, char *dst, size_t max)
 	size_t n;
 
 	if (s->sent == s->out.len) {
-		struct store *st = app_reader_get(s->app);
-		int rc;
+		int64_t last;
 
 		buf_reset(&s->out);
 		s->sent = 0;
-		rc = store_event_list(st, s->last_id, EVENTS_PER_READ,
-				      add_event, s);
-		app_reader_put(s->app, st);
-		if (rc)
-			return -1;
+		last = bus_read(&s->app->bus, s->last_id, EVENTS_PER_READ,
+				from_ring, s);
+		if (last < 0) {
+			struct store *st = app_reader_get(s->app);
+			int rc = store_event_list(st, s->last_id,
+						  EVENTS_PER_READ, from_log, s);
+
+			app_reader_put(s->app, st);
+			if (rc)
+				return -1;
+		} else {
+			s->last_id = last;
+		}
 		if (!s->out.len)
 			return 0;
 	}

@@ -54,7 +54,6 @@ struct http_server {
 	uint64_t wake_seq;		/* under park_mu */
 	_Atomic uint64_t ping_seq;
 	_Atomic bool stopping;
-	int64_t last_event;		/* writer thread only */
 	/* The ticker: timers and heartbeats, once a second. */
 	pthread_t ticker;
 	pthread_mutex_t tick_mu;
@@ -706,16 +705,14 @@ static int write_port_file(const char *path, int port, struct errbuf *err)
 	return 0;
 }
 
-/* On the writer thread, after each commit: new events wake the streams. */
+/* On the writer thread, after each commit: new events go to the ring
+ * and wake the streams. */
 static void after_commit(void *ctx, struct store *st)
 {
 	struct http_server *srv = ctx;
-	int64_t last;
 
-	if (store_event_last(st, &last) || last == srv->last_event)
-		return;
-	srv->last_event = last;
-	wake_streams(srv);
+	if (bus_fill(&srv->app->bus, st))
+		wake_streams(srv);
 }
 
 struct breach_job {
@@ -836,7 +833,6 @@ int http_start(struct http_server **out, struct app *app,
 	pthread_mutex_init(&s->park_mu, NULL);
 	pthread_mutex_init(&s->tick_mu, NULL);
 	pthread_cond_init(&s->tick_cv, NULL);
-	store_event_last(app->wst, &s->last_event);
 	writer_set_hook(&app->writer, after_commit, s);
 	pthread_create(&s->ticker, NULL, tick, s);
 	if (o->port_file && (rc = write_port_file(o->port_file, s->port, err))) {
