@@ -74,7 +74,7 @@ static int timeline_id(struct store *st, int64_t incident_id,
 		       int64_t actor_id, const char *kind, const char *text,
 		       json_t *data, int64_t now_ms, int64_t *entry_id)
 {
-	char *d = json_dumps(data ? data : json_object(), JSON_COMPACT);
+	char *d = data ? json_dumps(data, JSON_COMPACT) : xstrdup("{}");
 	struct timeline_entry e = {
 		.incident_id = incident_id, .at_ms = now_ms,
 		.actor_id = actor_id, .kind = kind, .text = text, .data = d,
