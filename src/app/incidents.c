@@ -406,15 +406,11 @@ int app_incident_act(struct store *st, const struct principal *p,
 	content = plan_content(st, out->plan_version_id, &rc);
 	if (rc)
 		goto out;
-	if (args->level && (a == IA_ACTIVATE || a == IA_SET_LEVEL)) {
-		level = plan_item(content, "levels", args->level);
-		if (!level) {
-			rc = field_error(err, ERMS_EINVAL, "invalid", "level",
-					 "not a level of the incident's plan");
-			goto out;
-		}
+	/* An unknown level is reported after rights and state (403, 409,
+	 * then 400); until then it counts as the strictest change. */
+	if (args->level && (a == IA_ACTIVATE || a == IA_SET_LEVEL) &&
+	    (level = plan_item(content, "levels", args->level)))
 		rank = (int)json_integer_value(json_object_get(level, "rank"));
-	}
 	{
 		struct object o = { 0 };
 
@@ -431,6 +427,11 @@ int app_incident_act(struct store *st, const struct principal *p,
 	}
 	if ((rc = check_args(a, args, err)))
 		goto out;
+	if (args->level && (a == IA_ACTIVATE || a == IA_SET_LEVEL) && !level) {
+		rc = field_error(err, ERMS_EINVAL, "invalid", "level",
+				 "not a level of the incident's plan");
+		goto out;
+	}
 	before = out->inc;
 	rc = incident_apply(&out->inc, a, rank, now_ms);
 	if (rc == ERMS_EINVAL) {
