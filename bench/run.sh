@@ -92,8 +92,8 @@ for _ in $(seq 200); do
 done
 sleep 1
 read -r s2_rps s2_p99 < <(measure report-sse "$url/api/v1/incidents" bench/report.lua)
-kill "${subs[@]}" 2>/dev/null
-wait "${subs[@]}" 2>/dev/null
+kill "${subs[@]}" 2>/dev/null || true
+wait "${subs[@]}" 2>/dev/null || true
 stop
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
