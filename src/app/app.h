@@ -29,6 +29,9 @@ struct app_config {
 	int max_batch;			/* group commit batch ceiling */
 	int readers;			/* reader connections in the pool */
 	bool test_clock;		/* allow POST /api/v1/test/clock */
+	const char *public_url;		/* the console's address, in links */
+	int notify_attempts;		/* deliveries tried before failed */
+	int64_t notify_backoff_ms;	/* the first retry's delay */
 };
 
 struct app {

@@ -10,6 +10,7 @@
 
 #include "app/audit.h"
 #include "app/codec.h"
+#include "app/notify.h"
 #include "plan/plan.h"
 #include "store/store.h"
 #include "util/xalloc.h"
@@ -249,9 +250,14 @@ int app_incident_report(struct store *st, const struct principal *p,
 		      json_pack("{s:s, s:s, s:b}", "category", out->category,
 				"impact", out->impact, "is_drill",
 				out->inc.is_drill), now_ms);
+	if (!rc) {
+		int n;
+
+		/* The reporting chain's first tier hears at once. */
+		rc = notify_escalate(st, out, content, now_ms, &n);
+	}
 	if (!rc)
-		rc = emit(st, now_ms, "incident", out->inc.id,
-			  incident_json(out));
+		rc = save(st, out, now_ms);
 	if (!rc)
 		rc = inc_audit(st, p, "incident.report", out, "", now_ms);
 out:
@@ -366,6 +372,15 @@ static int review_tasks(struct store *st, const struct principal *p,
 
 static const char *const arg_field[] = { "level", "reason", "summary",
 					 "review" };
+
+/* Whom each step tells (NE__COUNT: nobody). */
+static const enum notify_event notify_of[IA__COUNT] = {
+	[IA_REPORT] = NE__COUNT, [IA_ACK] = NE_ACK,
+	[IA_ACTIVATE] = NE_ACTIVATE, [IA_DISMISS] = NE_DISMISS,
+	[IA_SET_LEVEL] = NE_SET_LEVEL, [IA_RESOLVE] = NE_RESOLVE,
+	[IA_REOPEN] = NE_REOPEN, [IA_CLOSE] = NE_CLOSE,
+	[IA_REVIEW] = NE__COUNT,
+};
 
 /* The arguments a step needs are there, and the review's shape. */
 static int check_args(enum inc_action a, const struct incident_args *x,
@@ -486,6 +501,12 @@ int app_incident_act(struct store *st, const struct principal *p,
 		rc = measures_to_tasks(st, p, out, level, now_ms);
 	if (!rc && a == IA_REVIEW)
 		rc = review_tasks(st, p, out, args->review, now_ms);
+	if (!rc && notify_of[a] != NE__COUNT) {
+		int n;
+
+		rc = notify_incident(st, out, content, notify_of[a], -1,
+				     args->reason, now_ms, &n);
+	}
 	if (!rc) {
 		snprintf(extra, sizeof(extra), " action=%s",
 			 incident_action_name(a));
@@ -710,10 +731,91 @@ int app_breaches_record(struct store *st, int64_t now_ms, int *count)
 			if (!rc)
 				rc = inc_audit(st, NULL, "incident.breach", &r,
 					       "", now_ms);
+			if (!rc) {
+				int q;
+				json_t *content = plan_content(
+					st, r.plan_version_id, &rc);
+
+				if (!rc)
+					rc = notify_incident(st, &r, content,
+							     NE_BREACH, -1,
+							     names[b], now_ms,
+							     &q);
+				json_decref(content);
+			}
 			(*count)++;
 		}
 		incident_row_release(&r);
 	}
 	json_decref(d.ids);
+	return rc;
+}
+
+struct unacked {
+	struct store *st;
+	int64_t now;
+	json_t *ids;		/* incidents with a tier due */
+};
+
+static int tier_due(void *ctx, const struct incident_row *r)
+{
+	struct unacked *u = ctx;
+	json_t *content, *t;
+	size_t i;
+	int rc;
+
+	content = plan_content(u->st, r->plan_version_id, &rc);
+	json_array_foreach(json_object_get(content, "escalation"), i, t)
+		if (i < 32 && !(r->esc_tiers & (1u << i)) &&
+		    r->inc.reported_ms + json_integer_value(json_object_get(
+			    t, "after_min")) * 60000 <= u->now) {
+			json_array_append_new(u->ids, json_integer(r->inc.id));
+			break;
+		}
+	json_decref(content);
+	return rc;
+}
+
+/* The unacknowledged reports with a tier of the chain due at now_ms. */
+static int unacked_due(struct store *st, int64_t now_ms, json_t *ids)
+{
+	struct unacked u = { st, now_ms, ids };
+
+	return store_incident_unacked(st, 100, tier_due, &u);
+}
+
+bool app_escalation_due(struct store *st, int64_t now_ms)
+{
+	json_t *ids = json_array();
+	bool due = !unacked_due(st, now_ms, ids) && json_array_size(ids);
+
+	json_decref(ids);
+	return due;
+}
+
+int app_escalation_run(struct store *st, int64_t now_ms, int *queued)
+{
+	json_t *ids = json_array(), *id;
+	size_t i;
+	int rc = unacked_due(st, now_ms, ids), n;
+
+	*queued = 0;
+	json_array_foreach(ids, i, id) {
+		struct incident_row r = { 0 };
+		json_t *content = NULL;
+
+		if (rc || (rc = store_incident_get_id(st, json_integer_value(id),
+						       &r)))
+			break;
+		content = plan_content(st, r.plan_version_id, &rc);
+		if (!rc)
+			rc = notify_escalate(st, &r, content, now_ms, &n);
+		if (!rc)
+			rc = save(st, &r, now_ms);
+		*queued += n;
+		json_decref(content);
+		incident_row_release(&r);
+	}
+	json_decref(ids);
 	return rc;
 }

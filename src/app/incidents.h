@@ -80,4 +80,12 @@ bool app_incident_readable(const struct principal *p);
 bool app_breaches_due(struct store *st, int64_t now_ms);
 int app_breaches_record(struct store *st, int64_t now_ms, int *count);
 
+/*
+ * The reporting chain: app_escalation_due() reads whether a tier is due
+ * for a report nobody acknowledged; app_escalation_run() queues those
+ * tiers' messages (app/notify.h) and marks them told.
+ */
+bool app_escalation_due(struct store *st, int64_t now_ms);
+int app_escalation_run(struct store *st, int64_t now_ms, int *queued);
+
 #endif

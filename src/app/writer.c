@@ -112,54 +112,64 @@ void writer_submit(struct writer *w, struct wjob *j)
 	pthread_mutex_unlock(&w->mu);
 }
 
-struct barrier {
+/* A job whose submitter waits for it. */
+struct call {
 	struct wjob job;
+	int (*fn)(struct store *st, void *ctx);
+	void *ctx;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	bool done;
+	int rc;
 };
 
-static int barrier_run(struct wjob *j, struct store *st)
+static int call_run(struct wjob *j, struct store *st)
 {
-	(void)j;
-	(void)st;
-	return 0;
+	struct call *c = (struct call *)j;
+
+	return c->fn ? c->fn(st, c->ctx) : 0;
 }
 
-static void barrier_done(struct wjob *j, int rc)
+static void call_done(struct wjob *j, int rc)
 {
-	struct barrier *b = (struct barrier *)j;
+	struct call *c = (struct call *)j;
 
-	(void)rc;
-	pthread_mutex_lock(&b->mu);
-	b->done = true;
-	pthread_cond_signal(&b->cv);
-	pthread_mutex_unlock(&b->mu);
+	pthread_mutex_lock(&c->mu);
+	c->rc = rc;
+	c->done = true;
+	pthread_cond_signal(&c->cv);
+	pthread_mutex_unlock(&c->mu);
+}
+
+int writer_call(struct writer *w, int (*fn)(struct store *st, void *ctx),
+		void *ctx)
+{
+	struct call c = { .job = { .run = call_run, .done = call_done },
+			  .fn = fn, .ctx = ctx };
+
+	pthread_mutex_init(&c.mu, NULL);
+	pthread_cond_init(&c.cv, NULL);
+	writer_submit(w, &c.job);
+	pthread_mutex_lock(&c.mu);
+	while (!c.done)
+		pthread_cond_wait(&c.cv, &c.mu);
+	pthread_mutex_unlock(&c.mu);
+	pthread_mutex_destroy(&c.mu);
+	pthread_cond_destroy(&c.cv);
+	return c.rc;
 }
 
 void writer_set_hook(struct writer *w,
 		     void (*fn)(void *ctx, struct store *st), void *ctx)
 {
-	struct barrier b = { .job = { .run = barrier_run,
-				      .done = barrier_done } };
-
 	pthread_mutex_lock(&w->mu);
 	w->after_commit = fn;
 	w->after_ctx = ctx;
 	pthread_mutex_unlock(&w->mu);
-	if (!w->running)
-		return;
 	/* A batch taken before the change may still call the old hook:
 	 * wait for one taken after it. */
-	pthread_mutex_init(&b.mu, NULL);
-	pthread_cond_init(&b.cv, NULL);
-	writer_submit(w, &b.job);
-	pthread_mutex_lock(&b.mu);
-	while (!b.done)
-		pthread_cond_wait(&b.cv, &b.mu);
-	pthread_mutex_unlock(&b.mu);
-	pthread_mutex_destroy(&b.mu);
-	pthread_cond_destroy(&b.cv);
+	if (w->running)
+		writer_call(w, NULL, NULL);
 }
 
 void writer_stop(struct writer *w)

@@ -58,6 +58,14 @@ void writer_submit(struct writer *w, struct wjob *j);
  */
 void writer_set_hook(struct writer *w,
 		     void (*fn)(void *ctx, struct store *st), void *ctx);
+/*
+ * Run fn(store, ctx) in the next batch (inside a savepoint: non-zero
+ * rolls it back) and wait until its batch is committed. Returns fn's
+ * result, or ERMS_ESTORE when the batch could not be committed. For
+ * threads of the server that write (the notification worker).
+ */
+int writer_call(struct writer *w, int (*fn)(struct store *st, void *ctx),
+		void *ctx);
 /* Run every queued job, then join the thread. */
 void writer_stop(struct writer *w);
 

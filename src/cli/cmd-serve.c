@@ -11,7 +11,9 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "app/notify.h"
 #include "http/server.h"
+#include "notify/worker.h"
 #include "util/log.h"
 
 static int serve_run(int argc, char **argv);
@@ -35,6 +37,10 @@ const struct cli_cmd cmd_serve = {
 		"  --log-level LEVEL    debug, info (default), warn, error\n"
 		"  --test-clock         let an administrator set the clock\n"
 		"                       (POST /api/v1/test/clock); tests only\n"
+		"  --public-url URL     the console's address, used in the links\n"
+		"                       of notifications (default http://LISTEN)\n"
+		"  --notify-attempts N  deliveries tried before a message fails (8)\n"
+		"  --notify-backoff-ms MS  the first retry's delay (2000), doubling\n"
 		"\nSIGTERM or SIGINT stops it: requests in flight finish, the\n"
 		"database is closed cleanly.\n",
 	.help_zh =
@@ -51,6 +57,10 @@ const struct cli_cmd cmd_serve = {
 		"  --log-level LEVEL    debug、info（默认）、warn、error\n"
 		"  --test-clock         允许管理员设置时钟（POST /api/v1/test/clock）；\n"
 		"                       仅用于测试\n"
+		"  --public-url URL     控制台地址，用于通知中的链接\n"
+		"                       （默认 http://LISTEN）\n"
+		"  --notify-attempts N  通知投递失败前的尝试次数（8）\n"
+		"  --notify-backoff-ms MS  首次重试间隔（2000），逐次加倍\n"
 		"\n收到 SIGTERM 或 SIGINT 后停止：进行中的请求会完成，数据库\n"
 		"正常关闭。\n",
 	.run = serve_run,
@@ -60,6 +70,7 @@ int cli_serve(const struct app_config *cfg, const struct http_opts *o,
 	      void (*banner)(int port, void *ctx), void *ctx)
 {
 	struct app app;
+	struct notify_worker worker;
 	struct http_server *srv;
 	struct errbuf e = { 0 };
 	sigset_t set;
@@ -76,6 +87,21 @@ int cli_serve(const struct app_config *cfg, const struct http_opts *o,
 	if (rc)
 		return cli_fail(rc, &e, L("cannot start", "无法启动"));
 	rc = http_start(&srv, &app, o, &e);
+	if (!rc && cfg->public_url) {
+		notify_set_base_url(cfg->public_url);
+	} else if (!rc) {
+		char url[128], host[64];
+
+		/* The address bound, with the port actually chosen. */
+		snprintf(host, sizeof(host), "%s", o->listen);
+		if (strrchr(host, ':'))
+			*strrchr(host, ':') = '\0';
+		snprintf(url, sizeof(url), "http://%s:%d", host, http_port(srv));
+		notify_set_base_url(url);
+	}
+	if (!rc && (rc = notify_worker_start(&worker, &app, cfg->notify_attempts,
+					     cfg->notify_backoff_ms)))
+		http_stop(srv, 0);
 	if (rc) {
 		app_close(&app);
 		return cli_fail(rc, &e, L("cannot start", "无法启动"));
@@ -87,6 +113,7 @@ int cli_serve(const struct app_config *cfg, const struct http_opts *o,
 	sigwait(&set, &sig);
 	log_info("stopping signal=%d", sig);
 	http_stop(srv, 10000);
+	notify_worker_stop(&worker);
 	app_close(&app);
 	log_info("stopped");
 	return 0;
@@ -116,6 +143,9 @@ static int serve_run(int argc, char **argv)
 		{ "commit", required_argument, NULL, 'c' },
 		{ "log-level", required_argument, NULL, 'L' },
 		{ "test-clock", no_argument, NULL, 'C' },
+		{ "public-url", required_argument, NULL, 'u' },
+		{ "notify-attempts", required_argument, NULL, 'a' },
+		{ "notify-backoff-ms", required_argument, NULL, 'B' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct app_config cfg = { .max_batch = 512 };
@@ -156,6 +186,19 @@ static int serve_run(int argc, char **argv)
 			break;
 		case 'C':
 			cfg.test_clock = true;
+			break;
+		case 'u':
+			cfg.public_url = optarg;
+			break;
+		case 'a':
+			if (!number(optarg, 1, 100, &v))
+				return cli_usage(&cmd_serve);
+			cfg.notify_attempts = (int)v;
+			break;
+		case 'B':
+			if (!number(optarg, 1, 3600000, &v))
+				return cli_usage(&cmd_serve);
+			cfg.notify_backoff_ms = v;
 			break;
 		case 'L':
 			if (log_level_parse(optarg) < 0)

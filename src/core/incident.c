@@ -339,3 +339,55 @@ int task_status_parse(const char *s)
 			return i;
 	return -1;
 }
+
+void channel_release(struct channel *c)
+{
+	free(c->config);
+	c->config = NULL;
+}
+
+void notification_release(struct notification *n)
+{
+	free(n->recipient);
+	free(n->subject);
+	free(n->text);
+	free(n->markdown);
+	free(n->link);
+	free(n->ack_link);
+	free(n->last_error);
+	n->recipient = n->subject = n->text = n->markdown = NULL;
+	n->link = n->ack_link = n->last_error = NULL;
+}
+
+static const char *const notif_states[NS__COUNT] = { "pending", "sent",
+						     "failed", "merged" };
+
+const char *notif_state_name(enum notif_state s)
+{
+	return (unsigned)s < NS__COUNT ? notif_states[s] : "?";
+}
+
+int notif_state_parse(const char *s)
+{
+	for (int i = 0; i < NS__COUNT; i++)
+		if (!strcmp(s, notif_states[i]))
+			return i;
+	return -1;
+}
+
+static const char *const channel_kinds[CH__COUNT] = {
+	"email", "webhook", "slack", "dingtalk", "wecom", "feishu",
+};
+
+const char *channel_kind_name(enum channel_kind k)
+{
+	return (unsigned)k < CH__COUNT ? channel_kinds[k] : "?";
+}
+
+int channel_kind_parse(const char *s)
+{
+	for (int i = 0; s && i < CH__COUNT; i++)
+		if (!strcmp(s, channel_kinds[i]))
+			return i;
+	return -1;
+}

@@ -53,6 +53,11 @@ const struct right rights_table[A__COUNT] = {
 	ROW(A_INC_NOTE,       "incident.note",  R_LEADERSHIP | R_COMMAND | R_TEAM, 0),
 	ROW(A_TASK_CREATE,    "task.create",    R_LEADERSHIP | R_COMMAND, 0),
 	ROW(A_TASK_UPDATE,    "task.update",    R_COMMAND | R_GROUP, 0),
+	ROW(A_CHANNEL_MANAGE, "channel.manage", R_ADMIN, 0),
+	ROW(A_NOTIFY_READ,    "notification.read", R_ADMIN | R_LEADERSHIP | R_COMMAND, 0),
+	ROW(A_NOTIFY_RETRY,   "notification.retry", R_ADMIN, 0),
+	ROW(A_DUTY_READ,      "duty.read",      R_USER, 0),
+	ROW(A_DUTY_MANAGE,    "duty.manage",    R_ADMIN | R_COMMAND, 0),
 };
 
 unsigned actor_roles(const struct actor *a, const struct object *o)

@@ -115,6 +115,8 @@ struct incident_row {
 	int64_t commander_id;		/* 0: none */
 	int64_t plan_version_id;
 	int64_t updated_ms;
+	unsigned esc_tiers;		/* escalation tiers told, a bit each */
+	int64_t esc_acked_ms;		/* a message acknowledged: stop */
 };
 
 void incident_row_release(struct incident_row *r);
@@ -150,6 +152,51 @@ struct timeline_entry {
 	const char *text;
 	const char *data;		/* a JSON object */
 };
+
+enum channel_kind { CH_EMAIL, CH_WEBHOOK, CH_SLACK, CH_DINGTALK, CH_WECOM,
+		    CH_FEISHU, CH__COUNT };
+
+const char *channel_kind_name(enum channel_kind k);
+int channel_kind_parse(const char *s);	/* -1 if unknown */
+
+/* A notification channel. */
+struct channel {
+	int64_t id;
+	char name[NAME_MAX_ + 1];
+	int kind;			/* enum channel_kind */
+	char *config;			/* JSON text, with secrets; owned */
+	int rate_burst;			/* 0: the kind's default */
+	int64_t rate_period_ms;
+	bool enabled;
+	int64_t created_ms, updated_ms;
+};
+
+void channel_release(struct channel *c);
+
+enum notif_state { NS_PENDING, NS_SENT, NS_FAILED, NS_MERGED, NS__COUNT };
+
+/* One message to one recipient over one channel (the outbox). */
+struct notification {
+	int64_t id;
+	int64_t incident_id;
+	char event[24];
+	int tier;
+	int64_t channel_id;
+	int64_t user_id;		/* 0: a group's chat */
+	char locale[LOCALE_MAX + 1];
+	char idem_key[80];
+	char ack_hash[65];		/* "" when it carries no ack link */
+	char *recipient, *subject, *text, *markdown, *link, *ack_link;
+	char *last_error;		/* owned, like the texts above */
+	char acked_by[NAME_MAX_ + 1];
+	enum notif_state state;
+	int attempts;
+	int64_t next_ms, ack_expires_ms, acked_ms, created_ms, sent_ms;
+};
+
+void notification_release(struct notification *n);
+const char *notif_state_name(enum notif_state s);
+int notif_state_parse(const char *s);	/* -1 if unknown */
 
 /* Free what a plan_version owns. */
 void plan_version_release(struct plan_version *v);

@@ -24,10 +24,7 @@ static const struct jfield create_fields[] = {
 static const struct jfield update_fields[] = {
 	{ "name", JT_STRING, false, NAME_MAX_ * 2, 1 },
 	{ "duties", JT_ARRAY, false, 0, 0 },
-};
-
-static const struct jfield member_fields[] = {
-	{ "role", JT_STRING, true, 16, 1 },
+	{ "channels", JT_ARRAY, false, 0, 0 },
 };
 
 static int bad(struct errbuf *e, const char *field, const char *msg)
@@ -35,6 +32,41 @@ static int bad(struct errbuf *e, const char *field, const char *msg)
 	errbuf_set(e, "invalid", "%s", msg);
 	errbuf_field(e, field);
 	return ERMS_EINVAL;
+}
+
+/* channels: ids of existing channels; into the group's set. */
+static int take_channels(struct store *st, const json_t *body,
+			 const struct group *g, struct errbuf *e)
+{
+	json_t *list = json_object_get(body, "channels"), *v;
+	int64_t ids[64];
+	struct channel c = { 0 };
+	size_t i;
+	int n = 0, rc = 0;
+
+	if (!list)
+		return 0;
+	json_array_foreach(list, i, v) {
+		if (n == 64 || !json_is_integer(v) ||
+		    store_channel_get(st, json_integer_value(v), &c)) {
+			channel_release(&c);
+			return bad(e, "channels", "channels are ids of channels");
+		}
+		channel_release(&c);
+		ids[n++] = json_integer_value(v);
+	}
+	rc = store_group_channels_set(st, g->id, ids, n);
+	return rc;
+}
+
+static const struct jfield member_fields[] = {
+	{ "role", JT_STRING, true, 16, 1 },
+};
+
+static int add_channel_id(void *ctx, const struct channel *c)
+{
+	json_array_append_new(ctx, json_integer(c->id));
+	return 0;
 }
 
 /* duties: up to 50 strings of up to 1000 bytes; into g->duties_json. */
@@ -97,13 +129,22 @@ static void answer_group(struct req *rq, struct resp *rs, const char *key,
 	json_t *members = json_array();
 	int rc = store_group_get(rq->st, key, &g);
 
+	json_t *channels = json_array();
+
 	if (!rc)
 		rc = store_members_of_group(rq->st, g.id, add_member, members);
+	if (!rc)
+		rc = store_group_channels(rq->st, g.id, add_channel_id,
+					  channels);
 	if (rc) {
 		json_decref(members);
+		json_decref(channels);
 		resp_err(rq, rs, rc, NULL);
 	} else {
-		resp_json(rs, status, json_group(&g, members));
+		json_t *o = json_group(&g, members);
+
+		json_object_set_new(o, "channels", channels);
+		resp_json(rs, status, o);
 	}
 	free(g.duties_json);
 }
@@ -157,6 +198,8 @@ void api_group_update(struct req *rq, struct resp *rs)
 		rc = store_group_get(rq->st, rq->param[0], &g);
 	if (!rc)
 		rc = take_duties(rq->body, &g, &e);
+	if (!rc)
+		rc = take_channels(rq->st, rq->body, &g, &e);
 	if (!rc) {
 		jcopy(g.name, sizeof(g.name), rq->body, "name");
 		rc = app_group_update(rq->st, &rq->who, &g, rq->now_ms, &e);

@@ -146,8 +146,12 @@ void api_test_clock(struct req *rq, struct resp *rs)
 	if (!rc && time_parse(jstr(rq->body, "now", ""), &now))
 		rc = err_ret(&e, ERMS_EINVAL, "invalid", "bad time");
 	if (!rc) {
+		int q;
+
 		clock_set_ms(now);
 		rc = app_breaches_record(rq->st, now, &n);
+		if (!rc)
+			rc = app_escalation_run(rq->st, now, &q);
 	}
 	if (rc)
 		resp_err(rq, rs, rc, &e);

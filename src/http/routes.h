@@ -40,5 +40,10 @@ api_fn api_incident_list, api_incident_report, api_incident_get,
 	api_incident_timeline, api_incident_tasks, api_incident_note,
 	api_incident_report_doc, api_incident_act, api_task_create,
 	api_task_update, api_events, api_test_clock;
+api_fn api_channel_list, api_channel_create, api_channel_update,
+	api_channel_delete, api_notification_list, api_notification_retry,
+	api_notification_ack, api_ack_page, api_ack_link;
+api_fn api_rotation_list, api_rotation_create, api_override_create,
+	api_on_duty, api_user_shifts;
 
 #endif

@@ -212,6 +212,14 @@ static int authenticate(struct conn *cn, bool *by_cookie)
 			return ERMS_EAUTH;
 		return app_auth_token(rq->st, auth + 7, rq->now_ms, &rq->who);
 	}
+	/* Calendar apps cannot send headers: a feed takes ?token=. */
+	if (strstr(rq->path, ".ics")) {
+		const char *t = MHD_lookup_connection_value(
+			cn->c, MHD_GET_ARGUMENT_KIND, "token");
+
+		if (t)
+			return app_auth_token(rq->st, t, rq->now_ms, &rq->who);
+	}
 	cookie = MHD_lookup_connection_value(cn->c, MHD_COOKIE_KIND,
 					     "erms_session");
 	if (!cookie)
@@ -335,7 +343,11 @@ static bool admit(struct conn *cn)
 	const char *csrf;
 	int rc;
 
-	rc = authenticate(cn, &by_cookie);
+	/* Public routes need nobody's identity: credentials are not even
+	 * read, so a signed-in browser is never asked for a CSRF token on
+	 * them (sign-in, acknowledgement links). */
+	by_cookie = false;
+	rc = r->flags & ROUTE_PUBLIC ? 0 : authenticate(cn, &by_cookie);
 	if (rc == ERMS_ESTORE) {
 		resp_err(rq, &cn->rs, rc, NULL);
 		return false;
@@ -600,9 +612,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 	switch (cn->state) {
 	case C_READING:
 		/* From here on the request is in flight: shutdown waits for
-		 * it. One still uploading (or whose client vanished) is not. */
+		 * it. One still uploading (or whose client vanished) is not.
+		 * Counted first, then the stop checked: http_stop() either
+		 * sees the count or this request sees the stop. */
 		cn->counted = true;
 		atomic_fetch_add(&srv->inflight, 1);
+		if (atomic_load(&srv->stopping))
+			return MHD_NO;	/* closes: the client tries again */
 		dispatch(cn);
 		if (cn->state == C_QUEUED)
 			return MHD_YES;
@@ -721,12 +737,13 @@ struct breach_job {
 	int64_t now_ms;
 };
 
+/* The timers: targets breached, and the reporting chain's next tiers. */
 static int breach_run(struct wjob *j, struct store *st)
 {
 	struct breach_job *b = container_of(j, struct breach_job, job);
-	int n;
+	int n, rc = app_breaches_record(st, b->now_ms, &n);
 
-	return app_breaches_record(st, b->now_ms, &n);
+	return rc ? rc : app_escalation_run(st, b->now_ms, &n);
 }
 
 static void breach_done(struct wjob *j, int rc)
@@ -761,7 +778,8 @@ static void *tick(void *arg)
 		if (!atomic_load(&srv->breach_job)) {
 			struct store *st = app_reader_get(srv->app);
 			int64_t now = clock_now_ms();
-			bool due = app_breaches_due(st, now);
+			bool due = app_breaches_due(st, now) ||
+				   app_escalation_due(st, now);
 
 			app_reader_put(srv->app, st);
 			if (due) {

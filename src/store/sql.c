@@ -26,9 +26,17 @@
 	" commander_id, plan_version_id, detected_ms, reported_ms, acked_ms," \
 	" activated_ms, resolved_ms, closed_ms, reviewed_ms, dismissed_ms," \
 	" ack_min, activate_min, resolve_min, breaches, public," \
-	" public_summary, summary, review_json, updated_ms"
+	" public_summary, summary, review_json, updated_ms, esc_tiers," \
+	" esc_acked_ms"
 #define TASK_COLS "id, incident_id, title, group_key, assignee_id, status," \
 	" due_ms, notes, origin, created_by, created_ms, updated_ms"
+
+#define CH_COLS "id, name, kind, config, rate_burst, rate_period_ms," \
+	" enabled, created_ms, updated_ms"
+#define NT_COLS "id, incident_id, event, tier, channel_id, user_id," \
+	" recipient, locale, subject, text, markdown, link, ack_link," \
+	" idem_key, ack_hash, ack_expires_ms, acked_ms, acked_by, state," \
+	" attempts, next_ms, last_error, created_ms, sent_ms"
 
 const char *const store_sql[Q__COUNT] = {
 	[Q_PING] = "SELECT 1",
@@ -207,7 +215,8 @@ const char *const store_sql[Q__COUNT] = {
 		" dismissed_ms = $15, ack_min = $16, activate_min = $17,"
 		" resolve_min = $18, breaches = $19, public = $20,"
 		" public_summary = $21, summary = $22, review_json = $23,"
-		" updated_ms = $24 WHERE id = $1",
+		" updated_ms = $24, esc_tiers = $25, esc_acked_ms = $26"
+		" WHERE id = $1",
 	/* Filters are optional ('' or -1: any); newest first, before $10. */
 	[Q_INC_LIST] =
 		"SELECT " INC_COLS " FROM incident WHERE id < $10"
@@ -240,6 +249,10 @@ const char *const store_sql[Q__COUNT] = {
 		" OR (status = 'active' AND resolve_min > 0 AND (breaches & 4) = 0"
 		"   AND activated_ms + resolve_min * 60000 <= $1)"
 		" ORDER BY id LIMIT $2",
+	/* Reports nobody has acknowledged: the reporting chain runs. */
+	[Q_INC_UNACKED] =
+		"SELECT " INC_COLS " FROM incident WHERE status = 'reported'"
+		" AND esc_acked_ms = 0 ORDER BY id LIMIT $1",
 	[Q_FTS_APPEND] =
 		"UPDATE incident_fts SET body = body || char(10) || $2"
 		" WHERE rowid = $1",
@@ -270,4 +283,63 @@ const char *const store_sql[Q__COUNT] = {
 		"SELECT id, at_ms, kind, incident_id, data FROM event"
 		" WHERE id > $1 ORDER BY id LIMIT $2",
 	[Q_EVENT_LAST] = "SELECT coalesce(max(id), 0) FROM event",
+
+	[Q_CH_INSERT] =
+		"INSERT INTO channel (name, kind, config, rate_burst,"
+		" rate_period_ms, enabled, created_ms, updated_ms)"
+		" VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+	[Q_CH_GET] = "SELECT " CH_COLS " FROM channel WHERE id = $1",
+	[Q_CH_UPDATE] =
+		"UPDATE channel SET name = $2, config = $3, rate_burst = $4,"
+		" rate_period_ms = $5, enabled = $6, updated_ms = $7"
+		" WHERE id = $1",
+	[Q_CH_LIST] = "SELECT " CH_COLS " FROM channel ORDER BY id",
+	[Q_CH_DELETE] = "DELETE FROM channel WHERE id = $1",
+	[Q_CH_USED] = "SELECT count(*) FROM notification WHERE channel_id = $1",
+	[Q_GCH_CLEAR] = "DELETE FROM group_channel WHERE group_id = $1",
+	[Q_GCH_ADD] =
+		"INSERT INTO group_channel (group_id, channel_id) VALUES ($1, $2)"
+		" ON CONFLICT (group_id, channel_id) DO NOTHING",
+	[Q_GCH_LIST] =
+		"SELECT " CH_COLS " FROM channel WHERE id IN"
+		" (SELECT channel_id FROM group_channel WHERE group_id = $1)"
+		" ORDER BY id",
+	[Q_GCH_CLEAR_CHANNEL] = "DELETE FROM group_channel WHERE channel_id = $1",
+
+	[Q_NT_INSERT] =
+		"INSERT INTO notification (incident_id, event, tier, channel_id,"
+		" user_id, recipient, locale, subject, text, markdown, link,"
+		" ack_link, idem_key, ack_hash, ack_expires_ms, state, next_ms,"
+		" created_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
+		" $11, $12, $13, $14, $15, 'pending', $16, $16) RETURNING id",
+	[Q_NT_GET] = "SELECT " NT_COLS " FROM notification WHERE id = $1",
+	[Q_NT_BY_ACK] = "SELECT " NT_COLS " FROM notification WHERE ack_hash = $1",
+	[Q_NT_DUE] =
+		"SELECT " NT_COLS " FROM notification"
+		" WHERE state = 'pending' AND next_ms <= $1 ORDER BY id LIMIT $2",
+	[Q_NT_UPDATE] =
+		"UPDATE notification SET state = $2, attempts = $3, next_ms = $4,"
+		" last_error = $5, sent_ms = $6, acked_ms = $7, acked_by = $8"
+		" WHERE id = $1",
+	/* Filters optional ('' / 0: any); newest first, before $5. */
+	[Q_NT_LIST] =
+		"SELECT " NT_COLS " FROM notification WHERE id < $5"
+		" AND ($1 = 0 OR incident_id = $1) AND ($2 = '' OR state = $2)"
+		" AND ($3 = 0 OR channel_id = $3) ORDER BY id DESC LIMIT $4",
+
+	[Q_ROT_INSERT] =
+		"INSERT INTO rotation (group_id, name, start_ms, shift_minutes,"
+		" time_zone, members, created_ms, updated_ms)"
+		" VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+	[Q_ROT_LIST] =
+		"SELECT r.id, r.group_id, g.key, r.name, r.start_ms,"
+		" r.shift_minutes, r.time_zone, r.members FROM rotation r"
+		" JOIN org_group g ON g.id = r.group_id"
+		" WHERE $1 = 0 OR r.group_id = $1 ORDER BY r.id",
+	[Q_OV_INSERT] =
+		"INSERT INTO duty_override (rotation_id, user_id, start_ms, end_ms,"
+		" created_ms) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+	[Q_OV_LIST] =
+		"SELECT id, rotation_id, user_id, start_ms, end_ms"
+		" FROM duty_override WHERE rotation_id = $1 ORDER BY start_ms",
 };

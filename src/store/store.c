@@ -1024,6 +1024,8 @@ static void incident_of(const struct srow *r, struct incident_row *x)
 	x->summary = dup_text(&c[28]);
 	x->review_json = dup_text(&c[29]);
 	x->updated_ms = ival(&c[30]);
+	x->esc_tiers = (unsigned)ival(&c[31]);
+	x->esc_acked_ms = ival(&c[32]);
 }
 
 struct one_inc {
@@ -1133,7 +1135,7 @@ int store_incident_update(struct store *st, const struct incident_row *r)
 		SV_S(r->public_summary ? r->public_summary : ""),
 		SV_S(r->summary ? r->summary : ""),
 		SV_S(r->review_json ? r->review_json : ""),
-		SV_I(r->updated_ms),
+		SV_I(r->updated_ms), SV_I(r->esc_tiers), SV_I(r->esc_acked_ms),
 	};
 
 	return run1(st, Q_INC_UPDATE, p, ARRAY_SIZE(p));
@@ -1219,6 +1221,15 @@ int store_incident_due(struct store *st, int64_t now_ms, int limit,
 	struct inc_walk w = { fn, ctx };
 
 	return st->ops->query(st, Q_INC_DUE, p, 2, walk_inc, &w, NULL);
+}
+
+int store_incident_unacked(struct store *st, int limit, store_incident_fn *fn,
+			   void *ctx)
+{
+	struct sval p[] = { SV_I(limit) };
+	struct inc_walk w = { fn, ctx };
+
+	return st->ops->query(st, Q_INC_UNACKED, p, 1, walk_inc, &w, NULL);
 }
 
 int store_incident_index(struct store *st, int64_t id, const char *text)
@@ -1404,4 +1415,354 @@ int store_event_list(struct store *st, int64_t after_id, int limit,
 int store_event_last(struct store *st, int64_t *id)
 {
 	return run_int(st, Q_EVENT_LAST, NULL, 0, id);
+}
+
+/* Channels. */
+
+static void channel_of(const struct srow *r, struct channel *c)
+{
+	const struct sval *v = r->col;
+
+	c->id = ival(&v[0]);
+	COPY(c->name, &v[1]);
+	c->kind = channel_kind_parse(v[2].s ? v[2].s : "");
+	c->config = dup_text(&v[3]);
+	c->rate_burst = (int)ival(&v[4]);
+	c->rate_period_ms = ival(&v[5]);
+	c->enabled = ival(&v[6]);
+	c->created_ms = ival(&v[7]);
+	c->updated_ms = ival(&v[8]);
+}
+
+struct one_channel {
+	struct channel *c;
+	bool found;
+};
+
+static int got_channel(void *ctx, const struct srow *r)
+{
+	struct one_channel *o = ctx;
+
+	channel_release(o->c);
+	channel_of(r, o->c);
+	o->found = true;
+	return 0;
+}
+
+int store_channel_insert(struct store *st, struct channel *c)
+{
+	struct sval p[] = {
+		SV_S(c->name), SV_S(channel_kind_name(c->kind)), SV_S(c->config),
+		SV_I(c->rate_burst), SV_I(c->rate_period_ms), SV_B(c->enabled),
+		SV_I(c->created_ms),
+	};
+
+	c->updated_ms = c->created_ms;
+	return run_int(st, Q_CH_INSERT, p, ARRAY_SIZE(p), &c->id);
+}
+
+int store_channel_get(struct store *st, int64_t id, struct channel *out)
+{
+	struct sval p[] = { SV_I(id) };
+	struct one_channel o = { out, false };
+	int rc = st->ops->query(st, Q_CH_GET, p, 1, got_channel, &o, NULL);
+
+	return rc ? rc : o.found ? 0 : ERMS_ENOTFOUND;
+}
+
+int store_channel_update(struct store *st, const struct channel *c)
+{
+	struct sval p[] = {
+		SV_I(c->id), SV_S(c->name), SV_S(c->config),
+		SV_I(c->rate_burst), SV_I(c->rate_period_ms), SV_B(c->enabled),
+		SV_I(c->updated_ms),
+	};
+
+	return run1(st, Q_CH_UPDATE, p, ARRAY_SIZE(p));
+}
+
+struct channel_walk {
+	store_channel_fn *fn;
+	void *ctx;
+};
+
+static int walk_channel(void *ctx, const struct srow *r)
+{
+	struct channel_walk *w = ctx;
+	struct channel c = { 0 };
+	int rc;
+
+	channel_of(r, &c);
+	rc = w->fn(w->ctx, &c);
+	channel_release(&c);
+	return rc;
+}
+
+int store_channel_list(struct store *st, store_channel_fn *fn, void *ctx)
+{
+	struct channel_walk w = { fn, ctx };
+
+	return st->ops->query(st, Q_CH_LIST, NULL, 0, walk_channel, &w, NULL);
+}
+
+int store_channel_delete(struct store *st, int64_t id, bool *disabled)
+{
+	struct sval p[] = { SV_I(id) };
+	struct channel c = { 0 };
+	int64_t used;
+	int rc = store_channel_get(st, id, &c);
+
+	*disabled = false;
+	if (!rc)
+		rc = run(st, Q_GCH_CLEAR_CHANNEL, p, 1, NULL);
+	if (!rc)
+		rc = run_int(st, Q_CH_USED, p, 1, &used);
+	if (!rc && used) {
+		/* The delivery log keeps its channel: only disable it. */
+		c.enabled = false;
+		rc = store_channel_update(st, &c);
+		*disabled = true;
+	} else if (!rc) {
+		rc = run1(st, Q_CH_DELETE, p, 1);
+	}
+	channel_release(&c);
+	return rc;
+}
+
+int store_group_channels_set(struct store *st, int64_t group_id,
+			     const int64_t *ids, int n)
+{
+	struct sval p[] = { SV_I(group_id) };
+	int rc = run(st, Q_GCH_CLEAR, p, 1, NULL);
+
+	for (int i = 0; !rc && i < n; i++) {
+		struct sval q[] = { SV_I(group_id), SV_I(ids[i]) };
+
+		rc = run(st, Q_GCH_ADD, q, 2, NULL);
+	}
+	return rc;
+}
+
+int store_group_channels(struct store *st, int64_t group_id,
+			 store_channel_fn *fn, void *ctx)
+{
+	struct sval p[] = { SV_I(group_id) };
+	struct channel_walk w = { fn, ctx };
+
+	return st->ops->query(st, Q_GCH_LIST, p, 1, walk_channel, &w, NULL);
+}
+
+/* The outbox. */
+
+static void notification_of(const struct srow *r, struct notification *n)
+{
+	const struct sval *c = r->col;
+
+	n->id = ival(&c[0]);
+	n->incident_id = ival(&c[1]);
+	COPY(n->event, &c[2]);
+	n->tier = (int)ival(&c[3]);
+	n->channel_id = ival(&c[4]);
+	n->user_id = ival(&c[5]);
+	n->recipient = dup_text(&c[6]);
+	COPY(n->locale, &c[7]);
+	n->subject = dup_text(&c[8]);
+	n->text = dup_text(&c[9]);
+	n->markdown = dup_text(&c[10]);
+	n->link = dup_text(&c[11]);
+	n->ack_link = dup_text(&c[12]);
+	COPY(n->idem_key, &c[13]);
+	COPY(n->ack_hash, &c[14]);
+	n->ack_expires_ms = ival(&c[15]);
+	n->acked_ms = ival(&c[16]);
+	COPY(n->acked_by, &c[17]);
+	n->state = notif_state_parse(c[18].s ? c[18].s : "");
+	n->attempts = (int)ival(&c[19]);
+	n->next_ms = ival(&c[20]);
+	n->last_error = dup_text(&c[21]);
+	n->created_ms = ival(&c[22]);
+	n->sent_ms = ival(&c[23]);
+}
+
+struct one_nt {
+	struct notification *n;
+	bool found;
+};
+
+static int got_nt(void *ctx, const struct srow *r)
+{
+	struct one_nt *o = ctx;
+
+	notification_release(o->n);
+	notification_of(r, o->n);
+	o->found = true;
+	return 0;
+}
+
+int store_notification_insert(struct store *st, struct notification *n)
+{
+	struct sval p[] = {
+		SV_I(n->incident_id), SV_S(n->event), SV_I(n->tier),
+		SV_I(n->channel_id), n->user_id ? SV_I(n->user_id) : SV_NUL,
+		SV_S(n->recipient), SV_S(n->locale), SV_S(n->subject),
+		SV_S(n->text), SV_S(n->markdown), SV_S(n->link),
+		SV_S(n->ack_link ? n->ack_link : ""), SV_S(n->idem_key),
+		n->ack_hash[0] ? SV_S(n->ack_hash) : SV_NUL,
+		SV_I(n->ack_expires_ms), SV_I(n->created_ms),
+	};
+
+	n->state = NS_PENDING;
+	n->next_ms = n->created_ms;
+	return run_int(st, Q_NT_INSERT, p, ARRAY_SIZE(p), &n->id);
+}
+
+static int nt_one(struct store *st, enum q q, struct sval key,
+		  struct notification *out)
+{
+	struct one_nt o = { out, false };
+	int rc = st->ops->query(st, q, &key, 1, got_nt, &o, NULL);
+
+	return rc ? rc : o.found ? 0 : ERMS_ENOTFOUND;
+}
+
+int store_notification_get(struct store *st, int64_t id,
+			   struct notification *out)
+{
+	return nt_one(st, Q_NT_GET, SV_I(id), out);
+}
+
+int store_notification_by_ack(struct store *st, const char *ack_hash,
+			      struct notification *out)
+{
+	return nt_one(st, Q_NT_BY_ACK, SV_S(ack_hash), out);
+}
+
+struct nt_walk {
+	store_notification_fn *fn;
+	void *ctx;
+};
+
+static int walk_nt(void *ctx, const struct srow *r)
+{
+	struct nt_walk *w = ctx;
+	struct notification n = { 0 };
+	int rc;
+
+	notification_of(r, &n);
+	rc = w->fn(w->ctx, &n);
+	notification_release(&n);
+	return rc;
+}
+
+int store_notification_due(struct store *st, int64_t now_ms, int limit,
+			   store_notification_fn *fn, void *ctx)
+{
+	struct sval p[] = { SV_I(now_ms), SV_I(limit) };
+	struct nt_walk w = { fn, ctx };
+
+	return st->ops->query(st, Q_NT_DUE, p, 2, walk_nt, &w, NULL);
+}
+
+int store_notification_update(struct store *st, const struct notification *n)
+{
+	struct sval p[] = {
+		SV_I(n->id), SV_S(notif_state_name(n->state)),
+		SV_I(n->attempts), SV_I(n->next_ms),
+		SV_S(n->last_error ? n->last_error : ""), SV_I(n->sent_ms),
+		SV_I(n->acked_ms), SV_S(n->acked_by),
+	};
+
+	return run1(st, Q_NT_UPDATE, p, ARRAY_SIZE(p));
+}
+
+int store_notification_list(struct store *st,
+			    const struct notification_filter *f,
+			    store_notification_fn *fn, void *ctx)
+{
+	struct sval p[] = {
+		SV_I(f->incident_id), SV_S(f->state ? f->state : ""),
+		SV_I(f->channel_id), SV_I(f->limit),
+		SV_I(f->before_id ? f->before_id : INT64_MAX),
+	};
+	struct nt_walk w = { fn, ctx };
+
+	return st->ops->query(st, Q_NT_LIST, p, ARRAY_SIZE(p), walk_nt, &w,
+			      NULL);
+}
+
+/* Duty rosters. */
+
+int store_rotation_insert(struct store *st, struct rotation_row *r,
+			  int64_t now_ms)
+{
+	struct sval p[] = {
+		SV_I(r->group_id), SV_S(r->name), SV_I(r->start_ms),
+		SV_I(r->shift_minutes), SV_S(r->time_zone), SV_S(r->members),
+		SV_I(now_ms),
+	};
+
+	return run_int(st, Q_ROT_INSERT, p, ARRAY_SIZE(p), &r->id);
+}
+
+struct rot_walk {
+	store_rotation_fn *fn;
+	void *ctx;
+};
+
+static int walk_rot(void *ctx, const struct srow *r)
+{
+	struct rot_walk *w = ctx;
+	const struct sval *c = r->col;
+	struct rotation_row x = {
+		.id = ival(&c[0]), .group_id = ival(&c[1]),
+		.start_ms = ival(&c[4]), .shift_minutes = (int)ival(&c[5]),
+		.members = c[7].s ? c[7].s : "[]",
+	};
+
+	COPY(x.group_key, &c[2]);
+	COPY(x.name, &c[3]);
+	COPY(x.time_zone, &c[6]);
+	return w->fn(w->ctx, &x);
+}
+
+int store_rotation_list(struct store *st, int64_t group_id,
+			store_rotation_fn *fn, void *ctx)
+{
+	struct sval p[] = { SV_I(group_id) };
+	struct rot_walk w = { fn, ctx };
+
+	return st->ops->query(st, Q_ROT_LIST, p, 1, walk_rot, &w, NULL);
+}
+
+int store_override_insert(struct store *st, int64_t rotation_id,
+			  int64_t user_id, int64_t start_ms, int64_t end_ms,
+			  int64_t now_ms, int64_t *id)
+{
+	struct sval p[] = { SV_I(rotation_id), SV_I(user_id), SV_I(start_ms),
+			    SV_I(end_ms), SV_I(now_ms) };
+
+	return run_int(st, Q_OV_INSERT, p, ARRAY_SIZE(p), id);
+}
+
+struct ov_walk {
+	store_override_fn *fn;
+	void *ctx;
+};
+
+static int walk_ov(void *ctx, const struct srow *r)
+{
+	struct ov_walk *w = ctx;
+	const struct sval *c = r->col;
+
+	return w->fn(w->ctx, ival(&c[0]), ival(&c[2]), ival(&c[3]),
+		     ival(&c[4]));
+}
+
+int store_override_list(struct store *st, int64_t rotation_id,
+			store_override_fn *fn, void *ctx)
+{
+	struct sval p[] = { SV_I(rotation_id) };
+	struct ov_walk w = { fn, ctx };
+
+	return st->ops->query(st, Q_OV_LIST, p, 1, walk_ov, &w, NULL);
 }

@@ -203,6 +203,9 @@ int store_incident_list(struct store *st, const struct incident_filter *f,
  * recorded (a pre-filter: core/incident.c has the last word). */
 int store_incident_due(struct store *st, int64_t now_ms, int limit,
 		       store_incident_fn *fn, void *ctx);
+/* Up to limit reported incidents whose report nobody acknowledged. */
+int store_incident_unacked(struct store *st, int limit, store_incident_fn *fn,
+			   void *ctx);
 /* Add text (a note, a timeline line) to an incident's search index. */
 int store_incident_index(struct store *st, int64_t id, const char *text);
 
@@ -223,5 +226,66 @@ int store_event_add(struct store *st, int64_t at_ms, const char *kind,
 int store_event_list(struct store *st, int64_t after_id, int limit,
 		     store_event_fn *fn, void *ctx);
 int store_event_last(struct store *st, int64_t *id);
+
+/* Channels, and the chat channels of groups. */
+typedef int store_channel_fn(void *ctx, const struct channel *c);
+int store_channel_insert(struct store *st, struct channel *c);
+int store_channel_get(struct store *st, int64_t id, struct channel *out);
+int store_channel_update(struct store *st, const struct channel *c);
+int store_channel_list(struct store *st, store_channel_fn *fn, void *ctx);
+/* Delete, or only disable when notifications refer to it (*disabled). */
+int store_channel_delete(struct store *st, int64_t id, bool *disabled);
+int store_group_channels_set(struct store *st, int64_t group_id,
+			     const int64_t *ids, int n);
+int store_group_channels(struct store *st, int64_t group_id,
+			 store_channel_fn *fn, void *ctx);
+
+/* The outbox. */
+struct notification_filter {
+	int64_t incident_id;	/* 0: any */
+	const char *state;	/* NULL: any */
+	int64_t channel_id;	/* 0: any */
+	int64_t before_id;	/* cursor; 0: from the newest */
+	int limit;
+};
+typedef int store_notification_fn(void *ctx, const struct notification *n);
+int store_notification_insert(struct store *st, struct notification *n);
+int store_notification_get(struct store *st, int64_t id,
+			   struct notification *out);
+int store_notification_by_ack(struct store *st, const char *ack_hash,
+			      struct notification *out);
+/* Pending ones whose next attempt is due at now_ms, oldest first. */
+int store_notification_due(struct store *st, int64_t now_ms, int limit,
+			   store_notification_fn *fn, void *ctx);
+/* Writes state, attempts, next_ms, last_error, sent_ms, acked_ms/by. */
+int store_notification_update(struct store *st, const struct notification *n);
+int store_notification_list(struct store *st,
+			    const struct notification_filter *f,
+			    store_notification_fn *fn, void *ctx);
+
+/* Duty rosters. */
+struct rotation_row {
+	int64_t id;
+	int64_t group_id;
+	char group_key[KEY_MAX + 1];
+	char name[NAME_MAX_ + 1];
+	char time_zone[64];
+	int64_t start_ms;
+	int shift_minutes;
+	const char *members;	/* JSON array of user ids; borrowed */
+};
+typedef int store_rotation_fn(void *ctx, const struct rotation_row *r);
+typedef int store_override_fn(void *ctx, int64_t id, int64_t user_id,
+			      int64_t start_ms, int64_t end_ms);
+int store_rotation_insert(struct store *st, struct rotation_row *r,
+			  int64_t now_ms);
+/* group_id 0: every group's. */
+int store_rotation_list(struct store *st, int64_t group_id,
+			store_rotation_fn *fn, void *ctx);
+int store_override_insert(struct store *st, int64_t rotation_id,
+			  int64_t user_id, int64_t start_ms, int64_t end_ms,
+			  int64_t now_ms, int64_t *id);
+int store_override_list(struct store *st, int64_t rotation_id,
+			store_override_fn *fn, void *ctx);
 
 #endif

@@ -59,6 +59,9 @@ static const char *const expected[A__COUNT] = {
 	[A_INC_REOPEN] = "c",		[A_INC_CLOSE] = "lu",
 	[A_INC_REVIEW] = "c",		[A_INC_NOTE] = "lctgu",
 	[A_TASK_CREATE] = "lcu",	[A_TASK_UPDATE] = "cg",
+	[A_CHANNEL_MANAGE] = "aA",	[A_NOTIFY_READ] = "aAlcu",
+	[A_NOTIFY_RETRY] = "aA",	[A_DUTY_READ] = ALL,
+	[A_DUTY_MANAGE] = "aAc",
 };
 
 static void test_every_entry_allowed_and_denied(void **state)

@@ -1,0 +1,524 @@
+/*
+ * notify.c - composing messages and the reporting chain.
+ */
+#define LOG_MOD "notify"
+#include "app/notify.h"
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/audit.h"
+#include "app/codec.h"
+#include "core/duty.h"
+#include "plan/plan.h"
+#include "store/store.h"
+#include "util/buf.h"
+#include "util/crypto.h"
+#include "util/log.h"
+#include "util/xalloc.h"
+
+#define ACK_TTL_MS (24 * 3600 * 1000LL)
+
+static char base_url[256] = "http://127.0.0.1:8080";
+
+void notify_set_base_url(const char *url)
+{
+	size_t n;
+
+	snprintf(base_url, sizeof(base_url), "%s", url);
+	n = strlen(base_url);
+	if (n && base_url[n - 1] == '/')
+		base_url[n - 1] = '\0';
+}
+
+/* What each event asks of its recipients, zh-CN and en. */
+static const struct {
+	const char *tag_zh, *tag_en, *ask_zh, *ask_en;
+} words[NE__COUNT] = {
+	[NE_REPORT] = { "新报告", "New report", "请立即确认（认领）此报告。",
+			"Please acknowledge this report now." },
+	[NE_ESCALATE] = { "未确认，已升级", "Unacknowledged, escalated",
+			  "报告尚无人确认，请立即处理。",
+			  "Nobody has acknowledged the report: act now." },
+	[NE_ACK] = { "请决定是否启动", "Decide on activation",
+		     "指挥部已确认，请领导小组决定是否启动应急预案及响应级别。",
+		     "Command HQ acknowledged: the leadership group decides "
+		     "whether to activate the plan, and at which level." },
+	[NE_ACTIVATE] = { "已启动应急响应", "Response activated",
+			  "请按预案措施立即开展处置。",
+			  "Carry out the plan's measures now." },
+	[NE_SET_LEVEL] = { "响应级别调整", "Level changed",
+			   "请按新级别的措施开展处置。",
+			   "Carry out the measures of the new level." },
+	[NE_BREACH] = { "处置目标超时", "Target missed",
+			"请指挥和领导小组关注并采取措施。",
+			"Commander and leadership: take action." },
+	[NE_RESOLVE] = { "处置完成", "Resolved",
+			 "事件已处置，待领导小组宣布应急结束。",
+			 "Resolved; the leadership group declares the end." },
+	[NE_REOPEN] = { "重新处置", "Reopened", "事件重新进入处置，请继续跟进。",
+			"The incident is active again: follow up." },
+	[NE_CLOSE] = { "应急结束", "Emergency over",
+		       "领导小组已宣布应急结束，请准备应急总结。",
+		       "The emergency is over: prepare the review." },
+	[NE_DISMISS] = { "报告不予启动", "Report dismissed",
+			 "报告经研判不予启动。", "The report was dismissed." },
+};
+
+static const char *const event_names[NE__COUNT] = {
+	"report", "escalate", "ack", "activate", "set-level", "breach",
+	"resolve", "reopen", "close", "dismiss",
+};
+
+struct compose {
+	struct store *st;
+	const struct incident_row *r;
+	const json_t *content;
+	enum notify_event ev;
+	int tier;
+	const char *detail;
+	int64_t now_ms;
+	json_t *told;		/* user ids already e-mailed, for this event */
+	json_t *groups;		/* group keys told, for the timeline */
+	int queued;
+	int64_t email_channel;	/* the default e-mail channel, 0: none */
+};
+
+static bool zh(const char *locale)
+{
+	return strcmp(locale, "en") != 0;
+}
+
+/* Subject, text and Markdown of this event in locale. */
+static void render(struct compose *c, const char *locale, char **subject,
+		   char **text, char **md, char **link)
+{
+	const struct incident_row *r = c->r;
+	bool z = zh(locale);
+	const json_t *lv = r->level_key[0]
+		? plan_item(c->content, "levels", r->level_key) : NULL;
+	const json_t *cat = plan_item(c->content, "categories", r->category);
+	const char *level = lv ? plan_text(json_object_get(lv, "name"), locale)
+			       : (z ? "未定级" : "not set");
+	const char *category = cat ? plan_text(json_object_get(cat, "name"),
+					       locale) : r->category;
+	const char *drill = r->inc.is_drill ? (z ? "[演练] " : "[DRILL] ") : "";
+	struct buf t = BUF_INIT, m = BUF_INIT;
+
+	*link = xasprintf("%s/#/incidents/%s", base_url, r->number);
+	*subject = xasprintf("%s【%s】%s %s", drill,
+			     z ? words[c->ev].tag_zh : words[c->ev].tag_en,
+			     r->number, r->title);
+	buf_addf(&t, "%s%s %s\n%s: %s\n%s: %s\n%s: %s\n%s: %s\n", drill,
+		 r->number, r->title, z ? "级别" : "Level", level,
+		 z ? "分类" : "Category", category, z ? "状态" : "Status",
+		 incident_state_name(r->inc.state), z ? "影响" : "Impact",
+		 r->impact && *r->impact ? r->impact : "-");
+	if (c->detail && *c->detail)
+		buf_addf(&t, "%s: %s\n", z ? "说明" : "Detail", c->detail);
+	buf_addf(&t, "\n%s\n%s: %s\n",
+		 z ? words[c->ev].ask_zh : words[c->ev].ask_en,
+		 z ? "详情" : "Open", *link);
+	buf_addf(&m, "### %s【%s】%s\n\n- %s: %s\n- %s: %s\n- %s: %s\n",
+		 drill, z ? words[c->ev].tag_zh : words[c->ev].tag_en,
+		 r->number, z ? "标题" : "Title", r->title,
+		 z ? "级别" : "Level", level, z ? "分类" : "Category",
+		 category);
+	if (c->detail && *c->detail)
+		buf_addf(&m, "- %s: %s\n", z ? "说明" : "Detail", c->detail);
+	buf_addf(&m, "\n**%s**\n\n[%s](%s)\n",
+		 z ? words[c->ev].ask_zh : words[c->ev].ask_en,
+		 z ? "查看详情" : "Open the incident", *link);
+	*text = buf_detach(&t, NULL);
+	*md = buf_detach(&m, NULL);
+}
+
+/* One message into the outbox. */
+static int queue(struct compose *c, int64_t channel_id, int64_t user_id,
+		 const char *recipient, const char *locale)
+{
+	struct notification n = {
+		.incident_id = c->r->inc.id, .tier = c->tier,
+		.channel_id = channel_id, .user_id = user_id,
+		.created_ms = c->now_ms,
+		.ack_expires_ms = c->now_ms + ACK_TTL_MS,
+	};
+	char key[TOKEN_LEN], secret[TOKEN_LEN];
+	int rc;
+
+	snprintf(n.event, sizeof(n.event), "%s", event_names[c->ev]);
+	snprintf(n.locale, sizeof(n.locale), "%s", zh(locale) ? "zh-CN" : "en");
+	token_new("erms-", key);
+	snprintf(n.idem_key, sizeof(n.idem_key), "%s", key);
+	token_new("", secret);
+	sha256_hex(secret, strlen(secret), n.ack_hash);
+	n.recipient = (char *)recipient;
+	render(c, n.locale, &n.subject, &n.text, &n.markdown, &n.link);
+	n.ack_link = xasprintf("%s/ack/%s", base_url, secret);
+	rc = store_notification_insert(c->st, &n);
+	n.recipient = NULL;
+	notification_release(&n);
+	if (!rc)
+		c->queued++;
+	return rc;
+}
+
+static bool already(json_t *set, int64_t id)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(set, i, v)
+		if (json_integer_value(v) == id)
+			return true;
+	json_array_append_new(set, json_integer(id));
+	return false;
+}
+
+/* An e-mail to user id (once per event). */
+static int email_user(struct compose *c, int64_t id)
+{
+	struct user u;
+	int rc;
+
+	if (!id || !c->email_channel || already(c->told, id))
+		return 0;
+	rc = store_user_get(c->st, id, &u);
+	if (rc == ERMS_ENOTFOUND || (!rc && (u.disabled || !u.email[0])))
+		return 0;
+	return rc ? rc : queue(c, c->email_channel, id, u.email, u.locale);
+}
+
+struct members {
+	struct compose *c;
+	const char *who;	/* "all", "leads", "on_duty" */
+	int64_t on_duty;
+	int rc;
+};
+
+static int member(void *ctx, const struct membership *m, const struct user *u)
+{
+	struct members *x = ctx;
+
+	if (!strcmp(x->who, "leads") && m->role == MR_MEMBER)
+		return 0;
+	if (!strcmp(x->who, "on_duty") && u->id != x->on_duty)
+		return 0;
+	x->rc = email_user(x->c, u->id);
+	return x->rc;
+}
+
+struct chats {
+	struct compose *c;
+	const char *label;
+	int rc;
+};
+
+static int chat(void *ctx, const struct channel *ch)
+{
+	struct chats *x = ctx;
+	json_t *cfg;
+	const char *locale;
+
+	if (!ch->enabled || ch->kind == CH_EMAIL)
+		return 0;
+	cfg = json_loads(ch->config, 0, NULL);
+	locale = json_string_value(json_object_get(cfg, "locale"));
+	x->rc = queue(x->c, ch->id, 0, x->label, locale ? locale : "zh-CN");
+	json_decref(cfg);
+	return x->rc;
+}
+
+static int first_email(void *ctx, const struct channel *ch)
+{
+	if (ch->enabled && ch->kind == CH_EMAIL) {
+		*(int64_t *)ctx = ch->id;
+		return 1;
+	}
+	return 0;
+}
+
+struct rot_pick {
+	int64_t t;
+	int64_t user;
+	struct store *st;
+};
+
+static int ov_into(void *ctx, int64_t id, int64_t user_id, int64_t start,
+		   int64_t end)
+{
+	json_t *a = ctx;
+
+	(void)id;
+	json_array_append_new(a, json_pack("[I, I, I]", (json_int_t)user_id,
+					   (json_int_t)start, (json_int_t)end));
+	return 0;
+}
+
+/* The person on duty in the group's first rotation that has one at t. */
+static int on_duty(void *ctx, const struct rotation_row *row)
+{
+	struct rot_pick *p = ctx;
+	struct rotation r = { .id = row->id, .start_ms = row->start_ms,
+			      .shift_minutes = row->shift_minutes };
+	struct duty_override ov[64];
+	json_t *members = json_loads(row->members, 0, NULL), *v;
+	json_t *ovs = json_array();
+	size_t i;
+	int nov = 0;
+
+	json_array_foreach(members, i, v)
+		if (r.n < DUTY_MEMBERS_MAX)
+			r.members[r.n++] = json_integer_value(v);
+	store_override_list(p->st, row->id, ov_into, ovs);
+	json_array_foreach(ovs, i, v)
+		if (nov < 64)
+			ov[nov++] = (struct duty_override){
+				json_integer_value(json_array_get(v, 0)),
+				json_integer_value(json_array_get(v, 1)),
+				json_integer_value(json_array_get(v, 2)) };
+	p->user = duty_on_call(&r, ov, nov, p->t);
+	json_decref(members);
+	json_decref(ovs);
+	return p->user ? 1 : 0;
+}
+
+/* Tell group `key`: its chat channels, and e-mail to `who` of it. */
+static int tell_group(struct compose *c, const char *key, const char *who)
+{
+	struct group g = { 0 };
+	struct chats ch = { c, NULL, 0 };
+	struct members m = { c, who, 0, 0 };
+	char label[KEY_MAX + 8];
+	int rc = store_group_get(c->st, key, &g);
+
+	free(g.duties_json);
+	if (rc == ERMS_ENOTFOUND)
+		return 0;
+	if (rc)
+		return rc;
+	json_array_append_new(c->groups, json_pack("{s:s, s:s}", "group", key,
+						   "who", who));
+	snprintf(label, sizeof(label), "group:%s", key);
+	ch.label = label;
+	rc = store_group_channels(c->st, g.id, chat, &ch);
+	if (!rc)
+		rc = ch.rc;
+	if (!rc && !strcmp(who, "on_duty")) {
+		struct rot_pick p = { c->now_ms, 0, c->st };
+
+		rc = store_rotation_list(c->st, g.id, on_duty, &p);
+		rc = rc == 1 ? 0 : rc;
+		m.on_duty = p.user;
+		if (!p.user)	/* no roster: the leads stand in */
+			m.who = "leads";
+	}
+	if (!rc)
+		rc = store_members_of_group(c->st, g.id, member, &m);
+	return rc ? rc : m.rc;
+}
+
+static const char *kind_key(const json_t *content, const char *kind)
+{
+	json_t *g;
+	size_t i;
+
+	json_array_foreach(json_object_get(content, "groups"), i, g)
+		if (!strcmp(json_string_value(json_object_get(g, "kind")), kind))
+			return json_string_value(json_object_get(g, "key"));
+	return NULL;
+}
+
+static int tell_groups(struct compose *c, const json_t *keys, const char *who)
+{
+	json_t *k;
+	size_t i;
+	int rc = 0;
+
+	json_array_foreach(keys, i, k)
+		if (!rc)
+			rc = tell_group(c, json_string_value(k), who);
+	return rc;
+}
+
+/* Everyone involved: HQ, leadership, the level's groups, the reporter. */
+static int tell_involved(struct compose *c)
+{
+	const json_t *lv = c->r->level_key[0]
+		? plan_item(c->content, "levels", c->r->level_key) : NULL;
+	const char *cmd = kind_key(c->content, "command");
+	const char *lead = kind_key(c->content, "leadership");
+	int rc = cmd ? tell_group(c, cmd, "all") : 0;
+
+	if (!rc && lead)
+		rc = tell_group(c, lead, "all");
+	if (!rc && lv)
+		rc = tell_groups(c, json_object_get(lv, "notify"), "all");
+	return rc ? rc : email_user(c, c->r->reporter_id);
+}
+
+static int route(struct compose *c)
+{
+	const json_t *tiers = json_object_get(c->content, "escalation");
+	const json_t *tier = json_array_get(tiers, (size_t)(c->tier < 0 ? 0
+							    : c->tier));
+	const json_t *lv = c->r->level_key[0]
+		? plan_item(c->content, "levels", c->r->level_key) : NULL;
+	const char *lead = kind_key(c->content, "leadership");
+	const char *cmd = kind_key(c->content, "command");
+	const char *who;
+	int rc = 0;
+
+	switch (c->ev) {
+	case NE_REPORT:
+	case NE_ESCALATE:
+		who = json_string_value(json_object_get(tier, "who"));
+		return tell_groups(c, json_object_get(tier, "notify"),
+				   who ? who : "all");
+	case NE_ACK:
+		return lead ? tell_group(c, lead, "all") : 0;
+	case NE_ACTIVATE:
+	case NE_SET_LEVEL:
+		if (lv && json_array_size(json_object_get(lv, "notify")))
+			return tell_groups(c, json_object_get(lv, "notify"),
+					   "all");
+		rc = cmd ? tell_group(c, cmd, "all") : 0;
+		return rc || !lead ? rc : tell_group(c, lead, "all");
+	case NE_BREACH:
+		rc = email_user(c, c->r->commander_id);
+		return rc || !lead ? rc : tell_group(c, lead, "all");
+	case NE_DISMISS:
+		rc = email_user(c, c->r->reporter_id);
+		return rc || !cmd ? rc : tell_group(c, cmd, "leads");
+	default:
+		return tell_involved(c);
+	}
+}
+
+int notify_incident(struct store *st, const struct incident_row *r,
+		    const json_t *content, enum notify_event ev, int tier,
+		    const char *detail, int64_t now_ms, int *queued)
+{
+	struct compose c = {
+		.st = st, .r = r, .content = content, .ev = ev, .tier = tier,
+		.detail = detail, .now_ms = now_ms, .told = json_array(),
+		.groups = json_array(),
+	};
+	struct timeline_entry e = { .incident_id = r->inc.id, .at_ms = now_ms,
+				    .kind = "notification" };
+	int rc = store_channel_list(st, first_email, &c.email_channel);
+
+	rc = rc == 1 ? 0 : rc;
+	if (!rc)
+		rc = route(&c);
+	if (!rc && c.queued) {
+		char *text = xasprintf("%s: %d %s", event_names[ev], c.queued,
+				       c.queued == 1 ? "message" : "messages");
+		json_t *data = json_pack("{s:s, s:i, s:i, s:O}", "event",
+					 event_names[ev], "tier", tier,
+					 "messages", c.queued, "groups",
+					 c.groups);
+		char *d = json_dumps(data, JSON_COMPACT);
+
+		e.text = text;
+		e.data = d;
+		rc = store_timeline_add(st, &e);
+		free(text);
+		free(d);
+		json_decref(data);
+	}
+	*queued = c.queued;
+	json_decref(c.told);
+	json_decref(c.groups);
+	return rc;
+}
+
+int notify_escalate(struct store *st, struct incident_row *r,
+		    const json_t *content, int64_t now_ms, int *queued)
+{
+	const json_t *tiers = json_object_get(content, "escalation");
+	json_t *t;
+	size_t i;
+	int rc = 0, n;
+
+	*queued = 0;
+	if (r->inc.state != INC_REPORTED || r->esc_acked_ms)
+		return 0;
+	json_array_foreach(tiers, i, t) {
+		int64_t at = r->inc.reported_ms + json_integer_value(
+			json_object_get(t, "after_min")) * 60000;
+
+		if (i >= 32 || (r->esc_tiers & (1u << i)) || at > now_ms)
+			continue;
+		rc = notify_incident(st, r, content,
+				     i ? NE_ESCALATE : NE_REPORT, (int)i, NULL,
+				     now_ms, &n);
+		if (rc)
+			break;
+		r->esc_tiers |= 1u << i;
+		*queued += n;
+	}
+	return rc;
+}
+
+int notify_ack(struct store *st, const struct principal *p, int64_t id,
+	       const char *secret, int64_t now_ms, struct notification *out,
+	       struct errbuf *err)
+{
+	struct incident_row r = { 0 };
+	struct timeline_entry e = { .at_ms = now_ms, .kind = "notification" };
+	char h[SHA256_HEX_LEN], obj[48];
+	char *text;
+	int rc;
+
+	if (secret) {
+		sha256_hex(secret, strlen(secret), h);
+		rc = store_notification_by_ack(st, h, out);
+	} else {
+		rc = store_notification_get(st, id, out);
+	}
+	if (rc == ERMS_ENOTFOUND)
+		return err_ret(err, rc, "not_found", "no such message");
+	if (rc)
+		return rc;
+	if (p && p->user.id != out->user_id && !p->actor.in_command)
+		return err_ret(err, ERMS_EPERM, "forbidden",
+			       "only its recipient or command HQ may "
+			       "acknowledge a message");
+	if (out->acked_ms)
+		return err_ret(err, ERMS_ECONFLICT, "conflict",
+			       "this message was already acknowledged");
+	if (secret && now_ms >= out->ack_expires_ms)
+		return err_ret(err, ERMS_ECONFLICT, "conflict",
+			       "this link has expired");
+	out->acked_ms = now_ms;
+	snprintf(out->acked_by, sizeof(out->acked_by), "%s",
+		 p ? p->user.login : out->recipient);
+	if ((rc = store_notification_update(st, out)))
+		return rc;
+	if (out->incident_id &&
+	    !(rc = store_incident_get_id(st, out->incident_id, &r)) &&
+	    !r.esc_acked_ms) {
+		r.esc_acked_ms = now_ms;
+		rc = store_incident_update(st, &r);
+	}
+	if (!rc && out->incident_id) {
+		text = xasprintf("acknowledged by %s (%s)", out->acked_by,
+				 out->event);
+		e.incident_id = out->incident_id;
+		e.actor_id = p ? p->user.id : 0;
+		e.text = text;
+		e.data = "{}";
+		rc = store_timeline_add(st, &e);
+		free(text);
+	}
+	snprintf(obj, sizeof(obj), "notification:%" PRId64, out->id);
+	if (!rc)
+		rc = audit_append(st, p ? p->user.id : 0, "notification.ack",
+				  obj, out->acked_by, now_ms);
+	incident_row_release(&r);
+	return rc;
+}

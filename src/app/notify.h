@@ -1,0 +1,54 @@
+/*
+ * notify.h - who hears what, when: the reporting chain as messages.
+ *
+ * Each function here runs inside the transaction of the change it tells
+ * about and writes its messages to the outbox there, so a crash loses
+ * none: the worker (notify/worker.c) delivers them afterwards, at least
+ * once. A message goes to a group's chat channels and to the e-mail of
+ * the group's members (the person on duty, everyone, or the leads, as the
+ * plan's reporting chain says), in each recipient's language, and carries
+ * a one-time acknowledgement link.
+ */
+#ifndef ERMS_APP_NOTIFY_H
+#define ERMS_APP_NOTIFY_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "app/app.h"
+
+enum notify_event {
+	NE_REPORT, NE_ESCALATE, NE_ACK, NE_ACTIVATE, NE_SET_LEVEL, NE_BREACH,
+	NE_RESOLVE, NE_REOPEN, NE_CLOSE, NE_DISMISS, NE__COUNT
+};
+
+/* The address of the console in links ("http://erms.example.org"); the
+ * process sets it once at start. */
+void notify_set_base_url(const char *url);
+
+/*
+ * Queue the messages for event ev of incident r (whose plan content is
+ * given); tier is the escalation tier for NE_REPORT/NE_ESCALATE, detail
+ * a short text (the breached target, a reason). Writes one timeline entry
+ * naming who was told. *queued receives the count.
+ */
+int notify_incident(struct store *st, const struct incident_row *r,
+		    const json_t *content, enum notify_event ev, int tier,
+		    const char *detail, int64_t now_ms, int *queued);
+
+/* The tiers of the reporting chain due at now_ms for a reported incident
+ * nobody acknowledged: queue them and mark them told (r is updated). */
+int notify_escalate(struct store *st, struct incident_row *r,
+		    const json_t *content, int64_t now_ms, int *queued);
+
+/*
+ * Acknowledge a message: by its link's secret (`secret`, p NULL) or by
+ * id (p the signed-in user: its recipient, or command HQ). Stops the
+ * incident's escalation and writes to the timeline. ERMS_ENOTFOUND for an
+ * unknown secret, ERMS_ECONFLICT when already used or expired.
+ */
+int notify_ack(struct store *st, const struct principal *p, int64_t id,
+	       const char *secret, int64_t now_ms, struct notification *out,
+	       struct errbuf *err);
+
+#endif

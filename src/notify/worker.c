@@ -1,0 +1,485 @@
+/*
+ * worker.c - the delivery thread.
+ */
+#define LOG_MOD "notify"
+#include "notify/worker.h"
+
+#include <curl/curl.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app/app.h"
+#include "notify/channel.h"
+#include "plan/plan.h"
+#include "store/store.h"
+#include "util/buf.h"
+#include "util/clock.h"
+#include "util/log.h"
+#include "util/xalloc.h"
+
+#define BATCH 50
+#define POLL_MS 250
+#define BACKOFF_MAX_MS (10 * 60 * 1000LL)
+
+/* A due message and what became of it. */
+struct item {
+	struct notification n;
+	int outcome;		/* 0 sent, 1 retry, 2 throttled, 3 merged */
+	int64_t retry_after_ms;
+	char error[256];
+};
+
+struct batch {
+	struct item *items;
+	int n, cap;
+};
+
+static int collect(void *ctx, const struct notification *n)
+{
+	struct batch *b = ctx;
+	struct item *it;
+
+	if (b->n == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 16;
+		b->items = xrealloc(b->items, (size_t)b->cap * sizeof(*it));
+	}
+	it = &b->items[b->n++];
+	memset(it, 0, sizeof(*it));
+	it->n = *n;
+	it->n.recipient = xstrdup(n->recipient ? n->recipient : "");
+	it->n.subject = xstrdup(n->subject ? n->subject : "");
+	it->n.text = xstrdup(n->text ? n->text : "");
+	it->n.markdown = xstrdup(n->markdown ? n->markdown : "");
+	it->n.link = xstrdup(n->link ? n->link : "");
+	it->n.ack_link = xstrdup(n->ack_link ? n->ack_link : "");
+	it->n.last_error = xstrdup(n->last_error ? n->last_error : "");
+	return 0;
+}
+
+static size_t keep_head(char *p, size_t size, size_t n, void *ud)
+{
+	struct buf *b = ud;
+	size_t len = size * n;
+
+	if (b->len < 200)
+		buf_add(b, p, len < 200 - b->len ? len : 200 - b->len);
+	return len;
+}
+
+/* POST a shaped request: 0 sent, 1 failed (error), 2 throttled. */
+static int post(struct notify_worker *w, const struct http_request *rq,
+		char *error, size_t errlen, int64_t *retry_ms)
+{
+	CURL *h = w->curl;
+	struct curl_slist *hdr = NULL;
+	struct buf head = BUF_INIT;
+	long code = 0;
+	curl_off_t after = 0;
+	CURLcode rc;
+
+	curl_easy_reset(h);
+	for (int i = 0; rq->headers[i]; i++)
+		hdr = curl_slist_append(hdr, rq->headers[i]);
+	curl_easy_setopt(h, CURLOPT_URL, rq->url);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDS, rq->body);
+	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hdr);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 10000L);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, keep_head);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &head);
+	rc = curl_easy_perform(h);
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+	curl_easy_getinfo(h, CURLINFO_RETRY_AFTER, &after);
+	curl_slist_free_all(hdr);
+	if (rc != CURLE_OK)
+		snprintf(error, errlen, "%s", curl_easy_strerror(rc));
+	else if (code == 429)
+		snprintf(error, errlen, "HTTP 429 (throttled)");
+	else if (code < 200 || code > 299)
+		snprintf(error, errlen, "HTTP %ld: %.120s", code,
+			 buf_str(&head));
+	buf_release(&head);
+	*retry_ms = after > 0 ? (int64_t)after * 1000 : 0;
+	if (rc == CURLE_OK && code == 429)
+		return 2;
+	return rc == CURLE_OK && code >= 200 && code <= 299 ? 0 : 1;
+}
+
+struct mail {
+	const char *p;
+	size_t left;
+};
+
+static size_t read_mail(char *dst, size_t size, size_t n, void *ud)
+{
+	struct mail *m = ud;
+	size_t len = size * n < m->left ? size * n : m->left;
+
+	memcpy(dst, m->p, len);
+	m->p += len;
+	m->left -= len;
+	return len;
+}
+
+/* Send an e-mail through the channel's SMTP server: 0 sent, 1 failed. */
+static int smtp(struct notify_worker *w, const json_t *cfg,
+		const struct message *msg, const char *to, char *error,
+		size_t errlen)
+{
+	const char *host = json_string_value(json_object_get(cfg, "host"));
+	const char *tls = json_string_value(json_object_get(cfg, "tls"));
+	const char *from = json_string_value(json_object_get(cfg, "from"));
+	const char *user = json_string_value(json_object_get(cfg, "user"));
+	const char *pass = json_string_value(json_object_get(cfg, "password"));
+	json_int_t port = json_integer_value(json_object_get(cfg, "port"));
+	struct buf md = BUF_INIT;
+	struct curl_slist *rcpt = NULL;
+	char *html, *mail, *url, *mfrom, *mto;
+	struct mail m;
+	CURLcode rc;
+
+	if (!host || !from) {
+		snprintf(error, errlen, "the e-mail channel needs host and from");
+		return 1;
+	}
+	buf_addf(&md, "%s\n\n[%s](%s)\n", msg->markdown, msg->lang &&
+		 !strcmp(msg->lang, "en") ? "Acknowledge" : "确认收到",
+		 msg->ack_link);
+	html = plan_markdown_html(md.data, md.len);
+	mail = email_message(from, to, msg, html, clock_now_ms());
+	buf_release(&md);
+	free(html);
+	if (!mail) {
+		snprintf(error, errlen, "cannot build the e-mail to '%s'", to);
+		return 1;
+	}
+	url = xasprintf("%s://%s:%lld", tls && !strcmp(tls, "tls") ? "smtps"
+								   : "smtp",
+			host, port ? (long long)port : 25LL);
+	mfrom = xasprintf("<%s>", from);
+	mto = xasprintf("<%s>", to);
+	rcpt = curl_slist_append(rcpt, mto);
+	m = (struct mail){ mail, strlen(mail) };
+	curl_easy_reset(w->curl);
+	curl_easy_setopt(w->curl, CURLOPT_URL, url);
+	curl_easy_setopt(w->curl, CURLOPT_MAIL_FROM, mfrom);
+	curl_easy_setopt(w->curl, CURLOPT_MAIL_RCPT, rcpt);
+	curl_easy_setopt(w->curl, CURLOPT_READFUNCTION, read_mail);
+	curl_easy_setopt(w->curl, CURLOPT_READDATA, &m);
+	curl_easy_setopt(w->curl, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(w->curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(w->curl, CURLOPT_TIMEOUT_MS, 20000L);
+	if (tls && !strcmp(tls, "starttls"))
+		curl_easy_setopt(w->curl, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+	if (user)
+		curl_easy_setopt(w->curl, CURLOPT_USERNAME, user);
+	if (pass)
+		curl_easy_setopt(w->curl, CURLOPT_PASSWORD, pass);
+	rc = curl_easy_perform(w->curl);
+	if (rc != CURLE_OK)
+		snprintf(error, errlen, "smtp: %s", curl_easy_strerror(rc));
+	curl_slist_free_all(rcpt);
+	free(url);
+	free(mfrom);
+	free(mto);
+	free(mail);
+	return rc == CURLE_OK ? 0 : 1;
+}
+
+/* The message of n; m->event (what a webhook receives) is new: the
+ * caller decrefs it. */
+static void to_message(const struct notification *n, struct message *m)
+{
+	*m = (struct message){
+		.subject = n->subject, .text = n->text,
+		.markdown = n->markdown, .link = n->link,
+		.ack_link = n->ack_link, .idempotency_key = n->idem_key,
+		.lang = n->locale,
+		.event = json_pack("{s:s, s:I, s:i, s:s, s:s}", "type",
+				   n->event, "incident_id",
+				   (json_int_t)n->incident_id, "tier", n->tier,
+				   "recipient", n->recipient, "link", n->link),
+	};
+}
+
+static struct bucket *bucket_for(struct notify_worker *w,
+				 const struct channel *c,
+				 const struct bucket_rule *r, int64_t now)
+{
+	int free_slot = -1;
+
+	for (int i = 0; i < WORKER_BUCKETS; i++) {
+		if (w->buckets[i].channel_id == c->id)
+			return &w->buckets[i].b;
+		if (!w->buckets[i].channel_id && free_slot < 0)
+			free_slot = i;
+	}
+	if (free_slot < 0)
+		free_slot = (int)(c->id % WORKER_BUCKETS);
+	w->buckets[free_slot].channel_id = c->id;
+	bucket_init(&w->buckets[free_slot].b, r, now);
+	return &w->buckets[free_slot].b;
+}
+
+/* Send the due items of one channel (items[from..to) share it). */
+static void send_channel(struct notify_worker *w, struct item *items, int k,
+			 const struct channel *c, int64_t now)
+{
+	json_t *cfg = json_loads(c->config ? c->config : "{}", 0, NULL);
+	struct bucket_rule rule = channel_default_rate(c->kind);
+	struct bucket *b;
+	struct errbuf err = { 0 };
+
+	if (c->rate_burst > 0 && c->rate_period_ms > 0)
+		rule = (struct bucket_rule){ c->rate_burst, c->rate_period_ms };
+	b = bucket_for(w, c, &rule, now);
+	if (!c->enabled) {
+		for (int i = 0; i < k; i++) {
+			items[i].outcome = 1;
+			snprintf(items[i].error, sizeof(items[i].error),
+				 "the channel is disabled");
+		}
+		goto out;
+	}
+	/* More due than the bucket allows: one digest for them all. */
+	if (c->kind != CH_EMAIL && k > 1 && !bucket_has(b, &rule, now)) {
+		for (int i = 0; i < k; i++) {
+			items[i].outcome = 2;
+			items[i].retry_after_ms = bucket_wait_ms(b, &rule, now);
+		}
+		goto out;
+	}
+	if (c->kind != CH_EMAIL && k > 1 && b->tokens < k) {
+		struct message *msgs = xcalloc((size_t)k, sizeof(*msgs));
+		struct digest d;
+		struct http_request rq = { 0 };
+		int64_t retry = 0;
+		int r;
+
+		for (int i = 0; i < k; i++)
+			to_message(&items[i].n, &msgs[i]);
+		digest_build(&d, msgs, k, items[0].n.locale);
+		bucket_take(b, &rule, now);
+		r = channel_http(c->kind, cfg, &d.msg, now, &rq, &err)
+			? 1 : post(w, &rq, items[0].error,
+				   sizeof(items[0].error), &retry);
+		if (err.msg[0])
+			snprintf(items[0].error, sizeof(items[0].error), "%s",
+				 err.msg);
+		for (int i = 0; i < k; i++) {
+			items[i].outcome = r == 0 ? (i ? 3 : 0) : r;
+			items[i].retry_after_ms = retry;
+			if (i)
+				snprintf(items[i].error, sizeof(items[i].error),
+					 "%s", items[0].error);
+		}
+		http_request_release(&rq);
+		digest_release(&d);
+		for (int i = 0; i < k; i++)
+			json_decref((json_t *)msgs[i].event);
+		free(msgs);
+		goto out;
+	}
+	for (int i = 0; i < k; i++) {
+		struct message m;
+		struct http_request rq = { 0 };
+
+		if (!bucket_take(b, &rule, now)) {
+			items[i].outcome = 2;
+			items[i].retry_after_ms = bucket_wait_ms(b, &rule, now);
+			continue;
+		}
+		to_message(&items[i].n, &m);
+		if (c->kind == CH_EMAIL) {
+			items[i].outcome = smtp(w, cfg, &m, items[i].n.recipient,
+						items[i].error,
+						sizeof(items[i].error));
+			json_decref((json_t *)m.event);
+			continue;
+		}
+		memset(&err, 0, sizeof(err));
+		if (channel_http(c->kind, cfg, &m, now, &rq, &err)) {
+			items[i].outcome = 1;
+			snprintf(items[i].error, sizeof(items[i].error), "%s",
+				 err.msg);
+		} else {
+			items[i].outcome = post(w, &rq, items[i].error,
+						sizeof(items[i].error),
+						&items[i].retry_after_ms);
+		}
+		http_request_release(&rq);
+		json_decref((json_t *)m.event);
+	}
+out:
+	json_decref(cfg);
+}
+
+struct record {
+	struct notify_worker *w;
+	struct batch *b;
+	int64_t now;
+};
+
+/* On the writer: each outcome into its row. */
+static int record(struct store *st, void *ctx)
+{
+	struct record *r = ctx;
+	int rc = 0;
+
+	for (int i = 0; !rc && i < r->b->n; i++) {
+		struct item *it = &r->b->items[i];
+		struct notification *n = &it->n;
+		int64_t delay;
+
+		free(n->last_error);
+		n->last_error = xstrdup(it->error);
+		switch (it->outcome) {
+		case 0:
+		case 3:
+			n->state = it->outcome ? NS_MERGED : NS_SENT;
+			n->attempts++;
+			n->sent_ms = r->now;
+			break;
+		case 2:		/* throttled: not the receiver's failure */
+			n->next_ms = r->now + (it->retry_after_ms > 0
+					       ? it->retry_after_ms : 1000);
+			break;
+		default:
+			n->attempts++;
+			if (n->attempts >= r->w->max_attempts) {
+				n->state = NS_FAILED;
+				log_warn("message failed id=%lld error=\"%s\"",
+					 (long long)n->id, it->error);
+				break;
+			}
+			delay = r->w->backoff_ms << (n->attempts - 1);
+			if (delay > BACKOFF_MAX_MS || delay <= 0)
+				delay = BACKOFF_MAX_MS;
+			delay += randombytes_uniform(
+				(uint32_t)(r->w->backoff_ms > 0
+					   ? r->w->backoff_ms : 1));
+			n->next_ms = r->now + delay;
+			break;
+		}
+		rc = store_notification_update(st, n);
+	}
+	return rc;
+}
+
+static int by_channel(const void *a, const void *b)
+{
+	const struct item *x = a, *y = b;
+
+	if (x->n.channel_id != y->n.channel_id)
+		return x->n.channel_id < y->n.channel_id ? -1 : 1;
+	return x->n.id < y->n.id ? -1 : x->n.id > y->n.id;
+}
+
+/* One pass: returns the number of messages handled. */
+static int pass(struct notify_worker *w)
+{
+	struct batch b = { 0 };
+	struct store *st = app_reader_get(w->app);
+	int64_t now = clock_now_ms();
+	int rc = store_notification_due(st, now, BATCH, collect, &b);
+
+	if (!rc && b.n) {
+		qsort(b.items, (size_t)b.n, sizeof(*b.items), by_channel);
+		for (int i = 0; i < b.n;) {
+			struct channel c = { 0 };
+			int j = i;
+
+			while (j < b.n && b.items[j].n.channel_id ==
+						  b.items[i].n.channel_id)
+				j++;
+			if (store_channel_get(st, b.items[i].n.channel_id, &c)) {
+				for (int k = i; k < j; k++)
+					b.items[k].outcome = 1;
+			} else {
+				app_reader_put(w->app, st);
+				send_channel(w, &b.items[i], j - i, &c, now);
+				st = app_reader_get(w->app);
+			}
+			channel_release(&c);
+			i = j;
+		}
+	}
+	app_reader_put(w->app, st);
+	if (!rc && b.n) {
+		struct record r = { w, &b, clock_now_ms() };
+
+		rc = writer_call(&w->app->writer, record, &r);
+		if (rc)
+			log_error("cannot record deliveries: %s",
+				  erms_strerror(rc));
+	}
+	for (int i = 0; i < b.n; i++)
+		notification_release(&b.items[i].n);
+	free(b.items);
+	return b.n;
+}
+
+static void *loop(void *arg)
+{
+	struct notify_worker *w = arg;
+
+	pthread_mutex_lock(&w->mu);
+	while (!w->stop) {
+		struct timespec ts;
+		int n;
+
+		pthread_mutex_unlock(&w->mu);
+		n = pass(w);
+		pthread_mutex_lock(&w->mu);
+		if (n == BATCH || w->stop)
+			continue;	/* more due, or stopping */
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += POLL_MS * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&w->cv, &w->mu, &ts);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+int notify_worker_start(struct notify_worker *w, struct app *app,
+			int max_attempts, int64_t backoff_ms)
+{
+	memset(w, 0, sizeof(*w));
+	w->app = app;
+	w->max_attempts = max_attempts > 0 ? max_attempts : 8;
+	w->backoff_ms = backoff_ms > 0 ? backoff_ms : 2000;
+	w->curl = curl_easy_init();
+	if (!w->curl)
+		return ERMS_EIO;
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	if (pthread_create(&w->thread, NULL, loop, w)) {
+		curl_easy_cleanup(w->curl);
+		return ERMS_EIO;
+	}
+	w->running = true;
+	return 0;
+}
+
+void notify_worker_stop(struct notify_worker *w)
+{
+	if (!w->running)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->stop = true;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->thread, NULL);
+	curl_easy_cleanup(w->curl);
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv);
+	w->running = false;
+}

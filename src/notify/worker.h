@@ -1,0 +1,49 @@
+/*
+ * worker.h - delivering the outbox.
+ *
+ * One thread: read the messages due (a reader), send them (libcurl: HTTP
+ * for chat robots and webhooks, SMTP for e-mail), and record each
+ * outcome through the group-commit writer. Delivery is at least once:
+ * a crash between sending and recording sends again after the restart,
+ * with the same idempotency key (the Idempotency-Key header, the e-mail's
+ * Message-ID), so a receiver can drop the repeat. Failures are retried
+ * with exponential backoff and jitter; after max_attempts a message is
+ * `failed` (an administrator may retry it). Each channel has a token
+ * bucket at its service's documented rate; when a channel has more due
+ * than tokens, they go out merged into one digest instead of waiting.
+ */
+#ifndef ERMS_NOTIFY_WORKER_H
+#define ERMS_NOTIFY_WORKER_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/ratelimit.h"
+
+struct app;
+
+#define WORKER_BUCKETS 64
+
+struct notify_worker {
+	struct app *app;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool stop;
+	bool running;
+	int max_attempts;
+	int64_t backoff_ms;		/* the first retry's delay */
+	void *curl;			/* one easy handle, reused */
+	struct {
+		int64_t channel_id;
+		struct bucket b;
+	} buckets[WORKER_BUCKETS];
+};
+
+int notify_worker_start(struct notify_worker *w, struct app *app,
+			int max_attempts, int64_t backoff_ms);
+/* Finish the message in hand, then stop. */
+void notify_worker_stop(struct notify_worker *w);
+
+#endif
