@@ -45,6 +45,12 @@ grep -E '^ *[0-9]+/[0-9]+ .*(OK|FAIL|TIMEOUT)' build-asan/test-output.txt
 count build-asan/test-output.txt
 [ $rc -eq 0 ] || { failed=$((failed + 1)); tail -60 build-asan/test-output.txt; }
 
+echo "== gcc -O3 release build, -Werror"
+if [ ! -d build-release ]; then
+	meson setup build-release --buildtype=release -Dtests=false >/dev/null || exit 1
+fi
+step "release build" ninja -C build-release
+
 echo "== clang -Werror, unit tests"
 if [ ! -d build-clang ]; then
 	CC=clang meson setup build-clang --buildtype=debugoptimized >/dev/null || exit 1

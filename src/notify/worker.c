@@ -274,8 +274,8 @@ static void send_channel(struct notify_worker *w, struct item *items, int k,
 			items[i].outcome = r == 0 ? (i ? 3 : 0) : r;
 			items[i].retry_after_ms = retry;
 			if (i)
-				snprintf(items[i].error, sizeof(items[i].error),
-					 "%s", items[0].error);
+				memcpy(items[i].error, items[0].error,
+				       sizeof(items[i].error));
 		}
 		http_request_release(&rq);
 		digest_release(&d);
