@@ -49,7 +49,7 @@ echo "== gcc -O3 release build, -Werror"
 if [ ! -d build-release ]; then
 	meson setup build-release --buildtype=release -Dtests=false >/dev/null || exit 1
 fi
-step "release build" ninja -C build-release
+step "release build" sh -c 'ninja -C build-release >/dev/null || ninja -C build-release'
 
 echo "== clang -Werror, unit tests"
 if [ ! -d build-clang ]; then
