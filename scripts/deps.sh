@@ -8,12 +8,17 @@ build=(meson ninja-build pkg-config gcc python3 libmicrohttpd-dev
        libmd4c-html0-dev libcurl4-openssl-dev libcmocka-dev)
 test=(clang sqlite3 curl python3-aiosmtpd python3-icalendar)
 bench=(wrk hyperfine)
+browser=(chromium)
 
 want=("${build[@]}")
 case "${1:-build}" in
-test) want+=("${test[@]}") ;;
+test) want+=("${test[@]}" "${browser[@]}") ;;
 bench) want+=("${test[@]}" "${bench[@]}") ;;
 esac
+# Node.js for the browser tests' driver: the machine's own, else Debian's.
+if [ "${1:-build}" = test ] && ! command -v npm >/dev/null; then
+	want+=(nodejs npm)
+fi
 
 missing=()
 for p in "${want[@]}"; do

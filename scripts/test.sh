@@ -45,6 +45,23 @@ grep -E '^ *[0-9]+/[0-9]+ .*(OK|FAIL|TIMEOUT)' build-asan/test-output.txt
 count build-asan/test-output.txt
 [ $rc -eq 0 ] || { failed=$((failed + 1)); tail -60 build-asan/test-output.txt; }
 
+echo "== the console in Chromium (playwright-core)"
+if [ ! -d tests/browser/node_modules ]; then
+	(cd tests/browser && npm ci --no-audit --no-fund >/dev/null 2>&1) ||
+		(cd tests/browser && npm ci --no-audit --no-fund)
+fi
+ERMS_BIN=$PWD/build-asan/erms node --test --test-concurrency=1 tests/browser/ \
+	>build-asan/browser-output.txt 2>&1
+rc=$?
+grep -E '^(not )?ok ' build-asan/browser-output.txt
+p=$(grep -hoE '^# pass [0-9]+' build-asan/browser-output.txt | awk '{s+=$3} END {print s+0}')
+f=$(grep -hoE '^# fail [0-9]+' build-asan/browser-output.txt | awk '{s+=$3} END {print s+0}')
+passed=$((passed + p)) failed=$((failed + f))
+if [ $rc -ne 0 ]; then
+	[ "$f" -gt 0 ] || failed=$((failed + 1))
+	tail -60 build-asan/browser-output.txt
+fi
+
 echo "== gcc -O3 release build, -Werror"
 if [ ! -d build-release ]; then
 	meson setup build-release --buildtype=release -Dtests=false >/dev/null || exit 1
