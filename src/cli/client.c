@@ -146,6 +146,22 @@ int client_expect(struct client *c, const char *method, const char *path,
 	return 0;
 }
 
+int client_download(struct client *c, char *path)
+{
+	struct buf raw = BUF_INIT;
+	json_t *out = NULL;
+	int status, rc = client_call(c, "GET", path, NULL, &status, &out, &raw);
+
+	free(path);
+	if (!rc && status != 200)
+		rc = client_error(status, out);
+	else if (!rc)
+		fwrite(raw.data, 1, raw.len, stdout);
+	json_decref(out);
+	buf_release(&raw);
+	return rc;
+}
+
 const char *jfield(const json_t *o, const char *key)
 {
 	const char *s = json_string_value(json_object_get(o, key));

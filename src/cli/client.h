@@ -44,6 +44,9 @@ int client_call(struct client *c, const char *method, const char *path,
  */
 int client_expect(struct client *c, const char *method, const char *path,
 		  const json_t *body, int want, json_t **out);
+/* GET path and copy the body to stdout as it is (exports, reports);
+ * takes ownership of path. Returns the exit code. */
+int client_download(struct client *c, char *path);
 /* The string field key of o, or "-". */
 const char *jfield(const json_t *o, const char *key);
 /* Print an API error answer; returns the exit code (2 for 400, else 1). */

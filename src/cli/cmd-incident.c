@@ -247,21 +247,10 @@ static int do_doc(struct client *c, const char *id, const json_t *body)
 {
 	const char *fmt = json_string_value(json_object_get(body, "format"));
 	const char *lang = json_string_value(json_object_get(body, "lang"));
-	char *path = xasprintf("/api/v1/incidents/%s/report?format=%s&lang=%s",
-			       id, fmt ? fmt : "md",
-			       lang ? lang : cli_zh() ? "zh-CN" : "en");
-	struct buf raw = BUF_INIT;
-	json_t *out = NULL;
-	int status, rc = client_call(c, "GET", path, NULL, &status, &out, &raw);
 
-	free(path);
-	if (!rc && status != 200)
-		rc = client_error(status, out);
-	else if (!rc)
-		fwrite(raw.data, 1, raw.len, stdout);
-	json_decref(out);
-	buf_release(&raw);
-	return rc;
+	return client_download(c, xasprintf(
+		"/api/v1/incidents/%s/report?format=%s&lang=%s", id,
+		fmt ? fmt : "md", lang ? lang : cli_zh() ? "zh-CN" : "en"));
 }
 
 static int incident_run(int argc, char **argv)

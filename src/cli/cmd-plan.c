@@ -369,19 +369,8 @@ static int do_diff(struct client *c, const char *plan, const char *n,
 
 static int do_export(struct client *c, const char *plan, const char *n)
 {
-	char *path = xasprintf("/api/v1/plans/%s/versions/%s/export", plan, n);
-	struct buf raw = BUF_INIT;
-	json_t *out = NULL;
-	int status, rc = client_call(c, "GET", path, NULL, &status, &out, &raw);
-
-	free(path);
-	if (!rc && status != 200)
-		rc = client_error(status, out);
-	else if (!rc)
-		fwrite(raw.data, 1, raw.len, stdout);
-	json_decref(out);
-	buf_release(&raw);
-	return rc;
+	return client_download(c, xasprintf("/api/v1/plans/%s/versions/%s/export",
+					    plan, n));
 }
 
 static int run_client(int argc, char **argv)
