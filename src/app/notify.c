@@ -16,6 +16,7 @@
 #include "plan/plan.h"
 #include "store/store.h"
 #include "util/buf.h"
+#include "util/clock.h"
 #include "util/crypto.h"
 #include "util/log.h"
 #include "util/xalloc.h"
@@ -82,6 +83,7 @@ struct compose {
 	const char *detail;
 	int64_t now_ms;
 	json_t *told;		/* user ids already e-mailed, for this event */
+	json_t *chats;		/* channel ids already told, for this event */
 	json_t *groups;		/* group keys told, for the timeline */
 	int queued;
 	int64_t email_channel;	/* the default e-mail channel, 0: none */
@@ -119,9 +121,9 @@ static void render(struct compose *c, const char *locale, char **subject,
 		 r->impact && *r->impact ? r->impact : "-");
 	if (c->detail && *c->detail)
 		buf_addf(&t, "%s: %s\n", z ? "说明" : "Detail", c->detail);
-	buf_addf(&t, "\n%s\n%s: %s\n",
-		 z ? words[c->ev].ask_zh : words[c->ev].ask_en,
-		 z ? "详情" : "Open", *link);
+	/* The links (to the incident, to acknowledge) are added by each
+	 * channel in its own form. */
+	buf_addf(&t, "\n%s\n", z ? words[c->ev].ask_zh : words[c->ev].ask_en);
 	buf_addf(&m, "### %s【%s】%s\n\n- %s: %s\n- %s: %s\n- %s: %s\n",
 		 drill, z ? words[c->ev].tag_zh : words[c->ev].tag_en,
 		 r->number, z ? "标题" : "Title", r->title,
@@ -129,9 +131,8 @@ static void render(struct compose *c, const char *locale, char **subject,
 		 category);
 	if (c->detail && *c->detail)
 		buf_addf(&m, "- %s: %s\n", z ? "说明" : "Detail", c->detail);
-	buf_addf(&m, "\n**%s**\n\n[%s](%s)\n",
-		 z ? words[c->ev].ask_zh : words[c->ev].ask_en,
-		 z ? "查看详情" : "Open the incident", *link);
+	buf_addf(&m, "\n**%s**\n", z ? words[c->ev].ask_zh
+					     : words[c->ev].ask_en);
 	*text = buf_detach(&t, NULL);
 	*md = buf_detach(&m, NULL);
 }
@@ -158,6 +159,8 @@ static int queue(struct compose *c, int64_t channel_id, int64_t user_id,
 	n.recipient = (char *)recipient;
 	render(c, n.locale, &n.subject, &n.text, &n.markdown, &n.link);
 	n.ack_link = xasprintf("%s/ack/%s", base_url, secret);
+	/* Delivery runs on real time, even under a test clock. */
+	n.next_ms = clock_real_ms();
 	rc = store_notification_insert(c->st, &n);
 	n.recipient = NULL;
 	notification_release(&n);
@@ -223,7 +226,7 @@ static int chat(void *ctx, const struct channel *ch)
 	json_t *cfg;
 	const char *locale;
 
-	if (!ch->enabled || ch->kind == CH_EMAIL)
+	if (!ch->enabled || ch->kind == CH_EMAIL || already(x->c->chats, ch->id))
 		return 0;
 	cfg = json_loads(ch->config, 0, NULL);
 	locale = json_string_value(json_object_get(cfg, "locale"));
@@ -405,7 +408,7 @@ int notify_incident(struct store *st, const struct incident_row *r,
 	struct compose c = {
 		.st = st, .r = r, .content = content, .ev = ev, .tier = tier,
 		.detail = detail, .now_ms = now_ms, .told = json_array(),
-		.groups = json_array(),
+		.chats = json_array(), .groups = json_array(),
 	};
 	struct timeline_entry e = { .incident_id = r->inc.id, .at_ms = now_ms,
 				    .kind = "notification" };
@@ -432,6 +435,7 @@ int notify_incident(struct store *st, const struct incident_row *r,
 	}
 	*queued = c.queued;
 	json_decref(c.told);
+	json_decref(c.chats);
 	json_decref(c.groups);
 	return rc;
 }

@@ -180,6 +180,7 @@ void api_rotation_create(struct req *rq, struct resp *rs)
 	members = json_dumps(json_object_get(rq->body, "members"),
 			     JSON_COMPACT);
 	r.group_id = g.id;
+	snprintf(r.group_key, sizeof(r.group_key), "%s", g.key);
 	jcopy(r.name, sizeof(r.name), rq->body, "name");
 	snprintf(r.time_zone, sizeof(r.time_zone), "%s",
 		 jstr(rq->body, "time_zone", "Asia/Shanghai"));
@@ -283,6 +284,16 @@ static int on_duty(void *ctx, const struct rotation_row *row)
 	if (!who || store_user_get(x->rq->st, who, &u))
 		return 0;
 	duty_shift(&r, x->at, &start, &end);
+	/* On duty by an override: its window is the shift (the latest
+	 * starting one covering the time, as duty_on_call() chose). */
+	for (int i = 0, best = -1; i < o.n; i++)
+		if (o.ov[i].user_id == who && o.ov[i].start_ms <= x->at &&
+		    x->at < o.ov[i].end_ms &&
+		    (best < 0 || o.ov[i].start_ms >= o.ov[best].start_ms)) {
+			best = i;
+			start = o.ov[i].start_ms;
+			end = o.ov[i].end_ms;
+		}
 	x->answer = json_pack("{s:I, s:s, s:s, s:I, s:{s:o, s:o}}",
 			      "user_id", (json_int_t)u.id, "login", u.login,
 			      "display_name", u.display_name, "rotation_id",

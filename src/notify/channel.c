@@ -378,7 +378,9 @@ static json_t *body_slack(const struct message *m)
 
 	/* Bytes >= characters, so a byte budget keeps the character limit. */
 	if (links.len < SLACK_SECTION_MAX) {
-		s = slack_fit(md_body(m), SLACK_SECTION_MAX - links.len);
+		/* The plain text: Slack's mrkdwn is not Markdown. */
+		s = slack_fit(has(m->text) ? m->text : "",
+			      SLACK_SECTION_MAX - links.len);
 		buf_adds(&sec, s);
 		free(s);
 	}

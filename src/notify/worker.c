@@ -150,7 +150,7 @@ static int smtp(struct notify_worker *w, const json_t *cfg,
 		 !strcmp(msg->lang, "en") ? "Acknowledge" : "确认收到",
 		 msg->ack_link);
 	html = plan_markdown_html(md.data, md.len);
-	mail = email_message(from, to, msg, html, clock_now_ms());
+	mail = email_message(from, to, msg, html, clock_real_ms());
 	buf_release(&md);
 	free(html);
 	if (!mail) {
@@ -384,7 +384,7 @@ static int pass(struct notify_worker *w)
 {
 	struct batch b = { 0 };
 	struct store *st = app_reader_get(w->app);
-	int64_t now = clock_now_ms();
+	int64_t now = clock_real_ms();	/* delivery runs on real time */
 	int rc = store_notification_due(st, now, BATCH, collect, &b);
 
 	if (!rc && b.n) {
@@ -410,7 +410,7 @@ static int pass(struct notify_worker *w)
 	}
 	app_reader_put(w->app, st);
 	if (!rc && b.n) {
-		struct record r = { w, &b, clock_now_ms() };
+		struct record r = { w, &b, clock_real_ms() };
 
 		rc = writer_call(&w->app->writer, record, &r);
 		if (rc)

@@ -311,7 +311,7 @@ const char *const store_sql[Q__COUNT] = {
 		" user_id, recipient, locale, subject, text, markdown, link,"
 		" ack_link, idem_key, ack_hash, ack_expires_ms, state, next_ms,"
 		" created_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
-		" $11, $12, $13, $14, $15, 'pending', $16, $16) RETURNING id",
+		" $11, $12, $13, $14, $15, 'pending', $17, $16) RETURNING id",
 	[Q_NT_GET] = "SELECT " NT_COLS " FROM notification WHERE id = $1",
 	[Q_NT_BY_ACK] = "SELECT " NT_COLS " FROM notification WHERE ack_hash = $1",
 	[Q_NT_DUE] =

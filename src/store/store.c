@@ -1609,10 +1609,10 @@ int store_notification_insert(struct store *st, struct notification *n)
 		SV_S(n->ack_link ? n->ack_link : ""), SV_S(n->idem_key),
 		n->ack_hash[0] ? SV_S(n->ack_hash) : SV_NUL,
 		SV_I(n->ack_expires_ms), SV_I(n->created_ms),
+		SV_I(n->next_ms ? n->next_ms : n->created_ms),
 	};
 
 	n->state = NS_PENDING;
-	n->next_ms = n->created_ms;
 	return run_int(st, Q_NT_INSERT, p, ARRAY_SIZE(p), &n->id);
 }
 

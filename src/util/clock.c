@@ -9,15 +9,19 @@
 
 static _Atomic int64_t fixed_ms;
 
-int64_t clock_now_ms(void)
+int64_t clock_real_ms(void)
 {
 	struct timespec ts;
-	int64_t f = atomic_load(&fixed_ms);
 
-	if (f)
-		return f;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int64_t clock_now_ms(void)
+{
+	int64_t f = atomic_load(&fixed_ms);
+
+	return f ? f : clock_real_ms();
 }
 
 void clock_set_ms(int64_t ms)

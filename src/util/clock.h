@@ -11,6 +11,9 @@
 #include <stdint.h>
 
 int64_t clock_now_ms(void);
+/* The real wall clock, whatever a test set: for schedules that must run
+ * in real time (message delivery). */
+int64_t clock_real_ms(void);
 /* Fix the clock at ms (0 returns to real time). Thread-safe. */
 void clock_set_ms(int64_t ms);
 /* Monotonic microseconds, for durations only. */
