@@ -8,7 +8,7 @@ build=(meson ninja-build pkg-config gcc python3 libmicrohttpd-dev
        libmd4c-html0-dev libcurl4-openssl-dev libcmocka-dev)
 test=(clang sqlite3 curl python3-aiosmtpd python3-icalendar)
 bench=(wrk hyperfine)
-browser=(chromium)
+browser=(chromium fonts-wqy-microhei)
 
 want=("${build[@]}")
 case "${1:-build}" in

@@ -1,104 +1,280 @@
-// The erms console: sign-in for now. Talks only to the API; never puts
-// data into innerHTML; sends the CSRF token on every write.
+// The erms console: hash routing over one page per module. Talks only to
+// the API; builds the DOM with createElement/textContent; sends the CSRF
+// token on every write.
 
-const text = {
-    'zh-CN': {
-        tagline: '应急响应管理系统', signin: '登录', login: '登录名',
-        password: '密码', welcome: '欢迎', signedin: '已登录：',
-        groups: '所属小组：', signout: '退出登录', other: 'English',
-        none: '无', failed: '登录失败',
-    },
-    en: {
-        tagline: 'Emergency Response Management', signin: 'Sign in',
-        login: 'Login', password: 'Password', welcome: 'Welcome',
-        signedin: 'Signed in as', groups: 'Groups:', signout: 'Sign out',
-        other: '中文', none: 'none', failed: 'Sign-in failed',
-    },
-};
+import { api, setUnauthorizedHandler } from './lib/api.js';
+import { h, clear, $, $$ } from './lib/dom.js';
+import { t, getLang, setLang, applyStaticText, onLangChange } from './lib/i18n.js';
+import { session, believedSignedIn, resume, forget, signOut, isSignedIn, can } from './lib/session.js';
+import { startEvents, stopEvents, onEventState } from './lib/sse.js';
+import { startTicker, resetFormatters } from './lib/time.js';
+import { invalidatePlan } from './lib/plan.js';
+import { resetPeople } from './lib/people.js';
+import { toast, errorBox } from './lib/ui.js';
 
-let lang = localStorage.getItem('erms.lang') ||
-    (navigator.language.startsWith('zh') ? 'zh-CN' : 'en');
-let csrf = null;
+import * as signinPage from './pages/signin.js';
+import * as dashboardPage from './pages/dashboard.js';
+import * as reportPage from './pages/report.js';
+import * as incidentPage from './pages/incident.js';
+import * as incidentsPage from './pages/incidents.js';
+import * as plansPage from './pages/plans.js';
+import * as adminPage from './pages/admin.js';
 
-const $ = (id) => document.getElementById(id);
+const ROUTES = [
+    { re: /^\/signin$/, page: signinPage, name: 'signin', open: true },
+    { re: /^\/$/, page: dashboardPage, name: 'dashboard' },
+    { re: /^\/report$/, page: reportPage, name: 'report' },
+    { re: /^\/incidents$/, page: incidentsPage, name: 'incidents' },
+    { re: /^\/incidents\/([^/]+)$/, page: incidentPage, name: 'incidents' },
+    { re: /^\/plans$/, page: plansPage, name: 'plans' },
+    { re: /^\/admin(?:\/([a-z-]+))?$/, page: adminPage, name: 'admin' },
+];
 
-function t(key) {
-    return text[lang][key];
+const AFTER_SIGNIN = 'erms.afterSignin';
+let current = null;      // the live page context
+let explicitLang = false; // chosen on the sign-in page, before signing in
+let eventState = 'off';
+
+function showEventState() {
+    const el = $('#live');
+    el.dataset.state = eventState;
+    el.textContent = t(`live.${eventState}`);
+    el.title = t(`live.${eventState}.title`);
 }
 
-function render() {
-    document.documentElement.lang = lang;
-    for (const el of document.querySelectorAll('[data-i18n]'))
-        el.textContent = t(el.dataset.i18n);
-    $('lang').textContent = t('other');
-}
-
-async function api(method, path, body) {
-    const headers = { 'Accept-Language': lang };
-    if (body !== undefined)
-        headers['Content-Type'] = 'application/json';
-    if (csrf && method !== 'GET')
-        headers['X-CSRF-Token'] = csrf;
-    const res = await fetch(path, {
-        method, headers, credentials: 'same-origin',
-        body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const data = res.status === 204 ? null : await res.json();
-    if (!res.ok)
-        throw new Error(data && data.error ? data.error.message : res.statusText);
-    return data;
-}
-
-async function showHome() {
-    const me = await api('GET', '/api/v1/me');
-    $('who').textContent = `${me.user.display_name} (${me.user.login})`;
-    $('groups').textContent = me.groups.length
-        ? me.groups.map((g) => `${g.key} (${g.role})`).join(', ')
-        : t('none');
-    $('signin').hidden = true;
-    $('home').hidden = false;
-}
-
-async function start() {
-    render();
+function parseHash() {
+    const raw = location.hash.startsWith('#/') ? location.hash.slice(1) : '/';
+    const q = raw.indexOf('?');
+    const path = q < 0 ? raw : raw.slice(0, q);
+    const query = new URLSearchParams(q < 0 ? '' : raw.slice(q + 1));
+    let decoded = path;
     try {
-        const s = await api('GET', '/api/v1/session');
-        csrf = s.csrf_token;
-        await showHome();
+        decoded = decodeURIComponent(path);
     } catch {
-        $('signin').hidden = false;
-        $('home').hidden = true;
+        // keep it as it came
+    }
+    return { path: decoded, query };
+}
+
+export function navigate(hash) {
+    if (location.hash === hash)
+        route();
+    else
+        location.hash = hash;
+}
+
+function makeContext(root, params, query) {
+    const cleanups = [];
+    const ctx = {
+        root, params, query, dead: false,
+        alive: () => !ctx.dead,
+        onCleanup(fn) {
+            if (ctx.dead)
+                fn();
+            else
+                cleanups.push(fn);
+        },
+        kill() {
+            ctx.dead = true;
+            for (const fn of cleanups.splice(0))
+                try {
+                    fn();
+                } catch {
+                    // nothing to do
+                }
+        },
+        navigate,
+        signedIn,
+        rerender: () => route({ focus: false }),
+    };
+    return ctx;
+}
+
+async function route(opts = {}) {
+    const { path, query } = parseHash();
+    let match = null;
+    let params = [];
+    for (const r of ROUTES) {
+        const m = path.match(r.re);
+        if (m) {
+            match = r;
+            params = m.slice(1);
+            break;
+        }
+    }
+    if (!isSignedIn() && !(match && match.open)) {
+        if (location.hash && location.hash !== '#/signin' && location.hash.startsWith('#/'))
+            sessionStorage.setItem(AFTER_SIGNIN, location.hash);
+        if (location.hash !== '#/signin') {
+            location.replace('#/signin');
+            return;
+        }
+    }
+    if (isSignedIn() && match && match.name === 'signin') {
+        location.replace('#/');
+        return;
+    }
+    if (current)
+        current.kill();
+    const view = $('#view');
+    clear(view);
+    const root = h('div', { class: ['page', match ? `page-${match.name}` : 'page-missing'] });
+    view.append(root);
+    const ctx = makeContext(root, params, query);
+    current = ctx;
+    for (const a of $$('#nav a')) {
+        if (match && a.dataset.route === match.name)
+            a.setAttribute('aria-current', 'page');
+        else
+            a.removeAttribute('aria-current');
+    }
+    if (!match) {
+        root.append(h('section', { class: 'card' },
+            h('h1', { text: t('notfound.title') }),
+            h('p', {}, h('a', { href: '#/', text: t('notfound.back') }))));
+        document.title = `${t('notfound.title')} · erms`;
+        return;
+    }
+    try {
+        await match.page.render(ctx);
+    } catch (e) {
+        if (ctx.alive() && e && e.status !== 401) {
+            root.append(errorBox(e, 'page-error'));
+            console.warn(e); // eslint-disable-line no-console
+        }
+    }
+    if (opts.focus !== false && ctx.alive() && !ctx.keepFocus) {
+        const h1 = root.querySelector('h1');
+        if (h1 && document.activeElement === document.body) {
+            h1.tabIndex = -1;
+            h1.focus({ preventScroll: true });
+        }
     }
 }
 
-$('signin-form').addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    const err = $('signin-error');
-    err.hidden = true;
-    try {
-        const s = await api('POST', '/api/v1/session', {
-            login: $('login').value, password: $('password').value,
-        });
-        csrf = s.csrf_token;
-        $('password').value = '';
-        await showHome();
-    } catch (e) {
-        err.textContent = `${t('failed')}: ${e.message}`;
-        err.hidden = false;
+function renderChrome() {
+    applyStaticText();
+    const signedIn = isSignedIn();
+    $('#nav').hidden = !signedIn;
+    $('#signout').hidden = !signedIn;
+    $('#who').hidden = !signedIn;
+    $('#live').hidden = !signedIn;
+    if (signedIn) {
+        $('#who').textContent = session.user.display_name || session.user.login;
+        $('#who').title = session.user.login;
+        const admin = session.user.is_admin || can('user.list') || can('channel.manage') ||
+            can('notification.read');
+        $('[data-testid="nav-admin"]').hidden = !admin;
+    }
+    showEventState();
+    const lang = $('#lang');
+    lang.textContent = getLang() === 'en' ? '中文' : 'English';
+    lang.lang = getLang() === 'en' ? 'zh-CN' : 'en';
+    lang.setAttribute('aria-label', t('lang.switch'));
+}
+
+function afterSignIn() {
+    startEvents();
+    renderChrome();
+}
+
+export async function signedIn() {
+    // The user's language is remembered on the server; a choice made on
+    // the sign-in page itself is saved to it.
+    if (explicitLang && session.user.locale !== getLang()) {
+        try {
+            session.user = await api('PATCH', '/api/v1/me', { locale: getLang() });
+        } catch {
+            // keep the choice locally
+        }
+    } else if (session.user.locale && session.user.locale !== getLang()) {
+        setLang(session.user.locale);
+    }
+    explicitLang = false;
+    afterSignIn();
+    const target = sessionStorage.getItem(AFTER_SIGNIN);
+    sessionStorage.removeItem(AFTER_SIGNIN);
+    navigate(target && target !== '#/signin' ? target : '#/');
+}
+
+function signedOut(message) {
+    forget();
+    stopEvents();
+    invalidatePlan();
+    resetPeople();
+    renderChrome();
+    if (message)
+        sessionStorage.setItem('erms.signinNotice', message);
+    navigate('#/signin');
+}
+
+setUnauthorizedHandler(() => {
+    if (isSignedIn()) {
+        if (location.hash && location.hash !== '#/signin')
+            sessionStorage.setItem(AFTER_SIGNIN, location.hash);
+        signedOut(t('signin.expired'));
     }
 });
 
-$('signout').addEventListener('click', async () => {
-    await api('DELETE', '/api/v1/session').catch(() => {});
-    csrf = null;
-    $('home').hidden = true;
-    $('signin').hidden = false;
+async function switchLanguage() {
+    const next = getLang() === 'en' ? 'zh-CN' : 'en';
+    setLang(next);
+    if (isSignedIn()) {
+        try {
+            session.user = await api('PATCH', '/api/v1/me', { locale: next });
+        } catch (e) {
+            toast(e.message, 'error');
+        }
+    } else {
+        explicitLang = true;
+    }
+}
+
+onLangChange(() => {
+    resetFormatters();
+    invalidatePlan();
+    renderChrome();
+    route({ focus: false });
+    $('#lang').focus();
 });
 
-$('lang').addEventListener('click', () => {
-    lang = lang === 'en' ? 'zh-CN' : 'en';
-    localStorage.setItem('erms.lang', lang);
-    render();
-});
+async function boot() {
+    renderChrome();
+    startTicker();
+    $('#lang').addEventListener('click', switchLanguage);
+    $('#signout').addEventListener('click', async () => {
+        try {
+            await signOut();
+        } catch {
+            // signed out locally all the same
+        }
+        signedOut(t('signin.bye'));
+    });
+    $('#skip').addEventListener('click', (ev) => {
+        ev.preventDefault();
+        $('#view').focus();
+    });
+    onEventState((s) => {
+        eventState = s;
+        showEventState();
+    });
+    if (believedSignedIn()) {
+        try {
+            await resume();
+            if (session.user.locale && session.user.locale !== getLang())
+                setLang(session.user.locale, { silent: true });
+            afterSignIn();
+        } catch (e) {
+            forget();
+            if (e.status !== 401)
+                sessionStorage.setItem('erms.signinNotice', e.message);
+        }
+    }
+    renderChrome();
+    window.addEventListener('hashchange', () => route());
+    route({ focus: false });
+}
 
-start();
+export { signedOut };
+
+boot();

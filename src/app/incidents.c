@@ -103,6 +103,13 @@ static int timeline(struct store *st, int64_t incident_id, int64_t actor_id,
 			   &id);
 }
 
+int app_timeline_add(struct store *st, int64_t incident_id, int64_t actor_id,
+		     const char *kind, const char *text, json_t *data,
+		     int64_t now_ms)
+{
+	return timeline(st, incident_id, actor_id, kind, text, data, now_ms);
+}
+
 /* Write r and tell subscribers. */
 static int save(struct store *st, struct incident_row *r, int64_t now_ms)
 {

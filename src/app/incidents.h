@@ -69,6 +69,13 @@ int app_task_create(struct store *st, const struct principal *p,
 int app_task_update(struct store *st, const struct principal *p,
 		    int64_t task_id, const struct task_change *c,
 		    int64_t now_ms, struct task *out, struct errbuf *err);
+/*
+ * Append to an incident's timeline (immutable), its search index and the
+ * event log, in the caller's transaction. Steals data (may be NULL).
+ */
+int app_timeline_add(struct store *st, int64_t incident_id, int64_t actor_id,
+		     const char *kind, const char *text, json_t *data,
+		     int64_t now_ms);
 /* May p read incidents (and so their events)? */
 bool app_incident_readable(const struct principal *p);
 

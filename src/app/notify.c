@@ -12,6 +12,7 @@
 
 #include "app/audit.h"
 #include "app/codec.h"
+#include "app/incidents.h"
 #include "core/duty.h"
 #include "plan/plan.h"
 #include "store/store.h"
@@ -410,8 +411,6 @@ int notify_incident(struct store *st, const struct incident_row *r,
 		.detail = detail, .now_ms = now_ms, .told = json_array(),
 		.chats = json_array(), .groups = json_array(),
 	};
-	struct timeline_entry e = { .incident_id = r->inc.id, .at_ms = now_ms,
-				    .kind = "notification" };
 	int rc = store_channel_list(st, first_email, &c.email_channel);
 
 	rc = rc == 1 ? 0 : rc;
@@ -420,18 +419,13 @@ int notify_incident(struct store *st, const struct incident_row *r,
 	if (!rc && c.queued) {
 		char *text = xasprintf("%s: %d %s", event_names[ev], c.queued,
 				       c.queued == 1 ? "message" : "messages");
-		json_t *data = json_pack("{s:s, s:i, s:i, s:O}", "event",
-					 event_names[ev], "tier", tier,
-					 "messages", c.queued, "groups",
-					 c.groups);
-		char *d = json_dumps(data, JSON_COMPACT);
 
-		e.text = text;
-		e.data = d;
-		rc = store_timeline_add(st, &e);
+		rc = app_timeline_add(st, r->inc.id, 0, "notification", text,
+				      json_pack("{s:s, s:i, s:i, s:O}", "event",
+						event_names[ev], "tier", tier,
+						"messages", c.queued, "groups",
+						c.groups), now_ms);
 		free(text);
-		free(d);
-		json_decref(data);
 	}
 	*queued = c.queued;
 	json_decref(c.told);
@@ -473,7 +467,6 @@ int notify_ack(struct store *st, const struct principal *p, int64_t id,
 	       struct errbuf *err)
 {
 	struct incident_row r = { 0 };
-	struct timeline_entry e = { .at_ms = now_ms, .kind = "notification" };
 	char h[SHA256_HEX_LEN], obj[48];
 	char *text;
 	int rc;
@@ -512,11 +505,11 @@ int notify_ack(struct store *st, const struct principal *p, int64_t id,
 	if (!rc && out->incident_id) {
 		text = xasprintf("acknowledged by %s (%s)", out->acked_by,
 				 out->event);
-		e.incident_id = out->incident_id;
-		e.actor_id = p ? p->user.id : 0;
-		e.text = text;
-		e.data = "{}";
-		rc = store_timeline_add(st, &e);
+		rc = app_timeline_add(st, out->incident_id, p ? p->user.id : 0,
+				      "notification", text,
+				      json_pack("{s:s, s:I}", "acknowledged",
+						out->event, "notification",
+						(json_int_t)out->id), now_ms);
 		free(text);
 	}
 	snprintf(obj, sizeof(obj), "notification:%" PRId64, out->id);

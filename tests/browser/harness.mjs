@@ -72,7 +72,7 @@ export async function newPage(browser, options = {}) {
             page.errors.push(`console: ${m.text()}`);
     });
     page.on('pageerror', (e) => page.errors.push(`page: ${e.message}`));
-    page.context = context;
+    page.ctx = context;
     return page;
 }
 

@@ -15,5 +15,5 @@ test('the sign-in page loads and signing in works', async () => {
     await signIn(page, server.url, 'staff');
     assert.ok(!page.url().includes('#/signin'));
     assertClean(page);
-    await page.context.close();
+    await page.ctx.close();
 });

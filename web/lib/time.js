@@ -1,0 +1,133 @@
+// Times: the API speaks RFC 3339 UTC; people read local time.
+
+import { getLang, t } from './i18n.js';
+import { h } from './dom.js';
+
+const cache = new Map();
+
+function formatter(kind) {
+    const key = `${getLang()}|${kind}`;
+    if (!cache.has(key)) {
+        const opts = {
+            datetime: { dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23' },
+            seconds: { dateStyle: 'medium', timeStyle: 'medium', hourCycle: 'h23' },
+            time: { timeStyle: 'medium', hourCycle: 'h23' },
+            date: { dateStyle: 'medium' },
+        }[kind];
+        cache.set(key, new Intl.DateTimeFormat(getLang(), opts));
+    }
+    return cache.get(key);
+}
+
+function valid(iso) {
+    if (!iso)
+        return null;
+    const d = new Date(iso);
+    return Number.isNaN(d.getTime()) ? null : d;
+}
+
+/** Local date and time (minutes), '—' for none. */
+export function fmtTime(iso, kind = 'datetime') {
+    const d = valid(iso);
+    return d ? formatter(kind).format(d) : '—';
+}
+
+/** A <time> element with the local time and the instant as datetime. */
+export function timeEl(iso, kind = 'datetime', props = {}) {
+    const d = valid(iso);
+    if (!d)
+        return h('span', { class: 'muted', text: '—' });
+    return h('time', { datetime: iso, title: d.toISOString(), ...props }, formatter(kind).format(d));
+}
+
+/** 3725000 → "1:02:05"; days as "2d 03:00:00" / "2天 03:00:00". */
+export function fmtDuration(ms) {
+    let s = Math.floor(Math.abs(ms) / 1000);
+    const d = Math.floor(s / 86400);
+    s -= d * 86400;
+    const hh = Math.floor(s / 3600);
+    const mm = Math.floor((s % 3600) / 60);
+    const ss = s % 60;
+    const p = (n) => String(n).padStart(2, '0');
+    const clock = `${hh}:${p(mm)}:${p(ss)}`;
+    return d ? `${t('time.days', { n: d })} ${p(hh)}:${p(mm)}:${p(ss)}` : clock;
+}
+
+/** Minutes as "15 min" / "1 h 30 min" / "1 d". */
+export function fmtMinutes(min) {
+    if (min === null || min === undefined || min === 0)
+        return '—';
+    const d = Math.floor(min / 1440);
+    const hh = Math.floor((min % 1440) / 60);
+    const mm = min % 60;
+    const parts = [];
+    if (d)
+        parts.push(t('time.d', { n: d }));
+    if (hh)
+        parts.push(t('time.h', { n: hh }));
+    if (mm)
+        parts.push(t('time.min', { n: mm }));
+    return parts.join(' ');
+}
+
+/** A datetime-local value ("2026-11-28T20:15") to RFC 3339 UTC, or null. */
+export function localInputToIso(value) {
+    if (!value)
+        return null;
+    const d = new Date(value);
+    return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+
+/** Now as a datetime-local value, in local time. */
+export function nowLocalInput(offsetMin = 0) {
+    const d = new Date(Date.now() + offsetMin * 60000);
+    const p = (n) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+/**
+ * A live countdown to a deadline. The ticker below updates every element
+ * with class "timer": "12:03 left" until the deadline, then "overdue
+ * 0:02:10" with class "overdue" (also when breached is true).
+ */
+export function timer(deadline, breached = false, testid) {
+    const el = h('span', {
+        class: 'timer', testid, dataset: { deadline, breached: breached ? '1' : '0' },
+        role: 'timer',
+    });
+    updateTimer(el, Date.now());
+    return el;
+}
+
+function updateTimer(el, now) {
+    const dl = new Date(el.dataset.deadline).getTime();
+    if (Number.isNaN(dl))
+        return;
+    const left = dl - now;
+    const over = left < 0;
+    const text = over ? t('timer.over', { d: fmtDuration(left) }) : t('timer.left', { d: fmtDuration(left) });
+    if (el.textContent !== text)
+        el.textContent = text;
+    el.classList.toggle('overdue', over || el.dataset.breached === '1');
+    el.classList.toggle('soon', !over && left < 5 * 60000);
+    const host = el.closest('[data-timers]');
+    if (host)
+        host.classList.toggle('late', over || el.dataset.breached === '1' ||
+            host.dataset.breached === '1');
+}
+
+let ticking = null;
+
+export function startTicker() {
+    if (ticking)
+        return;
+    ticking = setInterval(() => {
+        const now = Date.now();
+        for (const el of document.querySelectorAll('.timer[data-deadline]'))
+            updateTimer(el, now);
+    }, 1000);
+}
+
+export function resetFormatters() {
+    cache.clear();
+}

@@ -1,0 +1,155 @@
+// Shared pieces of the console: badges, timers, errors, notices.
+
+import { h, clear } from './dom.js';
+import { t } from './i18n.js';
+import { findLevel, levelColour, levelName } from './plan.js';
+import { timer, fmtMinutes, timeEl } from './time.js';
+
+export const STATUSES = ['reported', 'acknowledged', 'active', 'resolved', 'closed', 'reviewed', 'dismissed'];
+export const ACTIVE_STATUSES = ['reported', 'acknowledged', 'active'];
+
+export function statusBadge(status, testid) {
+    return h('span', { class: ['badge', `status-${status}`], testid, dataset: { status } },
+        t(`status.${status}`));
+}
+
+/** A level badge in the level's warning colour; "unclassified" for none. */
+export function levelBadge(content, key, testid) {
+    if (!key)
+        return h('span', { class: 'badge level-none', testid, dataset: { level: '' } }, t('level.none'));
+    const lv = findLevel(content, key);
+    return h('span', {
+        class: ['badge', `level-${levelColour(lv || { rank: 4 })}`], testid, dataset: { level: key },
+    }, levelName(content, key));
+}
+
+export function drillTag() {
+    return h('span', { class: 'badge drill', title: t('drill.title') }, t('drill'));
+}
+
+/** Live timers for an incident's open deadlines (ack, activate, resolve). */
+export function incidentTimers(inc, opts = {}) {
+    const wrap = h('span', { class: 'timers', dataset: { timers: '1', breached: inc.breaches && inc.breaches.length ? '1' : '0' } });
+    const dl = inc.deadlines || {};
+    const breaches = new Set(inc.breaches || []);
+    for (const k of ['ack', 'activate', 'resolve']) {
+        if (!dl[k])
+            continue;
+        wrap.append(h('span', { class: 'timer-item' },
+            h('span', { class: 'timer-label', text: t(`target.${k}`) }),
+            ' ', timer(dl[k], breaches.has(k), opts.testidPrefix ? `${opts.testidPrefix}-${k}` : undefined)));
+    }
+    for (const b of breaches)
+        wrap.append(h('span', { class: 'badge breach', dataset: { breach: b } }, t('breach.short', { target: t(`target.${b}`) })));
+    if (inc.breaches && inc.breaches.length)
+        wrap.classList.add('late');
+    return wrap;
+}
+
+/**
+ * The incident's targets: for each of ack, activate, resolve the time
+ * allowed, then the deadline with a live countdown, or when it was met.
+ */
+export function targetsTable(inc) {
+    const breaches = new Set(inc.breaches || []);
+    const tg = inc.targets || {};
+    const dl = inc.deadlines || {};
+    const done = { ack: inc.acked_at, activate: inc.activated_at, resolve: inc.resolved_at };
+    return h('ul', { class: 'targets-list', testid: 'incident-targets' }, ['ack', 'activate', 'resolve'].map((k) => {
+        let state;
+        if (dl[k])
+            state = [h('div', { class: 'small muted' }, t('target.col.deadline'), ' ', timeEl(dl[k])),
+                h('div', {}, timer(dl[k], breaches.has(k), `timer-${k}`))];
+        else if (done[k])
+            state = h('div', { class: 'small' }, t('target.met'), ' ', timeEl(done[k]));
+        else
+            state = h('div', { class: 'small muted', text: t('target.open') });
+        return h('li', { class: breaches.has(k) ? 'late' : '', dataset: { target: k } },
+            h('div', { class: 'target-name' }, h('strong', { text: t(`target.${k}`) }), ' ',
+                h('span', { class: 'muted small', text: tg[`${k}_min`] ? t('target.within', { m: fmtMinutes(tg[`${k}_min`]) }) : '' }),
+                breaches.has(k) ? h('span', { class: 'badge breach' }, t('breach.missed')) : null),
+            state);
+    }));
+}
+
+/** An error as a paragraph, with the plan file's details as a list. */
+export function errorBox(err, testid = 'error') {
+    const box = h('div', { class: 'alert error', role: 'alert', testid });
+    box.append(h('p', { text: messageOf(err) }));
+    if (err && Array.isArray(err.details) && err.details.length) {
+        box.append(h('ul', { class: 'details', testid: `${testid}-details` },
+            err.details.map((d) => h('li', {},
+                h('code', { text: d.line ? `${d.line}:${d.column || 0}` : '' }), ' ', d.message || d.text))));
+    }
+    return box;
+}
+
+export function messageOf(err) {
+    if (!err)
+        return t('error.unknown');
+    if (err.status === 0)
+        return t('error.network');
+    if (err.status === 403 && err.code === 'forbidden')
+        return `${t('error.forbidden')} (${err.message})`;
+    return err.message || t('error.unknown');
+}
+
+/** Put an error (or nothing) into a slot element. */
+export function showError(slot, err, testid) {
+    clear(slot);
+    if (err)
+        slot.append(errorBox(err, testid));
+}
+
+export function emptyState(text, testid) {
+    return h('p', { class: 'empty', testid, text });
+}
+
+export function loading() {
+    return h('p', { class: 'loading', role: 'status', text: t('loading') });
+}
+
+export function card(title, body, props = {}) {
+    const headingId = props.id ? `${props.id}-title` : undefined;
+    return h('section', { class: ['card', props.class], testid: props.testid, id: props.id, 'aria-labelledby': headingId },
+        title ? h('div', { class: 'card-head' },
+            h(props.level || 'h2', { id: headingId, text: title }), props.actions || null) : null,
+        body);
+}
+
+let toastTimer = null;
+
+/** A short message in the polite live region at the bottom of the page. */
+export function toast(text, kind = 'ok') {
+    const el = document.getElementById('toast');
+    if (!el)
+        return;
+    el.textContent = text;
+    el.className = `toast ${kind}`;
+    el.hidden = false;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => {
+        el.hidden = true;
+    }, 4000);
+}
+
+/** Run an async action from a button: disables it meanwhile. */
+export async function busy(button, fn) {
+    const was = button.disabled;
+    button.disabled = true;
+    button.setAttribute('aria-busy', 'true');
+    try {
+        return await fn();
+    } finally {
+        button.disabled = was;
+        button.removeAttribute('aria-busy');
+    }
+}
+
+export function incidentLink(inc) {
+    return h('a', { href: `#/incidents/${encodeURIComponent(inc.number)}`, class: 'inc-number', text: inc.number });
+}
+
+export function setTitle(text) {
+    document.title = text ? `${text} · erms` : 'erms';
+}

@@ -1,0 +1,500 @@
+// #/admin/{users|groups|duty|channels|delivery}: administration. Each tab
+// shows only to those with the rights it needs.
+
+import { api, apiAll, qs } from '../lib/api.js';
+import { h, replace, field, checkField, select, fieldError } from '../lib/dom.js';
+import { t } from '../lib/i18n.js';
+import { can, session } from '../lib/session.js';
+import { loadPeople, personName, resetPeople } from '../lib/people.js';
+import { timeEl, localInputToIso, nowLocalInput, fmtMinutes } from '../lib/time.js';
+import { errorBox, emptyState, loading, toast, busy, setTitle, messageOf } from '../lib/ui.js';
+
+const TABS = [
+    { key: 'users', right: 'user.list', render: usersTab },
+    { key: 'groups', right: 'group.read', render: groupsTab },
+    { key: 'duty', right: 'duty.read', render: dutyTab },
+    { key: 'channels', right: 'channel.manage', render: channelsTab },
+    { key: 'delivery', right: 'notification.read', render: deliveryTab },
+];
+
+export async function render(ctx) {
+    const tabs = TABS.filter((x) => can(x.right));
+    const want = ctx.params[0];
+    const tab = tabs.find((x) => x.key === want) || tabs[0];
+    setTitle(t('admin.title'));
+    if (!tab) {
+        ctx.root.append(h('section', { class: 'card' }, h('h1', { text: t('admin.title') }), emptyState(t('admin.nothing'))));
+        return;
+    }
+    const body = h('div', { class: 'tab-body', id: 'admin-tab' });
+    ctx.root.append(
+        h('div', { class: 'page-head' }, h('h1', { text: t('admin.title') })),
+        h('nav', { class: 'tabs', 'aria-label': t('admin.sections') }, tabs.map((x) => h('a', {
+            href: `#/admin/${x.key}`, testid: `admin-tab-${x.key}`, 'aria-current': x === tab ? 'page' : null,
+            class: x === tab ? 'active' : '', text: t(`admin.tab.${x.key}`),
+        }))),
+        body);
+    body.append(loading());
+    await loadPeople().catch(() => null);
+    if (!ctx.alive())
+        return;
+    replace(body);
+    await tab.render(ctx, body);
+}
+
+function table(testid, headers, rows) {
+    return h('div', { class: 'table-wrap' }, h('table', { class: 'data', testid },
+        h('thead', {}, h('tr', {}, headers.map((x) => h('th', { scope: 'col', text: t(x) })))),
+        h('tbody', {}, rows)));
+}
+
+function yesNo(v) {
+    return v ? t('yes') : t('no');
+}
+
+// ---- users --------------------------------------------------------------------
+
+async function usersTab(ctx, body) {
+    const users = await apiAll('/api/v1/users');
+    if (!ctx.alive())
+        return;
+    const rows = users.map((u) => {
+        const actions = [];
+        if (can('user.update') && u.id !== session.user.id) {
+            const b = h('button', { type: 'button', class: 'small secondary', testid: 'admin-user-toggle', text: u.disabled ? t('admin.enable') : t('admin.disable') });
+            b.addEventListener('click', () => busy(b, async () => {
+                try {
+                    await api('PATCH', `/api/v1/users/${u.id}`, { disabled: !u.disabled });
+                    toast(t('saved'));
+                    resetPeople();
+                    ctx.rerender();
+                } catch (e) {
+                    toast(messageOf(e), 'error');
+                }
+            }));
+            actions.push(b);
+        }
+        return h('tr', { testid: 'admin-user-row', dataset: { login: u.login }, class: u.disabled ? 'disabled-row' : '' },
+            h('td', {}, h('code', { text: u.login })),
+            h('td', { text: u.display_name }),
+            h('td', { text: [u.email, u.phone].filter(Boolean).join(' · ') || '—' }),
+            h('td', { text: u.locale }),
+            h('td', { text: yesNo(u.is_admin) }),
+            h('td', {}, u.disabled ? h('span', { class: 'badge status-dismissed', text: t('admin.disabled') })
+                : h('span', { class: 'badge status-resolved', text: t('admin.enabled') })),
+            h('td', {}, timeEl(u.created_at, 'date')),
+            can('user.update') ? h('td', {}, actions) : null);
+    });
+    body.append(h('section', { class: 'card', 'aria-labelledby': 'users-title' },
+        h('h2', { id: 'users-title', text: t('admin.users') }),
+        table('admin-users', ['admin.u.login', 'admin.u.name', 'admin.u.contact', 'admin.u.locale', 'admin.u.admin',
+            'admin.u.state', 'admin.u.created', ...(can('user.update') ? ['admin.u.actions'] : [])], rows)));
+    if (can('user.create'))
+        body.append(userForm(ctx));
+}
+
+function userForm(ctx) {
+    const c = {
+        login: h('input', { testid: 'admin-user-login', maxlength: 64, autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false' }),
+        display_name: h('input', { testid: 'admin-user-name', maxlength: 128, autocomplete: 'off' }),
+        password: h('input', { type: 'password', testid: 'admin-user-password', minlength: 8, maxlength: 256, autocomplete: 'new-password' }),
+        email: h('input', { type: 'email', testid: 'admin-user-email', autocomplete: 'off' }),
+        phone: h('input', { type: 'tel', testid: 'admin-user-phone', autocomplete: 'off' }),
+        locale: select([{ value: 'zh-CN', label: '中文 (zh-CN)' }, { value: 'en', label: 'English (en)' }], { testid: 'admin-user-locale' }),
+        is_admin: h('input', { type: 'checkbox', testid: 'admin-user-admin' }),
+    };
+    const slot = h('div', { class: 'slot' });
+    const submit = h('button', { type: 'submit', class: 'primary', testid: 'admin-user-submit', text: t('admin.create_user') });
+    const form = h('form', { class: 'grid-form', novalidate: true },
+        field(t('admin.u.login'), c.login, { hint: t('admin.u.login.hint') }),
+        field(t('admin.u.name'), c.display_name),
+        field(t('password'), c.password, { hint: t('admin.u.password.hint') }),
+        field(t('admin.u.email'), c.email, { optional: t('optional') }),
+        field(t('admin.u.phone'), c.phone, { optional: t('optional') }),
+        field(t('admin.u.locale'), c.locale),
+        checkField(t('admin.u.is_admin'), c.is_admin),
+        slot, h('div', { class: 'form-actions' }, submit));
+    form.addEventListener('submit', (ev) => {
+        ev.preventDefault();
+        slot.replaceChildren();
+        for (const x of Object.values(c))
+            fieldError(x, null);
+        for (const k of ['login', 'display_name', 'password'])
+            if (!c[k].value.trim()) {
+                fieldError(c[k], t('required'));
+                c[k].focus();
+                return;
+            }
+        const bodyJson = {
+            login: c.login.value.trim(), display_name: c.display_name.value.trim(), password: c.password.value,
+            locale: c.locale.value, is_admin: c.is_admin.checked,
+        };
+        if (c.email.value.trim())
+            bodyJson.email = c.email.value.trim();
+        if (c.phone.value.trim())
+            bodyJson.phone = c.phone.value.trim();
+        busy(submit, async () => {
+            try {
+                const u = await api('POST', '/api/v1/users', bodyJson);
+                toast(t('admin.user_created', { login: u.login }));
+                resetPeople();
+                ctx.rerender();
+            } catch (e) {
+                if (e.field && c[e.field]) {
+                    fieldError(c[e.field], e.message);
+                    c[e.field].focus();
+                } else {
+                    slot.append(errorBox(e, 'admin-user-error'));
+                }
+            }
+        });
+    });
+    return h('section', { class: 'card', testid: 'admin-user-form', 'aria-labelledby': 'user-new-title' },
+        h('h2', { id: 'user-new-title', text: t('admin.create_user') }), form);
+}
+
+// ---- groups -------------------------------------------------------------------
+
+async function groupsTab(ctx, body) {
+    const groups = await apiAll('/api/v1/groups');
+    if (!ctx.alive())
+        return;
+    const chosenKey = ctx.query.get('group') || (groups[0] && groups[0].key);
+    const list = h('ul', { class: 'group-list', testid: 'admin-groups' }, groups.map((g) => h('li', {},
+        h('a', {
+            href: `#/admin/groups${qs({ group: g.key })}`, testid: `admin-group-${g.key}`,
+            'aria-current': g.key === chosenKey ? 'true' : null, class: g.key === chosenKey ? 'active' : '',
+        }, g.name, ' ', h('span', { class: 'badge kind-tag', text: t(`kind.${g.kind}`) })))));
+    const detail = h('div', { class: 'slot' });
+    body.append(h('div', { class: 'split' },
+        h('section', { class: 'card', 'aria-labelledby': 'groups-title' }, h('h2', { id: 'groups-title', text: t('admin.groups') }), list),
+        h('section', { class: 'card', testid: 'admin-group-detail', 'aria-live': 'polite' }, detail)));
+    if (chosenKey)
+        await groupDetail(ctx, detail, chosenKey);
+}
+
+async function groupDetail(ctx, slot, key) {
+    replace(slot, loading());
+    const g = await api('GET', `/api/v1/groups/${encodeURIComponent(key)}`);
+    if (!ctx.alive())
+        return;
+    const members = g.members || [];
+    const rows = members.map((m) => {
+        const cells = [h('td', { text: m.display_name }), h('td', {}, h('code', { text: m.login })),
+            h('td', { text: t(`role.${m.role}`) })];
+        if (can('group.members')) {
+            const rm = h('button', { type: 'button', class: 'small secondary', testid: 'member-remove', text: t('remove') });
+            rm.addEventListener('click', () => busy(rm, async () => {
+                try {
+                    await api('DELETE', `/api/v1/groups/${encodeURIComponent(key)}/members/${m.user_id}`, {});
+                    toast(t('saved'));
+                    resetPeople();
+                    await groupDetail(ctx, slot, key);
+                } catch (e) {
+                    toast(messageOf(e), 'error');
+                }
+            }));
+            cells.push(h('td', {}, rm));
+        }
+        return h('tr', { testid: 'member-row', dataset: { userId: m.user_id } }, cells);
+    });
+    const parts = [
+        h('h2', { text: g.name }),
+        h('p', { class: 'muted' }, h('code', { text: g.key }), ' · ', t(`kind.${g.kind}`)),
+        g.duties && g.duties.length ? h('ul', { class: 'duties' }, g.duties.map((d) => h('li', { text: d }))) : null,
+        h('h3', { text: t('admin.members') }),
+        members.length ? table('admin-members', ['admin.u.name', 'admin.u.login', 'admin.role',
+            ...(can('group.members') ? ['admin.u.actions'] : [])], rows) : emptyState(t('admin.no_members')),
+    ];
+    if (can('group.members')) {
+        const userSel = can('user.list')
+            ? select((await apiAll('/api/v1/users')).filter((u) => !u.disabled)
+                .map((u) => ({ value: String(u.id), label: `${u.display_name} (${u.login})` })), { testid: 'member-user' })
+            : h('input', { type: 'number', min: 1, testid: 'member-user' });
+        const role = select(['member', 'deputy', 'lead'].map((r) => ({ value: r, label: t(`role.${r}`) })), { testid: 'member-role' });
+        const out = h('div', { class: 'slot' });
+        const submit = h('button', { type: 'submit', class: 'primary', testid: 'member-submit', text: t('admin.add_member') });
+        const form = h('form', { class: 'inline-form', novalidate: true },
+            field(t('admin.member_user'), userSel), field(t('admin.role'), role), submit, out);
+        form.addEventListener('submit', (ev) => {
+            ev.preventDefault();
+            out.replaceChildren();
+            busy(submit, async () => {
+                try {
+                    await api('PUT', `/api/v1/groups/${encodeURIComponent(key)}/members/${encodeURIComponent(userSel.value)}`, { role: role.value });
+                    toast(t('saved'));
+                    resetPeople();
+                    await groupDetail(ctx, slot, key);
+                } catch (e) {
+                    out.append(errorBox(e));
+                }
+            });
+        });
+        parts.push(h('h3', { text: t('admin.add_member') }), form);
+    }
+    replace(slot, parts);
+}
+
+// ---- duty rosters ---------------------------------------------------------------
+
+async function dutyTab(ctx, body) {
+    const groups = await apiAll('/api/v1/groups');
+    if (!ctx.alive())
+        return;
+    const key = ctx.query.get('group') || (groups.find((g) => g.kind === 'command') || groups[0] || {}).key;
+    if (!key) {
+        body.append(emptyState(t('admin.no_groups')));
+        return;
+    }
+    const pick = select(groups.map((g) => ({ value: g.key, label: g.name })), { value: key, testid: 'duty-group' });
+    pick.addEventListener('change', () => ctx.navigate(`#/admin/duty${qs({ group: pick.value })}`));
+    const enc = encodeURIComponent(key);
+    const [rot, duty, group] = await Promise.all([
+        api('GET', `/api/v1/groups/${enc}/rotations`),
+        api('GET', `/api/v1/groups/${enc}/on-duty`),
+        api('GET', `/api/v1/groups/${enc}`),
+    ]);
+    if (!ctx.alive())
+        return;
+    const od = duty.on_duty;
+    body.append(h('section', { class: 'card', 'aria-labelledby': 'duty-title' },
+        h('div', { class: 'card-head' }, h('h2', { id: 'duty-title', text: t('admin.duty') }), field(t('admin.group'), pick, { class: 'picker' })),
+        h('div', { class: 'on-duty', testid: 'on-duty' },
+            h('strong', { text: `${t('admin.on_duty_now')}: ` }),
+            od ? [h('span', { text: `${od.display_name} (${od.login})` }), ' · ', timeEl(od.shift.start), ' – ', timeEl(od.shift.end)]
+                : h('span', { class: 'muted', text: t('admin.nobody_on_duty') })),
+        rot.items.length ? h('ul', { class: 'rotations', testid: 'rotations' }, rot.items.map((r) => h('li', {},
+            h('h3', { text: r.name }),
+            h('p', { class: 'small' }, t('admin.rot.start'), ' ', timeEl(r.start), ' · ', t('admin.rot.shift'), ' ', fmtMinutes(r.shift_minutes),
+                r.time_zone ? ` · ${r.time_zone}` : ''),
+            h('ol', { class: 'rot-members' }, (r.members || []).map((id) => h('li', { text: personName(id) }))),
+            r.overrides && r.overrides.length ? [h('h4', { text: t('admin.rot.overrides') }),
+                h('ul', {}, r.overrides.map((o) => h('li', {}, personName(o.user_id), ': ', timeEl(o.start), ' – ', timeEl(o.end))))] : null)))
+            : emptyState(t('admin.no_rotations'), 'no-rotations')));
+    if (can('duty.manage'))
+        body.append(rotationForm(ctx, key, group.members || []));
+}
+
+function rotationForm(ctx, key, members) {
+    const name = h('input', { testid: 'rotation-name', maxlength: 128 });
+    const hours = h('input', { type: 'number', min: 1, max: 744, value: '24', testid: 'rotation-hours' });
+    const start = h('input', { type: 'datetime-local', value: nowLocalInput(), testid: 'rotation-start' });
+    const tz = h('input', { value: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC', testid: 'rotation-tz' });
+    const boxes = members.map((m) => h('input', { type: 'checkbox', value: String(m.user_id), checked: true }));
+    const out = h('div', { class: 'slot' });
+    const submit = h('button', { type: 'submit', class: 'primary', testid: 'rotation-submit', text: t('admin.rot.create') });
+    const form = h('form', { class: 'grid-form', novalidate: true },
+        field(t('admin.rot.name'), name), field(t('admin.rot.hours'), hours), field(t('admin.rot.start'), start),
+        field(t('admin.rot.tz'), tz),
+        h('fieldset', { class: 'checks' }, h('legend', { text: t('admin.rot.members') }),
+            members.length ? members.map((m, i) => checkField(`${m.display_name} (${m.login})`, boxes[i]))
+                : h('p', { class: 'muted', text: t('admin.no_members') })),
+        out, h('div', { class: 'form-actions' }, submit));
+    form.addEventListener('submit', (ev) => {
+        ev.preventDefault();
+        out.replaceChildren();
+        fieldError(name, null);
+        if (!name.value.trim()) {
+            fieldError(name, t('required'));
+            name.focus();
+            return;
+        }
+        const ids = boxes.filter((b) => b.checked).map((b) => Number(b.value));
+        busy(submit, async () => {
+            try {
+                await api('POST', `/api/v1/groups/${encodeURIComponent(key)}/rotations`, {
+                    name: name.value.trim(), members: ids, shift_minutes: Math.round(Number(hours.value) * 60),
+                    start: localInputToIso(start.value), time_zone: tz.value.trim() || 'UTC',
+                });
+                toast(t('saved'));
+                ctx.rerender();
+            } catch (e) {
+                out.append(errorBox(e));
+            }
+        });
+    });
+    return h('section', { class: 'card', 'aria-labelledby': 'rot-new' }, h('h2', { id: 'rot-new', text: t('admin.rot.create') }), form);
+}
+
+// ---- channels -----------------------------------------------------------------
+
+const CHANNEL_FIELDS = {
+    email: [['host', 'text', true], ['port', 'number', false], ['tls', 'tls', false], ['from', 'email', true],
+        ['user', 'text', false], ['password', 'password', false]],
+    webhook: [['url', 'url', true], ['secret', 'password', true]],
+    slack: [['url', 'url', true]],
+    dingtalk: [['url', 'url', true], ['secret', 'password', false]],
+    wecom: [['url', 'url', true]],
+    feishu: [['url', 'url', true], ['secret', 'password', false]],
+};
+
+async function channelsTab(ctx, body) {
+    const channels = await apiAll('/api/v1/channels');
+    if (!ctx.alive())
+        return;
+    const rows = channels.map((c) => {
+        const toggle = h('button', { type: 'button', class: 'small secondary', testid: 'channel-toggle', text: c.enabled ? t('admin.disable') : t('admin.enable') });
+        toggle.addEventListener('click', () => busy(toggle, async () => {
+            try {
+                await api('PATCH', `/api/v1/channels/${c.id}`, { enabled: !c.enabled });
+                toast(t('saved'));
+                ctx.rerender();
+            } catch (e) {
+                toast(messageOf(e), 'error');
+            }
+        }));
+        return h('tr', { testid: 'channel-row', dataset: { id: c.id, kind: c.kind } },
+            h('td', { text: c.name }), h('td', { text: c.kind }),
+            h('td', {}, h('code', { class: 'small', text: Object.entries(c.config || {}).map(([k, v]) => `${k}=${v}`).join(' ') })),
+            h('td', { text: c.rate_burst ? `${c.rate_burst} / ${c.rate_period_ms} ms` : t('admin.ch.default_rate') }),
+            h('td', {}, h('span', { class: ['badge', c.enabled ? 'status-resolved' : 'status-dismissed'], text: c.enabled ? t('admin.enabled') : t('admin.disabled') })),
+            h('td', {}, toggle));
+    });
+    body.append(h('section', { class: 'card', 'aria-labelledby': 'ch-title' },
+        h('h2', { id: 'ch-title', text: t('admin.channels') }),
+        channels.length ? table('admin-channels', ['admin.ch.name', 'admin.ch.kind', 'admin.ch.config', 'admin.ch.rate',
+            'admin.u.state', 'admin.u.actions'], rows) : emptyState(t('admin.no_channels'), 'no-channels')),
+    channelForm(ctx));
+}
+
+function channelForm(ctx) {
+    const name = h('input', { testid: 'channel-name', maxlength: 128 });
+    const kind = select(Object.keys(CHANNEL_FIELDS).map((k) => ({ value: k, label: k })), { testid: 'channel-kind' });
+    const enabled = h('input', { type: 'checkbox', checked: true, testid: 'channel-enabled' });
+    const configBox = h('fieldset', { class: 'grid-form inner' });
+    let inputs = {};
+    const drawConfig = () => {
+        inputs = {};
+        const parts = [h('legend', { text: t('admin.ch.config') })];
+        for (const [k, type, required] of CHANNEL_FIELDS[kind.value]) {
+            let el;
+            if (type === 'tls')
+                el = select(['starttls', 'tls', 'none'].map((x) => ({ value: x, label: x })), { testid: `channel-cfg-${k}` });
+            else
+                el = h('input', { type, testid: `channel-cfg-${k}`, autocomplete: type === 'password' ? 'new-password' : 'off' });
+            inputs[k] = { el, required, type };
+            parts.push(field(k, el, required ? {} : { optional: t('optional') }));
+        }
+        replace(configBox, parts);
+    };
+    kind.addEventListener('change', drawConfig);
+    drawConfig();
+    const out = h('div', { class: 'slot' });
+    const submit = h('button', { type: 'submit', class: 'primary', testid: 'channel-submit', text: t('admin.ch.create') });
+    const form = h('form', { class: 'stack', novalidate: true },
+        h('div', { class: 'grid-form' }, field(t('admin.ch.name'), name), field(t('admin.ch.kind'), kind)),
+        configBox, checkField(t('admin.ch.enabled'), enabled), out, h('div', { class: 'form-actions' }, submit));
+    form.addEventListener('submit', (ev) => {
+        ev.preventDefault();
+        out.replaceChildren();
+        fieldError(name, null);
+        if (!name.value.trim()) {
+            fieldError(name, t('required'));
+            name.focus();
+            return;
+        }
+        const config = {};
+        for (const [k, { el, required, type }] of Object.entries(inputs)) {
+            fieldError(el, null);
+            const v = el.value.trim();
+            if (!v && required) {
+                fieldError(el, t('required'));
+                el.focus();
+                return;
+            }
+            if (v)
+                config[k] = type === 'number' ? Number(v) : v;
+        }
+        busy(submit, async () => {
+            try {
+                await api('POST', '/api/v1/channels', { name: name.value.trim(), kind: kind.value, config, enabled: enabled.checked });
+                toast(t('saved'));
+                ctx.rerender();
+            } catch (e) {
+                out.append(errorBox(e, 'channel-error'));
+            }
+        });
+    });
+    return h('section', { class: 'card', testid: 'channel-form', 'aria-labelledby': 'ch-new' },
+        h('h2', { id: 'ch-new', text: t('admin.ch.create') }), form);
+}
+
+// ---- delivery log ---------------------------------------------------------------
+
+function eventName(e) {
+    const k = `notif.event.${e}`;
+    return t(k) === k ? e : t(k);
+}
+
+async function deliveryTab(ctx, body) {
+    const state = select([{ value: '', label: t('filter.all') },
+        ...['pending', 'sent', 'failed', 'merged'].map((s) => ({ value: s, label: t(`notif.state.${s}`) }))],
+    { testid: 'delivery-state', value: ctx.query.get('state') || '' });
+    const incident = h('input', { testid: 'delivery-incident', value: ctx.query.get('incident') || '', placeholder: 'INC-2026-0001' });
+    const go = h('button', { type: 'submit', class: 'secondary', text: t('filter.apply') });
+    const form = h('form', { class: 'inline-form', novalidate: true, role: 'search' },
+        field(t('filter.state'), state), field(t('filter.incident'), incident), go);
+    form.addEventListener('submit', (ev) => {
+        ev.preventDefault();
+        ctx.navigate(`#/admin/delivery${qs({ state: state.value, incident: incident.value.trim() })}`);
+    });
+    state.addEventListener('change', () => form.requestSubmit());
+    const tbody = h('tbody', {});
+    const more = h('div', { class: 'more' });
+    const out = h('div', { class: 'slot' });
+    body.append(h('section', { class: 'card', 'aria-labelledby': 'dl-title' },
+        h('h2', { id: 'dl-title', text: t('admin.delivery') }), form, out,
+        h('div', { class: 'table-wrap' }, h('table', { class: 'data', testid: 'delivery-log' },
+            h('thead', {}, h('tr', {}, ['notif.col.created', 'notif.col.event', 'notif.col.recipient', 'notif.col.channel',
+                'notif.col.state', 'notif.col.attempts', 'notif.col.acked', 'admin.u.actions'].map((k) => h('th', { scope: 'col', text: t(k) })))),
+            tbody)), more));
+    const params = { state: ctx.query.get('state'), incident: ctx.query.get('incident') };
+    const channels = new Map();
+    if (can('channel.manage'))
+        for (const c of await apiAll('/api/v1/channels'))
+            channels.set(c.id, `${c.name} (${c.kind})`);
+    let count = 0;
+    const load = async (cursor) => {
+        const page = await api('GET', `/api/v1/notifications${qs({ ...params, limit: 100, cursor })}`);
+        if (!ctx.alive())
+            return;
+        for (const n of page.items) {
+            const acts = [];
+            if (n.state === 'failed' && can('notification.retry')) {
+                const b = h('button', { type: 'button', class: 'small primary', testid: 'notif-retry', text: t('notif.retry') });
+                b.addEventListener('click', () => busy(b, async () => {
+                    try {
+                        await api('POST', `/api/v1/notifications/${n.id}/retry`, {});
+                        toast(t('notif.retried'));
+                        const badge = b.closest('tr').querySelector('.badge');
+                        badge.className = 'badge notif-pending';
+                        badge.textContent = t('notif.state.pending');
+                        b.remove();
+                    } catch (e) {
+                        toast(messageOf(e), 'error');
+                    }
+                }));
+                acts.push(b);
+            }
+            tbody.append(h('tr', { testid: 'delivery-row', dataset: { id: n.id, state: n.state } },
+                h('td', {}, timeEl(n.created_at)),
+                h('td', {}, h('span', { text: eventName(n.event) }), n.subject ? h('div', { class: 'muted small', text: n.subject }) : null),
+                h('td', { text: n.recipient || '—' }),
+                h('td', { text: channels.get(n.channel_id) || `#${n.channel_id}` }),
+                h('td', {}, h('span', { class: ['badge', `notif-${n.state}`], text: t(`notif.state.${n.state}`) }),
+                    n.last_error ? h('div', { class: 'small error-text', text: n.last_error }) : null),
+                h('td', { text: String(n.attempts) }),
+                h('td', {}, n.acked_at ? [timeEl(n.acked_at), h('div', { class: 'muted small', text: n.acked_by })] : '—'),
+                h('td', {}, acts)));
+        }
+        count += page.items.length;
+        replace(out, count ? null : emptyState(t('notif.none'), 'delivery-empty'));
+        replace(more);
+        if (page.next_cursor) {
+            const b = h('button', { type: 'button', class: 'secondary', testid: 'delivery-more', text: t('more') });
+            b.addEventListener('click', () => busy(b, () => load(page.next_cursor).catch((e) => replace(out, errorBox(e)))));
+            more.append(b);
+        }
+    };
+    await load(null);
+}

@@ -1,0 +1,723 @@
+// #/incidents/INC-2026-0001: the command room. The incident with its
+// targets and live timers, the steps I may take now, the task board, the
+// live timeline, notes, notifications, and the review report.
+
+import { api, qs } from '../lib/api.js';
+import { h, replace, field, checkField, select, fieldError, newId } from '../lib/dom.js';
+import { t, tx, getLang } from '../lib/i18n.js';
+import { can, inGroup, session } from '../lib/session.js';
+import { subscribe, debounce } from '../lib/sse.js';
+import { currentPlan, contentOf, sortedLevels, findLevel, categoryName, groupName, levelName } from '../lib/plan.js';
+import { loadPeople, personName } from '../lib/people.js';
+import { timeEl } from '../lib/time.js';
+import {
+    statusBadge, levelBadge, drillTag, targetsTable, incidentTimers, errorBox, emptyState, loading,
+    toast, busy, setTitle, messageOf,
+} from '../lib/ui.js';
+
+const ACTION_RIGHTS = {
+    ack: ['incident.ack'],
+    activate: ['incident.activate'],
+    dismiss: ['incident.dismiss'],
+    'set-level': ['incident.raise', 'incident.lower'],
+    resolve: ['incident.resolve'],
+    reopen: ['incident.reopen'],
+    close: ['incident.close'],
+    review: ['incident.review'],
+};
+const ACTION_ORDER = ['ack', 'activate', 'set-level', 'resolve', 'reopen', 'close', 'review', 'dismiss'];
+const TASK_STATUSES = ['todo', 'doing', 'done', 'blocked'];
+
+export function mayTake(action) {
+    return (ACTION_RIGHTS[action] || []).some((r) => can(r));
+}
+
+function textBlock(text) {
+    return h('div', { class: 'prewrap', text: text || '—' });
+}
+
+function metaRow(label, value) {
+    return [h('dt', { text: label }), h('dd', {}, value)];
+}
+
+export async function render(ctx) {
+    const ref = ctx.params[0];
+    const enc = encodeURIComponent(ref);
+    const st = {
+        inc: null, content: contentOf(null), entries: new Map(), tasks: new Map(),
+        openAction: null,
+    };
+    const queue = [];
+    let ready = false;
+
+    // Subscribe first so nothing between the loads and the stream is lost;
+    // the timeline and tasks are deduplicated by id.
+    ctx.onCleanup(subscribe((kind, data) => {
+        if (ready)
+            onEvent(kind, data);
+        else
+            queue.push([kind, data]);
+    }));
+
+    ctx.root.append(loading());
+    const [inc, tl, tasks, plan] = await Promise.all([
+        api('GET', `/api/v1/incidents/${enc}`),
+        api('GET', `/api/v1/incidents/${enc}/timeline`),
+        api('GET', `/api/v1/incidents/${enc}/tasks`),
+        currentPlan().catch(() => null),
+        loadPeople().catch(() => null),
+    ]);
+    if (!ctx.alive())
+        return;
+    st.inc = inc;
+    st.content = contentOf(plan);
+    for (const e of tl.items)
+        st.entries.set(e.id, e);
+    for (const task of tasks.items)
+        st.tasks.set(task.id, task);
+    setTitle(`${inc.number} ${inc.title}`);
+
+    // ---- layout -------------------------------------------------------
+    const headSlot = h('div', { class: 'slot' });
+    const timersSlot = h('div', { class: 'slot' });
+    const actionsSlot = h('div', { class: 'slot' });
+    const formSlot = h('div', { class: 'slot' });
+    const reviewSlot = h('div', { class: 'slot' });
+    const boardSlot = h('div', { class: 'slot' });
+    const addTaskSlot = h('div', { class: 'slot' });
+    const detailsSlot = h('div', { class: 'slot' });
+    const notifSlot = h('div', { class: 'slot' });
+    const timelineList = h('ol', { class: 'timeline', testid: 'timeline', 'aria-live': 'polite', 'aria-relevant': 'additions' });
+
+    ctx.root.replaceChildren(
+        h('nav', { class: 'crumbs', 'aria-label': t('crumbs') },
+            h('a', { href: '#/incidents', text: t('nav.incidents') }), ' / ', h('span', { text: inc.number })),
+        h('section', { class: 'card inc-head', testid: 'incident-head' }, headSlot),
+        h('div', { class: 'room-grid' },
+            h('div', { class: 'room-main' },
+                h('section', { class: 'card', testid: 'incident-actions', 'aria-labelledby': 'room-actions', hidden: !Object.keys(ACTION_RIGHTS).some(mayTake) },
+                    h('h2', { id: 'room-actions', text: t('room.actions') }), actionsSlot, formSlot),
+                h('section', { class: 'card', testid: 'incident-review-card', 'aria-labelledby': 'room-review' },
+                    h('h2', { id: 'room-review', text: t('room.review') }), reviewSlot),
+                h('section', { class: 'card', 'aria-labelledby': 'room-tasks' },
+                    h('div', { class: 'card-head' }, h('h2', { id: 'room-tasks', text: t('room.tasks') })),
+                    boardSlot, addTaskSlot),
+                h('section', { class: 'card', 'aria-labelledby': 'room-timeline' },
+                    h('h2', { id: 'room-timeline', text: t('room.timeline') }), timelineList, noteForm())),
+            h('div', { class: 'room-side' },
+                h('section', { class: 'card', testid: 'incident-timers', 'aria-labelledby': 'room-timers' },
+                    h('h2', { id: 'room-timers', text: t('room.targets') }), timersSlot),
+                h('section', { class: 'card', 'aria-labelledby': 'room-details' },
+                    h('h2', { id: 'room-details', text: t('room.details') }), detailsSlot),
+                can('notification.read') ? h('section', { class: 'card', testid: 'incident-notifications', 'aria-labelledby': 'room-notif' },
+                    h('h2', { id: 'room-notif', text: t('room.notifications') }), notifSlot) : null)));
+
+    // ---- header, timers, details ----------------------------------------
+    function renderHead() {
+        const i = st.inc;
+        replace(headSlot,
+            h('div', { class: 'inc-head-line' },
+                h('span', { class: 'inc-number big', testid: 'incident-number', text: i.number }),
+                statusBadge(i.status, 'incident-status'),
+                levelBadge(st.content, i.level, 'incident-level'),
+                i.is_drill ? drillTag() : null,
+                i.breaches && i.breaches.length ? h('span', { class: 'badge breach', testid: 'incident-breached' }, t('breach.any')) : null),
+            h('h1', { testid: 'incident-title', text: i.title }),
+            h('p', { class: 'muted' },
+                t('incident.commander'), ': ', h('strong', { testid: 'incident-commander', text: i.commander_id ? personName(i.commander_id) : '—' }),
+                ' · ', t('incident.category'), ': ', categoryName(st.content, i.category),
+                ' · ', t('incident.reported_at'), ' ', timeEl(i.reported_at)),
+            incidentTimers(i, { testidPrefix: 'head-timer' }));
+    }
+
+    function renderTimers() {
+        const i = st.inc;
+        const breaches = i.breaches || [];
+        replace(timersSlot, targetsTable(i),
+            breaches.length
+                ? h('ul', { class: 'breaches', testid: 'incident-breaches' },
+                    breaches.map((b) => h('li', { dataset: { breach: b } }, t('breach.missed_target', { target: t(`target.${b}`) }))))
+                : h('p', { class: 'muted small', testid: 'incident-breaches', text: t('breach.none') }));
+    }
+
+    function renderDetails() {
+        const i = st.inc;
+        const rows = [
+            metaRow(t('incident.category'), categoryName(st.content, i.category)),
+            metaRow(t('incident.proposed_level'), i.proposed_level ? levelName(st.content, i.proposed_level) : '—'),
+            metaRow(t('incident.reporter'), personName(i.reporter_id)),
+            metaRow(t('incident.impact'), textBlock(i.impact)),
+            metaRow(t('incident.description'), textBlock(i.description)),
+            metaRow(t('incident.detected_at'), timeEl(i.detected_at)),
+            metaRow(t('incident.reported'), timeEl(i.reported_at)),
+        ];
+        for (const k of ['acked_at', 'activated_at', 'resolved_at', 'closed_at', 'reviewed_at', 'dismissed_at'])
+            if (i[k])
+                rows.push(metaRow(t(`incident.${k}`), timeEl(i[k])));
+        if (i.summary)
+            rows.push(metaRow(t('incident.summary'), textBlock(i.summary)));
+        replace(detailsSlot, h('dl', { class: 'meta' }, rows));
+    }
+
+    // ---- actions --------------------------------------------------------
+    function available() {
+        return ACTION_ORDER.filter((a) => (st.inc.actions || []).includes(a) && mayTake(a));
+    }
+
+    function renderActions() {
+        const list = available();
+        if (st.openAction && !list.includes(st.openAction)) {
+            st.openAction = null;
+            replace(formSlot);
+        }
+        if (!list.length) {
+            replace(actionsSlot, emptyState(t('room.no_actions'), 'no-actions'));
+            return;
+        }
+        replace(actionsSlot, h('div', { class: 'action-bar', role: 'group', 'aria-label': t('room.actions') },
+            list.map((a) => {
+                const b = h('button', {
+                    type: 'button', class: ['action', a === 'dismiss' ? 'secondary' : 'primary'],
+                    testid: `action-${a}`, 'aria-expanded': String(st.openAction === a), text: t(`action.${a}`),
+                });
+                b.addEventListener('click', () => openForm(a));
+                return b;
+            })));
+    }
+
+    function levelOptions(action) {
+        const cur = st.inc.level ? findLevel(st.content, st.inc.level) : null;
+        let levels = sortedLevels(st.content);
+        if (action === 'set-level' && cur) {
+            levels = levels.filter((l) => l.key !== cur.key &&
+                (l.rank < cur.rank ? can('incident.raise') : can('incident.lower')));
+        }
+        return levels.map((l) => ({
+            value: l.key,
+            label: `${tx(l.name)}${l.rank && cur && action === 'set-level' ? ` (${t(l.rank < cur.rank ? 'level.raise' : 'level.lower')})` : ''}`,
+        }));
+    }
+
+    function openForm(action) {
+        st.openAction = action;
+        const slot = h('div', { class: 'slot' });
+        const controls = {};
+        const parts = [];
+        const needed = [];
+        const hintKey = `action.${action}.hint`;
+        parts.push(h('p', { class: 'muted', text: t(hintKey) }));
+        if (action === 'activate' || action === 'set-level') {
+            const opts = levelOptions(action);
+            const lv = select(opts, { testid: 'action-level-select', name: 'level' });
+            if (action === 'activate' && st.inc.proposed_level && opts.some((o) => o.value === st.inc.proposed_level))
+                lv.value = st.inc.proposed_level;
+            controls.level = lv;
+            parts.push(field(t('action.f.level'), lv));
+            const crit = h('div', { class: 'criteria prewrap small', 'aria-live': 'polite' });
+            const showCrit = () => {
+                const l = findLevel(st.content, lv.value);
+                crit.textContent = l ? tx(l.criteria) : '';
+            };
+            lv.addEventListener('change', showCrit);
+            showCrit();
+            parts.push(crit);
+        }
+        if (action === 'dismiss' || action === 'set-level' || action === 'reopen') {
+            controls.reason = h('textarea', { rows: 3, testid: 'action-reason', name: 'reason' });
+            parts.push(field(t('action.f.reason'), controls.reason));
+            needed.push('reason');
+        }
+        if (action === 'resolve') {
+            controls.summary = h('textarea', { rows: 4, testid: 'action-summary', name: 'summary' });
+            parts.push(field(t('action.f.summary'), controls.summary, { hint: t('action.f.summary.hint') }));
+            needed.push('summary');
+        }
+        let items = null;
+        if (action === 'review') {
+            for (const [k, tid, rows] of [['cause', 'review-cause', 4], ['impact', 'review-impact', 3],
+                ['went_well', 'review-went-well', 3], ['went_badly', 'review-went-badly', 3],
+                ['lessons', 'review-lessons', 3]]) {
+                controls[k] = h('textarea', { rows, testid: tid, name: k });
+                parts.push(field(t(`review.${k}`), controls[k], k === 'cause' ? {} : { optional: t('optional') }));
+            }
+            if (!controls.impact.value)
+                controls.impact.value = st.inc.impact || '';
+            needed.push('cause');
+            items = h('ol', { class: 'items', testid: 'review-items' });
+            const add = h('button', { type: 'button', class: 'secondary small', testid: 'review-item-add', text: t('review.add_item') });
+            add.addEventListener('click', () => {
+                items.append(actionItemRow(items));
+                items.lastElementChild.querySelector('input').focus();
+            });
+            parts.push(h('fieldset', { class: 'items-box' },
+                h('legend', { text: t('review.action_items') }),
+                h('p', { class: 'hint', text: t('review.action_items.hint') }), items, add));
+        }
+        const submit = h('button', { type: 'submit', class: action === 'dismiss' ? 'danger' : 'primary', testid: 'action-submit', text: t(`action.${action}.confirm`) });
+        const cancel = h('button', { type: 'button', class: 'secondary', testid: 'action-cancel', text: t('cancel') });
+        cancel.addEventListener('click', () => {
+            st.openAction = null;
+            replace(formSlot);
+            renderActions();
+            const b = actionsSlot.querySelector(`[data-testid="action-${action}"]`);
+            if (b)
+                b.focus();
+        });
+        const form = h('form', { class: 'action-form stack', novalidate: true, testid: `action-form-${action}`, 'aria-labelledby': `${action}-form-title` },
+            h('h3', { id: `${action}-form-title`, text: t(`action.${action}`) }), parts, slot,
+            h('div', { class: 'form-actions' }, submit, cancel));
+        form.addEventListener('submit', async (ev) => {
+            ev.preventDefault();
+            slot.replaceChildren();
+            for (const c of Object.values(controls))
+                fieldError(c, null);
+            for (const k of needed)
+                if (!controls[k].value.trim()) {
+                    fieldError(controls[k], t('required'));
+                    controls[k].focus();
+                    return;
+                }
+            let body = {};
+            if (controls.level)
+                body.level = controls.level.value;
+            if (controls.reason)
+                body.reason = controls.reason.value.trim();
+            if (controls.summary)
+                body.summary = controls.summary.value.trim();
+            if (action === 'review') {
+                const review = { cause: controls.cause.value.trim() };
+                for (const k of ['impact', 'went_well', 'went_badly', 'lessons'])
+                    if (controls[k].value.trim())
+                        review[k] = controls[k].value.trim();
+                const ai = [];
+                for (const row of items.children) {
+                    const title = row.querySelector('[data-testid="review-item-title"]').value.trim();
+                    if (!title)
+                        continue;
+                    const item = { title };
+                    const g = row.querySelector('[data-testid="review-item-group"]').value;
+                    if (g)
+                        item.group = g;
+                    if (row.querySelector('[data-testid="review-item-plan"]').checked)
+                        item.plan_revision = true;
+                    ai.push(item);
+                }
+                if (ai.length)
+                    review.action_items = ai;
+                body = { review };
+            }
+            await busy(submit, async () => {
+                try {
+                    const next = await api('POST', `/api/v1/incidents/${encodeURIComponent(st.inc.number)}/${action}`, body);
+                    st.openAction = null;
+                    replace(formSlot);
+                    applyIncident(next);
+                    toast(t('action.done', { action: t(`action.${action}`) }));
+                    const h2 = document.getElementById('room-actions');
+                    if (h2) {
+                        h2.tabIndex = -1;
+                        h2.focus();
+                    }
+                } catch (e) {
+                    const f = e.field && (controls[e.field] || controls[e.field.replace(/^review\./, '')]);
+                    if (f) {
+                        fieldError(f, e.message);
+                        f.focus();
+                    } else {
+                        slot.append(errorBox(e, 'action-error'));
+                    }
+                }
+            });
+        });
+        replace(formSlot, form);
+        renderActions();
+        const first = form.querySelector('select, textarea, input') || submit;
+        first.focus();
+    }
+
+    function groupOptions(withNone) {
+        const groups = (st.content.groups || []).map((g) => ({ value: g.key, label: tx(g.name) }));
+        return withNone ? [{ value: '', label: t('review.no_group') }, ...groups] : groups;
+    }
+
+    function actionItemRow(list) {
+        const title = h('input', { testid: 'review-item-title', maxlength: 200 });
+        const group = select(groupOptions(true), { testid: 'review-item-group' });
+        const plan = h('input', { type: 'checkbox', testid: 'review-item-plan' });
+        const remove = h('button', { type: 'button', class: 'link-button small', text: t('remove') });
+        const li = h('li', { class: 'item-row' },
+            field(t('review.item.title'), title), field(t('review.item.group'), group),
+            checkField(t('review.item.plan'), plan), remove);
+        remove.addEventListener('click', () => {
+            li.remove();
+            const add = list.parentElement.querySelector('[data-testid="review-item-add"]');
+            if (add)
+                add.focus();
+        });
+        return li;
+    }
+
+    // ---- review ------------------------------------------------------------
+    function renderReview() {
+        const i = st.inc;
+        const card = reviewSlot.closest('section');
+        const r = i.review;
+        card.hidden = !r && i.status !== 'reviewed';
+        if (card.hidden)
+            return;
+        const parts = [];
+        if (r) {
+            const rows = [];
+            for (const k of ['cause', 'impact', 'went_well', 'went_badly', 'lessons'])
+                if (r[k])
+                    rows.push(...metaRow(t(`review.${k}`), textBlock(r[k])));
+            parts.push(h('dl', { class: 'meta wide', testid: 'incident-review' }, rows));
+            if (Array.isArray(r.action_items) && r.action_items.length)
+                parts.push(h('h3', { text: t('review.action_items') }),
+                    h('ul', {}, r.action_items.map((a) => h('li', {}, a.title,
+                        a.group ? h('span', { class: 'muted', text: ` → ${groupName(st.content, a.group)}` }) : null,
+                        a.plan_revision ? h('span', { class: 'badge plan-rev', text: t('review.item.plan') }) : null))));
+        }
+        if (i.status === 'reviewed') {
+            const lang = getLang();
+            parts.push(h('p', { class: 'report-links' },
+                h('a', {
+                    class: 'button secondary', testid: 'incident-report', target: '_blank', rel: 'noopener',
+                    href: `/api/v1/incidents/${encodeURIComponent(i.number)}/report${qs({ format: 'html', lang })}`,
+                    text: t('review.report'),
+                }), ' ',
+                h('a', {
+                    class: 'button secondary', testid: 'incident-report-md', download: `${i.number}.md`,
+                    href: `/api/v1/incidents/${encodeURIComponent(i.number)}/report${qs({ format: 'md', lang })}`,
+                    text: t('review.report_md'),
+                })));
+        }
+        replace(reviewSlot, parts);
+    }
+
+    // ---- tasks ---------------------------------------------------------
+    function mayUpdateTask(task) {
+        return can('task.update') || inGroup(task.group);
+    }
+
+    function taskItem(task) {
+        const parts = [
+            h('div', { class: 'task-title', text: task.title }),
+            h('div', { class: 'task-meta' },
+                h('span', { class: ['badge', `task-${task.status}`], testid: 'task-status-badge', text: t(`task.${task.status}`) }),
+                task.assignee_id ? h('span', { class: 'muted small', text: personName(task.assignee_id) }) : null,
+                task.due_at ? h('span', { class: 'muted small' }, t('task.due'), ' ', timeEl(task.due_at)) : null),
+        ];
+        if (mayUpdateTask(task)) {
+            const s = select(TASK_STATUSES.map((x) => ({ value: x, label: t(`task.${x}`) })),
+                { testid: 'task-status', value: task.status, id: newId('task') });
+            s.addEventListener('change', async () => {
+                const prev = task.status;
+                s.disabled = true;
+                try {
+                    const next = await api('PATCH', `/api/v1/tasks/${task.id}`, { status: s.value });
+                    upsertTask(next, true);
+                    toast(t('task.updated'));
+                } catch (e) {
+                    s.value = prev;
+                    toast(messageOf(e), 'error');
+                } finally {
+                    s.disabled = false;
+                }
+            });
+            parts.push(h('div', { class: 'task-edit' },
+                h('label', { for: s.id, class: 'small', text: t('task.status_label') }), s));
+        }
+        return h('li', { class: ['task', `task-is-${task.status}`], testid: 'task', dataset: { taskId: task.id, status: task.status, group: task.group } }, parts);
+    }
+
+    function renderBoard() {
+        const tasks = [...st.tasks.values()].sort((a, b) => a.id - b.id);
+        if (!tasks.length) {
+            replace(boardSlot, h('div', { testid: 'task-board', class: 'task-board empty-board' },
+                emptyState(st.inc.status === 'reported' || st.inc.status === 'acknowledged'
+                    ? t('room.tasks_after_activation') : t('room.no_tasks'))));
+            return;
+        }
+        const order = (st.content.groups || []).map((g) => g.key);
+        const keys = [...new Set(tasks.map((x) => x.group))]
+            .sort((a, b) => (order.indexOf(a) + 1 || 999) - (order.indexOf(b) + 1 || 999));
+        replace(boardSlot, h('div', { class: 'task-board', testid: 'task-board' }, keys.map((g) => {
+            const list = tasks.filter((x) => x.group === g);
+            const done = list.filter((x) => x.status === 'done').length;
+            return h('section', { class: ['task-col', inGroup(g) ? 'mine' : ''], dataset: { group: g }, 'aria-label': groupName(st.content, g) },
+                h('h3', {}, groupName(st.content, g), ' ',
+                    h('span', { class: 'pill', text: `${done}/${list.length}` }),
+                    inGroup(g) ? h('span', { class: 'badge mine-tag', text: t('task.mine') }) : null),
+                h('ul', { class: 'task-list' }, list.map(taskItem)));
+        })));
+    }
+
+    function upsertTask(task, keepFocus) {
+        if (task.incident_id !== st.inc.id)
+            return;
+        const old = st.tasks.get(task.id);
+        if (old && old.updated_at > task.updated_at)
+            return;
+        st.tasks.set(task.id, task);
+        const active = document.activeElement;
+        const focusedTask = active && active.closest && active.closest('[data-task-id]');
+        const focusId = focusedTask ? focusedTask.dataset.taskId : null;
+        const li = boardSlot.querySelector(`[data-task-id="${task.id}"]`);
+        if (li && li.dataset.group === task.group) {
+            // Only this task changed: replace it in place, so that another
+            // task's open status menu is left alone.
+            li.replaceWith(taskItem(task));
+            const col = boardSlot.querySelector(`.task-col[data-group="${CSS.escape(task.group)}"]`);
+            const list = [...st.tasks.values()].filter((x) => x.group === task.group);
+            const pill = col && col.querySelector('.pill');
+            if (pill)
+                pill.textContent = `${list.filter((x) => x.status === 'done').length}/${list.length}`;
+        } else {
+            renderBoard();
+        }
+        if (focusId && (keepFocus || active.dataset.testid === 'task-status')) {
+            const s = boardSlot.querySelector(`[data-task-id="${focusId}"] [data-testid="task-status"]`);
+            if (s)
+                s.focus();
+        }
+    }
+
+    function renderAddTask() {
+        if (!can('task.create') || st.inc.status !== 'active') {
+            replace(addTaskSlot);
+            return;
+        }
+        if (addTaskSlot.firstChild)
+            return;
+        const title = h('input', { testid: 'task-new-title', maxlength: 200, name: 'title' });
+        const group = select(groupOptions(false), { testid: 'task-new-group', name: 'group' });
+        const slot = h('div', { class: 'slot' });
+        const submit = h('button', { type: 'submit', class: 'secondary', testid: 'task-new-submit', text: t('task.add') });
+        const form = h('form', { class: 'inline-form', novalidate: true },
+            field(t('task.new_title'), title), field(t('task.group'), group), submit, slot);
+        form.addEventListener('submit', async (ev) => {
+            ev.preventDefault();
+            slot.replaceChildren();
+            fieldError(title, null);
+            if (!title.value.trim()) {
+                fieldError(title, t('required'));
+                title.focus();
+                return;
+            }
+            await busy(submit, async () => {
+                try {
+                    const task = await api('POST', `/api/v1/incidents/${encodeURIComponent(st.inc.number)}/tasks`,
+                        { title: title.value.trim(), group: group.value });
+                    title.value = '';
+                    upsertTask(task);
+                    toast(t('task.added'));
+                } catch (e) {
+                    slot.append(errorBox(e));
+                }
+            });
+        });
+        replace(addTaskSlot, h('details', { class: 'add-task' },
+            h('summary', { text: t('task.add') }), form));
+    }
+
+    // ---- timeline --------------------------------------------------------
+    function entryText(e) {
+        const d = e.data || {};
+        if ((e.kind === 'status' || e.kind === 'level') && d.from && d.to) {
+            let s = `${t(`status.${d.from}`)} → ${t(`status.${d.to}`)}`;
+            if (d.action === 'set-level' || d.from === d.to)
+                s = t('tl.level_set');
+            if (d.level)
+                s += ` · ${levelName(st.content, d.level)}`;
+            return s;
+        }
+        if (e.kind === 'breach' && d.target)
+            return t('breach.missed_target', { target: t(`target.${d.target}`) });
+        if (e.kind === 'report')
+            return t('tl.reported', { title: e.text });
+        if (e.kind === 'task' && d.task && st.tasks.has(d.task)) {
+            const task = st.tasks.get(d.task);
+            if (d.change === 'created')
+                return t('tl.task_created', { title: task.title, group: groupName(st.content, task.group) });
+            if (d.status)
+                return t('tl.task_status', { title: task.title, status: t(`task.${d.status}`) });
+        }
+        return e.text;
+    }
+
+    function entryItem(e) {
+        const d = e.data || {};
+        return h('li', { class: ['tl-entry', `tl-${e.kind}`], testid: 'timeline-entry', dataset: { kind: e.kind, id: e.id } },
+            h('div', { class: 'tl-head' },
+                timeEl(e.at, 'seconds', { class: 'tl-time' }),
+                h('span', { class: ['badge', 'kind', `kind-${e.kind}`], text: t(`tl.kind.${e.kind}`) }),
+                h('span', { class: 'tl-actor', text: personName(e.actor_id) })),
+            h('div', { class: 'tl-text', text: entryText(e) }),
+            d.reason ? h('div', { class: 'tl-reason' }, h('span', { class: 'muted', text: `${t('action.f.reason')}: ` }), d.reason) : null,
+            d.summary ? h('div', { class: 'tl-reason' }, h('span', { class: 'muted', text: `${t('action.f.summary')}: ` }), d.summary) : null);
+    }
+
+    function addEntry(e) {
+        if (e.incident_id !== undefined && e.incident_id !== st.inc.id)
+            return;
+        if (st.entries.has(e.id) && timelineList.querySelector(`[data-id="${e.id}"]`))
+            return;
+        st.entries.set(e.id, e);
+        const li = entryItem(e);
+        const after = [...timelineList.children].find((x) => Number(x.dataset.id) > e.id);
+        const empty = timelineList.querySelector('.tl-empty');
+        if (empty)
+            empty.remove();
+        timelineList.insertBefore(li, after || null);
+    }
+
+    function renderTimeline() {
+        replace(timelineList);
+        const list = [...st.entries.values()].sort((a, b) => a.id - b.id);
+        if (!list.length)
+            timelineList.append(h('li', { class: 'tl-empty muted', text: t('room.no_entries') }));
+        for (const e of list)
+            timelineList.append(entryItem(e));
+    }
+
+    function noteForm() {
+        if (!can('incident.note'))
+            return null;
+        const text = h('textarea', { rows: 3, testid: 'note-text', name: 'text', maxlength: 20000 });
+        const slot = h('div', { class: 'slot' });
+        const submit = h('button', { type: 'submit', class: 'primary', testid: 'note-submit', text: t('note.add') });
+        const form = h('form', { class: 'note-form stack', novalidate: true }, field(t('note.label'), text), slot,
+            h('div', { class: 'form-actions' }, submit));
+        form.addEventListener('submit', async (ev) => {
+            ev.preventDefault();
+            slot.replaceChildren();
+            fieldError(text, null);
+            if (!text.value.trim()) {
+                fieldError(text, t('required'));
+                text.focus();
+                return;
+            }
+            await busy(submit, async () => {
+                try {
+                    const e = await api('POST', `/api/v1/incidents/${encodeURIComponent(st.inc.number)}/notes`, { text: text.value.trim() });
+                    addEntry({ actor_id: session.user.id, data: {}, ...e, incident_id: st.inc.id });
+                    text.value = '';
+                    toast(t('note.added'));
+                } catch (err) {
+                    slot.append(errorBox(err));
+                }
+            });
+        });
+        return form;
+    }
+
+    // ---- notifications ---------------------------------------------------
+    async function renderNotifications() {
+        if (!can('notification.read'))
+            return;
+        try {
+            const r = await api('GET', `/api/v1/notifications${qs({ incident: st.inc.number, limit: 200 })}`);
+            if (!ctx.alive())
+                return;
+            if (!r.items.length) {
+                replace(notifSlot, emptyState(t('notif.none')));
+                return;
+            }
+            const acked = r.items.filter((n) => n.acked_at).length;
+            replace(notifSlot,
+                h('p', { class: 'muted small', text: t('notif.summary', { n: r.items.length, a: acked }) }),
+                h('ul', { class: 'notif-list', testid: 'notification-list' }, r.items.map((n) => h('li', { dataset: { state: n.state } },
+                    h('div', {}, h('span', { class: ['badge', `notif-${n.state}`], text: t(`notif.state.${n.state}`) }), ' ',
+                        h('span', { class: 'small', text: t(`notif.event.${n.event}`) === `notif.event.${n.event}` ? n.event : t(`notif.event.${n.event}`) }),
+                        n.acked_at ? h('span', { class: 'badge notif-acked', text: t('notif.acked') }) : null),
+                    h('div', { class: 'small' }, n.recipient || '—', ' · ', timeEl(n.sent_at || n.created_at)),
+                    n.acked_at ? h('div', { class: 'small muted' }, t('notif.acked_by', { who: n.acked_by || '' }), ' ', timeEl(n.acked_at)) : null,
+                    n.state === 'failed' && n.last_error ? h('div', { class: 'small error-text', text: n.last_error }) : null))));
+        } catch (e) {
+            replace(notifSlot, errorBox(e));
+        }
+    }
+
+    // ---- live updates ------------------------------------------------------
+    function applyIncident(next) {
+        if (!next || next.id !== st.inc.id)
+            return;
+        if (st.inc.updated_at > next.updated_at)
+            return;
+        st.inc = next;
+        renderHead();
+        renderTimers();
+        renderDetails();
+        renderActions();
+        renderReview();
+        renderAddTask();
+        if (!st.tasks.size)
+            renderBoard();
+    }
+
+    const refreshNotifs = debounce(renderNotifications, 500);
+    const refreshIncident = debounce(async () => {
+        try {
+            applyIncident(await api('GET', `/api/v1/incidents/${encodeURIComponent(st.inc.number)}`));
+        } catch {
+            // the next event will try again
+        }
+    }, 200);
+    // Some entries (the notification rounds) reach the timeline without an
+    // event of their own: after each change of the incident, fetch the
+    // timeline again and add what is new (entries are deduplicated by id).
+    const refreshTimeline = debounce(async () => {
+        try {
+            const r = await api('GET', `/api/v1/incidents/${encodeURIComponent(st.inc.number)}/timeline`);
+            if (!ctx.alive())
+                return;
+            let notif = false;
+            for (const e of r.items)
+                if (!st.entries.has(e.id)) {
+                    addEntry({ ...e, incident_id: st.inc.id });
+                    notif = notif || e.kind === 'notification';
+                }
+            if (notif)
+                refreshNotifs();
+        } catch {
+            // the next change tries again
+        }
+    }, 700);
+    ctx.onCleanup(refreshNotifs.cancel);
+    ctx.onCleanup(refreshIncident.cancel);
+    ctx.onCleanup(refreshTimeline.cancel);
+
+    function onEvent(kind, data) {
+        if (!ctx.alive() || !data && kind !== 'open')
+            return;
+        if (kind === 'open')
+            refreshTimeline();
+        else if (kind === 'incident') {
+            if (data.id === st.inc.id)
+                refreshTimeline();
+            applyIncident(data);
+        }
+        else if (kind === 'timeline' && data.incident_id === st.inc.id) {
+            addEntry(data);
+            if (data.kind === 'notification')
+                refreshNotifs();
+        } else if (kind === 'task')
+            upsertTask(data);
+        else if (kind === 'breach' && data.number === st.inc.number)
+            refreshIncident();
+    }
+
+    renderHead();
+    renderTimers();
+    renderDetails();
+    renderActions();
+    renderReview();
+    renderBoard();
+    renderAddTask();
+    renderTimeline();
+    ready = true;
+    for (const [k, d] of queue.splice(0))
+        onEvent(k, d);
+    await renderNotifications();
+}
