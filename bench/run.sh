@@ -96,6 +96,10 @@ kill "${subs[@]}" 2>/dev/null || true
 wait "${subs[@]}" 2>/dev/null || true
 stop
 
+# The console: the dashboard on 10,000 incidents, in Chromium.
+[ -d tests/browser/node_modules ] || (cd tests/browser && npm ci --no-audit --no-fund >/dev/null)
+console_line=$(node bench/console.mjs 2>/dev/null)
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 cat <<TABLE
 | route | requests/s | ratio to ceiling | p99 ms | p99 ratio to ceiling |
@@ -118,4 +122,6 @@ On a database of $N incidents (list and search with 16 connections):
 | list: GET /api/v1/incidents?limit=50 | $l_rps | $(ratio "$l_rps" "$c2_rps") | $l_p99 | $(ratio "$l_p99" "$c2_p99") |
 | search, 3 characters (trigram index): q=数据库 | $q3_rps | $(ratio "$q3_rps" "$c2_rps") | $q3_p99 | $(ratio "$q3_p99" "$c2_p99") |
 | search, 2 characters (pair index): q=主库 | $q2_rps | $(ratio "$q2_rps" "$c2_rps") | $q2_p99 | $(ratio "$q2_p99" "$c2_p99") |
+
+Console (Chromium, loopback, navigation to the dashboard's incidents on screen): $console_line.
 TABLE
