@@ -396,12 +396,15 @@ static int check_args(enum inc_action a, const struct incident_args *x,
 	unsigned need = incident_args(a);
 	const void *have[] = { x->level, x->reason, x->summary, x->review };
 
-	for (int i = 0; i < 4; i++)
-		if ((need & (1u << i)) && (!have[i] || (i < 3 &&
-			!*(const char *)have[i])))
-			return field_error(err, ERMS_EINVAL, "missing_field",
-					   arg_field[i],
-					   "this step needs this field");
+	for (int i = 0; i < 4; i++) {
+		if (!(need & (1u << i)) ||
+		    (have[i] && (i == 3 || *(const char *)have[i])))
+			continue;
+		errbuf_set(err, "missing_field", "this step needs '%s'",
+			   arg_field[i]);
+		errbuf_field(err, arg_field[i]);
+		return ERMS_EINVAL;
+	}
 	if (a == IA_REVIEW && !json_is_string(json_object_get(x->review,
 							      "cause")))
 		return field_error(err, ERMS_EINVAL, "missing_field",

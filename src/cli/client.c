@@ -175,13 +175,15 @@ int client_error(int status, const json_t *answer)
 	json_t *d;
 	size_t i;
 
-	fprintf(stderr, "erms: %s (%d %s)\n",
-		json_string_value(json_object_get(e, "message"))
-			? json_string_value(json_object_get(e, "message"))
-			: L("request failed", "请求失败"),
-		status,
-		json_string_value(json_object_get(e, "code"))
-			? json_string_value(json_object_get(e, "code")) : "");
+	const char *msg = json_string_value(json_object_get(e, "message"));
+	const char *code = json_string_value(json_object_get(e, "code"));
+	const char *field = json_string_value(json_object_get(e, "field"));
+
+	fprintf(stderr, "erms: %s%s%s (%d %s)\n",
+		msg ? msg : L("request failed", "请求失败"),
+		field && (!msg || !strstr(msg, field)) ? ": " : "",
+		field && (!msg || !strstr(msg, field)) ? field : "", status,
+		code ? code : "");
 	json_array_foreach(json_object_get(e, "details"), i, d)
 		fprintf(stderr, "%s\n",
 			json_string_value(json_object_get(d, "text")));
