@@ -829,3 +829,70 @@ int app_escalation_run(struct store *st, int64_t now_ms, int *queued)
 	json_decref(ids);
 	return rc;
 }
+
+struct comms {
+	bool in;
+};
+
+static int in_comms(void *ctx, const struct membership *m,
+		    const struct user *u)
+{
+	(void)u;
+	if (!strcmp(m->group_key, "comms"))
+		((struct comms *)ctx)->in = true;
+	return 0;
+}
+
+int app_bulletin_post(struct store *st, const struct principal *p,
+		      const char *key, const char *text, bool public,
+		      int64_t now_ms, struct bulletin *out, struct errbuf *err)
+{
+	struct incident_row r = { 0 };
+	struct comms cm = { false };
+	struct object o = { 0 };
+	json_t *content = NULL;
+	int rc = store_groups_of_user(st, p->user.id, in_comms, &cm);
+
+	o.actor_in_group = cm.in;
+	if (!rc)
+		rc = app_may(p, A_BULLETIN_POST, &o, err);
+	if (!rc) {
+		rc = store_incident_get(st, key, &r);
+		if (rc == ERMS_ENOTFOUND)
+			err_ret(err, rc, "not_found", "no incident '%s'", key);
+	}
+	if (!rc) {
+		*out = (struct bulletin){ .incident_id = r.inc.id,
+					  .public = public, .text = text,
+					  .author_id = p->user.id,
+					  .created_ms = now_ms };
+		rc = store_bulletin_insert(st, out);
+	}
+	if (!rc && public) {
+		r.public = true;
+		free(r.public_summary);
+		r.public_summary = xstrdup(text);
+		rc = save(st, &r, now_ms);
+	}
+	if (!rc)
+		rc = app_timeline_add(st, r.inc.id, p->user.id, "bulletin", text,
+				      json_pack("{s:s, s:I}", "audience",
+						public ? "public" : "internal",
+						"bulletin", (json_int_t)out->id),
+				      now_ms);
+	if (!rc && !public) {
+		int n;
+
+		content = plan_content(st, r.plan_version_id, &rc);
+		if (!rc)
+			rc = notify_incident(st, &r, content, NE_BULLETIN, -1,
+					     text, now_ms, &n);
+	}
+	if (!rc)
+		rc = inc_audit(st, p, public ? "bulletin.public"
+					     : "bulletin.internal", &r, "",
+			       now_ms);
+	json_decref(content);
+	incident_row_release(&r);
+	return rc;
+}

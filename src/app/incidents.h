@@ -16,6 +16,7 @@
 
 #include "app/app.h"
 #include "core/incident.h"
+#include "store/store.h"
 
 struct incident_input {
 	const char *title;
@@ -76,6 +77,15 @@ int app_task_update(struct store *st, const struct principal *p,
 int app_timeline_add(struct store *st, int64_t incident_id, int64_t actor_id,
 		     const char *kind, const char *text, json_t *data,
 		     int64_t now_ms);
+/*
+ * A bulletin (信息发布) on incident `key` by command HQ or the
+ * communications team: a public one puts the incident on the status
+ * page; an internal one goes to the plan's staff through the
+ * notification channels.
+ */
+int app_bulletin_post(struct store *st, const struct principal *p,
+		      const char *key, const char *text, bool public,
+		      int64_t now_ms, struct bulletin *out, struct errbuf *err);
 /* May p read incidents (and so their events)? */
 bool app_incident_readable(const struct principal *p);
 

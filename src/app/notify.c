@@ -36,6 +36,11 @@ void notify_set_base_url(const char *url)
 		base_url[n - 1] = '\0';
 }
 
+const char *notify_base_url(void)
+{
+	return base_url;
+}
+
 /* What each event asks of its recipients, zh-CN and en. */
 static const struct {
 	const char *tag_zh, *tag_en, *ask_zh, *ask_en;
@@ -68,11 +73,13 @@ static const struct {
 		       "The emergency is over: prepare the review." },
 	[NE_DISMISS] = { "报告不予启动", "Report dismissed",
 			 "报告经研判不予启动。", "The report was dismissed." },
+	[NE_BULLETIN] = { "内部通报", "Internal bulletin",
+			  "请知悉以上通报内容。", "Please take note." },
 };
 
 static const char *const event_names[NE__COUNT] = {
 	"report", "escalate", "ack", "activate", "set-level", "breach",
-	"resolve", "reopen", "close", "dismiss",
+	"resolve", "reopen", "close", "dismiss", "bulletin",
 };
 
 struct compose {
@@ -397,6 +404,16 @@ static int route(struct compose *c)
 	case NE_DISMISS:
 		rc = email_user(c, c->r->reporter_id);
 		return rc || !cmd ? rc : tell_group(c, cmd, "leads");
+	case NE_BULLETIN: {	/* internal bulletins: all the plan's staff */
+		json_t *g;
+		size_t i;
+
+		json_array_foreach(json_object_get(c->content, "groups"), i, g)
+			if (!rc)
+				rc = tell_group(c, json_string_value(
+						json_object_get(g, "key")), "all");
+		return rc;
+	}
 	default:
 		return tell_involved(c);
 	}

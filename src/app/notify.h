@@ -19,12 +19,13 @@
 
 enum notify_event {
 	NE_REPORT, NE_ESCALATE, NE_ACK, NE_ACTIVATE, NE_SET_LEVEL, NE_BREACH,
-	NE_RESOLVE, NE_REOPEN, NE_CLOSE, NE_DISMISS, NE__COUNT
+	NE_RESOLVE, NE_REOPEN, NE_CLOSE, NE_DISMISS, NE_BULLETIN, NE__COUNT
 };
 
 /* The address of the console in links ("http://erms.example.org"); the
  * process sets it once at start. */
 void notify_set_base_url(const char *url);
+const char *notify_base_url(void);
 
 /*
  * Queue the messages for event ev of incident r (whose plan content is

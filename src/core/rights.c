@@ -58,6 +58,8 @@ const struct right rights_table[A__COUNT] = {
 	ROW(A_NOTIFY_RETRY,   "notification.retry", R_ADMIN, 0),
 	ROW(A_DUTY_READ,      "duty.read",      R_USER, 0),
 	ROW(A_DUTY_MANAGE,    "duty.manage",    R_ADMIN | R_COMMAND, 0),
+	/* R_GROUP: a member of the communications team ("comms"). */
+	ROW(A_BULLETIN_POST,  "bulletin.post",  R_COMMAND | R_GROUP, 0),
 };
 
 unsigned actor_roles(const struct actor *a, const struct object *o)

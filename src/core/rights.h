@@ -47,6 +47,8 @@ enum action {
 	/* notifications and duty */
 	A_CHANNEL_MANAGE, A_NOTIFY_READ, A_NOTIFY_RETRY, A_DUTY_READ,
 	A_DUTY_MANAGE,
+	/* the information platform */
+	A_BULLETIN_POST,
 	A__COUNT
 };
 

@@ -95,6 +95,10 @@ const struct route routes[] = {
 	  "Add a task ({title, group, assignee_id?, due_at?})" },
 	{ "GET", "/api/v1/incidents/{id}/report", api_incident_report_doc, NULL,
 	  0, "The review report, HTML or ?format=md, ?lang=zh-CN|en" },
+	{ "GET", "/api/v1/incidents/{id}/bulletins", api_bulletin_list, NULL, 0,
+	  "An incident's bulletins" },
+	{ "POST", "/api/v1/incidents/{id}/bulletins", api_bulletin_post, NULL,
+	  W, "Publish a bulletin ({text, audience: internal|public})" },
 	{ "POST", "/api/v1/incidents/{id}/{action}", api_incident_act, NULL, W,
 	  "ack, activate {level}, dismiss {reason}, set-level {level, reason},"
 	  " resolve {summary}, reopen {reason}, close, review {review}" },
@@ -133,6 +137,12 @@ const struct route routes[] = {
 	  "Who is on duty (?at=)" },
 	{ "GET", "/api/v1/users/{id}/shifts.ics", api_user_shifts, NULL, 0,
 	  "A user's shifts as iCalendar (?token= for calendar apps)" },
+	{ "GET", "/status", api_status_page, NULL, P,
+	  "The public status page (HTML, no script; ?lang=)" },
+	{ "GET", "/status.json", api_status_json, NULL, P,
+	  "The public status as JSON" },
+	{ "GET", "/status.atom", api_status_atom, NULL, P,
+	  "The public bulletins as an Atom feed" },
 	{ NULL, NULL, NULL, NULL, 0, NULL },
 };
 

@@ -43,6 +43,8 @@ api_fn api_incident_list, api_incident_report, api_incident_get,
 api_fn api_channel_list, api_channel_create, api_channel_update,
 	api_channel_delete, api_notification_list, api_notification_retry,
 	api_notification_ack, api_ack_page, api_ack_link;
+api_fn api_bulletin_post, api_bulletin_list, api_status_page,
+	api_status_json, api_status_atom;
 api_fn api_rotation_list, api_rotation_create, api_override_create,
 	api_on_duty, api_user_shifts;
 

@@ -342,4 +342,17 @@ const char *const store_sql[Q__COUNT] = {
 	[Q_OV_LIST] =
 		"SELECT id, rotation_id, user_id, start_ms, end_ms"
 		" FROM duty_override WHERE rotation_id = $1 ORDER BY start_ms",
+
+	[Q_BUL_INSERT] =
+		"INSERT INTO bulletin (incident_id, audience, text, author_id,"
+		" created_ms) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+	[Q_BUL_LIST] =
+		"SELECT id, incident_id, audience, text, author_id, created_ms"
+		" FROM bulletin WHERE incident_id = $1 ORDER BY id",
+	/* Public bulletins since $1, newest first, with their incident. */
+	[Q_BUL_PUBLIC] =
+		"SELECT b.id, b.incident_id, b.audience, b.text, b.author_id,"
+		" b.created_ms FROM bulletin b JOIN incident i ON i.id = b.incident_id"
+		" WHERE b.audience = 'public' AND b.created_ms >= $1"
+		" AND i.is_drill = 0 ORDER BY b.id DESC LIMIT $2",
 };

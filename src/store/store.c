@@ -1766,3 +1766,52 @@ int store_override_list(struct store *st, int64_t rotation_id,
 
 	return st->ops->query(st, Q_OV_LIST, p, 1, walk_ov, &w, NULL);
 }
+
+/* Bulletins. */
+
+int store_bulletin_insert(struct store *st, struct bulletin *b)
+{
+	struct sval p[] = {
+		SV_I(b->incident_id), SV_S(b->public ? "public" : "internal"),
+		SV_S(b->text), SV_I(b->author_id), SV_I(b->created_ms),
+	};
+
+	return run_int(st, Q_BUL_INSERT, p, ARRAY_SIZE(p), &b->id);
+}
+
+struct bul_walk {
+	store_bulletin_fn *fn;
+	void *ctx;
+};
+
+static int walk_bul(void *ctx, const struct srow *r)
+{
+	struct bul_walk *w = ctx;
+	const struct sval *c = r->col;
+	struct bulletin b = {
+		.id = ival(&c[0]), .incident_id = ival(&c[1]),
+		.public = c[2].s && !strcmp(c[2].s, "public"),
+		.text = c[3].s ? c[3].s : "", .author_id = ival(&c[4]),
+		.created_ms = ival(&c[5]),
+	};
+
+	return w->fn(w->ctx, &b);
+}
+
+int store_bulletin_list(struct store *st, int64_t incident_id,
+			store_bulletin_fn *fn, void *ctx)
+{
+	struct sval p[] = { SV_I(incident_id) };
+	struct bul_walk w = { fn, ctx };
+
+	return st->ops->query(st, Q_BUL_LIST, p, 1, walk_bul, &w, NULL);
+}
+
+int store_bulletin_public(struct store *st, int64_t since_ms, int limit,
+			  store_bulletin_fn *fn, void *ctx)
+{
+	struct sval p[] = { SV_I(since_ms), SV_I(limit) };
+	struct bul_walk w = { fn, ctx };
+
+	return st->ops->query(st, Q_BUL_PUBLIC, p, 2, walk_bul, &w, NULL);
+}

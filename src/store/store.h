@@ -288,4 +288,22 @@ int store_override_insert(struct store *st, int64_t rotation_id,
 int store_override_list(struct store *st, int64_t rotation_id,
 			store_override_fn *fn, void *ctx);
 
+/* Bulletins (texts borrowed in callbacks). */
+struct bulletin {
+	int64_t id;
+	int64_t incident_id;
+	bool public;
+	const char *text;
+	int64_t author_id;
+	int64_t created_ms;
+};
+typedef int store_bulletin_fn(void *ctx, const struct bulletin *b);
+int store_bulletin_insert(struct store *st, struct bulletin *b);
+int store_bulletin_list(struct store *st, int64_t incident_id,
+			store_bulletin_fn *fn, void *ctx);
+/* Public bulletins of real (not drill) incidents since since_ms, newest
+ * first, at most limit. */
+int store_bulletin_public(struct store *st, int64_t since_ms, int limit,
+			  store_bulletin_fn *fn, void *ctx);
+
 #endif

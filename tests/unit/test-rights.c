@@ -61,7 +61,7 @@ static const char *const expected[A__COUNT] = {
 	[A_TASK_CREATE] = "lcu",	[A_TASK_UPDATE] = "cg",
 	[A_CHANNEL_MANAGE] = "aA",	[A_NOTIFY_READ] = "aAlcu",
 	[A_NOTIFY_RETRY] = "aA",	[A_DUTY_READ] = ALL,
-	[A_DUTY_MANAGE] = "aAc",
+	[A_DUTY_MANAGE] = "aAc",	[A_BULLETIN_POST] = "cg",
 };
 
 static void test_every_entry_allowed_and_denied(void **state)

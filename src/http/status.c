@@ -1,0 +1,317 @@
+/*
+ * status.c - the public information platform (应急信息发布平台): the
+ * status page, its JSON and its Atom feed, and the bulletins API.
+ *
+ * The page is rendered here, in C, with no script: it works on any
+ * phone, without JavaScript, and is cheap to cache (30 s, with an ETag).
+ * It shows only what was published: public bulletins of real (not drill)
+ * incidents of the last 90 days; internal bulletins never appear.
+ */
+#include "http/routes.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/incidents.h"
+#include "app/notify.h"
+#include "http/json.h"
+#include "store/store.h"
+#include "util/crypto.h"
+#include "util/clock.h"
+#include "util/xalloc.h"
+
+#define HISTORY_MS (90 * 24 * 3600 * 1000LL)
+#define PUBLIC_MAX 500
+
+static const struct jfield bulletin_fields[] = {
+	{ "text", JT_STRING, true, 20000, 1 },
+	{ "audience", JT_STRING, true, 16, 1 },
+};
+
+static json_t *bulletin_json(const struct bulletin *b)
+{
+	return json_pack("{s:I, s:I, s:s, s:s, s:I, s:o}", "id",
+			 (json_int_t)b->id, "incident_id",
+			 (json_int_t)b->incident_id, "audience",
+			 b->public ? "public" : "internal", "text", b->text,
+			 "author_id", (json_int_t)b->author_id, "created_at",
+			 json_time(b->created_ms));
+}
+
+void api_bulletin_post(struct req *rq, struct resp *rs)
+{
+	struct errbuf e = { 0 };
+	struct bulletin b = { 0 };
+	const char *aud = jstr(rq->body, "audience", "");
+	int rc = json_check(rq->body, bulletin_fields,
+			    ARRAY_SIZE(bulletin_fields), &e);
+
+	if (!rc && strcmp(aud, "public") && strcmp(aud, "internal")) {
+		errbuf_set(&e, "invalid", "audience is internal or public");
+		errbuf_field(&e, "audience");
+		rc = ERMS_EINVAL;
+	}
+	if (!rc)
+		rc = app_bulletin_post(rq->st, &rq->who, rq->param[0],
+				       jstr(rq->body, "text", ""),
+				       !strcmp(aud, "public"), rq->now_ms, &b,
+				       &e);
+	if (rc)
+		resp_err(rq, rs, rc, &e);
+	else
+		resp_json(rs, 201, bulletin_json(&b));
+}
+
+static int add_bulletin(void *ctx, const struct bulletin *b)
+{
+	json_array_append_new(ctx, bulletin_json(b));
+	return 0;
+}
+
+void api_bulletin_list(struct req *rq, struct resp *rs)
+{
+	struct incident_row r = { 0 };
+	json_t *items = json_array();
+	int rc = app_incident_readable(&rq->who) ? 0 : ERMS_EPERM;
+
+	if (!rc)
+		rc = store_incident_get(rq->st, rq->param[0], &r);
+	if (!rc)
+		rc = store_bulletin_list(rq->st, r.inc.id, add_bulletin, items);
+	incident_row_release(&r);
+	if (rc) {
+		json_decref(items);
+		resp_err(rq, rs, rc, NULL);
+		return;
+	}
+	resp_list(rs, items, 0);
+}
+
+/* The public view: incidents (newest first) with their bulletins. */
+struct view {
+	struct store *st;
+	json_t *incidents;	/* [{number, title, status, phase, updates}] */
+};
+
+static const char *phase_of(int state)
+{
+	switch (state) {
+	case INC_REPORTED:
+	case INC_ACKNOWLEDGED:
+		return "investigating";
+	case INC_ACTIVE:
+		return "handling";
+	default:
+		return "resolved";
+	}
+}
+
+static int collect(void *ctx, const struct bulletin *b)
+{
+	struct view *v = ctx;
+	json_t *inc = NULL, *x;
+	size_t i;
+
+	json_array_foreach(v->incidents, i, x)
+		if (json_integer_value(json_object_get(x, "id")) ==
+		    b->incident_id)
+			inc = x;
+	if (!inc) {
+		struct incident_row r = { 0 };
+
+		if (store_incident_get_id(v->st, b->incident_id, &r))
+			return 0;
+		inc = json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:[]}", "id",
+				(json_int_t)r.inc.id, "number", r.number,
+				"title", r.title, "status",
+				incident_state_name(r.inc.state), "phase",
+				phase_of(r.inc.state), "reported_at",
+				json_time(r.inc.reported_ms), "updates");
+		json_array_append_new(v->incidents, inc);
+		incident_row_release(&r);
+	}
+	json_array_append_new(json_object_get(inc, "updates"), json_pack(
+		"{s:I, s:s, s:o}", "id", (json_int_t)b->id, "text", b->text,
+		"at", json_time(b->created_ms)));
+	return 0;
+}
+
+static json_t *public_view(struct req *rq, int *rc)
+{
+	struct view v = { rq->st, json_array() };
+
+	*rc = store_bulletin_public(rq->st, rq->now_ms - HISTORY_MS, PUBLIC_MAX,
+				    collect, &v);
+	return v.incidents;
+}
+
+/* The answer, cacheable, with an ETag; 304 when the client has it. */
+static void cached(struct req *rq, struct resp *rs, const char *ctype,
+		   const char *body, size_t len)
+{
+	char h[SHA256_HEX_LEN];
+	const char *inm = req_header(rq, "If-None-Match");
+	char etag[24];
+
+	sha256_hex(body, len, h);
+	snprintf(etag, sizeof(etag), "\"%.16s\"", h);
+	resp_header(rs, "ETag", "%s", etag);
+	resp_header(rs, "Cache-Control", "public, max-age=30");
+	if (inm && !strcmp(inm, etag)) {
+		resp_status(rs, 304);
+		return;
+	}
+	resp_bytes(rs, 200, ctype, body, len);
+}
+
+void api_status_json(struct req *rq, struct resp *rs)
+{
+	int rc;
+	json_t *incs = public_view(rq, &rc);
+	json_t *doc;
+	char *text;
+
+	if (rc) {
+		json_decref(incs);
+		resp_err(rq, rs, rc, NULL);
+		return;
+	}
+	doc = json_pack("{s:o, s:o}", "updated_at", json_time(rq->now_ms),
+			"incidents", incs);
+	text = json_dumps(doc, JSON_COMPACT);
+	cached(rq, rs, "application/json", text, strlen(text));
+	free(text);
+	json_decref(doc);
+}
+
+/* Text into HTML or XML: & < > " ' escaped. */
+static void esc(struct buf *b, const char *s)
+{
+	for (; s && *s; s++)
+		switch (*s) {
+		case '&': buf_adds(b, "&amp;"); break;
+		case '<': buf_adds(b, "&lt;"); break;
+		case '>': buf_adds(b, "&gt;"); break;
+		case '"': buf_adds(b, "&quot;"); break;
+		case '\'': buf_adds(b, "&#39;"); break;
+		default: buf_add(b, s, 1);
+		}
+}
+
+static const char *S(const json_t *o, const char *k)
+{
+	const char *s = json_string_value(json_object_get(o, k));
+
+	return s ? s : "";
+}
+
+void api_status_page(struct req *rq, struct resp *rs)
+{
+	bool zh = !rq->lang || strcmp(rq->lang, "en");
+	struct buf b = BUF_INIT;
+	json_t *incs, *inc, *u;
+	size_t i, j;
+	int rc, open = 0;
+
+	incs = public_view(rq, &rc);
+	if (rc) {
+		json_decref(incs);
+		resp_err(rq, rs, rc, NULL);
+		return;
+	}
+	json_array_foreach(incs, i, inc)
+		open += strcmp(S(inc, "phase"), "resolved") != 0;
+	buf_addf(&b, "<!doctype html>\n<html lang=\"%s\"><head><meta "
+		 "charset=\"utf-8\"><meta name=\"viewport\" content=\"width="
+		 "device-width, initial-scale=1\"><title>%s</title>"
+		 "<link rel=\"stylesheet\" href=\"/status.css\">"
+		 "<link rel=\"alternate\" type=\"application/atom+xml\" "
+		 "href=\"/status.atom\"></head><body><main class=\"status\">"
+		 "<header><h1>%s</h1><p><a href=\"/status?lang=%s\">%s</a> · "
+		 "<a href=\"/status.atom\">Atom</a> · <a href=\"/status.json\">"
+		 "JSON</a></p></header>",
+		 zh ? "zh-CN" : "en", zh ? "服务状态" : "Service status",
+		 zh ? "服务状态" : "Service status", zh ? "en" : "zh-CN",
+		 zh ? "English" : "中文");
+	buf_addf(&b, "<p class=\"overall %s\">%s</p>", open ? "open" : "ok",
+		 open ? (zh ? "部分服务受到影响，我们正在处理。"
+			    : "Some services are affected; we are on it.")
+		      : (zh ? "所有服务运行正常。" : "All services are running."));
+	buf_addf(&b, "<h2>%s</h2>", zh ? "近 90 天" : "The last 90 days");
+	if (!json_array_size(incs))
+		buf_addf(&b, "<p>%s</p>", zh ? "没有公开的事件。"
+					     : "No public incidents.");
+	json_array_foreach(incs, i, inc) {
+		const char *phase = S(inc, "phase");
+
+		buf_addf(&b, "<article class=\"incident %s\" id=\"%s\"><h3>",
+			 phase, S(inc, "number"));
+		esc(&b, S(inc, "title"));
+		buf_addf(&b, "</h3><p class=\"phase\">%s · %s</p><ul>",
+			 !strcmp(phase, "investigating")
+				 ? (zh ? "调查中" : "Investigating")
+			 : !strcmp(phase, "handling") ? (zh ? "处置中" : "Handling")
+						      : (zh ? "已解决" : "Resolved"),
+			 S(inc, "number"));
+		json_array_foreach(json_object_get(inc, "updates"), j, u) {
+			buf_addf(&b, "<li><time datetime=\"%s\">%s</time> ",
+				 S(u, "at"), S(u, "at"));
+			esc(&b, S(u, "text"));
+			buf_adds(&b, "</li>");
+		}
+		buf_adds(&b, "</ul></article>");
+	}
+	buf_adds(&b, "</main></body></html>\n");
+	cached(rq, rs, "text/html; charset=utf-8", b.data, b.len);
+	buf_release(&b);
+}
+
+void api_status_atom(struct req *rq, struct resp *rs)
+{
+	const char *base = notify_base_url();
+	struct buf b = BUF_INIT;
+	json_t *incs, *inc, *u;
+	char now[32];
+	size_t i, j;
+	int rc;
+
+	incs = public_view(rq, &rc);
+	if (rc) {
+		json_decref(incs);
+		resp_err(rq, rs, rc, NULL);
+		return;
+	}
+	time_fmt(rq->now_ms, now);
+	buf_adds(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+		     "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+	buf_adds(&b, "<title>服务状态 / Service status</title>\n<id>");
+	esc(&b, base);
+	buf_addf(&b, "/status</id>\n<updated>%s</updated>\n"
+		 "<author><name>erms</name></author>\n<link href=\"", now);
+	esc(&b, base);
+	buf_adds(&b, "/status\"/>\n<link rel=\"self\" href=\"");
+	esc(&b, base);
+	buf_adds(&b, "/status.atom\"/>\n");
+	json_array_foreach(incs, i, inc)
+		json_array_foreach(json_object_get(inc, "updates"), j, u) {
+			buf_adds(&b, "<entry>\n<id>");
+			esc(&b, base);
+			buf_addf(&b, "/status#bulletin-%lld</id>\n<title>",
+				 (long long)json_integer_value(
+					 json_object_get(u, "id")));
+			esc(&b, S(inc, "number"));
+			buf_adds(&b, " ");
+			esc(&b, S(inc, "title"));
+			buf_addf(&b, "</title>\n<updated>%s</updated>\n"
+				 "<link href=\"", S(u, "at"));
+			esc(&b, base);
+			buf_addf(&b, "/status#%s\"/>\n<content type=\"text\">",
+				 S(inc, "number"));
+			esc(&b, S(u, "text"));
+			buf_adds(&b, "</content>\n</entry>\n");
+		}
+	buf_adds(&b, "</feed>\n");
+	json_decref(incs);
+	cached(rq, rs, "application/atom+xml; charset=utf-8", b.data, b.len);
+	buf_release(&b);
+}
