@@ -262,6 +262,7 @@ void api_status_page(struct req *rq, struct resp *rs)
 		buf_adds(&b, "</ul></article>");
 	}
 	buf_adds(&b, "</main></body></html>\n");
+	json_decref(incs);
 	cached(rq, rs, "text/html; charset=utf-8", b.data, b.len);
 	buf_release(&b);
 }
