@@ -84,7 +84,9 @@ static const char *const event_names[NE__COUNT] = {
 
 struct compose {
 	struct store *st;
-	const struct incident_row *r;
+	const struct incident_row *r;	/* NULL: a message of its own */
+	const char *subject, *text;	/* when r is NULL */
+	const char *event;		/* when r is NULL */
 	const json_t *content;
 	enum notify_event ev;
 	int tier;
@@ -150,7 +152,7 @@ static int queue(struct compose *c, int64_t channel_id, int64_t user_id,
 		 const char *recipient, const char *locale)
 {
 	struct notification n = {
-		.incident_id = c->r->inc.id, .tier = c->tier,
+		.incident_id = c->r ? c->r->inc.id : 0, .tier = c->tier,
 		.channel_id = channel_id, .user_id = user_id,
 		.created_ms = c->now_ms,
 		.ack_expires_ms = c->now_ms + ACK_TTL_MS,
@@ -158,14 +160,22 @@ static int queue(struct compose *c, int64_t channel_id, int64_t user_id,
 	char key[TOKEN_LEN], secret[TOKEN_LEN];
 	int rc;
 
-	snprintf(n.event, sizeof(n.event), "%s", event_names[c->ev]);
+	snprintf(n.event, sizeof(n.event), "%s",
+		 c->r ? event_names[c->ev] : c->event);
 	snprintf(n.locale, sizeof(n.locale), "%s", zh(locale) ? "zh-CN" : "en");
 	token_new("erms-", key);
 	snprintf(n.idem_key, sizeof(n.idem_key), "%s", key);
 	token_new("", secret);
 	sha256_hex(secret, strlen(secret), n.ack_hash);
 	n.recipient = (char *)recipient;
-	render(c, n.locale, &n.subject, &n.text, &n.markdown, &n.link);
+	if (c->r) {
+		render(c, n.locale, &n.subject, &n.text, &n.markdown, &n.link);
+	} else {
+		n.subject = xstrdup(c->subject);
+		n.text = xstrdup(c->text);
+		n.markdown = xstrdup(c->text);
+		n.link = xasprintf("%s/", base_url);
+	}
 	n.ack_link = xasprintf("%s/ack/%s", base_url, secret);
 	/* Delivery runs on real time, even under a test clock. */
 	n.next_ms = clock_real_ms();
@@ -444,6 +454,27 @@ int notify_incident(struct store *st, const struct incident_row *r,
 						c.groups), now_ms);
 		free(text);
 	}
+	*queued = c.queued;
+	json_decref(c.told);
+	json_decref(c.chats);
+	json_decref(c.groups);
+	return rc;
+}
+
+int notify_group(struct store *st, const char *key, const char *event,
+		 const char *subject, const char *text, int64_t now_ms,
+		 int *queued)
+{
+	struct compose c = {
+		.st = st, .subject = subject, .text = text, .event = event,
+		.tier = -1, .now_ms = now_ms, .told = json_array(),
+		.chats = json_array(), .groups = json_array(),
+	};
+	int rc = store_channel_list(st, first_email, &c.email_channel);
+
+	rc = rc == 1 ? 0 : rc;
+	if (!rc)
+		rc = tell_group(&c, key, "all");
 	*queued = c.queued;
 	json_decref(c.told);
 	json_decref(c.chats);

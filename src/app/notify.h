@@ -37,6 +37,14 @@ int notify_incident(struct store *st, const struct incident_row *r,
 		    const json_t *content, enum notify_event ev, int tier,
 		    const char *detail, int64_t now_ms, int *queued);
 
+/*
+ * A message to group `key` about no incident (low stock, inspections,
+ * drill compliance): its chat channels and its members' e-mail.
+ */
+int notify_group(struct store *st, const char *key, const char *event,
+		 const char *subject, const char *text, int64_t now_ms,
+		 int *queued);
+
 /* The tiers of the reporting chain due at now_ms for a reported incident
  * nobody acknowledged: queue them and mark them told (r is updated). */
 int notify_escalate(struct store *st, struct incident_row *r,

@@ -60,6 +60,11 @@ const struct right rights_table[A__COUNT] = {
 	ROW(A_DUTY_MANAGE,    "duty.manage",    R_ADMIN | R_COMMAND, 0),
 	/* R_GROUP: a member of the communications team ("comms"). */
 	ROW(A_BULLETIN_POST,  "bulletin.post",  R_COMMAND | R_GROUP, 0),
+	/* R_GROUP: a member of the logistics team ("logistics"). */
+	ROW(A_SUPPLY_MANAGE,  "supply.manage",  R_ADMIN | R_COMMAND | R_GROUP, 0),
+	ROW(A_FUNDS_READ,     "funds.read",     R_ADMIN | R_LEADERSHIP | R_COMMAND | R_GROUP, 0),
+	ROW(A_FUNDS_MANAGE,   "funds.manage",   R_ADMIN | R_LEADERSHIP, 0),
+	ROW(A_FUNDS_SPEND,    "funds.spend",    R_ADMIN | R_COMMAND | R_GROUP, 0),
 };
 
 unsigned actor_roles(const struct actor *a, const struct object *o)

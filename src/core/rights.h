@@ -49,6 +49,8 @@ enum action {
 	A_DUTY_MANAGE,
 	/* the information platform */
 	A_BULLETIN_POST,
+	/* safeguards: supplies and funds (R_GROUP: the logistics team) */
+	A_SUPPLY_MANAGE, A_FUNDS_READ, A_FUNDS_MANAGE, A_FUNDS_SPEND,
 	A__COUNT
 };
 

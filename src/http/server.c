@@ -20,6 +20,7 @@
 
 #include "app/app.h"
 #include "app/incidents.h"
+#include "app/supplies.h"
 #include "http/metrics.h"
 #include "http/routes.h"
 #include "http/static.h"
@@ -735,15 +736,21 @@ struct breach_job {
 	struct wjob job;
 	struct http_server *srv;
 	int64_t now_ms;
+	bool minutely;
 };
 
-/* The timers: targets breached, and the reporting chain's next tiers. */
+/* The timers: targets breached, the reporting chain's next tiers, and
+ * (once a minute) supplies' inspections coming due. */
 static int breach_run(struct wjob *j, struct store *st)
 {
 	struct breach_job *b = container_of(j, struct breach_job, job);
 	int n, rc = app_breaches_record(st, b->now_ms, &n);
 
-	return rc ? rc : app_escalation_run(st, b->now_ms, &n);
+	if (!rc)
+		rc = app_escalation_run(st, b->now_ms, &n);
+	if (!rc && b->minutely)
+		rc = app_supply_inspections(st, b->now_ms, &n);
+	return rc;
 }
 
 static void breach_done(struct wjob *j, int rc)
@@ -778,7 +785,8 @@ static void *tick(void *arg)
 		if (!atomic_load(&srv->breach_job)) {
 			struct store *st = app_reader_get(srv->app);
 			int64_t now = clock_now_ms();
-			bool due = app_breaches_due(st, now) ||
+			bool minutely = ticks % 60 == 0;
+			bool due = minutely || app_breaches_due(st, now) ||
 				   app_escalation_due(st, now);
 
 			app_reader_put(srv->app, st);
@@ -789,6 +797,7 @@ static void *tick(void *arg)
 				b->job.done = breach_done;
 				b->srv = srv;
 				b->now_ms = now;
+				b->minutely = minutely;
 				atomic_store(&srv->breach_job, true);
 				writer_submit(&srv->app->writer, &b->job);
 			}

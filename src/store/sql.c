@@ -38,6 +38,10 @@
 	" idem_key, ack_hash, ack_expires_ms, acked_ms, acked_by, state," \
 	" attempts, next_ms, last_error, created_ms, sent_ms"
 
+#define SUP_COLS "id, name, kind, location, quantity, unit, min_quantity," \
+	" inspect_by_ms, notes, low_notice_ms, inspect_notice_ms, created_ms," \
+	" updated_ms"
+
 const char *const store_sql[Q__COUNT] = {
 	[Q_PING] = "SELECT 1",
 
@@ -355,4 +359,55 @@ const char *const store_sql[Q__COUNT] = {
 		" b.created_ms FROM bulletin b JOIN incident i ON i.id = b.incident_id"
 		" WHERE b.audience = 'public' AND b.created_ms >= $1"
 		" AND i.is_drill = 0 ORDER BY b.id DESC LIMIT $2",
+
+	[Q_SUP_INSERT] =
+		"INSERT INTO supply (name, kind, location, quantity, unit,"
+		" min_quantity, inspect_by_ms, notes, created_ms, updated_ms)"
+		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+	[Q_SUP_GET] = "SELECT " SUP_COLS " FROM supply WHERE id = $1",
+	[Q_SUP_UPDATE] =
+		"UPDATE supply SET name = $2, kind = $3, location = $4, unit = $5,"
+		" min_quantity = $6, inspect_by_ms = $7, notes = $8,"
+		" updated_ms = $9 WHERE id = $1",
+	[Q_SUP_LIST] = "SELECT " SUP_COLS " FROM supply ORDER BY id",
+	/* Never below zero, also when allocations race: one statement. */
+	[Q_SUP_TAKE] =
+		"UPDATE supply SET quantity = quantity - $2, updated_ms = $3"
+		" WHERE id = $1 AND quantity >= $2",
+	[Q_SUP_ADD] =
+		"UPDATE supply SET quantity = quantity + $2, updated_ms = $3"
+		" WHERE id = $1",
+	[Q_SUP_NOTICE] =
+		"UPDATE supply SET low_notice_ms = $2, inspect_notice_ms = $3"
+		" WHERE id = $1",
+	[Q_MOV_INSERT] =
+		"INSERT INTO supply_movement (supply_id, kind, quantity,"
+		" incident_id, note, actor_id, at_ms)"
+		" VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+	[Q_MOV_LIST] =
+		"SELECT m.id, m.supply_id, m.kind, m.quantity, m.incident_id,"
+		" m.note, m.actor_id, m.at_ms, s.name, s.unit"
+		" FROM supply_movement m JOIN supply s ON s.id = m.supply_id"
+		" WHERE m.supply_id = $1 ORDER BY m.id",
+	[Q_MOV_INCIDENT] =
+		"SELECT m.id, m.supply_id, m.kind, m.quantity, m.incident_id,"
+		" m.note, m.actor_id, m.at_ms, s.name, s.unit"
+		" FROM supply_movement m JOIN supply s ON s.id = m.supply_id"
+		" WHERE m.incident_id = $1 ORDER BY m.id",
+	[Q_BUDGET_PUT] =
+		"INSERT INTO budget (year, amount_cents, note, updated_ms)"
+		" VALUES ($1, $2, $3, $4) ON CONFLICT (year) DO UPDATE SET"
+		" amount_cents = $2, note = $3, updated_ms = $4",
+	[Q_BUDGET_GET] =
+		"SELECT amount_cents, note FROM budget WHERE year = $1",
+	[Q_EXP_INSERT] =
+		"INSERT INTO expense (year, amount_cents, purpose, incident_id,"
+		" drill_id, supply_id, actor_id, at_ms)"
+		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+	[Q_EXP_LIST] =
+		"SELECT id, year, amount_cents, purpose, incident_id, drill_id,"
+		" supply_id, actor_id, at_ms FROM expense WHERE year = $1"
+		" ORDER BY id",
+	[Q_EXP_SUM] =
+		"SELECT coalesce(sum(amount_cents), 0) FROM expense WHERE year = $1",
 };

@@ -1815,3 +1815,260 @@ int store_bulletin_public(struct store *st, int64_t since_ms, int limit,
 
 	return st->ops->query(st, Q_BUL_PUBLIC, p, 2, walk_bul, &w, NULL);
 }
+
+/* Supplies and funds. */
+
+void supply_release(struct supply *s)
+{
+	free(s->notes);
+	s->notes = NULL;
+}
+
+static void supply_of(const struct srow *r, struct supply *s)
+{
+	const struct sval *c = r->col;
+
+	s->id = ival(&c[0]);
+	COPY(s->name, &c[1]);
+	COPY(s->kind, &c[2]);
+	COPY(s->location, &c[3]);
+	s->quantity = ival(&c[4]);
+	COPY(s->unit, &c[5]);
+	s->min_quantity = ival(&c[6]);
+	s->inspect_by_ms = ival(&c[7]);
+	s->notes = dup_text(&c[8]);
+	s->low_notice_ms = ival(&c[9]);
+	s->inspect_notice_ms = ival(&c[10]);
+	s->created_ms = ival(&c[11]);
+	s->updated_ms = ival(&c[12]);
+}
+
+struct one_supply {
+	struct supply *s;
+	bool found;
+};
+
+static int got_supply(void *ctx, const struct srow *r)
+{
+	struct one_supply *o = ctx;
+
+	supply_release(o->s);
+	supply_of(r, o->s);
+	o->found = true;
+	return 0;
+}
+
+int store_supply_insert(struct store *st, struct supply *s)
+{
+	struct sval p[] = {
+		SV_S(s->name), SV_S(s->kind), SV_S(s->location),
+		SV_I(s->quantity), SV_S(s->unit), SV_I(s->min_quantity),
+		SV_I(s->inspect_by_ms), SV_S(s->notes ? s->notes : ""),
+		SV_I(s->created_ms),
+	};
+
+	s->updated_ms = s->created_ms;
+	return run_int(st, Q_SUP_INSERT, p, ARRAY_SIZE(p), &s->id);
+}
+
+int store_supply_get(struct store *st, int64_t id, struct supply *out)
+{
+	struct sval p[] = { SV_I(id) };
+	struct one_supply o = { out, false };
+	int rc = st->ops->query(st, Q_SUP_GET, p, 1, got_supply, &o, NULL);
+
+	return rc ? rc : o.found ? 0 : ERMS_ENOTFOUND;
+}
+
+int store_supply_update(struct store *st, const struct supply *s)
+{
+	struct sval p[] = {
+		SV_I(s->id), SV_S(s->name), SV_S(s->kind), SV_S(s->location),
+		SV_S(s->unit), SV_I(s->min_quantity), SV_I(s->inspect_by_ms),
+		SV_S(s->notes ? s->notes : ""), SV_I(s->updated_ms),
+	};
+
+	return run1(st, Q_SUP_UPDATE, p, ARRAY_SIZE(p));
+}
+
+struct supply_walk {
+	store_supply_fn *fn;
+	void *ctx;
+};
+
+static int walk_supply(void *ctx, const struct srow *r)
+{
+	struct supply_walk *w = ctx;
+	struct supply s = { 0 };
+	int rc;
+
+	supply_of(r, &s);
+	rc = w->fn(w->ctx, &s);
+	supply_release(&s);
+	return rc;
+}
+
+int store_supply_list(struct store *st, store_supply_fn *fn, void *ctx)
+{
+	struct supply_walk w = { fn, ctx };
+
+	return st->ops->query(st, Q_SUP_LIST, NULL, 0, walk_supply, &w, NULL);
+}
+
+int store_supply_take(struct store *st, int64_t id, int64_t n, int64_t now_ms)
+{
+	struct sval p[] = { SV_I(id), SV_I(n), SV_I(now_ms) };
+	int rc = run1(st, Q_SUP_TAKE, p, 3);
+
+	return rc == ERMS_ENOTFOUND ? ERMS_ECONFLICT : rc;
+}
+
+int store_supply_add(struct store *st, int64_t id, int64_t n, int64_t now_ms)
+{
+	struct sval p[] = { SV_I(id), SV_I(n), SV_I(now_ms) };
+
+	return run1(st, Q_SUP_ADD, p, 3);
+}
+
+int store_supply_notice(struct store *st, int64_t id, int64_t low_ms,
+			int64_t inspect_ms)
+{
+	struct sval p[] = { SV_I(id), SV_I(low_ms), SV_I(inspect_ms) };
+
+	return run1(st, Q_SUP_NOTICE, p, 3);
+}
+
+int store_movement_insert(struct store *st, const struct movement *m,
+			  int64_t *id)
+{
+	struct sval p[] = {
+		SV_I(m->supply_id), SV_S(m->kind), SV_I(m->quantity),
+		m->incident_id ? SV_I(m->incident_id) : SV_NUL,
+		SV_S(m->note ? m->note : ""), SV_I(m->actor_id),
+		SV_I(m->at_ms),
+	};
+
+	return run_int(st, Q_MOV_INSERT, p, ARRAY_SIZE(p), id);
+}
+
+struct mov_walk {
+	store_movement_fn *fn;
+	void *ctx;
+};
+
+static int walk_mov(void *ctx, const struct srow *r)
+{
+	struct mov_walk *w = ctx;
+	const struct sval *c = r->col;
+	struct movement m = {
+		.id = ival(&c[0]), .supply_id = ival(&c[1]),
+		.kind = c[2].s ? c[2].s : "", .quantity = ival(&c[3]),
+		.incident_id = ival(&c[4]), .note = c[5].s ? c[5].s : "",
+		.actor_id = ival(&c[6]), .at_ms = ival(&c[7]),
+		.supply_name = c[8].s ? c[8].s : "", .unit = c[9].s ? c[9].s : "",
+	};
+
+	return w->fn(w->ctx, &m);
+}
+
+int store_movements(struct store *st, int64_t supply_id, store_movement_fn *fn,
+		    void *ctx)
+{
+	struct sval p[] = { SV_I(supply_id) };
+	struct mov_walk w = { fn, ctx };
+
+	return st->ops->query(st, Q_MOV_LIST, p, 1, walk_mov, &w, NULL);
+}
+
+int store_movements_of_incident(struct store *st, int64_t incident_id,
+				store_movement_fn *fn, void *ctx)
+{
+	struct sval p[] = { SV_I(incident_id) };
+	struct mov_walk w = { fn, ctx };
+
+	return st->ops->query(st, Q_MOV_INCIDENT, p, 1, walk_mov, &w, NULL);
+}
+
+int store_budget_put(struct store *st, int year, int64_t cents,
+		     const char *note, int64_t now_ms)
+{
+	struct sval p[] = { SV_I(year), SV_I(cents), SV_S(note), SV_I(now_ms) };
+
+	return run(st, Q_BUDGET_PUT, p, 4, NULL);
+}
+
+struct budget_out {
+	int64_t *cents;
+	char *note;
+	size_t len;
+	bool found;
+};
+
+static int got_budget(void *ctx, const struct srow *r)
+{
+	struct budget_out *b = ctx;
+
+	*b->cents = ival(&r->col[0]);
+	snprintf(b->note, b->len, "%s", r->col[1].s ? r->col[1].s : "");
+	b->found = true;
+	return 0;
+}
+
+int store_budget_get(struct store *st, int year, int64_t *cents, char *note,
+		     size_t notelen)
+{
+	struct sval p[] = { SV_I(year) };
+	struct budget_out b = { cents, note, notelen, false };
+	int rc = st->ops->query(st, Q_BUDGET_GET, p, 1, got_budget, &b, NULL);
+
+	return rc ? rc : b.found ? 0 : ERMS_ENOTFOUND;
+}
+
+int store_expense_insert(struct store *st, const struct expense *e,
+			 int64_t *id)
+{
+	struct sval p[] = {
+		SV_I(e->year), SV_I(e->amount_cents), SV_S(e->purpose),
+		e->incident_id ? SV_I(e->incident_id) : SV_NUL,
+		SV_I(e->drill_id), e->supply_id ? SV_I(e->supply_id) : SV_NUL,
+		SV_I(e->actor_id), SV_I(e->at_ms),
+	};
+
+	return run_int(st, Q_EXP_INSERT, p, ARRAY_SIZE(p), id);
+}
+
+struct exp_walk {
+	store_expense_fn *fn;
+	void *ctx;
+};
+
+static int walk_exp(void *ctx, const struct srow *r)
+{
+	struct exp_walk *w = ctx;
+	const struct sval *c = r->col;
+	struct expense e = {
+		.id = ival(&c[0]), .year = (int)ival(&c[1]),
+		.amount_cents = ival(&c[2]), .purpose = c[3].s ? c[3].s : "",
+		.incident_id = ival(&c[4]), .drill_id = ival(&c[5]),
+		.supply_id = ival(&c[6]), .actor_id = ival(&c[7]),
+		.at_ms = ival(&c[8]),
+	};
+
+	return w->fn(w->ctx, &e);
+}
+
+int store_expenses(struct store *st, int year, store_expense_fn *fn,
+		   void *ctx)
+{
+	struct sval p[] = { SV_I(year) };
+	struct exp_walk w = { fn, ctx };
+
+	return st->ops->query(st, Q_EXP_LIST, p, 1, walk_exp, &w, NULL);
+}
+
+int store_expense_sum(struct store *st, int year, int64_t *cents)
+{
+	struct sval p[] = { SV_I(year) };
+
+	return run_int(st, Q_EXP_SUM, p, 1, cents);
+}

@@ -306,4 +306,69 @@ int store_bulletin_list(struct store *st, int64_t incident_id,
 int store_bulletin_public(struct store *st, int64_t since_ms, int limit,
 			  store_bulletin_fn *fn, void *ctx);
 
+/* Supplies (应急物资) and funds (应急资金). */
+struct supply {
+	int64_t id;
+	char name[256];
+	char kind[64];
+	char location[128];
+	char unit[32];
+	char *notes;		/* owned */
+	int64_t quantity, min_quantity;
+	int64_t inspect_by_ms;	/* 0: none */
+	int64_t low_notice_ms, inspect_notice_ms;
+	int64_t created_ms, updated_ms;
+};
+void supply_release(struct supply *s);
+
+struct movement {	/* texts borrowed */
+	int64_t id, supply_id;
+	const char *kind;	/* in, out, allocate, return */
+	int64_t quantity;
+	int64_t incident_id;	/* 0: none */
+	const char *note;
+	int64_t actor_id, at_ms;
+	const char *supply_name, *unit;
+};
+
+struct expense {	/* texts borrowed */
+	int64_t id;
+	int year;
+	int64_t amount_cents;
+	const char *purpose;
+	int64_t incident_id, drill_id, supply_id;	/* 0: none */
+	int64_t actor_id, at_ms;
+};
+
+typedef int store_supply_fn(void *ctx, const struct supply *s);
+typedef int store_movement_fn(void *ctx, const struct movement *m);
+typedef int store_expense_fn(void *ctx, const struct expense *e);
+
+int store_supply_insert(struct store *st, struct supply *s);
+int store_supply_get(struct store *st, int64_t id, struct supply *out);
+int store_supply_update(struct store *st, const struct supply *s);
+int store_supply_list(struct store *st, store_supply_fn *fn, void *ctx);
+/* Take n units: ERMS_ECONFLICT when fewer than n are there (nothing
+ * changes). */
+int store_supply_take(struct store *st, int64_t id, int64_t n, int64_t now_ms);
+int store_supply_add(struct store *st, int64_t id, int64_t n, int64_t now_ms);
+int store_supply_notice(struct store *st, int64_t id, int64_t low_ms,
+			int64_t inspect_ms);
+int store_movement_insert(struct store *st, const struct movement *m,
+			  int64_t *id);
+int store_movements(struct store *st, int64_t supply_id, store_movement_fn *fn,
+		    void *ctx);
+int store_movements_of_incident(struct store *st, int64_t incident_id,
+				store_movement_fn *fn, void *ctx);
+int store_budget_put(struct store *st, int year, int64_t cents,
+		     const char *note, int64_t now_ms);
+/* ERMS_ENOTFOUND when no budget was set for the year. */
+int store_budget_get(struct store *st, int year, int64_t *cents, char *note,
+		     size_t notelen);
+int store_expense_insert(struct store *st, const struct expense *e,
+			 int64_t *id);
+int store_expenses(struct store *st, int year, store_expense_fn *fn,
+		   void *ctx);
+int store_expense_sum(struct store *st, int year, int64_t *cents);
+
 #endif

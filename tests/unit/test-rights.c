@@ -62,6 +62,8 @@ static const char *const expected[A__COUNT] = {
 	[A_CHANNEL_MANAGE] = "aA",	[A_NOTIFY_READ] = "aAlcu",
 	[A_NOTIFY_RETRY] = "aA",	[A_DUTY_READ] = ALL,
 	[A_DUTY_MANAGE] = "aAc",	[A_BULLETIN_POST] = "cg",
+	[A_SUPPLY_MANAGE] = "aAcg",	[A_FUNDS_READ] = "aAlcgu",
+	[A_FUNDS_MANAGE] = "aAlu",	[A_FUNDS_SPEND] = "aAcg",
 };
 
 static void test_every_entry_allowed_and_denied(void **state)
