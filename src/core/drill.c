@@ -13,12 +13,10 @@
 #include "core/drill.h"
 
 #include <limits.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "core/ics.h"
-#include "util/buf.h"
 #include "util/err.h"
 
 #define MINUTE_MS INT64_C(60000)

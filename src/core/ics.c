@@ -148,7 +148,9 @@ void ics_time(struct ics_writer *x, const char *name, int64_t t_ms)
 	int64_t sec = floor_div(t, 1000);
 	int64_t days = floor_div(sec, 86400);
 	int64_t sod = sec - days * 86400;
-	char s[32];
+	/* Room for any int, so that -Wformat-truncation has nothing to say
+	 * at -O2; the clamp keeps the text at 16 characters. */
+	char s[64];
 	int y, m, d;
 
 	civil_from_days(days, &y, &m, &d);
