@@ -32,6 +32,8 @@ struct app_config {
 	const char *public_url;		/* the console's address, in links */
 	int notify_attempts;		/* deliveries tried before failed */
 	int64_t notify_backoff_ms;	/* the first retry's delay */
+	int drill_warn_days;		/* overdue drills told this many days
+					 * before the year ends; 0: default */
 };
 
 struct app {

@@ -342,7 +342,7 @@ static int tell_group(struct compose *c, const char *key, const char *who)
 	return rc ? rc : m.rc;
 }
 
-static const char *kind_key(const json_t *content, const char *kind)
+const char *notify_kind_group(const json_t *content, const char *kind)
 {
 	json_t *g;
 	size_t i;
@@ -370,8 +370,8 @@ static int tell_involved(struct compose *c)
 {
 	const json_t *lv = c->r->level_key[0]
 		? plan_item(c->content, "levels", c->r->level_key) : NULL;
-	const char *cmd = kind_key(c->content, "command");
-	const char *lead = kind_key(c->content, "leadership");
+	const char *cmd = notify_kind_group(c->content, "command");
+	const char *lead = notify_kind_group(c->content, "leadership");
 	int rc = cmd ? tell_group(c, cmd, "all") : 0;
 
 	if (!rc && lead)
@@ -388,8 +388,8 @@ static int route(struct compose *c)
 							    : c->tier));
 	const json_t *lv = c->r->level_key[0]
 		? plan_item(c->content, "levels", c->r->level_key) : NULL;
-	const char *lead = kind_key(c->content, "leadership");
-	const char *cmd = kind_key(c->content, "command");
+	const char *lead = notify_kind_group(c->content, "leadership");
+	const char *cmd = notify_kind_group(c->content, "command");
 	const char *who;
 	int rc = 0;
 

@@ -37,6 +37,9 @@ int notify_incident(struct store *st, const struct incident_row *r,
 		    const json_t *content, enum notify_event ev, int tier,
 		    const char *detail, int64_t now_ms, int *queued);
 
+/* The key of the plan's group of `kind` (command, leadership), or NULL. */
+const char *notify_kind_group(const json_t *content, const char *kind);
+
 /*
  * A message to group `key` about no incident (low stock, inspections,
  * drill compliance): its chat channels and its members' e-mail.

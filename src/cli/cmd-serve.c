@@ -41,6 +41,8 @@ const struct cli_cmd cmd_serve = {
 		"                       of notifications (default http://LISTEN)\n"
 		"  --notify-attempts N  deliveries tried before a message fails (8)\n"
 		"  --notify-backoff-ms MS  the first retry's delay (2000), doubling\n"
+		"  --drill-warn-days N  tell command HQ of overdue drills N days\n"
+		"                       before the year ends (30)\n"
 		"\nSIGTERM or SIGINT stops it: requests in flight finish, the\n"
 		"database is closed cleanly.\n",
 	.help_zh =
@@ -61,6 +63,7 @@ const struct cli_cmd cmd_serve = {
 		"                       （默认 http://LISTEN）\n"
 		"  --notify-attempts N  通知投递失败前的尝试次数（8）\n"
 		"  --notify-backoff-ms MS  首次重试间隔（2000），逐次加倍\n"
+		"  --drill-warn-days N  年底前 N 天向应急指挥部通报未完成的演练（30）\n"
 		"\n收到 SIGTERM 或 SIGINT 后停止：进行中的请求会完成，数据库\n"
 		"正常关闭。\n",
 	.run = serve_run,
@@ -146,6 +149,7 @@ static int serve_run(int argc, char **argv)
 		{ "public-url", required_argument, NULL, 'u' },
 		{ "notify-attempts", required_argument, NULL, 'a' },
 		{ "notify-backoff-ms", required_argument, NULL, 'B' },
+		{ "drill-warn-days", required_argument, NULL, 'W' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct app_config cfg = { .max_batch = 512 };
@@ -183,6 +187,11 @@ static int serve_run(int argc, char **argv)
 			if (strcmp(optarg, "group") && strcmp(optarg, "single"))
 				return cli_usage(&cmd_serve);
 			cfg.max_batch = strcmp(optarg, "single") ? 512 : 1;
+			break;
+		case 'W':
+			if (!number(optarg, 1, 366, &v))
+				return cli_usage(&cmd_serve);
+			cfg.drill_warn_days = (int)v;
 			break;
 		case 'C':
 			cfg.test_clock = true;

@@ -51,6 +51,8 @@ enum action {
 	A_BULLETIN_POST,
 	/* safeguards: supplies and funds (R_GROUP: the logistics team) */
 	A_SUPPLY_MANAGE, A_FUNDS_READ, A_FUNDS_MANAGE, A_FUNDS_SPEND,
+	/* drills: plan, start, complete, evaluate, cancel */
+	A_DRILL_MANAGE,
 	A__COUNT
 };
 

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "app/drills.h"
 #include "app/incidents.h"
 #include "http/json.h"
 #include "http/metrics.h"
@@ -152,6 +153,11 @@ void api_test_clock(struct req *rq, struct resp *rs)
 		rc = app_breaches_record(rq->st, now, &n);
 		if (!rc)
 			rc = app_escalation_run(rq->st, now, &q);
+		if (!rc)
+			rc = app_drill_warn(rq->st, now,
+					    rq->app->cfg.drill_warn_days
+					    ? rq->app->cfg.drill_warn_days
+					    : DRILL_WARN_DAYS_DEFAULT, &q);
 	}
 	if (rc)
 		resp_err(rq, rs, rc, &e);

@@ -20,6 +20,7 @@
 
 #include "app/app.h"
 #include "app/incidents.h"
+#include "app/drills.h"
 #include "app/supplies.h"
 #include "http/metrics.h"
 #include "http/routes.h"
@@ -740,7 +741,8 @@ struct breach_job {
 };
 
 /* The timers: targets breached, the reporting chain's next tiers, and
- * (once a minute) supplies' inspections coming due. */
+ * (once a minute) supplies' inspections coming due and, near the year's
+ * end, drills overdue. */
 static int breach_run(struct wjob *j, struct store *st)
 {
 	struct breach_job *b = container_of(j, struct breach_job, job);
@@ -750,6 +752,10 @@ static int breach_run(struct wjob *j, struct store *st)
 		rc = app_escalation_run(st, b->now_ms, &n);
 	if (!rc && b->minutely)
 		rc = app_supply_inspections(st, b->now_ms, &n);
+	if (!rc && b->minutely)
+		rc = app_drill_warn(st, b->now_ms, b->srv->app->cfg.drill_warn_days
+				    ? b->srv->app->cfg.drill_warn_days
+				    : DRILL_WARN_DAYS_DEFAULT, &n);
 	return rc;
 }
 

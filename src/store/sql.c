@@ -38,6 +38,10 @@
 	" idem_key, ack_hash, ack_expires_ms, acked_ms, acked_by, state," \
 	" attempts, next_ms, last_error, created_ms, sent_ms"
 
+#define DRILL_COLS "id, title, kind, category, level, scheduled_ms, minutes," \
+	" location, status, detail, evaluation, coalesce(incident_id, 0)," \
+	" created_by, created_ms, started_ms, completed_ms, evaluated_ms," \
+	" updated_ms"
 #define SUP_COLS "id, name, kind, location, quantity, unit, min_quantity," \
 	" inspect_by_ms, notes, low_notice_ms, inspect_notice_ms, created_ms," \
 	" updated_ms"
@@ -410,4 +414,34 @@ const char *const store_sql[Q__COUNT] = {
 		" ORDER BY id",
 	[Q_EXP_SUM] =
 		"SELECT coalesce(sum(amount_cents), 0) FROM expense WHERE year = $1",
+
+	[Q_DRILL_INSERT] =
+		"INSERT INTO drill (title, kind, category, level, scheduled_ms,"
+		" minutes, location, status, detail, created_by, created_ms,"
+		" updated_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, 'planned', $8,"
+		" $9, $10, $10) RETURNING id",
+	[Q_DRILL_GET] = "SELECT " DRILL_COLS " FROM drill WHERE id = $1",
+	/* $13: the status the row must still have (a step is taken once). */
+	[Q_DRILL_UPDATE] =
+		"UPDATE drill SET status = $2, detail = $3, evaluation = $4,"
+		" incident_id = nullif($5, 0), started_ms = $6,"
+		" completed_ms = $7, evaluated_ms = $8, updated_ms = $9,"
+		" title = $10, scheduled_ms = $11, location = $12"
+		" WHERE id = $1 AND status = $13",
+	/* Drills scheduled in [$1, $2) (0, 0: all), by time. */
+	[Q_DRILL_LIST] =
+		"SELECT " DRILL_COLS " FROM drill WHERE ($2 = 0 OR"
+		" (scheduled_ms >= $1 AND scheduled_ms < $2))"
+		" ORDER BY scheduled_ms, id",
+	/* The year-end warning: a row once; no change when already sent. */
+	[Q_DRILL_NOTICE] =
+		"INSERT INTO drill_notice (year, at_ms) VALUES ($1, $2)"
+		" ON CONFLICT (year) DO NOTHING",
+	/* Real incidents (never drills) reported in [$1, $2): status,
+	 * level, category, count. */
+	[Q_INC_STATS] =
+		"SELECT status, level_key, category, count(*) FROM incident"
+		" WHERE is_drill = 0 AND reported_ms >= $1 AND reported_ms < $2"
+		" GROUP BY status, level_key, category"
+		" ORDER BY status, level_key, category",
 };

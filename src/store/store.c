@@ -2072,3 +2072,147 @@ int store_expense_sum(struct store *st, int year, int64_t *cents)
 
 	return run_int(st, Q_EXP_SUM, p, 1, cents);
 }
+
+/* Drills. */
+
+void drill_row_release(struct drill_row *d)
+{
+	free(d->detail);
+	free(d->evaluation);
+	d->detail = d->evaluation = NULL;
+}
+
+static void drill_of(const struct srow *r, struct drill_row *d)
+{
+	const struct sval *c = r->col;
+
+	d->id = ival(&c[0]);
+	COPY(d->title, &c[1]);
+	COPY(d->kind, &c[2]);
+	COPY(d->category, &c[3]);
+	COPY(d->level, &c[4]);
+	d->scheduled_ms = ival(&c[5]);
+	d->minutes = (int)ival(&c[6]);
+	COPY(d->location, &c[7]);
+	COPY(d->status, &c[8]);
+	d->detail = dup_text(&c[9]);
+	d->evaluation = dup_text(&c[10]);
+	d->incident_id = ival(&c[11]);
+	d->created_by = ival(&c[12]);
+	d->created_ms = ival(&c[13]);
+	d->started_ms = ival(&c[14]);
+	d->completed_ms = ival(&c[15]);
+	d->evaluated_ms = ival(&c[16]);
+	d->updated_ms = ival(&c[17]);
+}
+
+struct one_drill {
+	struct drill_row *d;
+	bool found;
+};
+
+static int got_drill(void *ctx, const struct srow *r)
+{
+	struct one_drill *o = ctx;
+
+	drill_row_release(o->d);
+	drill_of(r, o->d);
+	o->found = true;
+	return 0;
+}
+
+int store_drill_insert(struct store *st, struct drill_row *d)
+{
+	struct sval p[] = {
+		SV_S(d->title), SV_S(d->kind), SV_S(d->category),
+		SV_S(d->level), SV_I(d->scheduled_ms), SV_I(d->minutes),
+		SV_S(d->location), SV_S(d->detail ? d->detail : "{}"),
+		SV_I(d->created_by), SV_I(d->created_ms),
+	};
+
+	d->updated_ms = d->created_ms;
+	snprintf(d->status, sizeof(d->status), "planned");
+	return run_int(st, Q_DRILL_INSERT, p, ARRAY_SIZE(p), &d->id);
+}
+
+int store_drill_get(struct store *st, int64_t id, struct drill_row *out)
+{
+	struct sval p[] = { SV_I(id) };
+	struct one_drill o = { out, false };
+	int rc = st->ops->query(st, Q_DRILL_GET, p, 1, got_drill, &o, NULL);
+
+	return rc ? rc : o.found ? 0 : ERMS_ENOTFOUND;
+}
+
+int store_drill_update(struct store *st, const struct drill_row *d,
+		       const char *was)
+{
+	struct sval p[] = {
+		SV_I(d->id), SV_S(d->status), SV_S(d->detail ? d->detail : "{}"),
+		SV_S(d->evaluation ? d->evaluation : ""), SV_I(d->incident_id),
+		SV_I(d->started_ms), SV_I(d->completed_ms),
+		SV_I(d->evaluated_ms), SV_I(d->updated_ms), SV_S(d->title),
+		SV_I(d->scheduled_ms), SV_S(d->location), SV_S(was),
+	};
+	int rc = run1(st, Q_DRILL_UPDATE, p, ARRAY_SIZE(p));
+
+	return rc == ERMS_ENOTFOUND ? ERMS_ECONFLICT : rc;
+}
+
+struct drill_walk {
+	store_drill_fn *fn;
+	void *ctx;
+};
+
+static int walk_drill(void *ctx, const struct srow *r)
+{
+	struct drill_walk *w = ctx;
+	struct drill_row d = { 0 };
+	int rc;
+
+	drill_of(r, &d);
+	rc = w->fn(w->ctx, &d);
+	drill_row_release(&d);
+	return rc;
+}
+
+int store_drill_list(struct store *st, int64_t from_ms, int64_t to_ms,
+		     store_drill_fn *fn, void *ctx)
+{
+	struct sval p[] = { SV_I(from_ms), SV_I(to_ms) };
+	struct drill_walk w = { fn, ctx };
+
+	return st->ops->query(st, Q_DRILL_LIST, p, 2, walk_drill, &w, NULL);
+}
+
+int store_drill_notice(struct store *st, int year, int64_t now_ms)
+{
+	struct sval p[] = { SV_I(year), SV_I(now_ms) };
+	int64_t n = 0;
+	int rc = st->ops->query(st, Q_DRILL_NOTICE, p, 2, NULL, NULL, &n);
+
+	return rc ? rc : n > 0;
+}
+
+struct stat_walk {
+	store_stat_fn *fn;
+	void *ctx;
+};
+
+static int walk_stat(void *ctx, const struct srow *r)
+{
+	struct stat_walk *w = ctx;
+	const struct sval *c = r->col;
+
+	return w->fn(w->ctx, c[0].s ? c[0].s : "", c[1].s ? c[1].s : "",
+		     c[2].s ? c[2].s : "", ival(&c[3]));
+}
+
+int store_incident_stats(struct store *st, int64_t from_ms, int64_t to_ms,
+			 store_stat_fn *fn, void *ctx)
+{
+	struct sval p[] = { SV_I(from_ms), SV_I(to_ms) };
+	struct stat_walk w = { fn, ctx };
+
+	return st->ops->query(st, Q_INC_STATS, p, 2, walk_stat, &w, NULL);
+}

@@ -371,4 +371,44 @@ int store_expenses(struct store *st, int year, store_expense_fn *fn,
 		   void *ctx);
 int store_expense_sum(struct store *st, int year, int64_t *cents);
 
+/* Drills (应急演练); the state machine is core/drill.h's. */
+struct drill_row {
+	int64_t id;
+	char title[256];
+	char kind[16];			/* tabletop, live */
+	char category[KEY_MAX + 1];
+	char level[KEY_MAX + 1];	/* "" : none proposed */
+	int64_t scheduled_ms;
+	int minutes;
+	char location[128];
+	char status[16];		/* planned, running, ... */
+	char *detail;			/* owned JSON: participants, scenario,
+					 * injects */
+	char *evaluation;		/* owned JSON, "" until evaluated */
+	int64_t incident_id;		/* 0: not started */
+	int64_t created_by, created_ms;
+	int64_t started_ms, completed_ms, evaluated_ms, updated_ms;
+};
+void drill_row_release(struct drill_row *d);
+
+typedef int store_drill_fn(void *ctx, const struct drill_row *d);
+
+int store_drill_insert(struct store *st, struct drill_row *d);
+int store_drill_get(struct store *st, int64_t id, struct drill_row *out);
+/* Write d if its row still has status `was`: ERMS_ECONFLICT otherwise. */
+int store_drill_update(struct store *st, const struct drill_row *d,
+		       const char *was);
+/* Drills scheduled in [from_ms, to_ms) by time; to_ms 0: all. */
+int store_drill_list(struct store *st, int64_t from_ms, int64_t to_ms,
+		     store_drill_fn *fn, void *ctx);
+/* Record the year-end warning of `year`: 1 when it is new, 0 when it was
+ * already recorded. */
+int store_drill_notice(struct store *st, int year, int64_t now_ms);
+
+/* Real incidents reported in [from_ms, to_ms), grouped. */
+typedef int store_stat_fn(void *ctx, const char *status, const char *level,
+			  const char *category, int64_t n);
+int store_incident_stats(struct store *st, int64_t from_ms, int64_t to_ms,
+			 store_stat_fn *fn, void *ctx);
+
 #endif

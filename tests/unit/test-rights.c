@@ -64,6 +64,7 @@ static const char *const expected[A__COUNT] = {
 	[A_DUTY_MANAGE] = "aAc",	[A_BULLETIN_POST] = "cg",
 	[A_SUPPLY_MANAGE] = "aAcg",	[A_FUNDS_READ] = "aAlcgu",
 	[A_FUNDS_MANAGE] = "aAlu",	[A_FUNDS_SPEND] = "aAcg",
+	[A_DRILL_MANAGE] = "aAc",
 };
 
 static void test_every_entry_allowed_and_denied(void **state)
