@@ -292,3 +292,27 @@ void table_print(struct table *t)
 	json_decref(t->rows);
 	t->rows = NULL;
 }
+
+const char *cli_opt(int argc, char **argv, const char *name)
+{
+	for (int i = 1; i + 1 < argc; i++)
+		if (!strcmp(argv[i], name))
+			return argv[i + 1];
+	return NULL;
+}
+
+int cli_positional(int argc, char **argv, char **out, int max)
+{
+	int n = 0;
+
+	for (int i = 2; i < argc; i++) {
+		if (!strncmp(argv[i], "--", 2)) {
+			i++;
+			continue;
+		}
+		if (n == max)
+			return -1;
+		out[n++] = argv[i];
+	}
+	return n;
+}

@@ -53,6 +53,11 @@ const char *jfield(const json_t *o, const char *key);
 int client_error(int status, const json_t *answer);
 /* s percent-encoded for a URL query; free() it. */
 char *cli_urlencode(const char *s);
+/* The value after option `name` (its first use), or NULL. */
+const char *cli_opt(int argc, char **argv, const char *name);
+/* The arguments after the subcommand argv[1] that are not options or their
+ * values, at most max into out; -1 when there are more. */
+int cli_positional(int argc, char **argv, char **out, int max);
 /* Print j pretty to stdout (for --json). */
 void client_print_json(const json_t *j);
 

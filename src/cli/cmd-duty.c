@@ -36,30 +36,6 @@ const struct cli_cmd cmd_duty = {
 	.run = duty_run,
 };
 
-static const char *opt(int argc, char **argv, const char *name)
-{
-	for (int i = 1; i + 1 < argc; i++)
-		if (!strcmp(argv[i], name))
-			return argv[i + 1];
-	return NULL;
-}
-
-static int positional(int argc, char **argv, char **out, int max)
-{
-	int n = 0;
-
-	for (int i = 2; i < argc; i++) {
-		if (!strncmp(argv[i], "--", 2)) {
-			i++;
-			continue;
-		}
-		if (n == max)
-			return -1;
-		out[n++] = argv[i];
-	}
-	return n;
-}
-
 static int show_on_duty(struct client *c, const char *group, const char *at)
 {
 	char *esc = at ? cli_urlencode(at) : NULL;
@@ -145,35 +121,35 @@ static int duty_run(int argc, char **argv)
 	if ((rc = client_init(&c, &argc, argv)))
 		return rc;
 	sub = argc > 1 ? argv[1] : "";
-	n = positional(argc, argv, pos, 2);
+	n = cli_positional(argc, argv, pos, 2);
 	if (!strcmp(sub, "on-duty") && n == 1) {
-		rc = show_on_duty(&c, pos[0], opt(argc, argv, "--at"));
+		rc = show_on_duty(&c, pos[0], cli_opt(argc, argv, "--at"));
 	} else if (!strcmp(sub, "rotations") && n == 1) {
 		rc = show_rotations(&c, pos[0]);
 	} else if (!strcmp(sub, "add") && n == 1) {
-		const char *shift = opt(argc, argv, "--shift-minutes");
+		const char *shift = cli_opt(argc, argv, "--shift-minutes");
 
 		body = json_pack("{s:s?, s:o, s:I, s:s?}", "name",
-				 opt(argc, argv, "--name"), "members",
-				 ids(opt(argc, argv, "--members")),
+				 cli_opt(argc, argv, "--name"), "members",
+				 ids(cli_opt(argc, argv, "--members")),
 				 "shift_minutes", (json_int_t)(shift ? strtoll(
 					 shift, NULL, 10) : 0),
-				 "start", opt(argc, argv, "--start"));
-		if (opt(argc, argv, "--time-zone"))
+				 "start", cli_opt(argc, argv, "--start"));
+		if (cli_opt(argc, argv, "--time-zone"))
 			json_object_set_new(body, "time_zone", json_string(
-				opt(argc, argv, "--time-zone")));
+				cli_opt(argc, argv, "--time-zone")));
 		path = xasprintf("/api/v1/groups/%s/rotations", pos[0]);
 		rc = client_expect(&c, "POST", path, body, 201, &out);
 		if (!rc && out)
 			printf("%s %lld\n", L("rotation", "轮值表"), (long long)
 			       json_integer_value(json_object_get(out, "id")));
 	} else if (!strcmp(sub, "override") && n == 2) {
-		const char *user = opt(argc, argv, "--user");
+		const char *user = cli_opt(argc, argv, "--user");
 
 		body = json_pack("{s:I, s:s?, s:s?}", "user_id", (json_int_t)(
 					 user ? strtoll(user, NULL, 10) : 0),
-				 "start", opt(argc, argv, "--start"), "end",
-				 opt(argc, argv, "--end"));
+				 "start", cli_opt(argc, argv, "--start"), "end",
+				 cli_opt(argc, argv, "--end"));
 		path = xasprintf("/api/v1/groups/%s/rotations/%s/overrides",
 				 pos[0], pos[1]);
 		rc = client_expect(&c, "POST", path, body, 201, &out);

@@ -11,6 +11,7 @@ import unittest
 from datetime import datetime, timezone
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import run_erms  # noqa: E402
 from receivers import use_debian_python, wait_until  # noqa: E402
 import t0300_notify as notify  # noqa: E402
 
@@ -206,6 +207,36 @@ class Drills(notify.NotifyTestCase):
             lambda r: r.path.startswith("/command") and "Drills overdue".encode() in r.body),
             what="the warning at command HQ's webhook")
         self.assertTrue(hook)
+
+    def erms(self, *args, code=0):
+        p = run_erms(*args, "--server", "http://127.0.0.1:%d" % self.server.port,
+                     "--token", self.c["hq"].bearer)
+        self.assertEqual(p.returncode, code, p.stdout + p.stderr)
+        return p.stdout
+
+    def test_e_the_command_line(self):
+        out = self.erms("drill", "plan", "--title", "硬件故障桌面推演", "--kind", "tabletop",
+                        "--category", "hardware-failure", "--at", "2026-12-05T09:00:00+08:00",
+                        "--participants", "技术保障组,后勤保障组", "--minutes", "45")
+        self.assertIn("硬件故障桌面推演", out)
+        did = int(out.split()[0].lstrip("#"))
+        self.assertIn("硬件故障桌面推演", self.erms("drill", "list"))
+        self.erms("drill", "start", str(did))
+        self.erms("drill", "complete", str(did))
+        self.erms("drill", "evaluate", str(did), "--score", "bad", code=2)
+        out = self.erms("drill", "evaluate", str(did), "--score", "响应=9/10",
+                        "--score", "协同=6/10", "--finding", "备件清单缺失@logistics",
+                        "--revise", "补充硬件故障处置流程")
+        self.assertIn("15/20 (75%)", out)
+        d = self.c["staff"].get("/api/v1/drills/%d" % did).body
+        self.assertEqual(d["participants"], ["技术保障组", "后勤保障组"])
+        self.assertEqual([f["group"] for f in d["evaluation"]["findings"]],
+                         ["logistics", "command"])
+        out = self.erms("drill", "compliance")
+        self.assertRegex(out, r"hardware-failure\s+any\s+1\s+1")
+        self.assertIn("BEGIN:VCALENDAR", self.erms("drill", "ics"))
+        self.erms("drill", "plan", "--title", "x", "--kind", "tabletop", "--category", "nope",
+                  "--at", "2026-12-05T09:00:00Z", code=2)
 
 
 if __name__ == "__main__":
