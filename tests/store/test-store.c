@@ -205,6 +205,52 @@ static void test_audit_chain(void **state)
 	assert_int_equal(rows, 2500);
 }
 
+static int count_drill(void *ctx, const struct drill_row *d)
+{
+	(void)d;
+	++*(int *)ctx;
+	return 0;
+}
+/* A drill step is written once: the row must still have the status it was
+ * read with. Listing by window and the once-a-year notice. */
+static void test_drills(void **state)
+{
+	struct fixture *f = *state;
+	struct drill_row d = { .minutes = 30, .scheduled_ms = 5000,
+			       .created_by = 1, .created_ms = 100 }, got = { 0 };
+	int n = 0;
+
+	snprintf(d.title, sizeof(d.title), "演练");
+	snprintf(d.kind, sizeof(d.kind), "live");
+	snprintf(d.category, sizeof(d.category), "system-failure");
+	assert_int_equal(store_drill_insert(f->st, &d), 0);
+	assert_true(d.id > 0);
+	assert_int_equal(store_drill_get(f->st, d.id, &got), 0);
+	assert_string_equal(got.status, "planned");
+	assert_string_equal(got.detail, "{}");
+	assert_string_equal(got.evaluation, "");
+	snprintf(got.status, sizeof(got.status), "cancelled");
+	got.updated_ms = 200;
+	assert_int_equal(store_drill_update(f->st, &got, "planned"), 0);
+	assert_int_equal(store_drill_update(f->st, &got, "planned"),
+			 ERMS_ECONFLICT);
+	drill_row_release(&got);
+	assert_int_equal(store_drill_get(f->st, d.id, &got), 0);
+	assert_string_equal(got.status, "cancelled");
+	assert_int_equal(got.updated_ms, 200);
+	drill_row_release(&got);
+	assert_int_equal(store_drill_get(f->st, d.id + 1, &got),
+			 ERMS_ENOTFOUND);
+	assert_int_equal(store_drill_list(f->st, 0, 5000, count_drill, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_drill_list(f->st, 5000, 5001, count_drill, &n),
+			 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_drill_notice(f->st, 2026, 1), 1);
+	assert_int_equal(store_drill_notice(f->st, 2026, 2), 0);
+	assert_int_equal(store_drill_notice(f->st, 2027, 3), 1);
+}
+
 static void test_backup(void **state)
 {
 	struct fixture *f = *state;
@@ -307,6 +353,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_audit_chain, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_backup, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_drills, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_group_commit, setup,
 						teardown),
 	};
