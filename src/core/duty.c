@@ -6,10 +6,8 @@
  * Hinnant's days-to-civil conversion for the calendar dates, so that no
  * libc time function (which may read the time zone database) is needed.
  *
- * The iCalendar text goes through one small writer (struct ics) that
- * folds lines as it goes: it adds one character, or one escape, at a time
- * and breaks the line before a unit that would pass 75 octets, so a
- * UTF-8 character or an escape is never split.
+ * The iCalendar text goes through core/ics.h's line writer, which folds
+ * lines without splitting a UTF-8 character or an escape.
  */
 #include "core/duty.h"
 
@@ -17,18 +15,17 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/ics.h"
 #include "util/buf.h"
 #include "util/err.h"
 
 #define MINUTE_MS 60000
 #define SHIFT_MINUTES_MAX (366 * 24 * 60)
 
-/* 0001-01-01T00:00:00Z and 10000-01-01T00:00:00Z: what iCalendar can say. */
-#define TIME_MIN_MS INT64_C(-62135596800000)
-#define TIME_END_MS INT64_C(253402300800000)
-#define TIME_LAST_MS (TIME_END_MS - 1000)
+#define TIME_MIN_MS ICS_TIME_MIN_MS
+#define TIME_END_MS ICS_TIME_END_MS
+#define TIME_LAST_MS ICS_TIME_LAST_MS
 
-#define ICS_LINE_MAX 75
 
 static int64_t floor_div(int64_t a, int64_t b)
 {
@@ -135,125 +132,12 @@ int64_t duty_next_handover(const struct rotation *r, int64_t t)
 /* ---- iCalendar ---- */
 
 struct ics {
-	struct buf *out;
-	int col;		/* octets on the current physical line */
-	int rc;			/* the first buffer error: then add nothing */
+	struct ics_writer w;
 	int events;
 	bool full;		/* DUTY_ICS_EVENTS_MAX reached */
 	int64_t user_id;
 	int64_t from, to, now_ms;
 };
-
-static void add_raw(struct ics *x, const char *p, size_t n)
-{
-	if (!x->rc)
-		x->rc = buf_add(x->out, p, n);
-}
-
-/* Add one unbreakable unit (a character or an escape), folding first. */
-static void unit(struct ics *x, const char *p, size_t n)
-{
-	if (x->col > 0 && x->col + (int)n > ICS_LINE_MAX) {
-		add_raw(x, "\r\n ", 3);
-		x->col = 1;
-	}
-	add_raw(x, p, n);
-	x->col += (int)n;
-}
-
-/* The length of the UTF-8 character at s (at least 1, at most 4). */
-static size_t char_len(const char *s)
-{
-	unsigned char c = (unsigned char)s[0];
-	size_t want = c < 0xc0 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 :
-		      c < 0xf8 ? 4 : 1;
-	size_t n = 1;
-
-	/* Stop at the first byte that is not a continuation byte (or the
-	 * NUL), so that a broken sequence is never read past. */
-	while (n < want && ((unsigned char)s[n] & 0xc0) == 0x80)
-		n++;
-	return n;
-}
-
-/* Plain ASCII without anything to escape (names, numbers, dates). */
-static void put(struct ics *x, const char *s)
-{
-	for (; *s; s++)
-		unit(x, s, 1);
-}
-
-/* A TEXT value (RFC 5545 §3.3.11). */
-static void put_text(struct ics *x, const char *s)
-{
-	if (!s)
-		return;
-	while (*s) {
-		unsigned char c = (unsigned char)*s;
-		size_t n;
-
-		if (c == '\\' || c == ';' || c == ',') {
-			char esc[2] = { '\\', (char)c };
-
-			unit(x, esc, 2);
-			s++;
-		} else if (c == '\r' || c == '\n') {
-			unit(x, "\\n", 2);
-			s += c == '\r' && s[1] == '\n' ? 2 : 1;
-		} else if ((c < 0x20 && c != '\t') || c == 0x7f) {
-			s++;
-		} else {
-			n = char_len(s);
-			unit(x, s, n);
-			s += n;
-		}
-	}
-}
-
-static void end_line(struct ics *x)
-{
-	add_raw(x, "\r\n", 2);
-	x->col = 0;
-}
-
-static void prop(struct ics *x, const char *name, const char *value)
-{
-	put(x, name);
-	put(x, ":");
-	put(x, value);
-	end_line(x);
-}
-
-/* Days since 1970-01-01 to a proleptic Gregorian date (Hinnant). */
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-	int64_t era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
-/* A UTC date-time, 20261128T080000Z; t is within TIME_MIN..TIME_LAST. */
-static void put_time(struct ics *x, const char *name, int64_t t)
-{
-	int64_t sec = floor_div(t, 1000);
-	int64_t days = floor_div(sec, 86400);
-	int64_t sod = sec - days * 86400;
-	char s[32];
-	int y, m, d;
-
-	civil_from_days(days, &y, &m, &d);
-	snprintf(s, sizeof(s), "%04d%02d%02dT%02d%02d%02dZ", y, m, d,
-		 (int)(sod / 3600), (int)(sod / 60 % 60), (int)(sod % 60));
-	prop(x, name, s);
-}
 
 struct source {
 	const char *uid;	/* "12-5" or "override-12-1700000000000" */
@@ -283,19 +167,19 @@ static void event(struct ics *x, const struct source *src, int part,
 		snprintf(uid, sizeof(uid), "%s-%d@erms", src->uid, part);
 	else
 		snprintf(uid, sizeof(uid), "%s@erms", src->uid);
-	prop(x, "BEGIN", "VEVENT");
-	prop(x, "UID", uid);
-	put_time(x, "DTSTAMP", x->now_ms);
-	put_time(x, "DTSTART", a);
-	put_time(x, "DTEND", b);
-	put(x, "SUMMARY:");
-	put_text(x, "值班 / On duty: ");
-	put_text(x, src->group);
-	put_text(x, " (");
-	put_text(x, src->name);
-	put_text(x, ")");
-	end_line(x);
-	prop(x, "END", "VEVENT");
+	ics_line(&x->w, "BEGIN", "VEVENT");
+	ics_line(&x->w, "UID", uid);
+	ics_time(&x->w, "DTSTAMP", x->now_ms);
+	ics_time(&x->w, "DTSTART", a);
+	ics_time(&x->w, "DTEND", b);
+	ics_put(&x->w, "SUMMARY:");
+	ics_text(&x->w, "值班 / On duty: ");
+	ics_text(&x->w, src->group);
+	ics_text(&x->w, " (");
+	ics_text(&x->w, src->name);
+	ics_text(&x->w, ")");
+	ics_end(&x->w);
+	ics_line(&x->w, "END", "VEVENT");
 }
 
 /*
@@ -377,7 +261,7 @@ static void rotation_shifts(struct ics *x, const struct rotation *r,
 	if (!is_member(r, x->user_id) || lo >= x->to)
 		return;
 	k = floor_div(lo - r->start_ms, len);
-	while (!x->full && !x->rc) {
+	while (!x->full && !x->w.rc) {
 		int64_t s = r->start_ms + k * len, cover, k2;
 
 		if (s >= x->to)
@@ -408,7 +292,7 @@ static void rotation_overrides(struct ics *x, const struct rotation *r,
 			       const struct duty_override *ov, int nov,
 			       struct source *src, char *uid, size_t uid_size)
 {
-	for (int j = 0; j < nov && !x->full && !x->rc; j++) {
+	for (int j = 0; j < nov && !x->full && !x->w.rc; j++) {
 		if (ov[j].user_id != x->user_id)
 			continue;
 		if (ov[j].start_ms >= ov[j].end_ms)
@@ -428,27 +312,25 @@ int duty_ics(struct buf *out, const char *cal_name, int64_t user_id,
 	     const struct duty_override *const *ovs, const int *novs,
 	     int64_t from, int64_t to, int64_t now_ms)
 {
-	struct ics x = { .out = out, .user_id = user_id };
-	size_t len0 = out->len;
+	struct ics x = { .user_id = user_id };
 	char uid[64];
 
 	/* Clamp to what iCalendar can express; this also keeps the shift
 	 * arithmetic below far from overflow. */
+	ics_init(&x.w, out);
 	x.from = from < TIME_MIN_MS ? TIME_MIN_MS : from;
 	x.to = to > TIME_END_MS ? TIME_END_MS : to;
 	x.now_ms = now_ms < TIME_MIN_MS ? TIME_MIN_MS :
 		   now_ms > TIME_LAST_MS ? TIME_LAST_MS : now_ms;
 
-	prop(&x, "BEGIN", "VCALENDAR");
-	prop(&x, "VERSION", "2.0");
-	prop(&x, "PRODID", "-//erms//duty//EN");
-	prop(&x, "CALSCALE", "GREGORIAN");
-	prop(&x, "METHOD", "PUBLISH");
-	put(&x, "X-WR-CALNAME:");
-	put_text(&x, cal_name);
-	end_line(&x);
+	ics_line(&x.w, "BEGIN", "VCALENDAR");
+	ics_line(&x.w, "VERSION", "2.0");
+	ics_line(&x.w, "PRODID", "-//erms//duty//EN");
+	ics_line(&x.w, "CALSCALE", "GREGORIAN");
+	ics_line(&x.w, "METHOD", "PUBLISH");
+	ics_text_line(&x.w, "X-WR-CALNAME", cal_name);
 
-	for (int i = 0; i < nrot && !x.full && !x.rc; i++) {
+	for (int i = 0; i < nrot && !x.full && !x.w.rc; i++) {
 		const struct rotation *r = &rots[i];
 		const struct duty_override *ov = ovs ? ovs[i] : NULL;
 		int nov = ov && novs && novs[i] > 0 ? novs[i] : 0;
@@ -462,12 +344,7 @@ int duty_ics(struct buf *out, const char *cal_name, int64_t user_id,
 		rotation_shifts(&x, r, ov, nov, &src, uid, sizeof(uid));
 		rotation_overrides(&x, r, ov, nov, &src, uid, sizeof(uid));
 	}
-	prop(&x, "END", "VCALENDAR");
+	ics_line(&x.w, "END", "VCALENDAR");
 
-	if (x.rc) {
-		out->len = len0;
-		if (out->data)
-			out->data[len0] = '\0';
-	}
-	return x.rc;
+	return ics_finish(&x.w);
 }
