@@ -316,3 +316,11 @@ int cli_positional(int argc, char **argv, char **out, int max)
 	}
 	return n;
 }
+
+int client_get(struct client *c, char *path, json_t **out)
+{
+	int rc = client_expect(c, "GET", path, NULL, 200, out);
+
+	free(path);
+	return rc;
+}

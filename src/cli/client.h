@@ -44,6 +44,8 @@ int client_call(struct client *c, const char *method, const char *path,
  */
 int client_expect(struct client *c, const char *method, const char *path,
 		  const json_t *body, int want, json_t **out);
+/* GET path (taken: freed) expecting 200, as client_expect(). */
+int client_get(struct client *c, char *path, json_t **out);
 /* GET path and copy the body to stdout as it is (exports, reports);
  * takes ownership of path. Returns the exit code. */
 int client_download(struct client *c, char *path);

@@ -87,9 +87,8 @@ static int list(struct client *c, const char *year)
 	json_t *out = NULL, *d;
 	struct table t;
 	size_t i;
-	int rc = client_expect(c, "GET", path, NULL, 200, &out);
+	int rc = client_get(c, path, &out);
 
-	free(path);
 	if (rc || !out)
 		return rc;
 	table_init(&t, 6, "ID", L("AT", "时间"), L("KIND", "形式"),
@@ -116,9 +115,8 @@ static int compliance(struct client *c, const char *year)
 	json_t *out = NULL, *l;
 	struct table t;
 	size_t i;
-	int rc = client_expect(c, "GET", path, NULL, 200, &out);
+	int rc = client_get(c, path, &out);
 
-	free(path);
 	if (rc || !out)
 		return rc;
 	table_init(&t, 5, L("CATEGORY", "类别"), L("KIND", "形式"),

@@ -42,9 +42,8 @@ static int show_on_duty(struct client *c, const char *group, const char *at)
 	char *path = xasprintf("/api/v1/groups/%s/on-duty%s%s", group,
 			       esc ? "?at=" : "", esc ? esc : "");
 	json_t *out = NULL, *d;
-	int rc = client_expect(c, "GET", path, NULL, 200, &out);
+	int rc = client_get(c, path, &out);
 
-	free(path);
 	free(esc);
 	if (rc || !out)
 		return rc;
@@ -67,9 +66,8 @@ static int show_rotations(struct client *c, const char *group)
 	json_t *out = NULL, *r;
 	struct table t;
 	size_t i;
-	int rc = client_expect(c, "GET", path, NULL, 200, &out);
+	int rc = client_get(c, path, &out);
 
-	free(path);
 	if (rc || !out)
 		return rc;
 	table_init(&t, 5, "ID", L("NAME", "名称"), L("START", "起始"),

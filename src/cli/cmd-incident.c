@@ -193,9 +193,8 @@ static int do_list(struct client *c, const json_t *body)
 	json_t *out = NULL, *x;
 	struct table t;
 	size_t i;
-	int rc = client_expect(c, "GET", path, NULL, 200, &out);
+	int rc = client_get(c, path, &out);
 
-	free(path);
 	if (rc || !out)
 		return rc;
 	table_init(&t, 6, L("NUMBER", "编号"), L("STATUS", "状态"),
@@ -216,9 +215,8 @@ static int do_items(struct client *c, const char *id, bool tasks)
 	json_t *out = NULL, *x;
 	struct table t;
 	size_t i;
-	int rc = client_expect(c, "GET", path, NULL, 200, &out);
+	int rc = client_get(c, path, &out);
 
-	free(path);
 	if (rc || !out)
 		return rc;
 	if (tasks)

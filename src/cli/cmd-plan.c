@@ -191,9 +191,8 @@ static int do_versions(struct client *c, const char *plan)
 	json_t *out = NULL, *v;
 	struct table t;
 	size_t i;
-	int rc = client_expect(c, "GET", path, NULL, 200, &out);
+	int rc = client_get(c, path, &out);
 
-	free(path);
 	if (rc || !out)
 		return rc;
 	table_init(&t, 5, "N", L("STATUS", "状态"), L("CREATED", "创建时间"),
@@ -294,9 +293,8 @@ static int do_acks(struct client *c, const char *plan, const char *n,
 	json_t *out = NULL, *a;
 	struct table t;
 	size_t i;
-	int rc = client_expect(c, "GET", path, NULL, 200, &out);
+	int rc = client_get(c, path, &out);
 
-	free(path);
 	if (rc || !out)
 		return rc;
 	printf("%lld/%lld %s\n",
@@ -336,9 +334,8 @@ static int do_diff(struct client *c, const char *plan, const char *n,
 			       n, m);
 	json_t *out = NULL, *ch, *ln;
 	size_t i, j;
-	int rc = client_expect(c, "GET", path, NULL, 200, &out);
+	int rc = client_get(c, path, &out);
 
-	free(path);
 	if (rc || !out)
 		return rc;
 	printf("v%s -> v%s: %zu %s\n", n, m,
