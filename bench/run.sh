@@ -6,6 +6,8 @@
 #   ceiling  GET  /hello           (no database, no sign-in)
 #   read     GET  /api/v1/me       (token check + user + groups)
 #   write    POST /api/v1/tokens   (durable: answered after fsync)
+# then, on a seeded database, incident reports, list, search and the
+# public status page with its feed;
 # the write once with group commit (the default) and once with
 # --commit single (one transaction and fsync per request).
 # Prints a Markdown table: requests/s and p99 latency, and each as a
@@ -83,6 +85,8 @@ read -r c2_rps c2_p99 < <(measure ceiling2 "$url/hello")
 read -r l_rps l_p99 < <(CONN=16 measure list "$url/api/v1/incidents?limit=50" bench/read.lua)
 read -r q3_rps q3_p99 < <(CONN=16 measure search3 "$url/api/v1/incidents?limit=50&q=%E6%95%B0%E6%8D%AE%E5%BA%93" bench/read.lua)
 read -r q2_rps q2_p99 < <(CONN=16 measure search2 "$url/api/v1/incidents?limit=50&q=%E4%B8%BB%E5%BA%93" bench/read.lua)
+read -r st_rps st_p99 < <(measure status "$url/status")
+read -r sa_rps sa_p99 < <(measure atom "$url/status.atom")
 read -r i_rps i_p99 < <(measure report "$url/api/v1/incidents" bench/report.lua)
 # The same with 200 live subscribers, each receiving every event.
 subs=()
@@ -122,6 +126,8 @@ On a database of $N incidents (list and search with 16 connections):
 | list: GET /api/v1/incidents?limit=50 | $l_rps | $(ratio "$l_rps" "$c2_rps") | $l_p99 | $(ratio "$l_p99" "$c2_p99") |
 | search, 3 characters (trigram index): q=数据库 | $q3_rps | $(ratio "$q3_rps" "$c2_rps") | $q3_p99 | $(ratio "$q3_p99" "$c2_p99") |
 | search, 2 characters (pair index): q=主库 | $q2_rps | $(ratio "$q2_rps" "$c2_rps") | $q2_p99 | $(ratio "$q2_p99" "$c2_p99") |
+| public status page: GET /status (no sign-in) | $st_rps | $(ratio "$st_rps" "$c2_rps") | $st_p99 | $(ratio "$st_p99" "$c2_p99") |
+| its Atom feed: GET /status.atom | $sa_rps | $(ratio "$sa_rps" "$c2_rps") | $sa_p99 | $(ratio "$sa_p99" "$c2_p99") |
 
 Console (Chromium, loopback, navigation to the dashboard's incidents on screen): $console_line.
 TABLE

@@ -4,8 +4,9 @@
  *
  * Creates the database if needed, publishes tests/data/plan-minimal.yaml
  * (read from the path in $ERMS_SEED_PLAN), and reports N incidents through
- * the same use case as the API (app_incident_report), all but the newest
- * twenty then dismissed, 1000 per transaction, with titles drawn from a small Chinese vocabulary so that
+ * the same use case as the API (app_incident_report), one in 500 and the
+ * newest twenty with a public bulletin, all but the newest twenty then
+ * dismissed, 1000 per transaction, with titles drawn from a small Chinese vocabulary so that
  * searches hit realistic fractions.
  */
 #include <stdio.h>
@@ -131,6 +132,17 @@ int main(int argc, char **argv)
 			rc = app_incident_act(st, &root, key, IA_DISMISS, &a,
 					      now - (n - i) * 1000 + 500, &r,
 					      &e);
+		}
+		/* Some carry a public bulletin: the status page's history. */
+		if (!rc && (i % 500 == 0 || i >= n - 20)) {
+			struct bulletin b = { 0 };
+			char key[24];
+
+			snprintf(key, sizeof(key), "%lld", (long long)r.inc.id);
+			rc = app_bulletin_post(st, &root, key,
+					       "系统故障正在处理，请稍候。/ We are "
+					       "working on it.", true,
+					       now - (n - i) * 1000 + 200, &b, &e);
 		}
 		incident_row_release(&r);
 		if (rc)
