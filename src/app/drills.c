@@ -329,9 +329,10 @@ static int collect_done(void *ctx, const struct drill_row *d)
 	return 0;
 }
 
+/* A category's name (a T value: a string, or zh-CN and en). */
 static const char *title_of(const json_t *item)
 {
-	const json_t *t = json_object_get(item, "title");
+	const json_t *t = json_object_get(item, "name");
 	const char *s = json_string_value(t);
 
 	if (!s)

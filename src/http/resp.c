@@ -136,6 +136,7 @@ static void error_body(struct req *rq, struct resp *rs, int status,
 		       const char *code, const char *field, const char *msg)
 {
 	json_t *e = json_object();
+	const char *detail = NULL;
 	char zh[256];
 
 	if (rq && rq->lang && !strcmp(rq->lang, "zh-CN")) {
@@ -148,6 +149,7 @@ static void error_body(struct req *rq, struct resp *rs, int status,
 			else
 				snprintf(zh, sizeof(zh), "%s",
 					 zh_messages[i].zh);
+			detail = msg;	/* the specific text, in English */
 			msg = zh;
 			break;
 		}
@@ -156,6 +158,8 @@ static void error_body(struct req *rq, struct resp *rs, int status,
 	json_object_set_new(e, "message", json_string(msg));
 	if (field && *field)
 		json_object_set_new(e, "field", json_string(field));
+	if (detail && strcmp(detail, zh))
+		json_object_set_new(e, "message_en", json_string(detail));
 	resp_json(rs, status, json_pack("{s:o}", "error", e));
 }
 

@@ -58,6 +58,11 @@ class Supplies(ServerTestCase):
         self.assertEqual(self.move("keeper", s["id"], "in", 3).body["quantity"], 8)
         self.assertEqual(self.move("keeper", s["id"], "out", 2).body["quantity"], 6)
         self.assertError(self.move("keeper", s["id"], "out", 7), 409, "conflict")
+        # In Chinese the general text, and the specific one kept in English.
+        r = self.c["keeper"].post("/api/v1/supplies/%d/movements?lang=zh-CN" % s["id"],
+                                  {"kind": "out", "quantity": 7})
+        self.assertError(r, 409, "conflict")
+        self.assertIn("only 6", r.body["error"]["message_en"])
         self.assertError(self.move("keeper", s["id"], "allocate", 1), 400, "missing_field")
         self.assertEqual(self.move("hq", s["id"], "allocate", 4,
                                    incident=self.inc["number"]).body["quantity"], 2)

@@ -127,6 +127,7 @@ class Drills(notify.NotifyTestCase):
         c = self.c["staff"].get("/api/v1/drills/compliance?year=%d" % year).body
         self.assertEqual(c["year"], year)
         self.assertEqual(c["overdue"], CATEGORIES[1:])
+        self.assertTrue(all(x["title"] for x in c["lines"]), c["lines"])
         sf = [x for x in c["lines"] if x["category"] == "system-failure"]
         self.assertTrue(sf and all(x["done"] >= 1 and not x["overdue"] for x in sf), sf)
 
