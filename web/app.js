@@ -18,6 +18,9 @@ import * as reportPage from './pages/report.js';
 import * as incidentPage from './pages/incident.js';
 import * as incidentsPage from './pages/incidents.js';
 import * as plansPage from './pages/plans.js';
+import * as drillsPage from './pages/drills.js';
+import * as suppliesPage from './pages/supplies.js';
+import * as fundsPage from './pages/funds.js';
 import * as adminPage from './pages/admin.js';
 
 const ROUTES = [
@@ -27,6 +30,9 @@ const ROUTES = [
     { re: /^\/incidents$/, page: incidentsPage, name: 'incidents' },
     { re: /^\/incidents\/([^/]+)$/, page: incidentPage, name: 'incidents' },
     { re: /^\/plans$/, page: plansPage, name: 'plans' },
+    { re: /^\/drills(?:\/(\d+))?$/, page: drillsPage, name: 'drills' },
+    { re: /^\/supplies(?:\/(\d+))?$/, page: suppliesPage, name: 'supplies' },
+    { re: /^\/funds$/, page: fundsPage, name: 'funds' },
     { re: /^\/admin(?:\/([a-z-]+))?$/, page: adminPage, name: 'admin' },
 ];
 
@@ -165,6 +171,7 @@ function renderChrome() {
         const admin = session.user.is_admin || can('user.list') || can('channel.manage') ||
             can('notification.read');
         $('[data-testid="nav-admin"]').hidden = !admin;
+        $('[data-testid="nav-funds"]').hidden = !fundsPage.mayReadFunds();
     }
     showEventState();
     const lang = $('#lang');

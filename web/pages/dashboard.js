@@ -1,5 +1,6 @@
 // #/ : the situation at a glance. Active incidents grouped by level with
-// live timers; what awaits me; the plan in force; failed deliveries.
+// live timers; what awaits me; the plan in force; the year's outstanding
+// drills; failed deliveries.
 
 import { api, qs } from '../lib/api.js';
 import { h, replace } from '../lib/dom.js';
@@ -12,6 +13,7 @@ import {
     ACTIVE_STATUSES, statusBadge, levelBadge, drillTag, incidentTimers, emptyState,
     loading, errorBox, incidentLink, toast, busy, setTitle, messageOf,
 } from '../lib/ui.js';
+import { loadCompliance, outstandingList } from './drills.js';
 
 async function activeIncidents() {
     const lists = await Promise.all(ACTIVE_STATUSES.map((s) =>
@@ -151,6 +153,26 @@ async function renderPlan(slot, plan) {
     }
 }
 
+/** This year's drill requirements still open; the card hides when there is nothing to say. */
+async function renderDrills(slot, content) {
+    const card = slot.closest('section');
+    let c = null;
+    try {
+        c = await loadCompliance();
+    } catch {
+        // not for me (403) or not now: the rest of the page is enough
+    }
+    if (!c) {
+        card.hidden = true;
+        return;
+    }
+    const n = (c.overdue || []).length;
+    replace(slot,
+        h('p', { class: ['ack-state', n ? 'warn' : 'ok'], text: n ? t('compliance.outstanding', { n }) : t('compliance.all_done') }),
+        n ? outstandingList(content, c, 'dashboard-drills-overdue-list') : null,
+        h('p', { class: 'small' }, h('a', { href: '#/drills', text: t('dashboard.drills_more') })));
+}
+
 async function renderFailures(slot) {
     const r = await api('GET', `/api/v1/notifications${qs({ state: 'failed', limit: 20 })}`);
     if (!r.items.length) {
@@ -179,6 +201,7 @@ export async function render(ctx) {
     const mineSlot = h('div', { class: 'slot' }, loading());
     const planSlot = h('div', { class: 'slot' }, loading());
     const failSlot = h('div', { class: 'slot' }, loading());
+    const drillSlot = h('div', { class: 'slot' }, loading());
     const showFailures = can('notification.retry');
 
     ctx.root.append(
@@ -196,6 +219,8 @@ export async function render(ctx) {
                     h('h2', { id: 'dash-mine', text: t('dashboard.mine') }), mineSlot),
                 h('section', { class: 'card', testid: 'dashboard-plan', 'aria-labelledby': 'dash-plan' },
                     h('h2', { id: 'dash-plan', text: t('dashboard.plan') }), planSlot),
+                h('section', { class: 'card', testid: 'dashboard-drills-overdue', 'aria-labelledby': 'dash-drills' },
+                    h('h2', { id: 'dash-drills', text: t('dashboard.drills') }), drillSlot),
                 showFailures ? h('section', { class: 'card', testid: 'dashboard-failures', 'aria-labelledby': 'dash-fail' },
                     h('h2', { id: 'dash-fail', text: t('dashboard.failures') }), failSlot) : null)));
 
@@ -210,6 +235,7 @@ export async function render(ctx) {
     }
     if (!ctx.alive())
         return;
+    renderDrills(drillSlot, content);
 
     let incidents = [];
     const loadIncidents = async () => {

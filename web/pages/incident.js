@@ -1,6 +1,8 @@
 // #/incidents/INC-2026-0001: the command room. The incident with its
 // targets and live timers, the steps I may take now, the task board, the
-// live timeline, notes, notifications, and the review report.
+// live timeline, notes, notifications, the supplies allocated, and the
+// review report. ?task=ID marks one task on the board (drill findings
+// link to theirs).
 
 import { api, qs } from '../lib/api.js';
 import { h, replace, field, checkField, select, fieldError, newId } from '../lib/dom.js';
@@ -14,6 +16,7 @@ import {
     statusBadge, levelBadge, drillTag, targetsTable, incidentTimers, errorBox, emptyState, loading,
     toast, busy, setTitle, messageOf,
 } from '../lib/ui.js';
+import { incidentSupplies } from './supplies.js';
 
 const ACTION_RIGHTS = {
     ack: ['incident.ack'],
@@ -42,6 +45,7 @@ function metaRow(label, value) {
 
 export async function render(ctx) {
     const ref = ctx.params[0];
+    const targetTask = ctx.query.get('task');
     const enc = encodeURIComponent(ref);
     const st = {
         inc: null, content: contentOf(null), entries: new Map(), tasks: new Map(),
@@ -87,6 +91,7 @@ export async function render(ctx) {
     const addTaskSlot = h('div', { class: 'slot' });
     const detailsSlot = h('div', { class: 'slot' });
     const notifSlot = h('div', { class: 'slot' });
+    const suppliesSlot = h('div', { class: 'slot' }, loading());
     const timelineList = h('ol', { class: 'timeline', testid: 'timeline', 'aria-live': 'polite', 'aria-relevant': 'additions' });
 
     ctx.root.replaceChildren(
@@ -109,6 +114,8 @@ export async function render(ctx) {
                     h('h2', { id: 'room-timers', text: t('room.targets') }), timersSlot),
                 h('section', { class: 'card', 'aria-labelledby': 'room-details' },
                     h('h2', { id: 'room-details', text: t('room.details') }), detailsSlot),
+                h('section', { class: 'card', testid: 'incident-supplies', 'aria-labelledby': 'room-supplies' },
+                    h('h2', { id: 'room-supplies', text: t('incident.supplies') }), suppliesSlot),
                 can('notification.read') ? h('section', { class: 'card', testid: 'incident-notifications', 'aria-labelledby': 'room-notif' },
                     h('h2', { id: 'room-notif', text: t('room.notifications') }), notifSlot) : null)));
 
@@ -428,7 +435,7 @@ export async function render(ctx) {
             parts.push(h('div', { class: 'task-edit' },
                 h('label', { for: s.id, class: 'small', text: t('task.status_label') }), s));
         }
-        return h('li', { class: ['task', `task-is-${task.status}`], testid: 'task', dataset: { taskId: task.id, status: task.status, group: task.group } }, parts);
+        return h('li', { class: ['task', `task-is-${task.status}`, String(task.id) === targetTask ? 'task-target' : ''], testid: 'task', dataset: { taskId: task.id, status: task.status, group: task.group } }, parts);
     }
 
     function renderBoard() {
@@ -639,6 +646,18 @@ export async function render(ctx) {
         }
     }
 
+    // ---- supplies ------------------------------------------------------------
+    async function renderSupplies() {
+        try {
+            const list = await incidentSupplies(st.inc.number);
+            if (ctx.alive())
+                replace(suppliesSlot, list);
+        } catch (e) {
+            if (ctx.alive())
+                replace(suppliesSlot, errorBox(e));
+        }
+    }
+
     // ---- live updates ------------------------------------------------------
     function applyIncident(next) {
         if (!next || next.id !== st.inc.id)
@@ -684,7 +703,9 @@ export async function render(ctx) {
             // the next change tries again
         }
     }, 700);
+    const refreshSupplies = debounce(renderSupplies, 300);
     ctx.onCleanup(refreshNotifs.cancel);
+    ctx.onCleanup(refreshSupplies.cancel);
     ctx.onCleanup(refreshIncident.cancel);
     ctx.onCleanup(refreshTimeline.cancel);
 
@@ -702,6 +723,8 @@ export async function render(ctx) {
             addEntry(data);
             if (data.kind === 'notification')
                 refreshNotifs();
+            if (data.data && data.data.supply)
+                refreshSupplies();
         } else if (kind === 'task')
             upsertTask(data);
         else if (kind === 'breach' && data.number === st.inc.number)
@@ -716,6 +739,10 @@ export async function render(ctx) {
     renderBoard();
     renderAddTask();
     renderTimeline();
+    renderSupplies();
+    const target = targetTask && boardSlot.querySelector(`[data-task-id="${CSS.escape(targetTask)}"]`);
+    if (target)
+        target.scrollIntoView({ block: 'center' });
     ready = true;
     for (const [k, d] of queue.splice(0))
         onEvent(k, d);
