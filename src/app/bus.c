@@ -92,3 +92,13 @@ int64_t bus_read(struct bus *b, int64_t after, int max, bus_fn *fn,
 	pthread_rwlock_unlock(&b->lock);
 	return id - 1;
 }
+
+int64_t bus_last(struct bus *b)
+{
+	int64_t v;
+
+	pthread_rwlock_rdlock(&b->lock);
+	v = b->last;
+	pthread_rwlock_unlock(&b->lock);
+	return v;
+}

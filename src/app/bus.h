@@ -36,6 +36,8 @@ void bus_init(struct bus *b);
 void bus_release(struct bus *b);
 /* Start after the newest event of the log (call once, before serving). */
 int bus_start(struct bus *b, struct store *st);
+/* The id of the newest event held (0 before any). */
+int64_t bus_last(struct bus *b);
 /* Copy the events committed since the last call; true if there were. */
 bool bus_fill(struct bus *b, struct store *st);
 

@@ -912,5 +912,6 @@ void http_stop(struct http_server *s, int grace_ms)
 	pthread_mutex_destroy(&s->park_mu);
 	pthread_mutex_destroy(&s->tick_mu);
 	pthread_cond_destroy(&s->tick_cv);
+	status_cache_release();
 	free(s);
 }

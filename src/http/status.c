@@ -4,14 +4,20 @@
  *
  * The page is rendered here, in C, with no script: it works on any
  * phone, without JavaScript, and is cheap to cache (30 s, with an ETag).
+ * The answers are the same for every reader, so each is kept rendered
+ * here for up to a second, and only while no event was committed since:
+ * a burst of readers costs one rendering.
  * It shows only what was published: public bulletins of real (not drill)
  * incidents of the last 90 days; internal bulletins never appear.
  */
 #include "http/routes.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/app.h"
+#include "app/bus.h"
 #include "app/incidents.h"
 #include "app/notify.h"
 #include "http/json.h"
@@ -22,6 +28,21 @@
 
 #define HISTORY_MS (90 * 24 * 3600 * 1000LL)
 #define PUBLIC_MAX 500
+#define KEEP_MS 1000
+
+enum page { PG_HTML_ZH, PG_HTML_EN, PG_JSON, PG_ATOM, PG__COUNT };
+
+static struct kept {
+	pthread_mutex_t mu;
+	int64_t event;		/* the newest event when it was rendered */
+	int64_t at_ms;
+	char *body;		/* NULL: nothing kept */
+	size_t len;
+	char etag[24];
+} kept[PG__COUNT] = {
+	{ .mu = PTHREAD_MUTEX_INITIALIZER }, { .mu = PTHREAD_MUTEX_INITIALIZER },
+	{ .mu = PTHREAD_MUTEX_INITIALIZER }, { .mu = PTHREAD_MUTEX_INITIALIZER },
+};
 
 static const struct jfield bulletin_fields[] = {
 	{ "text", JT_STRING, true, 20000, 1 },
@@ -145,32 +166,79 @@ static json_t *public_view(struct req *rq, int *rc)
 	return v.incidents;
 }
 
-/* The answer, cacheable, with an ETag; 304 when the client has it. */
-static void cached(struct req *rq, struct resp *rs, const char *ctype,
-		   const char *body, size_t len)
+/* Answer with k's body, cacheable, with its ETag; 304 when the client
+ * has it. k->mu is held. */
+static void answer(struct req *rq, struct resp *rs, const struct kept *k,
+		   const char *ctype)
 {
-	char h[SHA256_HEX_LEN];
 	const char *inm = req_header(rq, "If-None-Match");
-	char etag[24];
+
+	resp_header(rs, "ETag", "%s", k->etag);
+	resp_header(rs, "Cache-Control", "public, max-age=30");
+	if (inm && !strcmp(inm, k->etag))
+		resp_status(rs, 304);
+	else
+		resp_bytes(rs, 200, ctype, k->body, k->len);
+}
+
+/* Answer page pg from what is kept, if it is still good. */
+static bool from_kept(struct req *rq, struct resp *rs, enum page pg,
+		      const char *ctype)
+{
+	struct kept *k = &kept[pg];
+	int64_t event = bus_last(&rq->app->bus);
+	bool hit;
+
+	pthread_mutex_lock(&k->mu);
+	hit = k->body && k->event == event && rq->now_ms >= k->at_ms &&
+	      rq->now_ms - k->at_ms < KEEP_MS;
+	if (hit)
+		answer(rq, rs, k, ctype);
+	pthread_mutex_unlock(&k->mu);
+	return hit;
+}
+
+/* Keep body (taken) as page pg, rendered when the newest event was
+ * `event`, and answer with it. */
+static void keep(struct req *rq, struct resp *rs, enum page pg,
+		 int64_t event, const char *ctype, char *body, size_t len)
+{
+	struct kept *k = &kept[pg];
+	char h[SHA256_HEX_LEN];
 
 	sha256_hex(body, len, h);
-	snprintf(etag, sizeof(etag), "\"%.16s\"", h);
-	resp_header(rs, "ETag", "%s", etag);
-	resp_header(rs, "Cache-Control", "public, max-age=30");
-	if (inm && !strcmp(inm, etag)) {
-		resp_status(rs, 304);
-		return;
+	pthread_mutex_lock(&k->mu);
+	free(k->body);
+	k->body = body;
+	k->len = len;
+	k->event = event;
+	k->at_ms = rq->now_ms;
+	snprintf(k->etag, sizeof(k->etag), "\"%.16s\"", h);
+	answer(rq, rs, k, ctype);
+	pthread_mutex_unlock(&k->mu);
+}
+
+void status_cache_release(void)
+{
+	for (int i = 0; i < PG__COUNT; i++) {
+		pthread_mutex_lock(&kept[i].mu);
+		free(kept[i].body);
+		kept[i].body = NULL;
+		pthread_mutex_unlock(&kept[i].mu);
 	}
-	resp_bytes(rs, 200, ctype, body, len);
 }
 
 void api_status_json(struct req *rq, struct resp *rs)
 {
-	int rc;
-	json_t *incs = public_view(rq, &rc);
-	json_t *doc;
+	static const char ctype[] = "application/json";
+	int64_t event = bus_last(&rq->app->bus);
+	json_t *incs, *doc;
 	char *text;
+	int rc;
 
+	if (from_kept(rq, rs, PG_JSON, ctype))
+		return;
+	incs = public_view(rq, &rc);
 	if (rc) {
 		json_decref(incs);
 		resp_err(rq, rs, rc, NULL);
@@ -179,8 +247,7 @@ void api_status_json(struct req *rq, struct resp *rs)
 	doc = json_pack("{s:o, s:o}", "updated_at", json_time(rq->now_ms),
 			"incidents", incs);
 	text = json_dumps(doc, JSON_COMPACT);
-	cached(rq, rs, "application/json", text, strlen(text));
-	free(text);
+	keep(rq, rs, PG_JSON, event, ctype, text, strlen(text));
 	json_decref(doc);
 }
 
@@ -207,12 +274,18 @@ static const char *S(const json_t *o, const char *k)
 
 void api_status_page(struct req *rq, struct resp *rs)
 {
+	static const char ctype[] = "text/html; charset=utf-8";
 	bool zh = !rq->lang || strcmp(rq->lang, "en");
+	enum page pg = zh ? PG_HTML_ZH : PG_HTML_EN;
+	int64_t event = bus_last(&rq->app->bus);
 	struct buf b = BUF_INIT;
 	json_t *incs, *inc, *u;
-	size_t i, j;
+	size_t i, j, len;
 	int rc, open = 0;
+	char *body;
 
+	if (from_kept(rq, rs, pg, ctype))
+		return;
 	incs = public_view(rq, &rc);
 	if (rc) {
 		json_decref(incs);
@@ -263,19 +336,23 @@ void api_status_page(struct req *rq, struct resp *rs)
 	}
 	buf_adds(&b, "</main></body></html>\n");
 	json_decref(incs);
-	cached(rq, rs, "text/html; charset=utf-8", b.data, b.len);
-	buf_release(&b);
+	body = buf_detach(&b, &len);
+	keep(rq, rs, pg, event, ctype, body, len);
 }
 
 void api_status_atom(struct req *rq, struct resp *rs)
 {
+	static const char ctype[] = "application/atom+xml; charset=utf-8";
 	const char *base = notify_base_url();
+	int64_t event = bus_last(&rq->app->bus);
 	struct buf b = BUF_INIT;
 	json_t *incs, *inc, *u;
-	char now[32];
-	size_t i, j;
+	char now[32], *body;
+	size_t i, j, len;
 	int rc;
 
+	if (from_kept(rq, rs, PG_ATOM, ctype))
+		return;
 	incs = public_view(rq, &rc);
 	if (rc) {
 		json_decref(incs);
@@ -313,6 +390,6 @@ void api_status_atom(struct req *rq, struct resp *rs)
 		}
 	buf_adds(&b, "</feed>\n");
 	json_decref(incs);
-	cached(rq, rs, "application/atom+xml; charset=utf-8", b.data, b.len);
-	buf_release(&b);
+	body = buf_detach(&b, &len);
+	keep(rq, rs, PG_ATOM, event, ctype, body, len);
 }

@@ -4,6 +4,7 @@ script, cacheable, zh-CN/en) showing public bulletins and never internal
 ones nor drills, /status.json, and an Atom feed that a real XML parser
 reads as Atom."""
 
+import json
 import os
 import sys
 import unittest
@@ -98,6 +99,16 @@ class Status(ServerTestCase):
         self.assertEqual(entries[0].find(ATOM + "content").text,
                          "我们正在处理网上银行登录问题 <b>")
         self.assertIn(self.inc["number"], entries[0].find(ATOM + "title").text)
+
+        # The answers are kept rendered for a moment, but a new bulletin
+        # shows at once on all three.
+        self.post("press", self.inc, "已恢复 / Restored", "public")
+        self.assertIn("已恢复 / Restored", anon.get("/status").body)
+        self.assertIn("已恢复 / Restored", anon.get("/status.atom").body)
+        self.assertIn("已恢复 / Restored", json.dumps(anon.get("/status.json").body,
+                                                       ensure_ascii=False))
+        self.assertEqual(anon.get("/status", headers={
+            "If-None-Match": page.headers["etag"]}).status, 200)
 
 
 if __name__ == "__main__":
