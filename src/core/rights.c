@@ -110,3 +110,15 @@ const char *action_name(enum action act)
 {
 	return (unsigned)act < A__COUNT ? rights_table[act].name : "?";
 }
+
+const char *action_team(enum action act)
+{
+	switch (act) {
+	case A_BULLETIN_POST:
+		return "comms";
+	case A_SUPPLY_MANAGE: case A_FUNDS_READ: case A_FUNDS_SPEND:
+		return "logistics";
+	default:
+		return NULL;
+	}
+}

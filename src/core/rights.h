@@ -85,5 +85,8 @@ unsigned actor_roles(const struct actor *a, const struct object *o);
 /* May actor a do act on object o (o may be NULL)? Anonymous: never. */
 bool may(const struct actor *a, enum action act, const struct object *o);
 const char *action_name(enum action act);
+/* The key of the team whose members R_GROUP means for act when it is the
+ * same team for every object ("comms", "logistics"), else NULL. */
+const char *action_team(enum action act);
 
 #endif

@@ -105,6 +105,18 @@ static int add_group(void *ctx, const struct membership *m,
 	return 0;
 }
 
+static bool in_group(const json_t *groups, const char *key)
+{
+	const json_t *g;
+	size_t i;
+
+	json_array_foreach(groups, i, g)
+		if (!strcmp(json_string_value(json_object_get(g, "key")), key))
+			return true;
+	return false;
+}
+
+/* The rights of the signed-in user, a team's rights included. */
 void api_me_get(struct req *rq, struct resp *rs)
 {
 	json_t *groups = json_array(), *rights = json_array();
@@ -117,10 +129,15 @@ void api_me_get(struct req *rq, struct resp *rs)
 		resp_err(rq, rs, rc, NULL);
 		return;
 	}
-	for (int a = 0; a < A__COUNT; a++)
-		if (may(&rq->who.actor, (enum action)a, NULL))
+	for (int a = 0; a < A__COUNT; a++) {
+		const char *team = action_team((enum action)a);
+		struct object o = { .actor_in_group = team &&
+				    in_group(groups, team) };
+
+		if (may(&rq->who.actor, (enum action)a, team ? &o : NULL))
 			json_array_append_new(rights,
 					      json_string(action_name(a)));
+	}
 	resp_json(rs, 200, json_pack("{s:o, s:o, s:o}", "user",
 				     json_user(&rq->who.user), "groups",
 				     groups, "rights", rights));

@@ -53,6 +53,14 @@ class Supplies(ServerTestCase):
         return self.c[who].post("/api/v1/supplies/%d/movements" % sid,
                                 {"kind": kind, "quantity": qty, **more})
 
+    def test_rights_of_the_logistics_team_in_me(self):
+        rights = set(self.c["keeper"].get("/api/v1/me").body["rights"])
+        self.assertTrue({"supply.manage", "funds.read", "funds.spend"} <= rights, rights)
+        self.assertNotIn("funds.manage", rights)
+        self.assertNotIn("bulletin.post", rights)
+        staff = set(self.c["staff"].get("/api/v1/me").body["rights"])
+        self.assertFalse({"supply.manage", "funds.read", "funds.spend"} & staff, staff)
+
     def test_movements_keep_the_quantity(self):
         s = self.supply(quantity=5)
         self.assertEqual(self.move("keeper", s["id"], "in", 3).body["quantity"], 8)

@@ -100,6 +100,18 @@ static void test_anonymous_may_nothing(void **state)
 	}
 }
 
+/* R_GROUP is a fixed team for these; for the others it depends on the
+ * object (an incident's task, a plan's group). */
+static void test_fixed_teams(void **state)
+{
+	(void)state;
+	assert_string_equal(action_team(A_BULLETIN_POST), "comms");
+	assert_string_equal(action_team(A_SUPPLY_MANAGE), "logistics");
+	assert_string_equal(action_team(A_FUNDS_SPEND), "logistics");
+	assert_null(action_team(A_TASK_UPDATE));
+	assert_null(action_team(A_FUNDS_MANAGE));
+}
+
 static void test_table_is_indexed_by_action(void **state)
 {
 	(void)state;
@@ -117,6 +129,7 @@ int main(void)
 		cmocka_unit_test(test_every_entry_allowed_and_denied),
 		cmocka_unit_test(test_anonymous_may_nothing),
 		cmocka_unit_test(test_table_is_indexed_by_action),
+		cmocka_unit_test(test_fixed_teams),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,19 +6,19 @@
 import { api, qs } from '../lib/api.js';
 import { h, field, select, fieldError } from '../lib/dom.js';
 import { t, getLang } from '../lib/i18n.js';
-import { can, inGroup } from '../lib/session.js';
+import { can } from '../lib/session.js';
 import { loadPeople, personName } from '../lib/people.js';
 import { timeEl } from '../lib/time.js';
 import { errorBox, emptyState, loading, toast, busy, setTitle } from '../lib/ui.js';
 import { incidentNumbers, incidentRef } from './supplies.js';
 
-/** funds.read and funds.spend reach the logistics team by membership, which /me cannot list. */
+/** funds.read and funds.spend include the logistics team (listed by /me). */
 export function mayReadFunds() {
-    return can('funds.read') || inGroup('logistics');
+    return can('funds.read');
 }
 
 function maySpend() {
-    return can('funds.spend') || inGroup('logistics');
+    return can('funds.spend');
 }
 
 export function money(cents) {

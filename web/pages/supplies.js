@@ -6,7 +6,7 @@
 import { api, qs } from '../lib/api.js';
 import { h, replace, field, select, fieldError } from '../lib/dom.js';
 import { t } from '../lib/i18n.js';
-import { can, inGroup } from '../lib/session.js';
+import { can } from '../lib/session.js';
 import { loadPeople, personName } from '../lib/people.js';
 import { timeEl } from '../lib/time.js';
 import { errorBox, emptyState, loading, toast, busy, setTitle } from '../lib/ui.js';
@@ -14,9 +14,9 @@ import { errorBox, emptyState, loading, toast, busy, setTitle } from '../lib/ui.
 const MOVES = ['in', 'out', 'allocate', 'return'];
 const SOON_MS = 7 * 86400000;
 
-/** supply.manage is given to the logistics team by membership, which /me cannot list as a right. */
+/** Admins, command HQ and the logistics team (/me lists a team's rights too). */
 export function mayManageSupplies() {
-    return can('supply.manage') || inGroup('logistics');
+    return can('supply.manage');
 }
 
 export function render(ctx) {
