@@ -14,7 +14,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (PASSWORD, ServerTestCase, bearer_client, create_group,  # noqa: E402
-                     create_user, put_member)
+                     create_user, put_member, run_erms)
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 
@@ -52,6 +52,33 @@ class Supplies(ServerTestCase):
     def move(self, who, sid, kind, qty, **more):
         return self.c[who].post("/api/v1/supplies/%d/movements" % sid,
                                 {"kind": kind, "quantity": qty, **more})
+
+    def erms(self, who, *args, code=0, stdin=None):
+        p = run_erms(*args, "--server", "http://127.0.0.1:%d" % self.server.port,
+                     "--token", self.c[who].bearer, stdin=stdin)
+        self.assertEqual(p.returncode, code, p.stdout + p.stderr)
+        return p.stdout
+
+    def test_the_command_line(self):
+        out = self.erms("keeper", "supply", "add", "--name", "应急照明灯", "--quantity", "4",
+                        "--unit", "盏", "--location", "二号储备库", "--min", "2")
+        sid = int(out.split()[0].lstrip("#"))
+        self.assertIn("应急照明灯", self.erms("staff", "supply", "list"))
+        out = self.erms("keeper", "supply", "move", str(sid), "allocate", "3",
+                        "--incident", self.inc["number"], "--note", "机房照明")
+        self.assertIn("1 盏", out)
+        out = self.erms("staff", "supply", "show", str(sid))
+        self.assertRegex(out, r"allocate\s+3\s+事件|allocate\s+3\s+incident")
+        self.erms("keeper", "supply", "move", str(sid), "out", "5", code=1)
+        self.erms("staff", "supply", "move", str(sid), "in", "1", code=1)
+        self.assertEqual(self.c["staff"].get("/api/v1/supplies/%d" % sid).body["quantity"], 1)
+        csv = self.erms("staff", "supply", "export")
+        self.assertIn("应急照明灯", csv)
+        out = self.erms("keeper", "supply", "import", "-",
+                        stdin="id,name,kind,location,quantity,unit,min_quantity,inspect_by,notes\r\n"
+                              ",对讲机,,,6,台,1,,\r\n")
+        self.assertIn("1", out)
+        self.assertIn("对讲机", self.erms("staff", "supply", "list"))
 
     def test_rights_of_the_logistics_team_in_me(self):
         rights = set(self.c["keeper"].get("/api/v1/me").body["rights"])
