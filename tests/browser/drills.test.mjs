@@ -8,7 +8,7 @@
 // dashboard card show the result. Screenshot: docs/screenshots/drill.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, assertClean, signIn, screenshotPath } from './harness.mjs';
+import { startServer, launch, newPage, assertClean, signIn, screenshotPath, act, statusIs } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launch(); });
@@ -18,19 +18,6 @@ async function as(login) {
     const page = await newPage(browser);
     await signIn(page, server.url, login);
     return page;
-}
-
-// Open action `name` in the command room and confirm it, filling fields.
-async function act(page, name, fill = async () => {}) {
-    await page.getByTestId(`action-${name}`).click();
-    await page.getByTestId(`action-form-${name}`).waitFor();
-    await fill(page);
-    await page.getByTestId('action-submit').click();
-}
-
-async function statusIs(page, status) {
-    await page.locator(`[data-testid="incident-status"][data-status="${status}"]`)
-        .waitFor({ timeout: 15000 });
 }
 
 async function drillIs(page, status) {

@@ -93,3 +93,17 @@ export function screenshotPath(name) {
     mkdirSync(SCREENSHOTS, { recursive: true });
     return join(SCREENSHOTS, name);
 }
+
+// Open action `name` in the command room and confirm it, filling fields.
+export async function act(page, name, fill = async () => {}) {
+    await page.getByTestId(`action-${name}`).click();
+    await page.getByTestId(`action-form-${name}`).waitFor();
+    await fill(page);
+    await page.getByTestId('action-submit').click();
+}
+
+// Wait until the command room shows the incident in `status`.
+export async function statusIs(page, status) {
+    await page.locator(`[data-testid="incident-status"][data-status="${status}"]`)
+        .waitFor({ timeout: 15000 });
+}

@@ -1,6 +1,6 @@
 // Shared pieces of the console: badges, timers, errors, notices.
 
-import { h, clear } from './dom.js';
+import { h, clear, fieldError } from './dom.js';
 import { t } from './i18n.js';
 import { findLevel, levelColour, levelName } from './plan.js';
 import { timer, fmtMinutes, timeEl } from './time.js';
@@ -73,6 +73,20 @@ export function targetsTable(inc) {
 }
 
 /** An error as a paragraph, with the plan file's details as a list. */
+/**
+ * A refused form: the message under the field the API named (controls:
+ * field name -> control), or an error box in slot.
+ */
+export function showFailure(err, controls, slot, testid) {
+    const c = err && err.field && controls[err.field];
+    if (c) {
+        fieldError(c, err.message);
+        c.focus();
+    } else {
+        slot.append(errorBox(err, testid));
+    }
+}
+
 export function errorBox(err, testid = 'error') {
     const box = h('div', { class: 'alert error', role: 'alert', testid });
     box.append(h('p', { text: messageOf(err) }));

@@ -10,7 +10,7 @@ import { can } from '../lib/session.js';
 import { subscribe } from '../lib/sse.js';
 import { currentPlan, contentOf, categoryTree, sortedLevels, categoryName, groupName } from '../lib/plan.js';
 import { timeEl, fmtDuration, fmtMinutes, localInputToIso, nowLocalInput } from '../lib/time.js';
-import { statusBadge, levelBadge, errorBox, emptyState, loading, toast, busy, setTitle } from '../lib/ui.js';
+import { statusBadge, levelBadge, errorBox, emptyState, loading, toast, busy, setTitle, showFailure } from '../lib/ui.js';
 
 const STEPS = { planned: ['start', 'cancel'], running: ['complete'] };
 
@@ -208,13 +208,7 @@ function planCard(ctx, content, open) {
                 toast(t('drill.planned', { title: d.title }));
                 ctx.navigate(`#/drills/${d.id}`);
             } catch (e) {
-                const c = e.field && controls[e.field];
-                if (c) {
-                    fieldError(c, e.message);
-                    c.focus();
-                } else {
-                    slot.append(errorBox(e, 'drill-new-error'));
-                }
+                showFailure(e, controls, slot, 'drill-new-error');
             }
         });
     });

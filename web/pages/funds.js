@@ -9,7 +9,7 @@ import { t, getLang } from '../lib/i18n.js';
 import { can } from '../lib/session.js';
 import { loadPeople, personName } from '../lib/people.js';
 import { timeEl } from '../lib/time.js';
-import { errorBox, emptyState, loading, toast, busy, setTitle } from '../lib/ui.js';
+import { errorBox, emptyState, loading, toast, busy, setTitle, showFailure } from '../lib/ui.js';
 import { incidentNumbers, incidentRef } from './supplies.js';
 
 /** funds.read and funds.spend include the logistics team (listed by /me). */
@@ -193,13 +193,7 @@ function expenseCard(ctx, year, drills, supplies) {
                 toast(t('funds.expense.done'));
                 ctx.rerender();
             } catch (e) {
-                const c = e.field && controls[e.field];
-                if (c) {
-                    fieldError(c, e.message);
-                    c.focus();
-                } else {
-                    slot.append(errorBox(e, 'funds-expense-error'));
-                }
+                showFailure(e, controls, slot, 'funds-expense-error');
             }
         });
     });

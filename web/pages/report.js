@@ -5,7 +5,7 @@ import { h, field, checkField, select, fieldError } from '../lib/dom.js';
 import { t, tx } from '../lib/i18n.js';
 import { currentPlan, contentOf, categoryTree, sortedLevels } from '../lib/plan.js';
 import { localInputToIso, nowLocalInput } from '../lib/time.js';
-import { errorBox, emptyState, setTitle, toast } from '../lib/ui.js';
+import { emptyState, setTitle, toast, showFailure } from '../lib/ui.js';
 
 export async function render(ctx) {
     setTitle(t('report.title'));
@@ -90,13 +90,7 @@ export async function render(ctx) {
             toast(t('report.done', { number: inc.number }));
             ctx.navigate(`#/incidents/${encodeURIComponent(inc.number)}`);
         } catch (e) {
-            const c = e.field && controls[e.field];
-            if (c) {
-                fieldError(c, e.message);
-                c.focus();
-            } else {
-                slot.append(errorBox(e, 'report-error'));
-            }
+            showFailure(e, controls, slot, 'report-error');
         } finally {
             submit.disabled = false;
         }
