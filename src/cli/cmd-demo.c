@@ -17,8 +17,10 @@
 #include <sys/stat.h>
 
 #include "app/app.h"
+#include "app/drills.h"
 #include "app/incidents.h"
 #include "app/plans.h"
+#include "app/supplies.h"
 #include "http/server.h"
 #include "store/store.h"
 #include "util/buf.h"
@@ -302,6 +304,77 @@ static int seed_incidents(struct store *st, struct errbuf *e)
 	return rc;
 }
 
+static int count_supply(void *ctx, const struct supply *s)
+{
+	(void)s;
+	++*(int *)ctx;
+	return 0;
+}
+
+/*
+ * The safeguards, once: three supplies (the fuel under its minimum, the
+ * satellite phones due for inspection), a tabletop drill in two weeks,
+ * and this year's budget.
+ */
+static int seed_safeguards(struct store *st, struct errbuf *e)
+{
+	static const struct {
+		const char *name, *kind, *location, *unit;
+		int64_t quantity, min, inspect_days;
+	} items[] = {
+		{ "备用服务器 / Spare servers", "hardware", "一号机房 / Room 1",
+		  "台", 2, 1, 0 },
+		{ "应急发电机燃油 / Generator fuel", "power", "一号储备库 / Store 1",
+		  "桶", 8, 10, 0 },
+		{ "卫星电话 / Satellite phones", "comms", "指挥中心 / Command centre",
+		  "部", 3, 2, 5 },
+	};
+	struct principal cmd, lead;
+	struct drill_row d = { .minutes = 90 };
+	int64_t now = clock_now_ms();
+	int n = 0, rc = store_supply_list(st, count_supply, &n);
+
+	if (rc || n || (rc = as_user(st, "commander", &cmd)) ||
+	    (rc = as_user(st, "leader", &lead)) || (rc = store_begin(st)))
+		return rc;
+	for (size_t i = 0; !rc && i < ARRAY_SIZE(items); i++) {
+		struct supply s = { .quantity = items[i].quantity,
+				    .min_quantity = items[i].min };
+
+		snprintf(s.name, sizeof(s.name), "%s", items[i].name);
+		snprintf(s.kind, sizeof(s.kind), "%s", items[i].kind);
+		snprintf(s.location, sizeof(s.location), "%s",
+			 items[i].location);
+		snprintf(s.unit, sizeof(s.unit), "%s", items[i].unit);
+		if (items[i].inspect_days)
+			s.inspect_by_ms = now + items[i].inspect_days * 86400000;
+		rc = app_supply_create(st, &cmd, &s, now, e);
+		supply_release(&s);
+	}
+	snprintf(d.title, sizeof(d.title), "网络攻击桌面推演 / Network attack "
+		 "tabletop exercise");
+	snprintf(d.kind, sizeof(d.kind), "tabletop");
+	snprintf(d.category, sizeof(d.category), "network-attack");
+	snprintf(d.location, sizeof(d.location), "指挥中心 / Command centre");
+	d.scheduled_ms = now + 14 * 86400000LL;
+	d.detail = xstrdup(
+		"{\"participants\": [\"应急指挥部\", \"技术支持小组\"],"
+		" \"scenario\": \"门户网站遭受 DDoS 攻击，登录缓慢。\","
+		" \"injects\": [{\"at_min\": 0, \"text\": \"流量告警\"},"
+		" {\"at_min\": 30, \"text\": \"攻击者索要赎金\"}]}");
+	if (!rc)
+		rc = app_drill_plan(st, &cmd, &d, now, e);
+	drill_row_release(&d);
+	if (!rc)
+		rc = app_budget_put(st, &lead, drill_year_of(now), 20000000,
+				    "年度应急经费 / Yearly emergency funds", now, e);
+	if (!rc)
+		rc = store_commit(st);
+	else
+		store_rollback(st);
+	return rc;
+}
+
 static int demo_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -346,9 +419,11 @@ static int demo_run(int argc, char **argv)
 		struct errbuf e = { 0 };
 
 		rc = seed_incidents(st, &e);
+		if (!rc)
+			rc = seed_safeguards(st, &e);
 		if (rc)
-			rc = cli_fail(rc, &e, L("cannot add the demo incidents",
-						"无法添加演示事件"));
+			rc = cli_fail(rc, &e, L("cannot add the demo records",
+						"无法添加演示数据"));
 	}
 	store_close(st);
 	if (rc)

@@ -28,7 +28,7 @@ test('a supply is added, allocated to an incident, and over-allocation is refuse
     const number = active.items[0].number;
 
     await hq.getByTestId('nav-supplies').click();
-    await hq.getByTestId('supplies-empty').waitFor();
+    await hq.getByTestId('supplies-table').waitFor(); // the demo's supplies
 
     // Two from CSV: the lamps are under their minimum.
     await hq.getByTestId('supply-import-open').click();
