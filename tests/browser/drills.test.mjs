@@ -80,8 +80,10 @@ test('a drill is planned, run on the real workflow and evaluated', async () => {
     await act(hq, 'review', (p) => p.getByTestId('review-cause').fill('演练：应用服务器宕机'));
     await statusIs(hq, 'reviewed');
 
-    // Back on the drill: complete and evaluate it.
-    await hq.goto(drillUrl);
+    // Back on the drill, through the incident's link to it: complete and
+    // evaluate it.
+    await hq.getByTestId('incident-drill').click();
+    await hq.waitForURL(drillUrl);
     await hq.locator('[data-testid="drill-incident-status"][data-status="reviewed"]').waitFor();
     assert.equal(await hq.getByTestId('drill-incident').textContent(), number);
     await hq.getByTestId('drill-complete').click();

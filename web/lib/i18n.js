@@ -595,6 +595,7 @@ const DICT = {
         'move.allocate': '调拨给事件',
         'move.return': '归还',
         'incident.supplies': '已调拨物资',
+        'incident.drill': '所属演练',
         'incident.supplies.none': '尚未调拨物资。',
 
         'funds.title': '应急经费',
@@ -1216,6 +1217,7 @@ const DICT = {
         'move.allocate': 'Allocate to an incident',
         'move.return': 'Return',
         'incident.supplies': 'Supplies allocated',
+        'incident.drill': 'Drill',
         'incident.supplies.none': 'No supply allocated.',
 
         'funds.title': 'Emergency funds',

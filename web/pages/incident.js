@@ -128,7 +128,8 @@ export async function render(ctx) {
                 statusBadge(i.status, 'incident-status'),
                 levelBadge(st.content, i.level, 'incident-level'),
                 i.is_drill ? drillTag() : null,
-                i.breaches && i.breaches.length ? h('span', { class: 'badge breach', testid: 'incident-breached' }, t('breach.any')) : null),
+                i.breaches && i.breaches.length ? h('span', { class: 'badge breach', testid: 'incident-breached' }, t('breach.any')) : null,
+                st.drill ? h('a', { href: `#/drills/${st.drill.id}`, testid: 'incident-drill', text: `${t('incident.drill')}: ${st.drill.title}` }) : null),
             h('h1', { testid: 'incident-title', text: i.title }),
             h('p', { class: 'muted' },
                 t('incident.commander'), ': ', h('strong', { testid: 'incident-commander', text: i.commander_id ? personName(i.commander_id) : '—' }),
@@ -647,6 +648,18 @@ export async function render(ctx) {
     }
 
     // ---- supplies ------------------------------------------------------------
+    // A drill incident links back to its drill.
+    async function findDrill() {
+        if (!st.inc.is_drill)
+            return;
+        const list = await api('GET', '/api/v1/drills').catch(() => null);
+        const d = list && list.items.find((x) => x.incident_id === st.inc.id);
+        if (d && ctx.alive()) {
+            st.drill = d;
+            renderHead();
+        }
+    }
+
     async function renderSupplies() {
         try {
             const list = await incidentSupplies(st.inc.number);
@@ -740,6 +753,7 @@ export async function render(ctx) {
     renderAddTask();
     renderTimeline();
     renderSupplies();
+    findDrill();
     const target = targetTask && boardSlot.querySelector(`[data-task-id="${CSS.escape(targetTask)}"]`);
     if (target)
         target.scrollIntoView({ block: 'center' });
