@@ -146,7 +146,7 @@ async function route(opts = {}) {
     } catch (e) {
         if (ctx.alive() && e && e.status !== 401) {
             root.append(errorBox(e, 'page-error'));
-            console.warn(e); // eslint-disable-line no-console
+            console.warn(e);
         }
     }
     if (opts.focus !== false && ctx.alive() && !ctx.keepFocus) {

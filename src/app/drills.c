@@ -85,9 +85,8 @@ static int start(struct store *st, const struct principal *p,
 	json_t *detail = json_loads(d->detail ? d->detail : "{}", 0, NULL);
 	const char *scenario = json_string_value(json_object_get(detail,
 								 "scenario"));
-	char *title = xasprintf("%s", d->title);
 	struct incident_input in = {
-		.title = title, .description = scenario ? scenario : "",
+		.title = d->title, .description = scenario ? scenario : "",
 		.impact = "", .category = d->category,
 		.proposed_level = d->level[0] ? d->level : NULL,
 		.is_drill = true,
@@ -101,7 +100,6 @@ static int start(struct store *st, const struct principal *p,
 	}
 	incident_row_release(&r);
 	json_decref(detail);
-	free(title);
 	return rc;
 }
 
@@ -225,7 +223,6 @@ static int evaluate(struct store *st, const struct principal *p,
 		    struct drill_row *d, const json_t *args, int64_t now_ms,
 		    struct errbuf *err)
 {
-	char key[24];
 	struct incident_row r = { 0 };
 	json_t *content = NULL, *ev = json_object(), *scores = json_array();
 	json_t *findings = json_array();
@@ -239,9 +236,8 @@ static int evaluate(struct store *st, const struct principal *p,
 		rc = plan_in_force(st, &content, err);
 	if (!rc)
 		rc = check_findings(fin, content, err);
-	snprintf(key, sizeof(key), "%" PRId64, d->incident_id);
 	if (!rc)
-		rc = store_incident_get(st, key, &r);
+		rc = store_incident_get_id(st, d->incident_id, &r);
 	if (!rc)
 		rc = findings_to_tasks(st, p, &r, fin, content, findings,
 				       now_ms, err);
@@ -342,9 +338,11 @@ static const char *title_of(const json_t *item)
 	return s ? s : "";
 }
 
-int app_drill_compliance(struct store *st, int year, json_t **out)
+/* The compliance of `year` against the plan content (borrowed). */
+static int compliance(struct store *st, const json_t *content, int year,
+		      json_t **out)
 {
-	json_t *content = NULL, *lines, *overdue, *v;
+	json_t *lines, *overdue, *v;
 	struct done_list done = { 0 };
 	struct drill_rule *rules = NULL;
 	struct drill_status_line *sl = NULL;
@@ -353,10 +351,6 @@ int app_drill_compliance(struct store *st, int year, json_t **out)
 	int n, rc;
 
 	*out = NULL;
-	if (year < 1 || year > 9999)
-		return ERMS_EINVAL;
-	if ((rc = plan_in_force(st, &content, NULL)))
-		return rc;
 	nc = json_array_size(json_object_get(content, "categories"));
 	nr = json_array_size(json_object_get(content, "drills"));
 	cats = xcalloc(nc + 1, sizeof(*cats));
@@ -409,6 +403,19 @@ out:
 	free(rules);
 	free(sl);
 	free(cats);
+	return rc;
+}
+
+int app_drill_compliance(struct store *st, int year, json_t **out)
+{
+	json_t *content = NULL;
+	int rc;
+
+	*out = NULL;
+	if (year < 1 || year > 9999)
+		return ERMS_EINVAL;
+	if (!(rc = plan_in_force(st, &content, NULL)))
+		rc = compliance(st, content, year, out);
 	json_decref(content);
 	return rc;
 }
@@ -426,12 +433,12 @@ int app_drill_warn(struct store *st, int64_t now_ms, int warn_days,
 	*told = 0;
 	if (!drill_warn_due(now_ms, warn_days))
 		return 0;
-	rc = app_drill_compliance(st, year, &c);
+	rc = plan_in_force(st, &content, NULL);
 	if (rc == ERMS_ECONFLICT)
 		return 0;	/* no plan in force: nothing is required */
+	if (!rc)
+		rc = compliance(st, content, year, &c);
 	if (rc || !json_array_size(json_object_get(c, "overdue")))
-		goto out;
-	if ((rc = plan_in_force(st, &content, NULL)))
 		goto out;
 	cmd = notify_kind_group(content, "command");
 	fresh = store_drill_notice(st, year, now_ms);

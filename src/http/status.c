@@ -228,15 +228,25 @@ void status_cache_release(void)
 	}
 }
 
-void api_status_json(struct req *rq, struct resp *rs)
+/*
+ * The body of one view of the public incidents (borrowed), into b.
+ * zh: the page's language.
+ */
+typedef void render_fn(struct req *rq, const json_t *incs, bool zh,
+		       struct buf *b);
+
+/* Answer page pg: from what is kept, else rendered now and kept. */
+static void serve(struct req *rq, struct resp *rs, enum page pg,
+		  const char *ctype, render_fn *render)
 {
-	static const char ctype[] = "application/json";
 	int64_t event = bus_last(&rq->app->bus);
-	json_t *incs, *doc;
-	char *text;
+	struct buf b = BUF_INIT;
+	json_t *incs;
+	size_t len;
+	char *body;
 	int rc;
 
-	if (from_kept(rq, rs, PG_JSON, ctype))
+	if (from_kept(rq, rs, pg, ctype))
 		return;
 	incs = public_view(rq, &rc);
 	if (rc) {
@@ -244,11 +254,28 @@ void api_status_json(struct req *rq, struct resp *rs)
 		resp_err(rq, rs, rc, NULL);
 		return;
 	}
-	doc = json_pack("{s:o, s:o}", "updated_at", json_time(rq->now_ms),
-			"incidents", incs);
-	text = json_dumps(doc, JSON_COMPACT);
-	keep(rq, rs, PG_JSON, event, ctype, text, strlen(text));
+	render(rq, incs, pg == PG_HTML_ZH, &b);
+	json_decref(incs);
+	body = buf_detach(&b, &len);
+	keep(rq, rs, pg, event, ctype, body, len);
+}
+
+static void render_json(struct req *rq, const json_t *incs, bool zh,
+			struct buf *b)
+{
+	json_t *doc = json_pack("{s:o, s:O}", "updated_at",
+				json_time(rq->now_ms), "incidents", incs);
+	char *text = json_dumps(doc, JSON_COMPACT);
+
+	(void)zh;
+	buf_adds(b, text);
+	free(text);
 	json_decref(doc);
+}
+
+void api_status_json(struct req *rq, struct resp *rs)
+{
+	serve(rq, rs, PG_JSON, "application/json", render_json);
 }
 
 /* Text into HTML or XML: & < > " ' escaped. */
@@ -272,29 +299,17 @@ static const char *S(const json_t *o, const char *k)
 	return s ? s : "";
 }
 
-void api_status_page(struct req *rq, struct resp *rs)
+static void render_page(struct req *rq, const json_t *incs, bool zh,
+			struct buf *b)
 {
-	static const char ctype[] = "text/html; charset=utf-8";
-	bool zh = !rq->lang || strcmp(rq->lang, "en");
-	enum page pg = zh ? PG_HTML_ZH : PG_HTML_EN;
-	int64_t event = bus_last(&rq->app->bus);
-	struct buf b = BUF_INIT;
-	json_t *incs, *inc, *u;
-	size_t i, j, len;
-	int rc, open = 0;
-	char *body;
+	const json_t *inc, *u;
+	size_t i, j;
+	int open = 0;
 
-	if (from_kept(rq, rs, pg, ctype))
-		return;
-	incs = public_view(rq, &rc);
-	if (rc) {
-		json_decref(incs);
-		resp_err(rq, rs, rc, NULL);
-		return;
-	}
+	(void)rq;
 	json_array_foreach(incs, i, inc)
 		open += strcmp(S(inc, "phase"), "resolved") != 0;
-	buf_addf(&b, "<!doctype html>\n<html lang=\"%s\"><head><meta "
+	buf_addf(b, "<!doctype html>\n<html lang=\"%s\"><head><meta "
 		 "charset=\"utf-8\"><meta name=\"viewport\" content=\"width="
 		 "device-width, initial-scale=1\"><title>%s</title>"
 		 "<link rel=\"stylesheet\" href=\"/status.css\">"
@@ -306,90 +321,88 @@ void api_status_page(struct req *rq, struct resp *rs)
 		 zh ? "zh-CN" : "en", zh ? "服务状态" : "Service status",
 		 zh ? "服务状态" : "Service status", zh ? "en" : "zh-CN",
 		 zh ? "English" : "中文");
-	buf_addf(&b, "<p class=\"overall %s\">%s</p>", open ? "open" : "ok",
+	buf_addf(b, "<p class=\"overall %s\">%s</p>", open ? "open" : "ok",
 		 open ? (zh ? "部分服务受到影响，我们正在处理。"
 			    : "Some services are affected; we are on it.")
 		      : (zh ? "所有服务运行正常。" : "All services are running."));
-	buf_addf(&b, "<h2>%s</h2>", zh ? "近 90 天" : "The last 90 days");
+	buf_addf(b, "<h2>%s</h2>", zh ? "近 90 天" : "The last 90 days");
 	if (!json_array_size(incs))
-		buf_addf(&b, "<p>%s</p>", zh ? "没有公开的事件。"
+		buf_addf(b, "<p>%s</p>", zh ? "没有公开的事件。"
 					     : "No public incidents.");
 	json_array_foreach(incs, i, inc) {
 		const char *phase = S(inc, "phase");
 
-		buf_addf(&b, "<article class=\"incident %s\" id=\"%s\"><h3>",
+		buf_addf(b, "<article class=\"incident %s\" id=\"%s\"><h3>",
 			 phase, S(inc, "number"));
-		esc(&b, S(inc, "title"));
-		buf_addf(&b, "</h3><p class=\"phase\">%s · %s</p><ul>",
+		esc(b, S(inc, "title"));
+		buf_addf(b, "</h3><p class=\"phase\">%s · %s</p><ul>",
 			 !strcmp(phase, "investigating")
 				 ? (zh ? "调查中" : "Investigating")
 			 : !strcmp(phase, "handling") ? (zh ? "处置中" : "Handling")
 						      : (zh ? "已解决" : "Resolved"),
 			 S(inc, "number"));
 		json_array_foreach(json_object_get(inc, "updates"), j, u) {
-			buf_addf(&b, "<li><time datetime=\"%s\">%s</time> ",
+			buf_addf(b, "<li><time datetime=\"%s\">%s</time> ",
 				 S(u, "at"), S(u, "at"));
-			esc(&b, S(u, "text"));
-			buf_adds(&b, "</li>");
+			esc(b, S(u, "text"));
+			buf_adds(b, "</li>");
 		}
-		buf_adds(&b, "</ul></article>");
+		buf_adds(b, "</ul></article>");
 	}
-	buf_adds(&b, "</main></body></html>\n");
-	json_decref(incs);
-	body = buf_detach(&b, &len);
-	keep(rq, rs, pg, event, ctype, body, len);
+	buf_adds(b, "</main></body></html>\n");
+}
+
+void api_status_page(struct req *rq, struct resp *rs)
+{
+	bool zh = !rq->lang || strcmp(rq->lang, "en");
+
+	serve(rq, rs, zh ? PG_HTML_ZH : PG_HTML_EN,
+	      "text/html; charset=utf-8", render_page);
+}
+
+static void render_atom(struct req *rq, const json_t *incs, bool zh,
+			struct buf *b)
+{
+	const char *base = notify_base_url();
+	const json_t *inc, *u;
+	char now[32];
+	size_t i, j;
+
+	(void)zh;
+	time_fmt(rq->now_ms, now);
+	buf_adds(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+		     "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
+	buf_adds(b, "<title>服务状态 / Service status</title>\n<id>");
+	esc(b, base);
+	buf_addf(b, "/status</id>\n<updated>%s</updated>\n"
+		 "<author><name>erms</name></author>\n<link href=\"", now);
+	esc(b, base);
+	buf_adds(b, "/status\"/>\n<link rel=\"self\" href=\"");
+	esc(b, base);
+	buf_adds(b, "/status.atom\"/>\n");
+	json_array_foreach(incs, i, inc)
+		json_array_foreach(json_object_get(inc, "updates"), j, u) {
+			buf_adds(b, "<entry>\n<id>");
+			esc(b, base);
+			buf_addf(b, "/status#bulletin-%lld</id>\n<title>",
+				 (long long)json_integer_value(
+					 json_object_get(u, "id")));
+			esc(b, S(inc, "number"));
+			buf_adds(b, " ");
+			esc(b, S(inc, "title"));
+			buf_addf(b, "</title>\n<updated>%s</updated>\n"
+				 "<link href=\"", S(u, "at"));
+			esc(b, base);
+			buf_addf(b, "/status#%s\"/>\n<content type=\"text\">",
+				 S(inc, "number"));
+			esc(b, S(u, "text"));
+			buf_adds(b, "</content>\n</entry>\n");
+		}
+	buf_adds(b, "</feed>\n");
 }
 
 void api_status_atom(struct req *rq, struct resp *rs)
 {
-	static const char ctype[] = "application/atom+xml; charset=utf-8";
-	const char *base = notify_base_url();
-	int64_t event = bus_last(&rq->app->bus);
-	struct buf b = BUF_INIT;
-	json_t *incs, *inc, *u;
-	char now[32], *body;
-	size_t i, j, len;
-	int rc;
-
-	if (from_kept(rq, rs, PG_ATOM, ctype))
-		return;
-	incs = public_view(rq, &rc);
-	if (rc) {
-		json_decref(incs);
-		resp_err(rq, rs, rc, NULL);
-		return;
-	}
-	time_fmt(rq->now_ms, now);
-	buf_adds(&b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-		     "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
-	buf_adds(&b, "<title>服务状态 / Service status</title>\n<id>");
-	esc(&b, base);
-	buf_addf(&b, "/status</id>\n<updated>%s</updated>\n"
-		 "<author><name>erms</name></author>\n<link href=\"", now);
-	esc(&b, base);
-	buf_adds(&b, "/status\"/>\n<link rel=\"self\" href=\"");
-	esc(&b, base);
-	buf_adds(&b, "/status.atom\"/>\n");
-	json_array_foreach(incs, i, inc)
-		json_array_foreach(json_object_get(inc, "updates"), j, u) {
-			buf_adds(&b, "<entry>\n<id>");
-			esc(&b, base);
-			buf_addf(&b, "/status#bulletin-%lld</id>\n<title>",
-				 (long long)json_integer_value(
-					 json_object_get(u, "id")));
-			esc(&b, S(inc, "number"));
-			buf_adds(&b, " ");
-			esc(&b, S(inc, "title"));
-			buf_addf(&b, "</title>\n<updated>%s</updated>\n"
-				 "<link href=\"", S(u, "at"));
-			esc(&b, base);
-			buf_addf(&b, "/status#%s\"/>\n<content type=\"text\">",
-				 S(inc, "number"));
-			esc(&b, S(u, "text"));
-			buf_adds(&b, "</content>\n</entry>\n");
-		}
-	buf_adds(&b, "</feed>\n");
-	json_decref(incs);
-	body = buf_detach(&b, &len);
-	keep(rq, rs, PG_ATOM, event, ctype, body, len);
+	serve(rq, rs, PG_ATOM, "application/atom+xml; charset=utf-8",
+	      render_atom);
 }

@@ -170,6 +170,13 @@ class Drills(notify.NotifyTestCase):
         self.assertError(self.c["staff"].get("/api/v1/drills/compliance?year=abc"),
                          400, "invalid", "year")
         self.assertError(self.c["staff"].get("/api/v1/drills/999999"), 404, "not_found")
+        for path in ("/api/v1/drills?year=1900", "/api/v1/stats?year=x"):
+            self.assertError(self.c["staff"].get(path), 400, "invalid", "year")
+        anon = self.server.client()
+        for path in ("/api/v1/drills", "/api/v1/drills/%d" % d["id"], "/api/v1/drills.ics",
+                     "/api/v1/drills/compliance", "/api/v1/stats"):
+            self.assertEqual(anon.get(path).status, 401, path)
+        self.assertEqual(anon.post("/api/v1/drills/%d/start" % d["id"], {}).status, 401)
         self.assertEqual(self.step(d, "cancel")["status"], "cancelled")
 
     def test_c_ics_feed(self):
