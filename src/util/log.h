@@ -8,12 +8,21 @@
 #ifndef ERMS_UTIL_LOG_H
 #define ERMS_UTIL_LOG_H
 
+#include <stddef.h>
+
 enum log_level { LL_DEBUG, LL_INFO, LL_WARN, LL_ERROR, LL_QUIET };
 
 extern enum log_level log_threshold;
 
 void log_write(enum log_level lvl, const char *mod, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/*
+ * Every value log_write() formats has its control characters escaped
+ * (log_escape), so a line is always one line. A value written inside
+ * double quotes should also go through log_quote() first.
+ */
+size_t log_escape(char *dst, size_t n, const char *s);
+const char *log_quote(char *dst, size_t n, const char *s);
 /* Parses "debug", "info", "warn", "error", "quiet"; returns -1 if unknown. */
 int log_level_parse(const char *s);
 
