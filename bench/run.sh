@@ -30,7 +30,7 @@ echo "bench-pass-1" | $bin init --db "$db" --admin bench >/dev/null
 start() {
 	rm -f "$tmp/port"
 	$bin serve --listen 127.0.0.1:0 --db "$db" --port-file "$tmp/port" \
-		--log-level warn "$@" 2>"$tmp/stderr" &
+		--log-level warn --per-ip-connections 0 "$@" 2>"$tmp/stderr" &
 	pid=$!
 	for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.05; done
 	url="http://127.0.0.1:$(cat "$tmp/port")"

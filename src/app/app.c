@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "store/store.h"
+#include "util/clock.h"
 #include "util/log.h"
 #include "util/xalloc.h"
 
@@ -56,6 +57,7 @@ int app_open(struct app *app, const struct app_config *cfg,
 	}
 	pthread_mutex_init(&app->pool_mu, NULL);
 	pthread_cond_init(&app->pool_cv, NULL);
+	pthread_mutex_init(&app->health_mu, NULL);
 	limits_init(&app->limits);
 	bus_init(&app->bus);
 	if (!rc)
@@ -78,6 +80,7 @@ void app_close(struct app *app)
 	app->wst = NULL;
 	pthread_mutex_destroy(&app->pool_mu);
 	pthread_cond_destroy(&app->pool_cv);
+	pthread_mutex_destroy(&app->health_mu);
 	limits_release(&app->limits);
 	bus_release(&app->bus);
 }
@@ -100,4 +103,27 @@ void app_reader_put(struct app *app, struct store *st)
 	app->pool[app->pool_n++] = st;
 	pthread_cond_signal(&app->pool_cv);
 	pthread_mutex_unlock(&app->pool_mu);
+}
+
+static int probe(struct store *st, void *ctx)
+{
+	return store_health_probe(st, *(const int64_t *)ctx);
+}
+
+int app_health(struct app *app, int64_t now_ms)
+{
+	int64_t t = clock_mono_us();
+	int rc;
+
+	if (pthread_mutex_trylock(&app->health_mu))
+		return __atomic_load_n(&app->health_rc, __ATOMIC_RELAXED);
+	if (app->health_us && t - app->health_us < 1000000) {
+		rc = app->health_rc;
+	} else {
+		rc = writer_call(&app->writer, probe, &now_ms);
+		app->health_us = clock_mono_us();
+		__atomic_store_n(&app->health_rc, rc, __ATOMIC_RELAXED);
+	}
+	pthread_mutex_unlock(&app->health_mu);
+	return rc;
 }

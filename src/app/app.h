@@ -30,6 +30,12 @@ struct app_config {
 	int readers;			/* reader connections in the pool */
 	bool test_clock;		/* allow POST /api/v1/test/clock */
 	const char *public_url;		/* the console's address, in links */
+	bool https;			/* served over TLS (public_url is
+					 * https, or a TLS proxy in front):
+					 * Secure cookies and HSTS */
+	const char *metrics_token;	/* /metrics wants this bearer token */
+	const char *metrics_allow;	/* /metrics only from these addresses
+					 * ("127.0.0.1,10.0.0.0/8,::1") */
 	int notify_attempts;		/* deliveries tried before failed */
 	int64_t notify_backoff_ms;	/* the first retry's delay */
 	int drill_warn_days;		/* overdue drills told this many days
@@ -47,6 +53,10 @@ struct app {
 	int pool_cap;
 	struct login_limits limits;
 	struct bus bus;			/* recent events for live updates */
+	/* The last write probe (app_health): at most one a second. */
+	pthread_mutex_t health_mu;
+	int64_t health_us;		/* monotonic; 0: never probed */
+	int health_rc;
 };
 
 /* Open the stores (the schema must be current) and start the writer. */
@@ -57,6 +67,13 @@ void app_close(struct app *app);
 /* Borrow a reader connection; give it back with app_reader_put(). */
 struct store *app_reader_get(struct app *app);
 void app_reader_put(struct app *app, struct store *st);
+/*
+ * Can the store still take a durable write? Runs a one-row write probe
+ * through the writer (so a full disk or a read-only file system is
+ * seen), at most once a second: callers in between, or while another
+ * probe runs, get the last result. 0 or an ERMS_E* code.
+ */
+int app_health(struct app *app, int64_t now_ms);
 
 /* Who is signed in: the actor for may(), and the user. */
 struct principal {

@@ -9,12 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "app/app.h"
 #include "app/notify.h"
 #include "http/server.h"
 #include "notify/worker.h"
 #include "util/log.h"
+#include "util/netaddr.h"
 
 static int serve_run(int argc, char **argv);
 
@@ -30,6 +32,12 @@ const struct cli_cmd cmd_serve = {
 		"  --port-file FILE     write the bound port to FILE\n"
 		"  --threads N          I/O threads (default: one per core)\n"
 		"  --timeout SECONDS    idle connection timeout (default 30)\n"
+		"  --request-timeout S  a request's headers and body must arrive\n"
+		"                       within S seconds, however slowly (30)\n"
+		"  --max-connections N  past N open connections, requests are\n"
+		"                       answered 503 (/healthz still 200) (1024)\n"
+		"  --per-ip-connections N  connections from one address (256; 0:\n"
+		"                       no limit)\n"
 		"  --body-max BYTES     largest request body (default 1048576)\n"
 		"  --session-idle MIN   sign-out after MIN idle minutes (720)\n"
 		"  --commit MODE        group (default) or single: one commit\n"
@@ -38,7 +46,14 @@ const struct cli_cmd cmd_serve = {
 		"  --test-clock         let an administrator set the clock\n"
 		"                       (POST /api/v1/test/clock); tests only\n"
 		"  --public-url URL     the console's address, used in the links\n"
-		"                       of notifications (default http://LISTEN)\n"
+		"                       of notifications (default http://LISTEN);\n"
+		"                       https:// turns on Secure cookies and HSTS\n"
+		"  --tls-proxy          a TLS-terminating proxy is in front: Secure\n"
+		"                       cookies and HSTS whatever --public-url says\n"
+		"  --metrics-token T    /metrics wants \"Authorization: Bearer T\"\n"
+		"                       (default $ERMS_METRICS_TOKEN; none: open)\n"
+		"  --metrics-allow LIST /metrics only from these addresses or\n"
+		"                       networks, e.g. 127.0.0.1,10.0.0.0/8,::1\n"
 		"  --notify-attempts N  deliveries tried before a message fails (8)\n"
 		"  --notify-backoff-ms MS  the first retry's delay (2000), doubling\n"
 		"  --drill-warn-days N  tell command HQ of overdue drills N days\n"
@@ -52,6 +67,10 @@ const struct cli_cmd cmd_serve = {
 		"  --port-file FILE     把实际端口写入 FILE\n"
 		"  --threads N          I/O 线程数（默认每个 CPU 核一个）\n"
 		"  --timeout SECONDS    空闲连接超时（默认 30）\n"
+		"  --request-timeout S  请求头和请求体须在 S 秒内到齐，无论多慢（30）\n"
+		"  --max-connections N  打开的连接超过 N 个时请求答 503\n"
+		"                       （/healthz 仍答 200）（1024）\n"
+		"  --per-ip-connections N  同一地址的连接数上限（256；0 为不限）\n"
 		"  --body-max BYTES     请求体上限（默认 1048576）\n"
 		"  --session-idle MIN   空闲 MIN 分钟后会话失效（默认 720）\n"
 		"  --commit MODE        group（默认，组提交）或 single（每次写入\n"
@@ -60,7 +79,14 @@ const struct cli_cmd cmd_serve = {
 		"  --test-clock         允许管理员设置时钟（POST /api/v1/test/clock）；\n"
 		"                       仅用于测试\n"
 		"  --public-url URL     控制台地址，用于通知中的链接\n"
-		"                       （默认 http://LISTEN）\n"
+		"                       （默认 http://LISTEN）；https:// 时 Cookie 带\n"
+		"                       Secure 并发送 HSTS\n"
+		"  --tls-proxy          前面有终结 TLS 的代理：无论 --public-url\n"
+		"                       如何，Cookie 都带 Secure 并发送 HSTS\n"
+		"  --metrics-token T    访问 /metrics 须带 \"Authorization: Bearer T\"\n"
+		"                       （默认 $ERMS_METRICS_TOKEN；未设置则开放）\n"
+		"  --metrics-allow LIST 只允许这些地址或网段访问 /metrics，\n"
+		"                       如 127.0.0.1,10.0.0.0/8,::1\n"
 		"  --notify-attempts N  通知投递失败前的尝试次数（8）\n"
 		"  --notify-backoff-ms MS  首次重试间隔（2000），逐次加倍\n"
 		"  --drill-warn-days N  年底前 N 天向应急指挥部通报未完成的演练（30）\n"
@@ -142,11 +168,17 @@ static int serve_run(int argc, char **argv)
 		{ "threads", required_argument, NULL, 't' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "body-max", required_argument, NULL, 'b' },
+		{ "request-timeout", required_argument, NULL, 'R' },
+		{ "max-connections", required_argument, NULL, 'N' },
+		{ "per-ip-connections", required_argument, NULL, 'I' },
 		{ "session-idle", required_argument, NULL, 's' },
 		{ "commit", required_argument, NULL, 'c' },
 		{ "log-level", required_argument, NULL, 'L' },
 		{ "test-clock", no_argument, NULL, 'C' },
 		{ "public-url", required_argument, NULL, 'u' },
+		{ "tls-proxy", no_argument, NULL, 'S' },
+		{ "metrics-token", required_argument, NULL, 'M' },
+		{ "metrics-allow", required_argument, NULL, 'A' },
 		{ "notify-attempts", required_argument, NULL, 'a' },
 		{ "notify-backoff-ms", required_argument, NULL, 'B' },
 		{ "drill-warn-days", required_argument, NULL, 'W' },
@@ -173,6 +205,21 @@ static int serve_run(int argc, char **argv)
 				return cli_usage(&cmd_serve);
 			o.timeout_s = (int)v;
 			break;
+		case 'R':
+			if (!number(optarg, 1, 3600, &v))
+				return cli_usage(&cmd_serve);
+			o.request_timeout_s = (int)v;
+			break;
+		case 'N':
+			if (!number(optarg, 1, 1000000, &v))
+				return cli_usage(&cmd_serve);
+			o.max_conns = (int)v;
+			break;
+		case 'I':
+			if (!number(optarg, 0, 1000000, &v))
+				return cli_usage(&cmd_serve);
+			o.per_ip_conns = v ? (int)v : -1;
+			break;
 		case 'b':
 			if (!number(optarg, 1024, 64L << 20, &v))
 				return cli_usage(&cmd_serve);
@@ -198,6 +245,21 @@ static int serve_run(int argc, char **argv)
 			break;
 		case 'u':
 			cfg.public_url = optarg;
+			if (!strncasecmp(optarg, "https://", 8))
+				cfg.https = true;
+			break;
+		case 'S':
+			cfg.https = true;
+			break;
+		case 'M':
+			if (!*optarg)
+				return cli_usage(&cmd_serve);
+			cfg.metrics_token = optarg;
+			break;
+		case 'A':
+			if (!addr_list_valid(optarg))
+				return cli_usage(&cmd_serve);
+			cfg.metrics_allow = optarg;
 			break;
 		case 'a':
 			if (!number(optarg, 1, 100, &v))
@@ -221,6 +283,9 @@ static int serve_run(int argc, char **argv)
 	if (optind != argc)
 		return cli_usage(&cmd_serve);
 	cfg.db_url = cli_db(db);
+	if (!cfg.metrics_token && getenv("ERMS_METRICS_TOKEN") &&
+	    *getenv("ERMS_METRICS_TOKEN"))
+		cfg.metrics_token = getenv("ERMS_METRICS_TOKEN");
 	cfg.readers = (o.threads > 0 ? o.threads : 4) + 2;
 	return cli_serve(&cfg, &o, NULL, NULL);
 }

@@ -5,6 +5,7 @@
 #include "http/routes.h"
 
 #include <string.h>
+#include <strings.h>
 
 #include "app/drills.h"
 #include "app/incidents.h"
@@ -12,17 +13,43 @@
 #include "http/metrics.h"
 #include "store/store.h"
 #include "util/clock.h"
+#include "util/crypto.h"
+#include "util/netaddr.h"
 #include "util/xalloc.h"
 
 void api_health(struct req *rq, struct resp *rs)
 {
 	int rc = store_ping(rq->st);
 
+	if (!rc)
+		rc = app_health(rq->app, rq->now_ms);
 	if (rc) {
-		resp_err(rq, rs, rc, NULL);
+		resp_fail(rq, rs, 503, "unavailable", NULL,
+			  "the database cannot take writes (%s)",
+			  erms_strerror(rc));
 		return;
 	}
 	resp_json(rs, 200, json_pack("{s:s}", "status", "ok"));
+}
+
+/*
+ * May this request read /metrics? With --metrics-allow the address must
+ * be in one of the listed networks; with --metrics-token the request
+ * must carry "Authorization: Bearer <token>" (compared in constant
+ * time). Both set: both must hold. Neither: anyone may.
+ */
+static bool metrics_allowed(struct req *rq)
+{
+	const struct app_config *c = &rq->app->cfg;
+	const char *auth;
+
+	if (c->metrics_allow && !addr_in_list(c->metrics_allow, rq->addr))
+		return false;
+	if (!c->metrics_token)
+		return true;
+	auth = req_header(rq, "Authorization");
+	return auth && !strncasecmp(auth, "Bearer ", 7) &&
+	       ct_streq(auth + 7, c->metrics_token);
 }
 
 void api_metrics(struct req *rq, struct resp *rs)
@@ -31,6 +58,12 @@ void api_metrics(struct req *rq, struct resp *rs)
 	size_t n;
 	char *s;
 
+	if (!metrics_allowed(rq)) {
+		resp_fail(rq, rs, 403, "forbidden", NULL,
+			  "metrics are restricted (--metrics-token, "
+			  "--metrics-allow)");
+		return;
+	}
 	metrics_render(&b, &rq->app->writer);
 	s = buf_detach(&b, &n);
 	resp_bytes(rs, 200, "text/plain; version=0.0.4; charset=utf-8", s, n);

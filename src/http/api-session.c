@@ -60,8 +60,8 @@ void api_session_create(struct req *rq, struct resp *rs)
 	}
 	resp_json(rs, 200, session_json(u, csrf));
 	resp_header(rs, "Set-Cookie",
-		    "erms_session=%s; Path=/; HttpOnly; SameSite=Strict",
-		    secret);
+		    "erms_session=%s; Path=/; HttpOnly; SameSite=Strict%s",
+		    secret, rq->app->cfg.https ? "; Secure" : "");
 }
 
 void api_session_get(struct req *rq, struct resp *rs)
@@ -91,7 +91,7 @@ void api_session_delete(struct req *rq, struct resp *rs)
 	resp_status(rs, 204);
 	resp_header(rs, "Set-Cookie",
 		    "erms_session=; Path=/; HttpOnly; SameSite=Strict; "
-		    "Max-Age=0");
+		    "Max-Age=0%s", rq->app->cfg.https ? "; Secure" : "");
 }
 
 static int add_group(void *ctx, const struct membership *m,

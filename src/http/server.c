@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -61,6 +63,20 @@ struct http_server {
 	pthread_mutex_t tick_mu;
 	pthread_cond_t tick_cv;
 	_Atomic bool breach_job;	/* a breach check is queued */
+	/* Every open TCP connection, for the request deadline and the
+	 * connection cap (conn_guard below). */
+	pthread_mutex_t sock_mu;
+	struct sock *socks;
+	_Atomic int nsocks;
+};
+
+/* One TCP connection (libmicrohttpd's socket context). */
+struct sock {
+	struct sock *prev, *next;	/* srv->socks, under sock_mu */
+	int fd;
+	int64_t since_us;	/* when its current request began to arrive */
+	bool reading;		/* a request is arriving (not yet handled) */
+	bool cut;		/* shut down for missing the deadline */
 };
 
 enum conn_state { C_READING, C_QUEUED, C_READY };
@@ -398,7 +414,6 @@ static void dispatch(struct conn *cn)
 
 	rq->now_ms = clock_now_ms();
 	rq->lang = lang_of(cn);
-	client_addr(cn);
 	cn->route = route_match(m, rq->path, rq->param, &rq->nparam, &known);
 	if (cn->route < 0) {
 		char allow[64];
@@ -560,6 +575,9 @@ static enum MHD_Result send_resp(struct conn *cn)
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "Content-Security-Policy", CSP);
 	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
+	if (cn->srv->app->cfg.https)
+		MHD_add_response_header(r, "Strict-Transport-Security",
+					"max-age=31536000");
 	for (int i = 0; i < rs->nhdr; i++)
 		MHD_add_response_header(r, rs->hdr[i].name, rs->hdr[i].value);
 	if (!rs->ctype || !strncmp(rs->ctype, "application/json", 16))
@@ -586,7 +604,147 @@ static struct conn *conn_new(struct http_server *srv, struct MHD_Connection *c,
 	cn->rq.priv = cn;
 	cn->rq.method = cn->method;
 	cn->rq.path = q ? xstrndup(url, (size_t)(q - url)) : xstrdup(url);
+	client_addr(cn);
 	return cn;
+}
+
+/*
+ * The connection guard. libmicrohttpd's own timeout is an idle timeout
+ * that every byte resets, so a client that trickles a byte a second
+ * holds its connection forever; 900 such connections once took the
+ * whole server, /healthz included, offline. Three limits stop that:
+ *   - per address (MHD_OPTION_PER_IP_CONNECTION_LIMIT);
+ *   - a total deadline for a request to arrive, headers and body,
+ *     counted from the connection's start or the end of the previous
+ *     answer on it: the ticker shuts down the socket of one that
+ *     misses it (shutdown(2), not close: libmicrohttpd owns the fd, sees
+ *     the end of the stream and closes it itself; it reports a
+ *     connection closed before it closes the fd, and the list is only
+ *     touched under sock_mu, so a shut-down fd is never a reused one);
+ *   - a cap on open connections: past max_conns a complete request is
+ *     answered 503 at once (and /healthz still 200), and libmicrohttpd
+ *     refuses connections beyond max_conns + CONN_RESERVE outright.
+ */
+#define CONN_RESERVE 32
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **ctx,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	struct http_server *srv = cls;
+	struct sock *k = *ctx;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(
+			c, MHD_CONNECTION_INFO_CONNECTION_FD);
+
+		k = xcalloc(1, sizeof(*k));
+		k->fd = ci ? ci->connect_fd : -1;
+		k->since_us = clock_mono_us();
+		k->reading = true;
+		pthread_mutex_lock(&srv->sock_mu);
+		k->next = srv->socks;
+		if (k->next)
+			k->next->prev = k;
+		srv->socks = k;
+		pthread_mutex_unlock(&srv->sock_mu);
+		atomic_fetch_add(&srv->nsocks, 1);
+		*ctx = k;
+	} else if (k) {
+		pthread_mutex_lock(&srv->sock_mu);
+		if (k->prev)
+			k->prev->next = k->next;
+		else
+			srv->socks = k->next;
+		if (k->next)
+			k->next->prev = k->prev;
+		pthread_mutex_unlock(&srv->sock_mu);
+		atomic_fetch_sub(&srv->nsocks, 1);
+		free(k);
+		*ctx = NULL;
+	}
+}
+
+/* Mark c's connection as arriving (reading) or answered. */
+static void sock_reading(struct http_server *srv, struct MHD_Connection *c,
+			 bool reading)
+{
+	const union MHD_ConnectionInfo *ci =
+		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	struct sock *k = ci ? ci->socket_context : NULL;
+
+	if (!k)
+		return;
+	pthread_mutex_lock(&srv->sock_mu);
+	k->reading = reading;
+	k->since_us = clock_mono_us();
+	pthread_mutex_unlock(&srv->sock_mu);
+}
+
+/* From the ticker: cut every connection whose request is overdue. */
+static void reap_slow(struct http_server *srv)
+{
+	int64_t limit = (int64_t)srv->o.request_timeout_s * 1000000;
+	int64_t now = clock_mono_us();
+	int n = 0;
+
+	pthread_mutex_lock(&srv->sock_mu);
+	for (struct sock *k = srv->socks; k; k = k->next) {
+		if (!k->reading || k->cut || k->fd < 0 ||
+		    now - k->since_us <= limit)
+			continue;
+		shutdown(k->fd, SHUT_RDWR);
+		k->cut = true;
+		n++;
+	}
+	pthread_mutex_unlock(&srv->sock_mu);
+	if (n)
+		log_warn("cut %d connections: no complete request within %d s",
+			 n, srv->o.request_timeout_s);
+}
+
+/* Past the cap every request but /healthz gets a 503 and is closed. */
+static bool over_cap(struct conn *cn)
+{
+	struct http_server *srv = cn->srv;
+
+	if (atomic_load(&srv->nsocks) <= srv->o.max_conns ||
+	    !strcmp(cn->rq.path, "/healthz"))
+		return false;
+	cn->rq.now_ms = clock_now_ms();
+	cn->rq.lang = lang_of(cn);
+	if (!cn->rq.lang)
+		cn->rq.lang = "en";
+	resp_fail(&cn->rq, &cn->rs, 503, "unavailable", NULL,
+		  "too many open connections; try again");
+	resp_header(&cn->rs, "Retry-After", "1");
+	resp_header(&cn->rs, "Connection", "close");
+	return true;
+}
+
+/*
+ * The open-file limit bounds how many connections can be served at all:
+ * raise the soft limit to the hard one, and keep max_conns (plus the
+ * reserve, the database and the listening socket) under it.
+ */
+static void fit_fd_limit(struct http_opts *o)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (rl.rlim_cur != RLIM_INFINITY &&
+	    (rlim_t)o->max_conns + CONN_RESERVE + 64 > rl.rlim_cur) {
+		int fit = (int)rl.rlim_cur - CONN_RESERVE - 64;
+
+		o->max_conns = fit > 16 ? fit : 16;
+		log_warn("open-file limit %llu: at most %d connections",
+			 (unsigned long long)rl.rlim_cur, o->max_conns);
+	}
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
@@ -621,6 +779,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		atomic_fetch_add(&srv->inflight, 1);
 		if (atomic_load(&srv->stopping))
 			return MHD_NO;	/* closes: the client tries again */
+		sock_reading(srv, c, false);
+		if (over_cap(cn))
+			return send_resp(cn);
 		dispatch(cn);
 		if (cn->state == C_QUEUED)
 			return MHD_YES;
@@ -633,6 +794,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 	return MHD_NO;
 }
 
+/*
+ * The access line: who (address, signed-in login or "-"), what, how it
+ * ended. The path is quoted; log_write() escapes control characters.
+ */
+static void log_access(struct conn *cn, int64_t us, bool completed)
+{
+	char path[512], user[128];
+	const struct user *u = &cn->rq.who.user;
+
+	if (log_threshold > LL_INFO)
+		return;
+	log_quote(path, sizeof(path), cn->rq.path);
+	log_quote(user, sizeof(user), u->id ? u->login : "-");
+	log_info("method=%s path=\"%s\" status=%d us=%lld addr=%s "
+		 "user=\"%s\"%s", cn->method, path, cn->rs.status,
+		 (long long)us, cn->rq.addr[0] ? cn->rq.addr : "-", user,
+		 completed ? "" : " aborted=1");
+}
+
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
@@ -640,14 +820,12 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	struct conn *cn = *con_cls;
 	int64_t us;
 
-	(void)c;
 	if (!cn)
 		return;
 	us = clock_mono_us() - cn->start_us;
 	metrics_record(cn->route, cn->rs.status, us);
-	log_info("method=%s path=\"%s\" status=%d us=%lld%s", cn->method,
-		 cn->rq.path, cn->rs.status, (long long)us,
-		 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " aborted=1");
+	log_access(cn, us, toe == MHD_REQUEST_TERMINATED_COMPLETED_OK);
+	sock_reading(srv, c, true);	/* the next request on it, if any */
 	if (cn->counted)
 		atomic_fetch_sub(&srv->inflight, 1);
 	conn_free(cn);
@@ -788,6 +966,7 @@ static void *tick(void *arg)
 		if (atomic_load(&srv->stopping))
 			break;
 		pthread_mutex_unlock(&srv->tick_mu);
+		reap_slow(srv);
 		if (!atomic_load(&srv->breach_job)) {
 			struct store *st = app_reader_get(srv->app);
 			int64_t now = clock_now_ms();
@@ -839,6 +1018,13 @@ int http_start(struct http_server **out, struct app *app,
 		s->o.timeout_s = 30;
 	if (s->o.threads <= 0)
 		s->o.threads = ncpu > 0 ? (int)ncpu : 2;
+	if (s->o.request_timeout_s <= 0)
+		s->o.request_timeout_s = 30;
+	if (s->o.max_conns <= 0)
+		s->o.max_conns = 1024;
+	if (!s->o.per_ip_conns)
+		s->o.per_ip_conns = 256;
+	fit_fd_limit(&s->o);
 	rc = parse_listen(o->listen, &ss, &v6, err);
 	if (rc) {
 		free(s);
@@ -847,6 +1033,7 @@ int http_start(struct http_server **out, struct app *app,
 	if (v6)
 		flags |= MHD_USE_IPv6;
 	static_init();
+	pthread_mutex_init(&s->sock_mu, NULL);
 	s->d = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, s,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
@@ -854,9 +1041,15 @@ int http_start(struct http_server **out, struct app *app,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->o.threads,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->o.timeout_s,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+		MHD_OPTION_CONNECTION_LIMIT,
+		(unsigned)(s->o.max_conns + CONN_RESERVE),
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+		(unsigned)(s->o.per_ip_conns > 0 ? s->o.per_ip_conns : 0),
 		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
 		MHD_OPTION_END);
 	if (!s->d) {
+		pthread_mutex_destroy(&s->sock_mu);
 		free(s);
 		return err_ret(err, ERMS_EIO, "io_error",
 			       "cannot listen on '%s'", o->listen);
@@ -870,6 +1063,7 @@ int http_start(struct http_server **out, struct app *app,
 	pthread_create(&s->ticker, NULL, tick, s);
 	if (o->port_file && (rc = write_port_file(o->port_file, s->port, err))) {
 		MHD_stop_daemon(s->d);
+		pthread_mutex_destroy(&s->sock_mu);
 		free(s);
 		return rc;
 	}
@@ -910,6 +1104,7 @@ void http_stop(struct http_server *s, int grace_ms)
 	MHD_stop_daemon(s->d);
 	writer_set_hook(&s->app->writer, NULL, NULL);
 	pthread_mutex_destroy(&s->park_mu);
+	pthread_mutex_destroy(&s->sock_mu);
 	pthread_mutex_destroy(&s->tick_mu);
 	pthread_cond_destroy(&s->tick_cv);
 	status_cache_release();

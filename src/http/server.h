@@ -21,6 +21,14 @@ struct http_opts {
 	int threads;		/* I/O threads (0: one per core) */
 	size_t body_max;	/* bytes (0: 1 MiB) */
 	int timeout_s;		/* idle connection timeout (0: 30) */
+	int request_timeout_s;	/* a request's headers and body must
+				 * arrive within this, however they trickle
+				 * (0: 30) */
+	int max_conns;		/* past this many open connections every
+				 * request but /healthz is answered 503
+				 * (0: 1024, lowered to fit the fd limit) */
+	int per_ip_conns;	/* connections from one address (0: 256,
+				 * -1: no limit) */
 };
 
 /* Start serving; the server borrows app until http_stop(). */

@@ -38,7 +38,7 @@ struct srow {
 typedef int srow_fn(void *ctx, const struct srow *r);
 
 enum q {
-	Q_PING,
+	Q_PING, Q_HEALTH_PROBE,
 	Q_USER_INSERT, Q_USER_GET, Q_USER_BY_LOGIN, Q_USER_PWHASH,
 	Q_USER_UPDATE, Q_USER_SET_PASSWORD, Q_USER_COUNT, Q_USER_LIST,
 	Q_GROUP_INSERT, Q_GROUP_GET, Q_GROUP_UPDATE, Q_GROUP_LIST,

@@ -48,6 +48,7 @@
 
 const char *const store_sql[Q__COUNT] = {
 	[Q_PING] = "SELECT 1",
+	[Q_HEALTH_PROBE] = "UPDATE health SET probed_ms = $1 WHERE id = 1",
 
 	[Q_USER_INSERT] =
 		"INSERT INTO users (login, display_name, email, phone, locale,"

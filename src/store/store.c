@@ -211,6 +211,13 @@ int store_ping(struct store *st)
 	return run_int(st, Q_PING, NULL, 0, &one);
 }
 
+int store_health_probe(struct store *st, int64_t now_ms)
+{
+	struct sval p[] = { SV_I(now_ms) };
+
+	return run1(st, Q_HEALTH_PROBE, p, ARRAY_SIZE(p));
+}
+
 int store_user_insert(struct store *st, struct user *u, const char *pwhash)
 {
 	struct sval p[] = {

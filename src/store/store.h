@@ -57,6 +57,9 @@ int store_release(struct store *st);
 int store_rollback_to(struct store *st);
 /* A cheap round trip, for /healthz. */
 int store_ping(struct store *st);
+/* Rewrite the one health row (inside a write transaction): proves that
+ * the database can still take a write, for /healthz. */
+int store_health_probe(struct store *st, int64_t now_ms);
 
 /* Users. The password hash is kept apart from struct user. */
 typedef int store_user_fn(void *ctx, const struct user *u);
