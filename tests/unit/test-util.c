@@ -1,5 +1,6 @@
 /*
- * test-util.c - buffers with ceilings, the crypto wrappers, time format.
+ * test-util.c - buffers with ceilings, the crypto wrappers, time format,
+ * log escaping, address lists.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,8 @@
 #include "util/clock.h"
 #include "util/crypto.h"
 #include "util/err.h"
+#include "util/log.h"
+#include "util/netaddr.h"
 
 static void test_buf_ceiling(void **state)
 {
@@ -91,6 +94,46 @@ static int setup(void **state)
 	return crypto_init();
 }
 
+static void test_log_escape(void **state)
+{
+	char out[64];
+
+	(void)state;
+	assert_int_equal(log_escape(out, sizeof(out), "/x\nlevel=error\r\t\x1b\x7f"),
+			 strlen("/x\\nlevel=error\\r\\t\\x1b\\x7f"));
+	assert_string_equal(out, "/x\\nlevel=error\\r\\t\\x1b\\x7f");
+	/* UTF-8 passes untouched */
+	log_escape(out, sizeof(out), "数据库 ok");
+	assert_string_equal(out, "数据库 ok");
+	/* full: cut before an escape, never inside one */
+	log_escape(out, 6, "abc\ndef");
+	assert_string_equal(out, "abc\\n");
+	log_escape(out, 5, "abc\ndef");
+	assert_string_equal(out, "abc");
+	assert_string_equal(log_quote(out, sizeof(out), "a\"b\\c"), "a\\\"b\\\\c");
+}
+
+static void test_addr_lists(void **state)
+{
+	(void)state;
+	assert_true(addr_list_valid("127.0.0.1"));
+	assert_true(addr_list_valid("10.0.0.0/8,::1,fd00::/8"));
+	assert_false(addr_list_valid(""));
+	assert_false(addr_list_valid("10.0.0.0/33"));
+	assert_false(addr_list_valid("example.org"));
+	assert_false(addr_list_valid("10.0.0.1,"));
+	assert_false(addr_list_valid("10.0.0.0/"));
+	assert_true(addr_in_list("10.0.0.0/8", "10.200.3.4"));
+	assert_false(addr_in_list("10.0.0.0/8", "11.0.0.1"));
+	assert_true(addr_in_list("192.168.1.0/25", "192.168.1.127"));
+	assert_false(addr_in_list("192.168.1.0/25", "192.168.1.128"));
+	assert_true(addr_in_list("127.0.0.1", "::ffff:127.0.0.1"));
+	assert_true(addr_in_list("fd00::/8", "fd12::1"));
+	assert_false(addr_in_list("::1", "127.0.0.1"));
+	assert_false(addr_in_list("127.0.0.1", "?"));
+	assert_true(addr_in_list("0.0.0.0/0", "8.8.8.8"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -99,6 +142,8 @@ int main(void)
 		cmocka_unit_test(test_tokens_are_random_and_prefixed),
 		cmocka_unit_test(test_password_hash_verify),
 		cmocka_unit_test(test_time_format_and_fixed_clock),
+		cmocka_unit_test(test_log_escape),
+		cmocka_unit_test(test_addr_lists),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
