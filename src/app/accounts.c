@@ -133,23 +133,27 @@ int app_check_password(struct app *app, struct store *st, const char *login,
 	int rc;
 	bool ok;
 
-	*retry_after_s = limits_check(&app->limits, login, addr, now_ms);
+	/* Reserved before the slow hash: parallel guesses each take one. */
+	*retry_after_s = limits_reserve(&app->limits, login, addr, now_ms);
 	if (*retry_after_s)
 		return err_ret(err, ERMS_ELIMIT, "rate_limited",
 			       "too many failed sign-ins; try again in "
 			       "%" PRId64 " s", *retry_after_s);
 	rc = store_user_by_login(st, login, out, pwhash, sizeof(pwhash));
-	if (rc && rc != ERMS_ENOTFOUND)
+	if (rc && rc != ERMS_ENOTFOUND) {
+		limits_release_attempt(&app->limits, login, addr, now_ms);
 		return rc;
+	}
 	if (rc)
 		pthread_once(&dummy_once, make_dummy);
 	ok = password_verify(rc ? dummy_hash : pwhash, password);
 	if (!ok || rc || out->disabled) {
-		limits_fail(&app->limits, login, addr, now_ms);
+		/* The reservation stays: it was a failure. */
 		log_info("sign-in refused login=\"%s\" addr=%s", login, addr);
 		return err_ret(err, ERMS_EAUTH, "bad_credentials",
 			       "wrong login or password");
 	}
+	limits_release_attempt(&app->limits, login, addr, now_ms);
 	return 0;
 }
 
