@@ -182,6 +182,15 @@ class Revocation(ServerTestCase):
         finally:
             self.admin.post("/api/v1/test/clock", {"now": rfc3339(now)})
 
+    def test_openapi_names_the_feed_token(self):
+        doc = self.server.client().get("/api/v1/openapi.json").body
+        feed = doc["components"]["securitySchemes"]["feed"]
+        self.assertEqual((feed["in"], feed["name"]), ("query", "token"))
+        for path in ("/api/v1/drills.ics", "/api/v1/users/{id}/shifts.ics"):
+            self.assertIn({"feed": []}, doc["paths"][path]["get"]["security"], path)
+        self.assertNotIn("security", doc["paths"]["/api/v1/me"]["get"])
+        self.assertIn("/api/v1/me/feed-token", doc["paths"])
+
 
 if __name__ == "__main__":
     unittest.main()
