@@ -102,6 +102,8 @@ static bool token_good(const struct token_info *t, bool feed, int64_t now_ms)
 	       (!t->expires_ms || now_ms < t->expires_ms);
 }
 
+/* Resolve a token secret of the kind wanted (an API token, or a feed
+ * token) into out; ERMS_EAUTH unless it is known, current and that kind. */
 static int auth_token(struct store *st, const char *secret, bool feed,
 		      int64_t now_ms, struct principal *out)
 {

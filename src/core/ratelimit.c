@@ -140,6 +140,7 @@ void signin_rules_default(struct signin_rules *r)
 					      5 * 60 * 1000 };
 }
 
+/* The larger of a and b. */
 static int64_t max64(int64_t a, int64_t b)
 {
 	return a > b ? a : b;
