@@ -89,11 +89,11 @@ static void lower(char *s)
 static void states(struct login_limits *l, const char *login,
 		   const char *addr, int64_t now_ms, struct signin_state *s)
 {
-	char k[LIMIT_KEY_MAX];
+	char k[LIMIT_KEY_MAX], a[64];
 
-	snprintf(k, sizeof(k), "%s", addr);
-	s->addr = &find(l, &l->addrs, k, now_ms)->b;
-	snprintf(k, sizeof(k), "%s|%s", addr, login);
+	signin_addr_key(addr, a, sizeof(a));
+	s->addr = &find(l, &l->addrs, a, now_ms)->b;
+	snprintf(k, sizeof(k), "%s|%s", a, login);
 	lower(k);
 	s->pair = &find(l, &l->pairs, k, now_ms)->b;
 	snprintf(k, sizeof(k), "%s", login);

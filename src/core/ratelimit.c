@@ -3,6 +3,10 @@
  */
 #include "core/ratelimit.h"
 
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
 static void refill(struct bucket *b, const struct bucket_rule *r,
 		   int64_t now_ms)
 {
@@ -130,6 +134,21 @@ bool backoff_idle(struct backoff *b, const struct backoff_rule *r,
 		  int64_t now_ms)
 {
 	return !backoff_wait_ms(b, r, now_ms) && b->fails == 0;
+}
+
+void signin_addr_key(const char *addr, char *out, size_t n)
+{
+	struct in6_addr a;
+	char s[INET6_ADDRSTRLEN];
+
+	if (!strchr(addr, ':') || inet_pton(AF_INET6, addr, &a) != 1 ||
+	    IN6_IS_ADDR_V4MAPPED(&a)) {
+		snprintf(out, n, "%s", addr);
+		return;
+	}
+	memset(a.s6_addr + 8, 0, 8);
+	inet_ntop(AF_INET6, &a, s, sizeof(s));
+	snprintf(out, n, "%s/64", s);
 }
 
 void signin_rules_default(struct signin_rules *r)

@@ -18,6 +18,7 @@
 #define ERMS_CORE_RATELIMIT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct bucket {
@@ -87,6 +88,12 @@ struct signin_state {
 	struct backoff *login;
 };
 
+/*
+ * The key that stands for a client address in the limits: an IPv4
+ * address (or an IPv4-mapped IPv6 one) as it is, an IPv6 address by its
+ * /64, since one host commonly holds a whole /64.
+ */
+void signin_addr_key(const char *addr, char *out, size_t n);
 /* The default rules: 20 per address (one back per 15 s), 5 per pair (one
  * back per minute), and per login 10 free then 1 s doubling to 60 s. */
 void signin_rules_default(struct signin_rules *r);

@@ -187,6 +187,29 @@ static void test_signin_spread_guesses_slowed(void **state)
 	}
 }
 
+static void test_addr_key(void **state)
+{
+	char a[64], b[64];
+
+	(void)state;
+	signin_addr_key("127.0.0.2", a, sizeof(a));
+	assert_string_equal(a, "127.0.0.2");
+	/* One /64 is one client... */
+	signin_addr_key("2001:db8:1:2:3:4:5:6", a, sizeof(a));
+	signin_addr_key("2001:db8:1:2:ffff::1", b, sizeof(b));
+	assert_string_equal(a, b);
+	assert_string_equal(a, "2001:db8:1:2::/64");
+	/* ...the next /64 another. */
+	signin_addr_key("2001:db8:1:3::1", b, sizeof(b));
+	assert_string_not_equal(a, b);
+	/* IPv4 clients of a dual-stack socket stay apart. */
+	signin_addr_key("::ffff:10.0.0.1", a, sizeof(a));
+	signin_addr_key("::ffff:10.0.0.2", b, sizeof(b));
+	assert_string_not_equal(a, b);
+	signin_addr_key("?", a, sizeof(a));
+	assert_string_equal(a, "?");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -198,6 +221,7 @@ int main(void)
 		cmocka_unit_test(test_bucket_give_back),
 		cmocka_unit_test(test_signin_attacker_cannot_lock_out_owner),
 		cmocka_unit_test(test_signin_spread_guesses_slowed),
+		cmocka_unit_test(test_addr_key),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
