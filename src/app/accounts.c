@@ -62,6 +62,17 @@ static int load_user(struct store *st, int64_t user_id, struct principal *out)
 	return rc ? rc : app_load_actor(st, out);
 }
 
+/* Whether session s still works at now_ms (idle counted unless
+ * `in_use`); sets *until to its absolute end. */
+static bool session_good(const struct app *app, const struct session *s,
+			 int64_t now_ms, bool in_use, int64_t *until)
+{
+	*until = s->created_ms + app->cfg.session_max_ms;
+	if (s->revoked || now_ms >= *until)
+		return false;
+	return in_use || now_ms - s->last_seen_ms <= app->cfg.session_idle_ms;
+}
+
 int app_auth_session(struct app *app, struct store *st, const char *secret,
 		     int64_t now_ms, struct principal *out)
 {
@@ -76,7 +87,7 @@ int app_auth_session(struct app *app, struct store *st, const char *secret,
 		return ERMS_EAUTH;
 	if (rc)
 		return rc;
-	if (s.revoked || now_ms - s.last_seen_ms > app->cfg.session_idle_ms)
+	if (!session_good(app, &s, now_ms, false, &out->valid_until_ms))
 		return ERMS_EAUTH;
 	out->session_id = s.id;
 	out->last_seen_ms = s.last_seen_ms;
@@ -84,15 +95,25 @@ int app_auth_session(struct app *app, struct store *st, const char *secret,
 	return load_user(st, s.user_id, out);
 }
 
-int app_auth_token(struct store *st, const char *secret, int64_t now_ms,
-		   struct principal *out)
+/* Whether token t works at now_ms as the kind wanted. */
+static bool token_good(const struct token_info *t, bool feed, int64_t now_ms)
 {
+	return !t->revoked && t->feed == feed &&
+	       (!t->expires_ms || now_ms < t->expires_ms);
+}
+
+/* Resolve a token secret of the kind wanted (an API token, or a feed
+ * token) into out; ERMS_EAUTH unless it is known, current and that kind. */
+static int auth_token(struct store *st, const char *secret, bool feed,
+		      int64_t now_ms, struct principal *out)
+{
+	const char *prefix = feed ? "ermsf_" : "erms_";
 	char h[SHA256_HEX_LEN];
 	struct token_info t;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (strncmp(secret, "erms_", 5))
+	if (strncmp(secret, prefix, strlen(prefix)))
 		return ERMS_EAUTH;
 	sha256_hex(secret, strlen(secret), h);
 	rc = store_token_by_hash(st, h, &t);
@@ -100,11 +121,69 @@ int app_auth_token(struct store *st, const char *secret, int64_t now_ms,
 		return ERMS_EAUTH;
 	if (rc)
 		return rc;
-	if (t.revoked || (t.expires_ms && now_ms >= t.expires_ms))
+	if (!token_good(&t, feed, now_ms))
 		return ERMS_EAUTH;
 	out->token_id = t.id;
 	out->last_seen_ms = t.last_used_ms;
+	out->valid_until_ms = t.expires_ms;
 	return load_user(st, t.user_id, out);
+}
+
+int app_auth_token(struct store *st, const char *secret, int64_t now_ms,
+		   struct principal *out)
+{
+	return auth_token(st, secret, false, now_ms, out);
+}
+
+int app_auth_feed_token(struct store *st, const char *secret, int64_t now_ms,
+			struct principal *out)
+{
+	return auth_token(st, secret, true, now_ms, out);
+}
+
+bool app_auth_refresh(struct app *app, struct store *st)
+{
+	int64_t gen;
+
+	if (store_auth_epoch(st, &gen))
+		return false;
+	return atomic_exchange(&app->auth_gen, gen) != gen;
+}
+
+int64_t app_auth_gen(struct app *app)
+{
+	return atomic_load(&app->auth_gen);
+}
+
+int app_recheck(struct app *app, struct store *st, struct principal *p,
+		int64_t now_ms)
+{
+	struct principal fresh = *p;
+	int rc;
+
+	if (p->session_id) {
+		struct session s;
+
+		rc = store_session_by_id(st, p->session_id, &s);
+		if (!rc && !session_good(app, &s, now_ms, true,
+					 &fresh.valid_until_ms))
+			rc = ERMS_EAUTH;
+	} else {
+		struct token_info t;
+
+		rc = store_token_get(st, p->token_id, &t);
+		if (!rc && !token_good(&t, false, now_ms))
+			rc = ERMS_EAUTH;
+		if (!rc)
+			fresh.valid_until_ms = t.expires_ms;
+	}
+	if (rc == ERMS_ENOTFOUND)
+		rc = ERMS_EAUTH;
+	if (!rc)
+		rc = load_user(st, p->user.id, &fresh);
+	if (!rc)
+		*p = fresh;
+	return rc;
 }
 
 /*
@@ -133,23 +212,27 @@ int app_check_password(struct app *app, struct store *st, const char *login,
 	int rc;
 	bool ok;
 
-	*retry_after_s = limits_check(&app->limits, login, addr, now_ms);
+	/* Reserved before the slow hash: parallel guesses each take one. */
+	*retry_after_s = limits_reserve(&app->limits, login, addr, now_ms);
 	if (*retry_after_s)
 		return err_ret(err, ERMS_ELIMIT, "rate_limited",
 			       "too many failed sign-ins; try again in "
 			       "%" PRId64 " s", *retry_after_s);
 	rc = store_user_by_login(st, login, out, pwhash, sizeof(pwhash));
-	if (rc && rc != ERMS_ENOTFOUND)
+	if (rc && rc != ERMS_ENOTFOUND) {
+		limits_release_attempt(&app->limits, login, addr, now_ms);
 		return rc;
+	}
 	if (rc)
 		pthread_once(&dummy_once, make_dummy);
 	ok = password_verify(rc ? dummy_hash : pwhash, password);
 	if (!ok || rc || out->disabled) {
-		limits_fail(&app->limits, login, addr, now_ms);
+		/* The reservation stays: it was a failure. */
 		log_info("sign-in refused login=\"%s\" addr=%s", login, addr);
 		return err_ret(err, ERMS_EAUTH, "bad_credentials",
 			       "wrong login or password");
 	}
+	limits_release_attempt(&app->limits, login, addr, now_ms);
 	return 0;
 }
 
@@ -204,6 +287,24 @@ static int user_audit(struct store *st, const struct principal *p,
 	return rc;
 }
 
+/*
+ * A new password ends every other sign-in of the user: all of them when
+ * someone else (an administrator) set it, all but the session or token
+ * that made the change when the user did.
+ */
+static int revoke_after_password(struct store *st, const struct principal *p,
+				 int64_t user_id, int64_t now_ms)
+{
+	bool own = p && p->user.id == user_id;
+	int rc = store_session_revoke_others(st, user_id,
+					     own ? p->session_id : 0, now_ms);
+
+	if (!rc)
+		rc = store_token_revoke_others(st, user_id,
+					       own ? p->token_id : 0, now_ms);
+	return rc;
+}
+
 /* p may be NULL: a local command (erms init, erms demo) acting as root. */
 int app_user_create(struct store *st, const struct principal *p,
 		    struct user *u, const char *pwhash, int64_t now_ms,
@@ -244,6 +345,8 @@ int app_user_update(struct store *st, const struct principal *p,
 	rc = store_user_update(st, u);
 	if (!rc && pwhash)
 		rc = store_user_set_password(st, u->id, pwhash, now_ms);
+	if (!rc && pwhash && !u->disabled)
+		rc = revoke_after_password(st, p, u->id, now_ms);
 	if (!rc && u->disabled) {
 		rc = store_session_revoke_user(st, u->id, now_ms);
 		if (!rc)
@@ -410,7 +513,12 @@ int app_token_create(struct store *st, const struct principal *p,
 
 	if ((rc = app_may(p, A_TOKEN_CREATE, NULL, err)))
 		return rc;
-	token_new("erms_", secret);
+	if (t->expires_ms && t->expires_ms <= now_ms)
+		return err_ret(err, ERMS_EINVAL, "invalid",
+			       "expires_at must be in the future");
+	if (!t->expires_ms)
+		t->expires_ms = now_ms + TOKEN_DAYS_DEFAULT * 86400000LL;
+	token_new(t->feed ? "ermsf_" : "erms_", secret);
 	sha256_hex(secret, strlen(secret), h);
 	t->user_id = p->user.id;
 	t->created_ms = now_ms;
@@ -447,6 +555,41 @@ int app_token_revoke(struct store *st, const struct principal *p, int64_t id,
 	snprintf(obj, sizeof(obj), "token:%" PRId64, id);
 	return audit_append(st, p->user.id, "token.revoke", obj, t.name,
 			    now_ms);
+}
+
+int app_feed_token_create(struct store *st, const struct principal *p,
+			  struct token_info *t, char secret[64],
+			  int64_t now_ms, struct errbuf *err)
+{
+	int64_t n;
+	int rc = app_may(p, A_TOKEN_CREATE, NULL, err);
+
+	if (rc)
+		return rc;
+	if ((rc = store_token_revoke_feeds(st, p->user.id, now_ms, &n)))
+		return rc;
+	*t = (struct token_info){ .feed = true,
+				  .expires_ms = now_ms + FEED_TOKEN_DAYS *
+							 86400000LL };
+	snprintf(t->name, sizeof(t->name), "calendar feeds");
+	return app_token_create(st, p, t, secret, now_ms, err);
+}
+
+int app_feed_token_revoke(struct store *st, const struct principal *p,
+			  int64_t now_ms, struct errbuf *err)
+{
+	char obj[32];
+	int64_t n;
+	int rc = store_token_revoke_feeds(st, p->user.id, now_ms, &n);
+
+	if (rc)
+		return rc;
+	if (!n)
+		return err_ret(err, ERMS_ENOTFOUND, "not_found",
+			       "you have no calendar feed token");
+	snprintf(obj, sizeof(obj), "user:%" PRId64, p->user.id);
+	return audit_append(st, p->user.id, "feed_token.revoke", obj,
+			    "calendar feeds", now_ms);
 }
 
 int app_touch(struct store *st, int64_t session_id, int64_t token_id,

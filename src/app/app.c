@@ -28,6 +28,8 @@ int app_open(struct app *app, const struct app_config *cfg,
 		app->cfg.readers = 4;
 	if (app->cfg.session_idle_ms <= 0)
 		app->cfg.session_idle_ms = 12 * 3600 * 1000LL;
+	if (app->cfg.session_max_ms <= 0)
+		app->cfg.session_max_ms = SESSION_MAX_DEFAULT_MS;
 	rc = store_open(&app->wst, cfg->db_url, 0, err);
 	if (rc)
 		return rc;
@@ -62,6 +64,8 @@ int app_open(struct app *app, const struct app_config *cfg,
 	bus_init(&app->bus);
 	if (!rc)
 		rc = bus_start(&app->bus, app->wst);
+	if (!rc)
+		app_auth_refresh(app, app->wst);
 	if (!rc)
 		rc = writer_start(&app->writer, app->wst, cfg->max_batch);
 	if (rc)

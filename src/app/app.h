@@ -11,6 +11,7 @@
 #define ERMS_APP_APP_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -26,6 +27,7 @@ struct store;
 struct app_config {
 	const char *db_url;
 	int64_t session_idle_ms;	/* sessions expire after this idle */
+	int64_t session_max_ms;		/* ... and this long after sign-in */
 	int max_batch;			/* group commit batch ceiling */
 	int readers;			/* reader connections in the pool */
 	bool test_clock;		/* allow POST /api/v1/test/clock */
@@ -57,6 +59,7 @@ struct app {
 	pthread_mutex_t health_mu;
 	int64_t health_us;		/* monotonic; 0: never probed */
 	int health_rc;
+	_Atomic int64_t auth_gen;	/* the store's revocation generation */
 };
 
 /* Open the stores (the schema must be current) and start the writer. */
@@ -83,7 +86,13 @@ struct principal {
 	int64_t token_id;	/* bearer token, else 0 */
 	int64_t last_seen_ms;	/* of the session or token */
 	char csrf[65];		/* the session's CSRF token */
+	int64_t valid_until_ms;	/* the session or token ends; 0: never */
 };
+
+#define TOKEN_DAYS_DEFAULT 90		/* an API token's default lifetime */
+#define TOKEN_DAYS_MAX 3650
+#define FEED_TOKEN_DAYS 365		/* a calendar feed token's */
+#define SESSION_MAX_DEFAULT_MS (7 * 86400 * 1000LL)
 
 /* Fill p->actor's group flags from the user's memberships. */
 int app_load_actor(struct store *st, struct principal *p);
@@ -95,6 +104,26 @@ int app_auth_session(struct app *app, struct store *st, const char *secret,
 		     int64_t now_ms, struct principal *out);
 int app_auth_token(struct store *st, const char *secret, int64_t now_ms,
 		   struct principal *out);
+/* A calendar feed token (?token= on a feed URL); API tokens do not work
+ * there, nor feed tokens anywhere else. */
+int app_auth_feed_token(struct store *st, const char *secret, int64_t now_ms,
+			struct principal *out);
+
+/*
+ * Revocation reaching what is already open. app_auth_refresh() reads the
+ * store's revocation generation (after each commit) and returns true
+ * when it moved; a long-lived holder of a principal (an event stream)
+ * keeps the generation it last checked at, and calls app_recheck() when
+ * app_auth_gen() differs or p->valid_until_ms has passed.
+ */
+bool app_auth_refresh(struct app *app, struct store *st);
+int64_t app_auth_gen(struct app *app);
+/* 0 with p's user and rights reloaded while its session or token is
+ * still good (not revoked, not past its lifetime, user enabled), else
+ * ERMS_EAUTH (or a storage error). The idle timeout is not applied: the
+ * holder is using it. */
+int app_recheck(struct app *app, struct store *st, struct principal *p,
+		int64_t now_ms);
 
 /* Sign-in: check the password (slow, Argon2id; call outside the writer). */
 int app_check_password(struct app *app, struct store *st, const char *login,
@@ -135,6 +164,14 @@ int app_token_create(struct store *st, const struct principal *p,
 		     struct errbuf *err);
 int app_token_revoke(struct store *st, const struct principal *p, int64_t id,
 		     int64_t now_ms, struct errbuf *err);
+/* A new calendar feed token for p's user (read-only, .ics feeds only);
+ * the user's earlier feed tokens are revoked. t receives the row. */
+int app_feed_token_create(struct store *st, const struct principal *p,
+			  struct token_info *t, char secret[64],
+			  int64_t now_ms, struct errbuf *err);
+/* Revoke p's user's feed tokens; ERMS_ENOTFOUND when there was none. */
+int app_feed_token_revoke(struct store *st, const struct principal *p,
+			  int64_t now_ms, struct errbuf *err);
 
 /* Bookkeeping writes that are not audited: last-seen times. */
 int app_touch(struct store *st, int64_t session_id, int64_t token_id,

@@ -1,11 +1,12 @@
 /*
- * limits.c - a small fixed table of token buckets keyed by login or
- * address. Open addressing with a short probe; when the probe finds no
- * room the stalest slot is reused, so an attacker spraying logins cannot
- * grow memory, only age out other keys' failures.
+ * limits.c - three small fixed tables of sign-in state keyed by address,
+ * by pair and by login. Open addressing with a short probe; when the
+ * probe finds no room the stalest slot is reused, so an attacker spraying
+ * keys cannot grow memory, only age out other keys of the same table.
  */
 #include "app/limits.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -13,12 +14,12 @@
 
 void limits_init(struct login_limits *l)
 {
-	memset(l->slot, 0, sizeof(l->slot));
+	memset(&l->addrs, 0, sizeof(l->addrs));
+	memset(&l->pairs, 0, sizeof(l->pairs));
+	memset(&l->logins, 0, sizeof(l->logins));
 	pthread_mutex_init(&l->mu, NULL);
-	if (!l->per_login.burst)
-		l->per_login = (struct bucket_rule){ 5, 60 * 1000 };
-	if (!l->per_addr.burst)
-		l->per_addr = (struct bucket_rule){ 20, 15 * 1000 };
+	if (!l->rules.per_addr.burst)
+		signin_rules_default(&l->rules);
 }
 
 void limits_release(struct login_limits *l)
@@ -35,70 +36,91 @@ static uint64_t hash(const char *s)
 	return h;
 }
 
-/* The slot for key, created full if absent. Caller holds l->mu. */
-static struct bucket *find(struct login_limits *l, const char *key,
-			   const struct bucket_rule *r, int64_t now_ms,
-			   bool create)
+/* Whether slot s holds nothing worth keeping at now_ms. */
+static bool idle(struct login_limits *l, struct limit_table *t,
+		 struct limit_slot *s, int64_t now_ms)
+{
+	if (!s->key[0])
+		return true;
+	if (t == &l->logins)
+		return backoff_idle(&s->k, &l->rules.per_login, now_ms);
+	return bucket_full(&s->b, t == &l->addrs ? &l->rules.per_addr
+						 : &l->rules.per_pair, now_ms);
+}
+
+/* The slot for key, created fresh if absent. Caller holds l->mu. */
+static struct limit_slot *find(struct login_limits *l, struct limit_table *t,
+			       const char *key, int64_t now_ms)
 {
 	uint64_t h = hash(key);
-	struct limit_slot *free_slot = NULL, *oldest = NULL, *victim;
+	struct limit_slot *free_slot = NULL, *oldest = NULL, *v;
 
 	for (int i = 0; i < PROBE; i++) {
-		struct limit_slot *s = &l->slot[(h + i) % LIMIT_SLOTS];
+		struct limit_slot *s = &t->slot[(h + (uint64_t)i) % LIMIT_SLOTS];
 
-		if (!strcmp(s->key, key))
-			return &s->b;
-		if (!s->key[0] || bucket_full(&s->b, r, now_ms)) {
+		if (!strcmp(s->key, key)) {
+			s->used_ms = now_ms;
+			return s;
+		}
+		if (idle(l, t, s, now_ms)) {
 			if (!free_slot)
 				free_slot = s;
-		} else if (!oldest || s->b.updated_ms < oldest->b.updated_ms) {
+		} else if (!oldest || s->used_ms < oldest->used_ms) {
 			oldest = s;
 		}
 	}
-	if (!create)
-		return NULL;
-	victim = free_slot ? free_slot : oldest;
-	snprintf(victim->key, sizeof(victim->key), "%s", key);
-	bucket_init(&victim->b, r, now_ms);
-	return &victim->b;
+	v = free_slot ? free_slot : oldest;
+	snprintf(v->key, sizeof(v->key), "%s", key);
+	bucket_init(&v->b, t == &l->addrs ? &l->rules.per_addr
+					  : &l->rules.per_pair, now_ms);
+	backoff_init(&v->k, now_ms);
+	v->used_ms = now_ms;
+	return v;
 }
 
-static int64_t wait_for(struct login_limits *l, const char *key,
-			const struct bucket_rule *r, int64_t now_ms)
+/* Logins are keyed in lower case, so that case does not make a new key. */
+static void lower(char *s)
 {
-	struct bucket *b = find(l, key, r, now_ms, false);
-
-	return b ? bucket_wait_ms(b, r, now_ms) : 0;
+	for (; *s; s++)
+		*s = (char)tolower((unsigned char)*s);
 }
 
-int64_t limits_check(struct login_limits *l, const char *login,
-		     const char *addr, int64_t now_ms)
+/* The three states of (login, addr). Caller holds l->mu. */
+static void states(struct login_limits *l, const char *login,
+		   const char *addr, int64_t now_ms, struct signin_state *s)
 {
-	char k1[LIMIT_KEY_MAX], k2[LIMIT_KEY_MAX];
-	int64_t w1, w2;
+	char k[LIMIT_KEY_MAX], a[64];
 
-	snprintf(k1, sizeof(k1), "l:%s", login);
-	snprintf(k2, sizeof(k2), "a:%s", addr);
+	signin_addr_key(addr, a, sizeof(a));
+	s->addr = &find(l, &l->addrs, a, now_ms)->b;
+	snprintf(k, sizeof(k), "%s|%s", a, login);
+	lower(k);
+	s->pair = &find(l, &l->pairs, k, now_ms)->b;
+	snprintf(k, sizeof(k), "%s", login);
+	lower(k);
+	s->login = &find(l, &l->logins, k, now_ms)->k;
+}
+
+int64_t limits_reserve(struct login_limits *l, const char *login,
+		       const char *addr, int64_t now_ms)
+{
+	struct signin_state s;
+	int64_t w;
+
 	pthread_mutex_lock(&l->mu);
-	w1 = wait_for(l, k1, &l->per_login, now_ms);
-	w2 = wait_for(l, k2, &l->per_addr, now_ms);
+	states(l, login, addr, now_ms, &s);
+	w = signin_reserve(&l->rules, &s, now_ms);
 	pthread_mutex_unlock(&l->mu);
-	if (w2 > w1)
-		w1 = w2;
-	return w1 ? (w1 + 999) / 1000 : 0;
+	return w ? (w + 999) / 1000 : 0;
 }
 
-void limits_fail(struct login_limits *l, const char *login, const char *addr,
-		 int64_t now_ms)
+void limits_release_attempt(struct login_limits *l, const char *login,
+			    const char *addr, int64_t now_ms)
 {
-	char k1[LIMIT_KEY_MAX], k2[LIMIT_KEY_MAX];
+	struct signin_state s;
 
-	snprintf(k1, sizeof(k1), "l:%s", login);
-	snprintf(k2, sizeof(k2), "a:%s", addr);
 	pthread_mutex_lock(&l->mu);
-	bucket_take(find(l, k1, &l->per_login, now_ms, true), &l->per_login,
-		    now_ms);
-	bucket_take(find(l, k2, &l->per_addr, now_ms, true), &l->per_addr,
-		    now_ms);
+	states(l, login, addr, now_ms, &s);
+	signin_release(&l->rules, &s, now_ms);
 	pthread_mutex_unlock(&l->mu);
 }

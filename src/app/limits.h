@@ -1,12 +1,16 @@
 /*
- * limits.h - sign-in attempt limits, per login and per client address.
+ * limits.h - sign-in attempt limits: per client address, per (login,
+ * address) pair, and a slower per-login backoff (core/ratelimit.h).
  *
- * Each failed sign-in takes a token from the login's bucket and from the
- * address's; an empty bucket refuses further attempts (429) until it
- * refills, even with the right password, so guessing is slow for one
- * account and for one client. State is in memory, per node: a restart
- * forgets it, and several nodes each allow their own burst (noted for the
- * PostgreSQL issue).
+ * Wrong passwords from one address exhaust that address's and that
+ * pair's buckets only: the right password from another address still
+ * signs in. Failures for one login from everywhere only slow it (1 s
+ * doubling to 60 s after ten), so nobody can lock its owner out for
+ * longer than a minute. An attempt is reserved before the password hash
+ * is checked, so parallel guesses cannot pass the limits.
+ *
+ * State is in memory, per node: a restart forgets it, and several nodes
+ * each allow their own burst (noted for the PostgreSQL issue).
  */
 #ifndef ERMS_APP_LIMITS_H
 #define ERMS_APP_LIMITS_H
@@ -18,27 +22,37 @@
 #include "core/ratelimit.h"
 
 #define LIMIT_SLOTS 1024
-#define LIMIT_KEY_MAX 80
+#define LIMIT_KEY_MAX 128
 
 struct limit_slot {
-	char key[LIMIT_KEY_MAX];	/* "l:<login>" or "a:<address>", "" free */
-	struct bucket b;
+	char key[LIMIT_KEY_MAX];	/* "" when free */
+	struct bucket b;		/* address and pair tables */
+	struct backoff k;		/* login table */
+	int64_t used_ms;		/* last looked up */
+};
+
+struct limit_table {
+	struct limit_slot slot[LIMIT_SLOTS];
 };
 
 struct login_limits {
 	pthread_mutex_t mu;
-	struct bucket_rule per_login;
-	struct bucket_rule per_addr;
-	struct limit_slot slot[LIMIT_SLOTS];
+	struct signin_rules rules;
+	/* Apart, so that spraying one kind cannot age out another. */
+	struct limit_table addrs, pairs, logins;
 };
 
 void limits_init(struct login_limits *l);
 void limits_release(struct login_limits *l);
-/* 0 when an attempt may be made, else the seconds to wait. */
-int64_t limits_check(struct login_limits *l, const char *login,
-		     const char *addr, int64_t now_ms);
-/* Count a failed attempt. */
-void limits_fail(struct login_limits *l, const char *login, const char *addr,
-		 int64_t now_ms);
+/*
+ * Reserve one attempt for login from addr: 0 when it may be made (the
+ * attempt now counts as a failure), else the seconds to wait (nothing
+ * counted).
+ */
+int64_t limits_reserve(struct login_limits *l, const char *login,
+		       const char *addr, int64_t now_ms);
+/* The reserved attempt was no wrong guess: give it back. */
+void limits_release_attempt(struct login_limits *l, const char *login,
+			    const char *addr, int64_t now_ms);
 
 #endif

@@ -24,7 +24,8 @@ const struct cli_cmd cmd_duty = {
 		"      --start TIME [--time-zone TZ]\n"
 		"  override GROUP ROTATION --user ID --start TIME --end TIME\n"
 		"\nTIME is RFC 3339, e.g. 2026-12-01T08:00:00+08:00. A user's\n"
-		"shifts as a calendar: GET /api/v1/users/ID/shifts.ics?token=T\n",
+		"shifts as a calendar: GET /api/v1/users/ID/shifts.ics?token=T,\n"
+		"T a feed token from POST /api/v1/me/feed-token\n",
 	.help_zh =
 		"  on-duty GROUP [--at 时间]      当前（或指定时间）值班人\n"
 		"  rotations GROUP                小组的轮值表\n"
@@ -32,7 +33,8 @@ const struct cli_cmd cmd_duty = {
 		"      --start 时间 [--time-zone 时区]\n"
 		"  override GROUP 轮值ID --user ID --start 时间 --end 时间\n"
 		"\n时间为 RFC 3339 格式，如 2026-12-01T08:00:00+08:00。个人值班\n"
-		"日历：GET /api/v1/users/ID/shifts.ics?token=令牌\n",
+		"日历：GET /api/v1/users/ID/shifts.ics?token=令牌（订阅令牌，\n"
+		"由 POST /api/v1/me/feed-token 取得）\n",
 	.run = duty_run,
 };
 

@@ -40,6 +40,8 @@ const struct cli_cmd cmd_serve = {
 		"                       no limit)\n"
 		"  --body-max BYTES     largest request body (default 1048576)\n"
 		"  --session-idle MIN   sign-out after MIN idle minutes (720)\n"
+		"  --session-lifetime H  sign-out H hours after sign-in,\n"
+		"                       however active (168)\n"
 		"  --commit MODE        group (default) or single: one commit\n"
 		"                       per write, for comparison\n"
 		"  --log-level LEVEL    debug, info (default), warn, error\n"
@@ -73,6 +75,8 @@ const struct cli_cmd cmd_serve = {
 		"  --per-ip-connections N  同一地址的连接数上限（256；0 为不限）\n"
 		"  --body-max BYTES     请求体上限（默认 1048576）\n"
 		"  --session-idle MIN   空闲 MIN 分钟后会话失效（默认 720）\n"
+		"  --session-lifetime H  登录 H 小时后会话失效，无论是否活跃\n"
+		"                       （默认 168）\n"
 		"  --commit MODE        group（默认，组提交）或 single（每次写入\n"
 		"                       单独提交，用于对比）\n"
 		"  --log-level LEVEL    debug、info（默认）、warn、error\n"
@@ -172,6 +176,7 @@ static int serve_run(int argc, char **argv)
 		{ "max-connections", required_argument, NULL, 'N' },
 		{ "per-ip-connections", required_argument, NULL, 'I' },
 		{ "session-idle", required_argument, NULL, 's' },
+		{ "session-lifetime", required_argument, NULL, 'S' },
 		{ "commit", required_argument, NULL, 'c' },
 		{ "log-level", required_argument, NULL, 'L' },
 		{ "test-clock", no_argument, NULL, 'C' },
@@ -229,6 +234,11 @@ static int serve_run(int argc, char **argv)
 			if (!number(optarg, 1, 525600, &v))
 				return cli_usage(&cmd_serve);
 			cfg.session_idle_ms = v * 60000LL;
+			break;
+		case 'S':
+			if (!number(optarg, 1, 8760, &v))
+				return cli_usage(&cmd_serve);
+			cfg.session_max_ms = v * 3600000LL;
 			break;
 		case 'c':
 			if (strcmp(optarg, "group") && strcmp(optarg, "single"))

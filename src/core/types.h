@@ -63,6 +63,7 @@ struct token_info {
 	int64_t last_used_ms;
 	int64_t expires_ms;	/* 0: never */
 	bool revoked;
+	bool feed;		/* a calendar feed token, not an API token */
 };
 
 struct audit_row {

@@ -352,7 +352,7 @@ static int feed_rotation(void *ctx, const struct rotation_row *row)
 }
 
 /* GET /api/v1/users/{id}/shifts.ics: the user's shifts, 30 days back and
- * 90 ahead. Calendar apps send the token as ?token=. */
+ * 90 ahead. Calendar apps send a feed token as ?token=. */
 void api_user_shifts(struct req *rq, struct resp *rs)
 {
 	int64_t id = req_param_id(rq, 0);

@@ -8,6 +8,13 @@
  * the stream is parked (no thread held) until a commit adds events or
  * the heartbeat comes round; many subscribers cost the writer one
  * "SELECT max(id)" per batch.
+ *
+ * Revocation reaches an open stream: a commit that revokes a session or
+ * token, disables a user or changes a password or a membership moves the
+ * store's revocation generation, which wakes every stream; a stream whose
+ * generation is behind checks its principal again (one lookup) and ends
+ * when the sign-in no longer works. So does a stream whose session or
+ * token reached the end of its lifetime (seen at the next heartbeat).
  */
 #include "http/routes.h"
 
@@ -16,6 +23,7 @@
 
 #include "app/incidents.h"
 #include "store/store.h"
+#include "util/clock.h"
 #include "util/xalloc.h"
 
 #define EVENTS_PER_READ 200
@@ -23,6 +31,7 @@
 struct sse {
 	struct app *app;
 	struct principal who;
+	int64_t gen;		/* revocation generation last checked at */
 	int64_t last_id;
 	struct buf out;
 	size_t sent;		/* bytes of out already given to the client */
@@ -53,6 +62,23 @@ static void from_ring(void *ctx, const struct bus_event *e)
 	add(ctx, e->id, e->kind, e->data);
 }
 
+/* Whether the subscriber's sign-in still works (see the top). */
+static bool still_signed_in(struct sse *s)
+{
+	int64_t gen = app_auth_gen(s->app), now = clock_now_ms();
+	struct store *st;
+	int rc;
+
+	if (gen == s->gen &&
+	    (!s->who.valid_until_ms || now < s->who.valid_until_ms))
+		return true;
+	st = app_reader_get(s->app);
+	rc = app_recheck(s->app, st, &s->who, now);
+	app_reader_put(s->app, st);
+	s->gen = gen;
+	return !rc && app_incident_readable(&s->who);
+}
+
 static long sse_read(void *ctx, char *dst, size_t max)
 {
 	struct sse *s = ctx;
@@ -60,6 +86,9 @@ static long sse_read(void *ctx, char *dst, size_t max)
 
 	if (s->sent == s->out.len) {
 		int64_t last;
+
+		if (!still_signed_in(s))
+			return -1;
 
 		buf_reset(&s->out);
 		s->sent = 0;
@@ -111,6 +140,7 @@ void api_events(struct req *rq, struct resp *rs)
 	s = xcalloc(1, sizeof(*s));
 	s->app = rq->app;
 	s->who = rq->who;
+	s->gen = INT64_MIN;	/* check once: a revocation may have raced */
 	buf_init(&s->out, BUF_UNLIMITED);
 	if (last && *last) {
 		s->last_id = strtoll(last, &end, 10);

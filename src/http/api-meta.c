@@ -110,6 +110,10 @@ static json_t *operation(const struct route *r)
 	json_object_set_new(op, "responses", responses);
 	if (r->flags & ROUTE_PUBLIC)
 		json_object_set_new(op, "security", json_array());
+	if (r->flags & ROUTE_FEED)
+		json_object_set_new(op, "security",
+				    json_pack("[{s:[]}, {s:[]}, {s:[]}]",
+					      "bearer", "cookie", "feed"));
 	if (!strcmp(r->method, "POST") || !strcmp(r->method, "PATCH") ||
 	    !strcmp(r->method, "PUT"))
 		json_object_set_new(
@@ -141,15 +145,17 @@ void api_openapi(struct req *rq, struct resp *rs)
 		json_object_set_new(item, method, operation(r));
 	}
 	doc = json_pack(
-		"{s:s, s:{s:s, s:s, s:s}, s:o, s:{s:{s:{s:s, s:s}, s:{s:s, s:s, s:s}}},"
-		" s:[{s:[]}, {s:[]}]}",
+		"{s:s, s:{s:s, s:s, s:s}, s:o, s:{s:{s:{s:s, s:s}, s:{s:s, s:s, s:s},"
+		" s:{s:s, s:s, s:s, s:s}}}, s:[{s:[]}, {s:[]}]}",
 		"openapi", "3.0.3", "info", "title", "erms API", "version",
 		ERMS_VERSION, "description",
 		"Emergency Response Management System. See docs/api.md.",
 		"paths", paths, "components", "securitySchemes", "bearer",
 		"type", "http", "scheme", "bearer", "cookie", "type", "apiKey",
-		"in", "cookie", "name", "erms_session", "security", "bearer",
-		"cookie");
+		"in", "cookie", "name", "erms_session", "feed", "type", "apiKey",
+		"in", "query", "name", "token", "description",
+		"a calendar feed token (ermsf_...), only on the .ics feeds",
+		"security", "bearer", "cookie");
 	resp_json(rs, 200, doc);
 }
 

@@ -156,8 +156,9 @@ json_t *json_group(const struct group *g, json_t *members)
 
 json_t *json_token(const struct token_info *t)
 {
-	return json_pack("{s:I, s:s, s:I, s:o, s:o, s:o, s:b}",
+	return json_pack("{s:I, s:s, s:s, s:I, s:o, s:o, s:o, s:b}",
 			 "id", (json_int_t)t->id, "name", t->name,
+			 "kind", t->feed ? "feed" : "api",
 			 "user_id", (json_int_t)t->user_id,
 			 "created_at", json_time(t->created_ms),
 			 "last_used_at", json_time(t->last_used_ms),

@@ -36,6 +36,7 @@ typedef void api_fn(struct req *rq, struct resp *rs);
 enum route_flags {
 	ROUTE_PUBLIC = 1 << 0,	/* no sign-in needed */
 	ROUTE_WRITE = 1 << 1,	/* runs on the writer, in the batch */
+	ROUTE_FEED = 1 << 2,	/* a calendar feed: takes ?token= feed tokens */
 };
 
 struct route {

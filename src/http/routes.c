@@ -15,6 +15,7 @@
 
 #define P ROUTE_PUBLIC
 #define W ROUTE_WRITE
+#define F ROUTE_FEED
 
 const struct route routes[] = {
 	{ "GET", "/healthz", api_health, NULL, P, "Liveness and storage check" },
@@ -35,6 +36,10 @@ const struct route routes[] = {
 	  "Create an API token (the secret is shown once)" },
 	{ "DELETE", "/api/v1/tokens/{id}", api_token_delete, NULL, W,
 	  "Revoke an API token" },
+	{ "POST", "/api/v1/me/feed-token", api_feed_token_create, NULL, W,
+	  "A new calendar feed token and the feed URLs (shown once)" },
+	{ "DELETE", "/api/v1/me/feed-token", api_feed_token_delete, NULL, W,
+	  "Revoke the calendar feed token" },
 	{ "GET", "/api/v1/users", api_user_list, NULL, 0, "List users" },
 	{ "POST", "/api/v1/users", api_user_create, api_user_prep, W,
 	  "Create a user" },
@@ -137,8 +142,8 @@ const struct route routes[] = {
 	  "Put someone on duty for a while ({user_id, start, end})" },
 	{ "GET", "/api/v1/groups/{key}/on-duty", api_on_duty, NULL, 0,
 	  "Who is on duty (?at=)" },
-	{ "GET", "/api/v1/users/{id}/shifts.ics", api_user_shifts, NULL, 0,
-	  "A user's shifts as iCalendar (?token= for calendar apps)" },
+	{ "GET", "/api/v1/users/{id}/shifts.ics", api_user_shifts, NULL, F,
+	  "A user's shifts as iCalendar (?token= a feed token)" },
 	{ "GET", "/api/v1/supplies", api_supply_list, NULL, 0,
 	  "Emergency supplies" },
 	{ "POST", "/api/v1/supplies", api_supply_create, NULL, W,
@@ -166,8 +171,8 @@ const struct route routes[] = {
 	{ "POST", "/api/v1/drills", api_drill_create, NULL, W,
 	  "Plan a drill (kind, category, level, scheduled_at, participants,"
 	  " scenario, injects)" },
-	{ "GET", "/api/v1/drills.ics", api_drill_ics, NULL, 0,
-	  "Scheduled drills as an iCalendar feed" },
+	{ "GET", "/api/v1/drills.ics", api_drill_ics, NULL, F,
+	  "Scheduled drills as an iCalendar feed (?token= a feed token)" },
 	{ "GET", "/api/v1/drills/compliance", api_drill_compliance, NULL, 0,
 	  "A year's drills against the plan's requirements (?year=)" },
 	{ "GET", "/api/v1/drills/{id}", api_drill_get, NULL, 0,

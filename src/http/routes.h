@@ -31,6 +31,7 @@ api_fn api_user_list, api_user_get, api_user_prep, api_user_create,
 api_fn api_group_list, api_group_get, api_group_create, api_group_update,
 	api_member_put, api_member_delete;
 api_fn api_token_list, api_token_create, api_token_delete;
+api_fn api_feed_token_create, api_feed_token_delete;
 api_fn api_audit_list;
 api_fn api_plan_list, api_plan_prep, api_plan_import, api_plan_current,
 	api_plan_get, api_plan_versions, api_plan_version, api_plan_replace,

@@ -230,13 +230,15 @@ static int authenticate(struct conn *cn, bool *by_cookie)
 			return ERMS_EAUTH;
 		return app_auth_token(rq->st, auth + 7, rq->now_ms, &rq->who);
 	}
-	/* Calendar apps cannot send headers: a feed takes ?token=. */
-	if (strstr(rq->path, ".ics")) {
+	/* Calendar apps cannot send headers: a feed takes ?token=, a
+	 * feed token (an API token is refused there). */
+	if (rq->route->flags & ROUTE_FEED) {
 		const char *t = MHD_lookup_connection_value(
 			cn->c, MHD_GET_ARGUMENT_KIND, "token");
 
 		if (t)
-			return app_auth_token(rq->st, t, rq->now_ms, &rq->who);
+			return app_auth_feed_token(rq->st, t, rq->now_ms,
+						   &rq->who);
 	}
 	cookie = MHD_lookup_connection_value(cn->c, MHD_COOKIE_KIND,
 					     "erms_session");
@@ -902,12 +904,14 @@ static int write_port_file(const char *path, int port, struct errbuf *err)
 }
 
 /* On the writer thread, after each commit: new events go to the ring
- * and wake the streams. */
+ * and wake the streams, as does a revocation. */
 static void after_commit(void *ctx, struct store *st)
 {
 	struct http_server *srv = ctx;
+	bool events = bus_fill(&srv->app->bus, st);
 
-	if (bus_fill(&srv->app->bus, st))
+	/* A revocation committed: the streams check their principals. */
+	if (app_auth_refresh(srv->app, st) || events)
 		wake_streams(srv);
 }
 

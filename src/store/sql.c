@@ -12,7 +12,7 @@
 	" disabled, created_ms, updated_ms"
 #define GROUP_COLS "id, key, name, kind, duties_json, created_ms, updated_ms"
 #define TOKEN_COLS "id, user_id, name, created_ms, last_used_ms, expires_ms," \
-	" revoked_ms"
+	" revoked_ms, kind"
 #define AUDIT_COLS "id, at_ms, actor_id, action, object, summary, prev_hash," \
 	" hash"
 
@@ -117,7 +117,7 @@ const char *const store_sql[Q__COUNT] = {
 
 	[Q_TOKEN_INSERT] =
 		"INSERT INTO api_token (secret_hash, user_id, name, created_ms,"
-		" expires_ms) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+		" expires_ms, kind) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
 	[Q_TOKEN_BY_HASH] =
 		"SELECT " TOKEN_COLS " FROM api_token WHERE secret_hash = $1",
 	[Q_TOKEN_GET] = "SELECT " TOKEN_COLS " FROM api_token WHERE id = $1",
@@ -132,6 +132,19 @@ const char *const store_sql[Q__COUNT] = {
 	[Q_TOKEN_LIST] =
 		"SELECT " TOKEN_COLS " FROM api_token"
 		" WHERE $1 = 0 OR user_id = $1 ORDER BY id",
+	[Q_SESSION_BY_ID] =
+		"SELECT id, user_id, csrf, created_ms, last_seen_ms, revoked_ms"
+		" FROM session WHERE id = $1",
+	[Q_SESSION_REVOKE_OTHERS] =
+		"UPDATE session SET revoked_ms = $2"
+		" WHERE user_id = $1 AND revoked_ms IS NULL AND id <> $3",
+	[Q_TOKEN_REVOKE_OTHERS] =
+		"UPDATE api_token SET revoked_ms = $2"
+		" WHERE user_id = $1 AND revoked_ms IS NULL AND id <> $3",
+	[Q_TOKEN_REVOKE_FEEDS] =
+		"UPDATE api_token SET revoked_ms = $2"
+		" WHERE user_id = $1 AND kind = 'feed' AND revoked_ms IS NULL",
+	[Q_AUTH_EPOCH] = "SELECT gen FROM auth_epoch WHERE id = 1",
 
 	[Q_AUDIT_HEAD] = "SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1",
 	[Q_AUDIT_INSERT] =

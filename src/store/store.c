@@ -531,6 +531,24 @@ int store_session_revoke_user(struct store *st, int64_t user_id,
 	return run(st, Q_SESSION_REVOKE_USER, p, 2, NULL);
 }
 
+int store_session_by_id(struct store *st, int64_t id, struct session *out)
+{
+	struct sval p[] = { SV_I(id) };
+	struct one_session o = { out, false };
+	int rc = st->ops->query(st, Q_SESSION_BY_ID, p, 1, got_session, &o,
+				NULL);
+
+	return rc ? rc : o.found ? 0 : ERMS_ENOTFOUND;
+}
+
+int store_session_revoke_others(struct store *st, int64_t user_id,
+				int64_t keep_id, int64_t now_ms)
+{
+	struct sval p[] = { SV_I(user_id), SV_I(now_ms), SV_I(keep_id) };
+
+	return run(st, Q_SESSION_REVOKE_OTHERS, p, 3, NULL);
+}
+
 /* Tokens. */
 
 static void token_of(const struct srow *r, struct token_info *t)
@@ -544,6 +562,7 @@ static void token_of(const struct srow *r, struct token_info *t)
 	t->last_used_ms = ival(&c[4]);
 	t->expires_ms = ival(&c[5]);
 	t->revoked = c[6].t != SV_NULL;
+	t->feed = c[7].s && !strcmp(c[7].s, "feed");
 }
 
 struct one_token {
@@ -567,6 +586,7 @@ int store_token_insert(struct store *st, const char *secret_hash,
 		SV_S(secret_hash), SV_I(t->user_id), SV_S(t->name),
 		SV_I(t->created_ms),
 		t->expires_ms ? SV_I(t->expires_ms) : SV_NUL,
+		SV_S(t->feed ? "feed" : "api"),
 	};
 
 	return run_int(st, Q_TOKEN_INSERT, p, ARRAY_SIZE(p), &t->id);
@@ -635,6 +655,28 @@ int store_token_list(struct store *st, int64_t user_id, store_token_fn *fn,
 	struct token_walk w = { fn, ctx };
 
 	return st->ops->query(st, Q_TOKEN_LIST, p, 1, walk_token, &w, NULL);
+}
+
+int store_token_revoke_others(struct store *st, int64_t user_id,
+			      int64_t keep_id, int64_t now_ms)
+{
+	struct sval p[] = { SV_I(user_id), SV_I(now_ms), SV_I(keep_id) };
+
+	return run(st, Q_TOKEN_REVOKE_OTHERS, p, 3, NULL);
+}
+
+int store_token_revoke_feeds(struct store *st, int64_t user_id,
+			     int64_t now_ms, int64_t *n)
+{
+	struct sval p[] = { SV_I(user_id), SV_I(now_ms) };
+
+	*n = 0;
+	return run(st, Q_TOKEN_REVOKE_FEEDS, p, 2, n);
+}
+
+int store_auth_epoch(struct store *st, int64_t *gen)
+{
+	return run_int(st, Q_AUTH_EPOCH, NULL, 0, gen);
 }
 
 /* Audit. */

@@ -111,6 +111,10 @@ int store_session_touch(struct store *st, int64_t id, int64_t now_ms);
 int store_session_revoke(struct store *st, int64_t id, int64_t now_ms);
 int store_session_revoke_user(struct store *st, int64_t user_id,
 			      int64_t now_ms);
+int store_session_by_id(struct store *st, int64_t id, struct session *out);
+/* Revoke the user's sessions but keep_id (0: keep none). */
+int store_session_revoke_others(struct store *st, int64_t user_id,
+				int64_t keep_id, int64_t now_ms);
 
 /* API tokens. Only the SHA-256 of the secret is stored. */
 typedef int store_token_fn(void *ctx, const struct token_info *t);
@@ -126,6 +130,20 @@ int store_token_revoke_user(struct store *st, int64_t user_id,
 /* user_id 0: every user's tokens. */
 int store_token_list(struct store *st, int64_t user_id, store_token_fn *fn,
 		     void *ctx);
+/* Revoke the user's tokens (feed tokens too) but keep_id (0: none). */
+int store_token_revoke_others(struct store *st, int64_t user_id,
+			      int64_t keep_id, int64_t now_ms);
+/* Revoke the user's feed tokens; *n receives how many. */
+int store_token_revoke_feeds(struct store *st, int64_t user_id,
+			     int64_t now_ms, int64_t *n);
+
+/*
+ * The revocation generation: a counter every write that can take a
+ * sign-in's rights away bumps in its transaction (revoked sessions and
+ * tokens, a user disabled, their password or administrator right
+ * changed, group memberships).
+ */
+int store_auth_epoch(struct store *st, int64_t *gen);
 
 /* Audit log: append-only, hash-chained (app/audit.c computes hashes). */
 typedef int store_audit_fn(void *ctx, const struct audit_row *r);

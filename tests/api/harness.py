@@ -220,6 +220,7 @@ class Client:
         self.cookies = {}
         self.csrf = None
         self.bearer = None
+        self.source = None  # a local address to connect from, e.g. "127.0.0.2"
 
     def req(self, method, path, body=None, headers=None, raw=None, ctype="application/json"):
         """Send one request; returns Response(status, headers, body).
@@ -245,7 +246,8 @@ class Client:
             h["Authorization"] = "Bearer " + self.bearer
         h.update(headers or {})
 
-        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=self.timeout)
+        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=self.timeout,
+                                          source_address=(self.source, 0) if self.source else None)
         try:
             try:
                 conn.request(method, path, body=data, headers=h)

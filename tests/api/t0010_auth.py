@@ -1,12 +1,21 @@
 """Authentication: sign-in (bad credentials, rate limits after 5 failures
-for one login and 20 from one address, cookie attributes, CSRF token), CSRF
-protection of cookie writes, bearer tokens (use, revocation, forgery, no
-secret in listings), password change, sign-out.
+for one login from one address and 20 from one address, cookie attributes,
+CSRF token), CSRF protection of cookie writes, bearer tokens (use,
+revocation, forgery, no secret in listings), password change, sign-out.
+
+Sign-in limits that cannot be turned against the owner: an address that
+exhausted its attempts for a login does not lock the right password out
+from another address (127.0.0.2 and 127.0.0.1, both loopback); failures
+from many addresses only slow the login, for at most a minute; parallel
+wrong guesses never pass the limit, because an attempt is reserved before
+the password hash is checked.
 """
 
 import os
 import sys
+import threading
 import unittest
+from datetime import datetime, timedelta, timezone
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (ADMIN_LOGIN, ADMIN_PASSWORD, PASSWORD,  # noqa: E402
@@ -184,6 +193,79 @@ class AddressLimit(ServerTestCase):
         r = c.login("innocent", PASSWORD, check=False)
         self.assertError(r, 429, "rate_limited")
         self.assertGreater(int(r.headers["retry-after"]), 0)
+
+
+class OwnerNotLockedOut(ServerTestCase):
+    """Wrong passwords from one address do not lock the owner out."""
+
+    server_args = ("--test-clock",)
+
+    def from_addr(self, addr):
+        c = self.server.client()
+        c.source = addr
+        return c
+
+    def set_clock(self, when):
+        r = self.server.admin().post("/api/v1/test/clock",
+                                     {"now": when.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"})
+        self.assertStatus(r, 200)
+
+    def test_a_attacker_address_exhausted_owner_signs_in_elsewhere(self):
+        create_user(self.server.admin(), "commander")
+        attacker = self.from_addr("127.0.0.2")
+        for i in range(5):
+            r = attacker.login("commander", "wrong-password-%d" % i, check=False)
+            self.assertError(r, 401, "bad_credentials")
+        # The attacker's address is limited for this login, even with the
+        # right password...
+        r = attacker.login("commander", PASSWORD, check=False)
+        self.assertError(r, 429, "rate_limited")
+        # ...the owner from another address is not.
+        owner = self.from_addr("127.0.0.1")
+        self.assertStatus(owner.login("commander", PASSWORD, check=False), 200)
+        self.assertStatus(owner.get("/api/v1/me"), 200)
+
+    def test_b_many_addresses_only_slow_the_login(self):
+        create_user(self.server.admin(), "duty-lead")
+        now = datetime.now(timezone.utc) + timedelta(minutes=1)
+        self.set_clock(now)
+        refused = 0
+        for n in range(3, 9):  # six addresses, five wrong guesses each
+            c = self.from_addr("127.0.0.%d" % n)
+            for i in range(5):
+                r = c.login("duty-lead", "wrong-%d" % i, check=False)
+                self.assertIn(r.status, (401, 429), r)
+                refused += r.status == 429
+        self.assertGreater(refused, 0, "the login's backoff never slowed anyone")
+        owner = self.from_addr("127.0.0.1")
+        r = owner.login("duty-lead", PASSWORD, check=False)
+        self.assertError(r, 429, "rate_limited")
+        wait = int(r.headers["retry-after"])
+        self.assertTrue(0 < wait <= 60, wait)
+        # After the delay the right password gets through: never locked.
+        self.set_clock(now + timedelta(seconds=wait))
+        self.assertStatus(owner.login("duty-lead", PASSWORD, check=False), 200)
+
+    def test_c_parallel_guesses_never_pass_the_limit(self):
+        create_user(self.server.admin(), "target")
+        statuses, lock = [], threading.Lock()
+
+        def guess(i):
+            c = self.from_addr("127.0.0.9")
+            r = c.login("target", "parallel-wrong-%d" % i, check=False)
+            with lock:
+                statuses.append(r.status)
+
+        threads = [threading.Thread(target=guess, args=(i,)) for i in range(24)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        self.assertEqual(len(statuses), 24)
+        self.assertEqual(set(statuses) - {401, 429}, set(), statuses)
+        # The (login, address) limit is five failures: never more.
+        self.assertLessEqual(statuses.count(401), 5, statuses)
+        self.assertGreaterEqual(statuses.count(429), 19, statuses)
 
 
 if __name__ == "__main__":

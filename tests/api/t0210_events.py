@@ -34,7 +34,7 @@ class Stream:
     .comments and .retry. For an answer other than 200, .status, .headers
     and .body (parsed JSON) and no thread."""
 
-    def __init__(self, server, bearer=None, last_event_id=None, query=""):
+    def __init__(self, server, bearer=None, last_event_id=None, query="", cookie=None):
         self.events, self.comments, self.retry = [], [], None
         self.texts = {}  # text of a timeline event -> its index in events
         self.closed, self.error = False, None
@@ -44,6 +44,8 @@ class Stream:
                  "Accept: text/event-stream"]
         if bearer:
             lines.append("Authorization: Bearer " + bearer)
+        if cookie:
+            lines.append("Cookie: erms_session=" + cookie)
         if last_event_id is not None:
             lines.append("Last-Event-ID: %s" % last_event_id)
         self.sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())

@@ -3,8 +3,10 @@
 inside its window (and only there); bad input is 400 naming the field and
 creates nothing; only administrators and command HQ manage rosters; a
 user's shifts as an iCalendar feed (parsed with Debian's
-python3-icalendar) has the expected events, works with ?token= and no
-header, and is nobody else's to read.
+python3-icalendar) has the expected events, works with a feed token in
+?token= and no header (an API token there is refused, a feed token
+anywhere else too; a new or revoked feed token ends the old), and is
+nobody else's to read.
 
 Users: `hq` (command HQ lead), `alice`, `bob`, `carol` (team `ops`),
 `staff` (no group), `gone` (disabled), and the admin.
@@ -308,10 +310,21 @@ class Duty(ServerTestCase):
                 got = events(feed(login, who=login), login)
                 self.assertEqual(len(got), len(want[login]))
                 self.assertEqual(got, want[login])
-        # Calendar apps send the token in the query, with no header at all.
-        token = self.c["xavier"].bearer
+        # Calendar apps send a feed token in the query, with no header at
+        # all; the feed URL handed out carries it.
+        api_token = self.c["xavier"].bearer
+        r = self.c["xavier"].post("/api/v1/me/feed-token")
+        self.assertStatus(r, 201)
+        token = r.body["token"]
+        self.assertTrue(token.startswith("ermsf_"), r.body)
+        self.assertEqual(r.body["kind"], "feed")
+        url = r.body["feeds"]["shifts"]
+        self.assertTrue(url.endswith("/api/v1/users/%d/shifts.ics?token=%s"
+                                     % (self.ids["xavier"], token)), url)
         got = events(feed("xavier", token=token), "xavier")
         self.assertEqual(got, want["xavier"])
+        # A full API token in a feed URL is refused.
+        self.assertError(feed("xavier", token=api_token), 401, "unauthorized")
         # The administrator reads anyone's feed; nobody else does.
         self.assertEqual(events(feed("xavier", who="admin"), "xavier"), want["xavier"])
         self.assertError(feed("yvonne", token=token), 403, "forbidden")
@@ -322,9 +335,24 @@ class Duty(ServerTestCase):
         # Someone on no roster has an empty calendar.
         r = feed("staff", who="staff")
         self.assertEqual(events(r, "staff"), [])
-        # The token in the query is for calendar feeds only.
+        # The feed token is for calendar feeds only: not in the query of
+        # another route, nor as a bearer token.
         r = self.server.client().get("/api/v1/me?token=" + token)
         self.assertError(r, 401, "unauthorized")
+        b = self.server.client()
+        b.bearer = token
+        self.assertError(b.get("/api/v1/me"), 401, "unauthorized")
+        self.assertError(b.get("/api/v1/users/%d/shifts.ics" % self.ids["xavier"]),
+                         401, "unauthorized")
+        # A new feed token replaces the old; a revoked one is refused.
+        r = self.c["xavier"].post("/api/v1/me/feed-token")
+        self.assertStatus(r, 201)
+        self.assertError(feed("xavier", token=token), 401, "unauthorized")
+        token = r.body["token"]
+        self.assertStatus(feed("xavier", token=token), 200)
+        self.assertStatus(self.c["xavier"].delete("/api/v1/me/feed-token"), 204)
+        self.assertError(feed("xavier", token=token), 401, "unauthorized")
+        self.assertError(self.c["xavier"].delete("/api/v1/me/feed-token"), 404, "not_found")
 
 
 if __name__ == "__main__":

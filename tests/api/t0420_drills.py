@@ -196,6 +196,19 @@ class Drills(notify.NotifyTestCase):
         for other in self.drills():
             if other["status"] in ("evaluated", "cancelled"):
                 self.assertNotIn("drill-%d@erms" % other["id"], events)
+        # A calendar app subscribes with the feed URL handed out, which
+        # carries a feed token; an API token in its place is refused.
+        r = self.c["staff"].post("/api/v1/me/feed-token")
+        self.assertEqual(r.status, 201, r)
+        url = r.body["feeds"]["drills"]
+        self.assertIn("/api/v1/drills.ics?token=ermsf_", url)
+        anon = self.server.client()
+        r = anon.get(url[url.index("/api/v1/"):])
+        self.assertEqual(r.status, 200, r)
+        self.assertIn("drill-%d@erms" % d["id"], r.body)
+        if self.c["staff"].bearer:
+            r = anon.get("/api/v1/drills.ics?token=" + self.c["staff"].bearer)
+            self.assertEqual(r.status, 401, r)
 
     def test_d_year_end_warning_to_command_hq_once(self):
         year = datetime.now(timezone.utc).year

@@ -151,3 +151,25 @@ test('a drill is planned, run on the real workflow and evaluated', async () => {
         await p.ctx.close();
     }
 });
+
+test('the calendar subscription URL carries a feed token, not the session', async () => {
+    const hq = await as('commander');
+    await hq.getByTestId('nav-drills').click();
+    await hq.getByTestId('feed-token-new').click();
+    const url = await hq.getByTestId('feed-url-drills').inputValue();
+    assert.match(url, /\/api\/v1\/drills\.ics\?token=ermsf_/);
+    assert.match(await hq.getByTestId('feed-url-shifts').inputValue(),
+        /\/api\/v1\/users\/\d+\/shifts\.ics\?token=ermsf_/);
+    // A calendar app, with no cookie, reads the feed with it.
+    const path = url.slice(url.indexOf('/api/v1/'));
+    const res = await fetch(server.url + path);
+    assert.equal(res.status, 200);
+    assert.match(await res.text(), /^BEGIN:VCALENDAR/);
+    // A new one ends the old.
+    await hq.getByTestId('feed-token-new').click();
+    await hq.waitForFunction((old) =>
+        document.querySelector('[data-testid="feed-url-drills"]')?.value !== old, url);
+    assert.equal((await fetch(server.url + path)).status, 401);
+    assertClean(hq);
+    await hq.ctx.close();
+});

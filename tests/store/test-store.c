@@ -187,6 +187,56 @@ static void test_sessions_and_tokens(void **state)
 	assert_true(t2.revoked);
 }
 
+/* Every write that takes a sign-in's rights away moves the revocation
+ * generation; other writes do not. Other sessions and tokens of a user
+ * go, the one kept stays; feed tokens are apart. */
+static void test_revocation_generation(void **state)
+{
+	struct fixture *f = *state;
+	struct user u = mk_user("erin");
+	struct token_info api = { .name = "cli", .created_ms = 10 };
+	struct token_info feed = { .name = "cal", .created_ms = 10,
+				   .feed = true }, t;
+	struct session s;
+	int64_t g0, g, s1, s2, n;
+
+	assert_int_equal(store_user_insert(f->st, &u, "h"), 0);
+	api.user_id = feed.user_id = u.id;
+	assert_int_equal(store_token_insert(f->st, "ta", &api), 0);
+	assert_int_equal(store_token_insert(f->st, "tf", &feed), 0);
+	assert_int_equal(store_token_get(f->st, feed.id, &t), 0);
+	assert_true(t.feed);
+	assert_int_equal(store_session_insert(f->st, "s1", "c", u.id, 10, &s1),
+			 0);
+	assert_int_equal(store_session_insert(f->st, "s2", "c", u.id, 10, &s2),
+			 0);
+	assert_int_equal(store_auth_epoch(f->st, &g0), 0);
+	snprintf(u.display_name, sizeof(u.display_name), "Erin");
+	assert_int_equal(store_user_update(f->st, &u), 0);
+	assert_int_equal(store_session_touch(f->st, s1, 20), 0);
+	assert_int_equal(store_auth_epoch(f->st, &g), 0);
+	assert_int_equal(g, g0);
+	assert_int_equal(store_session_revoke_others(f->st, u.id, s1, 30), 0);
+	assert_int_equal(store_auth_epoch(f->st, &g), 0);
+	assert_true(g > g0);
+	assert_int_equal(store_session_by_id(f->st, s1, &s), 0);
+	assert_false(s.revoked);
+	assert_int_equal(store_session_by_id(f->st, s2, &s), 0);
+	assert_true(s.revoked);
+	g0 = g;
+	assert_int_equal(store_token_revoke_feeds(f->st, u.id, 40, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_token_get(f->st, api.id, &t), 0);
+	assert_false(t.revoked);
+	assert_int_equal(store_auth_epoch(f->st, &g), 0);
+	assert_true(g > g0);
+	g0 = g;
+	u.disabled = true;
+	assert_int_equal(store_user_update(f->st, &u), 0);
+	assert_int_equal(store_auth_epoch(f->st, &g), 0);
+	assert_true(g > g0);
+}
+
 static void test_audit_chain(void **state)
 {
 	struct fixture *f = *state;
@@ -349,6 +399,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_groups_and_members, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_sessions_and_tokens,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_revocation_generation,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_chain, setup,
 						teardown),

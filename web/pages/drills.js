@@ -113,10 +113,14 @@ async function renderList(ctx) {
                 h('td', {}, drillStatusBadge(d.status)))))))
         : emptyState(t('drills.none'), 'drills-empty');
 
+    const feedSlot = h('div', { testid: 'feed-slot' });
     ctx.root.replaceChildren(
         h('div', { class: 'page-head' },
             h('div', {}, h('h1', { text: t('drills.title') }), h('p', { class: 'muted', text: t('drills.sub') })),
-            h('a', { href: '/api/v1/drills.ics', class: 'button secondary', testid: 'drills-ics', download: 'drills.ics', text: t('drills.ics') })),
+            h('div', { class: 'head-tools' },
+                h('a', { href: '/api/v1/drills.ics', class: 'button secondary', testid: 'drills-ics', download: 'drills.ics', text: t('drills.ics') }),
+                feedButton(feedSlot))),
+        feedSlot,
         h('div', { class: 'dash-grid' },
             h('div', { class: 'dash-side' },
                 h('section', { class: 'card', 'aria-labelledby': 'drills-list-title' },
@@ -125,6 +129,28 @@ async function renderList(ctx) {
                     table),
                 plan && can('drill.manage') ? planCard(ctx, content, !items.length) : null),
             h('div', { class: 'dash-side' }, complianceCard(content, year || thisYear))));
+}
+
+/**
+ * Calendar apps subscribe with a URL that carries a read-only feed token
+ * (never the session or an API token). A new one revokes the old; the
+ * URLs are shown once, here.
+ */
+function feedButton(slot) {
+    const b = h('button', { type: 'button', class: 'button secondary', testid: 'feed-token-new', text: t('feed.new') });
+    b.addEventListener('click', async () => {
+        slot.replaceChildren();
+        try {
+            const f = await busy(b, () => api('POST', '/api/v1/me/feed-token'));
+            const url = (key, label) => field(label, h('input', { readonly: true, value: f.feeds[key], testid: `feed-url-${key}`, class: 'wide' }));
+            slot.replaceChildren(h('section', { class: 'card', testid: 'feed-card' },
+                h('p', { class: 'muted', text: t('feed.once') }),
+                url('drills', t('feed.drills')), url('shifts', t('feed.shifts'))));
+        } catch (err) {
+            showFailure(err, {}, slot, 'feed-error');
+        }
+    });
+    return b;
 }
 
 function injectRow(list) {
