@@ -305,6 +305,39 @@ static void accepted(const char *tail, const char *summary)
 	json_decref(errors);
 }
 
+static void test_markdown_keeps_only_web_links(void **state)
+{
+	const char *md =
+		"[ok](https://example.org/a?b=1&c=2) [mail](mailto:x@example.org)"
+		" [js](javascript:alert(1)) [JS](JaVaScRiPt:alert(2))"
+		" [ent](javascript&#58;alert(3)) [data](data:text/html,x)"
+		" [vb](vbscript:msgbox) <javascript:alert(4)> [rel](/local)"
+		" ![pic](http://example.org/p.png) ![bad pic](data:image/png,x)"
+		" ![js pic](javascript:alert(5) \"t\") www.example.org\n\n"
+		"[ref]: javascript:alert(6)\n\nsee [ref]\n";
+	char *html = plan_markdown_html(md, strlen(md));
+
+	(void)state;
+	assert_non_null(strstr(html, "<a href=\"https://example.org/a?b=1&amp;"
+			       "c=2\">ok</a>"));
+	assert_non_null(strstr(html, "<a href=\"mailto:x@example.org\">mail</a>"));
+	assert_non_null(strstr(html, "<img src=\"http://example.org/p.png\""));
+	assert_non_null(strstr(html, "<a href=\"http://www.example.org\">"));
+	assert_non_null(strstr(html, "<a>js</a>"));
+	assert_non_null(strstr(html, "bad pic"));
+	/* The autolink's address stays, as text only. */
+	assert_non_null(strstr(html, "<a>javascript:alert(4)</a>"));
+	assert_null(strstr(html, "=\"javascript"));
+	assert_null(strstr(html, "=\"JaVaScRiPt"));
+	assert_null(strstr(html, "=\"data:"));
+	assert_null(strstr(html, "=\"vbscript:"));
+	assert_null(strstr(html, "href=\"/local"));
+	assert_null(strstr(html, "alert(6)"));
+	/* Only http(s) images are left: one. */
+	assert_null(strstr(strstr(html, "<img") + 1, "<img"));
+	free(html);
+}
+
 /*
  * libfyaml 0.7.12 gives a folded scalar with more-indented lines after
  * blank ones a length one byte longer than the text it writes; the copy
@@ -513,6 +546,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_export_round_trip),
 		cmocka_unit_test(test_diff),
 		cmocka_unit_test(test_markdown_escapes_raw_html),
+		cmocka_unit_test(test_markdown_keeps_only_web_links),
 		cmocka_unit_test(test_block_scalar_copied_as_written),
 		cmocka_unit_test(test_nul_refused),
 		cmocka_unit_test(test_utf8_checked_first),
