@@ -91,6 +91,27 @@ static int setup(void **state)
 	return crypto_init();
 }
 
+static void test_time_parse_strict(void **state)
+{
+	static const char *const bad[] = {
+		"9999-12-31T23:-9:59Z", "2026-11-28T19:45:00.12+00",
+		"9999-12-31T23:59:60.999Z", "2026-02-29T00:00:00Z",
+		"2026-04-31T00:00:00Z", "2026- 1-01T00:00:00Z",
+		"+026-01-01T00:00:00Z", "1970-01-01T00:00:00+00:01",
+		"2026-01-01T00:00:00+0100", "2026-01-01 00:00:00Z", "",
+	};
+	int64_t ms;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (!time_parse(bad[i], &ms))
+			fail_msg("accepted '%s'", bad[i]);
+	assert_int_equal(time_parse("2024-02-29T00:00:00.5-01:30", &ms), 0);
+	assert_int_equal(ms, 1709170200500LL);
+	assert_int_equal(time_parse("1970-01-01T00:00:00Z", &ms), 0);
+	assert_int_equal(ms, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -99,6 +120,7 @@ int main(void)
 		cmocka_unit_test(test_tokens_are_random_and_prefixed),
 		cmocka_unit_test(test_password_hash_verify),
 		cmocka_unit_test(test_time_format_and_fixed_clock),
+		cmocka_unit_test(test_time_parse_strict),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
