@@ -1,5 +1,5 @@
 /*
- * test-util.c - buffers with ceilings, the crypto wrappers, time format.
+ * test-util.c - buffers with ceilings, the crypto wrappers, time format and parsing, CSV rows.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +11,7 @@
 
 #include "util/buf.h"
 #include "util/clock.h"
+#include "util/csv.h"
 #include "util/crypto.h"
 #include "util/err.h"
 
@@ -112,6 +113,47 @@ static void test_time_parse_strict(void **state)
 	assert_int_equal(ms, 0);
 }
 
+static int csv_collect(void *ctx, char **f, int line)
+{
+	buf_addf(ctx, "%d:[%s|%s]", line, f[0], f[1]);
+	return 0;
+}
+
+static void test_csv_rows(void **state)
+{
+	static const struct {
+		const char *csv, *rows, *err;
+	} cases[] = {
+		{ "a,b\r\n1,2\r\n\r\n\"x, \"\"y\"\"\",\"multi\nline\"\n3,\n",
+		  "2:[1|2]4:[x, \"y\"|multi\nline]6:[3|]", NULL },
+		{ "a,b\n1,2,3\n", NULL, "line 2: 2 fields wanted, 3 found" },
+		{ "a,b\n1\n", NULL, "line 2: 2 fields wanted, 1 found" },
+		{ "a,b\n\"1,2\n", NULL, "line 2: a quote is not closed" },
+		{ "a,b\n\"1\"x,2\n", NULL, "line 2: text after a closing quote" },
+		{ "a,b\n1\"\",2\n", NULL, "line 2: a quote inside an unquoted "
+		  "field" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct buf b = BUF_INIT;
+		char err[160] = "";
+		int rc;
+
+		buf_adds(&b, "");
+		rc = csv_parse(cases[i].csv, strlen(cases[i].csv), 2,
+			       csv_collect, &b, err, sizeof(err));
+		if (cases[i].rows) {
+			assert_int_equal(rc, 0);
+			assert_string_equal(b.data, cases[i].rows);
+		} else {
+			assert_int_equal(rc, -1);
+			assert_string_equal(err, cases[i].err);
+		}
+		buf_release(&b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -121,6 +163,7 @@ int main(void)
 		cmocka_unit_test(test_password_hash_verify),
 		cmocka_unit_test(test_time_format_and_fixed_clock),
 		cmocka_unit_test(test_time_parse_strict),
+		cmocka_unit_test(test_csv_rows),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
