@@ -1,5 +1,6 @@
 /*
- * test-util.c - buffers with ceilings, the crypto wrappers, time format and parsing, CSV rows.
+ * test-util.c - buffers with ceilings, the crypto wrappers, time format
+ * and parsing, CSV rows.
  */
 #include <stdarg.h>
 #include <stddef.h>
