@@ -4,7 +4,8 @@
 # Installs what is missing, checks the sources (banned functions, layer
 # rules), builds with gcc under ASan/UBSan and runs the unit, store and
 # API suites there, builds with clang (-Werror) and runs the unit tests,
-# and ends with one line: "N passed, N failed".
+# runs each libFuzzer harness briefly (scripts/fuzz.sh), and ends with one
+# line: "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh test || exit 1
@@ -77,6 +78,13 @@ meson test -C build-clang --suite unit --verbose >build-clang/test-output.txt 2>
 rc=$?
 count build-clang/test-output.txt
 [ $rc -eq 0 ] || { failed=$((failed + 1)); tail -40 build-clang/test-output.txt; }
+
+echo "== libFuzzer smoke, 25 s a harness (scripts/fuzz.sh runs them longer)"
+for f in fuzz/fuzz-*.c; do
+	n=${f#fuzz/fuzz-}
+	n=${n%.c}
+	step "fuzz-$n" scripts/fuzz.sh "${ERMS_FUZZ_SECONDS:-25}" "$n"
+done
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -181,7 +181,7 @@ static int serve_run(int argc, char **argv)
 		{ "log-level", required_argument, NULL, 'L' },
 		{ "test-clock", no_argument, NULL, 'C' },
 		{ "public-url", required_argument, NULL, 'u' },
-		{ "tls-proxy", no_argument, NULL, 'S' },
+		{ "tls-proxy", no_argument, NULL, 'X' },
 		{ "metrics-token", required_argument, NULL, 'M' },
 		{ "metrics-allow", required_argument, NULL, 'A' },
 		{ "notify-attempts", required_argument, NULL, 'a' },
@@ -258,7 +258,7 @@ static int serve_run(int argc, char **argv)
 			if (!strncasecmp(optarg, "https://", 8))
 				cfg.https = true;
 			break;
-		case 'S':
+		case 'X':
 			cfg.https = true;
 			break;
 		case 'M':

@@ -11,6 +11,7 @@
 #include "http/json.h"
 #include "store/store.h"
 #include "util/clock.h"
+#include "util/csv.h"
 #include "util/xalloc.h"
 
 static const struct jfield supply_fields[] = {
@@ -287,115 +288,75 @@ void api_supply_csv(struct req *rq, struct resp *rs)
 	buf_release(&b);
 }
 
-/* Parse one CSV record at *p into fields (owned strings); returns the
- * count, or -1 at the end of input. */
-static int csv_record(const char **p, char **f, int max)
+struct import {
+	struct req *rq;
+	struct errbuf *e;
+	int created;
+};
+
+/* One CSV row (id,name,kind,location,quantity,unit,min_quantity,
+ * inspect_by,notes; the id is ignored) as a new supply. */
+static int import_row(void *ctx, char **f, int line)
 {
-	const char *s = *p;
-	int n = 0;
+	struct import *im = ctx;
+	struct supply s = { 0 };
+	char *end;
+	int rc = 0;
 
-	if (!*s)
-		return -1;
-	for (;;) {
-		struct buf b = BUF_INIT;
-
-		buf_adds(&b, "");
-		if (*s == '"') {
-			for (s++; *s; s++) {
-				if (*s == '"' && s[1] == '"')
-					buf_add(&b, s++, 1);
-				else if (*s == '"')
-					break;
-				else
-					buf_add(&b, s, 1);
-			}
-			if (*s == '"')
-				s++;
-		}
-		while (*s && *s != ',' && *s != '\n' && *s != '\r')
-			buf_add(&b, s++, 1);
-		if (n < max)
-			f[n++] = buf_detach(&b, NULL);
-		else
-			buf_release(&b);
-		if (*s == ',') {
-			s++;
-			continue;
-		}
-		if (*s == '\r')
-			s++;
-		if (*s == '\n')
-			s++;
-		break;
-	}
-	*p = s;
-	return n;
+	snprintf(s.name, sizeof(s.name), "%s", f[1]);
+	snprintf(s.kind, sizeof(s.kind), "%s", f[2]);
+	snprintf(s.location, sizeof(s.location), "%s", f[3]);
+	snprintf(s.unit, sizeof(s.unit), "%s", f[5]);
+	s.quantity = strtoll(f[4], &end, 10);
+	if (*end || !*f[4] || s.quantity < 0 || !*f[1])
+		rc = err_ret(im->e, ERMS_EINVAL, "invalid", "line %d: a name "
+			     "and a quantity >= 0", line);
+	s.min_quantity = strtoll(f[6], &end, 10);
+	if (!rc && (*end || s.min_quantity < 0))
+		rc = err_ret(im->e, ERMS_EINVAL, "invalid", "line %d: "
+			     "min_quantity >= 0", line);
+	if (!rc && *f[7] && time_parse(f[7], &s.inspect_by_ms))
+		rc = err_ret(im->e, ERMS_EINVAL, "invalid", "line %d: "
+			     "inspect_by is RFC 3339", line);
+	s.notes = xstrdup(f[8]);
+	if (!rc)
+		rc = app_supply_create(im->rq->st, &im->rq->who, &s,
+				       im->rq->now_ms, im->e);
+	im->created += !rc;
+	supply_release(&s);
+	return rc;
 }
 
 /* POST /api/v1/supplies/import {csv}: every row a new supply, or nothing
- * (the first bad row answers 400 naming its line). */
+ * (the first bad row answers 400 naming its line; the handler runs in one
+ * savepoint, so rows added before it are rolled back). Rights come
+ * first: who may not manage supplies hears 403 whatever the body. */
 void api_supply_import(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
-	const char *p;
-	char *f[9];
-	int rc = json_check(rq->body, import_fields, ARRAY_SIZE(import_fields),
-			    &e), line = 1, n, created = 0;
+	struct import im = { rq, &e, 0 };
+	const json_t *csv;
+	char msg[160];
+	int rc = app_supply_may(rq->st, &rq->who, A_SUPPLY_MANAGE, &e);
 
+	if (!rc)
+		rc = json_check(rq->body, import_fields,
+				ARRAY_SIZE(import_fields), &e);
 	if (rc) {
 		resp_err(rq, rs, rc, &e);
 		return;
 	}
-	p = jstr(rq->body, "csv", "");
-	n = csv_record(&p, f, 9);	/* the header */
-	for (int i = 0; i < n; i++)
-		free(f[i]);
-	while (!rc && (n = csv_record(&p, f, 9)) >= 0) {
-		struct supply s = { 0 };
-		char *end;
-
-		line++;
-		if (n == 1 && !*f[0]) {
-			free(f[0]);
-			continue;	/* a blank line */
-		}
-		if (n != 9) {
-			rc = err_ret(&e, ERMS_EINVAL, "invalid",
-				     "line %d: 9 fields wanted, %d found", line,
-				     n);
-		} else {
-			snprintf(s.name, sizeof(s.name), "%s", f[1]);
-			snprintf(s.kind, sizeof(s.kind), "%s", f[2]);
-			snprintf(s.location, sizeof(s.location), "%s", f[3]);
-			s.quantity = strtoll(f[4], &end, 10);
-			if (*end || s.quantity < 0 || !*f[1])
-				rc = err_ret(&e, ERMS_EINVAL, "invalid",
-					     "line %d: a name and a quantity "
-					     ">= 0", line);
-			snprintf(s.unit, sizeof(s.unit), "%s", f[5]);
-			s.min_quantity = strtoll(f[6], &end, 10);
-			if (!rc && (*end || s.min_quantity < 0))
-				rc = err_ret(&e, ERMS_EINVAL, "invalid",
-					     "line %d: min_quantity >= 0", line);
-			if (!rc && *f[7] && time_parse(f[7], &s.inspect_by_ms))
-				rc = err_ret(&e, ERMS_EINVAL, "invalid",
-					     "line %d: inspect_by is RFC 3339",
-					     line);
-			s.notes = xstrdup(f[8]);
-			if (!rc)
-				rc = app_supply_create(rq->st, &rq->who, &s,
-						       rq->now_ms, &e);
-			created += !rc;
-		}
-		for (int i = 0; i < n; i++)
-			free(f[i]);
-		supply_release(&s);
-	}
+	csv = json_object_get(rq->body, "csv");
+	msg[0] = '\0';
+	rc = csv_parse(json_string_value(csv), json_string_length(csv), 9,
+		       import_row, &im, msg, sizeof(msg));
+	if (*msg)	/* malformed (else fn's answer, already in e) */
+		rc = err_ret(&e, ERMS_EINVAL, "invalid", "%s", msg);
 	if (rc) {
 		errbuf_field(&e, "csv");
 		resp_err(rq, rs, rc, &e);
 	} else {
-		resp_json(rs, 201, json_pack("{s:i}", "created", created));
+		resp_json(rs, 201, json_pack("{s:i}", "created", im.created));
 	}
 }
 

@@ -35,6 +35,11 @@ static int field_err(struct errbuf *e, const char *code, const char *field,
 	return ERMS_EINVAL;
 }
 
+json_t *json_body(const char *data, size_t len, json_error_t *je)
+{
+	return json_loadb(data, len, JSON_REJECT_DUPLICATES, je);
+}
+
 int json_check(const json_t *obj, const struct jfield *f, size_t n,
 	       struct errbuf *e)
 {

@@ -29,6 +29,9 @@ struct jfield {
 	size_t min;	/* strings: bytes; ints: smallest value */
 };
 
+/* A request body as the server reads it: one JSON value, a key given
+ * twice refused; NULL with *je telling why. */
+json_t *json_body(const char *data, size_t len, json_error_t *je);
 /* Check obj (NULL counts as {}) against fields; unknown keys are errors. */
 int json_check(const json_t *obj, const struct jfield *f, size_t n,
 	       struct errbuf *e);

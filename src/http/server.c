@@ -24,6 +24,7 @@
 #include "app/incidents.h"
 #include "app/drills.h"
 #include "app/supplies.h"
+#include "http/json.h"
 #include "http/metrics.h"
 #include "http/routes.h"
 #include "http/static.h"
@@ -278,8 +279,7 @@ static bool parse_body(struct conn *cn)
 			  "the body is empty; send a JSON object");
 		return false;
 	}
-	rq->body = json_loadb(cn->body.data, cn->body.len,
-			      JSON_REJECT_DUPLICATES, &je);
+	rq->body = json_body(cn->body.data, cn->body.len, &je);
 	if (rq->body)
 		return true;
 	if (json_error_code(&je) == json_error_invalid_utf8)

@@ -159,6 +159,11 @@ struct ctx {
 	json_t *errors;
 	struct pos *pos;
 	size_t npos, cap;
+	const char *text;	/* the file, for the raw text of scalars */
+	size_t len;
+	struct fy_document *fyd;
+	size_t values;		/* nodes seen by shape() */
+	json_t *gidx, *cidx;	/* groups and categories by key: index_of() */
 };
 
 static void err_at(struct ctx *c, int line, int col, const char *fmt, ...)
@@ -225,8 +230,9 @@ static void node_pos(struct fy_node *n, int *line, int *col)
 	*col = m ? m->column + 1 : 1;
 }
 
-#define err_node(c, n, ...) do { int l_, c_; node_pos((n), &l_, &c_); \
-	err_at((c), l_, c_, __VA_ARGS__); } while (0)
+#define err_node(c, n, ...) do { int l_, c_; \
+	if (json_array_size((c)->errors) >= PLAN_ERRORS_MAX) break; \
+	node_pos((n), &l_, &c_); err_at((c), l_, c_, __VA_ARGS__); } while (0)
 
 /* Remember where j came from; returns j. */
 static json_t *at(struct ctx *c, struct fy_node *n, json_t *j)
@@ -253,6 +259,8 @@ static void err_json(struct ctx *c, const json_t *j, const char *fmt, ...)
 	va_list ap;
 	int line = 1, col = 1;
 
+	if (json_array_size(c->errors) >= PLAN_ERRORS_MAX)
+		return;
 	for (size_t i = 0; i < c->npos; i++)
 		if (c->pos[i].j == j) {
 			line = c->pos[i].line;
@@ -265,12 +273,31 @@ static void err_json(struct ctx *c, const json_t *j, const char *fmt, ...)
 	err_at(c, line, col, "%s", msg);
 }
 
-/* The text of a scalar node, or NULL when n is not a scalar. */
+/*
+ * The text of a scalar node, or NULL when n is not a scalar.
+ *
+ * Not fy_node_get_scalar(): libfyaml 0.7.12 answers with the length it
+ * reserved for the text, an estimate made while scanning, and for some
+ * block scalars (a folded scalar with more-indented lines after blank
+ * ones) it then writes fewer bytes than that, so the bytes between its
+ * end and that length are whatever the heap held before (fragments of
+ * earlier requests). fy_node_get_scalar0() formats into a buffer of that
+ * size and ends what it actually wrote with a NUL, so strlen() of it is
+ * the written length, never more. That is the scalar's whole length
+ * because no scalar holds a NUL: plan_parse() refuses NUL bytes before
+ * libfyaml sees the file, and shape() refuses the escapes that make one.
+ */
 static const char *scalar(struct fy_node *n, size_t *len)
 {
+	const char *s;
+
 	if (!n || fy_node_get_type(n) != FYNT_SCALAR)
 		return NULL;
-	return fy_node_get_scalar(n, len);
+	s = fy_node_get_scalar0(n);
+	if (!s)
+		return NULL;
+	*len = strlen(s);
+	return s;
 }
 
 static bool is_plain(struct fy_node *n)
@@ -308,6 +335,216 @@ static bool code_ok(const char *s, size_t n)
 			return false;
 		for (const char *p = slash + 1; p < s + n; p++)
 			if (*p < 'A' || *p > 'Z')
+				return false;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * The length of the valid UTF-8 sequence at s (at most n bytes), or 0:
+ * no overlong forms, no surrogates, nothing above U+10FFFF.
+ */
+static size_t utf8_char(const unsigned char *s, size_t n)
+{
+	size_t w;
+	unsigned cp, min;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		w = 2, cp = s[0] & 0x1f, min = 0x80;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		w = 3, cp = s[0] & 0x0f, min = 0x800;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		w = 4, cp = s[0] & 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (n < w)
+		return 0;
+	for (size_t i = 1; i < w; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return w;
+}
+
+/* The offset of the first byte of s that is not valid UTF-8 or is a NUL,
+ * or n when there is none. */
+static size_t utf8_bad(const char *s, size_t n)
+{
+	size_t i = 0, w;
+
+	while (i < n) {
+		if (!s[i] || !(w = utf8_char((const unsigned char *)s + i,
+					      n - i)))
+			return i;
+		i += w;
+	}
+	return n;
+}
+
+/*
+ * Before libfyaml sees the bytes: a size limit, UTF-8 only and no NUL.
+ * libfyaml 0.7.12 loops forever on some invalid UTF-8 (a directive
+ * followed by a lone lead byte: "%\xe1"), so this check is what keeps
+ * a bad file from holding a thread.
+ */
+static bool bytes_ok(struct ctx *c, const char *text, size_t len)
+{
+	size_t bad, line = 1, col = 1;
+
+	if (len > PLAN_FILE_MAX) {
+		err_at(c, 1, 1, "the file is larger than %d bytes",
+		       PLAN_FILE_MAX);
+		return false;
+	}
+	bad = utf8_bad(text, len);
+	if (bad == len)
+		return true;
+	for (size_t i = 0; i < bad; i++) {
+		if (text[i] == '\n')
+			line++, col = 1;
+		else if (((unsigned char)text[i] & 0xc0) != 0x80)
+			col++;
+	}
+	if (text[bad])
+		err_at(c, (int)line, (int)col, "the file is not valid UTF-8 "
+		       "(byte 0x%02x)", (unsigned char)text[bad]);
+	else
+		err_at(c, (int)line, (int)col, "the file holds a NUL character");
+	return false;
+}
+
+/* Does the raw double-quoted scalar q (quotes included) write U+0000
+ * with an escape: \0, \x00, \u0000 or \U00000000? */
+static bool escapes_nul(const char *q, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i++) {
+		size_t digits = 0, j;
+
+		if (q[i] != '\\')
+			continue;
+		switch (q[++i]) {
+		case '0': return true;
+		case 'x': digits = 2; break;
+		case 'u': digits = 4; break;
+		case 'U': digits = 8; break;
+		default: continue;
+		}
+		for (j = 1; j <= digits && i + j < n && q[i + j] == '0'; j++)
+			;
+		if (j > digits)
+			return true;
+	}
+	return false;
+}
+
+/* A scalar's text is safe to copy: no alias, no NUL, valid UTF-8. */
+static bool scalar_ok(struct ctx *c, struct fy_node *n)
+{
+	struct fy_token *t = fy_node_get_scalar_token(n);
+	const struct fy_mark *a = t ? fy_token_start_mark(t) : NULL;
+	const struct fy_mark *b = t ? fy_token_end_mark(t) : NULL;
+	const char *s;
+	size_t len;
+
+	if (fy_node_get_style(n) == FYNS_ALIAS) {
+		s = fy_node_get_scalar0(n);
+		if (s && fy_document_lookup_anchor(c->fyd, s, strlen(s)))
+			err_node(c, n, "aliases (*name) are not supported in "
+				 "plan files");
+		else
+			err_node(c, n, "alias *%.64s names no anchor",
+				 s ? s : "");
+		return false;
+	}
+	if (fy_node_get_style(n) == FYNS_DOUBLE_QUOTED &&
+	    (!a || !b || a->input_pos > b->input_pos || b->input_pos > c->len ||
+	     escapes_nul(c->text + a->input_pos,
+			 b->input_pos - a->input_pos))) {
+		err_node(c, n, "text must not hold a NUL character");
+		return false;
+	}
+	if (!(s = scalar(n, &len)))
+		return false;
+	if (utf8_bad(s, len) != len) {
+		err_node(c, n, "text is not valid UTF-8 (an escape such as "
+			 "\\ud800 makes no character)");
+		return false;
+	}
+	return true;
+}
+
+static bool shape(struct ctx *c, struct fy_node *n);
+
+/*
+ * A mapping's keys are each checked, and each name is seen once: the
+ * names go into a hash (a jansson object), so a mapping of N keys costs
+ * N look-ups, not libfyaml's N * N comparisons (which its
+ * FYPCF_ALLOW_DUPLICATE_KEYS turns off).
+ */
+static bool mapping_ok(struct ctx *c, struct fy_node *n)
+{
+	json_t *seen = json_object();
+	struct fy_node_pair *p;
+	void *it = NULL;
+	bool ok = true;
+
+	while (ok && (p = fy_node_mapping_iterate(n, &it))) {
+		struct fy_node *k = fy_node_pair_key(p);
+		const char *s;
+		size_t len;
+		json_t *first;
+		int line, col;
+
+		ok = shape(c, k) && shape(c, fy_node_pair_value(p));
+		if (!ok || !(s = scalar(k, &len)))
+			continue;
+		node_pos(k, &line, &col);
+		first = json_object_getn(seen, s, len);
+		if (first) {
+			err_at(c, line, col, "'%.64s' is given twice (first "
+			       "on line %d)", s, (int)json_integer_value(first));
+			ok = false;
+		} else {
+			json_object_setn_new(seen, s, len, json_integer(line));
+		}
+	}
+	json_decref(seen);
+	return ok;
+}
+
+/*
+ * First look at the whole tree, before any meaning: at most
+ * PLAN_VALUES_MAX nodes, no aliases (anchored or not), no duplicate keys,
+ * scalars safe to copy. Linear in the file; false after the first
+ * problem, reported.
+ */
+static bool shape(struct ctx *c, struct fy_node *n)
+{
+	struct fy_node *item;
+	void *it = NULL;
+
+	if (!n)
+		return true;
+	if (++c->values > PLAN_VALUES_MAX) {
+		err_node(c, n, "the file holds more than %d values",
+			 PLAN_VALUES_MAX);
+		return false;
+	}
+	switch (fy_node_get_type(n)) {
+	case FYNT_SCALAR:
+		return scalar_ok(c, n);
+	case FYNT_MAPPING:
+		return mapping_ok(c, n);
+	case FYNT_SEQUENCE:
+		while ((item = fy_node_sequence_iterate(n, &it)))
+			if (!shape(c, item))
 				return false;
 		return true;
 	}
@@ -356,9 +593,7 @@ static json_t *text_of(struct ctx *c, struct fy_node *n, const char *name)
 			size_t vl;
 			char lang[8];
 
-			if (!ks || (strncmp(ks, "zh-CN", len) &&
-				    strncmp(ks, "en", len)) ||
-			    (len != 5 && len != 2)) {
+			if (!ks || (strcmp(ks, "zh-CN") && strcmp(ks, "en"))) {
 				err_node(c, k, "'%s' takes only the languages "
 					 "zh-CN and en", name);
 				json_decref(o);
@@ -569,35 +804,50 @@ static const char *str(const json_t *o, const char *key)
 	return s ? s : "";
 }
 
-static json_t *find_key(const json_t *list, const char *key)
+/* The items of list by key: a new object mapping each key to its first
+ * item (borrowed), so that references are looked up in constant time. */
+static json_t *index_of(const json_t *list)
 {
+	json_t *idx = json_object(), *v;
 	size_t i;
-	json_t *v;
 
-	json_array_foreach(list, i, v)
-		if (!strcmp(str(v, "key"), key))
-			return v;
-	return NULL;
+	json_array_foreach(list, i, v) {
+		const char *k = json_string_value(json_object_get(v, "key"));
+
+		if (k && !json_object_get(idx, k))
+			json_object_set_new(idx, k, json_integer((json_int_t)i));
+	}
+	return idx;
+}
+
+/* The item of list with key, by list's index_of() idx; NULL if none. */
+static json_t *find_key(const json_t *list, const json_t *idx,
+			const char *key)
+{
+	json_t *i = json_object_get(idx, key);
+
+	return i ? json_array_get(list, (size_t)json_integer_value(i)) : NULL;
 }
 
 /* Report every item whose key appeared before it. */
 static void unique_keys(struct ctx *c, const json_t *list, const char *what)
 {
-	size_t i, j;
-	json_t *v, *w;
+	json_t *seen = json_object(), *v;
+	size_t i;
 
 	json_array_foreach(list, i, v) {
 		json_t *k = json_object_get(v, "key");
 
-		if (!k)
+		if (!json_is_string(k))
 			continue;
-		for (j = 0; j < i && (w = json_array_get(list, j)); j++)
-			if (json_equal(k, json_object_get(w, "key"))) {
-				err_json(c, k, "duplicate %s key '%s'", what,
-					 json_string_value(k));
-				break;
-			}
+		if (json_object_get(seen, json_string_value(k)))
+			err_json(c, k, "duplicate %s key '%s'", what,
+				 json_string_value(k));
+		else
+			json_object_set_new(seen, json_string_value(k),
+					    json_true());
 	}
+	json_decref(seen);
 }
 
 /* ref must name a group (of kind `kind`, when not NULL). */
@@ -609,7 +859,7 @@ static void group_ref(struct ctx *c, const json_t *groups, const json_t *ref,
 
 	if (!k)
 		return;
-	g = find_key(groups, k);
+	g = find_key(groups, c->gidx, k);
 	if (!g)
 		err_json(c, ref, "%s names unknown group '%s'", where, k);
 	else if (kind && *str(g, "kind") && strcmp(str(g, "kind"), kind))
@@ -660,7 +910,8 @@ static void check_categories(struct ctx *c, const json_t *plan)
 		json_t *team = json_object_get(cat, "team");
 		json_t *parent = json_object_get(cat, "parent");
 		char where[96];
-		bool before = false;
+		json_t *pi;
+		bool before;
 
 		snprintf(where, sizeof(where), "category '%s'", str(cat, "key"));
 		if (!strcmp(str(cat, "team"), "*"))
@@ -669,10 +920,8 @@ static void check_categories(struct ctx *c, const json_t *plan)
 			group_ref(c, groups, team, "team", where);
 		if (!parent)
 			continue;
-		for (size_t j = 0; j < i; j++)
-			if (json_equal(json_object_get(json_array_get(cats, j),
-						       "key"), parent))
-				before = true;
+		pi = json_object_get(c->cidx, str(cat, "parent"));
+		before = pi && (size_t)json_integer_value(pi) < i;
 		if (!before)
 			err_json(c, parent, "%s: parent '%s' must be a category "
 				 "listed before it", where,
@@ -768,7 +1017,7 @@ static void check_drills(struct ctx *c, const json_t *plan)
 		json_t *cat = json_object_get(d, "category");
 		const char *k = str(d, "category");
 
-		if (cat && strcmp(k, "*") && !find_key(cats, k))
+		if (cat && strcmp(k, "*") && !find_key(cats, c->cidx, k))
 			err_json(c, cat, "drill requirement names unknown "
 				 "category '%s'", k);
 	}
@@ -795,18 +1044,57 @@ static void yaml_errors(struct ctx *c, struct fy_diag *diag, const char *text,
 	err_at(c, 1, 1, "the file is empty");
 }
 
+/*
+ * The one document of the file, or NULL (reported). A second document
+ * ("---" again) is refused rather than ignored. libfyaml's own check for
+ * duplicate keys is off (it compares every key with every other); shape()
+ * does it in linear time.
+ */
+static struct fy_document *load(struct ctx *c, struct fy_diag *diag,
+				const char *text, size_t len)
+{
+	struct fy_parse_cfg pcfg = { .flags = FYPCF_QUIET |
+					      FYPCF_ALLOW_DUPLICATE_KEYS,
+				     .diag = diag };
+	struct fy_parser *fyp = fy_parser_create(&pcfg);
+	struct fy_document *fyd = NULL, *next = NULL;
+
+	if (!fyp || fy_parser_set_string(fyp, len ? text : "", len)) {
+		err_at(c, 1, 1, "the file cannot be read as YAML");
+		goto out;
+	}
+	fyd = fy_parse_load_document(fyp);
+	if (fyd && !fy_parser_get_stream_error(fyp))
+		next = fy_parse_load_document(fyp);
+	if (!fyd || fy_parser_get_stream_error(fyp)) {
+		yaml_errors(c, diag, text, len);
+		fy_document_destroy(fyd);
+		fyd = NULL;
+	} else if (next) {
+		err_node(c, fy_document_root(next), "a plan file holds one "
+			 "YAML document, not several ('---' again)");
+		fy_document_destroy(fyd);
+		fyd = NULL;
+	}
+out:
+	fy_document_destroy(next);
+	fy_parser_destroy(fyp);
+	return fyd;
+}
+
 int plan_parse(const char *file, const char *text, size_t len,
 	       json_t **content, json_t *errors)
 {
-	struct ctx c = { .file = file, .errors = errors };
+	struct ctx c = { .file = file, .errors = errors, .text = text,
+			 .len = len };
 	struct fy_diag_cfg dcfg;
 	struct fy_diag *diag;
-	struct fy_parse_cfg pcfg = { .flags = FYPCF_QUIET };
-	struct fy_document *fyd;
 	json_t *plan = NULL;
 	size_t before = json_array_size(errors);
 
 	*content = NULL;
+	if (!bytes_ok(&c, text, len))
+		return ERMS_EINVAL;
 	fy_diag_cfg_default(&dcfg);
 	dcfg.fp = NULL;
 	dcfg.colorize = false;
@@ -814,23 +1102,23 @@ int plan_parse(const char *file, const char *text, size_t len,
 	if (!diag)
 		return ERMS_EINVAL;
 	fy_diag_set_collect_errors(diag, true);
-	pcfg.diag = diag;
-	fyd = fy_document_build_from_string(&pcfg, text, len);
-	if (!fyd) {
-		yaml_errors(&c, diag, text, len);
-	} else if (!fy_document_root(fyd)) {
+	c.fyd = load(&c, diag, text, len);
+	if (c.fyd && !fy_document_root(c.fyd))
 		err_at(&c, 1, 1, "the file is empty");
-	} else {
-		plan = object_of(&c, fy_document_root(fyd), &plan_s);
-	}
+	else if (c.fyd && shape(&c, fy_document_root(c.fyd)))
+		plan = object_of(&c, fy_document_root(c.fyd), &plan_s);
 	if (plan) {
+		c.gidx = index_of(json_object_get(plan, "groups"));
+		c.cidx = index_of(json_object_get(plan, "categories"));
 		check_groups(&c, plan);
 		check_categories(&c, plan);
 		check_levels(&c, plan);
 		check_escalation(&c, plan);
 		check_drills(&c, plan);
 	}
-	fy_document_destroy(fyd);
+	json_decref(c.gidx);
+	json_decref(c.cidx);
+	fy_document_destroy(c.fyd);
 	fy_diag_destroy(diag);
 	free(c.pos);
 	if (json_array_size(errors) > before || !plan) {

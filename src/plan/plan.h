@@ -14,6 +14,11 @@
 #include <stddef.h>
 
 #define PLAN_ERRORS_MAX 100
+/* A plan file's limits: its size in bytes, and how many values (scalars,
+ * lists and mappings) it holds. A real plan is some 25 KB of 2,000
+ * values; the limits bound the cost of a hostile one. */
+#define PLAN_FILE_MAX (1024 * 1024)
+#define PLAN_VALUES_MAX 50000
 
 /*
  * Parse and validate a plan file named `file` (used in messages only).
@@ -21,7 +26,10 @@
  * ERMS_EINVAL and appends to `errors` one object per problem:
  *   {"line": 12, "column": 5, "message": "...",
  *    "text": "plan.yaml:12:5: ..."}
- * Lines and columns count from 1.
+ * Lines and columns count from 1. Refused before any meaning: a file over
+ * PLAN_FILE_MAX bytes or PLAN_VALUES_MAX values, bytes that are not UTF-8
+ * or a NUL, more than one document, aliases, a key given twice in a
+ * mapping. The cost is linear in the file.
  */
 int plan_parse(const char *file, const char *text, size_t len,
 	       json_t **content, json_t *errors);

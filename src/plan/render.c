@@ -4,12 +4,16 @@
  * Markdown goes through md4c with MD_FLAG_NOHTML: raw HTML in a section
  * (a <script>, an <img onerror>) is not passed through but escaped and
  * shown as text, so a plan's author cannot run code in a reader's browser.
+ * Links and images keep only http, https and mailto addresses; others
+ * (javascript:, data:, vbscript:, ...) are taken out of md4c's output.
  */
 #include "plan/plan.h"
 
 #include <md4c-html.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util/buf.h"
 
@@ -45,13 +49,105 @@ static void out(const MD_CHAR *p, MD_SIZE n, void *ud)
 	buf_add(ud, p, n);
 }
 
+/* May a link or an image go to the attribute value v (as md4c wrote it,
+ * HTML-escaped)? Only http, https and mailto, spelt out literally: an
+ * entity (javascript&#58;) or anything else is refused. */
+static bool url_ok(const char *v, size_t n)
+{
+	static const char *const schemes[] = { "http://", "https://",
+					       "mailto:" };
+
+	for (size_t i = 0; i < sizeof(schemes) / sizeof(schemes[0]); i++) {
+		size_t k = strlen(schemes[i]);
+
+		if (n >= k && !strncasecmp(v, schemes[i], k))
+			return true;
+	}
+	return false;
+}
+
+/* The value of attribute name (e.g. " alt=\"") in the tag [p, end), or
+ * NULL; *n its length. */
+static const char *attr(const char *p, const char *end, const char *name,
+			size_t *n)
+{
+	size_t k = strlen(name);
+	const char *q;
+
+	for (; p + k <= end; p++)
+		if (!memcmp(p, name, k)) {
+			p += k;
+			q = memchr(p, '"', (size_t)(end - p));
+			if (!q)
+				return NULL;
+			*n = (size_t)(q - p);
+			return p;
+		}
+	return NULL;
+}
+
+/*
+ * Copy md4c's HTML, taking out links and images to other schemes. With
+ * MD_FLAG_NOHTML every "<" of the text is escaped, so each "<a href=" and
+ * "<img src=" in the output is a tag md4c made, and each attribute value
+ * ends at the next '"'. A refused link becomes <a> (its text stays, as
+ * text); a refused image becomes its alt text.
+ */
+static void keep_safe_urls(struct buf *o, const char *h, size_t len)
+{
+	static const char a_tag[] = "<a href=\"", img_tag[] = "<img src=\"";
+	const char *p = h, *end = h + len;
+
+	while (p < end) {
+		const char *lt = memchr(p, '<', (size_t)(end - p));
+		const char *gt, *v, *q, *alt;
+		size_t skip, n, altn = 0;
+		bool img;
+
+		if (!lt)
+			lt = end;
+		buf_add(o, p, (size_t)(lt - p));
+		if (lt == end)
+			break;
+		p = lt;
+		img = (size_t)(end - p) >= sizeof(img_tag) - 1 &&
+		      !memcmp(p, img_tag, sizeof(img_tag) - 1);
+		skip = img ? sizeof(img_tag) - 1 : sizeof(a_tag) - 1;
+		if (!img && ((size_t)(end - p) < skip ||
+			     memcmp(p, a_tag, skip))) {
+			buf_add(o, p, 1);
+			p++;
+			continue;
+		}
+		v = p + skip;
+		q = memchr(v, '"', (size_t)(end - v));
+		gt = q ? memchr(q, '>', (size_t)(end - q)) : NULL;
+		if (!gt)
+			break;	/* not md4c's: drop the rest */
+		n = (size_t)(q - v);
+		if (url_ok(v, n)) {
+			buf_add(o, p, (size_t)(gt + 1 - p));
+		} else if (img) {
+			alt = attr(v + n, gt, " alt=\"", &altn);
+			if (alt)
+				buf_add(o, alt, altn);
+		} else {
+			buf_adds(o, "<a>");
+		}
+		p = gt + 1;
+	}
+}
+
 char *plan_markdown_html(const char *md, size_t len)
 {
-	struct buf b = BUF_INIT;
+	struct buf b = BUF_INIT, safe = BUF_INIT;
 
 	md_html(md, (MD_SIZE)len, out, &b,
 		MD_DIALECT_GITHUB | MD_FLAG_NOHTML, 0);
-	return buf_detach(&b, NULL);
+	buf_adds(&safe, "");
+	keep_safe_urls(&safe, b.data ? b.data : "", b.len);
+	buf_release(&b);
+	return buf_detach(&safe, NULL);
 }
 
 json_t *plan_render(const json_t *content, const char *lang)

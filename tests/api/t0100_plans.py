@@ -269,6 +269,56 @@ class Plans(ServerTestCase):
         self.assertEqual(p.returncode, 0, p.stderr)
         self.assertIn("~ levels[level-1].targets.activate_min: 15 -> 10", p.stdout)
 
+    def test_hostile_files_refused_nothing_changed(self):
+        base = with_key(read(os.path.join(DATA, "plan-minimal.yaml")), "hostile")
+        draft = self.import_plan(self.c["author"], base)
+        path = "/api/v1/plans/hostile/versions/%d" % draft["n"]
+        before = self.c["staff"].get(path).body
+        before_plans = self.admin.get("/api/v1/plans").body["items"]
+        before_audit = self.audit_count()
+        many = "format: erms-plan/1\n" + "".join("k%d: 1\n" % i for i in range(20000))
+        cases = (
+            ('summary: "a\\0b"\n', "p.yaml:50:11: text must not hold a NUL character"),
+            ("summary: {zh: 摘要}\n", "p.yaml:50:11: 'summary' takes only the "
+             "languages zh-CN and en"),
+            ("---\nkey: other\n", "p.yaml:51:1: a plan file holds one YAML "
+             "document, not several ('---' again)"),
+            ("summary: *nowhere\n", "p.yaml:50:11: alias *nowhere names no anchor"),
+            ("key: again\n", "p.yaml:50:1: 'key' is given twice (first on line 3)"),
+            (None, "p.yaml:2:1: unknown field 'k0' in plan"),
+            ("basis:\n" + "- x\n" * 50000, "the file holds more than 50000 values"),
+        )
+        for tail, want in cases:
+            yaml = many if tail is None else base + tail
+            with self.subTest(want=want):
+                for r in (self.c["author"].post("/api/v1/plans", {"yaml": yaml,
+                                                                  "file": "p.yaml"}),
+                          self.c["author"].put(path, {"yaml": yaml, "file": "p.yaml"})):
+                    self.assertError(r, 400, "invalid_plan", "yaml")
+                    texts = [d["text"] for d in r.body["error"]["details"]]
+                    self.assertTrue(any(want in t for t in texts), texts)
+        self.assertEqual(self.c["staff"].get(path).body, before)
+        self.assertEqual(self.admin.get("/api/v1/plans").body["items"], before_plans)
+        self.assertEqual(self.audit_count(), before_audit)
+
+    def test_folded_text_stored_as_written(self):
+        yaml = with_key(read(os.path.join(DATA, "plan-minimal.yaml")), "folded") + \
+            "summary: >\n  a\n\n\n   b\n  c\n"
+        n = self.import_plan(self.c["author"], yaml)["n"]
+        summary = self.c["staff"].get("/api/v1/plans/folded/versions/%d" % n) \
+            .body["content"]["summary"]
+        self.assertNotIn("\0", summary)
+        self.assertTrue(set(summary) <= set("abc \n"), repr(summary))
+        self.assertTrue(summary.startswith("a\n") and summary.endswith("b\nc\n"))
+
+    def test_validate_does_not_spin_on_bad_utf8(self):
+        path = os.path.join(self.server.dir, "bad.yaml")
+        with open(path, "wb") as f:
+            f.write(b"%\xe1")
+        p = run_erms("plan", "validate", path, timeout=20)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("bad.yaml:1:2: the file is not valid UTF-8 (byte 0xe1)", p.stderr)
+
     def test_script_in_a_section_is_escaped(self):
         yaml = with_key(read(os.path.join(DATA, "plan-minimal.yaml")), "xss").replace(
             "      - 第二条\n",

@@ -165,6 +165,31 @@ class Supplies(ServerTestCase):
                          400, "invalid", "csv")
         self.assertEqual(len(self.c["staff"].get("/api/v1/supplies").body["items"]), count)
 
+    def test_csv_import_rights_first_and_exact_width(self):
+        head = "id,name,kind,location,quantity,unit,min_quantity,inspect_by,notes\r\n"
+        count = len(self.c["staff"].get("/api/v1/supplies").body["items"])
+        # No rights: 403 whatever the body, also a malformed one.
+        for body in ({"csv": head + '"open quote\r\n'}, {"csv": 5}, {"nope": 1},
+                     {"csv": head + ",好的,,,1,个,0,,\r\n"}):
+            with self.subTest(body=body):
+                self.assertError(self.c["staff"].post("/api/v1/supplies/import", body),
+                                 403, "forbidden")
+        # A row with a field more than the header: refused, naming the line.
+        extra = head + ",好的,,,1,个,0,,\r\n,多一列,,,1,个,0,,备注,多余\r\n"
+        r = self.c["keeper"].post("/api/v1/supplies/import", {"csv": extra})
+        self.assertError(r, 400, "invalid", "csv")
+        self.assertIn("line 3: 9 fields wanted, 10 found", r.body["error"]["message_en"])
+        short = head + ",少一列,,,1,个,0,\r\n"
+        r = self.c["keeper"].post("/api/v1/supplies/import", {"csv": short})
+        self.assertError(r, 400, "invalid", "csv")
+        self.assertIn("line 2: 9 fields wanted, 8 found", r.body["error"]["message_en"])
+        # A multi-line quoted note counts its lines; an open quote is refused.
+        bad = head + ',"多行\n备注",,,1,个,0,,\r\n"open\r\n'
+        r = self.c["keeper"].post("/api/v1/supplies/import", {"csv": bad})
+        self.assertError(r, 400, "invalid", "csv")
+        self.assertIn("line 4: a quote is not closed", r.body["error"]["message_en"])
+        self.assertEqual(len(self.c["staff"].get("/api/v1/supplies").body["items"]), count)
+
     def test_funds(self):
         year = time.gmtime().tm_year
         self.assertError(self.c["hq"].put("/api/v1/budgets/%d" % year,

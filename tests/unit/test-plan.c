@@ -148,7 +148,8 @@ static void test_small_mistakes(void **state)
 		  "'key' (a-z, 0-9, '_', '-', starting with a letter)" },
 		{ "name: {fr: x}\n", "t:1:8: 'name' takes only the languages "
 		  "zh-CN and en" },
-		{ "a: &x 1\nb: *x\n", "t:1:1: unknown field 'a' in plan" },
+		{ "a: &x 1\nb: *x\n", "t:2:5: aliases (*name) are not "
+		  "supported in plan files" },
 		{ "groups: x\n", "t:1:9: 'groups' must be a list" },
 	};
 
@@ -250,6 +251,276 @@ static void test_diff(void **state)
 	json_decref(errors);
 }
 
+/* The minimal plan with `tail` appended (new top-level lines). */
+static char *minimal_with(const char *tail, size_t *len)
+{
+	size_t n;
+	char *base = slurp("plan-minimal.yaml", &n);
+	struct buf b = BUF_INIT;
+
+	buf_add(&b, base, n);
+	buf_adds(&b, tail);
+	free(base);
+	return buf_detach(&b, len);
+}
+
+/* Parse the minimal plan plus tail; the content, or NULL with errors. */
+static json_t *parse_with(const char *tail, json_t *errors)
+{
+	size_t len;
+	char *text = minimal_with(tail, &len);
+	json_t *content = NULL;
+
+	plan_parse("t", text, len, &content, errors);
+	free(text);
+	return content;
+}
+
+/* The minimal plan has 49 lines; appended lines start at 50. */
+static void refused(const char *tail, const char *want)
+{
+	json_t *errors = json_array();
+	json_t *p = parse_with(tail, errors);
+
+	if (p || !has_error(errors, want)) {
+		dump_errors(errors);
+		fail_msg("%s: want %s", tail, want);
+	}
+	json_decref(p);
+	json_decref(errors);
+}
+
+static void accepted(const char *tail, const char *summary)
+{
+	json_t *errors = json_array();
+	json_t *p = parse_with(tail, errors);
+	json_t *s;
+
+	dump_errors(errors);
+	assert_non_null(p);
+	s = json_object_get(p, "summary");
+	assert_int_equal(json_string_length(s), strlen(summary));
+	assert_memory_equal(json_string_value(s), summary, strlen(summary));
+	json_decref(p);
+	json_decref(errors);
+}
+
+static void test_markdown_keeps_only_web_links(void **state)
+{
+	const char *md =
+		"[ok](https://example.org/a?b=1&c=2) [mail](mailto:x@example.org)"
+		" [js](javascript:alert(1)) [JS](JaVaScRiPt:alert(2))"
+		" [ent](javascript&#58;alert(3)) [data](data:text/html,x)"
+		" [vb](vbscript:msgbox) <javascript:alert(4)> [rel](/local)"
+		" ![pic](http://example.org/p.png) ![bad pic](data:image/png,x)"
+		" ![js pic](javascript:alert(5) \"t\") www.example.org\n\n"
+		"[ref]: javascript:alert(6)\n\nsee [ref]\n";
+	char *html = plan_markdown_html(md, strlen(md));
+
+	(void)state;
+	assert_non_null(strstr(html, "<a href=\"https://example.org/a?b=1&amp;"
+			       "c=2\">ok</a>"));
+	assert_non_null(strstr(html, "<a href=\"mailto:x@example.org\">mail</a>"));
+	assert_non_null(strstr(html, "<img src=\"http://example.org/p.png\""));
+	assert_non_null(strstr(html, "<a href=\"http://www.example.org\">"));
+	assert_non_null(strstr(html, "<a>js</a>"));
+	assert_non_null(strstr(html, "bad pic"));
+	/* The autolink's address stays, as text only. */
+	assert_non_null(strstr(html, "<a>javascript:alert(4)</a>"));
+	assert_null(strstr(html, "=\"javascript"));
+	assert_null(strstr(html, "=\"JaVaScRiPt"));
+	assert_null(strstr(html, "=\"data:"));
+	assert_null(strstr(html, "=\"vbscript:"));
+	assert_null(strstr(html, "href=\"/local"));
+	assert_null(strstr(html, "alert(6)"));
+	/* Only http(s) images are left: one. */
+	assert_null(strstr(strstr(html, "<img") + 1, "<img"));
+	free(html);
+}
+
+/*
+ * libfyaml 0.7.12 gives a folded scalar with more-indented lines after
+ * blank ones a length one byte longer than the text it writes; the copy
+ * must hold only the written bytes (no NUL, nothing of the heap).
+ */
+static void test_block_scalar_copied_as_written(void **state)
+{
+	json_t *errors = json_array();
+	json_t *p = parse_with("summary: >\n  a\n\n\n   b\n  c\n", errors);
+	const char *s;
+	size_t n;
+
+	(void)state;
+	dump_errors(errors);
+	assert_non_null(p);
+	s = json_string_value(json_object_get(p, "summary"));
+	n = json_string_length(json_object_get(p, "summary"));
+	assert_int_equal(n, strlen(s));
+	assert_true(n >= 6 && n <= 9);
+	assert_memory_equal(s, "a\n", 2);
+	assert_memory_equal(s + n - 4, "b\nc\n", 4);
+	for (size_t i = 0; i < n; i++)
+		assert_non_null(strchr("abc \n", s[i]));
+	json_decref(p);
+	json_decref(errors);
+}
+
+static void test_nul_refused(void **state)
+{
+	static const char raw[] = "summary: a\0b\n";
+	json_t *errors = json_array(), *p = NULL;
+	size_t len;
+	char *text = minimal_with("", &len);
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	refused("summary: \"x\\0y\"\n",
+		"t:50:11: text must not hold a NUL character");
+	refused("summary: \"x\\x00\"\n",
+		"t:50:11: text must not hold a NUL character");
+	refused("summary: \"\\u0000\"\n",
+		"t:50:11: text must not hold a NUL character");
+	refused("summary: {en: \"\\U00000000\"}\n",
+		"t:50:16: text must not hold a NUL character");
+	accepted("summary: \"a\\\\0 \\x41\"\n", "a\\0 A");
+	buf_add(&b, text, len);
+	buf_add(&b, raw, sizeof(raw) - 1);
+	free(text);
+	assert_int_not_equal(plan_parse("t", b.data, b.len, &p, errors), 0);
+	assert_null(p);
+	if (!has_error(errors, "t:50:11: the file holds a NUL character")) {
+		dump_errors(errors);
+		fail();
+	}
+	buf_release(&b);
+	json_decref(errors);
+}
+
+static void test_utf8_checked_first(void **state)
+{
+	static const struct {
+		const char *yaml;
+		size_t len;
+		const char *error;
+	} cases[] = {
+		{ "%\xe1", 2, "t:1:2: the file is not valid UTF-8 (byte 0xe1)" },
+		{ "key: ab\xc0\xaf\n", 10, "t:1:8: the file is not valid "
+		  "UTF-8 (byte 0xc0)" },
+		{ "a: 1\nname: 预\xed\xa0\x80\n", 18, "t:2:8: the file is not "
+		  "valid UTF-8 (byte 0xed)" },
+		{ "a: \xf4\x90\x80\x80", 7, "t:1:4: the file is not valid "
+		  "UTF-8 (byte 0xf4)" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		json_t *errors = json_array(), *p = NULL;
+
+		assert_int_equal(strlen(cases[i].yaml), cases[i].len);
+		assert_int_not_equal(plan_parse("t", cases[i].yaml,
+						cases[i].len, &p, errors), 0);
+		assert_null(p);
+		if (!has_error(errors, cases[i].error)) {
+			dump_errors(errors);
+			fail_msg("case %zu: want %s", i, cases[i].error);
+		}
+		json_decref(errors);
+	}
+}
+
+static void test_language_keys_exact(void **state)
+{
+	(void)state;
+	refused("summary: {zh: 摘要}\n",
+		"t:50:11: 'summary' takes only the languages zh-CN and en");
+	refused("summary: {e: x}\n",
+		"t:50:11: 'summary' takes only the languages zh-CN and en");
+	refused("summary: {en-US: x}\n",
+		"t:50:11: 'summary' takes only the languages zh-CN and en");
+	refused("summary: {zh-CNX: x}\n",
+		"t:50:11: 'summary' takes only the languages zh-CN and en");
+	refused("summary: {en: a, en: b}\n",
+		"t:50:18: 'en' is given twice (first on line 50)");
+}
+
+static void test_one_document_no_aliases(void **state)
+{
+	(void)state;
+	refused("---\nkey: other\n", "t:51:1: a plan file holds one YAML "
+		"document, not several ('---' again)");
+	refused("summary: *nowhere\n", "t:50:11: alias *nowhere names no "
+		"anchor");
+	refused("summary: &s text\nscope: *s\n", "t:51:9: aliases (*name) "
+		"are not supported in plan files");
+	refused("*k : x\n", "t:50:2: alias *k names no anchor");
+}
+
+static void test_duplicate_keys(void **state)
+{
+	(void)state;
+	refused("key: other\n", "t:50:1: 'key' is given twice (first on "
+		"line 3)");
+	refused("summary: a\nsummary: b\n", "t:51:1: 'summary' is given "
+		"twice (first on line 50)");
+}
+
+/* Bounded cost: outcomes only, never timings. */
+static void test_limits(void **state)
+{
+	struct buf b = BUF_INIT;
+	json_t *errors = json_array(), *p = NULL;
+	char *big = malloc(PLAN_FILE_MAX + 2);
+
+	(void)state;
+	/* Over the size limit. */
+	memset(big, ' ', PLAN_FILE_MAX + 1);
+	memcpy(big, "key: x\n#", 8);
+	assert_int_not_equal(plan_parse("t", big, PLAN_FILE_MAX + 1, &p,
+					errors), 0);
+	assert_true(has_error(errors, "t:1:1: the file is larger than "
+			      "1048576 bytes"));
+	free(big);
+	json_decref(errors);
+
+	/* Many keys in one mapping: refused quickly, one error each (up to
+	 * the cap), not 20,000 squared comparisons. */
+	errors = json_array();
+	buf_adds(&b, "format: erms-plan/1\n");
+	for (int i = 0; i < 20000; i++)
+		buf_addf(&b, "k%d: 1\n", i);
+	assert_int_not_equal(plan_parse("t", b.data, b.len, &p, errors), 0);
+	assert_true(has_error(errors, "t:2:1: unknown field 'k0' in plan"));
+	assert_int_equal(json_array_size(errors), PLAN_ERRORS_MAX);
+	buf_release(&b);
+	json_decref(errors);
+
+	/* Over the value limit. */
+	errors = json_array();
+	buf_init(&b, BUF_UNLIMITED);
+	buf_adds(&b, "basis:\n");
+	for (int i = 0; i < PLAN_VALUES_MAX; i++)
+		buf_adds(&b, "- x\n");
+	assert_int_not_equal(plan_parse("t", b.data, b.len, &p, errors), 0);
+	if (!has_error(errors, "t:49999:3: the file holds more than 50000 "
+		       "values")) {
+		dump_errors(errors);
+		fail();
+	}
+	buf_release(&b);
+	json_decref(errors);
+
+	/* Many groups: duplicate keys and references found in linear time. */
+	errors = json_array();
+	buf_init(&b, BUF_UNLIMITED);
+	buf_adds(&b, "groups:\n");
+	for (int i = 0; i < 6000; i++)
+		buf_addf(&b, "- {key: g%d, name: x, kind: team}\n", i % 5000);
+	assert_int_not_equal(plan_parse("t", b.data, b.len, &p, errors), 0);
+	assert_true(has_error(errors, "t:5002:9: duplicate group key 'g0'"));
+	buf_release(&b);
+	json_decref(errors);
+}
+
 static void test_markdown_escapes_raw_html(void **state)
 {
 	const char *md = "# 标题\n\n<script>alert(1)</script>\n\n"
@@ -275,6 +546,14 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_export_round_trip),
 		cmocka_unit_test(test_diff),
 		cmocka_unit_test(test_markdown_escapes_raw_html),
+		cmocka_unit_test(test_markdown_keeps_only_web_links),
+		cmocka_unit_test(test_block_scalar_copied_as_written),
+		cmocka_unit_test(test_nul_refused),
+		cmocka_unit_test(test_utf8_checked_first),
+		cmocka_unit_test(test_language_keys_exact),
+		cmocka_unit_test(test_one_document_no_aliases),
+		cmocka_unit_test(test_duplicate_keys),
+		cmocka_unit_test(test_limits),
 	};
 
 	if (argc > 1)

@@ -1,6 +1,6 @@
 /*
- * test-util.c - buffers with ceilings, the crypto wrappers, time format,
- * log escaping, address lists.
+ * test-util.c - buffers with ceilings, the crypto wrappers, time format
+ * and parsing, CSV rows, log escaping, address lists.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +12,7 @@
 
 #include "util/buf.h"
 #include "util/clock.h"
+#include "util/csv.h"
 #include "util/crypto.h"
 #include "util/err.h"
 #include "util/log.h"
@@ -134,6 +135,68 @@ static void test_addr_lists(void **state)
 	assert_true(addr_in_list("0.0.0.0/0", "8.8.8.8"));
 }
 
+static void test_time_parse_strict(void **state)
+{
+	static const char *const bad[] = {
+		"9999-12-31T23:-9:59Z", "2026-11-28T19:45:00.12+00",
+		"9999-12-31T23:59:60.999Z", "2026-02-29T00:00:00Z",
+		"2026-04-31T00:00:00Z", "2026- 1-01T00:00:00Z",
+		"+026-01-01T00:00:00Z", "1970-01-01T00:00:00+00:01",
+		"2026-01-01T00:00:00+0100", "2026-01-01 00:00:00Z", "",
+	};
+	int64_t ms;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (!time_parse(bad[i], &ms))
+			fail_msg("accepted '%s'", bad[i]);
+	assert_int_equal(time_parse("2024-02-29T00:00:00.5-01:30", &ms), 0);
+	assert_int_equal(ms, 1709170200500LL);
+	assert_int_equal(time_parse("1970-01-01T00:00:00Z", &ms), 0);
+	assert_int_equal(ms, 0);
+}
+
+static int csv_collect(void *ctx, char **f, int line)
+{
+	buf_addf(ctx, "%d:[%s|%s]", line, f[0], f[1]);
+	return 0;
+}
+
+static void test_csv_rows(void **state)
+{
+	static const struct {
+		const char *csv, *rows, *err;
+	} cases[] = {
+		{ "a,b\r\n1,2\r\n\r\n\"x, \"\"y\"\"\",\"multi\nline\"\n3,\n",
+		  "2:[1|2]4:[x, \"y\"|multi\nline]6:[3|]", NULL },
+		{ "a,b\n1,2,3\n", NULL, "line 2: 2 fields wanted, 3 found" },
+		{ "a,b\n1\n", NULL, "line 2: 2 fields wanted, 1 found" },
+		{ "a,b\n\"1,2\n", NULL, "line 2: a quote is not closed" },
+		{ "a,b\n\"1\"x,2\n", NULL, "line 2: text after a closing quote" },
+		{ "a,b\n1\"\",2\n", NULL, "line 2: a quote inside an unquoted "
+		  "field" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct buf b = BUF_INIT;
+		char err[160] = "";
+		int rc;
+
+		buf_adds(&b, "");
+		rc = csv_parse(cases[i].csv, strlen(cases[i].csv), 2,
+			       csv_collect, &b, err, sizeof(err));
+		if (cases[i].rows) {
+			assert_int_equal(rc, 0);
+			assert_string_equal(b.data, cases[i].rows);
+		} else {
+			assert_int_equal(rc, -1);
+			assert_string_equal(err, cases[i].err);
+		}
+		buf_release(&b);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -144,6 +207,8 @@ int main(void)
 		cmocka_unit_test(test_time_format_and_fixed_clock),
 		cmocka_unit_test(test_log_escape),
 		cmocka_unit_test(test_addr_lists),
+		cmocka_unit_test(test_time_parse_strict),
+		cmocka_unit_test(test_csv_rows),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
