@@ -12,9 +12,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/audit.h"
+#include "app/keys.h"
 #include "store/store.h"
 #include "util/log.h"
 #include "util/xalloc.h"
+
+/* On the writer thread after each commit (failures are logged). */
+static void anchor_after_commit(struct store *st)
+{
+	audit_anchor_write(st);
+}
 
 int app_open(struct app *app, const struct app_config *cfg,
 	     struct errbuf *err)
@@ -40,6 +48,9 @@ int app_open(struct app *app, const struct app_config *cfg,
 			   have, want);
 		rc = ERMS_ESTORE;
 	}
+	if (!rc)
+		rc = keys_open_store(app->wst, cfg->db_url, cfg->key_path,
+				     cfg->anchor_path, true, err);
 	if (rc) {
 		store_close(app->wst);
 		return rc;
@@ -60,6 +71,7 @@ int app_open(struct app *app, const struct app_config *cfg,
 	bus_init(&app->bus);
 	if (!rc)
 		rc = bus_start(&app->bus, app->wst);
+	app->writer.app_commit = anchor_after_commit;
 	if (!rc)
 		rc = writer_start(&app->writer, app->wst, cfg->max_batch);
 	if (rc)

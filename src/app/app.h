@@ -25,6 +25,8 @@ struct store;
 
 struct app_config {
 	const char *db_url;
+	const char *key_path;		/* NULL: "<db>.key" (app/keys.h) */
+	const char *anchor_path;	/* NULL: next to the key file */
 	int64_t session_idle_ms;	/* sessions expire after this idle */
 	int max_batch;			/* group commit batch ceiling */
 	int readers;			/* reader connections in the pool */
@@ -49,7 +51,9 @@ struct app {
 	struct bus bus;			/* recent events for live updates */
 };
 
-/* Open the stores (the schema must be current) and start the writer. */
+/* Open the stores (the schema must be current), open the key file (made
+ * when the database has no key yet) and start the writer, which replaces
+ * the audit anchor after each commit. */
 int app_open(struct app *app, const struct app_config *cfg,
 	     struct errbuf *err);
 /* Stop the writer after it ran every queued job, close every store. */

@@ -71,12 +71,14 @@ class Tamper(ServerTestCase):
         cls.server.cleanup()
 
     def copy_db(self, name):
-        """A copy of the stopped server's database (with WAL files, if any)."""
+        """A copy of the stopped server's database (with WAL files, if any),
+        its key file and its audit anchor."""
         d = os.path.join(self.server.dir, name)
         os.mkdir(d)
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in ("", "-wal", "-shm", ".key"):
             if os.path.exists(self.server.db + suffix):
                 shutil.copy(self.server.db + suffix, os.path.join(d, "erms.db" + suffix))
+        shutil.copy(self.server.db[:-len(".db")] + ".db.anchor", os.path.join(d, "erms.db.anchor"))
         return os.path.join(d, "erms.db")
 
     def tamper(self, db, sql, check, expected):

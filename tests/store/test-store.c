@@ -193,14 +193,16 @@ static void test_audit_chain(void **state)
 	int64_t rows, bad;
 	char why[128];
 
-	assert_int_equal(audit_verify(f->st, &rows, &bad, why, sizeof(why)),
+	assert_int_equal(audit_verify(f->st, NULL, NULL, &rows, &bad, why,
+				      sizeof(why)),
 			 0);
 	assert_int_equal(rows, 0);
 	for (int i = 0; i < 2500; i++)
 		assert_int_equal(audit_append(f->st, 1, "test.act", "x:1",
 					      "summary | with: separators",
 					      100 + i), 0);
-	assert_int_equal(audit_verify(f->st, &rows, &bad, why, sizeof(why)),
+	assert_int_equal(audit_verify(f->st, NULL, NULL, &rows, &bad, why,
+				      sizeof(why)),
 			 0);
 	assert_int_equal(rows, 2500);
 }
