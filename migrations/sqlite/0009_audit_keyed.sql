@@ -22,3 +22,8 @@ CREATE TRIGGER audit_key_no_update BEFORE UPDATE ON audit_key
 BEGIN SELECT RAISE(ABORT, 'the audit key binding cannot be changed'); END;
 CREATE TRIGGER audit_key_no_delete BEFORE DELETE ON audit_key
 BEGIN SELECT RAISE(ABORT, 'the audit key binding cannot be removed'); END;
+
+-- Acknowledgement links are built when a message is sent, from a token the
+-- key file derives; the outbox keeps only the token's hash. Links of
+-- messages already sent are in their recipients' hands: drop the copies.
+UPDATE notification SET ack_link = '' WHERE state <> 'pending';

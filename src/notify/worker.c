@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "app/app.h"
+#include "app/notify.h"
 #include "notify/channel.h"
 #include "plan/plan.h"
 #include "store/store.h"
@@ -54,7 +55,7 @@ static int collect(void *ctx, const struct notification *n)
 	it->n.text = xstrdup(n->text ? n->text : "");
 	it->n.markdown = xstrdup(n->markdown ? n->markdown : "");
 	it->n.link = xstrdup(n->link ? n->link : "");
-	it->n.ack_link = xstrdup(n->ack_link ? n->ack_link : "");
+	it->n.ack_link = notify_ack_link(n);
 	it->n.last_error = xstrdup(n->last_error ? n->last_error : "");
 	return 0;
 }

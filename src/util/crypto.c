@@ -76,3 +76,19 @@ void kdf_subkey(const unsigned char master[32], unsigned id,
 	_Static_assert(crypto_kdf_KEYBYTES == 32, "kdf key size");
 	crypto_kdf_derive_from_key(out, 32, id, "erms-key", master);
 }
+
+void mac_token(const unsigned char key[32], const char *msg,
+	       char out[TOKEN_LEN])
+{
+	unsigned char h[crypto_auth_hmacsha256_BYTES];
+
+	crypto_auth_hmacsha256_state s;
+
+	crypto_auth_hmacsha256_init(&s, key, 32);
+	crypto_auth_hmacsha256_update(&s, (const unsigned char *)msg,
+				      strlen(msg));
+	crypto_auth_hmacsha256_final(&s, h);
+	sodium_bin2base64(out, TOKEN_LEN, h, sizeof(h),
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(h, sizeof(h));
+}

@@ -27,6 +27,10 @@ bool password_verify(const char *hash, const char *pw);
 /* HMAC-SHA256 of p[0..n) under a 32-byte key, as 64 hex digits. */
 void mac_sha256_hex(const unsigned char key[32], const void *p, size_t n,
 		     char out[SHA256_HEX_LEN]);
+/* A secret derived from msg: base64url of its HMAC-SHA256 under a
+ * 32-byte key (43 characters). */
+void mac_token(const unsigned char key[32], const char *msg,
+	       char out[TOKEN_LEN]);
 /* Sub-key `id` (1, 2, ...) of a 32-byte master key (crypto_kdf, context
  * "erms-key"). */
 void kdf_subkey(const unsigned char master[32], unsigned id,
