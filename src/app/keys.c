@@ -18,8 +18,13 @@
 #include "util/clock.h"
 #include "util/crypto.h"
 #include "util/log.h"
+#include "util/xalloc.h"
 
 #define KEY_MAGIC "erms-key-v1"
+#define SEALED "sealed:v1:"
+
+/* The config fields that are secrets. */
+static const char *const sealed_fields[] = { "secret", "password", "url" };
 
 static struct keys installed;
 static bool have_keys;
@@ -147,6 +152,138 @@ void keys_install(const struct keys *k, const char *anchor)
 	anchor_path = anchor;
 }
 
+static char *seal(const char *plain)
+{
+	size_t n = strlen(plain);
+	size_t raw = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + n;
+	size_t b64 = sodium_base64_ENCODED_LEN(raw,
+		sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	unsigned char *box = xmalloc(raw);
+	char *out = xmalloc(sizeof(SEALED) + b64);
+
+	randombytes_buf(box, crypto_secretbox_NONCEBYTES);
+	crypto_secretbox_easy(box + crypto_secretbox_NONCEBYTES,
+			      (const unsigned char *)plain, n, box,
+			      installed.box);
+	memcpy(out, SEALED, sizeof(SEALED) - 1);
+	sodium_bin2base64(out + sizeof(SEALED) - 1, b64, box, raw,
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	free(box);
+	return out;
+}
+
+/* NULL when v does not open. */
+static char *unseal(const char *v)
+{
+	size_t len = strlen(v), raw;
+	unsigned char *box = xmalloc(len + 1);
+	char *plain = NULL;
+
+	if (sodium_base642bin(box, len, v, len, NULL, &raw, NULL,
+			      sodium_base64_VARIANT_URLSAFE_NO_PADDING) ||
+	    raw < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES)
+		goto out;
+	raw -= crypto_secretbox_NONCEBYTES;
+	plain = xmalloc(raw - crypto_secretbox_MACBYTES + 1);
+	if (crypto_secretbox_open_easy((unsigned char *)plain,
+				       box + crypto_secretbox_NONCEBYTES, raw,
+				       box, installed.box)) {
+		free(plain);
+		plain = NULL;
+		goto out;
+	}
+	plain[raw - crypto_secretbox_MACBYTES] = '\0';
+out:
+	free(box);
+	return plain;
+}
+
+void keys_seal_config(json_t *cfg)
+{
+	if (!have_keys || !json_is_object(cfg))
+		return;
+	for (size_t i = 0; i < sizeof(sealed_fields) / sizeof(*sealed_fields);
+	     i++) {
+		const char *v = json_string_value(json_object_get(
+			cfg, sealed_fields[i]));
+		const char *host, *path;
+		char *sv;
+
+		if (!v)
+			continue;
+		if (!strcmp(sealed_fields[i], "url")) {
+			host = strstr(v, "://");
+			path = host ? strchr(host + 3, '/') : NULL;
+			json_object_set_new(cfg, "url_host", json_stringn(v,
+				path ? (size_t)(path - v) : strlen(v)));
+		}
+		sv = seal(v);
+		json_object_set_new(cfg, sealed_fields[i], json_string(sv));
+		free(sv);
+	}
+}
+
+int keys_open_config(json_t *cfg)
+{
+	int rc = 0;
+
+	if (!json_is_object(cfg))
+		return 0;
+	json_object_del(cfg, "url_host");
+	for (size_t i = 0; i < sizeof(sealed_fields) / sizeof(*sealed_fields);
+	     i++) {
+		const char *v = json_string_value(json_object_get(
+			cfg, sealed_fields[i]));
+		char *plain;
+
+		if (!v || strncmp(v, SEALED, sizeof(SEALED) - 1))
+			continue;
+		plain = have_keys ? unseal(v + sizeof(SEALED) - 1) : NULL;
+		if (!plain)
+			rc = ERMS_EINVAL;
+		json_object_set_new(cfg, sealed_fields[i],
+				    json_string(plain ? plain : ""));
+		if (plain)
+			sodium_memzero(plain, strlen(plain));
+		free(plain);
+	}
+	return rc;
+}
+
+static int channel_id(void *ctx, const struct channel *c)
+{
+	json_t *ids = ctx;
+
+	json_array_append_new(ids, json_integer(c->id));
+	return 0;
+}
+
+/* Seal the secrets of every channel stored before the database had a key
+ * (their configs are plain). */
+static int seal_channels(struct store *st)
+{
+	json_t *ids = json_array(), *v;
+	size_t i;
+	int rc = store_channel_list(st, channel_id, ids);
+
+	json_array_foreach(ids, i, v) {
+		struct channel c = { 0 };
+		json_t *cfg;
+
+		if (rc || (rc = store_channel_get(st, json_integer_value(v), &c)))
+			break;
+		cfg = json_loads(c.config ? c.config : "{}", 0, NULL);
+		keys_seal_config(cfg);
+		free(c.config);
+		c.config = json_dumps(cfg, JSON_COMPACT);
+		json_decref(cfg);
+		rc = store_channel_update(st, &c);
+		channel_release(&c);
+	}
+	json_decref(ids);
+	return rc;
+}
+
 /* Bind an unkeyed database to the installed key, in one transaction. */
 static int bind(struct store *st, struct errbuf *err)
 {
@@ -155,6 +292,8 @@ static int bind(struct store *st, struct errbuf *err)
 
 	if (!rc)
 		rc = store_audit_key_bind(st, installed.fp, now);
+	if (!rc)
+		rc = seal_channels(st);
 	if (!rc)
 		rc = audit_append(st, 0, "audit.keyed", "audit",
 				  "the audit chain is keyed from here on", now);

@@ -19,6 +19,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "util/err.h"
 
 struct store;
@@ -58,6 +60,19 @@ int keys_open_store(struct store *st, const char *db_url,
 const struct keys *keys_current(void);
 /* The installed anchor file's path, or NULL. */
 const char *keys_anchor(void);
+/*
+ * Secrets at rest in a channel's config (JSON object, changed in place):
+ * the string values of "secret", "password" and "url" (robot URLs carry
+ * their access token) are sealed with crypto_secretbox_easy under the box
+ * sub-key, a new random nonce per value, as "sealed:v1:" + base64url(nonce
+ * and box); a sealed url gets a plain "url_host" (scheme and host) for
+ * display. Without installed keys nothing changes.
+ */
+void keys_seal_config(json_t *cfg);
+/* Open what keys_seal_config() sealed (plain values stay as they are)
+ * and drop "url_host": only where a secret is needed (sending, merging
+ * an update). ERMS_EINVAL when a value does not open under this key. */
+int keys_open_config(json_t *cfg);
 /* Install k (copied) and anchor path (borrowed); for tests, too. */
 void keys_install(const struct keys *k, const char *anchor_path);
 

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "app/app.h"
+#include "app/keys.h"
 #include "app/notify.h"
 #include "notify/channel.h"
 #include "plan/plan.h"
@@ -238,11 +239,14 @@ static void send_channel(struct notify_worker *w, struct item *items, int k,
 	if (c->rate_burst > 0 && c->rate_period_ms > 0)
 		rule = (struct bucket_rule){ c->rate_burst, c->rate_period_ms };
 	b = bucket_for(w, c, &rule, now);
-	if (!c->enabled) {
+	if (!c->enabled || keys_open_config(cfg)) {
+		/* Secrets are opened here, where they are sent, only. */
 		for (int i = 0; i < k; i++) {
 			items[i].outcome = 1;
-			snprintf(items[i].error, sizeof(items[i].error),
-				 "the channel is disabled");
+			snprintf(items[i].error, sizeof(items[i].error), "%s",
+				 c->enabled ? "the channel's secrets do not "
+					      "open with this key file"
+					    : "the channel is disabled");
 		}
 		goto out;
 	}
