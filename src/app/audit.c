@@ -107,6 +107,22 @@ static int replace_file(const char *path, const char *text, size_t len)
 	return rc;
 }
 
+int audit_anchor_copy(struct store *st, const char *path)
+{
+	struct anchor a = { 0 };
+	char text[256];
+	int rc = store_audit_head(st, &a.head, a.mac);
+
+	if (!rc)
+		rc = store_audit_key(st, a.fp, &a.plain_until);
+	if (rc == ERMS_ENOTFOUND)
+		return 0;
+	if (!rc)
+		rc = replace_file(path, text, (size_t)anchor_text(&a, text,
+							   sizeof(text)));
+	return rc;
+}
+
 int audit_anchor_write(struct store *st)
 {
 	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;

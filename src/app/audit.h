@@ -46,6 +46,11 @@ void audit_mac(const struct keys *k, const struct audit_row *r,
  */
 int audit_anchor_write(struct store *st);
 /*
+ * The anchor of database st as it is now, written to path (for a backup:
+ * its head when it was taken). Nothing for a database without a key.
+ */
+int audit_anchor_copy(struct store *st, const char *path);
+/*
  * Walk the chain and check it against the anchor file at anchor (NULL:
  * no anchor check; a keyed database then fails). k is the key (NULL when
  * its file is missing: a keyed database then fails). Returns 0 when every
