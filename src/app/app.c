@@ -12,10 +12,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/audit.h"
+#include "app/keys.h"
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/log.h"
 #include "util/xalloc.h"
+
+/* On the writer thread after each commit (failures are logged). */
+static void anchor_after_commit(struct store *st)
+{
+	audit_anchor_write(st);
+}
 
 int app_open(struct app *app, const struct app_config *cfg,
 	     struct errbuf *err)
@@ -43,6 +51,9 @@ int app_open(struct app *app, const struct app_config *cfg,
 			   have, want);
 		rc = ERMS_ESTORE;
 	}
+	if (!rc)
+		rc = keys_open_store(app->wst, cfg->db_url, cfg->key_path,
+				     cfg->anchor_path, true, err);
 	if (rc) {
 		store_close(app->wst);
 		return rc;
@@ -64,6 +75,7 @@ int app_open(struct app *app, const struct app_config *cfg,
 	bus_init(&app->bus);
 	if (!rc)
 		rc = bus_start(&app->bus, app->wst);
+	app->writer.app_commit = anchor_after_commit;
 	if (!rc)
 		app_auth_refresh(app, app->wst);
 	if (!rc)

@@ -26,6 +26,8 @@ struct store;
 
 struct app_config {
 	const char *db_url;
+	const char *key_path;		/* NULL: "<db>.key" (app/keys.h) */
+	const char *anchor_path;	/* NULL: next to the key file */
 	int64_t session_idle_ms;	/* sessions expire after this idle */
 	int64_t session_max_ms;		/* ... and this long after sign-in */
 	int max_batch;			/* group commit batch ceiling */
@@ -62,7 +64,9 @@ struct app {
 	_Atomic int64_t auth_gen;	/* the store's revocation generation */
 };
 
-/* Open the stores (the schema must be current) and start the writer. */
+/* Open the stores (the schema must be current), open the key file (made
+ * when the database has no key yet) and start the writer, which replaces
+ * the audit anchor after each commit. */
 int app_open(struct app *app, const struct app_config *cfg,
 	     struct errbuf *err);
 /* Stop the writer after it ran every queued job, close every store. */

@@ -5,6 +5,7 @@
 #include "app/notify.h"
 
 #include <inttypes.h>
+#include <sodium.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 
 #include "app/audit.h"
 #include "app/codec.h"
+#include "app/keys.h"
 #include "app/incidents.h"
 #include "core/duty.h"
 #include "plan/plan.h"
@@ -147,6 +149,37 @@ static void render(struct compose *c, const char *locale, char **subject,
 	*md = buf_detach(&m, NULL);
 }
 
+/* The one-time token of a message's acknowledgement link: derived from
+ * its idempotency key under the key file's ack sub-key, so the outbox
+ * holds nothing that opens the link. Without keys (tools that queue
+ * nothing that is sent) a random token, never to be rebuilt. */
+static void ack_token(const char *idem_key, char out[TOKEN_LEN])
+{
+	const struct keys *k = keys_current();
+
+	if (k)
+		mac_token(k->ack, idem_key, out);
+	else
+		token_new("", out);
+}
+
+char *notify_ack_link(const struct notification *n)
+{
+	const char *stem = n->ack_link ? n->ack_link : "";
+	size_t len = strlen(stem);
+	char secret[TOKEN_LEN];
+	char *link;
+
+	/* Rows queued before links were built at sending keep theirs. */
+	if (len && (len < 5 || strcmp(stem + len - 5, "/ack/")))
+		return xstrdup(stem);
+	ack_token(n->idem_key, secret);
+	link = len ? xasprintf("%s%s", stem, secret)
+		   : xasprintf("%s/ack/%s", base_url, secret);
+	sodium_memzero(secret, sizeof(secret));
+	return link;
+}
+
 /* One message into the outbox. */
 static int queue(struct compose *c, int64_t channel_id, int64_t user_id,
 		 const char *recipient, const char *locale)
@@ -165,8 +198,11 @@ static int queue(struct compose *c, int64_t channel_id, int64_t user_id,
 	snprintf(n.locale, sizeof(n.locale), "%s", zh(locale) ? "zh-CN" : "en");
 	token_new("erms-", key);
 	snprintf(n.idem_key, sizeof(n.idem_key), "%s", key);
-	token_new("", secret);
+	/* Only the token's hash is stored: the link is built again when
+	 * the message is sent (notify_ack_link()). */
+	ack_token(n.idem_key, secret);
 	sha256_hex(secret, strlen(secret), n.ack_hash);
+	sodium_memzero(secret, sizeof(secret));
 	n.recipient = (char *)recipient;
 	if (c->r) {
 		render(c, n.locale, &n.subject, &n.text, &n.markdown, &n.link);
@@ -176,7 +212,8 @@ static int queue(struct compose *c, int64_t channel_id, int64_t user_id,
 		n.markdown = xstrdup(c->text);
 		n.link = xasprintf("%s/", base_url);
 	}
-	n.ack_link = xasprintf("%s/ack/%s", base_url, secret);
+	/* The link without its token: the same bytes on every attempt. */
+	n.ack_link = xasprintf("%s/ack/", base_url);
 	/* Delivery runs on real time, even under a test clock. */
 	n.next_ms = clock_real_ms();
 	rc = store_notification_insert(c->st, &n);

@@ -27,6 +27,11 @@ enum notify_event {
 void notify_set_base_url(const char *url);
 const char *notify_base_url(void);
 
+/* The acknowledgement link of outbox row n, built for sending: the row
+ * stores the link without its token ("BASE/ack/") and the token's hash
+ * only. free() it. */
+char *notify_ack_link(const struct notification *n);
+
 /*
  * Queue the messages for event ev of incident r (whose plan content is
  * given); tier is the escalation tier for NE_REPORT/NE_ESCALATE, detail

@@ -38,8 +38,11 @@ static void run_batch(struct writer *w, struct wjob *batch,
 		log_error("batch of %d not committed: %s", n,
 			  erms_strerror(rc));
 		store_rollback(w->st);
-	} else if (hook) {
-		hook(hook_ctx, w->st);
+	} else {
+		if (w->app_commit)
+			w->app_commit(w->st);
+		if (hook)
+			hook(hook_ctx, w->st);
 	}
 	atomic_fetch_add(&w->batches, 1);
 	atomic_fetch_add(&w->jobs, (uint64_t)n);

@@ -43,6 +43,10 @@ struct writer {
 	 * with writer_set_hook(). */
 	void (*after_commit)(void *ctx, struct store *st);
 	void *after_ctx;
+	/* The application's own hook (the audit anchor), called after
+	 * each successful commit before after_commit; set it before
+	 * writer_start(), which leaves it as it is. */
+	void (*app_commit)(struct store *st);
 	bool stop;
 	bool running;
 	_Atomic uint64_t batches;

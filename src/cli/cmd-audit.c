@@ -9,21 +9,33 @@
 #include <string.h>
 
 #include "app/audit.h"
+#include "app/keys.h"
 #include "store/store.h"
 
 static int audit_run(int argc, char **argv);
 
 const struct cli_cmd cmd_audit = {
 	.name = "audit",
-	.usage = "erms audit verify [--db PATH]",
+	.usage = "erms audit verify [--db PATH] [--key FILE] [--anchor FILE]",
 	.summary_en = "Verify that no audit row was edited or removed",
 	.summary_zh = "校验审计日志未被篡改或删除",
-	.help_en = "Walks the hash chain of the audit log. Exits 0 when it is\n"
-		   "intact, 1 naming the first row that was edited or removed.\n"
-		   "\n  --db PATH   database (default $ERMS_DB or erms.db)\n",
-	.help_zh = "逐行校验审计日志的哈希链。完整时退出码为 0，否则为 1，\n"
+	.help_en = "Checks each row's HMAC under the key file's audit key, that\n"
+		   "the rows follow each other, and that the anchor's newest row\n"
+		   "is there with its MAC (so removing the newest rows or\n"
+		   "recomputing the chain is found). Exits 0 when it is intact,\n"
+		   "1 naming the first row that was edited or removed.\n"
+		   "\n  --db PATH      database (default $ERMS_DB or erms.db)\n"
+		   "  --key FILE     key file (default PATH.key)\n"
+		   "  --anchor FILE  anchor (default: the key file's name with\n"
+		   "                 .anchor for .key)\n",
+	.help_zh = "用密钥文件中的审计密钥校验每条记录的 HMAC、记录之间的链接，\n"
+		   "并确认锚点文件所记的最新记录及其 MAC 仍在（因此删除最新记录\n"
+		   "或重新计算整条链都会被发现）。完整时退出码为 0，否则为 1，\n"
 		   "并指出第一条被修改或删除的记录。\n"
-		   "\n  --db PATH   数据库（默认 $ERMS_DB 或 erms.db）\n",
+		   "\n  --db PATH      数据库（默认 $ERMS_DB 或 erms.db）\n"
+		   "  --key FILE     密钥文件（默认 PATH.key）\n"
+		   "  --anchor FILE  锚点文件（默认与密钥文件同名，扩展名 .key\n"
+		   "                 换为 .anchor）\n",
 	.run = audit_run,
 };
 
@@ -31,30 +43,53 @@ static int audit_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "anchor", required_argument, NULL, 'A' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *db = NULL;
+	const char *db = NULL, *key = NULL, *anchor = NULL;
+	char kp[4096], ap[4096];
+	struct errbuf e = { 0 };
+	struct keys k;
 	struct store *st;
 	int64_t rows = 0, bad = 0;
-	char why[160];
-	int c, rc;
+	char why[256];
+	int c, rc, kr;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'd')
 			db = optarg;
+		else if (c == 'k')
+			key = optarg;
+		else if (c == 'A')
+			anchor = optarg;
 		else
 			return cli_usage(&cmd_audit);
 	}
 	if (optind != argc - 1 || strcmp(argv[optind], "verify"))
 		return cli_usage(&cmd_audit);
+	if (key)
+		snprintf(kp, sizeof(kp), "%s", key);
+	else
+		keys_default_path(cli_db(db), kp, sizeof(kp));
+	keys_default_anchor(kp, ap, sizeof(ap));
+	kr = keys_load(kp, false, &k, &e);
+	if (kr && kr != ERMS_ENOTFOUND)
+		return cli_fail(kr, &e, L("cannot read the key file",
+					  "无法读取密钥文件"));
 	if ((rc = cli_open_store(cli_db(db), false, &st)))
 		return rc;
-	rc = audit_verify(st, &rows, &bad, why, sizeof(why));
+	rc = audit_verify(st, kr ? NULL : &k, anchor ? anchor : ap, &rows,
+			  &bad, why, sizeof(why));
 	store_close(st);
 	if (rc == ERMS_ECONFLICT) {
-		printf("%s: %s (%s %" PRId64 ")\n",
-		       L("audit chain broken", "审计链已损坏"), why,
-		       L("row", "记录"), bad);
+		if (bad)
+			printf("%s: %s (%s %" PRId64 ")\n",
+			       L("audit chain broken", "审计链已损坏"), why,
+			       L("row", "记录"), bad);
+		else
+			printf("%s: %s\n", L("audit chain broken",
+					      "审计链已损坏"), why);
 		return 1;
 	}
 	if (rc)

@@ -17,6 +17,8 @@
 #include <sys/stat.h>
 
 #include "app/app.h"
+#include "app/audit.h"
+#include "app/keys.h"
 #include "app/drills.h"
 #include "app/incidents.h"
 #include "app/plans.h"
@@ -41,11 +43,13 @@ const struct cli_cmd cmd_demo = {
 	.help_en =
 		"  --data DIR           data folder (default $ERMS_DATA or\n"
 		"                       ./erms-data); the database is DIR/erms.db\n"
+		"                       and its key DIR/erms.db.key\n"
 		"  --listen HOST:PORT   address (default 127.0.0.1:8080)\n"
 		"  --port-file FILE     write the bound port to FILE\n",
 	.help_zh =
 		"  --data DIR           数据目录（默认 $ERMS_DATA 或 ./erms-data），\n"
 		"                       数据库为 DIR/erms.db\n"
+		"                       密钥为 DIR/erms.db.key\n"
 		"  --listen HOST:PORT   监听地址（默认 127.0.0.1:8080）\n"
 		"  --port-file FILE     把实际端口写入 FILE\n",
 	.run = demo_run,
@@ -412,6 +416,16 @@ static int demo_run(int argc, char **argv)
 	snprintf(db, sizeof(db), "%s/erms.db", dir);
 	if ((rc = cli_open_store(db, true, &st)))
 		return rc;
+	{
+		struct errbuf e = { 0 };
+
+		rc = keys_open_store(st, db, NULL, NULL, true, &e);
+		if (rc) {
+			store_close(st);
+			return cli_fail(rc, &e, L("cannot open the key file",
+						  "无法打开密钥文件"));
+		}
+	}
 	rc = seed(st);
 	if (!rc)
 		rc = seed_plan(st);
@@ -425,6 +439,8 @@ static int demo_run(int argc, char **argv)
 			rc = cli_fail(rc, &e, L("cannot add the demo records",
 						"无法添加演示数据"));
 	}
+	if (!rc)
+		rc = audit_anchor_write(st);
 	store_close(st);
 	if (rc)
 		return rc;

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "app/audit.h"
+#include "app/keys.h"
 #include "core/account.h"
 #include "store/store.h"
 #include "util/clock.h"
@@ -17,18 +19,25 @@ static int init_run(int argc, char **argv);
 
 const struct cli_cmd cmd_init = {
 	.name = "init",
-	.usage = "erms init [--db PATH] --admin LOGIN [--name NAME] < password",
+	.usage = "erms init [--db PATH] [--key FILE] --admin LOGIN [--name NAME] "
+		 "< password",
 	.summary_en = "Create the database and its first administrator",
 	.summary_zh = "创建数据库及第一个管理员",
 	.help_en =
 		"The administrator's password is read from the first line of\n"
 		"standard input (8 to 256 bytes).\n\n"
 		"  --db PATH      database (default $ERMS_DB or erms.db)\n"
+		"  --key FILE     key file to create (default PATH.key, mode\n"
+		"                 0600): keep it, and a copy apart from the\n"
+		"                 database; the audit anchor goes next to it\n"
 		"  --admin LOGIN  the administrator's login\n"
 		"  --name NAME    the administrator's display name\n",
 	.help_zh =
 		"管理员密码从标准输入的第一行读取（8 至 256 字节）。\n\n"
 		"  --db PATH      数据库（默认 $ERMS_DB 或 erms.db）\n"
+		"  --key FILE     要创建的密钥文件（默认 PATH.key，权限 0600）：\n"
+		"                 请妥善保管并与数据库分开备份；审计锚点文件\n"
+		"                 放在它旁边\n"
 		"  --admin LOGIN  管理员登录名\n"
 		"  --name NAME    管理员显示名称\n",
 	.run = init_run,
@@ -58,11 +67,12 @@ static int init_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'd' },
+		{ "key", required_argument, NULL, 'k' },
 		{ "admin", required_argument, NULL, 'a' },
 		{ "name", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *db = NULL, *login = NULL, *name = NULL;
+	const char *db = NULL, *key = NULL, *login = NULL, *name = NULL;
 	struct user u = { .is_admin = true, .locale = "zh-CN" };
 	struct errbuf e = { 0 };
 	struct store *st;
@@ -72,6 +82,8 @@ static int init_run(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'd')
 			db = optarg;
+		else if (c == 'k')
+			key = optarg;
 		else if (c == 'a')
 			login = optarg;
 		else if (c == 'n')
@@ -94,10 +106,18 @@ static int init_run(int argc, char **argv)
 	}
 	if ((rc = cli_open_store(cli_db(db), true, &st)))
 		return rc;
+	rc = keys_open_store(st, cli_db(db), key, NULL, true, &e);
+	if (rc) {
+		store_close(st);
+		return cli_fail(rc, &e, L("cannot open the key file",
+					  "无法打开密钥文件"));
+	}
 	snprintf(u.login, sizeof(u.login), "%s", login);
 	snprintf(u.display_name, sizeof(u.display_name), "%s",
 		 name ? name : login);
 	rc = cli_create_user(st, &u, pw, &e);
+	if (!rc)
+		rc = audit_anchor_write(st);
 	store_close(st);
 	if (rc)
 		return cli_fail(rc, &e, L("cannot create the administrator",

@@ -29,6 +29,10 @@ const struct cli_cmd cmd_serve = {
 		"  --listen HOST:PORT   address (default 127.0.0.1:8080; port 0\n"
 		"                       picks a free one)\n"
 		"  --db PATH            database (default $ERMS_DB or erms.db)\n"
+		"  --key FILE           key file (default PATH.key; made, mode\n"
+		"                       0600, when the database has no key yet)\n"
+		"  --anchor FILE        audit anchor (default: the key file's name\n"
+		"                       with .anchor for .key)\n"
 		"  --port-file FILE     write the bound port to FILE\n"
 		"  --threads N          I/O threads (default: one per core)\n"
 		"  --timeout SECONDS    idle connection timeout (default 30)\n"
@@ -66,6 +70,10 @@ const struct cli_cmd cmd_serve = {
 		"  --listen HOST:PORT   监听地址（默认 127.0.0.1:8080；端口 0 表示\n"
 		"                       自动选择空闲端口）\n"
 		"  --db PATH            数据库（默认 $ERMS_DB 或 erms.db）\n"
+		"  --key FILE           密钥文件（默认 PATH.key；数据库尚无密钥时\n"
+		"                       自动创建，权限 0600）\n"
+		"  --anchor FILE        审计锚点文件（默认与密钥文件同名，扩展名\n"
+		"                       .key 换为 .anchor）\n"
 		"  --port-file FILE     把实际端口写入 FILE\n"
 		"  --threads N          I/O 线程数（默认每个 CPU 核一个）\n"
 		"  --timeout SECONDS    空闲连接超时（默认 30）\n"
@@ -168,6 +176,8 @@ static int serve_run(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "listen", required_argument, NULL, 'l' },
 		{ "db", required_argument, NULL, 'd' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "anchor", required_argument, NULL, 'A' },
 		{ "port-file", required_argument, NULL, 'p' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "timeout", required_argument, NULL, 'T' },
@@ -199,6 +209,8 @@ static int serve_run(int argc, char **argv)
 		switch (c) {
 		case 'l': o.listen = optarg; break;
 		case 'd': db = optarg; break;
+		case 'k': cfg.key_path = optarg; break;
+		case 'A': cfg.anchor_path = optarg; break;
 		case 'p': o.port_file = optarg; break;
 		case 't':
 			if (!number(optarg, 1, 256, &v))

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "app/audit.h"
+#include "app/keys.h"
 #include "app/notify.h"
 #include "http/api.h"
 #include "http/json.h"
@@ -47,7 +48,14 @@ static json_t *public_config(const char *text)
 	json_t *v;
 
 	json_object_foreach(c, k, v) {
-		if (!secret(k)) {
+		if (!strcmp(k, "url_host")) {
+			continue;	/* shown as url, below */
+		} else if (!strcmp(k, "url") &&
+			   json_is_string(json_object_get(c, "url_host"))) {
+			/* Sealed at rest (app/keys.h): its host only. */
+			json_object_set(out, k, json_object_get(c, "url_host"));
+			json_object_set_new(out, "url_set", json_true());
+		} else if (!secret(k)) {
 			json_object_set(out, k, v);
 		} else if (!strcmp(k, "url") && json_is_string(v)) {
 			const char *u = json_string_value(v);
@@ -151,8 +159,12 @@ void api_channel_create(struct req *rq, struct resp *rs)
 		rc = check_config(c.kind, json_object_get(rq->body, "config"), &e);
 	if (!rc) {
 		jcopy(c.name, sizeof(c.name), rq->body, "name");
-		c.config = json_dumps(json_object_get(rq->body, "config"),
-				      JSON_COMPACT);
+		json_t *cfg = json_deep_copy(json_object_get(rq->body,
+							     "config"));
+
+		keys_seal_config(cfg);	/* secrets are sealed at rest */
+		c.config = json_dumps(cfg, JSON_COMPACT);
+		json_decref(cfg);
 		c.rate_burst = (int)jint(rq->body, "rate_burst", 0);
 		c.rate_period_ms = jint(rq->body, "rate_period_ms", 0);
 		c.enabled = jbool(rq->body, "enabled", true);
@@ -187,8 +199,14 @@ void api_channel_update(struct req *rq, struct resp *rs)
 		 * stay as they were. */
 		json_t *cfg = json_loads(c.config, 0, NULL);
 
+		if (keys_open_config(cfg))
+			rc = err_ret(&e, ERMS_ESTORE, "unavailable",
+				     "the channel's stored secrets do not "
+				     "open with this key file");
 		json_object_update(cfg, json_object_get(rq->body, "config"));
-		rc = check_config(c.kind, cfg, &e);
+		if (!rc)
+			rc = check_config(c.kind, cfg, &e);
+		keys_seal_config(cfg);
 		free(c.config);
 		c.config = json_dumps(cfg, JSON_COMPACT);
 		json_decref(cfg);

@@ -12,6 +12,8 @@
 #include <time.h>
 
 #include "app/app.h"
+#include "app/keys.h"
+#include "app/notify.h"
 #include "notify/channel.h"
 #include "plan/plan.h"
 #include "store/store.h"
@@ -54,7 +56,7 @@ static int collect(void *ctx, const struct notification *n)
 	it->n.text = xstrdup(n->text ? n->text : "");
 	it->n.markdown = xstrdup(n->markdown ? n->markdown : "");
 	it->n.link = xstrdup(n->link ? n->link : "");
-	it->n.ack_link = xstrdup(n->ack_link ? n->ack_link : "");
+	it->n.ack_link = notify_ack_link(n);
 	it->n.last_error = xstrdup(n->last_error ? n->last_error : "");
 	return 0;
 }
@@ -237,11 +239,14 @@ static void send_channel(struct notify_worker *w, struct item *items, int k,
 	if (c->rate_burst > 0 && c->rate_period_ms > 0)
 		rule = (struct bucket_rule){ c->rate_burst, c->rate_period_ms };
 	b = bucket_for(w, c, &rule, now);
-	if (!c->enabled) {
+	if (!c->enabled || keys_open_config(cfg)) {
+		/* Secrets are opened here, where they are sent, only. */
 		for (int i = 0; i < k; i++) {
 			items[i].outcome = 1;
-			snprintf(items[i].error, sizeof(items[i].error),
-				 "the channel is disabled");
+			snprintf(items[i].error, sizeof(items[i].error), "%s",
+				 c->enabled ? "the channel's secrets do not "
+					      "open with this key file"
+					    : "the channel is disabled");
 		}
 		goto out;
 	}

@@ -70,6 +70,11 @@ const char *const store_sql[Q__COUNT] = {
 	[Q_USER_LIST] =
 		"SELECT " USER_COLS " FROM users WHERE id > $1"
 		" ORDER BY id LIMIT $2",
+	[Q_AUDIT_KEY_GET] =
+		"SELECT fingerprint, plain_until FROM audit_key WHERE id = 1",
+	[Q_AUDIT_KEY_PUT] =
+		"INSERT INTO audit_key (id, fingerprint, plain_until, created_ms)"
+		" VALUES (1, $1, (SELECT coalesce(max(id), 0) FROM audit), $2)",
 
 	[Q_GROUP_INSERT] =
 		"INSERT INTO org_group (key, name, kind, duties_json,"

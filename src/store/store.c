@@ -750,6 +750,40 @@ int store_audit_list(struct store *st, int64_t after_id, int limit,
 	return st->ops->query(st, Q_AUDIT_LIST, p, 2, walk_audit, &w, NULL);
 }
 
+struct audit_key {
+	char *fp;
+	int64_t plain_until;
+	bool found;
+};
+
+static int got_key(void *ctx, const struct srow *r)
+{
+	struct audit_key *k = ctx;
+
+	copy(k->fp, 65, &r->col[0]);
+	k->plain_until = ival(&r->col[1]);
+	k->found = true;
+	return 0;
+}
+
+int store_audit_key(struct store *st, char fp[65], int64_t *plain_until)
+{
+	struct audit_key k = { fp, 0, false };
+	int rc;
+
+	fp[0] = '\0';
+	rc = st->ops->query(st, Q_AUDIT_KEY_GET, NULL, 0, got_key, &k, NULL);
+	*plain_until = k.plain_until;
+	return rc ? rc : k.found ? 0 : ERMS_ENOTFOUND;
+}
+
+int store_audit_key_bind(struct store *st, const char *fp, int64_t now_ms)
+{
+	struct sval p[] = { SV_S(fp), SV_I(now_ms) };
+
+	return run(st, Q_AUDIT_KEY_PUT, p, ARRAY_SIZE(p), NULL);
+}
+
 /* Plans. */
 
 int store_plan_by_key(struct store *st, const char *key, int64_t *id)

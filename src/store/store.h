@@ -152,6 +152,11 @@ int store_audit_head(struct store *st, int64_t *id, char hash[65]);
 int store_audit_insert(struct store *st, const struct audit_row *r);
 int store_audit_list(struct store *st, int64_t after_id, int limit,
 		     store_audit_fn *fn, void *ctx);
+/* The key the chain is bound to (its fingerprint) and the last row of
+ * the unkeyed rule: ERMS_ENOTFOUND when the database has no key yet. */
+int store_audit_key(struct store *st, char fp[65], int64_t *plain_until);
+/* Bind the chain to key fp: rows written so far stay unkeyed. */
+int store_audit_key_bind(struct store *st, const char *fp, int64_t now_ms);
 
 /* Plans and their versions (texts in struct plan_version are owned). */
 struct plan_row {

@@ -57,3 +57,38 @@ bool ct_streq(const char *a, const char *b)
 		return false;
 	return sodium_memcmp(a, b, n) == 0;
 }
+
+void mac_sha256_hex(const unsigned char key[32], const void *p, size_t n,
+		     char out[SHA256_HEX_LEN])
+{
+	unsigned char h[crypto_auth_hmacsha256_BYTES];
+	crypto_auth_hmacsha256_state s;
+
+	crypto_auth_hmacsha256_init(&s, key, 32);
+	crypto_auth_hmacsha256_update(&s, p, n);
+	crypto_auth_hmacsha256_final(&s, h);
+	sodium_bin2hex(out, SHA256_HEX_LEN, h, sizeof(h));
+}
+
+void kdf_subkey(const unsigned char master[32], unsigned id,
+		unsigned char out[32])
+{
+	_Static_assert(crypto_kdf_KEYBYTES == 32, "kdf key size");
+	crypto_kdf_derive_from_key(out, 32, id, "erms-key", master);
+}
+
+void mac_token(const unsigned char key[32], const char *msg,
+	       char out[TOKEN_LEN])
+{
+	unsigned char h[crypto_auth_hmacsha256_BYTES];
+
+	crypto_auth_hmacsha256_state s;
+
+	crypto_auth_hmacsha256_init(&s, key, 32);
+	crypto_auth_hmacsha256_update(&s, (const unsigned char *)msg,
+				      strlen(msg));
+	crypto_auth_hmacsha256_final(&s, h);
+	sodium_bin2base64(out, TOKEN_LEN, h, sizeof(h),
+			  sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+	sodium_memzero(h, sizeof(h));
+}

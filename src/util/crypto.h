@@ -24,6 +24,17 @@ void token_new(const char *prefix, char out[TOKEN_LEN]);
 /* 0 on success, ERMS_EINVAL on failure (out of memory in Argon2). */
 int password_hash(const char *pw, char out[PWHASH_LEN]);
 bool password_verify(const char *hash, const char *pw);
+/* HMAC-SHA256 of p[0..n) under a 32-byte key, as 64 hex digits. */
+void mac_sha256_hex(const unsigned char key[32], const void *p, size_t n,
+		     char out[SHA256_HEX_LEN]);
+/* A secret derived from msg: base64url of its HMAC-SHA256 under a
+ * 32-byte key (43 characters). */
+void mac_token(const unsigned char key[32], const char *msg,
+	       char out[TOKEN_LEN]);
+/* Sub-key `id` (1, 2, ...) of a 32-byte master key (crypto_kdf, context
+ * "erms-key"). */
+void kdf_subkey(const unsigned char master[32], unsigned id,
+		unsigned char out[32]);
 /* Constant-time equality of two NUL-terminated strings of public length. */
 bool ct_streq(const char *a, const char *b);
 

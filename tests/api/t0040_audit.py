@@ -4,8 +4,10 @@ server is stopped, detects a row edited or deleted with the sqlite3 shell
 and names the row.
 """
 
+import hashlib
 import os
 import shutil
+import stat
 import sys
 import unittest
 
@@ -71,12 +73,14 @@ class Tamper(ServerTestCase):
         cls.server.cleanup()
 
     def copy_db(self, name):
-        """A copy of the stopped server's database (with WAL files, if any)."""
+        """A copy of the stopped server's database (with WAL files, if any),
+        its key file and its audit anchor."""
         d = os.path.join(self.server.dir, name)
         os.mkdir(d)
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in ("", "-wal", "-shm", ".key"):
             if os.path.exists(self.server.db + suffix):
                 shutil.copy(self.server.db + suffix, os.path.join(d, "erms.db" + suffix))
+        shutil.copy(self.server.db[:-len(".db")] + ".db.anchor", os.path.join(d, "erms.db.anchor"))
         return os.path.join(d, "erms.db")
 
     def tamper(self, db, sql, check, expected):
@@ -118,6 +122,99 @@ class Tamper(ServerTestCase):
         out = r.stdout + r.stderr
         self.assertNotEqual(r.returncode, 0, out)
         self.assertRegex(out, r"(?<!\d)[34](?!\d)", "verify names neither row 3 nor row 4")
+
+    def drop_triggers(self, db):
+        names = sqlite3_shell(db, "SELECT name FROM sqlite_master WHERE type='trigger' "
+                                  "AND tbl_name='audit'").stdout.split()
+        for n in names:
+            self.assertEqual(sqlite3_shell(db, 'DROP TRIGGER "%s"' % n).returncode, 0)
+
+    def verify(self, db, *extra):
+        r = run_erms("audit", "verify", "--db", db, *extra)
+        return r.returncode, r.stdout + r.stderr
+
+    def test_triggers_refuse_update_and_delete(self):
+        db = self.copy_db("triggers")
+        for sql in ("UPDATE audit SET summary='x' WHERE id=2", "DELETE FROM audit WHERE id=2"):
+            r = sqlite3_shell(db, sql)
+            self.assertNotEqual(r.returncode, 0, sql)
+            self.assertIn("audit rows cannot be", r.stdout + r.stderr)
+        self.assertEqual(self.verify(db)[0], 0)
+
+    def test_truncation_detected(self):
+        db = self.copy_db("truncated")
+        last = int(sqlite3_shell(db, "SELECT max(id) FROM audit").stdout)
+        self.drop_triggers(db)
+        self.assertEqual(sqlite3_shell(db, "DELETE FROM audit WHERE id > %d" % (last - 3)).returncode, 0)
+        code, out = self.verify(db)
+        self.assertEqual(code, 1, out)
+        self.assertIn("rows %d..%d missing: anchor says %d, database ends at %d"
+                      % (last - 2, last, last, last - 3), out)
+
+    def test_rehashed_chain_detected(self):
+        """Edit a row, then recompute every hash as an attacker without the key can."""
+        db = self.copy_db("rehashed")
+        self.drop_triggers(db)
+        sqlite3_shell(db, "UPDATE audit SET summary='forged' WHERE id=3")
+        rows = sqlite3_shell(db, "SELECT id, at_ms, actor_id, hex(action), hex(object), hex(summary)"
+                                 " FROM audit ORDER BY id").stdout.split()
+        prev, sql = "", []
+        for line in rows:
+            i, at, actor, a, o, s = line.split("|")
+            a, o, s = (bytes.fromhex(x) for x in (a, o, s))
+            text = b"%s|%s|%s|%d:%s|%d:%s|%d:%s|%s" % (i.encode(), at.encode(), actor.encode(),
+                                                       len(a), a, len(o), o, len(s), s, prev.encode())
+            h = hashlib.sha256(text).hexdigest()
+            sql.append("UPDATE audit SET prev_hash='%s', hash='%s' WHERE id=%s;" % (prev, h, i))
+            prev = h
+        self.assertEqual(sqlite3_shell(db, "\n".join(sql)).returncode, 0)
+        code, out = self.verify(db)
+        self.assertEqual(code, 1, out)
+        self.assertRegex(out, r"row \d+: MAC does not match")
+
+    def test_missing_anchor_or_key_fails(self):
+        db = self.copy_db("noanchor")
+        os.rename(db[:-3] + ".db.anchor", db + ".moved")
+        code, out = self.verify(db)
+        self.assertEqual(code, 1, out)
+        self.assertIn("anchor file", out)
+        code, out = self.verify(db, "--anchor", db + ".moved")
+        self.assertEqual(code, 0, out)
+        os.rename(db + ".key", db + ".key2")
+        code, out = self.verify(db, "--anchor", db + ".moved")
+        self.assertEqual(code, 1, out)
+        self.assertIn("--key", out)
+        code, out = self.verify(db, "--anchor", db + ".moved", "--key", db + ".key2")
+        self.assertEqual(code, 0, out)
+
+    def test_files_are_owner_only(self):
+        paths = [self.server.db, self.server.db + ".key", self.server.db[:-3] + ".db.anchor"]
+        for suffix in ("-wal", "-shm"):
+            if os.path.exists(self.server.db + suffix):
+                paths.append(self.server.db + suffix)
+        backup = os.path.join(self.server.dir, "backup.db")
+        r = run_erms("backup", "--db", self.server.db, backup)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        paths.append(backup)
+        for p in paths:
+            self.assertEqual(stat.S_IMODE(os.stat(p).st_mode), 0o600, p)
+
+
+class KeyFile(ServerTestCase):
+    """The server refuses a database's wrong or missing key rather than making a new one."""
+
+    def test_serve_refuses_another_key(self):
+        self.server.stop()
+        os.rename(self.server.db + ".key", self.server.db + ".key.real")
+        try:
+            r = run_erms("serve", "--listen", "127.0.0.1:0", "--db", self.server.db, timeout=60)
+            self.assertNotEqual(r.returncode, 0)
+            self.assertIn("--key", r.stdout + r.stderr)
+            self.assertFalse(os.path.exists(self.server.db + ".key"), "a new key was made")
+        finally:
+            os.rename(self.server.db + ".key.real", self.server.db + ".key")
+        self.server.restart()
+        self.assertEqual(run_erms("audit", "verify", "--db", self.server.db).returncode, 0)
 
 
 if __name__ == "__main__":

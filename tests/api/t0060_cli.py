@@ -74,7 +74,10 @@ class Cli(unittest.TestCase):
         r = sqlite3_shell(out, "select count(*) from users")
         self.assertExit(r, 0)
         self.assertEqual(r.stdout.strip(), "1")
-        self.assertExit(run_erms("audit", "verify", "--db", out), 0)
+        # The key stays apart from the backup; the backup has its own anchor.
+        self.assertFalse(os.path.exists(out + ".key"))
+        self.assertExit(run_erms("audit", "verify", "--db", out, "--key", db + ".key",
+                                 "--anchor", out + ".anchor"), 0)
 
     def test_backup_running(self):
         s = Server()

@@ -47,7 +47,7 @@ from receivers import use_debian_python  # noqa: E402
 use_debian_python("aiosmtpd")
 
 from harness import (PASSWORD, ServerTestCase, bearer_client, create_group,  # noqa: E402
-                     create_user, list_all, put_member)
+                     create_user, list_all, put_member, sqlite3_shell)
 from receivers import HttpReceiver, SmtpReceiver, wait_until  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
@@ -483,6 +483,28 @@ class Payloads(NotifyTestCase):
                          [(self.email["duty"], self.ids["duty"])])
         e, plain, _ = self.check_mail(mails[0], "duty")
         self.assertIn("网络中断（值班）", str(e["subject"]))
+
+    def test_database_file_holds_no_secret(self):
+        """Channel secrets, SMTP passwords, robot URL keys and ack tokens are
+        not in the database file (nor its WAL) in plain text; the links sent
+        still acknowledge."""
+        inc, got = self.report_and_deliver("密钥不落盘")
+        tokens = [json.loads(req.body)["ack_link"].rsplit("/", 1)[1]
+                  for k, (m, req) in got.items() if k == "webhook"]
+        self.assertTrue(tokens)
+        dump = sqlite3_shell(self.server.db, ".dump")
+        self.assertEqual(dump.returncode, 0, dump.stderr)
+        self.assertIn("sealed:v1:", dump.stdout)
+        raw = dump.stdout.encode()
+        for suffix in ("", "-wal"):
+            if os.path.exists(self.server.db + suffix):
+                with open(self.server.db + suffix, "rb") as f:
+                    raw += f.read()
+        for secret in list(SECRETS.values()) + list(URL_KEYS) + tokens:
+            self.assertNotIn(secret.encode(), raw, "%r is stored in plain text" % secret)
+        anon = self.server.client()
+        r = anon.post("/ack/" + tokens[0], raw=b"", ctype="application/x-www-form-urlencoded")
+        self.assertStatus(r, 200)
 
     def test_ack_link(self):
         inc, got = self.report_and_deliver("确认链接")

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "app/audit.h"
+#include "app/keys.h"
 #include "app/writer.h"
 #include "store/store.h"
 #include "util/crypto.h"
@@ -47,10 +48,11 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 	char path[160];
-	const char *suffix[] = { "", "-wal", "-shm", ".bak" };
+	const char *suffix[] = { "", "-wal", "-shm", ".bak", ".key",
+				 ".anchor", ".anchor.tmp" };
 
 	store_close(f->st);
-	for (size_t i = 0; i < 4; i++) {
+	for (size_t i = 0; i < 7; i++) {
 		snprintf(path, sizeof(path), "%s%s", f->db, suffix[i]);
 		unlink(path);
 	}
@@ -243,16 +245,56 @@ static void test_audit_chain(void **state)
 	int64_t rows, bad;
 	char why[128];
 
-	assert_int_equal(audit_verify(f->st, &rows, &bad, why, sizeof(why)),
+	assert_int_equal(audit_verify(f->st, NULL, NULL, &rows, &bad, why,
+				      sizeof(why)),
 			 0);
 	assert_int_equal(rows, 0);
 	for (int i = 0; i < 2500; i++)
 		assert_int_equal(audit_append(f->st, 1, "test.act", "x:1",
 					      "summary | with: separators",
 					      100 + i), 0);
-	assert_int_equal(audit_verify(f->st, &rows, &bad, why, sizeof(why)),
+	assert_int_equal(audit_verify(f->st, NULL, NULL, &rows, &bad, why,
+				      sizeof(why)),
 			 0);
 	assert_int_equal(rows, 2500);
+}
+
+/* A database written before keying: its rows keep the unkeyed rule up to
+ * the boundary recorded at binding; later rows are keyed, and the anchor
+ * catches the newest rows' removal. */
+static void test_audit_upgrade(void **state)
+{
+	struct fixture *f = *state;
+	char key[160], anchor[160], why[256];
+	struct errbuf e = { 0 };
+	int64_t rows, bad;
+
+	snprintf(key, sizeof(key), "%s.key", f->db);
+	snprintf(anchor, sizeof(anchor), "%s.anchor", f->db);
+	assert_int_equal(store_begin(f->st), 0);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(audit_append(f->st, 1, "old.act", "x:1", "old",
+					      100 + i), 0);
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(keys_open_store(f->st, f->db, key, anchor, true, &e),
+			 0);
+	assert_int_equal(store_begin(f->st), 0);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(audit_append(f->st, 1, "new.act", "x:1", "new",
+					      200 + i), 0);
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(audit_anchor_write(f->st), 0);
+	assert_int_equal(audit_verify(f->st, keys_current(), anchor, &rows,
+				      &bad, why, sizeof(why)), 0);
+	assert_int_equal(rows, 6);	/* 3 old, audit.keyed, 2 new */
+	/* Opening again with the same key is fine; the boundary stays. */
+	assert_int_equal(keys_open_store(f->st, f->db, key, anchor, false, &e),
+			 0);
+	/* Without the key, or without the anchor, a keyed chain fails. */
+	assert_int_equal(audit_verify(f->st, NULL, anchor, &rows, &bad, why,
+				      sizeof(why)), ERMS_ECONFLICT);
+	assert_int_equal(audit_verify(f->st, keys_current(), NULL, &rows, &bad,
+				      why, sizeof(why)), ERMS_ECONFLICT);
 }
 
 static int count_drill(void *ctx, const struct drill_row *d)
@@ -403,6 +445,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_revocation_generation,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_chain, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_audit_upgrade, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_backup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drills, setup, teardown),
