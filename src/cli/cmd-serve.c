@@ -193,7 +193,7 @@ static int serve_run(int argc, char **argv)
 		{ "public-url", required_argument, NULL, 'u' },
 		{ "tls-proxy", no_argument, NULL, 'X' },
 		{ "metrics-token", required_argument, NULL, 'M' },
-		{ "metrics-allow", required_argument, NULL, 'A' },
+		{ "metrics-allow", required_argument, NULL, 'm' },
 		{ "notify-attempts", required_argument, NULL, 'a' },
 		{ "notify-backoff-ms", required_argument, NULL, 'B' },
 		{ "drill-warn-days", required_argument, NULL, 'W' },
@@ -278,7 +278,7 @@ static int serve_run(int argc, char **argv)
 				return cli_usage(&cmd_serve);
 			cfg.metrics_token = optarg;
 			break;
-		case 'A':
+		case 'm':
 			if (!addr_list_valid(optarg))
 				return cli_usage(&cmd_serve);
 			cfg.metrics_allow = optarg;
