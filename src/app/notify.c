@@ -5,6 +5,7 @@
 #include "app/notify.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include "util/buf.h"
 #include "util/clock.h"
 #include "util/crypto.h"
+#include "util/escape.h"
 #include "util/log.h"
 #include "util/xalloc.h"
 
@@ -136,13 +138,22 @@ static void render(struct compose *c, const char *locale, char **subject,
 	/* The links (to the incident, to acknowledge) are added by each
 	 * channel in its own form. */
 	buf_addf(&t, "\n%s\n", z ? words[c->ev].ask_zh : words[c->ev].ask_en);
-	buf_addf(&m, "### %s【%s】%s\n\n- %s: %s\n- %s: %s\n- %s: %s\n",
-		 drill, z ? words[c->ev].tag_zh : words[c->ev].tag_en,
-		 r->number, z ? "标题" : "Title", r->title,
-		 z ? "级别" : "Level", level, z ? "分类" : "Category",
-		 category);
-	if (c->detail && *c->detail)
-		buf_addf(&m, "- %s: %s\n", z ? "说明" : "Detail", c->detail);
+	/* Markdown: what people typed (the title, the detail) and the
+	 * plan's names go in escaped, so only this template adds markup. */
+	buf_addf(&m, "### %s【%s】%s\n\n- %s: ", drill,
+		 z ? words[c->ev].tag_zh : words[c->ev].tag_en, r->number,
+		 z ? "标题" : "Title");
+	esc_md(&m, r->title);
+	buf_addf(&m, "\n- %s: ", z ? "级别" : "Level");
+	esc_md(&m, level);
+	buf_addf(&m, "\n- %s: ", z ? "分类" : "Category");
+	esc_md(&m, category);
+	buf_adds(&m, "\n");
+	if (c->detail && *c->detail) {
+		buf_addf(&m, "- %s: ", z ? "说明" : "Detail");
+		esc_md(&m, c->detail);
+		buf_adds(&m, "\n");
+	}
 	buf_addf(&m, "\n**%s**\n", z ? words[c->ev].ask_zh
 					     : words[c->ev].ask_en);
 	*text = buf_detach(&t, NULL);
@@ -207,9 +218,12 @@ static int queue(struct compose *c, int64_t channel_id, int64_t user_id,
 	if (c->r) {
 		render(c, n.locale, &n.subject, &n.text, &n.markdown, &n.link);
 	} else {
+		struct buf md = BUF_INIT;
+
 		n.subject = xstrdup(c->subject);
 		n.text = xstrdup(c->text);
-		n.markdown = xstrdup(c->text);
+		esc_md(&md, c->text);
+		n.markdown = buf_detach(&md, NULL);
 		n.link = xasprintf("%s/", base_url);
 	}
 	/* The link without its token: the same bytes on every attempt. */
@@ -603,4 +617,86 @@ int notify_ack(struct store *st, const struct principal *p, int64_t id,
 				  obj, out->acked_by, now_ms);
 	incident_row_release(&r);
 	return rc;
+}
+
+/* ---- delivery counters ------------------------------------------------- */
+
+#define COUNT_CHANNELS 64
+static const char *const outcomes[] = { "sent", "merged", "retry",
+					"throttled", "failed" };
+static struct {
+	int64_t id;
+	char name[NAME_MAX_ + 1];
+	char kind[16];
+	uint64_t n[5];
+	bool failing;
+} counts[COUNT_CHANNELS];
+static pthread_mutex_t counts_mu = PTHREAD_MUTEX_INITIALIZER;
+
+void notify_count(int64_t channel_id, const char *name, const char *kind,
+		  const char *outcome)
+{
+	int o, slot = -1;
+
+	for (o = 0; o < 5 && strcmp(outcomes[o], outcome); o++)
+		;
+	if (o == 5)
+		return;
+	pthread_mutex_lock(&counts_mu);
+	for (int i = 0; i < COUNT_CHANNELS && slot < 0; i++)
+		if (counts[i].id == channel_id || !counts[i].id)
+			slot = i;
+	if (slot < 0)	/* more channels than slots: the oldest gives way */
+		slot = (int)(channel_id % COUNT_CHANNELS);
+	if (counts[slot].id != channel_id)
+		memset(&counts[slot], 0, sizeof(counts[slot]));
+	counts[slot].id = channel_id;
+	snprintf(counts[slot].name, sizeof(counts[slot].name), "%s", name);
+	snprintf(counts[slot].kind, sizeof(counts[slot].kind), "%s", kind);
+	counts[slot].n[o]++;
+	if (o != 3)	/* throttling says nothing of the channel's health */
+		counts[slot].failing = o >= 2;
+	pthread_mutex_unlock(&counts_mu);
+}
+
+/* A Prometheus label value: backslash, quote and newline escaped. */
+static void label(struct buf *out, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '\\' || *s == '"')
+			buf_add(out, "\\", 1);
+		if (*s == '\n')
+			buf_adds(out, "\\n");
+		else
+			buf_add(out, s, 1);
+	}
+}
+
+void notify_metrics(struct buf *out)
+{
+	buf_adds(out, "# HELP erms_deliveries_total Delivery attempts by "
+		      "channel and outcome (sent, merged into a digest, retry, "
+		      "throttled, failed).\n"
+		      "# TYPE erms_deliveries_total counter\n");
+	pthread_mutex_lock(&counts_mu);
+	for (int i = 0; i < COUNT_CHANNELS; i++)
+		for (int o = 0; counts[i].id && o < 5; o++) {
+			buf_adds(out, "erms_deliveries_total{channel=\"");
+			label(out, counts[i].name);
+			buf_addf(out, "\",kind=\"%s\",outcome=\"%s\"} %llu\n",
+				 counts[i].kind, outcomes[o],
+				 (unsigned long long)counts[i].n[o]);
+		}
+	buf_adds(out, "# HELP erms_channel_failing 1 while a channel's last "
+		      "delivery did not go through.\n"
+		      "# TYPE erms_channel_failing gauge\n");
+	for (int i = 0; i < COUNT_CHANNELS; i++) {
+		if (!counts[i].id)
+			continue;
+		buf_adds(out, "erms_channel_failing{channel=\"");
+		label(out, counts[i].name);
+		buf_addf(out, "\",kind=\"%s\"} %d\n", counts[i].kind,
+			 counts[i].failing);
+	}
+	pthread_mutex_unlock(&counts_mu);
 }

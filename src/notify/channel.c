@@ -11,14 +11,18 @@
  */
 #include "notify/channel.h"
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <sodium.h>
 
 #include "util/buf.h"
+#include "util/escape.h"
+#include "util/netaddr.h"
 #include "util/crypto.h"
 #include "util/xalloc.h"
 
@@ -281,10 +285,23 @@ void sign_feishu(const char *secret, int64_t timestamp_s, char out[64])
 
 /* ---- chat bodies ------------------------------------------------------ */
 
-/* The body of a message as Markdown (falling back to its text). */
-static const char *md_body(const struct message *m)
+/*
+ * "<subject line>\n<body>" as Markdown: the subject (which carries the
+ * reporter's title) escaped, inside erms' own emphasis (fmt, e.g.
+ * "### %s\n\n"); then the message's Markdown, which its composer built
+ * with the typed parts escaped, or else its plain text, escaped.
+ */
+static void md_head(struct buf *b, const char *fmt, const struct message *m)
 {
-	return has(m->markdown) ? m->markdown : or_empty(m->text);
+	struct buf subj = BUF_INIT;
+
+	esc_md(&subj, m->subject);
+	buf_addf(b, fmt, buf_str(&subj));
+	buf_release(&subj);
+	if (has(m->markdown))
+		buf_adds(b, m->markdown);
+	else
+		esc_md(b, m->text);
 }
 
 /* "[label](url)" lines for the link and the ack link, each preceded by
@@ -403,7 +420,7 @@ static json_t *body_dingtalk(const struct message *m)
 	struct buf text = BUF_INIT;
 	json_t *o = json_object(), *md = json_object();
 
-	buf_addf(&text, "### %s\n\n%s", m->subject, md_body(m));
+	md_head(&text, "### %s\n\n", m);
 	md_links(&text, m, "\n\n");
 	set_str(o, "msgtype", "markdown");
 	set_str(md, "title", m->subject);
@@ -418,7 +435,7 @@ static json_t *body_wecom(const struct message *m)
 	json_t *o = json_object(), *md = json_object();
 	char *s;
 
-	buf_addf(&head, "**%s**\n%s", m->subject, md_body(m));
+	md_head(&head, "**%s**\n", m);
 	md_links(&tail, m, "\n");
 	/* Cut the words, never the links. */
 	if (tail.len < WECOM_MARKDOWN_MAX) {
@@ -643,47 +660,26 @@ int channel_http(enum channel_kind kind, const json_t *config,
 
 /* ---- email ------------------------------------------------------------ */
 
-/* Append a header "Name: value", folding at spaces (CRLF before the
- * space) past 78 columns. A word longer than a line stays whole (RFC 5322
- * allows 998). */
-static void mail_header(struct buf *b, const char *name, const char *value)
-{
-	size_t col = strlen(name) + 1;
-	const char *p = value;
-
-	buf_addf(b, "%s:", name);
-	for (;;) {
-		const char *sp = strchr(p, ' ');
-		size_t w = sp ? (size_t)(sp - p) : strlen(p);
-
-		if (p != value && col + 1 + w > EMAIL_LINE_MAX) {
-			buf_adds(b, "\r\n");
-			col = 0;
-		}
-		buf_adds(b, " ");
-		buf_add(b, p, w);
-		col += 1 + w;
-		if (!sp)
-			break;
-		p = sp + 1;
-	}
-	buf_adds(b, "\r\n");
-}
-
-/* Subject as RFC 2047 encoded-words, each of whole characters and at most
- * 75 chars, on lines of at most 78. */
-static void mail_subject(struct buf *b, const char *subject)
+/*
+ * "Name: " and text as RFC 2047 encoded-words, each of whole characters
+ * and at most 75 chars, on lines of at most 78 (CR, LF and TAB become
+ * spaces); then tail (e.g. " <addr>") and the line end. The first word
+ * leaves room for a header name of up to 9 characters ("Subject",
+ * "From").
+ */
+static void mail_words(struct buf *b, const char *name, const char *text,
+		       const char *tail)
 {
 	/* "Subject: " + "=?UTF-8?B?" + b64 + "?=" <= 78: 56 b64 = 42 bytes;
 	 * continuation " " + word <= 75 per word: 60 b64 = 45 bytes. */
 	const size_t first = 42, next = 45;
-	char *s = xstrdup(subject);
+	char *s = xstrdup(text);
 	size_t len = strlen(s), off = 0;
 
 	for (char *p = s; *p; p++)
 		if (*p == '\r' || *p == '\n' || *p == '\t')
 			*p = ' ';
-	buf_adds(b, "Subject:");
+	buf_addf(b, "%s:", name);
 	while (off < len) {
 		size_t n = utf8_prefix(s + off, len - off,
 				       off ? next : first);
@@ -696,8 +692,15 @@ static void mail_subject(struct buf *b, const char *subject)
 		buf_addf(b, "%s=?UTF-8?B?%s?=", off ? "\r\n " : " ", b64);
 		off += n;
 	}
+	if (tail)	/* folded onto a line of its own: always fits */
+		buf_addf(b, "\r\n%s", tail);
 	buf_adds(b, "\r\n");
 	free(s);
+}
+
+static void mail_subject(struct buf *b, const char *subject)
+{
+	mail_words(b, "Subject", subject, NULL);
 }
 
 /* RFC 5322 date-time in UTC, by the civil-from-days algorithm (no libc
@@ -755,22 +758,102 @@ static void mail_base64(struct buf *b, const char *text)
 	buf_release(&crlf);
 }
 
-static bool header_value_ok(const char *s)
-{
-	if (!has(s))
-		return false;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p < ' ' || *p >= 0x7f)
-			return false;
-	return true;
-}
-
 /* atext of RFC 5322 §3.2.3: what a dot-atom message id may hold. */
 static bool is_atext(unsigned char c)
 {
 	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
 	       (c >= '0' && c <= '9') || (c && strchr("!#$%&'*+-/=?^_`{|}~",
 						       c));
+}
+
+/* local@domain: dot-atoms of atext, as MAIL FROM and RCPT TO take them. */
+static bool addr_spec_ok(const char *a, size_t len)
+{
+	const char *at = memchr(a, '@', len);
+	size_t local = at ? (size_t)(at - a) : 0;
+
+	if (!at || !local || local > 64 || len - local - 1 < 1 ||
+	    len > EMAIL_MAX || memchr(at + 1, '@', len - local - 1))
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)a[i];
+		bool dot = c == '.';
+
+		if (i == local)
+			continue;
+		if (!(is_atext(c) || dot) || (dot && (i == 0 || i == local - 1 ||
+						      i == local + 1 ||
+						      i == len - 1 ||
+						      a[i - 1] == '.')))
+			return false;
+	}
+	return true;
+}
+
+bool email_address_parse(const char *s, char *name, size_t namelen,
+			 char *addr, size_t addrlen)
+{
+	const char *lt, *gt;
+	size_t n, a;
+
+	if (!has(s) || !utf8_valid(s))
+		return false;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < ' ' || *p == 0x7f)
+			return false;
+	lt = strrchr(s, '<');
+	if (!lt) {	/* a bare address */
+		a = strlen(s);
+		if (!addr_spec_ok(s, a) || a >= addrlen)
+			return false;
+		memcpy(addr, s, a + 1);
+		name[0] = '\0';
+		return true;
+	}
+	gt = strchr(lt, '>');
+	if (!gt || gt[1] || strchr(s, '>') != gt)
+		return false;
+	a = (size_t)(gt - lt - 1);
+	if (!addr_spec_ok(lt + 1, a) || a >= addrlen)
+		return false;
+	memcpy(addr, lt + 1, a);
+	addr[a] = '\0';
+	/* The display name: trimmed, its quotes taken off; it is encoded
+	 * again (RFC 2047) when the header is written. */
+	while (*s == ' ')
+		s++;
+	n = (size_t)(lt - s);
+	while (n && s[n - 1] == ' ')
+		n--;
+	if (n >= 2 && s[0] == '"' && s[n - 1] == '"')
+		s++, n -= 2;
+	if (memchr(s, '"', n) || memchr(s, '<', n) || n >= namelen)
+		return false;
+	memcpy(name, s, n);
+	name[n] = '\0';
+	return true;
+}
+
+/* "From:"/"To:" with the display name as encoded-words, the address
+ * bare; a name of plain ASCII words is written as it is. */
+static void mail_address(struct buf *b, const char *header, const char *name,
+			 const char *addr)
+{
+	bool plain = true;
+	char *tail;
+
+	for (const char *p = name; *p; p++)
+		if (!is_atext((unsigned char)*p) && *p != ' ')
+			plain = false;
+	if (!*name) {
+		buf_addf(b, "%s: %s\r\n", header, addr);
+	} else if (plain) {
+		buf_addf(b, "%s: %s <%s>\r\n", header, name, addr);
+	} else {
+		tail = xasprintf(" <%s>", addr);
+		mail_words(b, header, name, tail);
+		free(tail);
+	}
 }
 
 char *email_message(const char *from, const char *to,
@@ -782,7 +865,13 @@ char *email_message(const char *from, const char *to,
 	char date[40], boundary[8 + SHA256_HEX_LEN], hash[SHA256_HEX_LEN];
 	char *id;
 
-	if (!header_value_ok(from) || !header_value_ok(to) ||
+	char from_name[NAME_MAX_ + 1], from_addr[EMAIL_MAX + 1];
+	char to_name[NAME_MAX_ + 1], to_addr[EMAIL_MAX + 1];
+
+	if (!email_address_parse(from, from_name, sizeof(from_name), from_addr,
+				 sizeof(from_addr)) ||
+	    !email_address_parse(to, to_name, sizeof(to_name), to_addr,
+				 sizeof(to_addr)) ||
 	    !has(msg->subject) || !has(msg->idempotency_key))
 		return NULL;
 	if (!utf8_valid(msg->subject) || !utf8_valid(or_empty(msg->text)) ||
@@ -800,8 +889,8 @@ char *email_message(const char *from, const char *to,
 	snprintf(boundary, sizeof(boundary), "=_erms_%.32s", hash);
 	mail_date(now_ms, date);
 
-	mail_header(&b, "From", from);
-	mail_header(&b, "To", to);
+	mail_address(&b, "From", from_name, from_addr);
+	mail_address(&b, "To", to_name, to_addr);
 	mail_subject(&b, msg->subject);
 	buf_addf(&b, "Date: %s\r\n", date);
 	buf_addf(&b, "Message-ID: <%s@erms>\r\n", id);
@@ -863,7 +952,8 @@ void digest_build(struct digest *d, const struct message *msgs, int n,
 		if (has(m->ack_link))
 			buf_addf(&text, "   %s: %s\n", l->ack, m->ack_link);
 
-		buf_addf(&md, "%d. %s", i + 1, or_empty(m->subject));
+		buf_addf(&md, "%d. ", i + 1);
+		esc_md(&md, m->subject);
 		if (has(m->link)) {
 			buf_addf(&md, " · [%s](", l->open);
 			url_in_link(&md, m->link, "()<>");
@@ -935,5 +1025,285 @@ struct bucket_rule channel_default_rate(enum channel_kind k)
 		return (struct bucket_rule){ 10, 100 };	/* 10 per second */
 	default:
 		return (struct bucket_rule){ 1, 1000 };
+	}
+}
+
+/* ---- what the service answered ---------------------------------------- */
+
+const char *delivery_outcome_name(enum delivery_outcome o)
+{
+	static const char *const names[] = { "sent", "retry", "throttled",
+					     "failed" };
+
+	return (unsigned)o < 4 ? names[o] : "?";
+}
+
+/* Printable ASCII and UTF-8 of s[0..len) into out, control characters and
+ * broken bytes as '?', so a vendor's message can be logged and shown. */
+static void clean_copy(char *out, size_t n, const char *s, size_t len)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < len && s[i] && o + 1 < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		out[o++] = c < 0x20 || c == 0x7f ? ' ' : (char)c;
+	}
+	out[o] = '\0';
+	/* Do not end inside a UTF-8 sequence, nor hold a broken one. */
+	if (!utf8_valid(out)) {
+		for (size_t i = 0; out[i]; i++)
+			if ((unsigned char)out[i] >= 0x80)
+				out[i] = '?';
+	}
+}
+
+/* The JSON code and message of a chat robot's answer. Returns false when
+ * the body is not a JSON object holding the code. */
+static bool vendor_code(enum channel_kind k, const char *body, size_t len,
+			long long *code, char *msg, size_t msglen)
+{
+	json_t *j = json_loadb(body, len, JSON_REJECT_DUPLICATES, NULL);
+	json_t *c = NULL, *m = NULL;
+	bool ok;
+
+	if (json_is_object(j) && k == CH_FEISHU) {
+		c = json_object_get(j, "code");
+		m = json_object_get(j, "msg");
+		if (!c) {
+			c = json_object_get(j, "StatusCode");
+			m = json_object_get(j, "StatusMessage");
+		}
+	} else if (json_is_object(j)) {
+		c = json_object_get(j, "errcode");
+		m = json_object_get(j, "errmsg");
+	}
+	ok = json_is_integer(c);
+	if (ok) {
+		const char *t = json_string_value(m);
+
+		*code = json_integer_value(c);
+		clean_copy(msg, msglen, t ? t : "", t ? strlen(t) : 0);
+	}
+	json_decref(j);
+	return ok;
+}
+
+/* Is this vendor code throttling (true) or temporary (*temp)? */
+static bool vendor_throttled(enum channel_kind k, long long code, bool *temp)
+{
+	*temp = code == -1;	/* DingTalk and WeCom: system busy */
+	switch (k) {
+	case CH_DINGTALK: return code == 130101;
+	case CH_WECOM: return code == 45009;
+	case CH_FEISHU: *temp = false; return code == 11232;
+	default: return false;
+	}
+}
+
+static void verdict_set(struct verdict *v, enum delivery_outcome o,
+			const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void verdict_set(struct verdict *v, enum delivery_outcome o,
+			const char *fmt, ...)
+{
+	va_list ap;
+
+	v->outcome = o;
+	va_start(ap, fmt);
+	vsnprintf(v->error, sizeof(v->error), fmt, ap);
+	va_end(ap);
+}
+
+/* The answer by its HTTP status alone (for a non-2xx, or a 2xx whose
+ * body is not the vendor's success). */
+static void by_status(struct verdict *v, const char *text)
+{
+	long s = v->status;
+
+	if (s == 429)
+		verdict_set(v, DELIVERY_THROTTLED, "HTTP 429 (throttled)%s%s",
+			    *text ? ": " : "", text);
+	else if (s == 408 || s == 425 || s >= 500 || s == 0 ||
+		 (s >= 200 && s < 300))
+		verdict_set(v, DELIVERY_RETRY, "HTTP %ld%s%s", s,
+			    *text ? ": " : "", text);
+	else
+		verdict_set(v, DELIVERY_FAILED, "HTTP %ld%s%s", s,
+			    *text ? ": " : "", text);
+}
+
+void channel_verdict(enum channel_kind kind, long status, const char *body,
+		     size_t len, int64_t retry_after_ms, struct verdict *v)
+{
+	char text[160], msg[160];
+	long long code;
+	bool temp;
+
+	memset(v, 0, sizeof(*v));
+	v->status = status;
+	v->retry_ms = retry_after_ms > 0 ? retry_after_ms : 0;
+	clean_copy(text, sizeof(text), body ? body : "", body ? len : 0);
+	if (!body)
+		len = 0;
+	switch (kind) {
+	case CH_DINGTALK:
+	case CH_WECOM:
+	case CH_FEISHU:
+		if (!vendor_code(kind, body ? body : "", len, &code, msg,
+				 sizeof(msg)))
+			break;
+		snprintf(v->code, sizeof(v->code), "%lld", code);
+		if (code == 0 && status >= 200 && status < 300) {
+			v->outcome = DELIVERY_SENT;
+			return;
+		}
+		if (code == 0)
+			break;	/* a success code on an error status */
+		/* A robot's own throttling lasts (DingTalk: 10 minutes
+		 * after 20 a minute): wait a minute unless it says. */
+		if (vendor_throttled(kind, code, &temp) && !v->retry_ms)
+			v->retry_ms = 60000;
+		verdict_set(v, vendor_throttled(kind, code, &temp)
+			       ? DELIVERY_THROTTLED
+			       : temp || status >= 500 ? DELIVERY_RETRY
+							: DELIVERY_FAILED,
+			    "HTTP %ld, %s %lld: %s", status,
+			    kind == CH_FEISHU ? "code" : "errcode", code, msg);
+		return;
+	case CH_SLACK:
+		if (status == 200 && len >= 2 && !strncmp(body, "ok", 2) &&
+		    (len == 2 || body[2] == '\n' || body[2] == '\0')) {
+			v->outcome = DELIVERY_SENT;
+			return;
+		}
+		snprintf(v->code, sizeof(v->code), "%.*s",
+			 (int)strcspn(text, " \n"), text);
+		break;
+	default:
+		if (status >= 200 && status < 300) {
+			v->outcome = DELIVERY_SENT;
+			return;
+		}
+		break;
+	}
+	if (status >= 200 && status < 300) {
+		verdict_set(v, DELIVERY_RETRY, "HTTP %ld without the service's "
+			    "success answer%s%s", status, *text ? ": " : "",
+			    text);
+		return;
+	}
+	by_status(v, text);
+}
+
+/* ---- configs as they are saved ---------------------------------------- */
+
+bool url_host(const char *url, char *out, size_t n)
+{
+	const char *h = strstr(url, "://"), *end, *at;
+	size_t len;
+
+	if (!h)
+		return false;
+	h += 3;
+	end = h + strcspn(h, "/?#");
+	at = memchr(h, '@', (size_t)(end - h));
+	if (at)
+		h = at + 1;	/* user:password@ */
+	if (*h == '[') {
+		const char *rb = memchr(h, ']', (size_t)(end - h));
+
+		if (!rb)
+			return false;
+		h++;
+		len = (size_t)(rb - h);
+	} else {
+		len = strcspn(h, ":/?#");
+	}
+	if (!len || len >= n)
+		return false;
+	memcpy(out, h, len);
+	out[len] = '\0';
+	return true;
+}
+
+static int field_bad(struct errbuf *err, const char *field, const char *msg)
+{
+	char f[32];
+
+	snprintf(f, sizeof(f), "config.%s", field);
+	errbuf_set(err, "invalid", "%s: %s", f, msg);
+	errbuf_field(err, f);
+	return ERMS_EINVAL;
+}
+
+static int check_url(const json_t *config, bool allow_internal,
+		     struct errbuf *err)
+{
+	const char *url = cfg_str(config, "url");
+	char host[256];
+
+	if (!url || !url_ok(url))
+		return field_bad(err, "url", "must be an http:// or https:// "
+				 "URL without spaces");
+	if (!url_host(url, host, sizeof(host)))
+		return field_bad(err, "url", "has no host");
+	if (!allow_internal &&
+	    (addr_is_internal(host) || !strcasecmp(host, "localhost") ||
+	     (strlen(host) > 10 &&
+	      !strcasecmp(host + strlen(host) - 10, ".localhost"))))
+		return field_bad(err, "url", "points inside the organisation "
+				 "(loopback, link-local or private); start the "
+				 "server with --allow-private-webhooks to allow "
+				 "it");
+	return 0;
+}
+
+static int check_email(const json_t *config, struct errbuf *err)
+{
+	const char *from = cfg_str(config, "from");
+	const char *host = cfg_str(config, "host");
+	const char *tls = cfg_str(config, "tls");
+	const json_t *port = json_object_get(config, "port");
+	char name[NAME_MAX_ + 1], addr[EMAIL_MAX + 1];
+
+	if (!from || !email_address_parse(from, name, sizeof(name), addr,
+					  sizeof(addr)))
+		return field_bad(err, "from", "must be an address, e.g. "
+				 "\"应急管理系统 <erms@example.org>\"");
+	if (!host || !*host || strpbrk(host, " /\t\r\n") ||
+	    strlen(host) > 253)
+		return field_bad(err, "host", "must be a host name or address");
+	if (port && (!json_is_integer(port) || json_integer_value(port) < 1 ||
+		     json_integer_value(port) > 65535))
+		return field_bad(err, "port", "must be 1..65535");
+	if (tls && strcmp(tls, "none") && strcmp(tls, "starttls") &&
+	    strcmp(tls, "tls"))
+		return field_bad(err, "tls", "must be none, starttls or tls");
+	return 0;
+}
+
+int channel_config_check(enum channel_kind kind, const json_t *config,
+			 bool allow_internal, struct errbuf *err)
+{
+	if (!json_is_object(config))
+		return bad(err, "config", "must be an object");
+	switch (kind) {
+	case CH_EMAIL:
+		return check_email(config, err);
+	case CH_WEBHOOK:
+		if (!cfg_str(config, "secret") || !key_ok(cfg_str(config,
+							       "secret")))
+			return field_bad(err, "secret", "is required: printable "
+					 "ASCII without spaces");
+		/* fall through */
+	case CH_SLACK:
+	case CH_DINGTALK:
+	case CH_WECOM:
+	case CH_FEISHU:
+		return check_url(config, allow_internal, err);
+	default:
+		return bad(err, "kind", "unknown channel kind");
 	}
 }

@@ -22,6 +22,7 @@
 #ifndef ERMS_NOTIFY_CHANNEL_H
 #define ERMS_NOTIFY_CHANNEL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -108,6 +109,56 @@ int channel_http(enum channel_kind kind, const json_t *config,
 		 struct http_request *out, struct errbuf *err);
 
 /*
+ * What a receiving service said of one delivery. Chat robots refuse
+ * with HTTP 200 and a code in the body, so the status alone never tells
+ * (domain-research.md §3):
+ *   dingtalk, wecom: {"errcode":0,"errmsg":"ok"} is sent; another errcode
+ *             is a refusal: DingTalk 130101 (sending too fast) and WeCom
+ *             45009 (over the frequency limit) are throttling, -1
+ *             (system busy) is temporary, every other code (a wrong
+ *             secret, keyword or IP, a revoked token: 310000, 300001,
+ *             93000, ...) is permanent;
+ *   feishu:   {"code":0} (or the older {"StatusCode":0}) is sent; 11232
+ *             (frequency limited) is throttling, any other code (19021
+ *             bad signature, 9499 bad body, 19024 keyword, ...) is
+ *             permanent, whatever the HTTP status;
+ *   slack:    HTTP 200 with the body "ok" is sent; 429 is throttling;
+ *             400, 403, 404 and 410 (invalid_payload, no_service,
+ *             channel_not_found, ...) are permanent;
+ *   webhook:  any 2xx is sent.
+ * For every kind: 429 is throttling (with Retry-After), 408, 425 and 5xx
+ * are temporary, other 4xx and any 3xx (erms does not follow redirects)
+ * are permanent, and a 2xx whose body does not say success (a proxy's
+ * page, say) is temporary. A transport error (status 0) is temporary.
+ */
+enum delivery_outcome {
+	DELIVERY_SENT,
+	DELIVERY_RETRY,		/* temporary: back off and try again */
+	DELIVERY_THROTTLED,	/* the service's rate limit: wait, merge */
+	DELIVERY_FAILED,	/* permanent: trying again cannot help */
+};
+
+struct verdict {
+	enum delivery_outcome outcome;
+	int64_t retry_ms;	/* the service's Retry-After, or 0 */
+	long status;		/* HTTP status */
+	char code[24];		/* the vendor's code ("310000", "no_service"),
+				 * or "" */
+	char error[240];	/* "HTTP 200, errcode 310000: keywords not in
+				 * content" for the delivery log; "" if sent */
+};
+
+/*
+ * Read the answer of a chat or webhook service: status (0: no answer),
+ * the first len bytes of its body (need not be NUL-terminated, nor
+ * UTF-8), and its Retry-After in ms (0: none). Pure; fills *v.
+ */
+void channel_verdict(enum channel_kind kind, long status, const char *body,
+		     size_t len, int64_t retry_after_ms, struct verdict *v);
+/* "sent", "retry", "throttled" or "failed". */
+const char *delivery_outcome_name(enum delivery_outcome o);
+
+/*
  * The DingTalk and Feishu signatures on their own (for tests and for
  * channel_http). out gets the Base64 (not URL-encoded), NUL-terminated.
  *   DingTalk: base64(HMAC-SHA256(key = secret,
@@ -123,7 +174,7 @@ void hmac_sha256_hex(const char *key, const void *msg, size_t len,
 
 /*
  * An email (RFC 5322 + MIME) ready for SMTP, CRLF line ends throughout:
- *   From, To (folded at spaces past 78 columns), Subject (RFC 2047
+ *   From and To (a display name as RFC 2047 encoded-words), Subject (RFC 2047
  *   encoded-words, UTF-8 Base64, whole characters per word, folded so no
  *   line exceeds 78 chars; CR, LF and TAB in the subject become spaces),
  *   Date (RFC 5322 from now_ms, UTC "+0000"), Message-ID
@@ -135,15 +186,49 @@ void hmac_sha256_hex(const char *key, const void *msg, size_t len,
  *   and the ack link) and, when html is not NULL, a text/html;
  *   charset=utf-8 part (html as given: the caller puts the links in it),
  *   each Content-Transfer-Encoding: base64 in 76-char lines.
- * from and to are ASCII header values, e.g. "erms <erms@example.com>".
+ * from and to are addresses as email_address_parse() reads them; a
+ * display name is written as RFC 2047 encoded-words, the address bare.
  * Returns a new string (free() it), or NULL when from, to, subject or the
- * idempotency key is missing, from or to holds a control character or a
- * non-ASCII byte (header injection), or the subject, text, links or html
- * are not valid UTF-8.
+ * idempotency key is missing, from or to is not an address (a control
+ * character in it would be header injection), or the subject, text,
+ * links or html are not valid UTF-8.
  */
 char *email_message(const char *from, const char *to,
 		    const struct message *msg, const char *html,
 		    int64_t now_ms);
+
+/*
+ * Check a channel's config for its kind when it is saved, so that a
+ * broken channel is refused then and not found out by its first
+ * message:
+ *   webhook {url, secret}, slack/dingtalk/wecom/feishu {url, secret?}:
+ *     url is http:// or https://, without spaces or control characters,
+ *     with a host; unless allow_internal, the host is no loopback,
+ *     link-local or private address (nor "localhost");
+ *   email {host, from, port?, tls?, user?, password?}: from is an
+ *     address (email_address_parse), host a name without spaces, port
+ *     1..65535, tls "none", "starttls" or "tls".
+ * Returns 0, or ERMS_EINVAL with err's field set ("config.url", ...).
+ */
+int channel_config_check(enum channel_kind kind, const json_t *config,
+			 bool allow_internal, struct errbuf *err);
+/*
+ * The host of an http(s) URL into out ("[v6]" without its brackets);
+ * false when there is none or it does not fit.
+ */
+bool url_host(const char *url, char *out, size_t n);
+
+/*
+ * An e-mail address as a channel's "from" or a recipient gives it:
+ * "erms@example.org" or "Display Name <erms@example.org>" (the name may
+ * be UTF-8, e.g. "应急管理系统 <erms@example.org>", and may be quoted).
+ * Fills name ("" when none) and addr (the bare local@domain, what SMTP's
+ * MAIL FROM and RCPT TO take). Returns false for anything else: control
+ * characters, a second address, an address that is not a dot-atom
+ * local@domain, or a result that does not fit.
+ */
+bool email_address_parse(const char *s, char *name, size_t namelen,
+			 char *addr, size_t addrlen);
 
 /*
  * Cut UTF-8 text to at most max bytes without splitting a character;

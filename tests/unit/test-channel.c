@@ -23,6 +23,8 @@
 #include "util/buf.h"
 
 #define SUBJECT "[DRILL] INC-2026-0001 数据库宕机"
+/* The subject as it goes into Markdown: escaped. */
+#define SUBJECT_MD "\\[DRILL\\] INC-2026-0001 数据库宕机"
 #define TEXT "级别: 二级\n状态: 处置中"
 #define LINK "https://erms.example/i/1"
 #define ACK "https://erms.example/ack/xyz"
@@ -309,7 +311,7 @@ static void test_dingtalk(void **state)
 		json_object_get(j, "markdown"), "title")), SUBJECT);
 	text = json_string_value(json_object_get(json_object_get(j,
 		"markdown"), "text"));
-	assert_string_equal(text, "### " SUBJECT "\n\n**级别**: 二级\n"
+	assert_string_equal(text, "### " SUBJECT_MD "\n\n**级别**: 二级\n"
 		"**状态**: 处置中\n\n[查看详情](" LINK ")\n\n"
 		"[确认收到](" ACK ")");
 	json_decref(j);
@@ -351,7 +353,7 @@ static void test_wecom(void **state)
 	assert_string_equal(get_str(j, "msgtype"), "markdown");
 	content = json_string_value(json_object_get(json_object_get(j,
 		"markdown"), "content"));
-	assert_string_equal(content, "**" SUBJECT "**\n**级别**: 二级\n"
+	assert_string_equal(content, "**" SUBJECT_MD "**\n**级别**: 二级\n"
 		"**状态**: 处置中\n[查看详情](" LINK ")\n[确认收到](" ACK ")");
 	json_decref(j);
 	http_request_release(&r);
@@ -674,8 +676,7 @@ static void test_email(void **state)
 	m.idempotency_key = "ntf-1-email";
 	m.lang = "en";
 	mail = email_message("erms <erms@example.com>",
-			     "ops-oncall@example.com, dba-team@example.com, "
-			     "incident-commander@example.com",
+			     "Incident Commander <incident-commander@example.com>",
 			     &m, "<p>数据库宕机</p>\n", NOW_MS);
 	assert_non_null(mail);
 
@@ -717,8 +718,8 @@ static void test_email(void **state)
 	assert_string_equal(v, "Mon, 03 Nov 2025 00:52:00 +0000");
 	free(v);
 	v = header_get(mail, "To");
-	assert_string_equal(v, "ops-oncall@example.com, dba-team@example.com, "
-			       "incident-commander@example.com");
+	assert_string_equal(v, "Incident Commander "
+			       "<incident-commander@example.com>");
 	free(v);
 	v = header_get(mail, "From");
 	assert_string_equal(v, "erms <erms@example.com>");
@@ -763,8 +764,7 @@ static void test_email(void **state)
 	/* Deterministic: the same key gives the same bytes (boundary too);
 	 * another key another boundary. */
 	again = email_message("erms <erms@example.com>",
-			      "ops-oncall@example.com, dba-team@example.com, "
-			      "incident-commander@example.com",
+			      "Incident Commander <incident-commander@example.com>",
 			      &m, "<p>数据库宕机</p>\n", NOW_MS);
 	assert_string_equal(mail, again);
 	free(again);
@@ -783,8 +783,33 @@ static void test_email(void **state)
 	assert_null(email_message("a@example.com", "b@e.com\n", &m, NULL,
 				  NOW_MS));
 	assert_null(email_message("a@example.com", NULL, &m, NULL, NOW_MS));
-	assert_null(email_message("a@example.com", "Zoë <b@e.com>", &m, NULL,
+	/* A display name in UTF-8: encoded-words, the address bare. */
+	again = email_message("应急管理系统 <erms@example.org>", "Zoë <b@e.com>",
+			      &m, NULL, NOW_MS);
+	assert_non_null(again);
+	*strstr(again, "\r\n\r\n") = '\0';
+	v = header_get(again, "From");
+	assert_non_null(strstr(v, "<erms@example.org>"));
+	*strstr(v, " <erms") = '\0';
+	dec = decode_words(v);
+	assert_string_equal(dec, "应急管理系统");
+	free(dec);
+	free(v);
+	v = header_get(again, "To");
+	assert_non_null(strstr(v, "=?UTF-8?B?"));
+	assert_non_null(strstr(v, "<b@e.com>"));
+	free(v);
+	free(again);
+	/* Not one address: a list, a bare name, two angle pairs, quotes. */
+	assert_null(email_message("a@example.com", "a@e.com, b@e.com", &m,
+				  NULL, NOW_MS));
+	assert_null(email_message("erms", "b@e.com", &m, NULL, NOW_MS));
+	assert_null(email_message("a <b@e.com> <c@e.com>", "b@e.com", &m,
+				  NULL, NOW_MS));
+	assert_null(email_message("a\"b <b@e.com>", "b@e.com", &m, NULL,
 				  NOW_MS));
+	assert_null(email_message("a@@e.com", "b@e.com", &m, NULL, NOW_MS));
+	assert_null(email_message("a@e.com", "b@e..com", &m, NULL, NOW_MS));
 	assert_null(email_message("a@example.com", "b@e.com", &m,
 				  "<p>\xe6\x95</p>", NOW_MS));
 	m.subject = "\xff";
@@ -948,6 +973,132 @@ static void test_default_rates(void **state)
 				 60000) <= 100);
 }
 
+/* The vendor's answer, its verdict and the code it records. */
+static void verdict_is(enum channel_kind k, long status, const char *body,
+		       enum delivery_outcome want, const char *code)
+{
+	struct verdict v;
+
+	channel_verdict(k, status, body, body ? strlen(body) : 0, 0, &v);
+	if (v.outcome != want)
+		fail_msg("%s %ld %s: %s, wanted %s", channel_kind_name(k),
+			 status, body ? body : "(none)",
+			 delivery_outcome_name(v.outcome),
+			 delivery_outcome_name(want));
+	assert_string_equal(v.code, code);
+	if (want == DELIVERY_SENT)
+		assert_string_equal(v.error, "");
+	else
+		assert_true(v.error[0]);
+	if (*code && want != DELIVERY_SENT)
+		assert_non_null(strstr(v.error, code));
+}
+
+static void test_vendor_answers(void **state)
+{
+	struct verdict v;
+
+	(void)state;
+	/* DingTalk: HTTP 200 always; the errcode tells. */
+	verdict_is(CH_DINGTALK, 200, "{\"errcode\":0,\"errmsg\":\"ok\"}",
+		   DELIVERY_SENT, "0");
+	verdict_is(CH_DINGTALK, 200, "{\"errcode\":310000,\"errmsg\":"
+		   "\"keywords not in content\"}", DELIVERY_FAILED, "310000");
+	verdict_is(CH_DINGTALK, 200, "{\"errcode\":300001,\"errmsg\":"
+		   "\"token is not exist\"}", DELIVERY_FAILED, "300001");
+	verdict_is(CH_DINGTALK, 200, "{\"errcode\":130101,\"errmsg\":"
+		   "\"send too fast\"}", DELIVERY_THROTTLED, "130101");
+	verdict_is(CH_DINGTALK, 200, "{\"errcode\":-1,\"errmsg\":"
+		   "\"系统繁忙\"}", DELIVERY_RETRY, "-1");
+	{
+		const char *b = "{\"errcode\":310000,\"errmsg\":\"sign not "
+				"match\"}";
+
+		channel_verdict(CH_DINGTALK, 200, b, strlen(b), 0, &v);
+	}
+	assert_string_equal(v.error, "HTTP 200, errcode 310000: sign not match");
+	channel_verdict(CH_DINGTALK, 200, "{\"errcode\":130101}", 18, 0, &v);
+	assert_int_equal(v.retry_ms, 60000);
+	/* WeCom */
+	verdict_is(CH_WECOM, 200, "{\"errcode\":0,\"errmsg\":\"ok\"}",
+		   DELIVERY_SENT, "0");
+	verdict_is(CH_WECOM, 200, "{\"errcode\":93000,\"errmsg\":\"invalid "
+		   "webhook url\"}", DELIVERY_FAILED, "93000");
+	verdict_is(CH_WECOM, 200, "{\"errcode\":45009,\"errmsg\":\"api freq "
+		   "out of limit\"}", DELIVERY_THROTTLED, "45009");
+	/* Feishu: code, or the older StatusCode */
+	verdict_is(CH_FEISHU, 200, "{\"code\":0,\"msg\":\"success\","
+		   "\"data\":{}}", DELIVERY_SENT, "0");
+	verdict_is(CH_FEISHU, 200, "{\"StatusCode\":0,\"StatusMessage\":"
+		   "\"success\"}", DELIVERY_SENT, "0");
+	verdict_is(CH_FEISHU, 200, "{\"code\":19021,\"msg\":\"sign match "
+		   "fail or timestamp is not within one hour from current "
+		   "time\"}", DELIVERY_FAILED, "19021");
+	verdict_is(CH_FEISHU, 400, "{\"code\":9499,\"msg\":\"Bad Request\"}",
+		   DELIVERY_FAILED, "9499");
+	verdict_is(CH_FEISHU, 200, "{\"code\":11232,\"msg\":\"frequency "
+		   "limited\"}", DELIVERY_THROTTLED, "11232");
+	/* A 200 that is not the robot's answer is no delivery. */
+	verdict_is(CH_DINGTALK, 200, "<html>proxy</html>", DELIVERY_RETRY, "");
+	verdict_is(CH_WECOM, 200, "", DELIVERY_RETRY, "");
+	verdict_is(CH_FEISHU, 200, "{\"msg\":\"no code\"}", DELIVERY_RETRY, "");
+	verdict_is(CH_DINGTALK, 502, "bad gateway", DELIVERY_RETRY, "");
+	/* Slack: "ok", or an error as text */
+	verdict_is(CH_SLACK, 200, "ok", DELIVERY_SENT, "");
+	verdict_is(CH_SLACK, 400, "invalid_payload", DELIVERY_FAILED,
+		   "invalid_payload");
+	verdict_is(CH_SLACK, 404, "no_service", DELIVERY_FAILED, "no_service");
+	verdict_is(CH_SLACK, 410, "channel_is_archived", DELIVERY_FAILED,
+		   "channel_is_archived");
+	verdict_is(CH_SLACK, 500, "rollup_error", DELIVERY_RETRY,
+		   "rollup_error");
+	channel_verdict(CH_SLACK, 429, "", 0, 30000, &v);
+	assert_int_equal(v.outcome, DELIVERY_THROTTLED);
+	assert_int_equal(v.retry_ms, 30000);
+	/* Webhooks: by status */
+	verdict_is(CH_WEBHOOK, 204, NULL, DELIVERY_SENT, "");
+	verdict_is(CH_WEBHOOK, 200, "anything", DELIVERY_SENT, "");
+	verdict_is(CH_WEBHOOK, 503, "", DELIVERY_RETRY, "");
+	verdict_is(CH_WEBHOOK, 408, "", DELIVERY_RETRY, "");
+	verdict_is(CH_WEBHOOK, 404, "", DELIVERY_FAILED, "");
+	verdict_is(CH_WEBHOOK, 301, "", DELIVERY_FAILED, "");
+	verdict_is(CH_WEBHOOK, 0, NULL, DELIVERY_RETRY, "");
+	/* Bytes that are not text do not reach the log as such. */
+	channel_verdict(CH_WEBHOOK, 400, "\x1b[31m\xff\n", 7, 0, &v);
+	for (const char *p = v.error; *p; p++)
+		assert_true((unsigned char)*p >= ' ' && (unsigned char)*p < 0x80);
+}
+
+/* Typed text stays text in every Markdown it enters. */
+static void test_markdown_injection(void **state)
+{
+	static const char evil[] = "磁盘告警 [确认收到](http://phish.example/ack)"
+				   " ![x](http://phish.example/p.png)";
+	struct message m = msg_sample(NULL);
+	struct http_request r = { 0 };
+	json_t *c = config("https://oapi.dingtalk.com/robot/send?"
+			   "access_token=abc", NULL), *j;
+	const char *text;
+
+	(void)state;
+	m.subject = evil;
+	m.markdown = NULL;
+	m.text = evil;
+	assert_int_equal(channel_http(CH_DINGTALK, c, &m, NOW_MS, &r, NULL), 0);
+	j = parse(r.body);
+	text = json_string_value(json_object_get(json_object_get(j,
+		"markdown"), "text"));
+	assert_null(strstr(text, "](http://phish"));
+	assert_null(strstr(text, "![x]"));
+	assert_non_null(strstr(text, "\\[确认收到\\]\\(http\\://phish.example"
+				     "/ack\\) \\!\\[x\\]"));
+	/* erms' own links are still there, unescaped */
+	assert_non_null(strstr(text, "[确认收到](" ACK ")"));
+	json_decref(j);
+	http_request_release(&r);
+	json_decref(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -966,6 +1117,8 @@ int main(void)
 		cmocka_unit_test(test_email_dates),
 		cmocka_unit_test(test_digest),
 		cmocka_unit_test(test_default_rates),
+		cmocka_unit_test(test_vendor_answers),
+		cmocka_unit_test(test_markdown_injection),
 	};
 
 	if (sodium_init() < 0)
