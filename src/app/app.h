@@ -34,6 +34,8 @@ struct app_config {
 	int readers;			/* reader connections in the pool */
 	bool test_clock;		/* allow POST /api/v1/test/clock */
 	const char *public_url;		/* the console's address, in links */
+	bool allow_private_webhooks;	/* channel URLs may point inside
+					 * (loopback, private addresses) */
 	bool https;			/* served over TLS (public_url is
 					 * https, or a TLS proxy in front):
 					 * Secure cookies and HSTS */

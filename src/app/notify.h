@@ -68,4 +68,16 @@ int notify_ack(struct store *st, const struct principal *p, int64_t id,
 	       const char *secret, int64_t now_ms, struct notification *out,
 	       struct errbuf *err);
 
+/*
+ * Delivery outcomes per channel since the server started, for /metrics:
+ * outcome is "sent", "merged", "retry", "throttled" or "failed". The
+ * worker counts; metrics render them as erms_deliveries_total{channel,
+ * kind,outcome} and the last error as erms_channel_failing{channel,kind}
+ * (1 while the channel's last delivery did not go through).
+ */
+void notify_count(int64_t channel_id, const char *name, const char *kind,
+		  const char *outcome);
+struct buf;
+void notify_metrics(struct buf *out);
+
 #endif

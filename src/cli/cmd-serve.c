@@ -60,6 +60,9 @@ const struct cli_cmd cmd_serve = {
 		"                       (default $ERMS_METRICS_TOKEN; none: open)\n"
 		"  --metrics-allow LIST /metrics only from these addresses or\n"
 		"                       networks, e.g. 127.0.0.1,10.0.0.0/8,::1\n"
+		"  --allow-private-webhooks  channel URLs may point at loopback,\n"
+		"                       link-local and private addresses\n"
+		"                       (on-premises robots; tests)\n"
 		"  --notify-attempts N  deliveries tried before a message fails (8)\n"
 		"  --notify-backoff-ms MS  the first retry's delay (2000), doubling\n"
 		"  --drill-warn-days N  tell command HQ of overdue drills N days\n"
@@ -99,6 +102,8 @@ const struct cli_cmd cmd_serve = {
 		"                       （默认 $ERMS_METRICS_TOKEN；未设置则开放）\n"
 		"  --metrics-allow LIST 只允许这些地址或网段访问 /metrics，\n"
 		"                       如 127.0.0.1,10.0.0.0/8,::1\n"
+		"  --allow-private-webhooks  允许通道 URL 指向本机、链路本地和\n"
+		"                       私有地址（内网机器人；测试用）\n"
 		"  --notify-attempts N  通知投递失败前的尝试次数（8）\n"
 		"  --notify-backoff-ms MS  首次重试间隔（2000），逐次加倍\n"
 		"  --drill-warn-days N  年底前 N 天向应急指挥部通报未完成的演练（30）\n"
@@ -192,6 +197,7 @@ static int serve_run(int argc, char **argv)
 		{ "test-clock", no_argument, NULL, 'C' },
 		{ "public-url", required_argument, NULL, 'u' },
 		{ "tls-proxy", no_argument, NULL, 'X' },
+		{ "allow-private-webhooks", no_argument, NULL, 'P' },
 		{ "metrics-token", required_argument, NULL, 'M' },
 		{ "metrics-allow", required_argument, NULL, 'm' },
 		{ "notify-attempts", required_argument, NULL, 'a' },
@@ -272,6 +278,9 @@ static int serve_run(int argc, char **argv)
 			break;
 		case 'X':
 			cfg.https = true;
+			break;
+		case 'P':
+			cfg.allow_private_webhooks = true;
 			break;
 		case 'M':
 			if (!*optarg)

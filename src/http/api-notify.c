@@ -12,6 +12,7 @@
 #include "app/notify.h"
 #include "http/api.h"
 #include "http/json.h"
+#include "notify/channel.h"
 #include "store/store.h"
 #include "util/xalloc.h"
 
@@ -87,7 +88,8 @@ static json_t *channel_json(const struct channel *c)
 }
 
 /* The config's required fields for its kind. */
-static int check_config(int kind, const json_t *cfg, struct errbuf *e)
+static int check_config(const struct app_config *app_cfg, int kind,
+			const json_t *cfg, struct errbuf *e)
 {
 	static const char *const need[CH__COUNT][3] = {
 		[CH_EMAIL] = { "host", "from", NULL },
@@ -108,7 +110,8 @@ static int check_config(int kind, const json_t *cfg, struct errbuf *e)
 			errbuf_field(e, f);
 			return ERMS_EINVAL;
 		}
-	return 0;
+	return channel_config_check((enum channel_kind)kind, cfg,
+				    app_cfg->allow_private_webhooks, e);
 }
 
 static int add_channel(void *ctx, const struct channel *c)
@@ -156,7 +159,8 @@ void api_channel_create(struct req *rq, struct resp *rs)
 		rc = err_ret(&e, ERMS_EINVAL, "invalid", "kind is email, "
 			     "webhook, slack, dingtalk, wecom or feishu");
 	if (!rc)
-		rc = check_config(c.kind, json_object_get(rq->body, "config"), &e);
+		rc = check_config(&rq->app->cfg, c.kind,
+				  json_object_get(rq->body, "config"), &e);
 	if (!rc) {
 		jcopy(c.name, sizeof(c.name), rq->body, "name");
 		json_t *cfg = json_deep_copy(json_object_get(rq->body,
@@ -205,7 +209,7 @@ void api_channel_update(struct req *rq, struct resp *rs)
 				     "open with this key file");
 		json_object_update(cfg, json_object_get(rq->body, "config"));
 		if (!rc)
-			rc = check_config(c.kind, cfg, &e);
+			rc = check_config(&rq->app->cfg, c.kind, cfg, &e);
 		keys_seal_config(cfg);
 		free(c.config);
 		c.config = json_dumps(cfg, JSON_COMPACT);

@@ -6,6 +6,7 @@
 #include <stdatomic.h>
 #include <string.h>
 
+#include "app/notify.h"
 #include "app/writer.h"
 #include "http/routes.h"
 
@@ -102,4 +103,5 @@ void metrics_render(struct buf *out, const struct writer *w)
 		 "erms_commit_jobs_total %llu\n",
 		 (unsigned long long)atomic_load(&w->batches),
 		 (unsigned long long)atomic_load(&w->jobs));
+	notify_metrics(out);
 }

@@ -4,12 +4,15 @@
 #define LOG_MOD "notify"
 #include "notify/worker.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netdb.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "app/app.h"
 #include "app/keys.h"
@@ -20,16 +23,32 @@
 #include "util/buf.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/netaddr.h"
 #include "util/xalloc.h"
 
 #define BATCH 50
 #define POLL_MS 250
 #define BACKOFF_MAX_MS (10 * 60 * 1000LL)
 
-/* A due message and what became of it. */
+/* What became of a due message: the service's verdict, or merged into a
+ * digest that another item carried. */
+enum outcome {
+	OUT_SENT = DELIVERY_SENT,
+	OUT_RETRY = DELIVERY_RETRY,
+	OUT_THROTTLED = DELIVERY_THROTTLED,
+	OUT_FAILED = DELIVERY_FAILED,
+	OUT_MERGED,
+};
+
+static const char *outcome_name(enum outcome o)
+{
+	return o == OUT_MERGED ? "merged"
+			       : delivery_outcome_name((enum delivery_outcome)o);
+}
+
 struct item {
 	struct notification n;
-	int outcome;		/* 0 sent, 1 retry, 2 throttled, 3 merged */
+	enum outcome outcome;
 	int64_t retry_after_ms;
 	char error[256];
 };
@@ -66,18 +85,55 @@ static size_t keep_head(char *p, size_t size, size_t n, void *ud)
 	struct buf *b = ud;
 	size_t len = size * n;
 
-	if (b->len < 200)
-		buf_add(b, p, len < 200 - b->len ? len : 200 - b->len);
+	if (b->len < 2048)
+		buf_add(b, p, len < 2048 - b->len ? len : 2048 - b->len);
 	return len;
 }
 
-/* POST a shaped request: 0 sent, 1 failed (error), 2 throttled. */
-static int post(struct notify_worker *w, const struct http_request *rq,
-		char *error, size_t errlen, int64_t *retry_ms)
+/* Where a delivery may connect: checked on the address DNS gave, so a
+ * name that resolves inside (or rebinds to) the organisation is caught
+ * too. */
+struct dest {
+	bool allow_internal;
+	bool refused;
+	char addr[INET6_ADDRSTRLEN];
+};
+
+static curl_socket_t open_socket(void *ctx, curlsocktype purpose,
+				 struct curl_sockaddr *a)
+{
+	struct dest *d = ctx;
+	const void *in = NULL;
+
+	(void)purpose;
+	if (a->family == AF_INET)
+		in = &((const struct sockaddr_in *)&a->addr)->sin_addr;
+	else if (a->family == AF_INET6)
+		in = &((const struct sockaddr_in6 *)&a->addr)->sin6_addr;
+	if (!in || !inet_ntop(a->family, in, d->addr, sizeof(d->addr)))
+		return CURL_SOCKET_BAD;
+	if (!d->allow_internal && addr_is_internal(d->addr)) {
+		d->refused = true;
+		return CURL_SOCKET_BAD;
+	}
+	return socket(a->family, a->socktype, a->protocol);
+}
+
+/*
+ * POST a shaped request and read the service's answer as its vendor
+ * documents it (channel_verdict): a robot that answers HTTP 200 with an
+ * error code has not delivered.
+ */
+static enum outcome post(struct notify_worker *w, enum channel_kind kind,
+			 const struct http_request *rq, char *error,
+			 size_t errlen, int64_t *retry_ms)
 {
 	CURL *h = w->curl;
 	struct curl_slist *hdr = NULL;
-	struct buf head = BUF_INIT;
+	struct buf body = BUF_INIT;
+	struct verdict v;
+	struct dest dest = {
+		.allow_internal = w->app->cfg.allow_private_webhooks };
 	long code = 0;
 	curl_off_t after = 0;
 	CURLcode rc;
@@ -92,23 +148,33 @@ static int post(struct notify_worker *w, const struct http_request *rq,
 	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 10000L);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, keep_head);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &head);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
+	curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+	curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &dest);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
 	rc = curl_easy_perform(h);
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
 	curl_easy_getinfo(h, CURLINFO_RETRY_AFTER, &after);
 	curl_slist_free_all(hdr);
-	if (rc != CURLE_OK)
+	if (dest.refused) {
+		snprintf(error, errlen, "refused to connect to %s: an internal "
+			 "address (--allow-private-webhooks allows it)",
+			 dest.addr);
+		buf_release(&body);
+		return OUT_FAILED;
+	}
+	if (rc != CURLE_OK) {
 		snprintf(error, errlen, "%s", curl_easy_strerror(rc));
-	else if (code == 429)
-		snprintf(error, errlen, "HTTP 429 (throttled)");
-	else if (code < 200 || code > 299)
-		snprintf(error, errlen, "HTTP %ld: %.120s", code,
-			 buf_str(&head));
-	buf_release(&head);
-	*retry_ms = after > 0 ? (int64_t)after * 1000 : 0;
-	if (rc == CURLE_OK && code == 429)
-		return 2;
-	return rc == CURLE_OK && code >= 200 && code <= 299 ? 0 : 1;
+		*retry_ms = 0;
+		buf_release(&body);
+		return OUT_RETRY;
+	}
+	channel_verdict(kind, code, body.data, body.len,
+			after > 0 ? (int64_t)after * 1000 : 0, &v);
+	buf_release(&body);
+	snprintf(error, errlen, "%s", v.error);
+	*retry_ms = v.retry_ms;
+	return (enum outcome)v.outcome;
 }
 
 struct mail {
@@ -127,10 +193,45 @@ static size_t read_mail(char *dst, size_t size, size_t n, void *ud)
 	return len;
 }
 
-/* Send an e-mail through the channel's SMTP server: 0 sent, 1 failed. */
-static int smtp(struct notify_worker *w, const json_t *cfg,
-		const struct message *msg, const char *to, char *error,
-		size_t errlen)
+/*
+ * The name erms gives in EHLO: the host of --public-url when it is a
+ * name, else the machine's fully qualified name, else an address
+ * literal. libcurl takes it from the SMTP URL's path.
+ */
+static void ehlo_name(char *out, size_t n)
+{
+	const char *u = notify_base_url(), *h = u ? strstr(u, "://") : NULL;
+	size_t len = h ? strcspn(h + 3, ":/?#") : 0;
+	struct addrinfo hints = { .ai_flags = AI_CANONNAME }, *ai = NULL;
+	char host[256];
+
+	snprintf(out, n, "[127.0.0.1]");
+	if (h && len && len < n && h[3] != '[' &&
+	    strspn(h + 3, "0123456789.") < len) {
+		snprintf(out, n, "%.*s", (int)len, h + 3);
+		return;
+	}
+	if (gethostname(host, sizeof(host)))
+		return;
+	host[sizeof(host) - 1] = '\0';
+	if (!getaddrinfo(host, NULL, &hints, &ai) && ai && ai->ai_canonname &&
+	    strchr(ai->ai_canonname, '.'))
+		snprintf(out, n, "%s", ai->ai_canonname);
+	else if (strchr(host, '.'))
+		snprintf(out, n, "%s", host);
+	if (ai)
+		freeaddrinfo(ai);
+}
+
+/*
+ * Send an e-mail through the channel's SMTP server. The envelope (MAIL
+ * FROM, RCPT TO) takes the bare addresses, the headers keep the display
+ * names. An SMTP 5xx answer is permanent, 4xx and transport errors are
+ * temporary.
+ */
+static enum outcome smtp(struct notify_worker *w, const json_t *cfg,
+			 const struct message *msg, const char *to,
+			 char *error, size_t errlen)
 {
 	const char *host = json_string_value(json_object_get(cfg, "host"));
 	const char *tls = json_string_value(json_object_get(cfg, "tls"));
@@ -138,15 +239,24 @@ static int smtp(struct notify_worker *w, const json_t *cfg,
 	const char *user = json_string_value(json_object_get(cfg, "user"));
 	const char *pass = json_string_value(json_object_get(cfg, "password"));
 	json_int_t port = json_integer_value(json_object_get(cfg, "port"));
+	char name[NAME_MAX_ + 1], faddr[EMAIL_MAX + 1], taddr[EMAIL_MAX + 1];
+	char ehlo[256];
 	struct buf md = BUF_INIT;
 	struct curl_slist *rcpt = NULL;
 	char *html, *mail, *url, *mfrom, *mto;
 	struct mail m;
+	long code = 0;
 	CURLcode rc;
 
-	if (!host || !from) {
-		snprintf(error, errlen, "the e-mail channel needs host and from");
-		return 1;
+	if (!host || !from ||
+	    !email_address_parse(from, name, sizeof(name), faddr, sizeof(faddr))) {
+		snprintf(error, errlen, "the e-mail channel needs a host and "
+			 "a from address");
+		return OUT_FAILED;
+	}
+	if (!email_address_parse(to, name, sizeof(name), taddr, sizeof(taddr))) {
+		snprintf(error, errlen, "'%s' is not an e-mail address", to);
+		return OUT_FAILED;
 	}
 	buf_addf(&md, "%s\n\n[%s](%s)\n", msg->markdown, msg->lang &&
 		 !strcmp(msg->lang, "en") ? "Acknowledge" : "确认收到",
@@ -157,13 +267,14 @@ static int smtp(struct notify_worker *w, const json_t *cfg,
 	free(html);
 	if (!mail) {
 		snprintf(error, errlen, "cannot build the e-mail to '%s'", to);
-		return 1;
+		return OUT_FAILED;
 	}
-	url = xasprintf("%s://%s:%lld", tls && !strcmp(tls, "tls") ? "smtps"
-								   : "smtp",
-			host, port ? (long long)port : 25LL);
-	mfrom = xasprintf("<%s>", from);
-	mto = xasprintf("<%s>", to);
+	ehlo_name(ehlo, sizeof(ehlo));
+	url = xasprintf("%s://%s:%lld/%s", tls && !strcmp(tls, "tls")
+					    ? "smtps" : "smtp",
+			host, port ? (long long)port : 25LL, ehlo);
+	mfrom = xasprintf("<%s>", faddr);
+	mto = xasprintf("<%s>", taddr);
 	rcpt = curl_slist_append(rcpt, mto);
 	m = (struct mail){ mail, strlen(mail) };
 	curl_easy_reset(w->curl);
@@ -182,14 +293,20 @@ static int smtp(struct notify_worker *w, const json_t *cfg,
 	if (pass)
 		curl_easy_setopt(w->curl, CURLOPT_PASSWORD, pass);
 	rc = curl_easy_perform(w->curl);
-	if (rc != CURLE_OK)
-		snprintf(error, errlen, "smtp: %s", curl_easy_strerror(rc));
+	curl_easy_getinfo(w->curl, CURLINFO_RESPONSE_CODE, &code);
+	if (rc != CURLE_OK && code)
+		snprintf(error, errlen, "SMTP %ld: %s", code,
+			 curl_easy_strerror(rc));
+	else if (rc != CURLE_OK)
+		snprintf(error, errlen, "SMTP: %s", curl_easy_strerror(rc));
 	curl_slist_free_all(rcpt);
 	free(url);
 	free(mfrom);
 	free(mto);
 	free(mail);
-	return rc == CURLE_OK ? 0 : 1;
+	if (rc == CURLE_OK)
+		return OUT_SENT;
+	return code >= 500 || rc == CURLE_LOGIN_DENIED ? OUT_FAILED : OUT_RETRY;
 }
 
 /* The message of n; m->event (what a webhook receives) is new: the
@@ -242,7 +359,7 @@ static void send_channel(struct notify_worker *w, struct item *items, int k,
 	if (!c->enabled || keys_open_config(cfg)) {
 		/* Secrets are opened here, where they are sent, only. */
 		for (int i = 0; i < k; i++) {
-			items[i].outcome = 1;
+			items[i].outcome = OUT_RETRY;
 			snprintf(items[i].error, sizeof(items[i].error), "%s",
 				 c->enabled ? "the channel's secrets do not "
 					      "open with this key file"
@@ -253,7 +370,7 @@ static void send_channel(struct notify_worker *w, struct item *items, int k,
 	/* More due than the bucket allows: one digest for them all. */
 	if (c->kind != CH_EMAIL && k > 1 && !bucket_has(b, &rule, now)) {
 		for (int i = 0; i < k; i++) {
-			items[i].outcome = 2;
+			items[i].outcome = OUT_THROTTLED;
 			items[i].retry_after_ms = bucket_wait_ms(b, &rule, now);
 		}
 		goto out;
@@ -263,20 +380,21 @@ static void send_channel(struct notify_worker *w, struct item *items, int k,
 		struct digest d;
 		struct http_request rq = { 0 };
 		int64_t retry = 0;
-		int r;
+		enum outcome r;
 
 		for (int i = 0; i < k; i++)
 			to_message(&items[i].n, &msgs[i]);
 		digest_build(&d, msgs, k, items[0].n.locale);
 		bucket_take(b, &rule, now);
+		/* A config that cannot be shaped will not get better. */
 		r = channel_http(c->kind, cfg, &d.msg, now, &rq, &err)
-			? 1 : post(w, &rq, items[0].error,
-				   sizeof(items[0].error), &retry);
+			? OUT_FAILED : post(w, c->kind, &rq, items[0].error,
+					    sizeof(items[0].error), &retry);
 		if (err.msg[0])
 			snprintf(items[0].error, sizeof(items[0].error), "%s",
 				 err.msg);
 		for (int i = 0; i < k; i++) {
-			items[i].outcome = r == 0 ? (i ? 3 : 0) : r;
+			items[i].outcome = r == OUT_SENT && i ? OUT_MERGED : r;
 			items[i].retry_after_ms = retry;
 			if (i)
 				memcpy(items[i].error, items[0].error,
@@ -294,7 +412,7 @@ static void send_channel(struct notify_worker *w, struct item *items, int k,
 		struct http_request rq = { 0 };
 
 		if (!bucket_take(b, &rule, now)) {
-			items[i].outcome = 2;
+			items[i].outcome = OUT_THROTTLED;
 			items[i].retry_after_ms = bucket_wait_ms(b, &rule, now);
 			continue;
 		}
@@ -308,11 +426,11 @@ static void send_channel(struct notify_worker *w, struct item *items, int k,
 		}
 		memset(&err, 0, sizeof(err));
 		if (channel_http(c->kind, cfg, &m, now, &rq, &err)) {
-			items[i].outcome = 1;
+			items[i].outcome = OUT_FAILED;
 			snprintf(items[i].error, sizeof(items[i].error), "%s",
 				 err.msg);
 		} else {
-			items[i].outcome = post(w, &rq, items[i].error,
+			items[i].outcome = post(w, c->kind, &rq, items[i].error,
 						sizeof(items[i].error),
 						&items[i].retry_after_ms);
 		}
@@ -320,6 +438,9 @@ static void send_channel(struct notify_worker *w, struct item *items, int k,
 		json_decref((json_t *)m.event);
 	}
 out:
+	for (int i = 0; i < k; i++)
+		notify_count(c->id, c->name, channel_kind_name(c->kind),
+			     outcome_name(items[i].outcome));
 	json_decref(cfg);
 }
 
@@ -343,17 +464,24 @@ static int record(struct store *st, void *ctx)
 		free(n->last_error);
 		n->last_error = xstrdup(it->error);
 		switch (it->outcome) {
-		case 0:
-		case 3:
-			n->state = it->outcome ? NS_MERGED : NS_SENT;
+		case OUT_SENT:
+		case OUT_MERGED:
+			n->state = it->outcome == OUT_MERGED ? NS_MERGED
+							     : NS_SENT;
 			n->attempts++;
 			n->sent_ms = r->now;
 			break;
-		case 2:		/* throttled: not the receiver's failure */
+		case OUT_THROTTLED:	/* not the receiver's failure */
 			n->next_ms = r->now + (it->retry_after_ms > 0
 					       ? it->retry_after_ms : 1000);
 			break;
-		default:
+		case OUT_FAILED:	/* the service said it never will */
+			n->attempts++;
+			n->state = NS_FAILED;
+			log_warn("message failed id=%lld error=\"%s\"",
+				 (long long)n->id, it->error);
+			break;
+		case OUT_RETRY:
 			n->attempts++;
 			if (n->attempts >= r->w->max_attempts) {
 				n->state = NS_FAILED;
@@ -368,6 +496,8 @@ static int record(struct store *st, void *ctx)
 				(uint32_t)(r->w->backoff_ms > 0
 					   ? r->w->backoff_ms : 1));
 			n->next_ms = r->now + delay;
+			if (it->retry_after_ms > delay)
+				n->next_ms = r->now + it->retry_after_ms;
 			break;
 		}
 		rc = store_notification_update(st, n);
@@ -403,7 +533,7 @@ static int pass(struct notify_worker *w)
 				j++;
 			if (store_channel_get(st, b.items[i].n.channel_id, &c)) {
 				for (int k = i; k < j; k++)
-					b.items[k].outcome = 1;
+					b.items[k].outcome = OUT_RETRY;
 			} else {
 				app_reader_put(w->app, st);
 				send_channel(w, &b.items[i], j - i, &c, now);

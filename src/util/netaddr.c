@@ -108,3 +108,13 @@ bool addr_in_list(const char *list, const char *addr)
 		return false;
 	return each(list, a, &hit) && hit;
 }
+
+bool addr_is_internal(const char *addr)
+{
+	static const char internal[] =
+		"0.0.0.0/8,10.0.0.0/8,100.64.0.0/10,127.0.0.0/8,"
+		"169.254.0.0/16,172.16.0.0/12,192.168.0.0/16,"
+		"::/128,::1/128,fc00::/7,fe80::/10";
+
+	return addr_in_list(internal, addr);
+}

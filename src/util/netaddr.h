@@ -17,4 +17,12 @@ bool addr_list_valid(const char *list);
  * IPv4 networks. False for anything that does not parse. */
 bool addr_in_list(const char *list, const char *addr);
 
+/*
+ * Is addr (numeric) loopback, link-local, private-use, shared (CGNAT),
+ * unspecified or IPv6 unique-local? Such addresses are inside the
+ * organisation: a webhook must not be pointed at them unless an
+ * administrator allows it.
+ */
+bool addr_is_internal(const char *addr);
+
 #endif

@@ -80,8 +80,10 @@ def _kill_leftovers():
 class Server:
     """One erms server on a fresh database in its own temporary directory."""
 
-    def __init__(self, extra_args=(), admin=ADMIN_LOGIN, admin_password=ADMIN_PASSWORD):
+    def __init__(self, extra_args=(), admin=ADMIN_LOGIN, admin_password=ADMIN_PASSWORD,
+                 allow_private=True):
         self.extra_args = list(extra_args)
+        self.allow_private = allow_private
         self.dir = tempfile.mkdtemp(prefix="erms-test-")
         self.db = os.path.join(self.dir, "erms.db")
         self.port_file = os.path.join(self.dir, "port")
@@ -105,8 +107,11 @@ class Server:
         assert self.proc is None, "server already running"
         if os.path.exists(self.port_file):
             os.unlink(self.port_file)
+        # The receivers of the tests listen on loopback: allow it.
         cmd = [erms_bin(), "serve", "--listen", "127.0.0.1:0", "--db", self.db,
                "--port-file", self.port_file, *self.extra_args]
+        if self.allow_private:
+            cmd.append("--allow-private-webhooks")
         with open(self.stderr_path, "ab") as err, \
                 open(os.path.join(self.dir, "stdout.log"), "ab") as out:
             self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=err)

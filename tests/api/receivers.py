@@ -100,20 +100,25 @@ class _Handler(BaseHTTPRequestHandler):
             release = recv._release
         if mode == "hang":
             release.wait(60)
-        if mode == "fail":
+        if mode == "answer":  # a vendor's own answer, set by set_answer()
+            status, body, ctype = recv.answer
+            self._answer(status, body, ctype=ctype)
+        elif mode == "fail":
             self._answer(500, b'{"errcode": 500, "errmsg": "receiver failing"}')
         elif mode == "busy":
             self._answer(429, b'{"errcode": 130101, "errmsg": "send too fast"}',
                          {"Retry-After": str(recv.retry_after)})
-        else:
+        elif self.path.startswith("/services/") or "slack" in self.path:
+            self._answer(200, b"ok", ctype="text/plain")  # Slack's success
+        else:  # DingTalk's and WeCom's success, and Feishu's
             self._answer(200, b'{"errcode": 0, "errmsg": "ok", "code": 0}')
 
-    def _answer(self, status, payload, headers=None):
+    def _answer(self, status, payload, headers=None, ctype="application/json"):
         try:
             self.send_response(status)
             for k, v in (headers or {}).items():
                 self.send_header(k, v)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(payload)))
             self.send_header("Connection", "close")
             self.end_headers()
@@ -179,6 +184,13 @@ class HttpReceiver:
                 time.sleep(0.05)
         raise AssertionError("cannot bind port %d again" % port)
 
+    def set_answer(self, status, body, ctype="application/json"):
+        """Answer every request with this status and body (bytes or str),
+        as a vendor does: e.g. 200 and {"errcode":310000,...}."""
+        with self.lock:
+            self.answer = (status, body.encode() if isinstance(body, str) else body, ctype)
+            self.mode = "answer"
+
     def set_mode(self, mode):
         assert mode in ("ok", "fail", "busy", "hang"), mode
         with self.lock:
@@ -212,7 +224,7 @@ class HttpReceiver:
             self.requests.clear()
 
 
-Mail = namedtuple("Mail", "mail_from rcpt_tos raw")
+Mail = namedtuple("Mail", "mail_from rcpt_tos raw ehlo")
 
 
 class SmtpReceiver:
@@ -228,7 +240,8 @@ class SmtpReceiver:
                 with receiver.lock:
                     receiver.mails.append(Mail(envelope.mail_from, list(envelope.rcpt_tos),
                                                bytes(envelope.original_content
-                                                     or envelope.content)))
+                                                     or envelope.content),
+                                               session.host_name))
                 return "250 OK"
 
         self.lock = threading.Lock()
