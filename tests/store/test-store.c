@@ -129,6 +129,14 @@ static int count_member(void *ctx, const struct membership *m,
 	return 0;
 }
 
+static int member_from(void *ctx, const struct membership *m,
+		       const struct user *u)
+{
+	(void)u;
+	*(int64_t *)ctx = m->review_from_ms;
+	return 0;
+}
+
 static void test_groups_and_members(void **state)
 {
 	struct fixture *f = *state;
@@ -137,21 +145,28 @@ static void test_groups_and_members(void **state)
 			   .kind = GK_COMMAND, .duties_json = (char *)"[\"a\"]",
 			   .created_ms = 5 };
 	struct group out;
+	int64_t from = 0;
 	int n = 0;
 
 	assert_int_equal(store_user_insert(f->st, &u, "h"), 0);
 	assert_int_equal(store_group_insert(f->st, &g), 0);
 	assert_int_equal(store_group_insert(f->st, &g), ERMS_ECONFLICT);
-	assert_int_equal(store_member_put(f->st, g.id, u.id, MR_LEAD, 6), 0);
-	assert_int_equal(store_member_put(f->st, g.id, u.id, MR_DEPUTY, 7), 0);
+	assert_int_equal(store_member_put(f->st, g.id, u.id, MR_LEAD, 6, 600),
+			 0);
+	/* A role change keeps the time the membership counts from. */
+	assert_int_equal(store_member_put(f->st, g.id, u.id, MR_DEPUTY, 7, 0),
+			 0);
 	assert_int_equal(store_members_of_group(f->st, g.id, count_member, &n),
 			 0);
 	assert_int_equal(n, 1);
+	assert_int_equal(store_groups_of_user(f->st, u.id, member_from, &from),
+			 0);
+	assert_int_equal(from, 600);
 	assert_int_equal(store_group_get(f->st, "command", &out), 0);
 	assert_string_equal(out.name, "应急指挥部");
 	assert_string_equal(out.duties_json, "[\"a\"]");
 	free(out.duties_json);
-	assert_int_equal(store_member_put(f->st, g.id, 999, MR_LEAD, 8),
+	assert_int_equal(store_member_put(f->st, g.id, 999, MR_LEAD, 8, 0),
 			 ERMS_ENOTFOUND);
 	assert_int_equal(store_member_delete(f->st, g.id, u.id), 0);
 	assert_int_equal(store_member_delete(f->st, g.id, u.id),
