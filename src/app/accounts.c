@@ -9,13 +9,16 @@
 #include "app/app.h"
 
 #include <inttypes.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/audit.h"
 #include "core/account.h"
+#include "core/planflow.h"
 #include "store/store.h"
+#include "util/clock.h"
 #include "util/crypto.h"
 #include "util/log.h"
 #include "util/xalloc.h"
@@ -29,37 +32,49 @@ int app_may(const struct principal *p, enum action act,
 		       "not allowed to %s", action_name(act));
 }
 
+struct actor_at {
+	struct actor *a;
+	int64_t now_ms;
+};
+
 static int flag_kind(void *ctx, const struct membership *m,
 		     const struct user *u)
 {
-	struct actor *a = ctx;
+	struct actor_at *x = ctx;
+	struct actor *a = x->a;
 
 	(void)u;
-	if (m->kind == GK_LEADERSHIP)
+	if (m->kind == GK_LEADERSHIP) {
 		a->in_leadership = true;
-	else if (m->kind == GK_COMMAND)
+		if (pv_review_settled(m->review_from_ms, x->now_ms))
+			a->reviewer = true;
+	} else if (m->kind == GK_COMMAND) {
 		a->in_command = true;
-	else
+	} else {
 		a->in_team = true;
+	}
 	return 0;
 }
 
-int app_load_actor(struct store *st, struct principal *p)
+int app_load_actor(struct store *st, struct principal *p, int64_t now_ms)
 {
+	struct actor_at x = { &p->actor, now_ms };
+
 	p->actor = (struct actor){
 		.user_id = p->user.id,
 		.is_admin = p->user.is_admin,
 	};
-	return store_groups_of_user(st, p->user.id, flag_kind, &p->actor);
+	return store_groups_of_user(st, p->user.id, flag_kind, &x);
 }
 
-static int load_user(struct store *st, int64_t user_id, struct principal *out)
+static int load_user(struct store *st, int64_t user_id, int64_t now_ms,
+		     struct principal *out)
 {
 	int rc = store_user_get(st, user_id, &out->user);
 
 	if (rc == ERMS_ENOTFOUND || (!rc && out->user.disabled))
 		return ERMS_EAUTH;
-	return rc ? rc : app_load_actor(st, out);
+	return rc ? rc : app_load_actor(st, out, now_ms);
 }
 
 /* Whether session s still works at now_ms (idle counted unless
@@ -92,7 +107,7 @@ int app_auth_session(struct app *app, struct store *st, const char *secret,
 	out->session_id = s.id;
 	out->last_seen_ms = s.last_seen_ms;
 	memcpy(out->csrf, s.csrf, sizeof(out->csrf));
-	return load_user(st, s.user_id, out);
+	return load_user(st, s.user_id, now_ms, out);
 }
 
 /* Whether token t works at now_ms as the kind wanted. */
@@ -126,7 +141,7 @@ static int auth_token(struct store *st, const char *secret, bool feed,
 	out->token_id = t.id;
 	out->last_seen_ms = t.last_used_ms;
 	out->valid_until_ms = t.expires_ms;
-	return load_user(st, t.user_id, out);
+	return load_user(st, t.user_id, now_ms, out);
 }
 
 int app_auth_token(struct store *st, const char *secret, int64_t now_ms,
@@ -180,7 +195,7 @@ int app_recheck(struct app *app, struct store *st, struct principal *p,
 	if (rc == ERMS_ENOTFOUND)
 		rc = ERMS_EAUTH;
 	if (!rc)
-		rc = load_user(st, p->user.id, &fresh);
+		rc = load_user(st, p->user.id, now_ms, &fresh);
 	if (!rc)
 		*p = fresh;
 	return rc;
@@ -454,30 +469,106 @@ static int group_id(struct store *st, const char *key, int64_t *id,
 	return 0;
 }
 
+struct member_find {
+	int64_t group_id;
+	bool found;
+	int64_t review_from_ms;
+};
+
+static int find_member(void *ctx, const struct membership *m,
+		       const struct user *u)
+{
+	struct member_find *f = ctx;
+
+	(void)u;
+	if (m->group_id == f->group_id) {
+		f->found = true;
+		f->review_from_ms = m->review_from_ms;
+	}
+	return 0;
+}
+
+/* The plan in force's cooling-off (-1: it sets none); *in_force false
+ * when no plan is in force. */
+static int plan_cooling_off(struct store *st, bool *in_force, int *hours)
+{
+	struct plan_version v = { 0 };
+	json_t *content, *h;
+	int rc = store_pv_current(st, &v);
+
+	*in_force = rc == 0;
+	*hours = -1;
+	if (rc == ERMS_ENOTFOUND)
+		rc = 0;
+	if (!rc && (content = json_loads(v.content, 0, NULL))) {
+		h = json_object_get(content, "cooling_off_h");
+		if (json_is_integer(h))
+			*hours = (int)json_integer_value(h);
+		json_decref(content);
+	}
+	plan_version_release(&v);
+	return rc;
+}
+
+/* When the membership of user_id in group_id counts for approvals: what
+ * it has when it exists, else per pv_review_from(). */
+static int review_from(struct store *st, const struct principal *p,
+		       int64_t group_id, int64_t user_id, int64_t now_ms,
+		       int64_t *from_ms)
+{
+	struct member_find f = { .group_id = group_id };
+	bool in_force = false;
+	int hours = -1;
+	int rc = store_groups_of_user(st, user_id, find_member, &f);
+
+	if (!rc && f.found) {
+		*from_ms = f.review_from_ms;
+		return 0;
+	}
+	if (!rc && p)
+		rc = plan_cooling_off(st, &in_force, &hours);
+	if (!rc)
+		*from_ms = pv_review_from(!p, in_force, hours, now_ms);
+	return rc;
+}
+
 int app_member_put(struct store *st, const struct principal *p,
 		   const char *key, int64_t user_id, enum member_role role,
 		   int64_t now_ms, struct errbuf *err)
 {
-	char summary[96];
+	char from_txt[32] = "";
+	char *summary;
 	struct user u;
-	int64_t gid = 0;
+	struct group g = { 0 };
+	int64_t from = 0;
 	int rc;
 
 	if (p && (rc = app_may(p, A_GROUP_MEMBERS, NULL, err)))
 		return rc;
-	if ((rc = group_id(st, key, &gid, err)))
+	rc = store_group_get(st, key, &g);
+	free(g.duties_json);
+	if (rc == ERMS_ENOTFOUND)
+		return err_ret(err, rc, "not_found", "no group '%s'", key);
+	if (rc)
 		return rc;
 	rc = store_user_get(st, user_id, &u);
 	if (rc == ERMS_ENOTFOUND)
 		return err_ret(err, rc, "not_found", "no user %" PRId64,
 			       user_id);
+	if (!rc)
+		rc = review_from(st, p, g.id, user_id, now_ms, &from);
+	if (!rc)
+		rc = store_member_put(st, g.id, user_id, role, now_ms, from);
 	if (rc)
 		return rc;
-	if ((rc = store_member_put(st, gid, user_id, role, now_ms)))
-		return rc;
-	snprintf(summary, sizeof(summary), "user=%" PRId64 " role=%s",
-		 user_id, member_role_name(role));
-	return group_audit(st, p, "group.member.put", key, summary, now_ms);
+	if (g.kind == GK_LEADERSHIP)
+		time_fmt(from ? from : now_ms, from_txt);
+	summary = xasprintf("user=%" PRId64 " role=%s%s%s", user_id,
+			    member_role_name(role),
+			    *from_txt ? " reviews_plans_from=" : "", from_txt);
+	rc = group_audit(st, p, "group.member.put", key, summary, now_ms);
+	free(summary);
+	return rc;
 }
 
 int app_member_delete(struct store *st, const struct principal *p,

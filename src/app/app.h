@@ -100,8 +100,10 @@ struct principal {
 #define FEED_TOKEN_DAYS 365		/* a calendar feed token's */
 #define SESSION_MAX_DEFAULT_MS (7 * 86400 * 1000LL)
 
-/* Fill p->actor's group flags from the user's memberships. */
-int app_load_actor(struct store *st, struct principal *p);
+/* Fill p->actor's group flags from the user's memberships, as they stand
+ * at now_ms (a leadership membership reviews plans only after its
+ * cooling-off, core/planflow.h). */
+int app_load_actor(struct store *st, struct principal *p, int64_t now_ms);
 /*
  * Resolve a session cookie or bearer token secret. ERMS_EAUTH when it is
  * unknown, revoked, expired or the user is disabled.
@@ -157,6 +159,12 @@ int app_group_create(struct store *st, const struct principal *p,
 		     struct group *g, int64_t now_ms, struct errbuf *err);
 int app_group_update(struct store *st, const struct principal *p,
 		     struct group *g, int64_t now_ms, struct errbuf *err);
+/*
+ * Put a user into a group (or change their role there). A membership an
+ * API caller p makes counts for plan approvals only after the cooling-off
+ * of the plan in force (core/planflow.h); one a local command makes (p
+ * NULL) at once. The audit row says from when.
+ */
 int app_member_put(struct store *st, const struct principal *p,
 		   const char *key, int64_t user_id, enum member_role role,
 		   int64_t now_ms, struct errbuf *err);

@@ -81,7 +81,8 @@ int app_plan_import(struct store *st, const struct principal *p,
 	out->author_id = p->user.id;
 	out->created_ms = now_ms;
 	set_content(out, content, source_name, source);
-	if ((rc = store_pv_insert(st, out)))
+	if ((rc = store_pv_insert(st, out)) ||
+	    (rc = store_pv_editor_put(st, out->id, p->user.id, now_ms)))
 		return rc;
 	return plan_audit(st, p, "plan.import", out, "", now_ms);
 }
@@ -104,17 +105,60 @@ static int load(struct store *st, int64_t plan_id, int n,
 	return rc;
 }
 
+struct editor_find {
+	int64_t user_id;
+	bool found;
+};
+
+static int find_editor(void *ctx, int64_t user_id, const char *login,
+		       const char *display_name, int64_t first_ms,
+		       int64_t last_ms)
+{
+	struct editor_find *f = ctx;
+
+	(void)login, (void)display_name, (void)first_ms, (void)last_ms;
+	if (user_id == f->user_id)
+		f->found = true;
+	return 0;
+}
+
+/* Why p, a member of the leadership group, may not review v. */
+static void review_refusal(const struct principal *p, bool edited,
+			   const struct plan_version *v, enum pv_step step,
+			   struct errbuf *err)
+{
+	if (!p->actor.in_leadership)
+		return;
+	if (edited)
+		errbuf_set(err, "four_eyes",
+			   "you imported or edited version %d, so another "
+			   "member of the leadership group must %s it", v->n,
+			   pv_step_name(step));
+	else if (!p->actor.reviewer)
+		errbuf_set(err, "cooling_off",
+			   "your membership of the leadership group is new: "
+			   "it counts for approvals only after the cooling-off "
+			   "the plan in force sets");
+}
+
 /* Rights, then state: 403 before 409. */
-static int check_step(const struct principal *p, const struct plan_version *v,
-		      enum pv_step step, enum pv_status *to, struct errbuf *err)
+static int check_step(struct store *st, const struct principal *p,
+		      const struct plan_version *v, enum pv_step step,
+		      enum pv_status *to, struct errbuf *err)
 {
 	struct object o = { .author_id = v->author_id };
-	int rc = app_may(p, pv_right(step), &o, err);
+	struct editor_find f = { .user_id = p->user.id };
+	int rc = 0;
 
-	if (rc) {
-		if (may(&p->actor, pv_right(step), NULL))
-			errbuf_set(err, NULL, "the author of a version may not "
-				   "%s it", pv_step_name(step));
+	if (step == PVS_APPROVE || step == PVS_REJECT)
+		rc = store_pv_editors(st, v->id, find_editor, &f);
+	if (rc)
+		return rc;
+	o.actor_edited = f.found;
+	if ((rc = app_may(p, pv_right(step), &o, err))) {
+		if (step == PVS_APPROVE || step == PVS_REJECT)
+			review_refusal(p, f.found || o.author_id == p->user.id,
+				       v, step, err);
 		return rc;
 	}
 	if (pv_next(v->status, step, to))
@@ -136,7 +180,7 @@ int app_plan_replace(struct store *st, const struct principal *p,
 	int rc = load(st, plan_id, n, out, err);
 
 	if (!rc)
-		rc = check_step(p, out, PVS_EDIT, &to, err);
+		rc = check_step(st, p, out, PVS_EDIT, &to, err);
 	if (rc)
 		return rc;
 	if (strcmp(key, out->plan_key))
@@ -145,7 +189,8 @@ int app_plan_replace(struct store *st, const struct principal *p,
 			       out->plan_key);
 	set_content(out, content, source_name, source);
 	out->updated_ms = now_ms;
-	if ((rc = store_pv_update(st, out)))
+	if ((rc = store_pv_update(st, out)) ||
+	    (rc = store_pv_editor_put(st, out->id, p->user.id, now_ms)))
 		return rc;
 	return plan_audit(st, p, "plan.edit", out, "", now_ms);
 }
@@ -237,7 +282,7 @@ int app_plan_step(struct store *st, const struct principal *p,
 	int rc = load(st, plan_id, n, out, err);
 
 	if (!rc)
-		rc = check_step(p, out, step, &to, err);
+		rc = check_step(st, p, out, step, &to, err);
 	if (rc)
 		return rc;
 	if (step == PVS_REJECT && (!comment || !*comment)) {

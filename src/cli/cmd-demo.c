@@ -155,7 +155,7 @@ static int as_user(struct store *st, const char *login, struct principal *p)
 
 	memset(p, 0, sizeof(*p));
 	rc = store_user_by_login(st, login, &p->user, NULL, 0);
-	return rc ? rc : app_load_actor(st, p);
+	return rc ? rc : app_load_actor(st, p, clock_now_ms());
 }
 
 /*

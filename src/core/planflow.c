@@ -39,6 +39,23 @@ enum action pv_right(enum pv_step step)
 	return (unsigned)step < PVS__COUNT ? rights[step] : A__COUNT;
 }
 
+int64_t pv_review_from(bool by_local_command, bool plan_in_force,
+		       int cooling_h, int64_t now_ms)
+{
+	if (by_local_command || !plan_in_force)
+		return 0;
+	if (cooling_h < 0)
+		cooling_h = PV_COOLING_OFF_H_DEFAULT;
+	if (cooling_h > PV_COOLING_OFF_H_MAX)
+		cooling_h = PV_COOLING_OFF_H_MAX;
+	return now_ms + (int64_t)cooling_h * 3600 * 1000;
+}
+
+bool pv_review_settled(int64_t from_ms, int64_t now_ms)
+{
+	return from_ms <= now_ms;
+}
+
 static const char *const statuses[PV__COUNT] = {
 	"draft", "in_review", "approved", "published", "superseded",
 };

@@ -34,8 +34,9 @@ const struct right rights_table[A__COUNT] = {
 	ROW(A_PLAN_IMPORT,    "plan.import",    R_ADMIN | R_COMMAND, 0),
 	ROW(A_PLAN_EDIT,      "plan.edit",      R_ADMIN | R_COMMAND, 0),
 	ROW(A_PLAN_SUBMIT,    "plan.submit",    R_ADMIN | R_COMMAND, 0),
-	ROW(A_PLAN_APPROVE,   "plan.approve",   R_LEADERSHIP, R_AUTHOR),
-	ROW(A_PLAN_REJECT,    "plan.reject",    R_LEADERSHIP, R_AUTHOR),
+	/* Four eyes: never an editor, never a leader still cooling off. */
+	ROW(A_PLAN_APPROVE,   "plan.approve",   R_REVIEWER, R_AUTHOR),
+	ROW(A_PLAN_REJECT,    "plan.reject",    R_REVIEWER, R_AUTHOR),
 	ROW(A_PLAN_PUBLISH,   "plan.publish",   R_LEADERSHIP, 0),
 	ROW(A_PLAN_ACK,       "plan.ack",       R_USER, 0),
 	ROW(A_PLAN_ACKS_READ, "plan.acks",      R_ADMIN | R_LEADERSHIP | R_COMMAND, 0),
@@ -83,10 +84,13 @@ unsigned actor_roles(const struct actor *a, const struct object *o)
 		r |= R_COMMAND;
 	if (a->in_team)
 		r |= R_TEAM;
+	if (a->in_leadership && a->reviewer)
+		r |= R_REVIEWER;
 	if (o) {
 		if (o->owner_id && o->owner_id == a->user_id)
 			r |= R_OWNER;
-		if (o->author_id && o->author_id == a->user_id)
+		if ((o->author_id && o->author_id == a->user_id) ||
+		    o->actor_edited)
 			r |= R_AUTHOR;
 		if (o->actor_in_group)
 			r |= R_GROUP;

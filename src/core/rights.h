@@ -8,6 +8,11 @@
  * and the roles that forbid it (the author of a plan version may never
  * approve it). Every route asks may(); nothing else decides.
  *
+ * Approving and rejecting a plan version take R_REVIEWER, not only
+ * R_LEADERSHIP: a new member of the leadership group reviews plans only
+ * after the cooling-off the plan in force sets (pv_review_from()), and
+ * R_AUTHOR covers everyone who imported, replaced or edited the version.
+ *
  * Pure: no I/O. The caller fills struct actor from the session and
  * struct object from the row in question.
  */
@@ -26,6 +31,8 @@ enum role {
 	R_OWNER = 1 << 5,	/* the object is the actor's own */
 	R_AUTHOR = 1 << 6,	/* the actor wrote the object */
 	R_GROUP = 1 << 7,	/* the actor belongs to the object's group */
+	R_REVIEWER = 1 << 8,	/* a leadership member whose membership counts
+				 * for approvals (core/planflow.h) */
 };
 
 enum action {
@@ -62,12 +69,14 @@ struct actor {
 	bool in_leadership;
 	bool in_command;
 	bool in_team;
+	bool reviewer;		/* in_leadership, and past the cooling-off */
 };
 
 struct object {
 	int64_t owner_id;	/* user the object belongs to, or 0 */
 	int64_t author_id;	/* user who wrote it, or 0 */
 	bool actor_in_group;	/* the actor is a member of its group */
+	bool actor_edited;	/* the actor imported or edited it (R_AUTHOR) */
 };
 
 struct right {

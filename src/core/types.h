@@ -53,6 +53,8 @@ struct membership {
 	enum group_kind kind;
 	int64_t user_id;
 	enum member_role role;
+	int64_t review_from_ms;	/* counts for plan approvals from then
+				 * (core/planflow.h); 0: at once */
 };
 
 struct token_info {

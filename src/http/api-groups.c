@@ -110,14 +110,20 @@ void api_group_list(struct req *rq, struct resp *rs)
 	resp_list(rs, items, 0);
 }
 
+/* A member; of a leadership group with the time the membership counts
+ * for plan approvals from (null: from the start). */
 static int add_member(void *ctx, const struct membership *m,
 		      const struct user *u)
 {
-	json_array_append_new(ctx,
-			      json_pack("{s:I, s:s, s:s, s:s}", "user_id",
-					(json_int_t)u->id, "login", u->login,
-					"display_name", u->display_name,
-					"role", member_role_name(m->role)));
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s}", "user_id",
+			      (json_int_t)u->id, "login", u->login,
+			      "display_name", u->display_name, "role",
+			      member_role_name(m->role));
+
+	if (m->kind == GK_LEADERSHIP)
+		json_object_set_new(o, "reviews_plans_from",
+				    json_time(m->review_from_ms));
+	json_array_append_new(ctx, o);
 	return 0;
 }
 

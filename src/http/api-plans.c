@@ -27,8 +27,33 @@ static const struct jfield step_fields[] = {
 	{ "comment", JT_STRING, false, 4000, 0 },
 };
 
-static json_t *version_json(const struct plan_version *v, const char *lang,
-			    bool with_content)
+static int add_editor(void *ctx, int64_t user_id, const char *login,
+		      const char *display_name, int64_t first_ms,
+		      int64_t last_ms)
+{
+	json_array_append_new(ctx, json_pack("{s:I, s:s, s:s, s:o, s:o}",
+					     "user_id", (json_int_t)user_id,
+					     "login", login, "display_name",
+					     display_name, "first_at",
+					     json_time(first_ms), "last_at",
+					     json_time(last_ms)));
+	return 0;
+}
+
+/* Everyone who imported, replaced or edited v (null if unreadable). */
+static json_t *editors_json(struct store *st, const struct plan_version *v)
+{
+	json_t *a = json_array();
+
+	if (store_pv_editors(st, v->id, add_editor, a)) {
+		json_decref(a);
+		return json_null();
+	}
+	return a;
+}
+
+static json_t *version_json(struct store *st, const struct plan_version *v,
+			    const char *lang, bool with_content)
 {
 	json_t *name = json_loads(v->name_json ? v->name_json : "null",
 				  JSON_DECODE_ANY, NULL);
@@ -49,6 +74,8 @@ static json_t *version_json(const struct plan_version *v, const char *lang,
 		json_time(v->published_ms), "publisher_id",
 		v->publisher_id ? json_integer(v->publisher_id) : json_null(),
 		"superseded_at", json_time(v->superseded_ms));
+
+	json_object_set_new(o, "editors", editors_json(st, v));
 
 	if (with_content && v->content) {
 		json_t *c = json_loads(v->content, 0, NULL);
@@ -148,7 +175,7 @@ void api_plan_import(struct req *rq, struct resp *rs)
 	if (rc)
 		resp_err(rq, rs, rc, &e);
 	else
-		resp_json(rs, 201, version_json(&v, rq->lang, false));
+		resp_json(rs, 201, version_json(rq->st, &v, rq->lang, false));
 	plan_version_release(&v);
 }
 
@@ -167,7 +194,7 @@ void api_plan_replace(struct req *rq, struct resp *rs)
 	if (rc)
 		resp_err(rq, rs, rc, &e);
 	else
-		resp_json(rs, 200, version_json(&v, rq->lang, false));
+		resp_json(rs, 200, version_json(rq->st, &v, rq->lang, false));
 	plan_version_release(&v);
 }
 
@@ -197,19 +224,21 @@ void api_plan_list(struct req *rq, struct resp *rs)
 struct versions {
 	json_t *items;
 	const char *lang;
+	struct store *st;
 };
 
 static int add_version(void *ctx, const struct plan_version *v)
 {
 	struct versions *vs = ctx;
 
-	json_array_append_new(vs->items, version_json(v, vs->lang, false));
+	json_array_append_new(vs->items,
+			      version_json(vs->st, v, vs->lang, false));
 	return 0;
 }
 
 void api_plan_versions(struct req *rq, struct resp *rs)
 {
-	struct versions vs = { json_array(), rq->lang };
+	struct versions vs = { json_array(), rq->lang, rq->st };
 	int64_t id;
 	int rc;
 
@@ -250,7 +279,7 @@ static void answer_version(struct req *rq, struct resp *rs, int rc,
 	if (rc)
 		resp_err(rq, rs, rc, NULL);
 	else
-		resp_json(rs, 200, version_json(v, rq->lang, true));
+		resp_json(rs, 200, version_json(rq->st, v, rq->lang, true));
 	plan_version_release(v);
 }
 
@@ -360,7 +389,7 @@ void api_plan_step(struct req *rq, struct resp *rs)
 	if (rc)
 		resp_err(rq, rs, rc, &e);
 	else
-		resp_json(rs, 200, version_json(&v, rq->lang, false));
+		resp_json(rs, 200, version_json(rq->st, &v, rq->lang, false));
 	plan_version_release(&v);
 }
 

@@ -140,6 +140,7 @@ static const struct field plan_f[] = {
 	{ "basis", FT_TEXTS, false, NULL, NULL, 0, 0 },
 	{ "owner", FT_REF, false, NULL, NULL, 0, 0 },
 	{ "review_months", FT_INT, false, NULL, NULL, 1, 60 },
+	{ "cooling_off_h", FT_INT, false, NULL, NULL, 0, 720 },
 	{ "groups", FT_LIST, true, &group_s, NULL, 0, 0 },
 	{ "categories", FT_LIST, true, &category_s, NULL, 0, 0 },
 	{ "levels", FT_LIST, true, &level_s, NULL, 0, 0 },

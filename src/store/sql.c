@@ -86,21 +86,23 @@ const char *const store_sql[Q__COUNT] = {
 		" updated_ms = $4, kind = $5 WHERE id = $1",
 	[Q_GROUP_LIST] = "SELECT " GROUP_COLS " FROM org_group ORDER BY id",
 	[Q_MEMBER_PUT] =
-		"INSERT INTO group_member (group_id, user_id, role, created_ms)"
-		" VALUES ($1, $2, $3, $4)"
+		"INSERT INTO group_member (group_id, user_id, role, created_ms,"
+		" review_from_ms) VALUES ($1, $2, $3, $4, $5)"
 		" ON CONFLICT (group_id, user_id) DO UPDATE SET role = $3",
 	[Q_MEMBER_DELETE] =
 		"DELETE FROM group_member WHERE group_id = $1 AND user_id = $2",
 	[Q_MEMBERS_OF_GROUP] =
 		"SELECT g.id, g.key, g.kind, m.role, u.id, u.login,"
-		" u.display_name, u.email, u.locale, u.disabled"
+		" u.display_name, u.email, u.locale, u.disabled,"
+		" m.review_from_ms"
 		" FROM group_member m JOIN org_group g ON g.id = m.group_id"
 		" JOIN users u ON u.id = m.user_id WHERE m.group_id = $1"
 		" ORDER BY CASE m.role WHEN 'lead' THEN 0 WHEN 'deputy' THEN 1"
 		" ELSE 2 END, u.id",
 	[Q_GROUPS_OF_USER] =
 		"SELECT g.id, g.key, g.kind, m.role, u.id, u.login,"
-		" u.display_name, u.email, u.locale, u.disabled"
+		" u.display_name, u.email, u.locale, u.disabled,"
+		" m.review_from_ms"
 		" FROM group_member m JOIN org_group g ON g.id = m.group_id"
 		" JOIN users u ON u.id = m.user_id WHERE m.user_id = $1"
 		" ORDER BY g.id",
@@ -202,6 +204,16 @@ const char *const store_sql[Q__COUNT] = {
 	[Q_PV_PUBLISHED_OF_PLAN] =
 		"SELECT n FROM plan_version WHERE plan_id = $1"
 		" AND status = 'published'",
+	/* Everyone who imported, replaced or edited a version. */
+	[Q_PV_EDITOR_PUT] =
+		"INSERT INTO plan_version_editor (version_id, user_id, first_ms,"
+		" last_ms) VALUES ($1, $2, $3, $3)"
+		" ON CONFLICT (version_id, user_id) DO UPDATE SET last_ms = $3",
+	[Q_PV_EDITORS] =
+		"SELECT e.user_id, u.login, u.display_name, e.first_ms,"
+		" e.last_ms FROM plan_version_editor e"
+		" JOIN users u ON u.id = e.user_id WHERE e.version_id = $1"
+		" ORDER BY e.first_ms, e.user_id",
 	[Q_ACK_PUT] =
 		"INSERT INTO plan_ack (version_id, user_id, at_ms)"
 		" VALUES ($1, $2, $3) ON CONFLICT (version_id, user_id) DO NOTHING",

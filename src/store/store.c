@@ -406,10 +406,12 @@ int store_group_list(struct store *st, store_group_fn *fn, void *ctx)
 }
 
 int store_member_put(struct store *st, int64_t group_id, int64_t user_id,
-		     enum member_role role, int64_t now_ms)
+		     enum member_role role, int64_t now_ms,
+		     int64_t review_from_ms)
 {
 	struct sval p[] = { SV_I(group_id), SV_I(user_id),
-			    SV_S(member_role_name(role)), SV_I(now_ms) };
+			    SV_S(member_role_name(role)), SV_I(now_ms),
+			    SV_I(review_from_ms) };
 
 	return run(st, Q_MEMBER_PUT, p, ARRAY_SIZE(p), NULL);
 }
@@ -443,6 +445,7 @@ static int walk_member(void *ctx, const struct srow *r)
 	COPY(u.email, &c[7]);
 	COPY(u.locale, &c[8]);
 	u.disabled = ival(&c[9]);
+	m.review_from_ms = r->n > 10 ? ival(&c[10]) : 0;
 	return w->fn(w->ctx, &m, &u);
 }
 
@@ -975,6 +978,37 @@ int store_pv_published_n(struct store *st, int64_t plan_id, int *n)
 
 	*n = (int)v;
 	return rc == ERMS_ENOTFOUND ? 0 : rc;
+}
+
+int store_pv_editor_put(struct store *st, int64_t version_id,
+			int64_t user_id, int64_t now_ms)
+{
+	struct sval p[] = { SV_I(version_id), SV_I(user_id), SV_I(now_ms) };
+
+	return run(st, Q_PV_EDITOR_PUT, p, 3, NULL);
+}
+
+struct editor_walk {
+	store_editor_fn *fn;
+	void *ctx;
+};
+
+static int walk_editor(void *ctx, const struct srow *r)
+{
+	struct editor_walk *w = ctx;
+	const struct sval *c = r->col;
+
+	return w->fn(w->ctx, ival(&c[0]), c[1].s ? c[1].s : "",
+		     c[2].s ? c[2].s : "", ival(&c[3]), ival(&c[4]));
+}
+
+int store_pv_editors(struct store *st, int64_t version_id,
+		     store_editor_fn *fn, void *ctx)
+{
+	struct sval p[] = { SV_I(version_id) };
+	struct editor_walk w = { fn, ctx };
+
+	return st->ops->query(st, Q_PV_EDITORS, p, 1, walk_editor, &w, NULL);
 }
 
 int store_ack_put(struct store *st, int64_t version_id, int64_t user_id,

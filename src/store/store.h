@@ -85,8 +85,11 @@ int store_group_insert(struct store *st, struct group *g);
 int store_group_get(struct store *st, const char *key, struct group *out);
 int store_group_update(struct store *st, const struct group *g);
 int store_group_list(struct store *st, store_group_fn *fn, void *ctx);
+/* A new membership counts for plan approvals from review_from_ms (0: at
+ * once); a role change keeps the time the membership had. */
 int store_member_put(struct store *st, int64_t group_id, int64_t user_id,
-		     enum member_role role, int64_t now_ms);
+		     enum member_role role, int64_t now_ms,
+		     int64_t review_from_ms);
 int store_member_delete(struct store *st, int64_t group_id, int64_t user_id);
 int store_members_of_group(struct store *st, int64_t group_id,
 			   store_member_fn *fn, void *ctx);
@@ -190,6 +193,15 @@ int store_pv_list(struct store *st, int64_t plan_id, store_pv_fn *fn,
 int store_pv_update(struct store *st, const struct plan_version *v);
 /* The published version's n of a plan, 0 when none. */
 int store_pv_published_n(struct store *st, int64_t plan_id, int *n);
+/* Record user_id as an editor of the version (import, replace, edit). */
+int store_pv_editor_put(struct store *st, int64_t version_id,
+			int64_t user_id, int64_t now_ms);
+typedef int store_editor_fn(void *ctx, int64_t user_id, const char *login,
+			    const char *display_name, int64_t first_ms,
+			    int64_t last_ms);
+/* The version's editors, in the order they first edited it. */
+int store_pv_editors(struct store *st, int64_t version_id,
+		     store_editor_fn *fn, void *ctx);
 int store_ack_put(struct store *st, int64_t version_id, int64_t user_id,
 		  int64_t now_ms);
 /* Every active user (of group_key, unless NULL) and when they acked. */

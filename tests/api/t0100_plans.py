@@ -14,7 +14,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (PASSWORD, ServerTestCase, bearer_client, create_group,  # noqa: E402
-                     create_user, put_member, run_erms)
+                     create_user, list_all, put_member, run_erms)
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 EXAMPLES = os.path.join(ROOT, "examples", "plans")
@@ -175,7 +175,7 @@ class Plans(ServerTestCase):
         put_member(self.admin, "leadership", self.ids["author"])
         try:
             self.assertError(self.c["author"].post(
-                "/api/v1/plans/rights/versions/%d/approve" % n), 403, "forbidden")
+                "/api/v1/plans/rights/versions/%d/approve" % n), 403, "four_eyes")
         finally:
             self.admin.delete("/api/v1/groups/leadership/members/%d" % self.ids["author"])
         # Reject needs a reason, and returns the version to draft.
@@ -332,6 +332,141 @@ class Plans(ServerTestCase):
         self.assertIn("&lt;script&gt;", html)
         # The Markdown source is kept as written.
         self.assertIn("<script>", v["content"]["sections"][0]["body"])
+
+
+class FourEyes(ServerTestCase):
+    """Nobody who imported, replaced or edited a version reviews it; a new
+    member of the leadership group reviews only after the cooling-off of
+    the plan in force (24 h by default); the change is in the audit log."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        a = cls.admin = cls.server.admin()
+        create_group(a, "leadership", kind="leadership")
+        create_group(a, "command", kind="command")
+        cls.ids, cls.c = {}, {}
+        # Made while no plan is in force: these count at once.
+        for login, groups in (("hq", ["command"]), ("both", ["command", "leadership"]),
+                              ("leader", ["leadership"])):
+            cls.ids[login] = create_user(a, login)["id"]
+            for g in groups:
+                put_member(a, g, cls.ids[login])
+            cls.c[login] = bearer_client(cls.server, login, PASSWORD)
+        cls.yaml = read(os.path.join(DATA, "plan-minimal.yaml"))
+        cls.go(cls, "minimal", "hq", ["submit"], ("leader", ["approve", "publish"]))
+
+    def go(self, key, author, steps, then=None):
+        r = self.c[author].post("/api/v1/plans", {"yaml": with_key(self.yaml, key)})
+        assert r.status == 201, r
+        n = r.body["n"]
+        for step in steps:
+            r = self.c[author].post("/api/v1/plans/%s/versions/%d/%s" % (key, n, step), {})
+            assert r.status == 200, r
+        if then:
+            for step in then[1]:
+                r = self.c[then[0]].post("/api/v1/plans/%s/versions/%d/%s" % (key, n, step), {})
+                assert r.status == 200, r
+        return n
+
+    def review(self, client, key, n, step):
+        return client.post("/api/v1/plans/%s/versions/%d/%s" % (key, n, step),
+                           {"comment": "x"} if step == "reject" else {})
+
+    def test_importer_may_not_review(self):
+        n = self.go("imported", "both", ["submit"])
+        for step in ("approve", "reject"):
+            r = self.review(self.c["both"], "imported", n, step)
+            self.assertError(r, 403, "four_eyes")
+            self.assertIn("imported or edited", r.body["error"]["message_en"])
+        zh = self.c["both"].req("POST", "/api/v1/plans/imported/versions/%d/approve" % n,
+                                {}, headers={"Accept-Language": "zh-CN"})
+        self.assertError(zh, 403, "four_eyes")
+        self.assertIn("编辑过此版本", zh.body["error"]["message"])
+        v = self.c["leader"].get("/api/v1/plans/imported/versions/%d" % n).body
+        self.assertEqual([e["login"] for e in v["editors"]], ["both"])
+        self.assertEqual(self.review(self.c["leader"], "imported", n, "approve").status, 200)
+
+    def test_editor_of_a_replace_may_not_review(self):
+        r = self.c["hq"].post("/api/v1/plans", {"yaml": with_key(self.yaml, "replaced")})
+        n = r.body["n"]
+        self.assertEqual(r.body["editors"][0]["login"], "hq")
+        r = self.c["both"].put("/api/v1/plans/replaced/versions/%d" % n,
+                               {"yaml": with_key(self.yaml, "replaced")})
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual([e["login"] for e in r.body["editors"]], ["hq", "both"])
+        self.assertEqual(r.body["author_id"], self.ids["hq"])
+        self.assertEqual(self.c["hq"].post(
+            "/api/v1/plans/replaced/versions/%d/submit" % n, {}).status, 200)
+        for step in ("approve", "reject"):
+            self.assertError(self.review(self.c["both"], "replaced", n, step), 403, "four_eyes")
+        self.assertEqual(self.review(self.c["leader"], "replaced", n, "reject").status, 200)
+
+    def test_admin_joining_the_leadership_waits_for_the_cooling_off(self):
+        admin_id = self.admin.get("/api/v1/me").body["user"]["id"]
+        n = self.go("selfmade", "hq", ["submit"])
+        g = put_member(self.admin, "leadership", admin_id, role="lead")
+        mine = [m for m in g["members"] if m["user_id"] == admin_id][0]
+        self.assertIsNotNone(mine["reviews_plans_from"])
+        others = [m for m in g["members"] if m["user_id"] == self.ids["leader"]][0]
+        self.assertIsNone(others["reviews_plans_from"])
+        me = self.admin.get("/api/v1/me").body
+        self.assertNotIn("plan.approve", me["rights"])
+        self.assertIn("incident.activate", me["rights"])
+        for step in ("approve", "reject"):
+            r = self.review(self.admin, "selfmade", n, step)
+            self.assertError(r, 403, "cooling_off")
+            self.assertIn("cooling-off", r.body["error"]["message_en"])
+        # A sock-puppet account the admin makes a leader waits as well.
+        pid = create_user(self.admin, "puppet")["id"]
+        put_member(self.admin, "leadership", pid)
+        puppet = bearer_client(self.server, "puppet", PASSWORD)
+        self.assertError(self.review(puppet, "selfmade", n, "approve"), 403, "cooling_off")
+        # A role change does not restart or skip the cooling-off.
+        put_member(self.admin, "leadership", admin_id, role="deputy")
+        self.assertError(self.review(self.admin, "selfmade", n, "approve"), 403, "cooling_off")
+        rows = list_all(self.admin, "/api/v1/audit")
+        puts = [r for r in rows if r["action"] == "group.member.put"
+                and r["object"] == "group:leadership"
+                and ("user=%d " % admin_id) in r["summary"]]
+        self.assertTrue(puts, rows[-5:])
+        self.assertIn("reviews_plans_from=", puts[0]["summary"])
+        self.assertIn(mine["reviews_plans_from"], puts[0]["summary"])
+        # A legitimate leader reviews.
+        self.assertEqual(self.review(self.c["leader"], "selfmade", n, "approve").status, 200)
+
+
+class CoolingOffPassed(ServerTestCase):
+    """After the cooling-off the plan sets (here 2 h), the new member reviews."""
+    server_args = ("--test-clock",)
+
+    def test_new_leader_reviews_after_the_plan_s_cooling_off(self):
+        a = self.server.admin()
+        create_group(a, "leadership", kind="leadership")
+        create_group(a, "command", kind="command")
+        ids, c = {}, {}
+        for login, group in (("hq", "command"), ("leader", "leadership")):
+            ids[login] = create_user(a, login)["id"]
+            put_member(a, group, ids[login])
+            c[login] = bearer_client(self.server, login, PASSWORD)
+        yaml = read(os.path.join(DATA, "plan-minimal.yaml")).replace(
+            "key: minimal\n", "key: minimal\ncooling_off_h: 2\n", 1)
+        self.assertIn("cooling_off_h: 2", yaml)
+        self.assertStatus(a.post("/api/v1/test/clock", {"now": "2030-01-01T00:00:00Z"}), 200)
+        n = c["hq"].post("/api/v1/plans", {"yaml": yaml}).body["n"]
+        for who, step in (("hq", "submit"), ("leader", "approve"), ("leader", "publish")):
+            self.assertStatus(c[who].post("/api/v1/plans/minimal/versions/%d/%s" % (n, step), {}), 200)
+        ids["new"] = create_user(a, "newcomer")["id"]
+        g = put_member(a, "leadership", ids["new"])
+        mine = [m for m in g["members"] if m["user_id"] == ids["new"]][0]
+        self.assertEqual(mine["reviews_plans_from"], "2030-01-01T02:00:00.000Z")
+        new = bearer_client(self.server, "newcomer", PASSWORD)
+        n2 = c["hq"].post("/api/v1/plans", {"yaml": yaml}).body["n"]
+        c["hq"].post("/api/v1/plans/minimal/versions/%d/submit" % n2, {})
+        self.assertError(new.post("/api/v1/plans/minimal/versions/%d/approve" % n2, {}),
+                         403, "cooling_off")
+        self.assertStatus(a.post("/api/v1/test/clock", {"now": "2030-01-01T02:00:00Z"}), 200)
+        self.assertStatus(new.post("/api/v1/plans/minimal/versions/%d/approve" % n2, {}), 200)
 
 
 if __name__ == "__main__":

@@ -131,6 +131,14 @@ static int count_member(void *ctx, const struct membership *m,
 	return 0;
 }
 
+static int member_from(void *ctx, const struct membership *m,
+		       const struct user *u)
+{
+	(void)u;
+	*(int64_t *)ctx = m->review_from_ms;
+	return 0;
+}
+
 static void test_groups_and_members(void **state)
 {
 	struct fixture *f = *state;
@@ -139,25 +147,74 @@ static void test_groups_and_members(void **state)
 			   .kind = GK_COMMAND, .duties_json = (char *)"[\"a\"]",
 			   .created_ms = 5 };
 	struct group out;
+	int64_t from = 0;
 	int n = 0;
 
 	assert_int_equal(store_user_insert(f->st, &u, "h"), 0);
 	assert_int_equal(store_group_insert(f->st, &g), 0);
 	assert_int_equal(store_group_insert(f->st, &g), ERMS_ECONFLICT);
-	assert_int_equal(store_member_put(f->st, g.id, u.id, MR_LEAD, 6), 0);
-	assert_int_equal(store_member_put(f->st, g.id, u.id, MR_DEPUTY, 7), 0);
+	assert_int_equal(store_member_put(f->st, g.id, u.id, MR_LEAD, 6, 600),
+			 0);
+	/* A role change keeps the time the membership counts from. */
+	assert_int_equal(store_member_put(f->st, g.id, u.id, MR_DEPUTY, 7, 0),
+			 0);
 	assert_int_equal(store_members_of_group(f->st, g.id, count_member, &n),
 			 0);
 	assert_int_equal(n, 1);
+	assert_int_equal(store_groups_of_user(f->st, u.id, member_from, &from),
+			 0);
+	assert_int_equal(from, 600);
 	assert_int_equal(store_group_get(f->st, "command", &out), 0);
 	assert_string_equal(out.name, "应急指挥部");
 	assert_string_equal(out.duties_json, "[\"a\"]");
 	free(out.duties_json);
-	assert_int_equal(store_member_put(f->st, g.id, 999, MR_LEAD, 8),
+	assert_int_equal(store_member_put(f->st, g.id, 999, MR_LEAD, 8, 0),
 			 ERMS_ENOTFOUND);
 	assert_int_equal(store_member_delete(f->st, g.id, u.id), 0);
 	assert_int_equal(store_member_delete(f->st, g.id, u.id),
 			 ERMS_ENOTFOUND);
+}
+
+static int add_editor(void *ctx, int64_t user_id, const char *login,
+		      const char *display_name, int64_t first_ms,
+		      int64_t last_ms)
+{
+	int64_t *seen = ctx;
+
+	(void)login;
+	(void)display_name;
+	seen[seen[0] * 3 + 1] = user_id;
+	seen[seen[0] * 3 + 2] = first_ms;
+	seen[seen[0] * 3 + 3] = last_ms;
+	seen[0]++;
+	return 0;
+}
+
+/* Every editor of a version once, in the order they first edited it. */
+static void test_version_editors(void **state)
+{
+	struct fixture *f = *state;
+	struct user a = mk_user("erin"), b = mk_user("frank");
+	struct plan_version v = { .status = 0, .name_json = (char *)"\"p\"",
+				  .source_name = (char *)"p.yaml",
+				  .created_ms = 10 };
+	int64_t seen[1 + 3 * 4] = { 0 };
+
+	assert_int_equal(store_user_insert(f->st, &a, "h"), 0);
+	assert_int_equal(store_user_insert(f->st, &b, "h"), 0);
+	assert_int_equal(store_plan_insert(f->st, "p", 10, &v.plan_id), 0);
+	v.author_id = a.id;
+	assert_int_equal(store_pv_insert(f->st, &v), 0);
+	assert_int_equal(store_pv_editor_put(f->st, v.id, a.id, 10), 0);
+	assert_int_equal(store_pv_editor_put(f->st, v.id, b.id, 20), 0);
+	assert_int_equal(store_pv_editor_put(f->st, v.id, a.id, 30), 0);
+	assert_int_equal(store_pv_editors(f->st, v.id, add_editor, seen), 0);
+	assert_int_equal(seen[0], 2);
+	assert_int_equal(seen[1], a.id);
+	assert_int_equal(seen[2], 10);
+	assert_int_equal(seen[3], 30);
+	assert_int_equal(seen[4], b.id);
+	assert_int_equal(seen[5], 20);
 }
 
 static void test_sessions_and_tokens(void **state)
@@ -439,6 +496,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rollback_leaves_nothing,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_groups_and_members, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_version_editors, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_sessions_and_tokens,
 						setup, teardown),

@@ -25,20 +25,29 @@ static const struct profile profiles[] = {
 	{ 's', { .user_id = ME }, { 0 } },
 	{ 'a', { .user_id = ME, .is_admin = true }, { 0 } },
 	{ 'A', { .user_id = ME, .is_admin = true }, { .owner_id = ME } },
-	{ 'l', { .user_id = ME, .in_leadership = true }, { 0 } },
+	{ 'l', { .user_id = ME, .in_leadership = true, .reviewer = true },
+	  { 0 } },
+	/* a new member of the leadership group, still cooling off */
+	{ 'n', { .user_id = ME, .in_leadership = true }, { 0 } },
+	/* the reviewer flag alone, outside the leadership group */
+	{ 'r', { .user_id = ME, .reviewer = true }, { 0 } },
 	{ 'c', { .user_id = ME, .in_command = true }, { 0 } },
 	{ 't', { .user_id = ME, .in_team = true }, { 0 } },
 	{ 'g', { .user_id = ME, .in_team = true }, { .actor_in_group = true } },
 	{ 'o', { .user_id = ME }, { .owner_id = ME } },
-	{ 'u', { .user_id = ME, .in_leadership = true }, { .author_id = ME } },
+	{ 'u', { .user_id = ME, .in_leadership = true, .reviewer = true },
+	  { .author_id = ME } },
+	/* a leader who replaced or edited the version someone else imported */
+	{ 'e', { .user_id = ME, .in_leadership = true, .reviewer = true },
+	  { .author_id = ME + 1, .actor_edited = true } },
 };
 
-#define ALL "saAlctgou"
+#define ALL "saAlnrctgoue"
 
 /* Who may do each action: the letters of the profiles allowed. */
 static const char *const expected[A__COUNT] = {
 	[A_ME_READ] = ALL,		[A_ME_UPDATE] = ALL,
-	[A_USER_LIST] = "aAlcu",	[A_USER_READ] = "aAlcou",
+	[A_USER_LIST] = "aAlncue",	[A_USER_READ] = "aAlncoue",
 	[A_USER_CREATE] = "aA",		[A_USER_UPDATE] = "aA",
 	[A_USER_DELETE] = "a",		/* never one's own account */
 	[A_GROUP_LIST] = ALL,		[A_GROUP_READ] = ALL,
@@ -49,21 +58,21 @@ static const char *const expected[A__COUNT] = {
 	[A_AUDIT_READ] = "aA",
 	[A_PLAN_READ] = ALL,		[A_PLAN_IMPORT] = "aAc",
 	[A_PLAN_EDIT] = "aAc",		[A_PLAN_SUBMIT] = "aAc",
-	[A_PLAN_APPROVE] = "l",		/* never the version's author */
-	[A_PLAN_REJECT] = "l",		[A_PLAN_PUBLISH] = "lu",
-	[A_PLAN_ACK] = ALL,		[A_PLAN_ACKS_READ] = "aAlcu",
+	[A_PLAN_APPROVE] = "l",		/* no editor, none cooling off */
+	[A_PLAN_REJECT] = "l",		[A_PLAN_PUBLISH] = "lnue",
+	[A_PLAN_ACK] = ALL,		[A_PLAN_ACKS_READ] = "aAlncue",
 	[A_INC_READ] = ALL,		[A_INC_REPORT] = ALL,
-	[A_INC_ACK] = "c",		[A_INC_ACTIVATE] = "lu",
-	[A_INC_DISMISS] = "lcu",	[A_INC_RAISE] = "lu",
-	[A_INC_LOWER] = "lcu",		[A_INC_RESOLVE] = "c",
-	[A_INC_REOPEN] = "c",		[A_INC_CLOSE] = "lu",
-	[A_INC_REVIEW] = "c",		[A_INC_NOTE] = "lctgu",
-	[A_TASK_CREATE] = "lcu",	[A_TASK_UPDATE] = "cg",
-	[A_CHANNEL_MANAGE] = "aA",	[A_NOTIFY_READ] = "aAlcu",
+	[A_INC_ACK] = "c",		[A_INC_ACTIVATE] = "lnue",
+	[A_INC_DISMISS] = "lncue",	[A_INC_RAISE] = "lnue",
+	[A_INC_LOWER] = "lncue",	[A_INC_RESOLVE] = "c",
+	[A_INC_REOPEN] = "c",		[A_INC_CLOSE] = "lnue",
+	[A_INC_REVIEW] = "c",		[A_INC_NOTE] = "lnctgue",
+	[A_TASK_CREATE] = "lncue",	[A_TASK_UPDATE] = "cg",
+	[A_CHANNEL_MANAGE] = "aA",	[A_NOTIFY_READ] = "aAlncue",
 	[A_NOTIFY_RETRY] = "aA",	[A_DUTY_READ] = ALL,
 	[A_DUTY_MANAGE] = "aAc",	[A_BULLETIN_POST] = "cg",
-	[A_SUPPLY_MANAGE] = "aAcg",	[A_FUNDS_READ] = "aAlcgu",
-	[A_FUNDS_MANAGE] = "aAlu",	[A_FUNDS_SPEND] = "aAcg",
+	[A_SUPPLY_MANAGE] = "aAcg",	[A_FUNDS_READ] = "aAlncgue",
+	[A_FUNDS_MANAGE] = "aAlnue",	[A_FUNDS_SPEND] = "aAcg",
 	[A_DRILL_MANAGE] = "aAc",
 };
 
