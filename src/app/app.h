@@ -64,6 +64,18 @@ struct app {
 	int64_t health_us;		/* monotonic; 0: never probed */
 	int health_rc;
 	_Atomic int64_t auth_gen;	/* the store's revocation generation */
+	/*
+	 * A test message sent now on channel c (the delivery worker sets
+	 * it when it starts; NULL: none runs); an e-mail goes to `to`.
+	 * Fills outcome ("sent",
+	 * "retry", "throttled", "failed") and error (the service's verdict,
+	 * "" when sent); returns 0, or an ERMS_E* code when it could not
+	 * be tried. Blocks for up to the delivery timeout.
+	 */
+	int (*channel_test)(void *ctx, const struct channel *c,
+			    const char *lang, const char *to,
+			    char outcome[16], char error[256]);
+	void *channel_test_ctx;
 };
 
 /* Open the stores (the schema must be current), open the key file (made

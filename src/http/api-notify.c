@@ -233,6 +233,41 @@ void api_channel_update(struct req *rq, struct resp *rs)
 	channel_release(&c);
 }
 
+/*
+ * POST /api/v1/channels/{id}/test: one message now, and the service's
+ * verdict in the answer (200 whatever it is: the test itself worked).
+ * Runs here, not in the writer: it waits on the network, writes nothing.
+ */
+void api_channel_test(struct req *rq, struct resp *rs)
+{
+	struct errbuf e = { 0 };
+	struct channel c = { 0 };
+	char outcome[16], error[256];
+	int rc = app_may(&rq->who, A_CHANNEL_MANAGE, NULL, &e);
+
+	if (!rc && rq->body && json_object_size(rq->body))
+		rc = err_ret(&e, ERMS_EINVAL, "unknown_field",
+			     "the test takes no fields");
+	if (!rc)
+		rc = store_channel_get(rq->st, req_param_id(rq, 0), &c);
+	if (!rc && !rq->app->channel_test)
+		rc = err_ret(&e, ERMS_ESTORE, "unavailable",
+			     "no delivery worker runs");
+	if (!rc)
+		rc = rq->app->channel_test(rq->app->channel_test_ctx, &c,
+					   rq->lang, rq->who.user.email,
+					   outcome, error);
+	if (rc)
+		resp_err(rq, rs, rc, &e);
+	else
+		resp_json(rs, 200, json_pack("{s:I, s:s, s:s, s:b}",
+					     "channel_id", (json_int_t)c.id,
+					     "outcome", outcome, "error", error,
+					     "delivered", !strcmp(outcome,
+								  "sent")));
+	channel_release(&c);
+}
+
 void api_channel_delete(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };

@@ -121,6 +121,8 @@ const struct route routes[] = {
 	  "Add a channel ({name, kind, config})" },
 	{ "PATCH", "/api/v1/channels/{id}", api_channel_update, NULL, W,
 	  "Change a channel" },
+	{ "POST", "/api/v1/channels/{id}/test", api_channel_test, NULL, 0,
+	  "Send one test message now; answers the service's verdict" },
 	{ "DELETE", "/api/v1/channels/{id}", api_channel_delete, NULL, W,
 	  "Remove a channel (disabled if messages refer to it)" },
 	{ "GET", "/api/v1/notifications", api_notification_list, NULL, 0,

@@ -42,7 +42,8 @@ api_fn api_incident_list, api_incident_report, api_incident_get,
 	api_incident_report_doc, api_incident_act, api_task_create,
 	api_task_update, api_events, api_test_clock;
 api_fn api_channel_list, api_channel_create, api_channel_update,
-	api_channel_delete, api_notification_list, api_notification_retry,
+	api_channel_delete, api_channel_test, api_notification_list,
+	api_notification_retry,
 	api_notification_ack, api_ack_page, api_ack_link;
 api_fn api_bulletin_post, api_bulletin_list, api_status_page,
 	api_status_json, api_status_atom;

@@ -22,6 +22,7 @@
 #include "store/store.h"
 #include "util/buf.h"
 #include "util/clock.h"
+#include "util/crypto.h"
 #include "util/log.h"
 #include "util/netaddr.h"
 #include "util/xalloc.h"
@@ -124,11 +125,10 @@ static curl_socket_t open_socket(void *ctx, curlsocktype purpose,
  * documents it (channel_verdict): a robot that answers HTTP 200 with an
  * error code has not delivered.
  */
-static enum outcome post(struct notify_worker *w, enum channel_kind kind,
-			 const struct http_request *rq, char *error,
-			 size_t errlen, int64_t *retry_ms)
+static enum outcome post(struct notify_worker *w, CURL *h,
+			 enum channel_kind kind, const struct http_request *rq,
+			 char *error, size_t errlen, int64_t *retry_ms)
 {
-	CURL *h = w->curl;
 	struct curl_slist *hdr = NULL;
 	struct buf body = BUF_INIT;
 	struct verdict v;
@@ -229,7 +229,7 @@ static void ehlo_name(char *out, size_t n)
  * names. An SMTP 5xx answer is permanent, 4xx and transport errors are
  * temporary.
  */
-static enum outcome smtp(struct notify_worker *w, const json_t *cfg,
+static enum outcome smtp(CURL *h, const json_t *cfg,
 			 const struct message *msg, const char *to,
 			 char *error, size_t errlen)
 {
@@ -277,23 +277,23 @@ static enum outcome smtp(struct notify_worker *w, const json_t *cfg,
 	mto = xasprintf("<%s>", taddr);
 	rcpt = curl_slist_append(rcpt, mto);
 	m = (struct mail){ mail, strlen(mail) };
-	curl_easy_reset(w->curl);
-	curl_easy_setopt(w->curl, CURLOPT_URL, url);
-	curl_easy_setopt(w->curl, CURLOPT_MAIL_FROM, mfrom);
-	curl_easy_setopt(w->curl, CURLOPT_MAIL_RCPT, rcpt);
-	curl_easy_setopt(w->curl, CURLOPT_READFUNCTION, read_mail);
-	curl_easy_setopt(w->curl, CURLOPT_READDATA, &m);
-	curl_easy_setopt(w->curl, CURLOPT_UPLOAD, 1L);
-	curl_easy_setopt(w->curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(w->curl, CURLOPT_TIMEOUT_MS, 20000L);
+	curl_easy_reset(h);
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_MAIL_FROM, mfrom);
+	curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpt);
+	curl_easy_setopt(h, CURLOPT_READFUNCTION, read_mail);
+	curl_easy_setopt(h, CURLOPT_READDATA, &m);
+	curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 20000L);
 	if (tls && !strcmp(tls, "starttls"))
-		curl_easy_setopt(w->curl, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+		curl_easy_setopt(h, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
 	if (user)
-		curl_easy_setopt(w->curl, CURLOPT_USERNAME, user);
+		curl_easy_setopt(h, CURLOPT_USERNAME, user);
 	if (pass)
-		curl_easy_setopt(w->curl, CURLOPT_PASSWORD, pass);
-	rc = curl_easy_perform(w->curl);
-	curl_easy_getinfo(w->curl, CURLINFO_RESPONSE_CODE, &code);
+		curl_easy_setopt(h, CURLOPT_PASSWORD, pass);
+	rc = curl_easy_perform(h);
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
 	if (rc != CURLE_OK && code)
 		snprintf(error, errlen, "SMTP %ld: %s", code,
 			 curl_easy_strerror(rc));
@@ -388,7 +388,7 @@ static void send_channel(struct notify_worker *w, struct item *items, int k,
 		bucket_take(b, &rule, now);
 		/* A config that cannot be shaped will not get better. */
 		r = channel_http(c->kind, cfg, &d.msg, now, &rq, &err)
-			? OUT_FAILED : post(w, c->kind, &rq, items[0].error,
+			? OUT_FAILED : post(w, w->curl, c->kind, &rq, items[0].error,
 					    sizeof(items[0].error), &retry);
 		if (err.msg[0])
 			snprintf(items[0].error, sizeof(items[0].error), "%s",
@@ -418,7 +418,8 @@ static void send_channel(struct notify_worker *w, struct item *items, int k,
 		}
 		to_message(&items[i].n, &m);
 		if (c->kind == CH_EMAIL) {
-			items[i].outcome = smtp(w, cfg, &m, items[i].n.recipient,
+			items[i].outcome = smtp(w->curl, cfg, &m,
+						items[i].n.recipient,
 						items[i].error,
 						sizeof(items[i].error));
 			json_decref((json_t *)m.event);
@@ -430,7 +431,8 @@ static void send_channel(struct notify_worker *w, struct item *items, int k,
 			snprintf(items[i].error, sizeof(items[i].error), "%s",
 				 err.msg);
 		} else {
-			items[i].outcome = post(w, c->kind, &rq, items[i].error,
+			items[i].outcome = post(w, w->curl, c->kind, &rq,
+						items[i].error,
 						sizeof(items[i].error),
 						&items[i].retry_after_ms);
 		}
@@ -584,6 +586,67 @@ static void *loop(void *arg)
 	return NULL;
 }
 
+/*
+ * One test message on channel c, now, on a handle of its own (the
+ * worker's thread keeps its own): the administrator sees the service's
+ * verdict at once. E-mail goes to the administrator's own address.
+ */
+static int test_send(void *ctx, const struct channel *c, const char *lang,
+		     const char *to, char outcome[16], char error[256])
+{
+	struct notify_worker *w = ctx;
+	bool zh = !lang || strcmp(lang, "en");
+	json_t *cfg = json_loads(c->config ? c->config : "{}", 0, NULL);
+	char key[TOKEN_LEN], *link = xasprintf("%s/", notify_base_url());
+	struct http_request rq = { 0 };
+	struct errbuf err = { 0 };
+	struct message m;
+	enum outcome o;
+	int64_t retry = 0;
+	CURL *h;
+
+	token_new("erms-test-", key);
+	m = (struct message){
+		.subject = zh ? "[测试] erms 通知通道测试"
+			      : "[TEST] erms channel test",
+		.text = zh ? "这是一条测试消息：收到即表示此通道可用。"
+			   : "A test message: if it arrived, this channel works.",
+		.link = link, .idempotency_key = key,
+		.lang = zh ? "zh-CN" : "en",
+	};
+	error[0] = '\0';
+	if (!cfg || keys_open_config(cfg)) {
+		snprintf(error, 256, "the channel's secrets do not open with "
+			 "this key file");
+		o = OUT_FAILED;
+	} else if (!(h = curl_easy_init())) {
+		json_decref(cfg);
+		free(link);
+		return ERMS_EIO;
+	} else {
+		if (c->kind == CH_EMAIL)
+			o = to && *to ? smtp(h, cfg, &m, to, error, 256)
+				      : OUT_FAILED;
+		else if (channel_http(c->kind, cfg, &m, clock_real_ms(), &rq,
+				      &err))
+			o = OUT_FAILED;
+		else
+			o = post(w, h, c->kind, &rq, error, 256, &retry);
+		if (c->kind == CH_EMAIL && !(to && *to))
+			snprintf(error, 256, "your account has no e-mail "
+				 "address to send the test to");
+		else if (err.msg[0])
+			snprintf(error, 256, "%s", err.msg);
+		curl_easy_cleanup(h);
+	}
+	snprintf(outcome, 16, "%s", outcome_name(o));
+	notify_count(c->id, c->name, channel_kind_name(c->kind), outcome);
+	http_request_release(&rq);
+	json_decref(cfg);
+	free(link);
+	return 0;
+}
+
 int notify_worker_start(struct notify_worker *w, struct app *app,
 			int max_attempts, int64_t backoff_ms)
 {
@@ -601,6 +664,8 @@ int notify_worker_start(struct notify_worker *w, struct app *app,
 		return ERMS_EIO;
 	}
 	w->running = true;
+	app->channel_test = test_send;
+	app->channel_test_ctx = w;
 	return 0;
 }
 
@@ -608,6 +673,7 @@ void notify_worker_stop(struct notify_worker *w)
 {
 	if (!w->running)
 		return;
+	w->app->channel_test = NULL;
 	pthread_mutex_lock(&w->mu);
 	w->stop = true;
 	pthread_cond_signal(&w->cv);

@@ -693,6 +693,11 @@ const DICT = {
         'admin.ch.default_rate': '默认',
         'admin.ch.enabled': '启用',
         'admin.ch.create': '新建渠道',
+        'admin.ch.test': '发送测试消息',
+        'admin.ch.test_ok': '已送达：对方已接受',
+        'admin.ch.test_failed': '失败（不会重试）',
+        'admin.ch.test_retry': '暂时失败（可重试）',
+        'admin.ch.test_throttled': '被限流',
         'admin.delivery': '发送记录',
     },
     en: {
@@ -1319,6 +1324,11 @@ const DICT = {
         'admin.ch.default_rate': 'default',
         'admin.ch.enabled': 'Enabled',
         'admin.ch.create': 'New channel',
+        'admin.ch.test': 'Send a test message',
+        'admin.ch.test_ok': 'Delivered: the service accepted it',
+        'admin.ch.test_failed': 'Failed (permanent)',
+        'admin.ch.test_retry': 'Failed for now (temporary)',
+        'admin.ch.test_throttled': 'Throttled',
         'admin.delivery': 'Delivery log',
     },
 };

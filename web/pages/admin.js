@@ -319,7 +319,7 @@ function rotationForm(ctx, key, members) {
 // ---- channels -----------------------------------------------------------------
 
 const CHANNEL_FIELDS = {
-    email: [['host', 'text', true], ['port', 'number', false], ['tls', 'tls', false], ['from', 'email', true],
+    email: [['host', 'text', true], ['port', 'number', false], ['tls', 'tls', false], ['from', 'text', true],
         ['user', 'text', false], ['password', 'password', false]],
     webhook: [['url', 'url', true], ['secret', 'password', true]],
     slack: [['url', 'url', true]],
@@ -343,12 +343,26 @@ async function channelsTab(ctx, body) {
                 toast(messageOf(e), 'error');
             }
         }));
+        // A test message now, and what the service said of it.
+        const verdict = h('span', { class: 'small', role: 'status', testid: 'channel-test-result' });
+        const test = h('button', { type: 'button', class: 'small secondary', testid: 'channel-test', text: t('admin.ch.test') });
+        test.addEventListener('click', () => busy(test, async () => {
+            verdict.textContent = '';
+            try {
+                const r = await api('POST', `/api/v1/channels/${c.id}/test`, {});
+                verdict.className = ['badge', r.delivered ? 'status-resolved' : 'status-dismissed'].join(' ');
+                verdict.textContent = r.delivered ? t('admin.ch.test_ok')
+                    : `${t('admin.ch.test_' + r.outcome)}: ${r.error}`;
+            } catch (e) {
+                toast(messageOf(e), 'error');
+            }
+        }));
         return h('tr', { testid: 'channel-row', dataset: { id: c.id, kind: c.kind } },
             h('td', { text: c.name }), h('td', { text: c.kind }),
             h('td', {}, h('code', { class: 'small', text: Object.entries(c.config || {}).map(([k, v]) => `${k}=${v}`).join(' ') })),
             h('td', { text: c.rate_burst ? `${c.rate_burst} / ${c.rate_period_ms} ms` : t('admin.ch.default_rate') }),
             h('td', {}, h('span', { class: ['badge', c.enabled ? 'status-resolved' : 'status-dismissed'], text: c.enabled ? t('admin.enabled') : t('admin.disabled') })),
-            h('td', {}, toggle));
+            h('td', {}, toggle, ' ', test, ' ', verdict));
     });
     body.append(h('section', { class: 'card', 'aria-labelledby': 'ch-title' },
         h('h2', { id: 'ch-title', text: t('admin.channels') }),
