@@ -16,6 +16,7 @@
 #include <strings.h>
 
 #include "util/buf.h"
+#include "util/xalloc.h"
 
 json_t *plan_item(const json_t *content, const char *list, const char *key)
 {
@@ -141,9 +142,16 @@ static void keep_safe_urls(struct buf *o, const char *h, size_t len)
 char *plan_markdown_html(const char *md, size_t len)
 {
 	struct buf b = BUF_INIT, safe = BUF_INIT;
+	/* md4c 0.4.8 runs strcspn() over its input, so it reads past len
+	 * unless a NUL follows (a "---" line after text does it, as the
+	 * plan fuzzer found): hand it a terminated copy. */
+	char *copy = xmalloc(len + 1);
 
-	md_html(md, (MD_SIZE)len, out, &b,
+	memcpy(copy, md, len);
+	copy[len] = '\0';
+	md_html(copy, (MD_SIZE)len, out, &b,
 		MD_DIALECT_GITHUB | MD_FLAG_NOHTML, 0);
+	free(copy);
 	buf_adds(&safe, "");
 	keep_safe_urls(&safe, b.data ? b.data : "", b.len);
 	buf_release(&b);
