@@ -405,9 +405,11 @@ static json_t *body_slack(const struct message *m)
 	/* A section's text must not be empty, nor start with the newline. */
 	s = buf_detach(&sec, NULL);
 	if (*s) {
-		json_array_append_new(blocks, json_pack("{s:s, s:{s:s, s:s}}",
+		/* verbatim: Slack links no URL or channel name of its own;
+		 * only erms' <url|label> pairs are links. */
+		json_array_append_new(blocks, json_pack("{s:s, s:{s:s, s:s, s:b}}",
 			"type", "section", "text", "type", "mrkdwn",
-			"text", s[0] == '\n' ? s + 1 : s));
+			"text", s[0] == '\n' ? s + 1 : s, "verbatim", 1));
 	}
 	free(s);
 	buf_release(&links);

@@ -53,6 +53,12 @@ void esc_md(struct buf *b, const char *s)
 		if (*s == '\n') {
 			buf_add(b, s++, 1);
 			line_start = true;
+		} else if (*s == '<' || *s == '>' || *s == '&') {
+			/* As entities: renderers that keep some HTML (WeCom's
+			 * <font>, <@user>) show them as text too. */
+			buf_adds(b, *s == '<' ? "&lt;" : *s == '>' ? "&gt;"
+						       : "&amp;");
+			s++;
 		} else if (*s) {
 			buf_add(b, "\\", 1);
 			buf_add(b, s++, 1);

@@ -20,6 +20,8 @@
  * start of a line what opens a block ("# h", "- x", "+ x", "1. y",
  * "> q", "==="). Where a renderer ignores backslash escapes the
  * backslashes show, but "\[a\]\(u\)" is no link in any Markdown.
+ * < > & are written as entities (&lt; &gt; &amp;), so renderers that
+ * keep some HTML (WeCom's <font>) show them as text too.
  */
 void esc_md(struct buf *b, const char *s);
 

@@ -256,6 +256,8 @@ static void test_slack(void **state)
 	assert_string_equal(s, m.subject);	/* plain text: not escaped */
 	json_unpack(json_array_get(blocks, 1), "{s:{s:s}}", "text", "type", &s);
 	assert_string_equal(s, "mrkdwn");
+	assert_true(json_is_true(json_object_get(json_object_get(
+		json_array_get(blocks, 1), "text"), "verbatim")));
 	json_unpack(json_array_get(blocks, 1), "{s:{s:s}}", "text", "text", &s);
 	assert_true(ends_with(s, "\n<" ACK "|Acknowledge>"));
 	/* The plain text, not Markdown: Slack's mrkdwn is not Markdown. */
@@ -1092,6 +1094,17 @@ static void test_markdown_injection(void **state)
 	assert_null(strstr(text, "![x]"));
 	assert_non_null(strstr(text, "\\[确认收到\\]\\(http\\://phish.example"
 				     "/ack\\) \\!\\[x\\]"));
+	/* HTML-ish text as entities, for renderers that keep some HTML */
+	m.subject = "<font color=\"warning\">x</font> & <@all>";
+	http_request_release(&r);
+	json_decref(j);
+	assert_int_equal(channel_http(CH_WECOM, c, &m, NOW_MS, &r, NULL), 0);
+	j = parse(r.body);
+	text = json_string_value(json_object_get(json_object_get(j,
+		"markdown"), "content"));
+	assert_non_null(strstr(text, "&lt;font color=\"warning\"&gt;x&lt;/font&gt; "
+				     "&amp; &lt;@all&gt;"));
+	assert_null(strstr(text, "<font"));
 	/* erms' own links are still there, unescaped */
 	assert_non_null(strstr(text, "[确认收到](" ACK ")"));
 	json_decref(j);
