@@ -14,6 +14,7 @@
 #include <sodium.h>
 
 #include "app/audit.h"
+#include "app/notify.h"
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/crypto.h"
@@ -294,6 +295,8 @@ static int bind(struct store *st, struct errbuf *err)
 		rc = store_audit_key_bind(st, installed.fp, now);
 	if (!rc)
 		rc = seal_channels(st);
+	if (!rc)
+		rc = notify_rekey_ack_links(st);
 	if (!rc)
 		rc = audit_append(st, 0, "audit.keyed", "audit",
 				  "the audit chain is keyed from here on", now);

@@ -191,6 +191,70 @@ char *notify_ack_link(const struct notification *n)
 	return link;
 }
 
+/* One pending message whose stored link still carries its token. */
+struct legacy_ack {
+	int64_t id;
+	char idem_key[80];
+	char *stem;		/* the link up to and with "/ack/" */
+};
+
+struct legacy_walk {
+	struct legacy_ack *v;
+	size_t n, cap;
+	int64_t last_id;
+};
+
+/* Collects n when its ack_link ends in a token (store_notification_fn). */
+static int legacy_take(void *ctx, const struct notification *n)
+{
+	struct legacy_walk *w = ctx;
+	const char *link = n->ack_link ? n->ack_link : "";
+	const char *slash = strrchr(link, '/');
+	size_t stem;
+
+	w->last_id = n->id;
+	if (!slash || !slash[1] || slash - link < 4 ||
+	    strncmp(slash - 4, "/ack/", 5))
+		return 0;
+	stem = (size_t)(slash - link) + 1;
+	if (w->n == w->cap) {
+		w->cap = w->cap ? 2 * w->cap : 16;
+		w->v = xrealloc(w->v, w->cap * sizeof(*w->v));
+	}
+	w->v[w->n].id = n->id;
+	snprintf(w->v[w->n].idem_key, sizeof(w->v[w->n].idem_key), "%s",
+		 n->idem_key);
+	w->v[w->n].stem = xstrndup(link, stem);
+	w->n++;
+	return 0;
+}
+
+int notify_rekey_ack_links(struct store *st)
+{
+	struct notification_filter f = { .state = "pending", .limit = 500 };
+	struct legacy_walk w = { 0 };
+	char secret[TOKEN_LEN], hash[65];
+	int rc;
+
+	do {		/* page by page, newest first, until a page is empty */
+		w.last_id = 0;
+		rc = store_notification_list(st, &f, legacy_take, &w);
+		f.before_id = w.last_id;
+	} while (!rc && w.last_id);
+	for (size_t i = 0; i < w.n; i++) {
+		if (!rc) {
+			ack_token(w.v[i].idem_key, secret);
+			sha256_hex(secret, strlen(secret), hash);
+			rc = store_notification_set_ack(st, w.v[i].id,
+							w.v[i].stem, hash);
+		}
+		free(w.v[i].stem);
+	}
+	sodium_memzero(secret, sizeof(secret));
+	free(w.v);
+	return rc;
+}
+
 /* One message into the outbox. */
 static int queue(struct compose *c, int64_t channel_id, int64_t user_id,
 		 const char *recipient, const char *locale)

@@ -32,6 +32,12 @@ const char *notify_base_url(void);
  * only. free() it. */
 char *notify_ack_link(const struct notification *n);
 
+/* Messages queued before the database had a key stored their link with
+ * its token: give each pending one a token derived under the ack sub-key,
+ * keep only its hash and the link's stem. Run once, when the database is
+ * bound to its key (inside that transaction). 0 or ERMS_E*. */
+int notify_rekey_ack_links(struct store *st);
+
 /*
  * Queue the messages for event ev of incident r (whose plan content is
  * given); tier is the escalation tier for NE_REPORT/NE_ESCALATE, detail

@@ -365,6 +365,8 @@ const char *const store_sql[Q__COUNT] = {
 		"SELECT " NT_COLS " FROM notification WHERE id < $5"
 		" AND ($1 = 0 OR incident_id = $1) AND ($2 = '' OR state = $2)"
 		" AND ($3 = 0 OR channel_id = $3) ORDER BY id DESC LIMIT $4",
+	[Q_NT_SET_ACK] =
+		"UPDATE notification SET ack_link = $2, ack_hash = $3 WHERE id = $1",
 
 	[Q_ROT_INSERT] =
 		"INSERT INTO rotation (group_id, name, start_ms, shift_minutes,"

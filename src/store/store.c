@@ -1792,6 +1792,14 @@ int store_notification_update(struct store *st, const struct notification *n)
 	return run1(st, Q_NT_UPDATE, p, ARRAY_SIZE(p));
 }
 
+int store_notification_set_ack(struct store *st, int64_t id,
+			       const char *ack_link, const char *ack_hash)
+{
+	struct sval p[] = { SV_I(id), SV_S(ack_link), SV_S(ack_hash) };
+
+	return run1(st, Q_NT_SET_ACK, p, ARRAY_SIZE(p));
+}
+
 int store_notification_list(struct store *st,
 			    const struct notification_filter *f,
 			    store_notification_fn *fn, void *ctx)

@@ -297,6 +297,9 @@ int store_notification_due(struct store *st, int64_t now_ms, int limit,
 			   store_notification_fn *fn, void *ctx);
 /* Writes state, attempts, next_ms, last_error, sent_ms, acked_ms/by. */
 int store_notification_update(struct store *st, const struct notification *n);
+/* Writes ack_link and ack_hash (a message's link rebuilt under a key). */
+int store_notification_set_ack(struct store *st, int64_t id,
+			       const char *ack_link, const char *ack_hash);
 int store_notification_list(struct store *st,
 			    const struct notification_filter *f,
 			    store_notification_fn *fn, void *ctx);

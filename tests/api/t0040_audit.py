@@ -217,5 +217,45 @@ class KeyFile(ServerTestCase):
         self.assertEqual(run_erms("audit", "verify", "--db", self.server.db).returncode, 0)
 
 
+class LegacyAckLinks(ServerTestCase):
+    """A message queued before the database had a key kept its one-time
+    token in its link; binding the database to a key replaces it by a
+    derived token whose hash alone is stored."""
+
+    def test_bind_drops_stored_tokens(self):
+        r = self.server.admin().post("/api/v1/channels", {
+            "name": "legacy", "kind": "webhook",
+            "config": {"url": "http://127.0.0.1:1/hook", "secret": "s3cret-legacy"}})
+        self.assertStatus(r, 201)
+        channel = r.body["id"]
+        self.server.stop()
+        db, token = self.server.db, "legacyTOKENabcdefghijklmnopqrstuv0123456789"
+        old_hash = hashlib.sha256(token.encode()).hexdigest()
+        # The database as it was before keying: no binding, the full link stored.
+        sql = ["DROP TRIGGER audit_key_no_delete", "DELETE FROM audit_key",
+               "INSERT INTO notification (event, channel_id, recipient, locale, subject, text,"
+               " markdown, link, ack_link, idem_key, ack_hash, ack_expires_ms, state,"
+               " next_ms, created_ms) VALUES ('incident.reported', %d, 'r', 'en', 's', 't', 'm', 'l',"
+               " 'http://erms.example/ack/%s', 'erms-legacy-1', '%s', 9999999999999,"
+               " 'pending', 9999999999999, 1)" % (channel, token, old_hash)]
+        self.assertEqual(sqlite3_shell(db, ";\n".join(sql) + ";").returncode, 0)
+        self.server.start()
+        self.server.stop()
+        raw = b""
+        for suffix in ("", "-wal"):
+            if os.path.exists(db + suffix):
+                with open(db + suffix, "rb") as f:
+                    raw += f.read()
+        self.assertFalse(token.encode() in raw, "the stored token is still in the file")
+        row = sqlite3_shell(db, "SELECT ack_link, ack_hash FROM notification"
+                                " WHERE idem_key = 'erms-legacy-1'").stdout.strip()
+        link, new_hash = row.split("|")
+        self.assertEqual(link, "http://erms.example/ack/")
+        self.assertRegex(new_hash, r"^[0-9a-f]{64}$")
+        self.assertNotEqual(new_hash, old_hash)
+        self.server.start()
+        self.assertEqual(self.server.client().post("/ack/" + token).status, 404)
+
+
 if __name__ == "__main__":
     unittest.main()
