@@ -195,7 +195,7 @@ class Tamper(ServerTestCase):
         backup = os.path.join(self.server.dir, "backup.db")
         r = run_erms("backup", "--db", self.server.db, backup)
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
-        paths.append(backup)
+        paths += [backup, backup + ".anchor"]
         for p in paths:
             self.assertEqual(stat.S_IMODE(os.stat(p).st_mode), 0o600, p)
 
