@@ -68,13 +68,15 @@ struct app {
 	 * A test message sent now on channel c (the delivery worker sets
 	 * it when it starts; NULL: none runs); an e-mail goes to `to`.
 	 * Fills outcome ("sent",
-	 * "retry", "throttled", "failed") and error (the service's verdict,
-	 * "" when sent); returns 0, or an ERMS_E* code when it could not
+	 * "retry", "throttled", "failed"), code (the service's own code,
+	 * "310000", "no_service", "" when it gave none) and error (the
+	 * service's verdict, "" when sent); returns 0, or an ERMS_E* code when it could not
 	 * be tried. Blocks for up to the delivery timeout.
 	 */
 	int (*channel_test)(void *ctx, const struct channel *c,
 			    const char *lang, const char *to,
-			    char outcome[16], char error[256]);
+			    char outcome[16], char code[24],
+			    char error[256]);
 	void *channel_test_ctx;
 };
 

@@ -242,7 +242,7 @@ void api_channel_test(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
 	struct channel c = { 0 };
-	char outcome[16], error[256];
+	char outcome[16], code[24], error[256];
 	int rc = app_may(&rq->who, A_CHANNEL_MANAGE, NULL, &e);
 
 	if (!rc && rq->body && json_object_size(rq->body))
@@ -256,13 +256,14 @@ void api_channel_test(struct req *rq, struct resp *rs)
 	if (!rc)
 		rc = rq->app->channel_test(rq->app->channel_test_ctx, &c,
 					   rq->lang, rq->who.user.email,
-					   outcome, error);
+					   outcome, code, error);
 	if (rc)
 		resp_err(rq, rs, rc, &e);
 	else
-		resp_json(rs, 200, json_pack("{s:I, s:s, s:s, s:b}",
+		resp_json(rs, 200, json_pack("{s:I, s:s, s:s, s:s, s:b}",
 					     "channel_id", (json_int_t)c.id,
-					     "outcome", outcome, "error", error,
+					     "outcome", outcome, "code", code,
+					     "error", error,
 					     "delivered", !strcmp(outcome,
 								  "sent")));
 	channel_release(&c);

@@ -123,11 +123,13 @@ static curl_socket_t open_socket(void *ctx, curlsocktype purpose,
 /*
  * POST a shaped request and read the service's answer as its vendor
  * documents it (channel_verdict): a robot that answers HTTP 200 with an
- * error code has not delivered.
+ * error code has not delivered. vcode (NULL: not wanted) gets the
+ * vendor's code, "" when there is none.
  */
 static enum outcome post(struct notify_worker *w, CURL *h,
 			 enum channel_kind kind, const struct http_request *rq,
-			 char *error, size_t errlen, int64_t *retry_ms)
+			 char *error, size_t errlen, int64_t *retry_ms,
+			 char vcode[24])
 {
 	struct curl_slist *hdr = NULL;
 	struct buf body = BUF_INIT;
@@ -152,6 +154,8 @@ static enum outcome post(struct notify_worker *w, CURL *h,
 	curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, open_socket);
 	curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, &dest);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	if (vcode)
+		vcode[0] = '\0';
 	rc = curl_easy_perform(h);
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
 	curl_easy_getinfo(h, CURLINFO_RETRY_AFTER, &after);
@@ -173,6 +177,8 @@ static enum outcome post(struct notify_worker *w, CURL *h,
 			after > 0 ? (int64_t)after * 1000 : 0, &v);
 	buf_release(&body);
 	snprintf(error, errlen, "%s", v.error);
+	if (vcode)
+		snprintf(vcode, 24, "%s", v.code);
 	*retry_ms = v.retry_ms;
 	return (enum outcome)v.outcome;
 }
@@ -389,7 +395,8 @@ static void send_channel(struct notify_worker *w, struct item *items, int k,
 		/* A config that cannot be shaped will not get better. */
 		r = channel_http(c->kind, cfg, &d.msg, now, &rq, &err)
 			? OUT_FAILED : post(w, w->curl, c->kind, &rq, items[0].error,
-					    sizeof(items[0].error), &retry);
+					    sizeof(items[0].error), &retry,
+					    NULL);
 		if (err.msg[0])
 			snprintf(items[0].error, sizeof(items[0].error), "%s",
 				 err.msg);
@@ -434,7 +441,7 @@ static void send_channel(struct notify_worker *w, struct item *items, int k,
 			items[i].outcome = post(w, w->curl, c->kind, &rq,
 						items[i].error,
 						sizeof(items[i].error),
-						&items[i].retry_after_ms);
+						&items[i].retry_after_ms, NULL);
 		}
 		http_request_release(&rq);
 		json_decref((json_t *)m.event);
@@ -592,7 +599,8 @@ static void *loop(void *arg)
  * verdict at once. E-mail goes to the administrator's own address.
  */
 static int test_send(void *ctx, const struct channel *c, const char *lang,
-		     const char *to, char outcome[16], char error[256])
+		     const char *to, char outcome[16], char code[24],
+		     char error[256])
 {
 	struct notify_worker *w = ctx;
 	bool zh = !lang || strcmp(lang, "en");
@@ -615,6 +623,7 @@ static int test_send(void *ctx, const struct channel *c, const char *lang,
 		.lang = zh ? "zh-CN" : "en",
 	};
 	error[0] = '\0';
+	code[0] = '\0';
 	if (!cfg || keys_open_config(cfg)) {
 		snprintf(error, 256, "the channel's secrets do not open with "
 			 "this key file");
@@ -631,7 +640,8 @@ static int test_send(void *ctx, const struct channel *c, const char *lang,
 				      &err))
 			o = OUT_FAILED;
 		else
-			o = post(w, h, c->kind, &rq, error, 256, &retry);
+			o = post(w, h, c->kind, &rq, error, 256, &retry,
+				 code);
 		if (c->kind == CH_EMAIL && !(to && *to))
 			snprintf(error, 256, "your account has no e-mail "
 				 "address to send the test to");

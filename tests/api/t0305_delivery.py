@@ -107,9 +107,11 @@ class Refusals(NotifyTestCase):
         self.assertEqual(r.body["outcome"], "failed")
         self.assertFalse(r.body["delivered"])
         self.assertIn("310000", r.body["error"])
+        self.assertEqual(r.body["code"], "310000")
         n = len(self.rx["feishu-ok"].received())
         r = self.admin.post("/api/v1/channels/%d/test" % ok["id"], {})
         self.assertEqual((r.status, r.body["outcome"], r.body["delivered"]), (200, "sent", True))
+        self.assertEqual((r.body["code"], r.body["error"]), ("0", ""))  # Feishu: code 0
         self.assertEqual(len(self.rx["feishu-ok"].received()), n + 1)
         body = json.loads(self.rx["feishu-ok"].received()[-1].body)
         self.assertEqual(body["msg_type"], "post")
