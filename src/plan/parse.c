@@ -167,6 +167,20 @@ struct ctx {
 	json_t *gidx, *cidx;	/* groups and categories by key: index_of() */
 };
 
+static size_t utf8_char(const unsigned char *s, size_t n);
+
+/* Bytes that are not UTF-8 (a name libfyaml cut in the middle of a
+ * character, a file name) become '?': a JSON string must be UTF-8, and
+ * an error that cannot be written would be lost. */
+static void scrub(char *s)
+{
+	size_t n = strlen(s), w;
+
+	for (size_t i = 0; i < n; i += w)
+		if (!(w = utf8_char((const unsigned char *)s + i, n - i)))
+			s[i] = '?', w = 1;
+}
+
 static void err_at(struct ctx *c, int line, int col, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
@@ -180,7 +194,9 @@ static void err_at(struct ctx *c, int line, int col, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	scrub(msg);
 	snprintf(text, sizeof(text), "%s:%d:%d: %s", c->file, line, col, msg);
+	scrub(text);
 	json_array_append_new(c->errors,
 			      json_pack("{s:i, s:i, s:s, s:s}", "line", line,
 					"column", col, "message", msg, "text",
@@ -1123,6 +1139,9 @@ int plan_parse(const char *file, const char *text, size_t len,
 	fy_diag_destroy(diag);
 	free(c.pos);
 	if (json_array_size(errors) > before || !plan) {
+		/* Whatever refused it, the refusal says so. */
+		if (json_array_size(errors) == before)
+			err_at(&c, 1, 1, "the file cannot be read as a plan");
 		json_decref(plan);
 		return ERMS_EINVAL;
 	}
