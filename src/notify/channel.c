@@ -1141,7 +1141,7 @@ void channel_verdict(enum channel_kind kind, long status, const char *body,
 {
 	char text[160], msg[160];
 	long long code;
-	bool temp;
+	bool temp, throttled;
 
 	memset(v, 0, sizeof(*v));
 	v->status = status;
@@ -1165,12 +1165,12 @@ void channel_verdict(enum channel_kind kind, long status, const char *body,
 			break;	/* a success code on an error status */
 		/* A robot's own throttling lasts (DingTalk: 10 minutes
 		 * after 20 a minute): wait a minute unless it says. */
-		if (vendor_throttled(kind, code, &temp) && !v->retry_ms)
+		throttled = vendor_throttled(kind, code, &temp);
+		if (throttled && !v->retry_ms)
 			v->retry_ms = 60000;
-		verdict_set(v, vendor_throttled(kind, code, &temp)
-			       ? DELIVERY_THROTTLED
+		verdict_set(v, throttled ? DELIVERY_THROTTLED
 			       : temp || status >= 500 ? DELIVERY_RETRY
-							: DELIVERY_FAILED,
+						       : DELIVERY_FAILED,
 			    "HTTP %ld, %s %lld: %s", status,
 			    kind == CH_FEISHU ? "code" : "errcode", code, msg);
 		return;

@@ -235,7 +235,7 @@ static void ehlo_name(char *out, size_t n)
  * names. An SMTP 5xx answer is permanent, 4xx and transport errors are
  * temporary.
  */
-static enum outcome smtp(CURL *h, const json_t *cfg,
+static enum outcome smtp(CURL *h, const char *ehlo, const json_t *cfg,
 			 const struct message *msg, const char *to,
 			 char *error, size_t errlen)
 {
@@ -246,7 +246,6 @@ static enum outcome smtp(CURL *h, const json_t *cfg,
 	const char *pass = json_string_value(json_object_get(cfg, "password"));
 	json_int_t port = json_integer_value(json_object_get(cfg, "port"));
 	char name[NAME_MAX_ + 1], faddr[EMAIL_MAX + 1], taddr[EMAIL_MAX + 1];
-	char ehlo[256];
 	struct buf md = BUF_INIT;
 	struct curl_slist *rcpt = NULL;
 	char *html, *mail, *url, *mfrom, *mto;
@@ -275,7 +274,6 @@ static enum outcome smtp(CURL *h, const json_t *cfg,
 		snprintf(error, errlen, "cannot build the e-mail to '%s'", to);
 		return OUT_FAILED;
 	}
-	ehlo_name(ehlo, sizeof(ehlo));
 	url = xasprintf("%s://%s:%lld/%s", tls && !strcmp(tls, "tls")
 					    ? "smtps" : "smtp",
 			host, port ? (long long)port : 25LL, ehlo);
@@ -425,7 +423,7 @@ static void send_channel(struct notify_worker *w, struct item *items, int k,
 		}
 		to_message(&items[i].n, &m);
 		if (c->kind == CH_EMAIL) {
-			items[i].outcome = smtp(w->curl, cfg, &m,
+			items[i].outcome = smtp(w->curl, w->ehlo, cfg, &m,
 						items[i].n.recipient,
 						items[i].error,
 						sizeof(items[i].error));
@@ -634,7 +632,8 @@ static int test_send(void *ctx, const struct channel *c, const char *lang,
 		return ERMS_EIO;
 	} else {
 		if (c->kind == CH_EMAIL)
-			o = to && *to ? smtp(h, cfg, &m, to, error, 256)
+			o = to && *to ? smtp(h, w->ehlo, cfg, &m, to, error,
+					     256)
 				      : OUT_FAILED;
 		else if (channel_http(c->kind, cfg, &m, clock_real_ms(), &rq,
 				      &err))
@@ -664,6 +663,8 @@ int notify_worker_start(struct notify_worker *w, struct app *app,
 	w->app = app;
 	w->max_attempts = max_attempts > 0 ? max_attempts : 8;
 	w->backoff_ms = backoff_ms > 0 ? backoff_ms : 2000;
+	/* Once: it may ask DNS for the machine's name. */
+	ehlo_name(w->ehlo, sizeof(w->ehlo));
 	w->curl = curl_easy_init();
 	if (!w->curl)
 		return ERMS_EIO;

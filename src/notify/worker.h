@@ -35,6 +35,7 @@ struct notify_worker {
 	int max_attempts;
 	int64_t backoff_ms;		/* the first retry's delay */
 	void *curl;			/* one easy handle, reused */
+	char ehlo[256];			/* the name SMTP's EHLO gives */
 	struct {
 		int64_t channel_id;
 		struct bucket b;
