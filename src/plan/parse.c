@@ -165,6 +165,12 @@ struct ctx {
 	struct fy_document *fyd;
 	size_t values;		/* nodes seen by shape() */
 	json_t *gidx, *cidx;	/* groups and categories by key: index_of() */
+	struct text *texts;	/* what scalar() assembled, freed at the end */
+};
+
+struct text {
+	struct text *next;
+	char s[];
 };
 
 static size_t utf8_char(const unsigned char *s, size_t n);
@@ -291,30 +297,60 @@ static void err_json(struct ctx *c, const json_t *j, const char *fmt, ...)
 }
 
 /*
- * The text of a scalar node, or NULL when n is not a scalar.
+ * The text of a token, assembled from libfyaml's chunk iterator into a
+ * string the parse owns, with its exact length.
  *
- * Not fy_node_get_scalar(): libfyaml 0.7.12 answers with the length it
- * reserved for the text, an estimate made while scanning, and for some
- * block scalars (a folded scalar with more-indented lines after blank
- * ones) it then writes fewer bytes than that, so the bytes between its
- * end and that length are whatever the heap held before (fragments of
- * earlier requests). fy_node_get_scalar0() formats into a buffer of that
- * size and ends what it actually wrote with a NUL, so strlen() of it is
- * the written length, never more. That is the scalar's whole length
- * because no scalar holds a NUL: plan_parse() refuses NUL bytes before
- * libfyaml sees the file, and shape() refuses the escapes that make one.
+ * Not fy_node_get_scalar() nor fy_node_get_scalar0(): libfyaml 0.7.12
+ * formats those into a buffer sized by the length it estimated while
+ * scanning, and the estimate is wrong both ways. For some block scalars
+ * (a folded scalar with more-indented lines after blank ones) it writes
+ * fewer bytes than the length it answers with, so the tail is whatever
+ * the heap held before; for a single-quoted scalar with runs of escaped
+ * quotes it is too short, the text is lost, and the iterator's grown
+ * chunk array is never freed. The iterator walks the same chunks without
+ * a buffer of its own and frees what it grew.
+ *
+ * No text holds a NUL: plan_parse() refuses NUL bytes before libfyaml
+ * sees the file, and shape() refuses the escapes that make one.
  */
-static const char *scalar(struct fy_node *n, size_t *len)
+static const char *token_text(struct ctx *c, struct fy_token *t, size_t *len)
 {
-	const char *s;
+	struct fy_token_iter *it = t ? fy_token_iter_create(t) : NULL;
+	const struct fy_iter_chunk *ch = NULL;
+	struct text *x;
+	size_t n = 0, cap = 64;
+	int err = 0;
 
+	if (!it)
+		return NULL;
+	x = xmalloc(sizeof(*x) + cap);
+	while ((ch = fy_token_iter_chunk_next(it, ch, &err))) {
+		if (ch->len >= cap - n) {
+			while (ch->len >= cap - n)
+				cap *= 2;
+			x = xrealloc(x, sizeof(*x) + cap);
+		}
+		memcpy(x->s + n, ch->str, ch->len);
+		n += ch->len;
+	}
+	fy_token_iter_destroy(it);
+	if (err) {
+		free(x);
+		return NULL;
+	}
+	x->s[n] = '\0';
+	x->next = c->texts;
+	c->texts = x;
+	*len = n;
+	return x->s;
+}
+
+/* The text of a scalar node, or NULL when n is not a scalar. */
+static const char *scalar(struct ctx *c, struct fy_node *n, size_t *len)
+{
 	if (!n || fy_node_get_type(n) != FYNT_SCALAR)
 		return NULL;
-	s = fy_node_get_scalar0(n);
-	if (!s)
-		return NULL;
-	*len = strlen(s);
-	return s;
+	return token_text(c, fy_node_get_scalar_token(n), len);
 }
 
 static bool is_plain(struct fy_node *n)
@@ -461,7 +497,21 @@ static bool escapes_nul(const char *q, size_t n)
 	return false;
 }
 
-/* A scalar's text is safe to copy: no alias, no NUL, valid UTF-8. */
+/* Does the raw single-quoted scalar q (quotes included) hold two escaped
+ * quotes in a row ('it''''s')? libfyaml 0.7.12 reads such a run as one
+ * quote per raw quote after the first pair, so the text would change. */
+static bool quote_run(const char *q, size_t n)
+{
+	size_t run = 0;
+
+	for (size_t i = 1; i + 1 < n; i++)
+		if ((run = q[i] == '\'' ? run + 1 : 0) == 4)
+			return true;
+	return false;
+}
+
+/* A scalar's text is safe to copy: no alias, no NUL, no text libfyaml
+ * misreads, valid UTF-8. */
 static bool scalar_ok(struct ctx *c, struct fy_node *n)
 {
 	struct fy_token *t = fy_node_get_scalar_token(n);
@@ -471,8 +521,8 @@ static bool scalar_ok(struct ctx *c, struct fy_node *n)
 	size_t len;
 
 	if (fy_node_get_style(n) == FYNS_ALIAS) {
-		s = fy_node_get_scalar0(n);
-		if (s && fy_document_lookup_anchor(c->fyd, s, strlen(s)))
+		s = scalar(c, n, &len);
+		if (s && fy_document_lookup_anchor(c->fyd, s, len))
 			err_node(c, n, "aliases (*name) are not supported in "
 				 "plan files");
 		else
@@ -487,7 +537,16 @@ static bool scalar_ok(struct ctx *c, struct fy_node *n)
 		err_node(c, n, "text must not hold a NUL character");
 		return false;
 	}
-	if (!(s = scalar(n, &len)))
+	if (fy_node_get_style(n) == FYNS_SINGLE_QUOTED &&
+	    (!a || !b || a->input_pos > b->input_pos || b->input_pos > c->len ||
+	     quote_run(c->text + a->input_pos,
+		       b->input_pos - a->input_pos))) {
+		err_node(c, n, "two escaped quotes in a row ('''') in a "
+			 "single-quoted text are not read reliably: write "
+			 "this text in double quotes");
+		return false;
+	}
+	if (!(s = scalar(c, n, &len)))
 		return false;
 	if (utf8_bad(s, len) != len) {
 		err_node(c, n, "text is not valid UTF-8 (an escape such as "
@@ -520,7 +579,7 @@ static bool mapping_ok(struct ctx *c, struct fy_node *n)
 		int line, col;
 
 		ok = shape(c, k) && shape(c, fy_node_pair_value(p));
-		if (!ok || !(s = scalar(k, &len)))
+		if (!ok || !(s = scalar(c, k, &len)))
 			continue;
 		node_pos(k, &line, &col);
 		first = json_object_getn(seen, s, len);
@@ -590,7 +649,7 @@ static json_t *text_of(struct ctx *c, struct fy_node *n, const char *name)
 
 	if (alias(c, n))
 		return NULL;
-	if ((s = scalar(n, &len))) {
+	if ((s = scalar(c, n, &len))) {
 		if (is_plain(n) && (!len || !strcmp(s, "~") ||
 				    !strcmp(s, "null"))) {
 			err_node(c, n, "'%s' must not be empty", name);
@@ -606,7 +665,7 @@ static json_t *text_of(struct ctx *c, struct fy_node *n, const char *name)
 		while ((p = fy_node_mapping_iterate(n, &it))) {
 			struct fy_node *k = fy_node_pair_key(p);
 			struct fy_node *v = fy_node_pair_value(p);
-			const char *ks = scalar(k, &len), *vs;
+			const char *ks = scalar(c, k, &len), *vs;
 			size_t vl;
 			char lang[8];
 
@@ -616,7 +675,7 @@ static json_t *text_of(struct ctx *c, struct fy_node *n, const char *name)
 				json_decref(o);
 				return NULL;
 			}
-			if (!(vs = scalar(v, &vl))) {
+			if (!(vs = scalar(c, v, &vl))) {
 				err_node(c, v, "'%s' in %.*s must be text",
 					 name, (int)len, ks);
 				json_decref(o);
@@ -663,7 +722,7 @@ static json_t *object_of(struct ctx *c, struct fy_node *n,
 		json_t *v;
 		char *name;
 
-		if (!(ks = scalar(k, &len))) {
+		if (!(ks = scalar(c, k, &len))) {
 			err_node(c, k, "field names must be text");
 			continue;
 		}
@@ -740,7 +799,7 @@ static json_t *convert(struct ctx *c, struct fy_node *n,
 	default:
 		break;
 	}
-	if (!(s = scalar(n, &len))) {
+	if (!(s = scalar(c, n, &len))) {
 		err_node(c, n, "'%s' must be a single value", f->name);
 		return NULL;
 	}
@@ -1138,6 +1197,12 @@ int plan_parse(const char *file, const char *text, size_t len,
 	fy_document_destroy(c.fyd);
 	fy_diag_destroy(diag);
 	free(c.pos);
+	while (c.texts) {
+		struct text *next = c.texts->next;
+
+		free(c.texts);
+		c.texts = next;
+	}
 	if (json_array_size(errors) > before || !plan) {
 		/* Whatever refused it, the refusal says so. */
 		if (json_array_size(errors) == before)

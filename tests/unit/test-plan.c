@@ -339,9 +339,15 @@ static void test_markdown_keeps_only_web_links(void **state)
 }
 
 /*
- * libfyaml 0.7.12 gives a folded scalar with more-indented lines after
- * blank ones a length one byte longer than the text it writes; the copy
- * must hold only the written bytes (no NUL, nothing of the heap).
+ * libfyaml 0.7.12 misjudges the length of some scalars while scanning,
+ * and its own formatting then trusts the estimate: a folded scalar with
+ * more-indented lines after blank ones is answered one byte too long
+ * (the tail is whatever the heap held), a single-quoted one with runs
+ * of escaped quotes too short (the text is lost and the library leaks).
+ *
+ * The folded one comes out as the library folds it, which drops one of
+ * its blank lines (YAML reads "a\n\n\n b\nc\n"): its bytes, only its
+ * bytes, nothing of the heap.
  */
 static void test_block_scalar_copied_as_written(void **state)
 {
@@ -356,13 +362,43 @@ static void test_block_scalar_copied_as_written(void **state)
 	s = json_string_value(json_object_get(p, "summary"));
 	n = json_string_length(json_object_get(p, "summary"));
 	assert_int_equal(n, strlen(s));
-	assert_true(n >= 6 && n <= 9);
-	assert_memory_equal(s, "a\n", 2);
-	assert_memory_equal(s + n - 4, "b\nc\n", 4);
-	for (size_t i = 0; i < n; i++)
-		assert_non_null(strchr("abc \n", s[i]));
+	assert_true(n >= 8 && n <= 9);
+	assert_memory_equal(s, "a\n\n", 3);
+	assert_memory_equal(s + n - 5, " b\nc\n", 5);
 	json_decref(p);
 	json_decref(errors);
+}
+
+static void test_quoted_scalar_copied_whole(void **state)
+{
+	static const char why[] = "two escaped quotes in a row ('''') in a "
+				  "single-quoted text are not read reliably: "
+				  "write this text in double quotes";
+	char tail[1024] = "summary: '", want[512] = "", msg[256];
+	size_t n = strlen(tail);
+
+	(void)state;
+	accepted("summary: 'it''s'\n", "it's");
+	accepted("summary: '''a'''\n", "'a'");
+	accepted("summary: 'a''  ''b'\n", "a'  'b");
+	for (size_t i = 0; i < 200; i++) {
+		memcpy(tail + n, "a''", 3);
+		n += 3;
+		memcpy(want + 2 * i, "a'", 2);
+	}
+	memcpy(tail + n, "'\n", 3);
+	accepted(tail, want);
+	snprintf(msg, sizeof(msg), "t:50:11: %s", why);
+	refused("summary: 'x''''y'\n", msg);
+	refused("summary: 'a''''b''''c''''d'\n", msg);
+	n = strlen("summary: '");
+	for (size_t i = 0; i < 400; i++) {
+		tail[n++] = '\'';
+		tail[n++] = '\'';
+	}
+	memcpy(tail + n, "'\n", 3);
+	refused(tail, msg);
+	accepted("summary: \"x''''y\"\n", "x''''y");
 }
 
 static void test_nul_refused(void **state)
@@ -548,6 +584,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_markdown_escapes_raw_html),
 		cmocka_unit_test(test_markdown_keeps_only_web_links),
 		cmocka_unit_test(test_block_scalar_copied_as_written),
+		cmocka_unit_test(test_quoted_scalar_copied_whole),
 		cmocka_unit_test(test_nul_refused),
 		cmocka_unit_test(test_utf8_checked_first),
 		cmocka_unit_test(test_language_keys_exact),
