@@ -31,6 +31,7 @@ step() {	# step NAME CMD...: a check that counts as one test
 }
 
 step "source checks" tools/check-src.sh
+step "store contract calls all of store.h" tools/check-store-calls.sh
 
 echo "== gcc, ASan + UBSan"
 if [ ! -d build-asan ]; then
