@@ -47,8 +47,8 @@ static int check_message(const struct message *m, struct errbuf *err)
 	if (!ch_has(m->subject))
 		return ch_bad(err, "subject", "missing subject");
 	if (!ch_key_ok(m->idempotency_key))
-		return ch_bad(err, "idempotency_key",
-			   "missing idempotency key, or not printable ASCII");
+		return ch_bad(err, "idempotency_key", "missing idempotency "
+			      "key, or not printable ASCII");
 	for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
 		if (fields[i].value && !ch_utf8_valid(fields[i].value))
 			return ch_bad(err, fields[i].name, "not valid UTF-8");

@@ -56,7 +56,8 @@ void digest_build(struct digest *d, const struct message *msgs, int n,
 			"idempotency_key", ch_jstr(m->idempotency_key),
 			"subject", ch_jstr(m->subject),
 			"link", ch_jstr(ch_has(m->link) ? m->link : NULL),
-			"ack_link", ch_jstr(ch_has(m->ack_link) ? m->ack_link : NULL),
+			"ack_link", ch_jstr(ch_has(m->ack_link) ? m->ack_link
+							       : NULL),
 			"event", m->event ? json_deep_copy(m->event) :
 					    json_null()));
 	}

@@ -39,7 +39,7 @@ static void mail_words(struct buf *b, const char *name, const char *text,
 	buf_addf(b, "%s:", name);
 	while (off < len) {
 		size_t n = ch_utf8_prefix(s + off, len - off,
-				       off ? next : first);
+					  off ? next : first);
 		char b64[sodium_base64_ENCODED_LEN(45,
 			 sodium_base64_VARIANT_ORIGINAL)];
 
@@ -231,7 +231,8 @@ char *email_message(const char *from, const char *to,
 				 sizeof(to_addr)) ||
 	    !ch_has(msg->subject) || !ch_has(msg->idempotency_key))
 		return NULL;
-	if (!ch_utf8_valid(msg->subject) || !ch_utf8_valid(ch_or_empty(msg->text)) ||
+	if (!ch_utf8_valid(msg->subject) ||
+	    !ch_utf8_valid(ch_or_empty(msg->text)) ||
 	    !ch_utf8_valid(ch_or_empty(msg->link)) ||
 	    !ch_utf8_valid(ch_or_empty(msg->ack_link)) ||
 	    !ch_utf8_valid(ch_or_empty(html)))
@@ -296,7 +297,7 @@ static int email_check(const json_t *config, bool allow_internal,
 	if (!from || !email_address_parse(from, name, sizeof(name), addr,
 					  sizeof(addr)))
 		return ch_field_bad(err, "from", "must be an address, e.g. "
-				 "\"应急管理系统 <erms@example.org>\"");
+				    "\"应急管理系统 <erms@example.org>\"");
 	if (!host || !*host || strpbrk(host, " /\t\r\n") ||
 	    strlen(host) > 253)
 		return ch_field_bad(err, "host", "must be a host name or address");
@@ -367,7 +368,8 @@ static void smtp_post(const struct channel_transport *t, const json_t *cfg,
 
 	url = xasprintf("%s://%s:%lld/%s", tls && !strcmp(tls, "tls")
 					    ? "smtps" : "smtp",
-			host, port ? (long long)port : 25LL, ch_or_empty(t->ehlo));
+			host, port ? (long long)port : 25LL,
+			ch_or_empty(t->ehlo));
 	mfrom = xasprintf("<%s>", faddr);
 	mto = xasprintf("<%s>", taddr);
 	rcpt = curl_slist_append(rcpt, mto);
@@ -421,21 +423,22 @@ static void email_send(const struct channel_ops *ops,
 
 	(void)ops;
 	if (!host || !from ||
-	    !email_address_parse(from, name, sizeof(name), faddr, sizeof(faddr))) {
+	    !email_address_parse(from, name, sizeof(name), faddr,
+				 sizeof(faddr))) {
 		ch_verdict_set(v, DELIVERY_FAILED, "the e-mail channel needs a "
-			    "host and a from address");
+			       "host and a from address");
 		return;
 	}
 	if (!email_address_parse(ch_or_empty(to), name, sizeof(name), taddr,
 				 sizeof(taddr))) {
-		ch_verdict_set(v, DELIVERY_FAILED, "'%s' is not an e-mail address",
-			    ch_or_empty(to));
+		ch_verdict_set(v, DELIVERY_FAILED, "'%s' is not an e-mail "
+			       "address", ch_or_empty(to));
 		return;
 	}
 	mail = build_mail(t, from, to, msg, now_ms);
 	if (!mail) {
 		ch_verdict_set(v, DELIVERY_FAILED, "cannot build the e-mail to "
-			    "'%s'", to);
+			       "'%s'", to);
 		return;
 	}
 	smtp_post(t, cfg, mail, faddr, taddr, v);

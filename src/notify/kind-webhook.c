@@ -39,7 +39,7 @@ static int webhook_check(const json_t *config, bool allow_internal,
 {
 	if (!ch_key_ok(ch_cfg_str(config, "secret")))
 		return ch_field_bad(err, "secret", "is required: printable "
-				 "ASCII without spaces");
+				    "ASCII without spaces");
 	return ch_check_url(config, allow_internal, err);
 }
 

@@ -119,7 +119,7 @@ void ch_md_head(struct buf *b, const char *fmt, const struct message *m);
 void ch_md_links(struct buf *b, const struct message *m, const char *sep);
 /* HMAC-SHA256 of msg under key, Base64 (not URL-encoded) into out. */
 void ch_hmac_base64(const void *key, size_t keylen, const void *msg, size_t len,
-		 char out[64]);
+		    char out[64]);
 /* A non-empty string member of config, or NULL. */
 const char *ch_cfg_str(const json_t *config, const char *name);
 /* http:// or https://, no spaces or control characters. */
@@ -138,7 +138,7 @@ int ch_check_url(const json_t *config, bool allow_internal, struct errbuf *err);
 
 /* Set v's outcome and its error (printf). */
 void ch_verdict_set(struct verdict *v, enum delivery_outcome o,
-		 const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+		    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /*
  * A chat robot's JSON answer {code_key: int, msg_key: "..."} (and
  * alt_code/alt_msg when code_key is absent; NULL: none): v->code gets
@@ -148,12 +148,12 @@ void ch_verdict_set(struct verdict *v, enum delivery_outcome o,
  * code is 0 on an error status.
  */
 bool ch_robot_answer(struct verdict *v, const char *body, size_t len,
-		  const char *const keys[4], long long throttle,
-		  bool busy_temp);
+		     const char *const keys[4], long long throttle,
+		     bool busy_temp);
 /* The send of every HTTP kind: channel_http, POST, channel_verdict. */
 void ch_http_send(const struct channel_ops *ops,
-	       const struct channel_transport *t, const json_t *config,
-	       const struct message *m, const char *to, int64_t now_ms,
-	       struct verdict *v);
+		  const struct channel_transport *t, const json_t *config,
+		  const struct message *m, const char *to, int64_t now_ms,
+		  struct verdict *v);
 
 #endif

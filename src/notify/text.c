@@ -255,7 +255,7 @@ void hmac_sha256_hex(const char *key, const void *msg, size_t len,
 }
 
 void ch_hmac_base64(const void *key, size_t keylen, const void *msg, size_t len,
-		 char out[64])
+		    char out[64])
 {
 	unsigned char mac[crypto_auth_hmacsha256_BYTES];
 
@@ -347,17 +347,17 @@ int ch_check_url(const json_t *config, bool allow_internal, struct errbuf *err)
 	char host[256];
 
 	if (!url || !ch_url_ok(url))
-		return ch_field_bad(err, "url", "must be an http:// or https:// "
-				 "URL without spaces");
+		return ch_field_bad(err, "url", "must be an http:// or "
+				    "https:// URL without spaces");
 	if (!url_host(url, host, sizeof(host)))
 		return ch_field_bad(err, "url", "has no host");
 	if (!allow_internal &&
 	    (addr_is_internal(host) || !strcasecmp(host, "localhost") ||
 	     (strlen(host) > 10 &&
 	      !strcasecmp(host + strlen(host) - 10, ".localhost"))))
-		return ch_field_bad(err, "url", "points inside the organisation "
-				 "(loopback, link-local or private); start the "
-				 "server with --allow-private-webhooks to allow "
-				 "it");
+		return ch_field_bad(err, "url", "points inside the "
+				    "organisation (loopback, link-local or "
+				    "private); start the server with "
+				    "--allow-private-webhooks to allow it");
 	return 0;
 }

@@ -90,9 +90,10 @@ static void post(const struct channel_ops *ops,
 	curl_easy_getinfo(h, CURLINFO_RETRY_AFTER, &after);
 	curl_slist_free_all(hdr);
 	if (dest.refused)
-		ch_verdict_set(v, DELIVERY_FAILED, "refused to connect to %s: an "
-			    "internal address (--allow-private-webhooks "
-			    "allows it)", dest.addr);
+		ch_verdict_set(v, DELIVERY_FAILED, "refused to connect to "
+			       "%s: an internal address "
+			       "(--allow-private-webhooks allows it)",
+			       dest.addr);
 	else if (rc != CURLE_OK)
 		ch_verdict_set(v, DELIVERY_RETRY, "%s", curl_easy_strerror(rc));
 	else
@@ -102,9 +103,9 @@ static void post(const struct channel_ops *ops,
 }
 
 void ch_http_send(const struct channel_ops *ops,
-	       const struct channel_transport *t, const json_t *config,
-	       const struct message *m, const char *to, int64_t now_ms,
-	       struct verdict *v)
+		  const struct channel_transport *t, const json_t *config,
+		  const struct message *m, const char *to, int64_t now_ms,
+		  struct verdict *v)
 {
 	struct http_request rq = { 0 };
 	struct errbuf err = { 0 };

@@ -41,7 +41,7 @@ static void clean_copy(char *out, size_t n, const char *s, size_t len)
 }
 
 void ch_verdict_set(struct verdict *v, enum delivery_outcome o,
-		 const char *fmt, ...)
+		    const char *fmt, ...)
 {
 	va_list ap;
 
@@ -81,8 +81,8 @@ static bool vendor_code(const char *const keys[4], const char *body,
 }
 
 bool ch_robot_answer(struct verdict *v, const char *body, size_t len,
-		  const char *const keys[4], long long throttle,
-		  bool busy_temp)
+		     const char *const keys[4], long long throttle,
+		     bool busy_temp)
 {
 	char msg[160];
 	long long code;
@@ -117,15 +117,16 @@ static void by_status(struct verdict *v, const char *text)
 	long s = v->status;
 
 	if (s == 429)
-		ch_verdict_set(v, DELIVERY_THROTTLED, "HTTP 429 (throttled)%s%s",
-			    *text ? ": " : "", text);
+		ch_verdict_set(v, DELIVERY_THROTTLED,
+			       "HTTP 429 (throttled)%s%s", *text ? ": " : "",
+			       text);
 	else if (s == 408 || s == 425 || s >= 500 || s == 0 ||
 		 (s >= 200 && s < 300))
 		ch_verdict_set(v, DELIVERY_RETRY, "HTTP %ld%s%s", s,
-			    *text ? ": " : "", text);
+			       *text ? ": " : "", text);
 	else
 		ch_verdict_set(v, DELIVERY_FAILED, "HTTP %ld%s%s", s,
-			    *text ? ": " : "", text);
+			       *text ? ": " : "", text);
 }
 
 void channel_verdict(enum channel_kind kind, long status, const char *body,
@@ -152,9 +153,9 @@ void channel_verdict(enum channel_kind kind, long status, const char *body,
 		}
 	}
 	if (status >= 200 && status < 300) {
-		ch_verdict_set(v, DELIVERY_RETRY, "HTTP %ld without the service's "
-			    "success answer%s%s", status, *text ? ": " : "",
-			    text);
+		ch_verdict_set(v, DELIVERY_RETRY, "HTTP %ld without the "
+			       "service's success answer%s%s", status,
+			       *text ? ": " : "", text);
 		return;
 	}
 	by_status(v, text);
