@@ -3,7 +3,7 @@
  *
  * Each function here runs inside the transaction of the change it tells
  * about and writes its messages to the outbox there, so a crash loses
- * none: the worker (notify/worker.c) delivers them afterwards, at least
+ * none: the delivery thread (app/delivery.c) sends them afterwards, at least
  * once. A message goes to a group's chat channels and to the e-mail of
  * the group's members (the person on duty, everyone, or the leads, as the
  * plan's reporting chain says), in each recipient's language, and carries

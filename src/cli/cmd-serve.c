@@ -12,9 +12,9 @@
 #include <strings.h>
 
 #include "app/app.h"
+#include "app/delivery.h"
 #include "app/notify.h"
 #include "http/server.h"
-#include "notify/worker.h"
 #include "util/log.h"
 #include "util/netaddr.h"
 
@@ -116,7 +116,7 @@ int cli_serve(const struct app_config *cfg, const struct http_opts *o,
 	      void (*banner)(int port, void *ctx), void *ctx)
 {
 	struct app app;
-	struct notify_worker worker;
+	struct delivery worker;
 	struct http_server *srv;
 	struct errbuf e = { 0 };
 	sigset_t set;
@@ -145,8 +145,8 @@ int cli_serve(const struct app_config *cfg, const struct http_opts *o,
 		snprintf(url, sizeof(url), "http://%s:%d", host, http_port(srv));
 		notify_set_base_url(url);
 	}
-	if (!rc && (rc = notify_worker_start(&worker, &app, cfg->notify_attempts,
-					     cfg->notify_backoff_ms)))
+	if (!rc && (rc = delivery_start(&worker, &app, cfg->notify_attempts,
+					cfg->notify_backoff_ms)))
 		http_stop(srv, 0);
 	if (rc) {
 		app_close(&app);
@@ -159,7 +159,7 @@ int cli_serve(const struct app_config *cfg, const struct http_opts *o,
 	sigwait(&set, &sig);
 	log_info("stopping signal=%d", sig);
 	http_stop(srv, 10000);
-	notify_worker_stop(&worker);
+	delivery_stop(&worker);
 	app_close(&app);
 	log_info("stopped");
 	return 0;

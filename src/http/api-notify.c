@@ -7,13 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/audit.h"
-#include "app/keys.h"
+#include "app/channels.h"
+#include "app/codec.h"
 #include "app/notify.h"
 #include "http/api.h"
 #include "http/json.h"
-#include "notify/channel.h"
-#include "store/store.h"
 #include "util/xalloc.h"
 
 static const struct jfield channel_fields[] = {
@@ -87,33 +85,6 @@ static json_t *channel_json(const struct channel *c)
 			 "updated_at", json_time(c->updated_ms));
 }
 
-/* The config's required fields for its kind. */
-static int check_config(const struct app_config *app_cfg, int kind,
-			const json_t *cfg, struct errbuf *e)
-{
-	static const char *const need[CH__COUNT][3] = {
-		[CH_EMAIL] = { "host", "from", NULL },
-		[CH_WEBHOOK] = { "url", "secret", NULL },
-		[CH_SLACK] = { "url", NULL, NULL },
-		[CH_DINGTALK] = { "url", NULL, NULL },
-		[CH_WECOM] = { "url", NULL, NULL },
-		[CH_FEISHU] = { "url", NULL, NULL },
-	};
-
-	for (int i = 0; i < 3 && need[kind][i]; i++)
-		if (!json_is_string(json_object_get(cfg, need[kind][i]))) {
-			char f[32];
-
-			snprintf(f, sizeof(f), "config.%s", need[kind][i]);
-			errbuf_set(e, "missing_field", "a %s channel needs %s",
-				   channel_kind_name(kind), f);
-			errbuf_field(e, f);
-			return ERMS_EINVAL;
-		}
-	return channel_config_check((enum channel_kind)kind, cfg,
-				    app_cfg->allow_private_webhooks, e);
-}
-
 static int add_channel(void *ctx, const struct channel *c)
 {
 	json_array_append_new(ctx, channel_json(c));
@@ -124,10 +95,8 @@ void api_channel_list(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
 	json_t *items = json_array();
-	int rc = app_may(&rq->who, A_CHANNEL_MANAGE, NULL, &e);
+	int rc = app_channel_list(rq->st, &rq->who, add_channel, items, &e);
 
-	if (!rc)
-		rc = store_channel_list(rq->st, add_channel, items);
 	if (rc) {
 		json_decref(items);
 		resp_err(rq, rs, rc, &e);
@@ -136,50 +105,31 @@ void api_channel_list(struct req *rq, struct resp *rs)
 	resp_list(rs, items, 0);
 }
 
-static int channel_audit(struct req *rq, const char *action,
-			 const struct channel *c)
+/* A checked channel body as the app takes it. */
+static struct channel_in channel_in(const json_t *body)
 {
-	char obj[32];
-
-	snprintf(obj, sizeof(obj), "channel:%lld", (long long)c->id);
-	return audit_append(rq->st, rq->who.user.id, action, obj, c->name,
-			    rq->now_ms);
+	return (struct channel_in){
+		.name = jhas(body, "name") ? jstr(body, "name", NULL) : NULL,
+		.kind = jstr(body, "kind", NULL),
+		.config = json_object_get(body, "config"),
+		.rate_burst = jint(body, "rate_burst", -1),
+		.rate_period_ms = jint(body, "rate_period_ms", -1),
+		.enabled = jhas(body, "enabled") ? jbool(body, "enabled", true)
+						 : -1,
+	};
 }
 
 void api_channel_create(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
-	struct channel c = { .enabled = true };
-	int rc = app_may(&rq->who, A_CHANNEL_MANAGE, NULL, &e);
+	struct channel c = { 0 };
+	struct channel_in in = channel_in(rq->body);
+	int rc = json_check(rq->body, channel_fields,
+			    ARRAY_SIZE(channel_fields), &e);
 
 	if (!rc)
-		rc = json_check(rq->body, channel_fields,
-				ARRAY_SIZE(channel_fields), &e);
-	if (!rc && (c.kind = channel_kind_parse(jstr(rq->body, "kind", ""))) < 0)
-		rc = err_ret(&e, ERMS_EINVAL, "invalid", "kind is email, "
-			     "webhook, slack, dingtalk, wecom or feishu");
-	if (!rc)
-		rc = check_config(&rq->app->cfg, c.kind,
-				  json_object_get(rq->body, "config"), &e);
-	if (!rc) {
-		jcopy(c.name, sizeof(c.name), rq->body, "name");
-		json_t *cfg = json_deep_copy(json_object_get(rq->body,
-							     "config"));
-
-		keys_seal_config(cfg);	/* secrets are sealed at rest */
-		c.config = json_dumps(cfg, JSON_COMPACT);
-		json_decref(cfg);
-		c.rate_burst = (int)jint(rq->body, "rate_burst", 0);
-		c.rate_period_ms = jint(rq->body, "rate_period_ms", 0);
-		c.enabled = jbool(rq->body, "enabled", true);
-		c.created_ms = rq->now_ms;
-		rc = store_channel_insert(rq->st, &c);
-		if (rc == ERMS_ECONFLICT)
-			errbuf_set(&e, "conflict", "a channel '%s' exists",
-				   c.name);
-	}
-	if (!rc)
-		rc = channel_audit(rq, "channel.create", &c);
+		rc = app_channel_create(rq->app, rq->st, &rq->who, &in,
+					rq->now_ms, &c, &e);
 	if (rc)
 		resp_err(rq, rs, rc, &e);
 	else
@@ -191,41 +141,14 @@ void api_channel_update(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
 	struct channel c = { 0 };
-	int rc = app_may(&rq->who, A_CHANNEL_MANAGE, NULL, &e);
+	struct channel_in in = channel_in(rq->body);
+	int rc = json_check(rq->body, channel_update_fields,
+			    ARRAY_SIZE(channel_update_fields), &e);
 
 	if (!rc)
-		rc = json_check(rq->body, channel_update_fields,
-				ARRAY_SIZE(channel_update_fields), &e);
-	if (!rc)
-		rc = store_channel_get(rq->st, req_param_id(rq, 0), &c);
-	if (!rc && jhas(rq->body, "config")) {
-		/* Fields given replace the stored ones; secrets not given
-		 * stay as they were. */
-		json_t *cfg = json_loads(c.config, 0, NULL);
-
-		if (keys_open_config(cfg))
-			rc = err_ret(&e, ERMS_ESTORE, "unavailable",
-				     "the channel's stored secrets do not "
-				     "open with this key file");
-		json_object_update(cfg, json_object_get(rq->body, "config"));
-		if (!rc)
-			rc = check_config(&rq->app->cfg, c.kind, cfg, &e);
-		keys_seal_config(cfg);
-		free(c.config);
-		c.config = json_dumps(cfg, JSON_COMPACT);
-		json_decref(cfg);
-	}
-	if (!rc) {
-		jcopy(c.name, sizeof(c.name), rq->body, "name");
-		c.rate_burst = (int)jint(rq->body, "rate_burst", c.rate_burst);
-		c.rate_period_ms = jint(rq->body, "rate_period_ms",
-					c.rate_period_ms);
-		c.enabled = jbool(rq->body, "enabled", c.enabled);
-		c.updated_ms = rq->now_ms;
-		rc = store_channel_update(rq->st, &c);
-	}
-	if (!rc)
-		rc = channel_audit(rq, "channel.update", &c);
+		rc = app_channel_update(rq->app, rq->st, &rq->who,
+					req_param_id(rq, 0), &in, rq->now_ms,
+					&c, &e);
 	if (rc)
 		resp_err(rq, rs, rc, &e);
 	else
@@ -242,29 +165,24 @@ void api_channel_test(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
 	struct channel c = { 0 };
-	char outcome[16], code[24], error[256];
-	int rc = app_may(&rq->who, A_CHANNEL_MANAGE, NULL, &e);
+	struct channel_test_result t;
+	int rc = 0;
 
-	if (!rc && rq->body && json_object_size(rq->body))
+	if (rq->body && json_object_size(rq->body))
 		rc = err_ret(&e, ERMS_EINVAL, "unknown_field",
 			     "the test takes no fields");
 	if (!rc)
-		rc = store_channel_get(rq->st, req_param_id(rq, 0), &c);
-	if (!rc && !rq->app->channel_test)
-		rc = err_ret(&e, ERMS_ESTORE, "unavailable",
-			     "no delivery worker runs");
-	if (!rc)
-		rc = rq->app->channel_test(rq->app->channel_test_ctx, &c,
-					   rq->lang, rq->who.user.email,
-					   outcome, code, error);
+		rc = app_channel_test(rq->app, rq->st, &rq->who,
+				      req_param_id(rq, 0), rq->lang, &c, &t,
+				      &e);
 	if (rc)
 		resp_err(rq, rs, rc, &e);
 	else
 		resp_json(rs, 200, json_pack("{s:I, s:s, s:s, s:s, s:b}",
 					     "channel_id", (json_int_t)c.id,
-					     "outcome", outcome, "code", code,
-					     "error", error,
-					     "delivered", !strcmp(outcome,
+					     "outcome", t.outcome, "code",
+					     t.code, "error", t.error,
+					     "delivered", !strcmp(t.outcome,
 								  "sent")));
 	channel_release(&c);
 }
@@ -272,22 +190,13 @@ void api_channel_test(struct req *rq, struct resp *rs)
 void api_channel_delete(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
-	struct channel c = { 0 };
-	bool disabled;
-	int rc = app_may(&rq->who, A_CHANNEL_MANAGE, NULL, &e);
+	int rc = app_channel_delete(rq->st, &rq->who, req_param_id(rq, 0),
+				    rq->now_ms, &e);
 
-	if (!rc)
-		rc = store_channel_get(rq->st, req_param_id(rq, 0), &c);
-	if (!rc)
-		rc = store_channel_delete(rq->st, c.id, &disabled);
-	if (!rc)
-		rc = channel_audit(rq, disabled ? "channel.disable"
-						: "channel.delete", &c);
 	if (rc)
 		resp_err(rq, rs, rc, &e);
 	else
 		resp_status(rs, 204);
-	channel_release(&c);
 }
 
 static json_t *notification_json(const struct notification *n)
@@ -325,35 +234,23 @@ static int add_notification(void *ctx, const struct notification *n)
 
 static int notifications_page(struct req *rq, int64_t after, struct page *p)
 {
-	struct notification_filter *f = rq->ctx;
-
-	f->before_id = after;
-	f->limit = p->limit + 1;
-	return store_notification_list(rq->st, f, add_notification, p);
+	return app_notification_page(rq->st, rq->ctx, after, p->limit + 1,
+				     add_notification, p);
 }
 
 void api_notification_list(struct req *rq, struct resp *rs)
 {
-	struct notification_filter f = { 0 };
-	const char *inc = req_query(rq, "incident");
-	const char *state = req_query(rq, "state");
-	const char *ch = req_query(rq, "channel");
+	struct errbuf e = { 0 };
+	struct notification_query q;
+	int rc = app_notification_query(rq->st, req_query(rq, "incident"),
+					req_query(rq, "state"),
+					req_query(rq, "channel"), &q, &e);
 
-	if (state && notif_state_parse(state) < 0) {
-		resp_fail(rq, rs, 400, "invalid", "state", "no state '%s'",
-			  state);
+	if (rc) {
+		resp_err(rq, rs, rc, &e);
 		return;
 	}
-	if (inc) {
-		struct incident_row r = { 0 };
-		int rc = store_incident_get(rq->st, inc, &r);
-
-		f.incident_id = rc ? -1 : r.inc.id;
-		incident_row_release(&r);
-	}
-	f.state = state;
-	f.channel_id = ch ? strtoll(ch, NULL, 10) : 0;
-	rq->ctx = &f;
+	rq->ctx = &q;
 	api_list(rq, rs, A_NOTIFY_READ, notifications_page);
 	rq->ctx = NULL;
 }
@@ -362,27 +259,9 @@ void api_notification_retry(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
 	struct notification n = { 0 };
-	int rc = app_may(&rq->who, A_NOTIFY_RETRY, NULL, &e);
+	int rc = app_notification_retry(rq->st, &rq->who, req_param_id(rq, 0),
+					rq->now_ms, &n, &e);
 
-	if (!rc)
-		rc = store_notification_get(rq->st, req_param_id(rq, 0), &n);
-	if (!rc && n.state != NS_FAILED)
-		rc = err_ret(&e, ERMS_ECONFLICT, "conflict",
-			     "only a failed message is retried");
-	if (!rc) {
-		char obj[40];
-
-		n.state = NS_PENDING;
-		n.attempts = 0;
-		n.next_ms = rq->now_ms;
-		rc = store_notification_update(rq->st, &n);
-		snprintf(obj, sizeof(obj), "notification:%lld",
-			 (long long)n.id);
-		if (!rc)
-			rc = audit_append(rq->st, rq->who.user.id,
-					  "notification.retry", obj, n.idem_key,
-					  rq->now_ms);
-	}
 	if (rc)
 		resp_err(rq, rs, rc, &e);
 	else

@@ -4,8 +4,12 @@
  * Pure: no network, no clock, no randomness, no global state. The time a
  * signature needs comes in as now_ms, so the same inputs always give the
  * same bytes and a retry of an outbox row sends what the first try sent.
- * The worker (notify/worker.c) hands the result to notify/http-post.c or to
- * SMTP; nothing here knows how it travels.
+ * Sending (channel_send, below) is the one part that does I/O: libcurl
+ * POSTs for chat robots and webhooks, SMTP for e-mail.
+ *
+ * Each kind is one file, src/notify/kind-<name>.c, and one row of the
+ * table in channel.c (see notify/ops.h); the functions here look the
+ * kind up and know none themselves.
  *
  * Formats, signatures and limits follow domain-research.md §3: DingTalk
  * signs the URL (HMAC key = secret, milliseconds), Feishu signs the body
@@ -136,6 +140,8 @@ enum delivery_outcome {
 	DELIVERY_RETRY,		/* temporary: back off and try again */
 	DELIVERY_THROTTLED,	/* the service's rate limit: wait, merge */
 	DELIVERY_FAILED,	/* permanent: trying again cannot help */
+	DELIVERY_MERGED,	/* never a verdict: the message went out in
+				 * a digest that another message carried */
 };
 
 struct verdict {
@@ -144,7 +150,7 @@ struct verdict {
 	long status;		/* HTTP status */
 	char code[24];		/* the vendor's code ("310000", "no_service"),
 				 * or "" */
-	char error[240];	/* "HTTP 200, errcode 310000: keywords not in
+	char error[256];	/* "HTTP 200, errcode 310000: keywords not in
 				 * content" for the delivery log; "" if sent */
 };
 
@@ -155,7 +161,7 @@ struct verdict {
  */
 void channel_verdict(enum channel_kind kind, long status, const char *body,
 		     size_t len, int64_t retry_after_ms, struct verdict *v);
-/* "sent", "retry", "throttled" or "failed". */
+/* "sent", "retry", "throttled", "failed" or "merged". */
 const char *delivery_outcome_name(enum delivery_outcome o);
 
 /*
@@ -212,6 +218,14 @@ char *email_message(const char *from, const char *to,
  */
 int channel_config_check(enum channel_kind kind, const json_t *config,
 			 bool allow_internal, struct errbuf *err);
+/*
+ * A config as it is saved: the keys the kind needs must be strings
+ * (email: host, from; webhook: url, secret; the chat robots: url), else
+ * ERMS_EINVAL with err's code "missing_field" and field "config.<key>";
+ * then channel_config_check(). An unknown kind is refused.
+ */
+int channel_config_validate(enum channel_kind kind, const json_t *config,
+			    bool allow_internal, struct errbuf *err);
 /*
  * The host of an http(s) URL into out ("[v6]" without its brackets);
  * false when there is none or it does not fit.
@@ -274,5 +288,41 @@ void digest_release(struct digest *d);
  * An unknown kind gets {1, 1000}.
  */
 struct bucket_rule channel_default_rate(enum channel_kind k);
+
+/*
+ * Does kind k send each message to its recipient's own address (e-mail)
+ * rather than to the channel? Such messages are never merged into a
+ * digest, and a test message needs the tester's address.
+ */
+bool channel_per_recipient(enum channel_kind k);
+/* The error when a test of such a kind has no address to go to. */
+const char *channel_no_address(enum channel_kind k);
+
+/* What sending needs from the process (borrowed). */
+struct channel_transport {
+	void *curl;		/* a libcurl easy handle, reused */
+	const char *ehlo;	/* the name SMTP's EHLO gives */
+	bool allow_internal;	/* may connect to internal addresses */
+	/* Markdown to HTML (an e-mail's HTML part): a new string, or
+	 * NULL for none. */
+	char *(*html)(const char *markdown, size_t len);
+};
+
+/*
+ * Send msg on a channel of kind `kind` with the given config (secrets
+ * opened) and fill *v with what became of it: chat and webhook kinds
+ * are shaped (channel_http; a config that cannot be shaped is failed
+ * with channel_http's message), POSTed without following redirects and
+ * read by channel_verdict(); a connection to an internal address (also
+ * one DNS gave) is refused unless t->allow_internal, and failed; a
+ * transport error is temporary. E-mail goes to `to` (an address as
+ * email_address_parse() reads it) through the config's SMTP server:
+ * an SMTP 5xx or a refused login is permanent, 4xx and transport errors
+ * are temporary. Blocks for up to the delivery timeout (10 s HTTP, 20 s
+ * SMTP).
+ */
+void channel_send(enum channel_kind kind, const struct channel_transport *t,
+		  const json_t *config, const struct message *msg,
+		  const char *to, int64_t now_ms, struct verdict *v);
 
 #endif

@@ -1112,6 +1112,61 @@ static void test_markdown_injection(void **state)
 	json_decref(c);
 }
 
+/* The table of kinds: what a saved config needs, who a message goes to,
+ * and sending that fails before any network is used. */
+static void test_kind_table(void **state)
+{
+	static const char *const need[CH__COUNT] = {
+		[CH_EMAIL] = "config.host", [CH_WEBHOOK] = "config.url",
+		[CH_SLACK] = "config.url", [CH_DINGTALK] = "config.url",
+		[CH_WECOM] = "config.url", [CH_FEISHU] = "config.url",
+	};
+	const struct message m = { .subject = "s", .idempotency_key = "k" };
+	const struct channel_transport t = { 0 };
+	struct errbuf err = { 0 };
+	struct verdict v;
+	json_t *c = json_object();
+
+	(void)state;
+	for (int k = 0; k < CH__COUNT; k++) {
+		memset(&err, 0, sizeof(err));
+		assert_int_equal(channel_config_validate(k, c, false, &err),
+				 ERMS_EINVAL);
+		assert_string_equal(err.code, "missing_field");
+		assert_string_equal(err.field, need[k]);
+		assert_int_equal(channel_per_recipient(k), k == CH_EMAIL);
+	}
+	/* A webhook needs its secret too, as a string. */
+	json_object_set_new(c, "url", json_string("https://example.org/h"));
+	assert_int_equal(channel_config_validate(CH_WEBHOOK, c, false, &err),
+			 ERMS_EINVAL);
+	assert_string_equal(err.field, "config.secret");
+	/* The required keys present, the kind's own checks follow. */
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(channel_config_validate(CH_SLACK, c, false, &err), 0);
+	json_object_set_new(c, "url", json_string("http://127.0.0.1/h"));
+	assert_int_equal(channel_config_validate(CH_SLACK, c, false, &err),
+			 ERMS_EINVAL);
+	assert_string_equal(err.field, "config.url");
+	assert_int_equal(channel_config_validate(CH_SLACK, c, true, &err), 0);
+	assert_int_equal(channel_config_validate((enum channel_kind)99, c,
+						 true, &err), ERMS_EINVAL);
+	assert_non_null(strstr(channel_no_address(CH_EMAIL), "e-mail"));
+
+	/* Sending: a webhook without its secret is not shaped, an e-mail
+	 * channel without a host is not tried, an unknown kind neither. */
+	channel_send(CH_WEBHOOK, &t, c, &m, NULL, NOW_MS, &v);
+	assert_int_equal(v.outcome, DELIVERY_FAILED);
+	assert_string_equal(v.error, "missing secret");
+	channel_send(CH_EMAIL, &t, c, &m, "a@example.org", NOW_MS, &v);
+	assert_int_equal(v.outcome, DELIVERY_FAILED);
+	assert_non_null(strstr(v.error, "needs a host"));
+	channel_send((enum channel_kind)99, &t, c, &m, NULL, NOW_MS, &v);
+	assert_int_equal(v.outcome, DELIVERY_FAILED);
+	assert_string_equal(delivery_outcome_name(DELIVERY_MERGED), "merged");
+	json_decref(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1132,6 +1187,7 @@ int main(void)
 		cmocka_unit_test(test_default_rates),
 		cmocka_unit_test(test_vendor_answers),
 		cmocka_unit_test(test_markdown_injection),
+		cmocka_unit_test(test_kind_table),
 	};
 
 	if (sodium_init() < 0)

@@ -1,5 +1,5 @@
 /*
- * worker.h - delivering the outbox.
+ * delivery.h - delivering the outbox.
  *
  * One thread: read the messages due (a reader), send them (libcurl: HTTP
  * for chat robots and webhooks, SMTP for e-mail), and record each
@@ -10,10 +10,14 @@
  * with exponential backoff and jitter; after max_attempts a message is
  * `failed` (an administrator may retry it). Each channel has a token
  * bucket at its service's documented rate; when a channel has more due
- * than tokens, they go out merged into one digest instead of waiting.
+ * than tokens, they go out merged into one digest instead of waiting
+ * (not for kinds that send to each recipient's own address, e-mail).
+ *
+ * This is the queue side; how a message is shaped and sent on each kind
+ * of channel is notify's (notify/channel.h, channel_send).
  */
-#ifndef ERMS_NOTIFY_WORKER_H
-#define ERMS_NOTIFY_WORKER_H
+#ifndef ERMS_APP_DELIVERY_H
+#define ERMS_APP_DELIVERY_H
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -25,7 +29,7 @@ struct app;
 
 #define WORKER_BUCKETS 64
 
-struct notify_worker {
+struct delivery {
 	struct app *app;
 	pthread_t thread;
 	pthread_mutex_t mu;
@@ -42,9 +46,13 @@ struct notify_worker {
 	} buckets[WORKER_BUCKETS];
 };
 
-int notify_worker_start(struct notify_worker *w, struct app *app,
-			int max_attempts, int64_t backoff_ms);
-/* Finish the message in hand, then stop. */
-void notify_worker_stop(struct notify_worker *w);
+/*
+ * Start the delivery thread of app (max_attempts <= 0: 8; backoff_ms
+ * <= 0: 2000) and offer app->channel_test. 0 or ERMS_EIO.
+ */
+int delivery_start(struct delivery *w, struct app *app, int max_attempts,
+		   int64_t backoff_ms);
+/* Finish the message in hand, then stop; harmless when not started. */
+void delivery_stop(struct delivery *w);
 
 #endif
