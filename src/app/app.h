@@ -45,7 +45,8 @@ struct app_config {
 	int notify_attempts;		/* deliveries tried before failed */
 	int64_t notify_backoff_ms;	/* the first retry's delay */
 	int drill_warn_days;		/* overdue drills told this many days
-					 * before the year ends; 0: default */
+					 * before the year ends; 0: default,
+					 * negative: never */
 };
 
 struct app {

@@ -66,7 +66,7 @@ const struct cli_cmd cmd_serve = {
 		"  --notify-attempts N  deliveries tried before a message fails (8)\n"
 		"  --notify-backoff-ms MS  the first retry's delay (2000), doubling\n"
 		"  --drill-warn-days N  tell command HQ of overdue drills N days\n"
-		"                       before the year ends (30)\n"
+		"                       before the year ends (30; 0: never)\n"
 		"\nSIGTERM or SIGINT stops it: requests in flight finish, the\n"
 		"database is closed cleanly.\n",
 	.help_zh =
@@ -106,7 +106,7 @@ const struct cli_cmd cmd_serve = {
 		"                       私有地址（内网机器人；测试用）\n"
 		"  --notify-attempts N  通知投递失败前的尝试次数（8）\n"
 		"  --notify-backoff-ms MS  首次重试间隔（2000），逐次加倍\n"
-		"  --drill-warn-days N  年底前 N 天向应急指挥部通报未完成的演练（30）\n"
+		"  --drill-warn-days N  年底前 N 天向应急指挥部通报未完成的演练（30；0 为不通报）\n"
 		"\n收到 SIGTERM 或 SIGINT 后停止：进行中的请求会完成，数据库\n"
 		"正常关闭。\n",
 	.run = serve_run,
@@ -264,9 +264,9 @@ static int serve_run(int argc, char **argv)
 			cfg.max_batch = strcmp(optarg, "single") ? 512 : 1;
 			break;
 		case 'W':
-			if (!number(optarg, 1, 366, &v))
+			if (!number(optarg, 0, 366, &v))
 				return cli_usage(&cmd_serve);
-			cfg.drill_warn_days = (int)v;
+			cfg.drill_warn_days = v ? (int)v : -1;
 			break;
 		case 'C':
 			cfg.test_clock = true;

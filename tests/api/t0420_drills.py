@@ -23,13 +23,19 @@ CATEGORIES = ["system-failure", "network-attack", "data-leak", "hardware-failure
 
 
 class Drills(notify.NotifyTestCase):
-    server_args = ("--test-clock", "--public-url", notify.PUBLIC)
+    server_args = ("--test-clock", "--public-url", notify.PUBLIC,
+                   "--drill-warn-days", "30")
 
     @classmethod
     def setup_channels(cls):
         cls.cmd_hook = cls.add_channel("command-hook", "webhook", {
             "url": cls.http.url("/command"), "secret": notify.SECRETS["webhook"]})
         cls.link("command", cls.cmd_hook)
+        # The year-end warning is tested on the test clock: hold it in the
+        # middle of the year until then, whatever the real date.
+        year = datetime.now(timezone.utc).year
+        r = cls.admin.post("/api/v1/test/clock", {"now": "%d-06-01T00:00:00Z" % year})
+        assert r.status == 200, r
 
     def plan(self, who="hq", status=201, **fields):
         body = {"title": "核心系统宕机实战演练", "kind": "live", "category": "system-failure",
