@@ -299,8 +299,8 @@ static int job_run(struct wjob *j, struct store *st)
 
 	rq->st = st;
 	rq->route->fn(rq, &cn->rs);
-	if (cn->rs.status >= 400)
-		return ERMS_EINVAL;
+	if (cn->rs.rc)
+		return cn->rs.rc;
 	if (cn->touch)
 		return app_touch(st, rq->who.session_id, rq->who.token_id,
 				 rq->now_ms);
