@@ -64,7 +64,10 @@ enum action {
 };
 
 struct actor {
-	int64_t user_id;	/* 0: anonymous */
+	int64_t user_id;	/* 0: anonymous (or the system) */
+	bool system;		/* erms itself (its scheduler, a local
+				 * command run by the operator): may do
+				 * everything */
 	bool is_admin;
 	bool in_leadership;
 	bool in_command;
@@ -91,7 +94,8 @@ extern const struct right rights_table[A__COUNT];
 
 /* The roles the actor has with respect to the object (o may be NULL). */
 unsigned actor_roles(const struct actor *a, const struct object *o);
-/* May actor a do act on object o (o may be NULL)? Anonymous: never. */
+/* May actor a do act on object o (o may be NULL)? Anonymous: never;
+ * the system: always. */
 bool may(const struct actor *a, enum action act, const struct object *o);
 const char *action_name(enum action act);
 /* The key of the team whose members R_GROUP means for act when it is the
