@@ -75,3 +75,14 @@ void api_page(struct req *rq, struct resp *rs, page_call *call)
 	}
 	resp_list(rs, p.items, rc == 1 ? p.last : 0);
 }
+
+void api_answer_list(struct req *rq, struct resp *rs, int rc, json_t *items,
+		     const struct errbuf *e)
+{
+	if (rc) {
+		json_decref(items);
+		resp_err(rq, rs, rc, e);
+		return;
+	}
+	resp_list(rs, items, 0);
+}

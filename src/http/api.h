@@ -47,6 +47,11 @@ void api_list(struct req *rq, struct resp *rs, enum action right,
 typedef int page_call(struct req *rq, int64_t after, struct page *p,
 		      struct errbuf *e);
 
+/* The answer of a whole-list route: {items} (the items stolen), or the
+ * error rc (the items freed). */
+void api_answer_list(struct req *rq, struct resp *rs, int rc, json_t *items,
+		     const struct errbuf *e);
+
 /* A paginated list route: ?cursor= and ?limit=, then the app call. */
 void api_page(struct req *rq, struct resp *rs, page_call *call);
 
