@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/incidents.h"
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/csv.h"
@@ -119,21 +118,6 @@ int app_supply_move_body(struct store *st, const struct principal *p,
 				       body, "quantity")),
 			       text(body, "incident", NULL),
 			       text(body, "note", ""), now_ms, out, e);
-}
-
-int app_incident_movements(struct store *st, const struct principal *p,
-			   const char *ref, app_movement_fn *fn, void *ctx,
-			   struct errbuf *e)
-{
-	struct incident_row r = { 0 };
-	int rc = store_incident_get(st, ref, &r);
-
-	(void)p;
-	(void)e;
-	if (!rc)
-		rc = store_movements_of_incident(st, r.inc.id, fn, ctx);
-	incident_row_release(&r);
-	return rc;
 }
 
 struct import {

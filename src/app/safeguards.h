@@ -41,10 +41,6 @@ int app_supply_edit(struct store *st, const struct principal *p, int64_t id,
 int app_supply_move_body(struct store *st, const struct principal *p,
 			 int64_t id, const json_t *body, int64_t now_ms,
 			 struct supply *out, struct errbuf *e);
-/* The supply movements of incident `ref` (id or number), to fn. */
-int app_incident_movements(struct store *st, const struct principal *p,
-			   const char *ref, app_movement_fn *fn, void *ctx,
-			   struct errbuf *e);
 /*
  * Body {csv}: every row (id,name,kind,location,quantity,unit,
  * min_quantity,inspect_by,notes; the id ignored) a new supply, or an

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/reads.h"
 #include "app/safeguards.h"
 #include "http/api.h"
 #include "http/json.h"
