@@ -210,6 +210,12 @@ int app_feed_token_revoke(struct store *st, const struct principal *p,
 int app_touch(struct store *st, int64_t session_id, int64_t token_id,
 	      int64_t now_ms);
 
+/* A request body's shape check (field names, types, lengths), handed
+ * to a use case that must ask its right first: 0, or ERMS_EINVAL with
+ * the errbuf filled. */
+struct json_t;
+typedef int app_shape_fn(const struct json_t *body, struct errbuf *err);
+
 /* A check for routes: ERMS_EPERM with a message unless may(). */
 int app_may(const struct principal *p, enum action act,
 	    const struct object *o, struct errbuf *err);

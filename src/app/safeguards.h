@@ -17,8 +17,6 @@
 typedef int app_supply_fn(void *ctx, const struct supply *s);
 typedef int app_movement_fn(void *ctx, const struct movement *m);
 typedef int app_expense_fn(void *ctx, const struct expense *x);
-/* A body's shape check: 0, or ERMS_EINVAL with e filled. */
-typedef int app_shape_fn(const json_t *body, struct errbuf *e);
 
 /* Every supply, to fn. */
 int app_supply_list(struct store *st, const struct principal *p,

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/planfile.h"
 #include "app/plans.h"
 #include "app/reads.h"
 #include "http/api.h"
@@ -122,38 +123,31 @@ static void parsed_free(void *p)
 	free(x);
 }
 
+static int import_shape(const json_t *body, struct errbuf *e)
+{
+	return json_check(body, import_fields, ARRAY_SIZE(import_fields), e);
+}
+
 /* prep: check the body and parse the plan file it carries. */
 void api_plan_prep(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
-	json_t *errors;
-	struct parsed *x;
-	const char *yaml;
-	int rc = app_may(&rq->who, A_PLAN_IMPORT, NULL, &e);
+	json_t *errors = json_array();
+	struct parsed *x = xcalloc(1, sizeof(*x));
+	int rc;
 
-	if (!rc)
-		rc = json_check(rq->body, import_fields,
-				ARRAY_SIZE(import_fields), &e);
-	if (rc) {
-		resp_err(rq, rs, rc, &e);
-		return;
-	}
-	x = xcalloc(1, sizeof(*x));
 	rq->ctx = x;
 	rq->ctx_free = parsed_free;
-	yaml = jstr(rq->body, "yaml", "");
-	x->file = xstrdup(jstr(rq->body, "file", "plan.yaml"));
-	x->source = xstrdup(yaml);
-	errors = json_array();
-	if (plan_parse(x->file, yaml, strlen(yaml), &x->content, errors)) {
-		resp_fail(rq, rs, 400, "invalid_plan", "yaml",
-			  "the plan file has %zu problem(s): %s",
-			  json_array_size(errors),
-			  json_string_value(json_object_get(
-				  json_array_get(errors, 0), "text")));
-		json_object_set_new(json_object_get(rs->json, "error"),
-				    "details", errors);
-		return;
+	rc = app_plan_file(&rq->who, rq->body, import_shape, &x->content,
+			   errors, &e);
+	if (rc) {
+		resp_err(rq, rs, rc, &e);
+		if (!strcmp(e.code, "invalid_plan"))
+			json_object_set(json_object_get(rs->json, "error"),
+					"details", errors);
+	} else {
+		x->file = xstrdup(jstr(rq->body, "file", "plan.yaml"));
+		x->source = xstrdup(jstr(rq->body, "yaml", ""));
 	}
 	json_decref(errors);
 }
