@@ -33,27 +33,66 @@ bool page_full(struct page *p)
 	return p->n++ == p->limit;
 }
 
+/* ?cursor= (or ?after=: an id to start after) and ?limit= (1..500,
+ * default 100). */
+static int page_args(struct req *rq, int64_t *after, int *limit,
+		     struct errbuf *e)
+{
+	const char *c = req_query(rq, "cursor");
+	const char *l = req_query(rq, "limit");
+	char *end;
+	long long v;
+
+	*after = 0;
+	*limit = 100;
+	if (!c)
+		c = req_query(rq, "after");
+	if (c && *c) {
+		v = strtoll(c, &end, 10);
+		if (*end || v < 0) {
+			errbuf_field(e, "cursor");
+			return err_ret(e, ERMS_EINVAL, "invalid",
+				       "bad cursor '%s'", c);
+		}
+		*after = v;
+	}
+	if (l && *l) {
+		v = strtoll(l, &end, 10);
+		if (*end || v < 1 || v > 500) {
+			errbuf_field(e, "limit");
+			return err_ret(e, ERMS_EINVAL, "invalid",
+				       "limit must be 1 to 500");
+		}
+		*limit = (int)v;
+	}
+	return 0;
+}
+
+/* The page p (rc 1: more follow), or the error rc. */
+static void answer_page(struct req *rq, struct resp *rs, int rc,
+			struct page *p, const struct errbuf *e)
+{
+	if (rc < 0) {
+		json_decref(p->items);
+		resp_err(rq, rs, rc, e);
+		return;
+	}
+	resp_list(rs, p->items, rc == 1 ? p->last : 0);
+}
+
 void api_list(struct req *rq, struct resp *rs, enum action right,
 	      page_walk *walk)
 {
 	struct errbuf e = { 0 };
 	struct page p = { .items = json_array() };
 	int64_t after;
-	int rc;
+	int rc = page_args(rq, &after, &p.limit, &e);
 
-	if (!req_page(rq, rs, &after, &p.limit))
-		goto fail;
-	rc = app_may(&rq->who, right, NULL, &e);
+	if (!rc)
+		rc = app_may(&rq->who, right, NULL, &e);
 	if (!rc)
 		rc = walk(rq, after, &p);
-	if (rc < 0) {
-		resp_err(rq, rs, rc, &e);
-		goto fail;
-	}
-	resp_list(rs, p.items, rc == 1 ? p.last : 0);
-	return;
-fail:
-	json_decref(p.items);
+	answer_page(rq, rs, rc, &p, &e);
 }
 
 void api_page(struct req *rq, struct resp *rs, page_call *call)
@@ -61,19 +100,11 @@ void api_page(struct req *rq, struct resp *rs, page_call *call)
 	struct errbuf e = { 0 };
 	struct page p = { .items = json_array() };
 	int64_t after;
-	int rc;
+	int rc = page_args(rq, &after, &p.limit, &e);
 
-	if (!req_page(rq, rs, &after, &p.limit)) {
-		json_decref(p.items);
-		return;
-	}
-	rc = call(rq, after, &p, &e);
-	if (rc < 0) {
-		json_decref(p.items);
-		resp_err(rq, rs, rc, &e);
-		return;
-	}
-	resp_list(rs, p.items, rc == 1 ? p.last : 0);
+	if (!rc)
+		rc = call(rq, after, &p, &e);
+	answer_page(rq, rs, rc, &p, &e);
 }
 
 void api_answer_list(struct req *rq, struct resp *rs, int rc, json_t *items,

@@ -108,11 +108,6 @@ const char *req_header(struct req *rq, const char *name);
 /* The route parameter at index i as a positive id, or 0 if not one. */
 int64_t req_param_id(const struct req *rq, int i);
 
-/*
- * Read ?cursor= (an id to start after) and ?limit= (1..500, default 100).
- * Returns false after answering 400 when they are malformed.
- */
-bool req_page(struct req *rq, struct resp *rs, int64_t *after, int *limit);
 /* {"items": items, "next_cursor": ...} with the cursor "last" or null. */
 void resp_list(struct resp *rs, json_t *items, int64_t last);
 
