@@ -143,9 +143,8 @@ static int check_members(struct store *st, const json_t *members,
 			goto bad;
 	return 0;
 bad:
-	errbuf_set(e, "invalid", "members are 1 to 64 ids of active users");
-	errbuf_field(e, "members");
-	return ERMS_EINVAL;
+	return err_fail(e, ERMS_EINVAL, "members",
+			"members are 1 to 64 ids of active users");
 }
 
 /* The text of field `name` of body, or dflt. */
@@ -217,11 +216,8 @@ static int window_of(const json_t *body, int64_t *start, int64_t *end,
 
 	if (!rc)
 		rc = time_of(body, "end", end, e);
-	if (!rc && *end <= *start) {
-		errbuf_set(e, "invalid", "end must be after start");
-		errbuf_field(e, "end");
-		rc = ERMS_EINVAL;
-	}
+	if (!rc && *end <= *start)
+		rc = err_fail(e, ERMS_EINVAL, "end", "end must be after start");
 	return rc;
 }
 
@@ -233,9 +229,7 @@ static int user_of(struct store *st, const json_t *body, struct user *u,
 
 	if (!store_user_get(st, id, u))
 		return 0;
-	errbuf_set(e, "invalid", "no such user");
-	errbuf_field(e, "user_id");
-	return ERMS_EINVAL;
+	return err_fail(e, ERMS_EINVAL, "user_id", "no such user");
 }
 
 int app_override_create(struct store *st, const struct principal *p,
@@ -268,9 +262,10 @@ int app_override_create(struct store *st, const struct principal *p,
 				  u.login, now_ms);
 	if (!rc)
 		*out = json_pack("{s:I, s:I, s:I, s:o, s:o}", "id",
-				 (json_int_t)id, "rotation_id", (json_int_t)f.id,
-				 "user_id", (json_int_t)u.id, "start",
-				 json_time(start), "end", json_time(end));
+				 (json_int_t)id, "rotation_id",
+				 (json_int_t)f.id, "user_id", (json_int_t)u.id,
+				 "start", json_time(start), "end",
+				 json_time(end));
 	return rc;
 }
 

@@ -241,9 +241,7 @@ int app_member_put(struct store *st, const struct principal *p,
 
 static int bad(struct errbuf *e, const char *field, const char *msg)
 {
-	errbuf_set(e, "invalid", "%s", msg);
-	errbuf_field(e, field);
-	return ERMS_EINVAL;
+	return err_fail(e, ERMS_EINVAL, field, "%s", msg);
 }
 
 /* body.channels: ids of existing channels; the group's set becomes them.
@@ -263,7 +261,8 @@ static int take_channels(struct store *st, const json_t *body,
 		if (n == CHANNELS_MAX || !json_is_integer(v) ||
 		    store_channel_get(st, json_integer_value(v), &c)) {
 			channel_release(&c);
-			return bad(e, "channels", "channels are ids of channels");
+			return bad(e, "channels",
+				   "channels are ids of channels");
 		}
 		channel_release(&c);
 		ids[n++] = json_integer_value(v);

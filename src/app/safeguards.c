@@ -68,9 +68,8 @@ static int fill(const json_t *body, struct supply *s, struct errbuf *e)
 		s->notes = xstrdup(text(body, "notes", ""));
 	}
 	if (t && *t && time_parse(t, &s->inspect_by_ms)) {
-		errbuf_set(e, "invalid", "inspect_by is an RFC 3339 time");
-		errbuf_field(e, "inspect_by");
-		return ERMS_EINVAL;
+		return err_fail(e, ERMS_EINVAL, "inspect_by",
+				"inspect_by is an RFC 3339 time");
 	}
 	if (t && !*t)
 		s->inspect_by_ms = 0;
@@ -109,9 +108,8 @@ int app_supply_move_body(struct store *st, const struct principal *p,
 	int kind = move_kind_parse(text(body, "kind", ""));
 
 	if (kind < 0) {
-		errbuf_set(e, "invalid", "kind is in, out, allocate or return");
-		errbuf_field(e, "kind");
-		return ERMS_EINVAL;
+		return err_fail(e, ERMS_EINVAL, "kind",
+				"kind is in, out, allocate or return");
 	}
 	return app_supply_move(st, p, id, (enum move_kind)kind,
 			       json_integer_value(json_object_get(

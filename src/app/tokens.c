@@ -34,18 +34,13 @@ static int token_expiry(const json_t *body, int64_t now_ms, int64_t *ms,
 
 	*ms = days ? now_ms + days * DAY_MS : 0;
 	if (at && days) {
-		errbuf_set(e, "invalid",
-			   "give expires_at or expires_in_days, not both");
-		errbuf_field(e, "expires_at");
-		return ERMS_EINVAL;
+		return err_fail(e, ERMS_EINVAL, "expires_at",
+				"give expires_at or expires_in_days, not both");
 	}
 	if (at && (time_parse(at, ms) || *ms <= now_ms ||
 		   *ms > now_ms + TOKEN_DAYS_MAX * DAY_MS)) {
-		errbuf_set(e, "invalid", "expires_at must be an RFC 3339 time "
-			   "in the future, at most %d days ahead",
-			   TOKEN_DAYS_MAX);
-		errbuf_field(e, "expires_at");
-		return ERMS_EINVAL;
+		return err_fail(e, ERMS_EINVAL, "expires_at",
+				"expires_at must be an RFC 3339 time " "in the future, at most %d days ahead", TOKEN_DAYS_MAX);
 	}
 	return 0;
 }

@@ -38,22 +38,16 @@ static int check_profile(const json_t *body, struct errbuf *e)
 {
 	const char *s;
 
-	if ((s = text(body, "locale")) && !locale_valid(s)) {
-		errbuf_set(e, "invalid", "locale must be 'zh-CN' or 'en'");
-		errbuf_field(e, "locale");
-		return ERMS_EINVAL;
-	}
-	if ((s = text(body, "email")) && !email_valid(s)) {
-		errbuf_set(e, "invalid", "'%s' is not an email address", s);
-		errbuf_field(e, "email");
-		return ERMS_EINVAL;
-	}
-	if ((s = text(body, "password")) && !password_valid(s)) {
-		errbuf_set(e, "invalid", "a password has %d to %d bytes",
-			   PASSWORD_MIN, PASSWORD_MAX);
-		errbuf_field(e, "password");
-		return ERMS_EINVAL;
-	}
+	if ((s = text(body, "locale")) && !locale_valid(s))
+		return err_fail(e, ERMS_EINVAL, "locale",
+				"locale must be 'zh-CN' or 'en'");
+	if ((s = text(body, "email")) && !email_valid(s))
+		return err_fail(e, ERMS_EINVAL, "email",
+				"'%s' is not an email address", s);
+	if ((s = text(body, "password")) && !password_valid(s))
+		return err_fail(e, ERMS_EINVAL, "password",
+				"a password has %d to %d bytes", PASSWORD_MIN,
+				PASSWORD_MAX);
 	return 0;
 }
 
@@ -92,12 +86,9 @@ int app_user_vet(const struct principal *p, int64_t id, const json_t *body,
 	const char *login = text(body, "login");
 	int rc = app_may(p, id ? A_USER_UPDATE : A_USER_CREATE, &o, e);
 
-	if (!rc && login && !login_valid(login)) {
-		errbuf_set(e, "invalid",
-			   "a login is 1 to 64 of a-z, 0-9, '.', '_', '-'");
-		errbuf_field(e, "login");
-		rc = ERMS_EINVAL;
-	}
+	if (!rc && login && !login_valid(login))
+		rc = err_fail(e, ERMS_EINVAL, "login",
+			      "a login is 1 to 64 of a-z, 0-9, '.', '_', '-'");
 	if (!rc)
 		rc = check_profile(body, e);
 	return rc;
@@ -141,12 +132,9 @@ int app_me_vet(struct store *st, const struct principal *p,
 	if (rc || !json_object_get(body, "password"))
 		return rc;
 	rc = store_user_pwhash(st, p->user.id, cur, sizeof(cur));
-	if (!rc && !password_verify(cur, given ? given : "")) {
-		errbuf_set(e, "invalid",
-			   "current_password is wrong or missing");
-		errbuf_field(e, "current_password");
-		rc = ERMS_EINVAL;
-	}
+	if (!rc && !password_verify(cur, given ? given : ""))
+		rc = err_fail(e, ERMS_EINVAL, "current_password",
+			      "current_password is wrong or missing");
 	return rc;
 }
 

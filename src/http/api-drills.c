@@ -70,10 +70,8 @@ static int check_detail(const json_t *b, struct errbuf *e)
 	json_array_foreach(json_object_get(b, "participants"), i, v)
 		if (i >= 200 || !json_is_string(v) ||
 		    json_string_length(v) > 200) {
-			errbuf_set(e, "invalid", "participants: at most 200 "
-				   "names of at most 200 bytes");
-			errbuf_field(e, "participants");
-			return ERMS_EINVAL;
+			return err_fail(e, ERMS_EINVAL, "participants",
+					"participants: at most 200 " "names of at most 200 bytes");
 		}
 	json_array_foreach(json_object_get(b, "injects"), i, v) {
 		const json_t *at = json_object_get(v, "at_min");
@@ -83,10 +81,8 @@ static int check_detail(const json_t *b, struct errbuf *e)
 		    !json_is_integer(at) || json_integer_value(at) < 0 ||
 		    json_integer_value(at) > 10080 || !json_is_string(t) ||
 		    !json_string_length(t) || json_string_length(t) > 2000) {
-			errbuf_set(e, "invalid", "injects: at most 100 of "
-				   "{at_min 0..10080, text 1-2000 bytes}");
-			errbuf_field(e, "injects");
-			return ERMS_EINVAL;
+			return err_fail(e, ERMS_EINVAL, "injects",
+					"injects: at most 100 of " "{at_min 0..10080, text 1-2000 bytes}");
 		}
 	}
 	return 0;
@@ -101,11 +97,9 @@ void api_drill_create(struct req *rq, struct resp *rs)
 
 	if (!rc)
 		rc = check_detail(b, &e);
-	if (!rc && time_parse(jstr(b, "scheduled_at", ""), &d.scheduled_ms)) {
-		errbuf_set(&e, "invalid", "scheduled_at is an RFC 3339 time");
-		errbuf_field(&e, "scheduled_at");
-		rc = ERMS_EINVAL;
-	}
+	if (!rc && time_parse(jstr(b, "scheduled_at", ""), &d.scheduled_ms))
+		rc = err_fail(&e, ERMS_EINVAL, "scheduled_at",
+			      "scheduled_at is an RFC 3339 time");
 	if (!rc) {
 		json_t *detail = json_pack("{s:O*, s:s, s:O*}", "participants",
 					   json_object_get(b, "participants"),
@@ -161,9 +155,7 @@ static int year_param(struct req *rq, int *year)
 /* ERMS_EINVAL with e filled: ?year= is not a year. */
 static int bad_year(struct errbuf *e)
 {
-	errbuf_set(e, "invalid", "year is 1970-9999");
-	errbuf_field(e, "year");
-	return ERMS_EINVAL;
+	return err_fail(e, ERMS_EINVAL, "year", "year is 1970-9999");
 }
 
 void api_drill_list(struct req *rq, struct resp *rs)

@@ -80,11 +80,9 @@ void api_on_duty(struct req *rq, struct resp *rs)
 	json_t *out = NULL;
 	int rc = 0;
 
-	if (at && time_parse(at, &t)) {
-		errbuf_set(&e, "invalid", "'at' is not an RFC 3339 time");
-		errbuf_field(&e, "at");
-		rc = ERMS_EINVAL;
-	}
+	if (at && time_parse(at, &t))
+		rc = err_fail(&e, ERMS_EINVAL, "at",
+			      "'at' is not an RFC 3339 time");
 	if (!rc)
 		rc = app_on_duty(rq->st, &rq->who, rq->param[0], t, &out, &e);
 	if (rc)

@@ -141,9 +141,8 @@ static int resume_of(struct req *rq, bool *resume, int64_t *id,
 	*id = strtoll(last, &end, 10);
 	if (!*end && *id >= 0)
 		return 0;
-	errbuf_set(e, "invalid", "Last-Event-ID is an event id");
-	errbuf_field(e, "Last-Event-ID");
-	return ERMS_EINVAL;
+	return err_fail(e, ERMS_EINVAL, "Last-Event-ID",
+			"Last-Event-ID is an event id");
 }
 
 void api_events(struct req *rq, struct resp *rs)

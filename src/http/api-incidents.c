@@ -159,16 +159,12 @@ static int filter_of(struct req *rq, struct incident_filter *f,
 
 	if (!rc)
 		rc = time_query(rq, "to", &f->to_ms, e);
-	if (!rc && drill && strcmp(drill, "true") && strcmp(drill, "false")) {
-		errbuf_set(e, "invalid", "is_drill is true or false");
-		errbuf_field(e, "is_drill");
-		rc = ERMS_EINVAL;
-	}
-	if (!rc && status && incident_state_parse(status) < 0) {
-		errbuf_set(e, "invalid", "no status '%s'", status);
-		errbuf_field(e, "status");
-		rc = ERMS_EINVAL;
-	}
+	if (!rc && drill && strcmp(drill, "true") && strcmp(drill, "false"))
+		rc = err_fail(e, ERMS_EINVAL, "is_drill",
+			      "is_drill is true or false");
+	if (!rc && status && incident_state_parse(status) < 0)
+		rc = err_fail(e, ERMS_EINVAL, "status",
+			      "no status '%s'", status);
 	if (drill)
 		f->is_drill = !strcmp(drill, "true");
 	f->status = status;
@@ -367,11 +363,9 @@ void api_incident_report_doc(struct req *rq, struct resp *rs)
 	char *doc = NULL;
 	int rc = 0;
 
-	if (format && !md && strcmp(format, "html")) {
-		errbuf_set(&e, "invalid", "format is html or md");
-		errbuf_field(&e, "format");
-		rc = ERMS_EINVAL;
-	}
+	if (format && !md && strcmp(format, "html"))
+		rc = err_fail(&e, ERMS_EINVAL, "format",
+			      "format is html or md");
 	if (!rc)
 		rc = app_incident_document(rq->st, &rq->who, rq->param[0],
 					   rq->lang, md, &doc, &e);
