@@ -1,15 +1,17 @@
 /*
- * accounts.c - users, groups, sessions and tokens: the use cases.
+ * accounts.c - users, sessions and tokens: the use cases (groups are in
+ * groups.c).
  *
  * Each write checks rights with may(), changes the rows and appends its
- * audit row, all in the caller's transaction. Secrets handed out (cookie,
+ * audit row, all in the caller's transaction. There is always a
+ * principal: principal_system for what erms and the operator's local
+ * commands do. Secrets handed out (cookie,
  * token) are kept only as their SHA-256.
  */
 #define LOG_MOD "accounts"
 #include "app/app.h"
 
 #include <inttypes.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +20,6 @@
 #include "core/account.h"
 #include "core/planflow.h"
 #include "store/store.h"
-#include "util/clock.h"
 #include "util/crypto.h"
 #include "util/log.h"
 #include "util/xalloc.h"

@@ -190,14 +190,14 @@ void api_drill_step(struct req *rq, struct resp *rs)
 	struct errbuf e = { 0 };
 	struct drill_row d = { 0 };
 	int s = drill_step_parse(rq->param[1]);
-	int rc;
+	int rc = 0;
 
-	if (s < 0) {
-		resp_fail(rq, rs, 404, "not_found", NULL, "no step '%s'",
-			  rq->param[1]);
-		return;
-	}
-	rc = json_check(rq->body, step_fields, ARRAY_SIZE(step_fields), &e);
+	if (s < 0)
+		rc = err_fail(&e, ERMS_ENOTFOUND, NULL, "no step '%s'",
+			      rq->param[1]);
+	if (!rc)
+		rc = json_check(rq->body, step_fields,
+				ARRAY_SIZE(step_fields), &e);
 	if (!rc)
 		rc = app_drill_step(rq->st, &rq->who, req_param_id(rq, 0),
 				    (enum drill_step)s, rq->body, rq->now_ms,

@@ -226,14 +226,14 @@ void api_incident_act(struct req *rq, struct resp *rs)
 	struct incident_row r = { 0 };
 	struct incident_args args = { 0 };
 	int a = incident_action_parse(rq->param[1]);
-	int rc;
+	int rc = 0;
 
-	if (a < 0 || a == IA_REPORT) {
-		resp_fail(rq, rs, 404, "not_found", NULL, "no action '%s'",
-			  rq->param[1]);
-		return;
-	}
-	rc = json_check(rq->body, action_fields, ARRAY_SIZE(action_fields), &e);
+	if (a < 0 || a == IA_REPORT)
+		rc = err_fail(&e, ERMS_ENOTFOUND, NULL, "no action '%s'",
+			      rq->param[1]);
+	if (!rc)
+		rc = json_check(rq->body, action_fields,
+				ARRAY_SIZE(action_fields), &e);
 	if (!rc && jhas(rq->body, "review"))
 		rc = check_review(json_object_get(rq->body, "review"), &e);
 	if (!rc) {

@@ -64,28 +64,35 @@ void api_session_create(struct req *rq, struct resp *rs)
 		    secret, rq->app->cfg.https ? "; Secure" : "");
 }
 
+/* ERMS_ENOTFOUND unless rq is signed in with a session (a cookie). */
+static int session_of(const struct req *rq, struct errbuf *e)
+{
+	if (rq->who.session_id)
+		return 0;
+	return err_fail(e, ERMS_ENOTFOUND, NULL,
+			"signed in with a token, not a session");
+}
+
 void api_session_get(struct req *rq, struct resp *rs)
 {
-	if (!rq->who.session_id) {
-		resp_fail(rq, rs, 404, "not_found", NULL,
-			  "signed in with a token, not a session");
-		return;
-	}
-	resp_json(rs, 200, session_json(&rq->who.user, rq->who.csrf));
+	struct errbuf e = { 0 };
+	int rc = session_of(rq, &e);
+
+	if (rc)
+		resp_err(rq, rs, rc, &e);
+	else
+		resp_json(rs, 200, session_json(&rq->who.user, rq->who.csrf));
 }
 
 void api_session_delete(struct req *rq, struct resp *rs)
 {
-	int rc;
+	struct errbuf e = { 0 };
+	int rc = session_of(rq, &e);
 
-	if (!rq->who.session_id) {
-		resp_fail(rq, rs, 404, "not_found", NULL,
-			  "signed in with a token, not a session");
-		return;
-	}
-	rc = app_session_revoke(rq->st, &rq->who, rq->now_ms);
+	if (!rc)
+		rc = app_session_revoke(rq->st, &rq->who, rq->now_ms);
 	if (rc) {
-		resp_err(rq, rs, rc, NULL);
+		resp_err(rq, rs, rc, &e);
 		return;
 	}
 	resp_status(rs, 204);
