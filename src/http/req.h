@@ -11,10 +11,10 @@
  * the group-commit batch: rq->st is then the writer's connection, and an
  * answer made by resp_err() or resp_fail() (rs->rc non-zero: the app's
  * code, or ERMS_EINVAL for a request that failed to decode) rolls the
- * handler's writes back. A route's
- * optional prep() runs first on the I/O thread with a reader connection,
- * for slow work that must not hold up the writer (password hashing); it
- * may answer on its own (set rs->status), and passes data on in rq->ctx.
+ * handler's writes back. A route's optional prep() runs first on the I/O
+ * thread with a reader connection, for slow work that must not hold up
+ * the writer (password hashing); it may answer on its own (set
+ * rs->status), and passes data on in rq->ctx.
  */
 #ifndef ERMS_HTTP_REQ_H
 #define ERMS_HTTP_REQ_H
