@@ -1,15 +1,17 @@
 /*
- * accounts.c - users, groups, sessions and tokens: the use cases.
+ * accounts.c - users, sessions and tokens: the use cases (groups are in
+ * groups.c).
  *
  * Each write checks rights with may(), changes the rows and appends its
- * audit row, all in the caller's transaction. Secrets handed out (cookie,
+ * audit row, all in the caller's transaction. There is always a
+ * principal: principal_system for what erms and the operator's local
+ * commands do. Secrets handed out (cookie,
  * token) are kept only as their SHA-256.
  */
 #define LOG_MOD "accounts"
 #include "app/app.h"
 
 #include <inttypes.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,10 +20,14 @@
 #include "core/account.h"
 #include "core/planflow.h"
 #include "store/store.h"
-#include "util/clock.h"
 #include "util/crypto.h"
 #include "util/log.h"
 #include "util/xalloc.h"
+
+const struct principal principal_system = {
+	.actor = { .system = true },
+	.user = { .login = "system", .display_name = "system" },
+};
 
 int app_may(const struct principal *p, enum action act,
 	    const struct object *o, struct errbuf *err)
@@ -296,7 +302,7 @@ static int user_audit(struct store *st, const struct principal *p,
 	summary = xasprintf("login=%s admin=%d disabled=%d locale=%s name=%s%s",
 			    u->login, u->is_admin, u->disabled, u->locale,
 			    u->display_name, extra);
-	rc = audit_append(st, p ? p->user.id : 0, action, obj, summary,
+	rc = audit_append(st, p->user.id, action, obj, summary,
 			  now_ms);
 	free(summary);
 	return rc;
@@ -310,7 +316,7 @@ static int user_audit(struct store *st, const struct principal *p,
 static int revoke_after_password(struct store *st, const struct principal *p,
 				 int64_t user_id, int64_t now_ms)
 {
-	bool own = p && p->user.id == user_id;
+	bool own = p->user.id == user_id;
 	int rc = store_session_revoke_others(st, user_id,
 					     own ? p->session_id : 0, now_ms);
 
@@ -320,14 +326,14 @@ static int revoke_after_password(struct store *st, const struct principal *p,
 	return rc;
 }
 
-/* p may be NULL: a local command (erms init, erms demo) acting as root. */
+/* p is principal_system for a local command (erms init, erms demo). */
 int app_user_create(struct store *st, const struct principal *p,
 		    struct user *u, const char *pwhash, int64_t now_ms,
 		    struct errbuf *err)
 {
 	int rc;
 
-	if (p && (rc = app_may(p, A_USER_CREATE, NULL, err)))
+	if ((rc = app_may(p, A_USER_CREATE, NULL, err)))
 		return rc;
 	u->created_ms = now_ms;
 	rc = store_user_insert(st, u, pwhash);
@@ -346,14 +352,14 @@ int app_user_update(struct store *st, const struct principal *p,
 	struct object o = { .owner_id = u->id };
 	int rc;
 
-	if (p && p->user.id != u->id &&
+	if (p->user.id != u->id &&
 	    (rc = app_may(p, A_USER_UPDATE, &o, err)))
 		return rc;
-	if (p && p->user.id == u->id && p->user.is_admin != u->is_admin)
+	if (p->user.id == u->id && p->user.is_admin != u->is_admin)
 		return err_ret(err, ERMS_EPERM, "forbidden",
 			       "you cannot change your own administrator "
 			       "right; ask another administrator");
-	if (p && p->user.id == u->id && u->disabled)
+	if (p->user.id == u->id && u->disabled)
 		return err_ret(err, ERMS_EPERM, "forbidden",
 			       "you cannot disable your own account");
 	u->updated_ms = now_ms;
@@ -399,199 +405,6 @@ int app_user_disable(struct store *st, const struct principal *p, int64_t id,
 	if (rc)
 		return rc;
 	return user_audit(st, p, "user.delete", &u, "", now_ms);
-}
-
-static int group_audit(struct store *st, const struct principal *p,
-		       const char *action, const char *key,
-		       const char *summary, int64_t now_ms)
-{
-	char obj[KEY_MAX + 8];
-
-	snprintf(obj, sizeof(obj), "group:%s", key);
-	return audit_append(st, p ? p->user.id : 0, action, obj, summary,
-			    now_ms);
-}
-
-int app_group_create(struct store *st, const struct principal *p,
-		     struct group *g, int64_t now_ms, struct errbuf *err)
-{
-	char *summary;
-	int rc;
-
-	if (p && (rc = app_may(p, A_GROUP_CREATE, NULL, err)))
-		return rc;
-	g->created_ms = now_ms;
-	rc = store_group_insert(st, g);
-	if (rc == ERMS_ECONFLICT)
-		return err_ret(err, rc, "conflict", "group '%s' exists",
-			       g->key);
-	if (rc)
-		return rc;
-	summary = xasprintf("kind=%s name=%s", group_kind_name(g->kind),
-			    g->name);
-	rc = group_audit(st, p, "group.create", g->key, summary, now_ms);
-	free(summary);
-	return rc;
-}
-
-int app_group_update(struct store *st, const struct principal *p,
-		     struct group *g, int64_t now_ms, struct errbuf *err)
-{
-	char *summary;
-	int rc;
-
-	if (p && (rc = app_may(p, A_GROUP_UPDATE, NULL, err)))
-		return rc;
-	g->updated_ms = now_ms;
-	rc = store_group_update(st, g);
-	if (rc)
-		return rc;
-	summary = xasprintf("name=%s duties=%s", g->name,
-			    g->duties_json ? g->duties_json : "[]");
-	rc = group_audit(st, p, "group.update", g->key, summary, now_ms);
-	free(summary);
-	return rc;
-}
-
-/* The group's id, or ERMS_ENOTFOUND with a message. */
-static int group_id(struct store *st, const char *key, int64_t *id,
-		    struct errbuf *err)
-{
-	struct group g;
-	int rc = store_group_get(st, key, &g);
-
-	if (rc == ERMS_ENOTFOUND)
-		return err_ret(err, rc, "not_found", "no group '%s'", key);
-	if (rc)
-		return rc;
-	*id = g.id;
-	free(g.duties_json);
-	return 0;
-}
-
-struct member_find {
-	int64_t group_id;
-	bool found;
-	int64_t review_from_ms;
-};
-
-static int find_member(void *ctx, const struct membership *m,
-		       const struct user *u)
-{
-	struct member_find *f = ctx;
-
-	(void)u;
-	if (m->group_id == f->group_id) {
-		f->found = true;
-		f->review_from_ms = m->review_from_ms;
-	}
-	return 0;
-}
-
-/* The plan in force's cooling-off (-1: it sets none); *in_force false
- * when no plan is in force. */
-static int plan_cooling_off(struct store *st, bool *in_force, int *hours)
-{
-	struct plan_version v = { 0 };
-	json_t *content, *h;
-	int rc = store_pv_current(st, &v);
-
-	*in_force = rc == 0;
-	*hours = -1;
-	if (rc == ERMS_ENOTFOUND)
-		rc = 0;
-	if (!rc && (content = json_loads(v.content, 0, NULL))) {
-		h = json_object_get(content, "cooling_off_h");
-		if (json_is_integer(h))
-			*hours = (int)json_integer_value(h);
-		json_decref(content);
-	}
-	plan_version_release(&v);
-	return rc;
-}
-
-/* When the membership of user_id in group_id counts for approvals: what
- * it has when it exists, else per pv_review_from(). */
-static int review_from(struct store *st, const struct principal *p,
-		       int64_t group_id, int64_t user_id, int64_t now_ms,
-		       int64_t *from_ms)
-{
-	struct member_find f = { .group_id = group_id };
-	bool in_force = false;
-	int hours = -1;
-	int rc = store_groups_of_user(st, user_id, find_member, &f);
-
-	if (!rc && f.found) {
-		*from_ms = f.review_from_ms;
-		return 0;
-	}
-	if (!rc && p)
-		rc = plan_cooling_off(st, &in_force, &hours);
-	if (!rc)
-		*from_ms = pv_review_from(!p, in_force, hours, now_ms);
-	return rc;
-}
-
-int app_member_put(struct store *st, const struct principal *p,
-		   const char *key, int64_t user_id, enum member_role role,
-		   int64_t now_ms, struct errbuf *err)
-{
-	char from_txt[32] = "";
-	char *summary;
-	struct user u;
-	struct group g = { 0 };
-	int64_t from = 0;
-	int rc;
-
-	if (p && (rc = app_may(p, A_GROUP_MEMBERS, NULL, err)))
-		return rc;
-	rc = store_group_get(st, key, &g);
-	free(g.duties_json);
-	if (rc == ERMS_ENOTFOUND)
-		return err_ret(err, rc, "not_found", "no group '%s'", key);
-	if (rc)
-		return rc;
-	rc = store_user_get(st, user_id, &u);
-	if (rc == ERMS_ENOTFOUND)
-		return err_ret(err, rc, "not_found", "no user %" PRId64,
-			       user_id);
-	if (!rc)
-		rc = review_from(st, p, g.id, user_id, now_ms, &from);
-	if (!rc)
-		rc = store_member_put(st, g.id, user_id, role, now_ms, from);
-	if (rc)
-		return rc;
-	if (g.kind == GK_LEADERSHIP)
-		time_fmt(from ? from : now_ms, from_txt);
-	summary = xasprintf("user=%" PRId64 " role=%s%s%s", user_id,
-			    member_role_name(role),
-			    *from_txt ? " reviews_plans_from=" : "", from_txt);
-	rc = group_audit(st, p, "group.member.put", key, summary, now_ms);
-	free(summary);
-	return rc;
-}
-
-int app_member_delete(struct store *st, const struct principal *p,
-		      const char *key, int64_t user_id, int64_t now_ms,
-		      struct errbuf *err)
-{
-	char summary[64];
-	int64_t gid = 0;
-	int rc;
-
-	if (p && (rc = app_may(p, A_GROUP_MEMBERS, NULL, err)))
-		return rc;
-	if ((rc = group_id(st, key, &gid, err)))
-		return rc;
-	rc = store_member_delete(st, gid, user_id);
-	if (rc == ERMS_ENOTFOUND)
-		return err_ret(err, rc, "not_found",
-			       "user %" PRId64 " is not in group '%s'",
-			       user_id, key);
-	if (rc)
-		return rc;
-	snprintf(summary, sizeof(summary), "user=%" PRId64, user_id);
-	return group_audit(st, p, "group.member.delete", key, summary, now_ms);
 }
 
 int app_token_create(struct store *st, const struct principal *p,

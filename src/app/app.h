@@ -110,6 +110,11 @@ struct principal {
 	int64_t valid_until_ms;	/* the session or token ends; 0: never */
 };
 
+/* The system itself as a principal: what erms does on its own (the
+ * scheduler) and what the operator's local commands do (erms init, erms
+ * demo). May do everything; its audit rows name actor 0. */
+extern const struct principal principal_system;
+
 #define TOKEN_DAYS_DEFAULT 90		/* an API token's default lifetime */
 #define TOKEN_DAYS_MAX 3650
 #define FEED_TOKEN_DAYS 365		/* a calendar feed token's */
@@ -177,8 +182,8 @@ int app_group_update(struct store *st, const struct principal *p,
 /*
  * Put a user into a group (or change their role there). A membership an
  * API caller p makes counts for plan approvals only after the cooling-off
- * of the plan in force (core/planflow.h); one a local command makes (p
- * NULL) at once. The audit row says from when.
+ * of the plan in force (core/planflow.h); one the system makes
+ * (principal_system: a local command) at once. The audit row says from when.
  */
 int app_member_put(struct store *st, const struct principal *p,
 		   const char *key, int64_t user_id, enum member_role role,
@@ -205,6 +210,12 @@ int app_feed_token_revoke(struct store *st, const struct principal *p,
 /* Bookkeeping writes that are not audited: last-seen times. */
 int app_touch(struct store *st, int64_t session_id, int64_t token_id,
 	      int64_t now_ms);
+
+/* A request body's shape check (field names, types, lengths), handed
+ * to a use case that must ask its right first: 0, or ERMS_EINVAL with
+ * the errbuf filled. */
+struct json_t;
+typedef int app_shape_fn(const struct json_t *body, struct errbuf *err);
 
 /* A check for routes: ERMS_EPERM with a message unless may(). */
 int app_may(const struct principal *p, enum action act,

@@ -26,9 +26,19 @@
 #include <stdint.h>
 
 #include "core/types.h"
+#include "util/err.h"
 
 struct keys;
+struct principal;
 struct store;
+
+typedef int app_audit_fn(void *ctx, const struct audit_row *r);
+
+/* Up to limit rows of the log after the id `after`, to fn (the right to
+ * read the log is asked). */
+int app_audit_list(struct store *st, const struct principal *p,
+		   int64_t after, int limit, app_audit_fn *fn, void *ctx,
+		   struct errbuf *e);
 
 /* Append one row in the caller's transaction: keyed when keys are
  * installed (keys_current()), else by the old unkeyed rule. */

@@ -232,8 +232,10 @@ static int sync_groups(struct store *st, const json_t *content,
 			json_object_get(g, "kind")));
 		grp.duties_json = json_dumps(duties, JSON_COMPACT);
 		json_decref(duties);
-		rc = exists ? app_group_update(st, NULL, &grp, now_ms, err)
-			    : app_group_create(st, NULL, &grp, now_ms, err);
+		rc = exists ? app_group_update(st, &principal_system, &grp,
+					       now_ms, err)
+			    : app_group_create(st, &principal_system, &grp,
+					       now_ms, err);
 		free(grp.duties_json);
 		if (rc)
 			return rc;

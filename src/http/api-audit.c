@@ -3,9 +3,9 @@
  */
 #include "http/routes.h"
 
+#include "app/audit.h"
 #include "http/api.h"
 #include "http/json.h"
-#include "store/store.h"
 #include "util/xalloc.h"
 
 static int add_row(void *ctx, const struct audit_row *r)
@@ -19,12 +19,14 @@ static int add_row(void *ctx, const struct audit_row *r)
 	return 0;
 }
 
-static int audit_page(struct req *rq, int64_t after, struct page *p)
+static int audit_page(struct req *rq, int64_t after, struct page *p,
+		      struct errbuf *e)
 {
-	return store_audit_list(rq->st, after, p->limit + 1, add_row, p);
+	return app_audit_list(rq->st, &rq->who, after, p->limit + 1, add_row,
+			      p, e);
 }
 
 void api_audit_list(struct req *rq, struct resp *rs)
 {
-	api_list(rq, rs, A_AUDIT_READ, audit_page);
+	api_page(rq, rs, audit_page);
 }

@@ -9,9 +9,9 @@
 
 #include "app/codec.h"
 #include "app/drills.h"
+#include "app/reads.h"
 #include "http/api.h"
 #include "http/json.h"
-#include "store/store.h"
 #include "util/buf.h"
 #include "util/clock.h"
 #include "util/xalloc.h"
@@ -70,10 +70,8 @@ static int check_detail(const json_t *b, struct errbuf *e)
 	json_array_foreach(json_object_get(b, "participants"), i, v)
 		if (i >= 200 || !json_is_string(v) ||
 		    json_string_length(v) > 200) {
-			errbuf_set(e, "invalid", "participants: at most 200 "
-				   "names of at most 200 bytes");
-			errbuf_field(e, "participants");
-			return ERMS_EINVAL;
+			return err_fail(e, ERMS_EINVAL, "participants",
+					"participants: at most 200 " "names of at most 200 bytes");
 		}
 	json_array_foreach(json_object_get(b, "injects"), i, v) {
 		const json_t *at = json_object_get(v, "at_min");
@@ -83,10 +81,8 @@ static int check_detail(const json_t *b, struct errbuf *e)
 		    !json_is_integer(at) || json_integer_value(at) < 0 ||
 		    json_integer_value(at) > 10080 || !json_is_string(t) ||
 		    !json_string_length(t) || json_string_length(t) > 2000) {
-			errbuf_set(e, "invalid", "injects: at most 100 of "
-				   "{at_min 0..10080, text 1-2000 bytes}");
-			errbuf_field(e, "injects");
-			return ERMS_EINVAL;
+			return err_fail(e, ERMS_EINVAL, "injects",
+					"injects: at most 100 of " "{at_min 0..10080, text 1-2000 bytes}");
 		}
 	}
 	return 0;
@@ -101,11 +97,9 @@ void api_drill_create(struct req *rq, struct resp *rs)
 
 	if (!rc)
 		rc = check_detail(b, &e);
-	if (!rc && time_parse(jstr(b, "scheduled_at", ""), &d.scheduled_ms)) {
-		errbuf_set(&e, "invalid", "scheduled_at is an RFC 3339 time");
-		errbuf_field(&e, "scheduled_at");
-		rc = ERMS_EINVAL;
-	}
+	if (!rc && time_parse(jstr(b, "scheduled_at", ""), &d.scheduled_ms))
+		rc = err_fail(&e, ERMS_EINVAL, "scheduled_at",
+			      "scheduled_at is an RFC 3339 time");
 	if (!rc) {
 		json_t *detail = json_pack("{s:O*, s:s, s:O*}", "participants",
 					   json_object_get(b, "participants"),
@@ -158,38 +152,34 @@ static int year_param(struct req *rq, int *year)
 	return 0;
 }
 
-static void bad_year(struct req *rq, struct resp *rs)
+/* ERMS_EINVAL with e filled: ?year= is not a year. */
+static int bad_year(struct errbuf *e)
 {
-	resp_fail(rq, rs, 400, "invalid", "year", "year is 1970-9999");
+	return err_fail(e, ERMS_EINVAL, "year", "year is 1970-9999");
 }
 
 void api_drill_list(struct req *rq, struct resp *rs)
 {
+	struct errbuf e = { 0 };
 	json_t *items = json_array();
 	int year, all = year_param(rq, &year);
-	int rc = all < 0 ? all
-		: store_drill_list(rq->st, all ? 0 : drill_year_end_ms(year - 1),
-				   all ? 0 : drill_year_end_ms(year), add_drill,
-				   items);
+	int rc = all < 0 ? bad_year(&e)
+		: app_drill_list(rq->st, &rq->who,
+				 all ? 0 : drill_year_end_ms(year - 1),
+				 all ? 0 : drill_year_end_ms(year), add_drill,
+				 items, &e);
 
-	if (all < 0) {
-		json_decref(items);
-		bad_year(rq, rs);
-	} else if (rc) {
-		json_decref(items);
-		resp_err(rq, rs, rc, NULL);
-	} else {
-		resp_list(rs, items, 0);
-	}
+	api_answer_list(rq, rs, rc, items, &e);
 }
 
 void api_drill_get(struct req *rq, struct resp *rs)
 {
+	struct errbuf e = { 0 };
 	struct drill_row d = { 0 };
-	int rc = store_drill_get(rq->st, req_param_id(rq, 0), &d);
+	int rc = app_drill_read(rq->st, &rq->who, req_param_id(rq, 0), &d, &e);
 
 	if (rc)
-		resp_err(rq, rs, rc, NULL);
+		resp_err(rq, rs, rc, &e);
 	else
 		resp_json(rs, 200, drill_json(&d));
 	drill_row_release(&d);
@@ -200,14 +190,14 @@ void api_drill_step(struct req *rq, struct resp *rs)
 	struct errbuf e = { 0 };
 	struct drill_row d = { 0 };
 	int s = drill_step_parse(rq->param[1]);
-	int rc;
+	int rc = 0;
 
-	if (s < 0) {
-		resp_fail(rq, rs, 404, "not_found", NULL, "no step '%s'",
-			  rq->param[1]);
-		return;
-	}
-	rc = json_check(rq->body, step_fields, ARRAY_SIZE(step_fields), &e);
+	if (s < 0)
+		rc = err_fail(&e, ERMS_ENOTFOUND, NULL, "no step '%s'",
+			      rq->param[1]);
+	if (!rc)
+		rc = json_check(rq->body, step_fields,
+				ARRAY_SIZE(step_fields), &e);
 	if (!rc)
 		rc = app_drill_step(rq->st, &rq->who, req_param_id(rq, 0),
 				    (enum drill_step)s, rq->body, rq->now_ms,
@@ -226,7 +216,7 @@ void api_drill_compliance(struct req *rq, struct resp *rs)
 	int year, rc = year_param(rq, &year);
 
 	if (rc < 0) {
-		bad_year(rq, rs);
+		resp_err(rq, rs, bad_year(&e), &e);
 		return;
 	}
 	rc = app_drill_compliance(rq->st, year, &c);
@@ -238,55 +228,20 @@ void api_drill_compliance(struct req *rq, struct resp *rs)
 		resp_json(rs, 200, c);
 }
 
-struct ics_list {
-	struct drill_event *ev;
-	struct drill_row *rows;
-	int n, cap;
-};
-
-static int add_event(void *ctx, const struct drill_row *d)
-{
-	struct ics_list *l = ctx;
-	struct drill_row *r;
-
-	if (strcmp(d->status, "planned") && strcmp(d->status, "running"))
-		return 0;
-	if (l->n == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 16;
-		l->rows = xrealloc(l->rows, (size_t)l->cap * sizeof(*l->rows));
-	}
-	r = &l->rows[l->n++];
-	*r = *d;
-	r->detail = r->evaluation = NULL;	/* not needed, not owned */
-	return 0;
-}
-
 void api_drill_ics(struct req *rq, struct resp *rs)
 {
-	struct ics_list l = { 0 };
+	struct errbuf e = { 0 };
 	struct buf b;
-	int rc = store_drill_list(rq->st, 0, 0, add_event, &l);
+	int rc;
 
 	buf_init(&b, 8u << 20);
-	if (!rc) {
-		l.ev = xcalloc((size_t)l.n + 1, sizeof(*l.ev));
-		for (int i = 0; i < l.n; i++)
-			l.ev[i] = (struct drill_event){
-				l.rows[i].id, l.rows[i].title,
-				l.rows[i].category,
-				drill_kind_parse(l.rows[i].kind),
-				l.rows[i].scheduled_ms, l.rows[i].minutes,
-				l.rows[i].location };
-		rc = drill_ics(&b, "应急演练 / Drills", l.ev, l.n, rq->now_ms);
-	}
+	rc = app_drill_calendar(rq->st, &rq->who, rq->now_ms, &b, &e);
 	if (rc)
-		resp_err(rq, rs, rc, NULL);
+		resp_err(rq, rs, rc, &e);
 	else
 		resp_bytes(rs, 200, "text/calendar; charset=utf-8",
 			   buf_str(&b), b.len);
 	buf_release(&b);
-	free(l.ev);
-	free(l.rows);
 }
 
 static void bump(json_t *o, const char *key, int64_t n)
@@ -310,21 +265,22 @@ static int add_stat(void *ctx, const char *status, const char *level,
 
 void api_stats(struct req *rq, struct resp *rs)
 {
+	struct errbuf e = { 0 };
 	int year, rc = year_param(rq, &year);
 	json_t *o;
 
 	if (rc < 0) {
-		bad_year(rq, rs);
+		resp_err(rq, rs, bad_year(&e), &e);
 		return;
 	}
 	o = json_pack("{s:i, s:i, s:{}, s:{}, s:{}, s:b}", "year", year,
 		      "total", 0, "by_status", "by_level", "by_category",
 		      "drills_excluded", 1);
-	rc = store_incident_stats(rq->st, drill_year_end_ms(year - 1),
-				  drill_year_end_ms(year), add_stat, o);
+	rc = app_incident_stats(rq->st, &rq->who, drill_year_end_ms(year - 1),
+				drill_year_end_ms(year), add_stat, o, &e);
 	if (rc) {
 		json_decref(o);
-		resp_err(rq, rs, rc, NULL);
+		resp_err(rq, rs, rc, &e);
 	} else {
 		resp_json(rs, 200, o);
 	}

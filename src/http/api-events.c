@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "app/incidents.h"
-#include "store/store.h"
+#include "app/reads.h"
 #include "util/clock.h"
 #include "util/xalloc.h"
 
@@ -96,8 +96,8 @@ static long sse_read(void *ctx, char *dst, size_t max)
 				from_ring, s);
 		if (last < 0) {
 			struct store *st = app_reader_get(s->app);
-			int rc = store_event_list(st, s->last_id,
-						  EVENTS_PER_READ, from_log, s);
+			int rc = app_event_list(st, &s->who, s->last_id,
+						EVENTS_PER_READ, from_log, s);
 
 			app_reader_put(s->app, st);
 			if (rc)
@@ -124,37 +124,47 @@ static void sse_free(void *ctx)
 	free(s);
 }
 
-void api_events(struct req *rq, struct resp *rs)
+/* The id to resume after from Last-Event-ID (or ?last_event_id=):
+ * *resume false when none was given. */
+static int resume_of(struct req *rq, bool *resume, int64_t *id,
+		     struct errbuf *e)
 {
 	const char *last = req_header(rq, "Last-Event-ID");
-	struct sse *s;
 	char *end;
-	int rc;
 
 	if (!last)
 		last = req_query(rq, "last_event_id");
-	if (!app_incident_readable(&rq->who)) {
-		resp_err(rq, rs, ERMS_EPERM, NULL);
+	*resume = last && *last;
+	*id = 0;
+	if (!*resume)
+		return 0;
+	*id = strtoll(last, &end, 10);
+	if (!*end && *id >= 0)
+		return 0;
+	return err_fail(e, ERMS_EINVAL, "Last-Event-ID",
+			"Last-Event-ID is an event id");
+}
+
+void api_events(struct req *rq, struct resp *rs)
+{
+	struct errbuf e = { 0 };
+	struct sse *s;
+	bool resume = false;
+	int64_t last = 0;
+	int rc = resume_of(rq, &resume, &last, &e);
+
+	if (!rc)
+		rc = app_events_open(rq->st, &rq->who, resume, &last, &e);
+	if (rc) {
+		resp_err(rq, rs, rc, &e);
 		return;
 	}
 	s = xcalloc(1, sizeof(*s));
 	s->app = rq->app;
 	s->who = rq->who;
 	s->gen = INT64_MIN;	/* check once: a revocation may have raced */
+	s->last_id = last;
 	buf_init(&s->out, BUF_UNLIMITED);
-	if (last && *last) {
-		s->last_id = strtoll(last, &end, 10);
-		if (*end || s->last_id < 0) {
-			sse_free(s);
-			resp_fail(rq, rs, 400, "invalid", "Last-Event-ID",
-				  "Last-Event-ID is an event id");
-			return;
-		}
-	} else if ((rc = store_event_last(rq->st, &s->last_id))) {
-		sse_free(s);
-		resp_err(rq, rs, rc, NULL);
-		return;
-	}
 	/* Tell the client how soon to come back, and flush the headers. */
 	buf_adds(&s->out, "retry: 3000\n: connected\n\n");
 	rs->status = 200;

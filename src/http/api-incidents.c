@@ -8,10 +8,9 @@
 #include <string.h>
 
 #include "app/incidents.h"
-#include "app/report.h"
+#include "app/reads.h"
 #include "http/api.h"
 #include "http/json.h"
-#include "store/store.h"
 #include "util/clock.h"
 #include "util/xalloc.h"
 
@@ -113,13 +112,12 @@ void api_incident_report(struct req *rq, struct resp *rs)
 
 void api_incident_get(struct req *rq, struct resp *rs)
 {
+	struct errbuf e = { 0 };
 	struct incident_row r = { 0 };
-	int rc = app_incident_readable(&rq->who) ? 0 : ERMS_EPERM;
+	int rc = app_incident_read(rq->st, &rq->who, rq->param[0], &r, &e);
 
-	if (!rc)
-		rc = store_incident_get(rq->st, rq->param[0], &r);
 	if (rc)
-		resp_err(rq, rs, rc, NULL);
+		resp_err(rq, rs, rc, &e);
 	else
 		resp_json(rs, 200, incident_json(&r));
 	incident_row_release(&r);
@@ -136,57 +134,68 @@ static int add_incident(void *ctx, const struct incident_row *r)
 	return 0;
 }
 
-/* A query argument as a time, into *ms; answers 400 when malformed. */
-static bool time_query(struct req *rq, struct resp *rs, const char *name,
-		       int64_t *ms)
+/* A query argument as a time, into *ms (0 when absent). */
+static int time_query(struct req *rq, const char *name, int64_t *ms,
+		      struct errbuf *e)
 {
 	const char *s = req_query(rq, name);
 
 	*ms = 0;
 	if (s && time_parse(s, ms)) {
-		resp_fail(rq, rs, 400, "invalid", name,
-			  "'%s' is not an RFC 3339 time", s);
-		return false;
+		errbuf_set(e, "invalid", "'%s' is not an RFC 3339 time", s);
+		errbuf_field(e, name);
+		return ERMS_EINVAL;
 	}
-	return true;
+	return 0;
 }
 
-static int incidents_page(struct req *rq, int64_t after, struct page *p)
+/* The list's filter from the query string into f. */
+static int filter_of(struct req *rq, struct incident_filter *f,
+		     struct errbuf *e)
+{
+	const char *drill = req_query(rq, "is_drill");
+	const char *status = req_query(rq, "status");
+	int rc = time_query(rq, "from", &f->from_ms, e);
+
+	if (!rc)
+		rc = time_query(rq, "to", &f->to_ms, e);
+	if (!rc && drill && strcmp(drill, "true") && strcmp(drill, "false"))
+		rc = err_fail(e, ERMS_EINVAL, "is_drill",
+			      "is_drill is true or false");
+	if (!rc && status && incident_state_parse(status) < 0)
+		rc = err_fail(e, ERMS_EINVAL, "status",
+			      "no status '%s'", status);
+	if (drill)
+		f->is_drill = !strcmp(drill, "true");
+	f->status = status;
+	f->level = req_query(rq, "level");
+	f->category = req_query(rq, "category");
+	f->q = req_query(rq, "q");
+	return rc;
+}
+
+static int incidents_page(struct req *rq, int64_t after, struct page *p,
+			  struct errbuf *e)
 {
 	struct incident_filter *f = rq->ctx;
 
 	f->before_id = after;
 	f->limit = p->limit + 1;
-	return store_incident_list(rq->st, f, add_incident, p);
+	return app_incident_list(rq->st, &rq->who, f, add_incident, p, e);
 }
 
 void api_incident_list(struct req *rq, struct resp *rs)
 {
+	struct errbuf e = { 0 };
 	struct incident_filter f = { .is_drill = -1 };
-	const char *drill = req_query(rq, "is_drill");
-	const char *status = req_query(rq, "status");
+	int rc = filter_of(rq, &f, &e);
 
-	if (!time_query(rq, rs, "from", &f.from_ms) ||
-	    !time_query(rq, rs, "to", &f.to_ms))
-		return;
-	if (drill && strcmp(drill, "true") && strcmp(drill, "false")) {
-		resp_fail(rq, rs, 400, "invalid", "is_drill",
-			  "is_drill is true or false");
+	if (rc) {
+		resp_err(rq, rs, rc, &e);
 		return;
 	}
-	if (status && incident_state_parse(status) < 0) {
-		resp_fail(rq, rs, 400, "invalid", "status",
-			  "no status '%s'", status);
-		return;
-	}
-	if (drill)
-		f.is_drill = !strcmp(drill, "true");
-	f.status = status;
-	f.level = req_query(rq, "level");
-	f.category = req_query(rq, "category");
-	f.q = req_query(rq, "q");
 	rq->ctx = &f;
-	api_list(rq, rs, A_INC_READ, incidents_page);
+	api_page(rq, rs, incidents_page);
 	rq->ctx = NULL;
 }
 
@@ -217,14 +226,14 @@ void api_incident_act(struct req *rq, struct resp *rs)
 	struct incident_row r = { 0 };
 	struct incident_args args = { 0 };
 	int a = incident_action_parse(rq->param[1]);
-	int rc;
+	int rc = 0;
 
-	if (a < 0 || a == IA_REPORT) {
-		resp_fail(rq, rs, 404, "not_found", NULL, "no action '%s'",
-			  rq->param[1]);
-		return;
-	}
-	rc = json_check(rq->body, action_fields, ARRAY_SIZE(action_fields), &e);
+	if (a < 0 || a == IA_REPORT)
+		rc = err_fail(&e, ERMS_ENOTFOUND, NULL, "no action '%s'",
+			      rq->param[1]);
+	if (!rc)
+		rc = json_check(rq->body, action_fields,
+				ARRAY_SIZE(action_fields), &e);
 	if (!rc && jhas(rq->body, "review"))
 		rc = check_review(json_object_get(rq->body, "review"), &e);
 	if (!rc) {
@@ -275,35 +284,24 @@ static int add_task(void *ctx, const struct task *t)
 }
 
 /* GET .../timeline and .../tasks: the whole list of one incident. */
-static void incident_list(struct req *rq, struct resp *rs, bool tasks)
-{
-	struct incident_row r = { 0 };
-	json_t *items = json_array();
-	int rc = app_incident_readable(&rq->who) ? 0 : ERMS_EPERM;
-
-	if (!rc)
-		rc = store_incident_get(rq->st, rq->param[0], &r);
-	if (!rc)
-		rc = tasks ? store_task_list(rq->st, r.inc.id, add_task, items)
-			   : store_timeline_list(rq->st, r.inc.id, 0, add_entry,
-						 items);
-	incident_row_release(&r);
-	if (rc) {
-		json_decref(items);
-		resp_err(rq, rs, rc, NULL);
-		return;
-	}
-	resp_list(rs, items, 0);
-}
-
 void api_incident_timeline(struct req *rq, struct resp *rs)
 {
-	incident_list(rq, rs, false);
+	struct errbuf e = { 0 };
+	json_t *items = json_array();
+	int rc = app_incident_timeline(rq->st, &rq->who, rq->param[0],
+				       add_entry, items, &e);
+
+	api_answer_list(rq, rs, rc, items, &e);
 }
 
 void api_incident_tasks(struct req *rq, struct resp *rs)
 {
-	incident_list(rq, rs, true);
+	struct errbuf e = { 0 };
+	json_t *items = json_array();
+	int rc = app_incident_tasks(rq->st, &rq->who, rq->param[0], add_task,
+				    items, &e);
+
+	api_answer_list(rq, rs, rc, items, &e);
 }
 
 void api_task_create(struct req *rq, struct resp *rs)
@@ -361,20 +359,18 @@ void api_incident_report_doc(struct req *rq, struct resp *rs)
 {
 	const char *format = req_query(rq, "format");
 	bool md = format && !strcmp(format, "md");
-	int rc = app_incident_readable(&rq->who) ? 0 : ERMS_EPERM;
+	struct errbuf e = { 0 };
 	char *doc = NULL;
+	int rc = 0;
 
-	if (format && !md && strcmp(format, "html")) {
-		resp_fail(rq, rs, 400, "invalid", "format",
-			  "format is html or md");
-		return;
-	}
+	if (format && !md && strcmp(format, "html"))
+		rc = err_fail(&e, ERMS_EINVAL, "format",
+			      "format is html or md");
 	if (!rc)
-		doc = md ? app_report_markdown(rq->st, rq->param[0], rq->lang,
-					       &rc)
-			 : app_report_html(rq->st, rq->param[0], rq->lang, &rc);
-	if (!doc) {
-		resp_err(rq, rs, rc, NULL);
+		rc = app_incident_document(rq->st, &rq->who, rq->param[0],
+					   rq->lang, md, &doc, &e);
+	if (rc) {
+		resp_err(rq, rs, rc, &e);
 		return;
 	}
 	resp_bytes(rs, 200, md ? "text/markdown; charset=utf-8"

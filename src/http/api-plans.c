@@ -10,10 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/planfile.h"
 #include "app/plans.h"
+#include "app/reads.h"
+#include "http/api.h"
 #include "http/json.h"
 #include "plan/plan.h"
-#include "store/store.h"
 #include "util/xalloc.h"
 
 #define PLAN_FILE_MAX (1024 * 1024)
@@ -41,19 +43,19 @@ static int add_editor(void *ctx, int64_t user_id, const char *login,
 }
 
 /* Everyone who imported, replaced or edited v (null if unreadable). */
-static json_t *editors_json(struct store *st, const struct plan_version *v)
+static json_t *editors_json(struct req *rq, const struct plan_version *v)
 {
 	json_t *a = json_array();
 
-	if (store_pv_editors(st, v->id, add_editor, a)) {
+	if (app_plan_editors(rq->st, &rq->who, v->id, add_editor, a)) {
 		json_decref(a);
 		return json_null();
 	}
 	return a;
 }
 
-static json_t *version_json(struct store *st, const struct plan_version *v,
-			    const char *lang, bool with_content)
+static json_t *version_json(struct req *rq, const struct plan_version *v,
+			    bool with_content)
 {
 	json_t *name = json_loads(v->name_json ? v->name_json : "null",
 				  JSON_DECODE_ANY, NULL);
@@ -75,41 +77,34 @@ static json_t *version_json(struct store *st, const struct plan_version *v,
 		v->publisher_id ? json_integer(v->publisher_id) : json_null(),
 		"superseded_at", json_time(v->superseded_ms));
 
-	json_object_set_new(o, "editors", editors_json(st, v));
+	json_object_set_new(o, "editors", editors_json(rq, v));
 
 	if (with_content && v->content) {
 		json_t *c = json_loads(v->content, 0, NULL);
 
 		json_object_set_new(o, "content",
-				    c ? plan_render(c, lang) : json_null());
+				    c ? plan_render(c, rq->lang) : json_null());
 		json_decref(c);
 	}
 	return o;
 }
 
 /* The plan id of route parameter 0 (an id or a key). */
-static bool plan_id(struct req *rq, struct resp *rs, int64_t *id)
+static int plan_id(struct req *rq, int64_t *id, struct errbuf *e)
 {
-	struct errbuf e = { 0 };
-	int rc = app_plan_resolve(rq->st, rq->param[0], id, &e);
-
-	if (rc)
-		resp_err(rq, rs, rc, &e);
-	return !rc;
+	return app_plan_resolve(rq->st, rq->param[0], id, e);
 }
 
 /* The version number of route parameter i. */
-static bool version_n(struct req *rq, struct resp *rs, int i, int *n)
+static int version_n(struct req *rq, int i, int *n, struct errbuf *e)
 {
 	int64_t v = req_param_id(rq, i);
 
-	if (v <= 0 || v > 1000000) {
-		resp_fail(rq, rs, 404, "not_found", NULL, "no version '%s'",
-			  rq->param[i]);
-		return false;
-	}
+	if (v <= 0 || v > 1000000)
+		return err_ret(e, ERMS_ENOTFOUND, "not_found",
+			       "no version '%s'", rq->param[i]);
 	*n = (int)v;
-	return true;
+	return 0;
 }
 
 struct parsed {
@@ -128,38 +123,31 @@ static void parsed_free(void *p)
 	free(x);
 }
 
+static int import_shape(const json_t *body, struct errbuf *e)
+{
+	return json_check(body, import_fields, ARRAY_SIZE(import_fields), e);
+}
+
 /* prep: check the body and parse the plan file it carries. */
 void api_plan_prep(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
-	json_t *errors;
-	struct parsed *x;
-	const char *yaml;
-	int rc = app_may(&rq->who, A_PLAN_IMPORT, NULL, &e);
+	json_t *errors = json_array();
+	struct parsed *x = xcalloc(1, sizeof(*x));
+	int rc;
 
-	if (!rc)
-		rc = json_check(rq->body, import_fields,
-				ARRAY_SIZE(import_fields), &e);
-	if (rc) {
-		resp_err(rq, rs, rc, &e);
-		return;
-	}
-	x = xcalloc(1, sizeof(*x));
 	rq->ctx = x;
 	rq->ctx_free = parsed_free;
-	yaml = jstr(rq->body, "yaml", "");
-	x->file = xstrdup(jstr(rq->body, "file", "plan.yaml"));
-	x->source = xstrdup(yaml);
-	errors = json_array();
-	if (plan_parse(x->file, yaml, strlen(yaml), &x->content, errors)) {
-		resp_fail(rq, rs, 400, "invalid_plan", "yaml",
-			  "the plan file has %zu problem(s): %s",
-			  json_array_size(errors),
-			  json_string_value(json_object_get(
-				  json_array_get(errors, 0), "text")));
-		json_object_set_new(json_object_get(rs->json, "error"),
-				    "details", errors);
-		return;
+	rc = app_plan_file(&rq->who, rq->body, import_shape, &x->content,
+			   errors, &e);
+	if (rc) {
+		resp_err(rq, rs, rc, &e);
+		if (!strcmp(e.code, "invalid_plan"))
+			json_object_set(json_object_get(rs->json, "error"),
+					"details", errors);
+	} else {
+		x->file = xstrdup(jstr(rq->body, "file", "plan.yaml"));
+		x->source = xstrdup(jstr(rq->body, "yaml", ""));
 	}
 	json_decref(errors);
 }
@@ -175,7 +163,7 @@ void api_plan_import(struct req *rq, struct resp *rs)
 	if (rc)
 		resp_err(rq, rs, rc, &e);
 	else
-		resp_json(rs, 201, version_json(rq->st, &v, rq->lang, false));
+		resp_json(rs, 201, version_json(rq, &v, false));
 	plan_version_release(&v);
 }
 
@@ -185,16 +173,18 @@ void api_plan_replace(struct req *rq, struct resp *rs)
 	struct errbuf e = { 0 };
 	struct plan_version v = { 0 };
 	int64_t id;
-	int n, rc;
+	int n = 0;
+	int rc = plan_id(rq, &id, &e);
 
-	if (!plan_id(rq, rs, &id) || !version_n(rq, rs, 1, &n))
-		return;
-	rc = app_plan_replace(rq->st, &rq->who, id, n, x->content, x->file,
-			      x->source, rq->now_ms, &v, &e);
+	if (!rc)
+		rc = version_n(rq, 1, &n, &e);
+	if (!rc)
+		rc = app_plan_replace(rq->st, &rq->who, id, n, x->content,
+				      x->file, x->source, rq->now_ms, &v, &e);
 	if (rc)
 		resp_err(rq, rs, rc, &e);
 	else
-		resp_json(rs, 200, version_json(rq->st, &v, rq->lang, false));
+		resp_json(rs, 200, version_json(rq, &v, false));
 	plan_version_release(&v);
 }
 
@@ -210,51 +200,34 @@ static int add_plan(void *ctx, const struct plan_row *p)
 
 void api_plan_list(struct req *rq, struct resp *rs)
 {
+	struct errbuf e = { 0 };
 	json_t *items = json_array();
-	int rc = store_plan_list(rq->st, add_plan, items);
+	int rc = app_plan_list(rq->st, &rq->who, add_plan, items, &e);
 
-	if (rc) {
-		json_decref(items);
-		resp_err(rq, rs, rc, NULL);
-		return;
-	}
-	resp_list(rs, items, 0);
+	api_answer_list(rq, rs, rc, items, &e);
 }
 
 struct versions {
 	json_t *items;
-	const char *lang;
-	struct store *st;
+	struct req *rq;
 };
 
 static int add_version(void *ctx, const struct plan_version *v)
 {
 	struct versions *vs = ctx;
 
-	json_array_append_new(vs->items,
-			      version_json(vs->st, v, vs->lang, false));
+	json_array_append_new(vs->items, version_json(vs->rq, v, false));
 	return 0;
 }
 
 void api_plan_versions(struct req *rq, struct resp *rs)
 {
-	struct versions vs = { json_array(), rq->lang, rq->st };
-	int64_t id;
-	int rc;
+	struct errbuf e = { 0 };
+	struct versions vs = { json_array(), rq };
+	int rc = app_plan_versions(rq->st, &rq->who, rq->param[0], add_version,
+				   &vs, &e);
 
-	if (!plan_id(rq, rs, &id)) {
-		json_decref(vs.items);
-		return;
-	}
-	rc = store_pv_list(rq->st, id, add_version, &vs);
-	if (!rc && !json_array_size(vs.items))
-		rc = ERMS_ENOTFOUND;
-	if (rc) {
-		json_decref(vs.items);
-		resp_err(rq, rs, rc, NULL);
-		return;
-	}
-	resp_list(rs, vs.items, 0);
+	api_answer_list(rq, rs, rc, vs.items, &e);
 }
 
 void api_plan_get(struct req *rq, struct resp *rs)
@@ -272,54 +245,60 @@ void api_plan_get(struct req *rq, struct resp *rs)
 	}
 }
 
-/* Answer version n of the plan, with its content rendered. */
+/* Answer version v of the plan, with its content rendered. */
 static void answer_version(struct req *rq, struct resp *rs, int rc,
-			   struct plan_version *v)
+			   struct plan_version *v, const struct errbuf *e)
 {
 	if (rc)
-		resp_err(rq, rs, rc, NULL);
+		resp_err(rq, rs, rc, e);
 	else
-		resp_json(rs, 200, version_json(rq->st, v, rq->lang, true));
+		resp_json(rs, 200, version_json(rq, v, true));
 	plan_version_release(v);
 }
 
 void api_plan_current(struct req *rq, struct resp *rs)
 {
+	struct errbuf e = { 0 };
 	struct plan_version v = { 0 };
-	int rc = store_pv_current(rq->st, &v);
+	int rc = app_plan_current(rq->st, &rq->who, &v, &e);
 
-	if (rc == ERMS_ENOTFOUND) {
-		resp_fail(rq, rs, 404, "not_found", NULL,
-			  "no plan has been published yet");
-		return;
-	}
-	answer_version(rq, rs, rc, &v);
+	if (rc == ERMS_ENOTFOUND)
+		errbuf_set(&e, "not_found", "no plan has been published yet");
+	answer_version(rq, rs, rc, &v, &e);
+}
+
+/* Version (route parameter 1) of the plan (parameter 0) into *v, its
+ * number into *n. */
+static int version_of(struct req *rq, int *n, struct plan_version *v,
+		      struct errbuf *e)
+{
+	int rc = version_n(rq, 1, n, e);
+
+	return rc ? rc : app_plan_version(rq->st, &rq->who, rq->param[0], *n,
+					  v, e);
 }
 
 void api_plan_version(struct req *rq, struct resp *rs)
 {
+	struct errbuf e = { 0 };
 	struct plan_version v = { 0 };
-	int64_t id;
 	int n;
 
-	if (!plan_id(rq, rs, &id) || !version_n(rq, rs, 1, &n))
-		return;
-	answer_version(rq, rs, store_pv_get(rq->st, id, n, &v), &v);
+	answer_version(rq, rs, version_of(rq, &n, &v, &e), &v, &e);
 }
 
 void api_plan_export(struct req *rq, struct resp *rs)
 {
+	struct errbuf e = { 0 };
 	struct plan_version v = { 0 };
-	json_t *content;
-	int64_t id;
-	int n, rc;
+	json_t *content = NULL;
+	int n = 0;
+	int rc = version_of(rq, &n, &v, &e);
 
-	if (!plan_id(rq, rs, &id) || !version_n(rq, rs, 1, &n))
-		return;
-	rc = store_pv_get(rq->st, id, n, &v);
-	content = rc ? NULL : json_loads(v.content, 0, NULL);
-	if (rc || !content) {
-		resp_err(rq, rs, rc ? rc : ERMS_ESTORE, NULL);
+	if (!rc && !(content = json_loads(v.content, 0, NULL)))
+		rc = ERMS_ESTORE;
+	if (rc) {
+		resp_err(rq, rs, rc, &e);
 	} else {
 		size_t len;
 		char *yaml = plan_export(content, &len);
@@ -337,23 +316,26 @@ void api_plan_export(struct req *rq, struct resp *rs)
 
 void api_plan_diff(struct req *rq, struct resp *rs)
 {
+	struct errbuf e = { 0 };
 	struct plan_version a = { 0 }, b = { 0 };
 	json_t *ca = NULL, *cb = NULL;
-	int64_t id;
-	int n, m, rc;
+	int n = 0, m = 0;
+	int rc = version_n(rq, 1, &n, &e);
 
-	if (!plan_id(rq, rs, &id) || !version_n(rq, rs, 1, &n) ||
-	    !version_n(rq, rs, 2, &m))
-		return;
-	rc = store_pv_get(rq->st, id, n, &a);
 	if (!rc)
-		rc = store_pv_get(rq->st, id, m, &b);
+		rc = version_n(rq, 2, &m, &e);
+	if (!rc)
+		rc = app_plan_version(rq->st, &rq->who, rq->param[0], n, &a, &e);
+	if (!rc)
+		rc = app_plan_version(rq->st, &rq->who, rq->param[0], m, &b, &e);
 	if (!rc) {
 		ca = json_loads(a.content, 0, NULL);
 		cb = json_loads(b.content, 0, NULL);
 	}
-	if (rc || !ca || !cb)
-		resp_err(rq, rs, rc ? rc : ERMS_ESTORE, NULL);
+	if (!rc && (!ca || !cb))
+		rc = ERMS_ESTORE;
+	if (rc)
+		resp_err(rq, rs, rc, &e);
 	else
 		resp_json(rs, 200, json_pack("{s:i, s:i, s:o}", "from", n,
 					     "to", m, "changes",
@@ -369,39 +351,41 @@ void api_plan_step(struct req *rq, struct resp *rs)
 	struct errbuf e = { 0 };
 	struct plan_version v = { 0 };
 	int step = pv_step_parse(rq->param[2]);
-	int64_t id;
-	int n, rc;
+	int64_t id = 0;
+	int n = 0, rc = 0;
 
-	if (step < 0 || step == PVS_EDIT) {
-		resp_fail(rq, rs, 404, "not_found", NULL, "no step '%s'",
-			  rq->param[2]);
-		return;
-	}
-	rc = json_check(rq->body, step_fields, ARRAY_SIZE(step_fields), &e);
-	if (rc) {
-		resp_err(rq, rs, rc, &e);
-		return;
-	}
-	if (!plan_id(rq, rs, &id) || !version_n(rq, rs, 1, &n))
-		return;
-	rc = app_plan_step(rq->st, &rq->who, id, n, (enum pv_step)step,
-			   jstr(rq->body, "comment", NULL), rq->now_ms, &v, &e);
+	if (step < 0 || step == PVS_EDIT)
+		rc = err_ret(&e, ERMS_ENOTFOUND, "not_found", "no step '%s'",
+			     rq->param[2]);
+	if (!rc)
+		rc = json_check(rq->body, step_fields, ARRAY_SIZE(step_fields),
+				&e);
+	if (!rc)
+		rc = plan_id(rq, &id, &e);
+	if (!rc)
+		rc = version_n(rq, 1, &n, &e);
+	if (!rc)
+		rc = app_plan_step(rq->st, &rq->who, id, n, (enum pv_step)step,
+				   jstr(rq->body, "comment", NULL), rq->now_ms,
+				   &v, &e);
 	if (rc)
 		resp_err(rq, rs, rc, &e);
 	else
-		resp_json(rs, 200, version_json(rq->st, &v, rq->lang, false));
+		resp_json(rs, 200, version_json(rq, &v, false));
 	plan_version_release(&v);
 }
 
 void api_plan_ack(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
-	int64_t id;
-	int n, rc;
+	int64_t id = 0;
+	int n = 0;
+	int rc = plan_id(rq, &id, &e);
 
-	if (!plan_id(rq, rs, &id) || !version_n(rq, rs, 1, &n))
-		return;
-	rc = app_plan_ack(rq->st, &rq->who, id, n, rq->now_ms, &e);
+	if (!rc)
+		rc = version_n(rq, 1, &n, &e);
+	if (!rc)
+		rc = app_plan_ack(rq->st, &rq->who, id, n, rq->now_ms, &e);
 	if (rc)
 		resp_err(rq, rs, rc, &e);
 	else
@@ -437,27 +421,20 @@ void api_plan_acks(struct req *rq, struct resp *rs)
 	struct errbuf e = { 0 };
 	struct plan_version v = { 0 };
 	struct acks a = { .items = json_array(), .only = req_query(rq, "state") };
-	int64_t id;
-	int n, rc;
+	int n = 0;
+	int rc = version_n(rq, 1, &n, &e);
 
-	if (!plan_id(rq, rs, &id) || !version_n(rq, rs, 1, &n))
-		goto out;
-	rc = app_may(&rq->who, A_PLAN_ACKS_READ, NULL, &e);
 	if (!rc)
-		rc = store_pv_get(rq->st, id, n, &v);
-	if (!rc)
-		rc = store_ack_list(rq->st, v.id, req_query(rq, "group"),
-				    add_ack, &a);
+		rc = app_plan_acks(rq->st, &rq->who, rq->param[0], n,
+				   req_query(rq, "group"), add_ack, &a, &v, &e);
 	if (rc) {
+		json_decref(a.items);
 		resp_err(rq, rs, rc, &e);
-		goto out;
+	} else {
+		resp_json(rs, 200, json_pack(
+			"{s:i, s:s, s:i, s:i, s:o}", "n", n, "status",
+			pv_status_name(v.status), "total", a.total,
+			"acknowledged", a.acked, "items", a.items));
 	}
-	resp_json(rs, 200, json_pack("{s:i, s:s, s:i, s:i, s:o}", "n", n,
-				     "status", pv_status_name(v.status),
-				     "total", a.total, "acknowledged", a.acked,
-				     "items", a.items));
-	a.items = NULL;
-out:
-	json_decref(a.items);
 	plan_version_release(&v);
 }

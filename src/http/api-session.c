@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/users.h"
 #include "core/account.h"
 #include "http/api.h"
 #include "http/json.h"
-#include "store/store.h"
 #include "util/crypto.h"
 #include "util/xalloc.h"
 
@@ -64,28 +64,35 @@ void api_session_create(struct req *rq, struct resp *rs)
 		    secret, rq->app->cfg.https ? "; Secure" : "");
 }
 
+/* ERMS_ENOTFOUND unless rq is signed in with a session (a cookie). */
+static int session_of(const struct req *rq, struct errbuf *e)
+{
+	if (rq->who.session_id)
+		return 0;
+	return err_fail(e, ERMS_ENOTFOUND, NULL,
+			"signed in with a token, not a session");
+}
+
 void api_session_get(struct req *rq, struct resp *rs)
 {
-	if (!rq->who.session_id) {
-		resp_fail(rq, rs, 404, "not_found", NULL,
-			  "signed in with a token, not a session");
-		return;
-	}
-	resp_json(rs, 200, session_json(&rq->who.user, rq->who.csrf));
+	struct errbuf e = { 0 };
+	int rc = session_of(rq, &e);
+
+	if (rc)
+		resp_err(rq, rs, rc, &e);
+	else
+		resp_json(rs, 200, session_json(&rq->who.user, rq->who.csrf));
 }
 
 void api_session_delete(struct req *rq, struct resp *rs)
 {
-	int rc;
+	struct errbuf e = { 0 };
+	int rc = session_of(rq, &e);
 
-	if (!rq->who.session_id) {
-		resp_fail(rq, rs, 404, "not_found", NULL,
-			  "signed in with a token, not a session");
-		return;
-	}
-	rc = app_session_revoke(rq->st, &rq->who, rq->now_ms);
+	if (!rc)
+		rc = app_session_revoke(rq->st, &rq->who, rq->now_ms);
 	if (rc) {
-		resp_err(rq, rs, rc, NULL);
+		resp_err(rq, rs, rc, &e);
 		return;
 	}
 	resp_status(rs, 204);
@@ -94,49 +101,16 @@ void api_session_delete(struct req *rq, struct resp *rs)
 		    "Max-Age=0%s", rq->app->cfg.https ? "; Secure" : "");
 }
 
-static int add_group(void *ctx, const struct membership *m,
-		     const struct user *u)
-{
-	(void)u;
-	json_array_append_new(ctx, json_pack("{s:s, s:s, s:s}", "key",
-					     m->group_key, "kind",
-					     group_kind_name(m->kind), "role",
-					     member_role_name(m->role)));
-	return 0;
-}
-
-static bool in_group(const json_t *groups, const char *key)
-{
-	const json_t *g;
-	size_t i;
-
-	json_array_foreach(groups, i, g)
-		if (!strcmp(json_string_value(json_object_get(g, "key")), key))
-			return true;
-	return false;
-}
-
 /* The rights of the signed-in user, a team's rights included. */
 void api_me_get(struct req *rq, struct resp *rs)
 {
-	json_t *groups = json_array(), *rights = json_array();
-	int rc = store_groups_of_user(rq->st, rq->who.user.id, add_group,
-				      groups);
+	struct errbuf e = { 0 };
+	json_t *groups, *rights;
+	int rc = app_me_view(rq->st, &rq->who, &groups, &rights, &e);
 
 	if (rc) {
-		json_decref(groups);
-		json_decref(rights);
-		resp_err(rq, rs, rc, NULL);
+		resp_err(rq, rs, rc, &e);
 		return;
-	}
-	for (int a = 0; a < A__COUNT; a++) {
-		const char *team = action_team((enum action)a);
-		struct object o = { .actor_in_group = team &&
-				    in_group(groups, team) };
-
-		if (may(&rq->who.actor, (enum action)a, team ? &o : NULL))
-			json_array_append_new(rights,
-					      json_string(action_name(a)));
 	}
 	resp_json(rs, 200, json_pack("{s:o, s:o, s:o}", "user",
 				     json_user(&rq->who.user), "groups",
@@ -155,24 +129,12 @@ static const struct jfield me_fields[] = {
 void api_me_prep(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
-	char cur[PWHASH_LEN];
 	int rc = json_check(rq->body, me_fields, ARRAY_SIZE(me_fields), &e);
 
 	if (!rc)
-		rc = check_profile(rq->body, &e);
-	if (!rc && jhas(rq->body, "password")) {
-		rc = store_user_pwhash(rq->st, rq->who.user.id, cur,
-				       sizeof(cur));
-		if (!rc && !password_verify(cur, jstr(rq->body,
-						      "current_password", ""))) {
-			errbuf_set(&e, "invalid",
-				   "current_password is wrong or missing");
-			errbuf_field(&e, "current_password");
-			rc = ERMS_EINVAL;
-		}
-		if (!rc)
-			rc = hash_new_password(rq, &e);
-	}
+		rc = app_me_vet(rq->st, &rq->who, rq->body, &e);
+	if (!rc)
+		rc = hash_new_password(rq, &e);
 	if (rc)
 		resp_err(rq, rs, rc, &e);
 }
@@ -181,13 +143,9 @@ void api_me_update(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
 	struct user u;
-	int rc = store_user_get(rq->st, rq->who.user.id, &u);
+	int rc = app_me_edit(rq->st, &rq->who, rq->body, rq->ctx, rq->now_ms,
+			     &u, &e);
 
-	if (!rc) {
-		apply_profile(rq->body, &u);
-		rc = app_user_update(rq->st, &rq->who, &u, rq->ctx, rq->now_ms,
-				     &e);
-	}
 	if (rc)
 		resp_err(rq, rs, rc, &e);
 	else

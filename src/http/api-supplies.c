@@ -6,12 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/supplies.h"
+#include "app/reads.h"
+#include "app/safeguards.h"
 #include "http/api.h"
 #include "http/json.h"
-#include "store/store.h"
 #include "util/clock.h"
-#include "util/csv.h"
 #include "util/xalloc.h"
 
 static const struct jfield supply_fields[] = {
@@ -73,30 +72,6 @@ static json_t *movement_json(const struct movement *m)
 			 "at", json_time(m->at_ms));
 }
 
-/* The fields of b into s; inspect_by an RFC 3339 time. */
-static int fill(const json_t *b, struct supply *s, struct errbuf *e)
-{
-	const char *t = jstr(b, "inspect_by", NULL);
-
-	jcopy(s->name, sizeof(s->name), b, "name");
-	jcopy(s->kind, sizeof(s->kind), b, "kind");
-	jcopy(s->location, sizeof(s->location), b, "location");
-	jcopy(s->unit, sizeof(s->unit), b, "unit");
-	s->min_quantity = jint(b, "min_quantity", s->min_quantity);
-	if (jhas(b, "notes")) {
-		free(s->notes);
-		s->notes = xstrdup(jstr(b, "notes", ""));
-	}
-	if (t && *t && time_parse(t, &s->inspect_by_ms)) {
-		errbuf_set(e, "invalid", "inspect_by is an RFC 3339 time");
-		errbuf_field(e, "inspect_by");
-		return ERMS_EINVAL;
-	}
-	if (t && !*t)
-		s->inspect_by_ms = 0;
-	return 0;
-}
-
 static int add_supply(void *ctx, const struct supply *s)
 {
 	json_array_append_new(ctx, supply_json(s));
@@ -105,15 +80,22 @@ static int add_supply(void *ctx, const struct supply *s)
 
 void api_supply_list(struct req *rq, struct resp *rs)
 {
+	struct errbuf e = { 0 };
 	json_t *items = json_array();
-	int rc = store_supply_list(rq->st, add_supply, items);
+	int rc = app_supply_list(rq->st, &rq->who, add_supply, items, &e);
 
-	if (rc) {
-		json_decref(items);
-		resp_err(rq, rs, rc, NULL);
-		return;
-	}
-	resp_list(rs, items, 0);
+	api_answer_list(rq, rs, rc, items, &e);
+}
+
+/* Answer the supply s with status, or the error rc. */
+static void answer(struct req *rq, struct resp *rs, int rc, int status,
+		   struct supply *s, const struct errbuf *e)
+{
+	if (rc)
+		resp_err(rq, rs, rc, e);
+	else
+		resp_json(rs, status, supply_json(s));
+	supply_release(s);
 }
 
 void api_supply_create(struct req *rq, struct resp *rs)
@@ -124,16 +106,9 @@ void api_supply_create(struct req *rq, struct resp *rs)
 			    &e);
 
 	if (!rc)
-		rc = fill(rq->body, &s, &e);
-	if (!rc) {
-		s.quantity = jint(rq->body, "quantity", 0);
-		rc = app_supply_create(rq->st, &rq->who, &s, rq->now_ms, &e);
-	}
-	if (rc)
-		resp_err(rq, rs, rc, &e);
-	else
-		resp_json(rs, 201, supply_json(&s));
-	supply_release(&s);
+		rc = app_supply_add(rq->st, &rq->who, rq->body, rq->now_ms, &s,
+				    &e);
+	answer(rq, rs, rc, 201, &s, &e);
 }
 
 static int add_movement(void *ctx, const struct movement *m)
@@ -142,30 +117,24 @@ static int add_movement(void *ctx, const struct movement *m)
 	return 0;
 }
 
-static void answer_supply(struct req *rq, struct resp *rs, int64_t id,
-			  int status)
+void api_supply_get(struct req *rq, struct resp *rs)
 {
+	struct errbuf e = { 0 };
 	struct supply s = { 0 };
 	json_t *moves = json_array();
-	int rc = store_supply_get(rq->st, id, &s);
+	int rc = app_supply_read(rq->st, &rq->who, req_param_id(rq, 0), &s,
+				 add_movement, moves, &e);
 
-	if (!rc)
-		rc = store_movements(rq->st, id, add_movement, moves);
 	if (rc) {
 		json_decref(moves);
-		resp_err(rq, rs, rc, NULL);
+		resp_err(rq, rs, rc, &e);
 	} else {
 		json_t *o = supply_json(&s);
 
 		json_object_set_new(o, "movements", moves);
-		resp_json(rs, status, o);
+		resp_json(rs, 200, o);
 	}
 	supply_release(&s);
-}
-
-void api_supply_get(struct req *rq, struct resp *rs)
-{
-	answer_supply(rq, rs, req_param_id(rq, 0), 200);
 }
 
 void api_supply_update(struct req *rq, struct resp *rs)
@@ -176,60 +145,31 @@ void api_supply_update(struct req *rq, struct resp *rs)
 			    ARRAY_SIZE(supply_update_fields), &e);
 
 	if (!rc)
-		rc = store_supply_get(rq->st, req_param_id(rq, 0), &s);
-	if (!rc)
-		rc = fill(rq->body, &s, &e);
-	if (!rc)
-		rc = app_supply_update(rq->st, &rq->who, &s, rq->now_ms, &e);
-	if (rc)
-		resp_err(rq, rs, rc, &e);
-	else
-		resp_json(rs, 200, supply_json(&s));
-	supply_release(&s);
+		rc = app_supply_edit(rq->st, &rq->who, req_param_id(rq, 0),
+				     rq->body, rq->now_ms, &s, &e);
+	answer(rq, rs, rc, 200, &s, &e);
 }
 
 void api_supply_move(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
 	struct supply s = { 0 };
-	int kind = -1;
 	int rc = json_check(rq->body, move_fields, ARRAY_SIZE(move_fields), &e);
 
-	if (!rc && (kind = move_kind_parse(jstr(rq->body, "kind", ""))) < 0) {
-		errbuf_set(&e, "invalid", "kind is in, out, allocate or return");
-		errbuf_field(&e, "kind");
-		rc = ERMS_EINVAL;
-	}
 	if (!rc)
-		rc = app_supply_move(rq->st, &rq->who, req_param_id(rq, 0),
-				     (enum move_kind)kind,
-				     jint(rq->body, "quantity", 0),
-				     jstr(rq->body, "incident", NULL),
-				     jstr(rq->body, "note", ""), rq->now_ms,
-				     &s, &e);
-	if (rc)
-		resp_err(rq, rs, rc, &e);
-	else
-		resp_json(rs, 201, supply_json(&s));
-	supply_release(&s);
+		rc = app_supply_move_body(rq->st, &rq->who, req_param_id(rq, 0),
+					  rq->body, rq->now_ms, &s, &e);
+	answer(rq, rs, rc, 201, &s, &e);
 }
 
 void api_incident_supplies(struct req *rq, struct resp *rs)
 {
-	struct incident_row r = { 0 };
+	struct errbuf e = { 0 };
 	json_t *items = json_array();
-	int rc = store_incident_get(rq->st, rq->param[0], &r);
+	int rc = app_incident_movements(rq->st, &rq->who, rq->param[0],
+					add_movement, items, &e);
 
-	if (!rc)
-		rc = store_movements_of_incident(rq->st, r.inc.id, add_movement,
-						 items);
-	incident_row_release(&r);
-	if (rc) {
-		json_decref(items);
-		resp_err(rq, rs, rc, NULL);
-		return;
-	}
-	resp_list(rs, items, 0);
+	api_answer_list(rq, rs, rc, items, &e);
 }
 
 /* One CSV field (RFC 4180): quoted when it needs to be. */
@@ -276,55 +216,22 @@ static const char CSV_HEAD[] =
 
 void api_supply_csv(struct req *rq, struct resp *rs)
 {
+	struct errbuf e = { 0 };
 	struct buf b = BUF_INIT;
 	int rc;
 
 	buf_adds(&b, CSV_HEAD);
-	rc = store_supply_list(rq->st, csv_supply, &b);
+	rc = app_supply_list(rq->st, &rq->who, csv_supply, &b, &e);
 	if (rc)
-		resp_err(rq, rs, rc, NULL);
+		resp_err(rq, rs, rc, &e);
 	else
 		resp_bytes(rs, 200, "text/csv; charset=utf-8", b.data, b.len);
 	buf_release(&b);
 }
 
-struct import {
-	struct req *rq;
-	struct errbuf *e;
-	int created;
-};
-
-/* One CSV row (id,name,kind,location,quantity,unit,min_quantity,
- * inspect_by,notes; the id is ignored) as a new supply. */
-static int import_row(void *ctx, char **f, int line)
+static int import_shape(const json_t *body, struct errbuf *e)
 {
-	struct import *im = ctx;
-	struct supply s = { 0 };
-	char *end;
-	int rc = 0;
-
-	snprintf(s.name, sizeof(s.name), "%s", f[1]);
-	snprintf(s.kind, sizeof(s.kind), "%s", f[2]);
-	snprintf(s.location, sizeof(s.location), "%s", f[3]);
-	snprintf(s.unit, sizeof(s.unit), "%s", f[5]);
-	s.quantity = strtoll(f[4], &end, 10);
-	if (*end || !*f[4] || s.quantity < 0 || !*f[1])
-		rc = err_ret(im->e, ERMS_EINVAL, "invalid", "line %d: a name "
-			     "and a quantity >= 0", line);
-	s.min_quantity = strtoll(f[6], &end, 10);
-	if (!rc && (*end || s.min_quantity < 0))
-		rc = err_ret(im->e, ERMS_EINVAL, "invalid", "line %d: "
-			     "min_quantity >= 0", line);
-	if (!rc && *f[7] && time_parse(f[7], &s.inspect_by_ms))
-		rc = err_ret(im->e, ERMS_EINVAL, "invalid", "line %d: "
-			     "inspect_by is RFC 3339", line);
-	s.notes = xstrdup(f[8]);
-	if (!rc)
-		rc = app_supply_create(im->rq->st, &im->rq->who, &s,
-				       im->rq->now_ms, im->e);
-	im->created += !rc;
-	supply_release(&s);
-	return rc;
+	return json_check(body, import_fields, ARRAY_SIZE(import_fields), e);
 }
 
 /* POST /api/v1/supplies/import {csv}: every row a new supply, or nothing
@@ -334,30 +241,14 @@ static int import_row(void *ctx, char **f, int line)
 void api_supply_import(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
-	struct import im = { rq, &e, 0 };
-	const json_t *csv;
-	char msg[160];
-	int rc = app_supply_may(rq->st, &rq->who, A_SUPPLY_MANAGE, &e);
+	int created = 0;
+	int rc = app_supply_import(rq->st, &rq->who, rq->body, import_shape,
+				   rq->now_ms, &created, &e);
 
-	if (!rc)
-		rc = json_check(rq->body, import_fields,
-				ARRAY_SIZE(import_fields), &e);
-	if (rc) {
+	if (rc)
 		resp_err(rq, rs, rc, &e);
-		return;
-	}
-	csv = json_object_get(rq->body, "csv");
-	msg[0] = '\0';
-	rc = csv_parse(json_string_value(csv), json_string_length(csv), 9,
-		       import_row, &im, msg, sizeof(msg));
-	if (*msg)	/* malformed (else fn's answer, already in e) */
-		rc = err_ret(&e, ERMS_EINVAL, "invalid", "%s", msg);
-	if (rc) {
-		errbuf_field(&e, "csv");
-		resp_err(rq, rs, rc, &e);
-	} else {
-		resp_json(rs, 201, json_pack("{s:i}", "created", im.created));
-	}
+	else
+		resp_json(rs, 201, json_pack("{s:i}", "created", created));
 }
 
 /* Funds. */
@@ -424,16 +315,9 @@ void api_budget_get(struct req *rq, struct resp *rs)
 	int64_t budget = 0, spent = 0;
 	json_t *items = json_array();
 	char note[1024] = "";
-	int rc = app_supply_may(rq->st, &rq->who, A_FUNDS_READ, &e);
+	int rc = app_budget_read(rq->st, &rq->who, year, &budget, note,
+				 sizeof(note), &spent, add_expense, items, &e);
 
-	if (!rc) {
-		rc = store_budget_get(rq->st, year, &budget, note, sizeof(note));
-		rc = rc == ERMS_ENOTFOUND ? 0 : rc;
-	}
-	if (!rc)
-		rc = store_expense_sum(rq->st, year, &spent);
-	if (!rc)
-		rc = store_expenses(rq->st, year, add_expense, items);
 	if (rc) {
 		json_decref(items);
 		resp_err(rq, rs, rc, &e);
@@ -497,14 +381,14 @@ void api_expense_csv(struct req *rq, struct resp *rs)
 	struct errbuf e = { 0 };
 	const char *y = req_query(rq, "year");
 	struct buf b = BUF_INIT;
-	int rc = app_supply_may(rq->st, &rq->who, A_FUNDS_READ, &e);
+	int rc;
 
 	buf_adds(&b, "id,year,amount,purpose,incident_id,drill_id,supply_id,"
 		     "at\r\n");
-	if (!rc)
-		rc = store_expenses(rq->st, y ? (int)strtol(y, NULL, 10)
-					      : year_now(rq->now_ms),
-				    csv_expense, &b);
+	rc = app_expense_list(rq->st, &rq->who,
+			      y ? (int)strtol(y, NULL, 10)
+				: year_now(rq->now_ms),
+			      csv_expense, &b, &e);
 	if (rc)
 		resp_err(rq, rs, rc, &e);
 	else

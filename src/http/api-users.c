@@ -5,10 +5,10 @@
 
 #include <string.h>
 
+#include "app/users.h"
 #include "core/account.h"
 #include "http/api.h"
 #include "http/json.h"
-#include "store/store.h"
 #include "util/xalloc.h"
 
 static const struct jfield create_fields[] = {
@@ -42,26 +42,24 @@ static int add_user(void *ctx, const struct user *u)
 	return 0;
 }
 
-static int users_page(struct req *rq, int64_t after, struct page *p)
+static int users_page(struct req *rq, int64_t after, struct page *p,
+		      struct errbuf *e)
 {
-	return store_user_list(rq->st, after, p->limit + 1, add_user, p);
+	return app_user_list(rq->st, &rq->who, after, p->limit + 1, add_user,
+			     p, e);
 }
 
 void api_user_list(struct req *rq, struct resp *rs)
 {
-	api_list(rq, rs, A_USER_LIST, users_page);
+	api_page(rq, rs, users_page);
 }
 
 void api_user_get(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
-	int64_t id = req_param_id(rq, 0);
-	struct object o = { .owner_id = id };
 	struct user u;
-	int rc = app_may(&rq->who, A_USER_READ, &o, &e);
+	int rc = app_user_read(rq->st, &rq->who, req_param_id(rq, 0), &u, &e);
 
-	if (!rc)
-		rc = store_user_get(rq->st, id, &u);
 	if (rc)
 		resp_err(rq, rs, rc, &e);
 	else
@@ -72,65 +70,49 @@ void api_user_get(struct req *rq, struct resp *rs)
 void api_user_prep(struct req *rq, struct resp *rs)
 {
 	bool create = !strcmp(rq->method, "POST");
-	struct object o = { .owner_id = create ? 0 : req_param_id(rq, 0) };
 	struct errbuf e = { 0 };
-	const char *login = jstr(rq->body, "login", NULL);
-	int rc = app_may(&rq->who, create ? A_USER_CREATE : A_USER_UPDATE, &o,
-			 &e);
+	int rc = create ? json_check(rq->body, create_fields,
+				     ARRAY_SIZE(create_fields), &e)
+			: json_check(rq->body, update_fields,
+				     ARRAY_SIZE(update_fields), &e);
 
 	if (!rc)
-		rc = create ? json_check(rq->body, create_fields,
-					 ARRAY_SIZE(create_fields), &e)
-			    : json_check(rq->body, update_fields,
-					 ARRAY_SIZE(update_fields), &e);
-	if (!rc && login && !login_valid(login)) {
-		errbuf_set(&e, "invalid",
-			   "a login is 1 to 64 of a-z, 0-9, '.', '_', '-'");
-		errbuf_field(&e, "login");
-		rc = ERMS_EINVAL;
-	}
-	if (!rc)
-		rc = check_profile(rq->body, &e);
+		rc = app_user_vet(&rq->who, create ? 0 : req_param_id(rq, 0),
+				  rq->body, &e);
 	if (!rc)
 		rc = hash_new_password(rq, &e);
 	if (rc)
 		resp_err(rq, rs, rc, &e);
 }
 
+/* Answer the user u with status, or the error rc. */
+static void answer_user(struct req *rq, struct resp *rs, int rc, int status,
+			const struct user *u, const struct errbuf *e)
+{
+	if (rc)
+		resp_err(rq, rs, rc, e);
+	else
+		resp_json(rs, status, json_user(u));
+}
+
 void api_user_create(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
-	struct user u = { .locale = "zh-CN" };
-	int rc;
+	struct user u;
+	int rc = app_user_add(rq->st, &rq->who, rq->body, rq->ctx, rq->now_ms,
+			      &u, &e);
 
-	jcopy(u.login, sizeof(u.login), rq->body, "login");
-	apply_profile(rq->body, &u);
-	u.is_admin = jbool(rq->body, "is_admin", false);
-	rc = app_user_create(rq->st, &rq->who, &u, rq->ctx, rq->now_ms, &e);
-	if (rc)
-		resp_err(rq, rs, rc, &e);
-	else
-		resp_json(rs, 201, json_user(&u));
+	answer_user(rq, rs, rc, 201, &u, &e);
 }
 
 void api_user_update(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
-	int64_t id = req_param_id(rq, 0);
 	struct user u;
-	int rc = store_user_get(rq->st, id, &u);
+	int rc = app_user_edit(rq->st, &rq->who, req_param_id(rq, 0),
+			       rq->body, rq->ctx, rq->now_ms, &u, &e);
 
-	if (!rc) {
-		apply_profile(rq->body, &u);
-		u.is_admin = jbool(rq->body, "is_admin", u.is_admin);
-		u.disabled = jbool(rq->body, "disabled", u.disabled);
-		rc = app_user_update(rq->st, &rq->who, &u, rq->ctx, rq->now_ms,
-				     &e);
-	}
-	if (rc)
-		resp_err(rq, rs, rc, &e);
-	else
-		resp_json(rs, 200, json_user(&u));
+	answer_user(rq, rs, rc, 200, &u, &e);
 }
 
 void api_user_delete(struct req *rq, struct resp *rs)

@@ -5,35 +5,9 @@
 
 #include <stdlib.h>
 
-#include "core/account.h"
 #include "http/json.h"
 #include "util/crypto.h"
 #include "util/xalloc.h"
-
-/* Shared by PATCH /me and the user routes: the profile fields' rules. */
-int check_profile(const json_t *b, struct errbuf *e)
-{
-	const char *s;
-
-	if ((s = jstr(b, "locale", NULL)) && !locale_valid(s))
-		goto bad_locale;
-	if ((s = jstr(b, "email", NULL)) && !email_valid(s)) {
-		errbuf_set(e, "invalid", "'%s' is not an email address", s);
-		errbuf_field(e, "email");
-		return ERMS_EINVAL;
-	}
-	if ((s = jstr(b, "password", NULL)) && !password_valid(s)) {
-		errbuf_set(e, "invalid", "a password has %d to %d bytes",
-			   PASSWORD_MIN, PASSWORD_MAX);
-		errbuf_field(e, "password");
-		return ERMS_EINVAL;
-	}
-	return 0;
-bad_locale:
-	errbuf_set(e, "invalid", "locale must be 'zh-CN' or 'en'");
-	errbuf_field(e, "locale");
-	return ERMS_EINVAL;
-}
 
 /* Hash body.password into rq->ctx (slow; on the I/O thread). */
 int hash_new_password(struct req *rq, struct errbuf *e)
@@ -54,18 +28,56 @@ int hash_new_password(struct req *rq, struct errbuf *e)
 	return 0;
 }
 
-/* Copy the profile fields present in b into u. */
-void apply_profile(const json_t *b, struct user *u)
-{
-	jcopy(u->display_name, sizeof(u->display_name), b, "display_name");
-	jcopy(u->email, sizeof(u->email), b, "email");
-	jcopy(u->phone, sizeof(u->phone), b, "phone");
-	jcopy(u->locale, sizeof(u->locale), b, "locale");
-}
-
 bool page_full(struct page *p)
 {
 	return p->n++ == p->limit;
+}
+
+/* ?cursor= (or ?after=: an id to start after) and ?limit= (1..500,
+ * default 100). */
+static int page_args(struct req *rq, int64_t *after, int *limit,
+		     struct errbuf *e)
+{
+	const char *c = req_query(rq, "cursor");
+	const char *l = req_query(rq, "limit");
+	char *end;
+	long long v;
+
+	*after = 0;
+	*limit = 100;
+	if (!c)
+		c = req_query(rq, "after");
+	if (c && *c) {
+		v = strtoll(c, &end, 10);
+		if (*end || v < 0) {
+			errbuf_field(e, "cursor");
+			return err_ret(e, ERMS_EINVAL, "invalid",
+				       "bad cursor '%s'", c);
+		}
+		*after = v;
+	}
+	if (l && *l) {
+		v = strtoll(l, &end, 10);
+		if (*end || v < 1 || v > 500) {
+			errbuf_field(e, "limit");
+			return err_ret(e, ERMS_EINVAL, "invalid",
+				       "limit must be 1 to 500");
+		}
+		*limit = (int)v;
+	}
+	return 0;
+}
+
+/* The page p (rc 1: more follow), or the error rc. */
+static void answer_page(struct req *rq, struct resp *rs, int rc,
+			struct page *p, const struct errbuf *e)
+{
+	if (rc < 0) {
+		json_decref(p->items);
+		resp_err(rq, rs, rc, e);
+		return;
+	}
+	resp_list(rs, p->items, rc == 1 ? p->last : 0);
 }
 
 void api_list(struct req *rq, struct resp *rs, enum action right,
@@ -74,19 +86,34 @@ void api_list(struct req *rq, struct resp *rs, enum action right,
 	struct errbuf e = { 0 };
 	struct page p = { .items = json_array() };
 	int64_t after;
-	int rc;
+	int rc = page_args(rq, &after, &p.limit, &e);
 
-	if (!req_page(rq, rs, &after, &p.limit))
-		goto fail;
-	rc = app_may(&rq->who, right, NULL, &e);
+	if (!rc)
+		rc = app_may(&rq->who, right, NULL, &e);
 	if (!rc)
 		rc = walk(rq, after, &p);
-	if (rc < 0) {
-		resp_err(rq, rs, rc, &e);
-		goto fail;
+	answer_page(rq, rs, rc, &p, &e);
+}
+
+void api_page(struct req *rq, struct resp *rs, page_call *call)
+{
+	struct errbuf e = { 0 };
+	struct page p = { .items = json_array() };
+	int64_t after;
+	int rc = page_args(rq, &after, &p.limit, &e);
+
+	if (!rc)
+		rc = call(rq, after, &p, &e);
+	answer_page(rq, rs, rc, &p, &e);
+}
+
+void api_answer_list(struct req *rq, struct resp *rs, int rc, json_t *items,
+		     const struct errbuf *e)
+{
+	if (rc) {
+		json_decref(items);
+		resp_err(rq, rs, rc, e);
+		return;
 	}
-	resp_list(rs, p.items, rc == 1 ? p.last : 0);
-	return;
-fail:
-	json_decref(p.items);
+	resp_list(rs, items, 0);
 }

@@ -12,12 +12,8 @@
 #include "http/req.h"
 #include "util/err.h"
 
-/* The rules of locale, email and password fields present in body b. */
-int check_profile(const json_t *b, struct errbuf *e);
 /* Hash body.password, when present, into rq->ctx (Argon2id: slow). */
 int hash_new_password(struct req *rq, struct errbuf *e);
-/* Copy display_name, email, phone and locale present in b into u. */
-void apply_profile(const json_t *b, struct user *u);
 
 /*
  * A page of a list: rows are read with limit + 1 so that the extra row
@@ -39,8 +35,24 @@ bool page_full(struct page *p);
  */
 typedef int page_walk(struct req *rq, int64_t after, struct page *p);
 
-/* A paginated list route: the right, ?cursor= and ?limit=, the walk. */
+/* A paginated list route: the right, ?cursor= and ?limit=, the walk.
+ * For walks that call the store themselves; new code uses api_page(). */
 void api_list(struct req *rq, struct resp *rs, enum action right,
 	      page_walk *walk);
+
+/*
+ * The same through one app call that asks the right itself: returns 1
+ * when there are more, 0 at the end, or an ERMS_E* code with e filled.
+ */
+typedef int page_call(struct req *rq, int64_t after, struct page *p,
+		      struct errbuf *e);
+
+/* The answer of a whole-list route: {items} (the items stolen), or the
+ * error rc (the items freed). */
+void api_answer_list(struct req *rq, struct resp *rs, int rc, json_t *items,
+		     const struct errbuf *e);
+
+/* A paginated list route: ?cursor= and ?limit=, then the app call. */
+void api_page(struct req *rq, struct resp *rs, page_call *call);
 
 #endif

@@ -8,11 +8,13 @@
  * encode, about twenty lines.
  *
  * Write routes (ROUTE_WRITE) run their handler on the writer thread inside
- * the group-commit batch: rq->st is then the writer's connection, and a
- * response with status >= 400 rolls the handler's writes back. A route's
- * optional prep() runs first on the I/O thread with a reader connection,
- * for slow work that must not hold up the writer (password hashing); it
- * may answer on its own (set rs->status), and passes data on in rq->ctx.
+ * the group-commit batch: rq->st is then the writer's connection, and an
+ * answer made by resp_err() or resp_fail() (rs->rc non-zero: the app's
+ * code, or ERMS_EINVAL for a request that failed to decode) rolls the
+ * handler's writes back. A route's optional prep() runs first on the I/O
+ * thread with a reader connection, for slow work that must not hold up
+ * the writer (password hashing); it may answer on its own (set
+ * rs->status), and passes data on in rq->ctx.
  */
 #ifndef ERMS_HTTP_REQ_H
 #define ERMS_HTTP_REQ_H
@@ -68,6 +70,9 @@ struct resp_stream {
 
 struct resp {
 	int status;
+	int rc;			/* 0, or the ERMS_E* code the answer failed
+				 * with: on the writer, non-zero rolls the
+				 * handler's writes back */
 	struct resp_stream stream;	/* .read set: a streamed body */
 	json_t *json;		/* owned */
 	char *body;		/* owned unless body_static */
@@ -103,11 +108,6 @@ const char *req_header(struct req *rq, const char *name);
 /* The route parameter at index i as a positive id, or 0 if not one. */
 int64_t req_param_id(const struct req *rq, int i);
 
-/*
- * Read ?cursor= (an id to start after) and ?limit= (1..500, default 100).
- * Returns false after answering 400 when they are malformed.
- */
-bool req_page(struct req *rq, struct resp *rs, int64_t *after, int *limit);
 /* {"items": items, "next_cursor": ...} with the cursor "last" or null. */
 void resp_list(struct resp *rs, json_t *items, int64_t last);
 
@@ -124,9 +124,11 @@ void resp_static(struct resp *rs, int status, const char *ctype,
 /* Add a header (value is copied). */
 void resp_header(struct resp *rs, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-/* An error answer from an ERMS_E* code and an errbuf (may be NULL). */
+/* An error answer from an ERMS_E* code and an errbuf (may be NULL);
+ * sets rs->rc = rc. */
 void resp_err(struct req *rq, struct resp *rs, int rc, const struct errbuf *e);
-/* An error answer with an explicit status and code. */
+/* An error answer with an explicit status and code, for a request that
+ * fails to decode before any app call (rs->rc = ERMS_EINVAL). */
 void resp_fail(struct req *rq, struct resp *rs, int status, const char *code,
 	       const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));

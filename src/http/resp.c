@@ -177,6 +177,7 @@ void resp_fail(struct req *rq, struct resp *rs, int status, const char *code,
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	error_body(rq, rs, status, code, field, msg);
+	rs->rc = ERMS_EINVAL;
 }
 
 void resp_err(struct req *rq, struct resp *rs, int rc, const struct errbuf *e)
@@ -190,4 +191,5 @@ void resp_err(struct req *rq, struct resp *rs, int rc, const struct errbuf *e)
 		msg = "storage unavailable; try again";
 	}
 	error_body(rq, rs, http_status_of(rc), code, e ? e->field : NULL, msg);
+	rs->rc = rc ? rc : ERMS_EINVAL;
 }

@@ -129,38 +129,6 @@ int64_t req_param_id(const struct req *rq, int i)
 	return *end || v <= 0 ? 0 : (int64_t)v;
 }
 
-bool req_page(struct req *rq, struct resp *rs, int64_t *after, int *limit)
-{
-	const char *c = req_query(rq, "cursor");
-	const char *l = req_query(rq, "limit");
-	char *end;
-	long long v;
-
-	*after = 0;
-	*limit = 100;
-	if (!c)
-		c = req_query(rq, "after");
-	if (c && *c) {
-		v = strtoll(c, &end, 10);
-		if (*end || v < 0) {
-			resp_fail(rq, rs, 400, "invalid", "cursor",
-				  "bad cursor '%s'", c);
-			return false;
-		}
-		*after = v;
-	}
-	if (l && *l) {
-		v = strtoll(l, &end, 10);
-		if (*end || v < 1 || v > 500) {
-			resp_fail(rq, rs, 400, "invalid", "limit",
-				  "limit must be 1 to 500");
-			return false;
-		}
-		*limit = (int)v;
-	}
-	return true;
-}
-
 static bool is_write_method(const char *m)
 {
 	return strcmp(m, "GET") && strcmp(m, "HEAD");
@@ -299,8 +267,8 @@ static int job_run(struct wjob *j, struct store *st)
 
 	rq->st = st;
 	rq->route->fn(rq, &cn->rs);
-	if (cn->rs.status >= 400)
-		return ERMS_EINVAL;
+	if (cn->rs.rc)
+		return cn->rs.rc;
 	if (cn->touch)
 		return app_touch(st, rq->who.session_id, rq->who.token_id,
 				 rq->now_ms);

@@ -44,6 +44,20 @@ int err_ret(struct errbuf *e, int rc, const char *code, const char *fmt, ...)
 	return rc;
 }
 
+int err_fail(struct errbuf *e, int rc, const char *field, const char *fmt,
+	     ...)
+{
+	va_list ap;
+
+	if (e) {
+		va_start(ap, fmt);
+		vset(e, erms_strerror(rc), fmt, ap);
+		va_end(ap);
+		errbuf_field(e, field);
+	}
+	return rc;
+}
+
 const char *erms_strerror(int rc)
 {
 	switch (rc) {

@@ -37,6 +37,15 @@ void errbuf_field(struct errbuf *e, const char *field);
 int err_ret(struct errbuf *e, int rc, const char *code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/*
+ * Returns rc after filling e with rc's own string code (erms_strerror()),
+ * the field (NULL: none) and the message:
+ *     return err_fail(e, ERMS_EINVAL, "year", "year is 1970-9999");
+ * Use err_ret() only for a code more specific than rc's ("four_eyes").
+ */
+int err_fail(struct errbuf *e, int rc, const char *field, const char *fmt,
+	     ...) __attribute__((format(printf, 4, 5)));
+
 /* Short English name of a code, e.g. "conflict". */
 const char *erms_strerror(int rc);
 

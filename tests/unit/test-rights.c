@@ -54,6 +54,7 @@ static const char *const expected[A__COUNT] = {
 	[A_GROUP_CREATE] = "aA",	[A_GROUP_UPDATE] = "aA",
 	[A_GROUP_MEMBERS] = "aA",
 	[A_TOKEN_CREATE] = ALL,		[A_TOKEN_LIST] = ALL,
+	[A_TOKEN_LIST_ALL] = "aA",
 	[A_TOKEN_REVOKE] = "aAo",
 	[A_AUDIT_READ] = "aA",
 	[A_PLAN_READ] = ALL,		[A_PLAN_IMPORT] = "aAc",
@@ -70,7 +71,8 @@ static const char *const expected[A__COUNT] = {
 	[A_TASK_CREATE] = "lncue",	[A_TASK_UPDATE] = "cg",
 	[A_CHANNEL_MANAGE] = "aA",	[A_NOTIFY_READ] = "aAlncue",
 	[A_NOTIFY_RETRY] = "aA",	[A_DUTY_READ] = ALL,
-	[A_DUTY_MANAGE] = "aAc",	[A_BULLETIN_POST] = "cg",
+	[A_DUTY_MANAGE] = "aAc",	[A_DUTY_SHIFTS] = "aAo",
+	[A_BULLETIN_POST] = "cg",
 	[A_SUPPLY_MANAGE] = "aAcg",	[A_FUNDS_READ] = "aAlncgue",
 	[A_FUNDS_MANAGE] = "aAlnue",	[A_FUNDS_SPEND] = "aAcg",
 	[A_DRILL_MANAGE] = "aAc",
@@ -109,6 +111,18 @@ static void test_anonymous_may_nothing(void **state)
 	}
 }
 
+/* The system (its scheduler, the operator's local commands) may do
+ * everything, with no user id and no object; out of range is still no. */
+static void test_system_may_everything(void **state)
+{
+	struct actor sys = { .system = true };
+
+	(void)state;
+	for (int act = 0; act < A__COUNT; act++)
+		assert_true(may(&sys, (enum action)act, NULL));
+	assert_false(may(&sys, A__COUNT, NULL));
+}
+
 /* R_GROUP is a fixed team for these; for the others it depends on the
  * object (an incident's task, a plan's group). */
 static void test_fixed_teams(void **state)
@@ -137,6 +151,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_entry_allowed_and_denied),
 		cmocka_unit_test(test_anonymous_may_nothing),
+		cmocka_unit_test(test_system_may_everything),
 		cmocka_unit_test(test_table_is_indexed_by_action),
 		cmocka_unit_test(test_fixed_teams),
 	};

@@ -197,6 +197,24 @@ static void test_csv_rows(void **state)
 	}
 }
 
+/* err_fail(): the string code is the numeric code's own. */
+static void test_err_fail_derives_code(void **state)
+{
+	struct errbuf e = { 0 };
+
+	(void)state;
+	assert_int_equal(err_fail(&e, ERMS_EINVAL, "year", "year is %d", 3),
+			 ERMS_EINVAL);
+	assert_string_equal(e.code, "invalid");
+	assert_string_equal(e.field, "year");
+	assert_string_equal(e.msg, "year is 3");
+	assert_int_equal(err_fail(&e, ERMS_ENOTFOUND, NULL, "gone"),
+			 ERMS_ENOTFOUND);
+	assert_string_equal(e.code, erms_strerror(ERMS_ENOTFOUND));
+	assert_string_equal(e.field, "");
+	assert_int_equal(err_fail(NULL, ERMS_EPERM, "x", "y"), ERMS_EPERM);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -209,6 +227,7 @@ int main(void)
 		cmocka_unit_test(test_addr_lists),
 		cmocka_unit_test(test_time_parse_strict),
 		cmocka_unit_test(test_csv_rows),
+		cmocka_unit_test(test_err_fail_derives_code),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
