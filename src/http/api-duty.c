@@ -9,26 +9,13 @@
 
 #include "app/audit.h"
 #include "core/duty.h"
+#include "http/fields.h"
 #include "http/json.h"
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/xalloc.h"
 
 #define DAY_MS (24 * 3600 * 1000LL)
-
-static const struct jfield rotation_fields[] = {
-	{ "name", JT_STRING, true, NAME_MAX_, 1 },
-	{ "members", JT_ARRAY, true, 0, 0 },
-	{ "shift_minutes", JT_INT, true, 366 * 24 * 60, 1 },
-	{ "start", JT_STRING, true, 40, 1 },
-	{ "time_zone", JT_STRING, false, 63, 1 },
-};
-
-static const struct jfield override_fields[] = {
-	{ "user_id", JT_INT, true, 0, 1 },
-	{ "start", JT_STRING, true, 40, 1 },
-	{ "end", JT_STRING, true, 40, 1 },
-};
 
 /* A rotation as core/duty.h wants it. */
 static void rotation_of(const struct rotation_row *row, struct rotation *r)
@@ -164,8 +151,8 @@ void api_rotation_create(struct req *rq, struct resp *rs)
 	int rc = app_may(&rq->who, A_DUTY_MANAGE, NULL, &e);
 
 	if (!rc)
-		rc = json_check(rq->body, rotation_fields,
-				ARRAY_SIZE(rotation_fields), &e);
+		rc = json_check(rq->body, rotation_body.f,
+				rotation_body.n, &e);
 	if (!rc && !time_of(rq->body, "start", &r.start_ms, &e))
 		rc = ERMS_EINVAL;
 	if (!rc)
@@ -229,8 +216,8 @@ void api_override_create(struct req *rq, struct resp *rs)
 	int rc = app_may(&rq->who, A_DUTY_MANAGE, NULL, &e);
 
 	if (!rc)
-		rc = json_check(rq->body, override_fields,
-				ARRAY_SIZE(override_fields), &e);
+		rc = json_check(rq->body, override_body.f,
+				override_body.n, &e);
 	if (!rc && (!time_of(rq->body, "start", &start, &e) ||
 		    !time_of(rq->body, "end", &end, &e)))
 		rc = ERMS_EINVAL;

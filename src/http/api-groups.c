@@ -7,25 +7,13 @@
 #include <string.h>
 
 #include "core/account.h"
+#include "http/fields.h"
 #include "http/json.h"
 #include "store/store.h"
 #include "util/xalloc.h"
 
 #define DUTIES_MAX 50
 #define DUTY_MAX 1000
-
-static const struct jfield create_fields[] = {
-	{ "key", JT_STRING, true, KEY_MAX, 1 },
-	{ "name", JT_STRING, true, NAME_MAX_ * 2, 1 },
-	{ "kind", JT_STRING, true, 16, 1 },
-	{ "duties", JT_ARRAY, false, 0, 0 },
-};
-
-static const struct jfield update_fields[] = {
-	{ "name", JT_STRING, false, NAME_MAX_ * 2, 1 },
-	{ "duties", JT_ARRAY, false, 0, 0 },
-	{ "channels", JT_ARRAY, false, 0, 0 },
-};
 
 static int bad(struct errbuf *e, const char *field, const char *msg)
 {
@@ -58,10 +46,6 @@ static int take_channels(struct store *st, const json_t *body,
 	rc = store_group_channels_set(st, g->id, ids, n);
 	return rc;
 }
-
-static const struct jfield member_fields[] = {
-	{ "role", JT_STRING, true, 16, 1 },
-};
 
 static int add_channel_id(void *ctx, const struct channel *c)
 {
@@ -168,8 +152,8 @@ void api_group_create(struct req *rq, struct resp *rs)
 	int rc = app_may(&rq->who, A_GROUP_CREATE, NULL, &e);
 
 	if (!rc)
-		rc = json_check(rq->body, create_fields,
-				ARRAY_SIZE(create_fields), &e);
+		rc = json_check(rq->body, group_create_body.f,
+				group_create_body.n, &e);
 	if (!rc && !key_valid(jstr(rq->body, "key", "")))
 		rc = bad(&e, "key",
 			 "a key is 1 to 64 of a-z, 0-9, '_', '-', "
@@ -198,8 +182,8 @@ void api_group_update(struct req *rq, struct resp *rs)
 	int rc = app_may(&rq->who, A_GROUP_UPDATE, NULL, &e);
 
 	if (!rc)
-		rc = json_check(rq->body, update_fields,
-				ARRAY_SIZE(update_fields), &e);
+		rc = json_check(rq->body, group_update_body.f,
+				group_update_body.n, &e);
 	if (!rc)
 		rc = store_group_get(rq->st, rq->param[0], &g);
 	if (!rc)
@@ -225,8 +209,8 @@ void api_member_put(struct req *rq, struct resp *rs)
 	int rc = app_may(&rq->who, A_GROUP_MEMBERS, NULL, &e);
 
 	if (!rc)
-		rc = json_check(rq->body, member_fields,
-				ARRAY_SIZE(member_fields), &e);
+		rc = json_check(rq->body, member_body.f,
+				member_body.n, &e);
 	if (!rc && (role = member_role_parse(jstr(rq->body, "role", ""))) < 0)
 		rc = bad(&e, "role", "role is lead, deputy or member");
 	if (!rc)

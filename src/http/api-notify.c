@@ -11,27 +11,11 @@
 #include "app/keys.h"
 #include "app/notify.h"
 #include "http/api.h"
+#include "http/fields.h"
 #include "http/json.h"
 #include "notify/channel.h"
 #include "store/store.h"
 #include "util/xalloc.h"
-
-static const struct jfield channel_fields[] = {
-	{ "name", JT_STRING, true, NAME_MAX_, 1 },
-	{ "kind", JT_STRING, true, 16, 1 },
-	{ "config", JT_OBJECT, true, 0, 0 },
-	{ "rate_burst", JT_INT, false, 10000, 0 },
-	{ "rate_period_ms", JT_INT, false, 3600000, 0 },
-	{ "enabled", JT_BOOL, false, 0, 0 },
-};
-
-static const struct jfield channel_update_fields[] = {
-	{ "name", JT_STRING, false, NAME_MAX_, 1 },
-	{ "config", JT_OBJECT, false, 0, 0 },
-	{ "rate_burst", JT_INT, false, 10000, 0 },
-	{ "rate_period_ms", JT_INT, false, 3600000, 0 },
-	{ "enabled", JT_BOOL, false, 0, 0 },
-};
 
 /* Fields of a channel's config that are secrets: never answered. */
 static bool secret(const char *k)
@@ -153,8 +137,8 @@ void api_channel_create(struct req *rq, struct resp *rs)
 	int rc = app_may(&rq->who, A_CHANNEL_MANAGE, NULL, &e);
 
 	if (!rc)
-		rc = json_check(rq->body, channel_fields,
-				ARRAY_SIZE(channel_fields), &e);
+		rc = json_check(rq->body, channel_body.f,
+				channel_body.n, &e);
 	if (!rc && (c.kind = channel_kind_parse(jstr(rq->body, "kind", ""))) < 0)
 		rc = err_ret(&e, ERMS_EINVAL, "invalid", "kind is email, "
 			     "webhook, slack, dingtalk, wecom or feishu");
@@ -194,8 +178,8 @@ void api_channel_update(struct req *rq, struct resp *rs)
 	int rc = app_may(&rq->who, A_CHANNEL_MANAGE, NULL, &e);
 
 	if (!rc)
-		rc = json_check(rq->body, channel_update_fields,
-				ARRAY_SIZE(channel_update_fields), &e);
+		rc = json_check(rq->body, channel_update_body.f,
+				channel_update_body.n, &e);
 	if (!rc)
 		rc = store_channel_get(rq->st, req_param_id(rq, 0), &c);
 	if (!rc && jhas(rq->body, "config")) {

@@ -11,21 +11,11 @@
 #include <string.h>
 
 #include "app/plans.h"
+#include "http/fields.h"
 #include "http/json.h"
 #include "plan/plan.h"
 #include "store/store.h"
 #include "util/xalloc.h"
-
-#define PLAN_FILE_MAX (1024 * 1024)
-
-static const struct jfield import_fields[] = {
-	{ "yaml", JT_STRING, true, PLAN_FILE_MAX, 1 },
-	{ "file", JT_STRING, false, 255, 1 },
-};
-
-static const struct jfield step_fields[] = {
-	{ "comment", JT_STRING, false, 4000, 0 },
-};
 
 static int add_editor(void *ctx, int64_t user_id, const char *login,
 		      const char *display_name, int64_t first_ms,
@@ -138,8 +128,8 @@ void api_plan_prep(struct req *rq, struct resp *rs)
 	int rc = app_may(&rq->who, A_PLAN_IMPORT, NULL, &e);
 
 	if (!rc)
-		rc = json_check(rq->body, import_fields,
-				ARRAY_SIZE(import_fields), &e);
+		rc = json_check(rq->body, plan_import_body.f,
+				plan_import_body.n, &e);
 	if (rc) {
 		resp_err(rq, rs, rc, &e);
 		return;
@@ -377,7 +367,7 @@ void api_plan_step(struct req *rq, struct resp *rs)
 			  rq->param[2]);
 		return;
 	}
-	rc = json_check(rq->body, step_fields, ARRAY_SIZE(step_fields), &e);
+	rc = json_check(rq->body, plan_step_body.f, plan_step_body.n, &e);
 	if (rc) {
 		resp_err(rq, rs, rc, &e);
 		return;

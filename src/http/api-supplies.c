@@ -8,43 +8,12 @@
 
 #include "app/supplies.h"
 #include "http/api.h"
+#include "http/fields.h"
 #include "http/json.h"
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/csv.h"
 #include "util/xalloc.h"
-
-static const struct jfield supply_fields[] = {
-	{ "name", JT_STRING, true, 255, 1 },
-	{ "kind", JT_STRING, false, 63, 0 },
-	{ "location", JT_STRING, false, 127, 0 },
-	{ "quantity", JT_INT, false, 1000000000, 0 },
-	{ "unit", JT_STRING, false, 31, 0 },
-	{ "min_quantity", JT_INT, false, 1000000000, 0 },
-	{ "inspect_by", JT_STRING, false, 40, 0 },
-	{ "notes", JT_STRING, false, 4000, 0 },
-};
-
-static const struct jfield supply_update_fields[] = {
-	{ "name", JT_STRING, false, 255, 1 },
-	{ "kind", JT_STRING, false, 63, 0 },
-	{ "location", JT_STRING, false, 127, 0 },
-	{ "unit", JT_STRING, false, 31, 0 },
-	{ "min_quantity", JT_INT, false, 1000000000, 0 },
-	{ "inspect_by", JT_STRING, false, 40, 0 },
-	{ "notes", JT_STRING, false, 4000, 0 },
-};
-
-static const struct jfield move_fields[] = {
-	{ "kind", JT_STRING, true, 16, 1 },
-	{ "quantity", JT_INT, true, 1000000000, 1 },
-	{ "incident", JT_STRING, false, 40, 1 },
-	{ "note", JT_STRING, false, 1000, 0 },
-};
-
-static const struct jfield import_fields[] = {
-	{ "csv", JT_STRING, true, 1000000, 1 },
-};
 
 static json_t *supply_json(const struct supply *s)
 {
@@ -120,7 +89,7 @@ void api_supply_create(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
 	struct supply s = { 0 };
-	int rc = json_check(rq->body, supply_fields, ARRAY_SIZE(supply_fields),
+	int rc = json_check(rq->body, supply_body.f, supply_body.n,
 			    &e);
 
 	if (!rc)
@@ -172,8 +141,8 @@ void api_supply_update(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
 	struct supply s = { 0 };
-	int rc = json_check(rq->body, supply_update_fields,
-			    ARRAY_SIZE(supply_update_fields), &e);
+	int rc = json_check(rq->body, supply_update_body.f,
+			    supply_update_body.n, &e);
 
 	if (!rc)
 		rc = store_supply_get(rq->st, req_param_id(rq, 0), &s);
@@ -193,7 +162,7 @@ void api_supply_move(struct req *rq, struct resp *rs)
 	struct errbuf e = { 0 };
 	struct supply s = { 0 };
 	int kind = -1;
-	int rc = json_check(rq->body, move_fields, ARRAY_SIZE(move_fields), &e);
+	int rc = json_check(rq->body, move_body.f, move_body.n, &e);
 
 	if (!rc && (kind = move_kind_parse(jstr(rq->body, "kind", ""))) < 0) {
 		errbuf_set(&e, "invalid", "kind is in, out, allocate or return");
@@ -340,8 +309,8 @@ void api_supply_import(struct req *rq, struct resp *rs)
 	int rc = app_supply_may(rq->st, &rq->who, A_SUPPLY_MANAGE, &e);
 
 	if (!rc)
-		rc = json_check(rq->body, import_fields,
-				ARRAY_SIZE(import_fields), &e);
+		rc = json_check(rq->body, supply_import_body.f,
+				supply_import_body.n, &e);
 	if (rc) {
 		resp_err(rq, rs, rc, &e);
 		return;
@@ -362,20 +331,6 @@ void api_supply_import(struct req *rq, struct resp *rs)
 
 /* Funds. */
 
-static const struct jfield budget_fields[] = {
-	{ "amount_cents", JT_INT, true, 0, 0 },
-	{ "note", JT_STRING, false, 1000, 0 },
-};
-
-static const struct jfield expense_fields[] = {
-	{ "amount_cents", JT_INT, true, 0, 1 },
-	{ "purpose", JT_STRING, true, 1000, 1 },
-	{ "year", JT_INT, false, 2999, 2000 },
-	{ "incident", JT_STRING, false, 40, 1 },
-	{ "drill_id", JT_INT, false, 0, 0 },
-	{ "supply_id", JT_INT, false, 0, 0 },
-};
-
 static int year_now(int64_t ms)
 {
 	char t[32];
@@ -388,7 +343,7 @@ void api_budget_put(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
 	int year = (int)req_param_id(rq, 0);
-	int rc = json_check(rq->body, budget_fields, ARRAY_SIZE(budget_fields),
+	int rc = json_check(rq->body, budget_body.f, budget_body.n,
 			    &e);
 
 	if (!rc)
@@ -451,8 +406,8 @@ void api_expense_add(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
 	struct expense x = { 0 };
-	int rc = json_check(rq->body, expense_fields,
-			    ARRAY_SIZE(expense_fields), &e);
+	int rc = json_check(rq->body, expense_body.f,
+			    expense_body.n, &e);
 
 	if (!rc) {
 		x.year = (int)jint(rq->body, "year", year_now(rq->now_ms));

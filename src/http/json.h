@@ -21,12 +21,25 @@
 
 enum jtype { JT_STRING, JT_INT, JT_BOOL, JT_ARRAY, JT_OBJECT };
 
+struct jbody;
+
 struct jfield {
 	const char *name;
 	enum jtype type;
 	bool required;
 	size_t max;	/* strings: bytes (0: no limit); ints: largest value */
 	size_t min;	/* strings: bytes; ints: smallest value */
+	/* Objects: their fields; arrays: the fields of their items, when
+	 * they are objects. Checked by the handler, shown in the OpenAPI
+	 * document. May be NULL. */
+	const struct jbody *of;
+	const char *items;	/* arrays of scalars: "string" or "integer" */
+};
+
+/* A request body: its fields (http/fields.h has them all). */
+struct jbody {
+	const struct jfield *f;
+	size_t n;
 };
 
 /* A request body as the server reads it: one JSON value, a key given

@@ -233,7 +233,7 @@ static int authenticate(struct conn *cn, bool *by_cookie)
 	}
 	/* Calendar apps cannot send headers: a feed takes ?token=, a
 	 * feed token (an API token is refused there). */
-	if (rq->route->flags & ROUTE_FEED) {
+	if (rq->route->access == ACCESS_FEED) {
 		const char *t = MHD_lookup_connection_value(
 			cn->c, MHD_GET_ARGUMENT_KIND, "token");
 
@@ -367,7 +367,7 @@ static bool admit(struct conn *cn)
 	 * read, so a signed-in browser is never asked for a CSRF token on
 	 * them (sign-in, acknowledgement links). */
 	by_cookie = false;
-	rc = r->flags & ROUTE_PUBLIC ? 0 : authenticate(cn, &by_cookie);
+	rc = r->access == ACCESS_ANYONE ? 0 : authenticate(cn, &by_cookie);
 	if (rc == ERMS_ESTORE) {
 		resp_err(rq, &cn->rs, rc, NULL);
 		return false;
@@ -375,7 +375,7 @@ static bool admit(struct conn *cn)
 	if (rc || !rq->who.user.id) {
 		memset(&rq->who, 0, sizeof(rq->who));
 		by_cookie = false;
-		if (!(r->flags & ROUTE_PUBLIC)) {
+		if (r->access != ACCESS_ANYONE) {
 			resp_fail(rq, &cn->rs, 401, "unauthorized", NULL,
 				  "sign in first, or send a valid token");
 			return false;
@@ -398,6 +398,11 @@ static bool admit(struct conn *cn)
 		cn->touch = true;
 	if (!parse_body(cn))
 		return false;
+	if (r->access == ACCESS_ADMIN && !rq->who.actor.is_admin) {
+		resp_fail(rq, &cn->rs, 403, "forbidden", NULL,
+			  "only an administrator may do this");
+		return false;
+	}
 	if (r->prep) {
 		r->prep(rq, &cn->rs);
 		if (cn->rs.status)
@@ -448,14 +453,14 @@ static void dispatch(struct conn *cn)
 	}
 	rq->st = app_reader_get(app);
 	run = admit(cn);
-	if (run && !(rq->route->flags & ROUTE_WRITE)) {
+	if (run && !rq->route->write) {
 		rq->route->fn(rq, &cn->rs);
 		if (cn->touch)
 			submit_touch(cn);
 	}
 	app_reader_put(app, rq->st);
 	rq->st = NULL;
-	if (run && (rq->route->flags & ROUTE_WRITE)) {
+	if (run && rq->route->write) {
 		cn->state = C_QUEUED;
 		cn->job.run = job_run;
 		cn->job.done = job_done;
