@@ -162,6 +162,7 @@ void api_supply_move(struct req *rq, struct resp *rs)
 	struct errbuf e = { 0 };
 	struct supply s = { 0 };
 	int kind = -1;
+	char ref[24];
 	int rc = json_check(rq->body, move_body.f, move_body.n, &e);
 
 	if (!rc && (kind = move_kind_parse(jstr(rq->body, "kind", ""))) < 0) {
@@ -173,7 +174,7 @@ void api_supply_move(struct req *rq, struct resp *rs)
 		rc = app_supply_move(rq->st, &rq->who, req_param_id(rq, 0),
 				     (enum move_kind)kind,
 				     jint(rq->body, "quantity", 0),
-				     jstr(rq->body, "incident", NULL),
+				     jref(rq->body, "incident", ref),
 				     jstr(rq->body, "note", ""), rq->now_ms,
 				     &s, &e);
 	if (rc)
@@ -406,6 +407,7 @@ void api_expense_add(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
 	struct expense x = { 0 };
+	char ref[24];
 	int rc = json_check(rq->body, expense_body.f,
 			    expense_body.n, &e);
 
@@ -416,7 +418,7 @@ void api_expense_add(struct req *rq, struct resp *rs)
 		x.drill_id = jint(rq->body, "drill_id", 0);
 		x.supply_id = jint(rq->body, "supply_id", 0);
 		rc = app_expense_add(rq->st, &rq->who, &x,
-				     jstr(rq->body, "incident", NULL),
+				     jref(rq->body, "incident", ref),
 				     rq->now_ms, &e);
 	}
 	if (rc) {

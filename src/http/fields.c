@@ -230,7 +230,7 @@ BODY(move_body,
 	  .required = true, .max = 16, .min = 1 },
 	{ .name = "quantity", .type = JT_INT,
 	  .required = true, .max = 1000000000, .min = 1 },
-	{ .name = "incident", .type = JT_STRING, .max = 40, .min = 1 },
+	{ .name = "incident", .type = JT_REF, .max = 40, .min = 1 },
 	{ .name = "note", .type = JT_STRING, .max = 1000 });
 
 BODY(supply_import_body,
@@ -246,6 +246,6 @@ BODY(expense_body,
 	{ .name = "purpose", .type = JT_STRING,
 	  .required = true, .max = 1000, .min = 1 },
 	{ .name = "year", .type = JT_INT, .max = 2999, .min = 2000 },
-	{ .name = "incident", .type = JT_STRING, .max = 40, .min = 1 },
+	{ .name = "incident", .type = JT_REF, .max = 40, .min = 1 },
 	{ .name = "drill_id", .type = JT_INT },
 	{ .name = "supply_id", .type = JT_INT });

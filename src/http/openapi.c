@@ -193,9 +193,18 @@ static json_t *field_schema(const struct jfield *f)
 	static const char *const types[] = {
 		[JT_STRING] = "string", [JT_INT] = "integer",
 		[JT_BOOL] = "boolean", [JT_ARRAY] = "array",
-		[JT_OBJECT] = "object",
+		[JT_OBJECT] = "object", [JT_REF] = "string",
 	};
-	json_t *s = json_pack("{s:s}", "type", types[f->type]);
+	json_t *s;
+
+	if (f->type == JT_REF)
+		return json_pack("{s:s, s:[{s:s, s:I, s:I}, {s:s, s:i}]}",
+				 "description", "an id or a number (INC-...)",
+				 "oneOf", "type", "string", "minLength",
+				 (json_int_t)f->min, "maxLength",
+				 (json_int_t)f->max, "type", "integer",
+				 "minimum", 1);
+	s = json_pack("{s:s}", "type", types[f->type]);
 
 	if (f->type == JT_STRING && f->max)
 		json_object_set_new(s, "maxLength", json_integer((json_int_t)f->max));
