@@ -1,8 +1,9 @@
 /*
  * server.c - libmicrohttpd glue, and the request pipeline every route
- * shares: route, language, sign-in, CSRF, body checks, prep, then the
- * handler on a reader (reads) or in the writer's batch (writes); the
- * access log line and the metrics when the request completes.
+ * shares: route, language, sign-in, CSRF, body checks, the route's
+ * coarse right (struct route .access), prep, then the handler on a
+ * reader (reads) or in the writer's batch (writes); the access log line
+ * and the metrics when the request completes.
  */
 #define LOG_MOD "http"
 #include "http/server.h"
@@ -354,6 +355,8 @@ static void submit_touch(struct conn *cn)
 /*
  * The pipeline up to the handler, run on the I/O thread with a reader.
  * Returns true when the handler should run, false when rs is answered.
+ * A request refused here (its route's coarse right included) never
+ * takes a writer slot.
  */
 static bool admit(struct conn *cn)
 {

@@ -199,6 +199,20 @@ class OpenAPITest(ServerTestCase):
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
         self.assertRegex(p.stdout, r"(\d+) of \1 answers match")
 
+    def test_admin_routes_refuse_before_arguments(self):
+        """An administrators' route answers 403 to anyone else before it
+        looks at the query or the body (the route's coarse right); an
+        administrator gets the 400 for the same request."""
+        staff, a = self.c["staff"], self.c["admin"]
+        self.assertError(staff.get("/api/v1/audit?limit=0"), 403, "forbidden")
+        self.assertError(a.get("/api/v1/audit?limit=0"), 400, "invalid")
+        self.assertError(staff.post("/api/v1/channels", {"nope": 1}), 403, "forbidden")
+        self.assertError(a.post("/api/v1/channels", {"nope": 1}), 400, "unknown_field")
+        self.assertEqual(self.op("GET", "/api/v1/audit")["description"],
+                         "Administrators only.")
+        # A step that does not exist is no route at all.
+        self.assertError(a.post("/api/v1/incidents/1/explode", {}), 404, "not_found")
+
     def test_incident_by_id_or_number(self):
         """A movement's and an expense's `incident` is the incident's id
         (a JSON integer or digits) or its number, as docs/api.md says."""
