@@ -115,6 +115,28 @@ static const struct schema_row schemas[] = {
 	{ .name = "Movement",
 	  .props = "id:int supply_id:int supply:str kind:str quantity:int"
 		   " unit:str incident_id:int? note:str actor_id:int at:time" },
+	{ .name = "Note", .props = "id:int kind:str text:str at:time" },
+	{ .name = "PlanAck",
+	  .props = "user_id:int login:str display_name:str acknowledged:bool"
+		   " acknowledged_at:time" },
+	{ .name = "PlanAcks",
+	  .props = "n:int status:str total:int acknowledged:int"
+		   " items:[@PlanAck" },
+	{ .name = "OnDuty", .props = "group:str at:time on_duty:obj?" },
+	{ .name = "Expense",
+	  .props = "id:int year:int amount_cents:int purpose:str"
+		   " incident_id:int? drill_id:int? supply_id:int? actor_id:int"
+		   " at:time" },
+	{ .name = "Budget",
+	  .props = "year:int budget_cents:int note:str spent_cents:int"
+		   " remaining_cents:int expenses:[@Expense" },
+	{ .name = "Compliance",
+	  .props = "year:int plan:any lines:[obj overdue:[str" },
+	{ .name = "Stats",
+	  .props = "year:int total:int by_status:obj by_level:obj"
+		   " by_category:obj drills_excluded:bool" },
+	{ .name = "Imported", .props = "created:int" },
+	{ .name = "Clock", .props = "now:time breaches:int" },
 	{ .name = "StatusIncident",
 	  .props = "id:int number:str title:str status:str phase:str"
 		   " reported_at:time updates:[@StatusUpdate" },

@@ -174,8 +174,21 @@ class OpenAPITest(ServerTestCase):
             {"kind": "allocate", "quantity": 1, "incident": inc})
         rec(a, "GET", "/api/v1/supplies", "/api/v1/supplies")
         rec(a, "GET", "/api/v1/supplies/{id}", "/api/v1/supplies/%d" % sid)
+        rec(hq, "POST", "/api/v1/incidents/{id}/notes", "/api/v1/incidents/%s/notes" % inc,
+            {"text": "已通知机房"})
+        rec(a, "GET", "/api/v1/plans/{id}/versions/{n}/acks",
+            "/api/v1/plans/new-system/versions/1/acks")
+        rec(a, "GET", "/api/v1/groups/{key}/on-duty", "/api/v1/groups/command/on-duty")
+        rec(a, "PUT", "/api/v1/budgets/{year}", "/api/v1/budgets/2030", {"amount_cents": 100000})
+        rec(a, "POST", "/api/v1/expenses", "/api/v1/expenses",
+            {"amount_cents": 500, "purpose": "柴油", "year": 2030, "incident": inc})
+        rec(a, "GET", "/api/v1/budgets/{year}", "/api/v1/budgets/2030")
+        rec(a, "GET", "/api/v1/drills/compliance", "/api/v1/drills/compliance")
+        rec(a, "GET", "/api/v1/stats", "/api/v1/stats")
         rec(a, "GET", "/status.json", "/status.json")
         rec(a, "GET", "/healthz", "/healthz")
+        failed = [x for x in answers if not 200 <= x["status"] < 300]
+        self.assertFalse(failed, failed)
         # Errors: 400, 401, 403, 404, 409.
         r = rec(staff, "POST", "/api/v1/incidents", "/api/v1/incidents", {"nope": 1})
         self.assertEqual(r.status, 400, r)
