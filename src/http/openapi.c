@@ -342,6 +342,17 @@ static void add_error(json_t *responses, const char *status)
 				      "#/components/responses/Error"));
 }
 
+/* An error answered as a page of the route's own media type. */
+static void add_page_error(json_t *responses, const char *status,
+			   const struct route *r)
+{
+	json_object_set_new(responses, status,
+			    json_pack("{s:s, s:{s:{s:{s:s}}}}", "description",
+				      "a page telling what went wrong",
+				      "content", r->answer, "schema", "type",
+				      "string"));
+}
+
 /* The answers: success, and the errors the route's shape allows. */
 static json_t *responses(const struct route *r)
 {
@@ -356,9 +367,13 @@ static json_t *responses(const struct route *r)
 		add_error(o, "401");
 		add_error(o, "403");
 	}
-	if (strchr(r->pattern, '{'))
+	if (strchr(r->pattern, '{') && r->page_errors)
+		add_page_error(o, "404", r);
+	else if (strchr(r->pattern, '{'))
 		add_error(o, "404");
-	if (r->write)
+	if (r->write && r->page_errors)
+		add_page_error(o, "409", r);
+	else if (r->write)
 		add_error(o, "409");
 	add_error(o, "413");	/* any request with a body past the limit */
 	add_error(o, "default");

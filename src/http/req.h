@@ -54,8 +54,6 @@ struct route_query {
 	const char *doc;
 };
 
-#define ROUTE_QUERY_MAX 10
-
 struct route {
 	const char *method;
 	const char *pattern;	/* "/api/v1/users/{id}" */
@@ -76,6 +74,7 @@ struct route {
 	const char *answer;	/* schema of success: a component name,
 				 * "list:Name" for a page of Name, a media
 				 * type ("text/html"), or NULL: any object */
+	bool page_errors;	/* 404 and 409 are pages of .answer's type */
 };
 
 struct resp_header {

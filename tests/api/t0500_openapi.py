@@ -200,6 +200,8 @@ class OpenAPITest(ServerTestCase):
         self.assertEqual(r.status, 404, r)
         r = rec(hq, "POST", "/api/v1/incidents/{id}/ack", "/api/v1/incidents/%s/ack" % inc, {})
         self.assertEqual(r.status, 409, r)
+        r = rec(self.server.client(), "GET", "/ack/{token}", "/ack/not-a-token")
+        self.assertEqual(r.status, 404, r)
         bad = [x for x in answers if x["status"] >= 500]
         self.assertFalse(bad, bad)
 

@@ -54,6 +54,11 @@ for (const a of answers) {
 		continue;
 	}
 	const media = res.content && res.content['application/json'];
+	if (res.content && !media && a.body !== null && typeof a.body === 'object') {
+		console.log(`FAIL ${where}: JSON where the document has ${Object.keys(res.content)}`);
+		bad++;
+		continue;
+	}
 	if (a.status === 204 || !media) {
 		if (a.body !== null && a.body !== undefined && a.body !== '' && !res.content) {
 			console.log(`FAIL ${where}: a body where the document has none`);
