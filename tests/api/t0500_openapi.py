@@ -90,6 +90,27 @@ class OpenAPITest(ServerTestCase):
             for op in item.values():
                 self.assertIn(op["tags"][0], tags)
 
+    def test_docs_list_every_operation(self):
+        """docs/api.md has a row for every operation, and no other (but
+        the web console's `/`, served from the embedded files)."""
+        with open(os.path.join(ROOT, "docs", "api.md"), encoding="utf-8") as f:
+            rows = set(re.findall(r"^\| (GET|POST|PUT|PATCH|DELETE) \| `([^`]+)`",
+                                  f.read(), re.M))
+        ops = {(m.upper(), p) for p, item in self.spec["paths"].items() for m in item}
+        self.assertEqual(rows - {("GET", "/")}, ops)
+        # The routes the docs give to administrators alone are the ones
+        # whose coarse right is the administrator's (the test clock, off
+        # by default, answers 404 before it asks).
+        with open(os.path.join(ROOT, "docs", "api.md"), encoding="utf-8") as f:
+            who = re.findall(r"^\| (GET|POST|PUT|PATCH|DELETE) \| `([^`]+)` \| ([^|]*) \|",
+                             f.read(), re.M)
+        docs_admin = {(m, p) for m, p, w in who
+                      if re.match(r"admin( \(not self\))?$", w.strip())}
+        spec_admin = {(m.upper(), p) for p, item in self.spec["paths"].items()
+                      for m, op in item.items()
+                      if op.get("description") == "Administrators only."}
+        self.assertEqual(docs_admin, spec_admin)
+
     def test_steps_are_operations(self):
         for step in ("ack", "activate", "dismiss", "set-level", "resolve",
                      "reopen", "close", "review"):
