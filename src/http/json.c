@@ -23,8 +23,8 @@ static bool type_ok(const json_t *v, enum jtype t)
 	case JT_BOOL:	return json_is_boolean(v);
 	case JT_ARRAY:	return json_is_array(v);
 	case JT_OBJECT:	return json_is_object(v);
-	case JT_REF:	return json_is_string(v) ||
-			       (json_is_integer(v) && json_integer_value(v) > 0);
+	case JT_REF:	return json_is_string(v) || (json_is_integer(v) &&
+						     json_integer_value(v) > 0);
 	}
 	return false;
 }

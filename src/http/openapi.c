@@ -82,7 +82,8 @@ static const struct schema_row schemas[] = {
 	{ .name = "Task",
 	  .props = "id:int incident_id:int title:str group:str"
 		   " assignee_id:int? status:str due_at:time notes:str"
-		   " origin:str created_by:int created_at:time updated_at:time" },
+		   " origin:str created_by:int created_at:time"
+		   " updated_at:time" },
 	{ .name = "Bulletin",
 	  .props = "id:int incident_id:int audience:str text:str"
 		   " author_id:int created_at:time" },
@@ -209,6 +210,12 @@ static json_t *row_schema(const struct schema_row *r)
 
 static json_t *body_schema(const struct jbody *b);
 
+/* o[key] = v, a bound of a field. */
+static void set_int(json_t *o, const char *key, size_t v)
+{
+	json_object_set_new(o, key, json_integer((json_int_t)v));
+}
+
 /* A request field as a schema (bounds as json_check() applies them). */
 static json_t *field_schema(const struct jfield *f)
 {
@@ -228,17 +235,17 @@ static json_t *field_schema(const struct jfield *f)
 				 "minimum", 1);
 	s = json_pack("{s:s}", "type", types[f->type]);
 
-	if (f->type == JT_STRING && f->max)
-		json_object_set_new(s, "maxLength", json_integer((json_int_t)f->max));
-	if (f->type == JT_STRING && f->min)
-		json_object_set_new(s, "minLength", json_integer((json_int_t)f->min));
-	if (f->type == JT_STRING && f->max)
+	if (f->type == JT_STRING && f->max) {
+		set_int(s, "maxLength", f->max);
 		json_object_set_new(s, "description",
-				    json_string("at most maxLength bytes of UTF-8"));
+				    json_string("at most maxLength bytes"));
+	}
+	if (f->type == JT_STRING && f->min)
+		set_int(s, "minLength", f->min);
 	if (f->type == JT_INT && (f->max || f->min))
-		json_object_set_new(s, "minimum", json_integer((json_int_t)f->min));
+		set_int(s, "minimum", f->min);
 	if (f->type == JT_INT && f->max)
-		json_object_set_new(s, "maximum", json_integer((json_int_t)f->max));
+		set_int(s, "maximum", f->max);
 	if (f->type == JT_ARRAY)
 		json_object_set_new(s, "items",
 				    f->of ? body_schema(f->of)
@@ -320,6 +327,8 @@ static json_t *answer_schema(const char *answer)
 	return json_pack("{s:s}", "$ref", ref);
 }
 
+/* The success answer of r: no content (204), a document of a media
+ * type, or JSON of its schema. */
 static json_t *success(const struct route *r)
 {
 	const char *a = r->answer;
@@ -335,6 +344,7 @@ static json_t *success(const struct route *r)
 			 "application/json", "schema", answer_schema(a));
 }
 
+/* responses[status] = the common error answer. */
 static void add_error(json_t *responses, const char *status)
 {
 	json_object_set_new(responses, status,
@@ -380,6 +390,7 @@ static json_t *responses(const struct route *r)
 	return o;
 }
 
+/* The operation object of a route row. */
 static json_t *operation(const struct route *r)
 {
 	json_t *op = json_pack("{s:s, s:s, s:[s], s:o, s:o}", "summary",
@@ -408,6 +419,7 @@ static json_t *operation(const struct route *r)
 	return op;
 }
 
+/* The tags of the route rows (.tag), in the document's order. */
 static const struct { const char *name, *doc; } tags[] = {
 	{ "system", "Health, metrics and this document" },
 	{ "session", "Signing in and the signed-in user" },
@@ -426,6 +438,7 @@ static const struct { const char *name, *doc; } tags[] = {
 	{ "status", "Bulletins and the public status page" },
 };
 
+/* The answer schemas, the common error answer, the security schemes. */
 static json_t *components(void)
 {
 	json_t *sch = json_object();
