@@ -19,18 +19,21 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const struct jfield tables[][4] = {
-	{ { "name", JT_STRING, true, 255, 1 },
-	  { "quantity", JT_INT, false, 1000000000, 0 },
-	  { "inspect_by", JT_STRING, false, 40, 0 },
-	  { "notes", JT_STRING, false, 4000, 0 } },
-	{ { "yaml", JT_STRING, true, 1024 * 1024, 1 },
-	  { "file", JT_STRING, false, 255, 1 },
-	  { "is_drill", JT_BOOL, false, 0, 0 },
-	  { "members", JT_ARRAY, false, 0, 0 } },
-	{ { "amount_cents", JT_INT, true, 0, 1 },
-	  { "year", JT_INT, false, 2999, 2000 },
-	  { "review", JT_OBJECT, false, 0, 0 },
-	  { "csv", JT_STRING, false, 1000000, 1 } },
+	{ { .name = "name", .type = JT_STRING, .required = true,
+	    .max = 255, .min = 1 },
+	  { .name = "quantity", .type = JT_INT, .max = 1000000000 },
+	  { .name = "inspect_by", .type = JT_STRING, .max = 40 },
+	  { .name = "notes", .type = JT_STRING, .max = 4000 } },
+	{ { .name = "yaml", .type = JT_STRING, .required = true,
+	    .max = 1024 * 1024, .min = 1 },
+	  { .name = "file", .type = JT_STRING, .max = 255, .min = 1 },
+	  { .name = "is_drill", .type = JT_BOOL },
+	  { .name = "members", .type = JT_ARRAY } },
+	{ { .name = "amount_cents", .type = JT_INT, .required = true,
+	    .min = 1 },
+	  { .name = "year", .type = JT_INT, .max = 2999, .min = 2000 },
+	  { .name = "review", .type = JT_OBJECT },
+	  { .name = "csv", .type = JT_STRING, .max = 1000000, .min = 1 } },
 };
 
 static void check_passed(const json_t *body, const struct jfield *f, size_t n)

@@ -15,7 +15,8 @@ case "${1:-build}" in
 test) want+=("${test[@]}" "${browser[@]}") ;;
 bench) want+=("${test[@]}" "${bench[@]}") ;;
 esac
-# Node.js for the browser tests' driver: the machine's own, else Debian's.
+# Node.js for the browser tests' driver and the OpenAPI checks
+# (tests/openapi/): the machine's own, else Debian's.
 if [ "${1:-build}" = test ] && ! command -v npm >/dev/null; then
 	want+=(nodejs npm)
 fi

@@ -3,9 +3,11 @@
 #
 # Installs what is missing, checks the sources (banned functions, layer
 # rules), builds with gcc under ASan/UBSan and runs the unit, store and
-# API suites there, builds with clang (-Werror) and runs the unit tests,
-# runs each libFuzzer harness briefly (scripts/fuzz.sh), and ends with one
-# line: "N passed, N failed".
+# API suites there (the API suite lints the served OpenAPI document with
+# redocly and checks real answers against it with ajv, tests/openapi/),
+# builds with clang (-Werror) and runs the unit tests, runs each
+# libFuzzer harness briefly (scripts/fuzz.sh), and ends with one line:
+# "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh test || exit 1
@@ -32,6 +34,13 @@ step() {	# step NAME CMD...: a check that counts as one test
 
 step "source checks" tools/check-src.sh
 step "store contract calls all of store.h" tools/check-store-calls.sh
+
+# The OpenAPI checks of the API suite (t0500): redocly and ajv from npm.
+if [ ! -d tests/openapi/node_modules ]; then
+	(cd tests/openapi && npm ci --no-audit --no-fund >/dev/null 2>&1) ||
+		(cd tests/openapi && npm ci --no-audit --no-fund)
+fi
+export ERMS_OPENAPI_REQUIRED=1
 
 echo "== gcc, ASan + UBSan"
 if [ ! -d build-asan ]; then

@@ -42,6 +42,18 @@ static const char *text(const json_t *body, const char *name,
 	return s ? s : dflt;
 }
 
+/* An incident named by its id (a JSON integer) or its number (a string),
+ * as text; buf holds the id's digits. */
+static const char *incident_ref(const json_t *body, char buf[24])
+{
+	json_t *v = json_object_get(body, "incident");
+
+	if (!json_is_integer(v))
+		return json_string_value(v);
+	snprintf(buf, 24, "%lld", (long long)json_integer_value(v));
+	return buf;
+}
+
 static void text_into(char *dst, size_t n, const json_t *body,
 		      const char *name)
 {
@@ -106,6 +118,7 @@ int app_supply_move_body(struct store *st, const struct principal *p,
 			 struct supply *out, struct errbuf *e)
 {
 	int kind = move_kind_parse(text(body, "kind", ""));
+	char ref[24];
 
 	if (kind < 0) {
 		return err_fail(e, ERMS_EINVAL, "kind",
@@ -114,7 +127,7 @@ int app_supply_move_body(struct store *st, const struct principal *p,
 	return app_supply_move(st, p, id, (enum move_kind)kind,
 			       json_integer_value(json_object_get(
 				       body, "quantity")),
-			       text(body, "incident", NULL),
+			       incident_ref(body, ref),
 			       text(body, "note", ""), now_ms, out, e);
 }
 

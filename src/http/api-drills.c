@@ -11,29 +11,11 @@
 #include "app/drills.h"
 #include "app/reads.h"
 #include "http/api.h"
+#include "http/fields.h"
 #include "http/json.h"
 #include "util/buf.h"
 #include "util/clock.h"
 #include "util/xalloc.h"
-
-static const struct jfield plan_fields[] = {
-	{ "title", JT_STRING, true, 255, 1 },
-	{ "kind", JT_STRING, true, 15, 1 },
-	{ "category", JT_STRING, true, 64, 1 },
-	{ "level", JT_STRING, false, 64, 0 },
-	{ "scheduled_at", JT_STRING, true, 40, 1 },
-	{ "minutes", JT_INT, false, 10080, 1 },
-	{ "location", JT_STRING, false, 127, 0 },
-	{ "participants", JT_ARRAY, false, 0, 0 },
-	{ "scenario", JT_STRING, false, 8000, 0 },
-	{ "injects", JT_ARRAY, false, 0, 0 },
-};
-
-static const struct jfield step_fields[] = {
-	{ "scores", JT_ARRAY, false, 0, 0 },
-	{ "findings", JT_ARRAY, false, 0, 0 },
-	{ "notes", JT_STRING, false, 8000, 0 },
-};
 
 static json_t *drill_json(const struct drill_row *d)
 {
@@ -93,7 +75,7 @@ void api_drill_create(struct req *rq, struct resp *rs)
 	struct errbuf e = { 0 };
 	struct drill_row d = { 0 };
 	const json_t *b = rq->body;
-	int rc = json_check(b, plan_fields, ARRAY_SIZE(plan_fields), &e);
+	int rc = json_check(b, drill_body.f, drill_body.n, &e);
 
 	if (!rc)
 		rc = check_detail(b, &e);
@@ -196,8 +178,8 @@ void api_drill_step(struct req *rq, struct resp *rs)
 		rc = err_fail(&e, ERMS_ENOTFOUND, NULL, "no step '%s'",
 			      rq->param[1]);
 	if (!rc)
-		rc = json_check(rq->body, step_fields,
-				ARRAY_SIZE(step_fields), &e);
+		rc = json_check(rq->body, drill_step_body.f,
+				drill_step_body.n, &e);
 	if (!rc)
 		rc = app_drill_step(rq->st, &rq->who, req_param_id(rq, 0),
 				    (enum drill_step)s, rq->body, rq->now_ms,

@@ -5,23 +5,10 @@
 #include "http/routes.h"
 
 #include "app/duty.h"
+#include "http/fields.h"
 #include "http/json.h"
 #include "util/clock.h"
 #include "util/xalloc.h"
-
-static const struct jfield rotation_fields[] = {
-	{ "name", JT_STRING, true, NAME_MAX_, 1 },
-	{ "members", JT_ARRAY, true, 0, 0 },
-	{ "shift_minutes", JT_INT, true, 366 * 24 * 60, 1 },
-	{ "start", JT_STRING, true, 40, 1 },
-	{ "time_zone", JT_STRING, false, 63, 1 },
-};
-
-static const struct jfield override_fields[] = {
-	{ "user_id", JT_INT, true, 0, 1 },
-	{ "start", JT_STRING, true, 40, 1 },
-	{ "end", JT_STRING, true, 40, 1 },
-};
 
 void api_rotation_list(struct req *rq, struct resp *rs)
 {
@@ -49,8 +36,8 @@ void api_rotation_create(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
 	json_t *out = NULL;
-	int rc = json_check(rq->body, rotation_fields,
-			    ARRAY_SIZE(rotation_fields), &e);
+	int rc = json_check(rq->body, rotation_body.f,
+			    rotation_body.n, &e);
 
 	if (!rc)
 		rc = app_rotation_create(rq->st, &rq->who, rq->param[0],
@@ -62,8 +49,8 @@ void api_override_create(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
 	json_t *out = NULL;
-	int rc = json_check(rq->body, override_fields,
-			    ARRAY_SIZE(override_fields), &e);
+	int rc = json_check(rq->body, override_body.f,
+			    override_body.n, &e);
 
 	if (!rc)
 		rc = app_override_create(rq->st, &rq->who, rq->param[0],

@@ -8,25 +8,9 @@
 
 #include "app/groups.h"
 #include "core/account.h"
+#include "http/fields.h"
 #include "http/json.h"
 #include "util/xalloc.h"
-
-static const struct jfield create_fields[] = {
-	{ "key", JT_STRING, true, KEY_MAX, 1 },
-	{ "name", JT_STRING, true, NAME_MAX_ * 2, 1 },
-	{ "kind", JT_STRING, true, 16, 1 },
-	{ "duties", JT_ARRAY, false, 0, 0 },
-};
-
-static const struct jfield update_fields[] = {
-	{ "name", JT_STRING, false, NAME_MAX_ * 2, 1 },
-	{ "duties", JT_ARRAY, false, 0, 0 },
-	{ "channels", JT_ARRAY, false, 0, 0 },
-};
-
-static const struct jfield member_fields[] = {
-	{ "role", JT_STRING, true, 16, 1 },
-};
 
 static int add_group(void *ctx, const struct group *g)
 {
@@ -110,8 +94,8 @@ void api_group_create(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
 	char key[KEY_MAX + 1] = "";
-	int rc = json_check(rq->body, create_fields,
-			    ARRAY_SIZE(create_fields), &e);
+	int rc = json_check(rq->body, group_create_body.f,
+			    group_create_body.n, &e);
 
 	if (!rc)
 		rc = app_group_add(rq->st, &rq->who, rq->body, rq->now_ms,
@@ -125,8 +109,8 @@ void api_group_create(struct req *rq, struct resp *rs)
 void api_group_update(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
-	int rc = json_check(rq->body, update_fields,
-			    ARRAY_SIZE(update_fields), &e);
+	int rc = json_check(rq->body, group_update_body.f,
+			    group_update_body.n, &e);
 
 	if (!rc)
 		rc = app_group_edit(rq->st, &rq->who, rq->param[0], rq->body,
@@ -140,8 +124,8 @@ void api_group_update(struct req *rq, struct resp *rs)
 void api_member_put(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
-	int rc = json_check(rq->body, member_fields,
-			    ARRAY_SIZE(member_fields), &e);
+	int rc = json_check(rq->body, member_body.f,
+			    member_body.n, &e);
 
 	if (!rc)
 		rc = app_member_set(rq->st, &rq->who, rq->param[0],

@@ -10,63 +10,11 @@
 #include "app/incidents.h"
 #include "app/reads.h"
 #include "http/api.h"
+#include "http/fields.h"
 #include "http/json.h"
 #include "util/clock.h"
 #include "util/xalloc.h"
 
-#define TITLE_MAX 600		/* bytes: 200 CJK characters */
-#define TEXT_MAX 20000
-
-static const struct jfield report_fields[] = {
-	{ "title", JT_STRING, true, TITLE_MAX, 1 },
-	{ "description", JT_STRING, false, TEXT_MAX, 0 },
-	{ "category", JT_STRING, true, KEY_MAX, 1 },
-	{ "impact", JT_STRING, false, TEXT_MAX, 0 },
-	{ "detected_at", JT_STRING, false, 40, 1 },
-	{ "proposed_level", JT_STRING, false, KEY_MAX, 1 },
-	{ "is_drill", JT_BOOL, false, 0, 0 },
-};
-
-static const struct jfield action_fields[] = {
-	{ "level", JT_STRING, false, KEY_MAX, 1 },
-	{ "reason", JT_STRING, false, TEXT_MAX, 1 },
-	{ "summary", JT_STRING, false, TEXT_MAX, 1 },
-	{ "review", JT_OBJECT, false, 0, 0 },
-};
-
-static const struct jfield review_fields[] = {
-	{ "cause", JT_STRING, true, TEXT_MAX, 1 },
-	{ "impact", JT_STRING, false, TEXT_MAX, 0 },
-	{ "went_well", JT_STRING, false, TEXT_MAX, 0 },
-	{ "went_badly", JT_STRING, false, TEXT_MAX, 0 },
-	{ "lessons", JT_STRING, false, TEXT_MAX, 0 },
-	{ "action_items", JT_ARRAY, false, 0, 0 },
-};
-
-static const struct jfield item_fields[] = {
-	{ "title", JT_STRING, true, TITLE_MAX, 1 },
-	{ "group", JT_STRING, false, KEY_MAX, 1 },
-	{ "plan_revision", JT_BOOL, false, 0, 0 },
-};
-
-static const struct jfield note_fields[] = {
-	{ "text", JT_STRING, true, TEXT_MAX, 1 },
-};
-
-static const struct jfield task_fields[] = {
-	{ "title", JT_STRING, true, TITLE_MAX, 1 },
-	{ "group", JT_STRING, true, KEY_MAX, 1 },
-	{ "assignee_id", JT_INT, false, 0, 0 },
-	{ "due_at", JT_STRING, false, 40, 1 },
-};
-
-static const struct jfield task_update_fields[] = {
-	{ "title", JT_STRING, false, TITLE_MAX, 1 },
-	{ "status", JT_STRING, false, 16, 1 },
-	{ "notes", JT_STRING, false, TEXT_MAX, 0 },
-	{ "assignee_id", JT_INT, false, 0, 0 },
-	{ "due_at", JT_STRING, false, 40, 1 },
-};
 
 /* An optional RFC 3339 field into *ms (0 when absent). */
 static int time_field(const json_t *body, const char *name, int64_t *ms,
@@ -88,7 +36,7 @@ void api_incident_report(struct req *rq, struct resp *rs)
 	struct errbuf e = { 0 };
 	struct incident_row r = { 0 };
 	struct incident_input in = { 0 };
-	int rc = json_check(rq->body, report_fields, ARRAY_SIZE(report_fields),
+	int rc = json_check(rq->body, report_body.f, report_body.n,
 			    &e);
 
 	if (!rc)
@@ -204,13 +152,13 @@ static int check_review(const json_t *review, struct errbuf *e)
 {
 	json_t *item;
 	size_t i;
-	int rc = json_check(review, review_fields, ARRAY_SIZE(review_fields),
+	int rc = json_check(review, review_body.f, review_body.n,
 			    e);
 
 	json_array_foreach(json_object_get(review, "action_items"), i, item)
 		if (!rc)
-			rc = json_check(item, item_fields,
-					ARRAY_SIZE(item_fields), e);
+			rc = json_check(item, item_body.f,
+					item_body.n, e);
 	if (rc && e->field[0]) {
 		char f[sizeof(e->field) + 8];
 
@@ -232,8 +180,8 @@ void api_incident_act(struct req *rq, struct resp *rs)
 		rc = err_fail(&e, ERMS_ENOTFOUND, NULL, "no action '%s'",
 			      rq->param[1]);
 	if (!rc)
-		rc = json_check(rq->body, action_fields,
-				ARRAY_SIZE(action_fields), &e);
+		rc = json_check(rq->body, action_body.f,
+				action_body.n, &e);
 	if (!rc && jhas(rq->body, "review"))
 		rc = check_review(json_object_get(rq->body, "review"), &e);
 	if (!rc) {
@@ -256,7 +204,7 @@ void api_incident_note(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
 	int64_t id = 0;
-	int rc = json_check(rq->body, note_fields, ARRAY_SIZE(note_fields), &e);
+	int rc = json_check(rq->body, note_body.f, note_body.n, &e);
 
 	if (!rc)
 		rc = app_incident_note(rq->st, &rq->who, rq->param[0],
@@ -309,7 +257,7 @@ void api_task_create(struct req *rq, struct resp *rs)
 	struct errbuf e = { 0 };
 	struct task t = { 0 };
 	int64_t due;
-	int rc = json_check(rq->body, task_fields, ARRAY_SIZE(task_fields), &e);
+	int rc = json_check(rq->body, task_body.f, task_body.n, &e);
 
 	if (!rc)
 		rc = time_field(rq->body, "due_at", &due, &e);
@@ -332,8 +280,8 @@ void api_task_update(struct req *rq, struct resp *rs)
 	struct task t = { 0 };
 	struct task_change c = { 0 };
 	json_t *assignee = json_object_get(rq->body, "assignee_id");
-	int rc = json_check(rq->body, task_update_fields,
-			    ARRAY_SIZE(task_update_fields), &e);
+	int rc = json_check(rq->body, task_update_body.f,
+			    task_update_body.n, &e);
 
 	if (!rc)
 		rc = time_field(rq->body, "due_at", &c.due_ms, &e);

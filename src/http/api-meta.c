@@ -1,6 +1,6 @@
 /*
  * api-meta.c - the routes about the server itself: health, metrics, the
- * benchmark's hello world, and the OpenAPI document.
+ * benchmark's hello world, and the OpenAPI document (openapi.c).
  */
 #include "http/routes.h"
 
@@ -9,8 +9,10 @@
 
 #include "app/drills.h"
 #include "app/incidents.h"
+#include "http/fields.h"
 #include "http/json.h"
 #include "http/metrics.h"
+#include "http/openapi.h"
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/crypto.h"
@@ -78,90 +80,10 @@ void api_hello(struct req *rq, struct resp *rs)
 	resp_static(rs, 200, "application/json", hello, sizeof(hello) - 1);
 }
 
-/* "/api/v1/users/{id}" -> the OpenAPI parameters of its {names}. */
-static json_t *path_params(const char *pattern)
-{
-	json_t *a = json_array();
-	const char *p = pattern;
-
-	while ((p = strchr(p, '{'))) {
-		const char *end = strchr(p, '}');
-		char *name = xstrndup(p + 1, (size_t)(end - p - 1));
-
-		json_array_append_new(
-			a, json_pack("{s:s, s:s, s:b, s:{s:s}}", "name", name,
-				     "in", "path", "required", 1, "schema",
-				     "type", "string"));
-		free(name);
-		p = end;
-	}
-	return a;
-}
-
-static json_t *operation(const struct route *r)
-{
-	json_t *op = json_pack("{s:s, s:o}", "summary", r->summary,
-			       "parameters", path_params(r->pattern));
-	json_t *responses = json_pack(
-		"{s:{s:s}, s:{s:s}}", "200", "description", "success",
-		"default", "description",
-		"error: {\"error\": {\"code\", \"message\", \"field\"}}");
-
-	json_object_set_new(op, "responses", responses);
-	if (r->flags & ROUTE_PUBLIC)
-		json_object_set_new(op, "security", json_array());
-	if (r->flags & ROUTE_FEED)
-		json_object_set_new(op, "security",
-				    json_pack("[{s:[]}, {s:[]}, {s:[]}]",
-					      "bearer", "cookie", "feed"));
-	if (!strcmp(r->method, "POST") || !strcmp(r->method, "PATCH") ||
-	    !strcmp(r->method, "PUT"))
-		json_object_set_new(
-			op, "requestBody",
-			json_pack("{s:{s:{s:{s:s}}}}", "content",
-				  "application/json", "schema", "type",
-				  "object"));
-	return op;
-}
-
 void api_openapi(struct req *rq, struct resp *rs)
 {
-	json_t *paths = json_object();
-	json_t *doc;
-
-	(void)rq;
-	for (int i = 0; i < routes_count; i++) {
-		const struct route *r = &routes[i];
-		json_t *item = json_object_get(paths, r->pattern);
-		char method[8];
-
-		if (!item) {
-			item = json_object();
-			json_object_set_new(paths, r->pattern, item);
-		}
-		for (int k = 0; r->method[k] && k < 7; k++)
-			method[k] = (char)(r->method[k] | 0x20);
-		method[strlen(r->method) < 7 ? strlen(r->method) : 7] = '\0';
-		json_object_set_new(item, method, operation(r));
-	}
-	doc = json_pack(
-		"{s:s, s:{s:s, s:s, s:s}, s:o, s:{s:{s:{s:s, s:s}, s:{s:s, s:s, s:s},"
-		" s:{s:s, s:s, s:s, s:s}}}, s:[{s:[]}, {s:[]}]}",
-		"openapi", "3.0.3", "info", "title", "erms API", "version",
-		ERMS_VERSION, "description",
-		"Emergency Response Management System. See docs/api.md.",
-		"paths", paths, "components", "securitySchemes", "bearer",
-		"type", "http", "scheme", "bearer", "cookie", "type", "apiKey",
-		"in", "cookie", "name", "erms_session", "feed", "type", "apiKey",
-		"in", "query", "name", "token", "description",
-		"a calendar feed token (ermsf_...), only on the .ics feeds",
-		"security", "bearer", "cookie");
-	resp_json(rs, 200, doc);
+	resp_json(rs, 200, openapi_doc(rq->app->cfg.public_url));
 }
-
-static const struct jfield clock_fields[] = {
-	{ "now", JT_STRING, true, 40, 1 },
-};
 
 /*
  * POST /api/v1/test/clock {now}: set the server's clock (only with
@@ -181,8 +103,8 @@ void api_test_clock(struct req *rq, struct resp *rs)
 	}
 	rc = app_may(&rq->who, A_AUDIT_READ, NULL, &e);
 	if (!rc)
-		rc = json_check(rq->body, clock_fields,
-				ARRAY_SIZE(clock_fields), &e);
+		rc = json_check(rq->body, clock_body.f,
+				clock_body.n, &e);
 	if (!rc && time_parse(jstr(rq->body, "now", ""), &now))
 		rc = err_ret(&e, ERMS_EINVAL, "invalid", "bad time");
 	if (!rc) {

@@ -11,25 +11,9 @@
 #include "app/codec.h"
 #include "app/notify.h"
 #include "http/api.h"
+#include "http/fields.h"
 #include "http/json.h"
 #include "util/xalloc.h"
-
-static const struct jfield channel_fields[] = {
-	{ "name", JT_STRING, true, NAME_MAX_, 1 },
-	{ "kind", JT_STRING, true, 16, 1 },
-	{ "config", JT_OBJECT, true, 0, 0 },
-	{ "rate_burst", JT_INT, false, 10000, 0 },
-	{ "rate_period_ms", JT_INT, false, 3600000, 0 },
-	{ "enabled", JT_BOOL, false, 0, 0 },
-};
-
-static const struct jfield channel_update_fields[] = {
-	{ "name", JT_STRING, false, NAME_MAX_, 1 },
-	{ "config", JT_OBJECT, false, 0, 0 },
-	{ "rate_burst", JT_INT, false, 10000, 0 },
-	{ "rate_period_ms", JT_INT, false, 3600000, 0 },
-	{ "enabled", JT_BOOL, false, 0, 0 },
-};
 
 /* Fields of a channel's config that are secrets: never answered. */
 static bool secret(const char *k)
@@ -124,8 +108,8 @@ void api_channel_create(struct req *rq, struct resp *rs)
 	struct errbuf e = { 0 };
 	struct channel c = { 0 };
 	struct channel_in in = channel_in(rq->body);
-	int rc = json_check(rq->body, channel_fields,
-			    ARRAY_SIZE(channel_fields), &e);
+	int rc = json_check(rq->body, channel_body.f,
+			    channel_body.n, &e);
 
 	if (!rc)
 		rc = app_channel_create(rq->app, rq->st, &rq->who, &in,
@@ -142,8 +126,8 @@ void api_channel_update(struct req *rq, struct resp *rs)
 	struct errbuf e = { 0 };
 	struct channel c = { 0 };
 	struct channel_in in = channel_in(rq->body);
-	int rc = json_check(rq->body, channel_update_fields,
-			    ARRAY_SIZE(channel_update_fields), &e);
+	int rc = json_check(rq->body, channel_update_body.f,
+			    channel_update_body.n, &e);
 
 	if (!rc)
 		rc = app_channel_update(rq->app, rq->st, &rq->who,

@@ -14,20 +14,10 @@
 #include "app/plans.h"
 #include "app/reads.h"
 #include "http/api.h"
+#include "http/fields.h"
 #include "http/json.h"
 #include "plan/plan.h"
 #include "util/xalloc.h"
-
-#define PLAN_FILE_MAX (1024 * 1024)
-
-static const struct jfield import_fields[] = {
-	{ "yaml", JT_STRING, true, PLAN_FILE_MAX, 1 },
-	{ "file", JT_STRING, false, 255, 1 },
-};
-
-static const struct jfield step_fields[] = {
-	{ "comment", JT_STRING, false, 4000, 0 },
-};
 
 static int add_editor(void *ctx, int64_t user_id, const char *login,
 		      const char *display_name, int64_t first_ms,
@@ -125,7 +115,7 @@ static void parsed_free(void *p)
 
 static int import_shape(const json_t *body, struct errbuf *e)
 {
-	return json_check(body, import_fields, ARRAY_SIZE(import_fields), e);
+	return json_check(body, plan_import_body.f, plan_import_body.n, e);
 }
 
 /* prep: check the body and parse the plan file it carries. */
@@ -358,7 +348,7 @@ void api_plan_step(struct req *rq, struct resp *rs)
 		rc = err_ret(&e, ERMS_ENOTFOUND, "not_found", "no step '%s'",
 			     rq->param[2]);
 	if (!rc)
-		rc = json_check(rq->body, step_fields, ARRAY_SIZE(step_fields),
+		rc = json_check(rq->body, plan_step_body.f, plan_step_body.n,
 				&e);
 	if (!rc)
 		rc = plan_id(rq, &id, &e);

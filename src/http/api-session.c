@@ -9,14 +9,10 @@
 #include "app/users.h"
 #include "core/account.h"
 #include "http/api.h"
+#include "http/fields.h"
 #include "http/json.h"
 #include "util/crypto.h"
 #include "util/xalloc.h"
-
-static const struct jfield signin_fields[] = {
-	{ "login", JT_STRING, true, LOGIN_MAX, 1 },
-	{ "password", JT_STRING, true, PASSWORD_MAX, 0 },
-};
 
 /* On the I/O thread: the slow password check, and the attempt limits. */
 void api_session_prep(struct req *rq, struct resp *rs)
@@ -28,7 +24,7 @@ void api_session_prep(struct req *rq, struct resp *rs)
 
 	rq->ctx = u;
 	rq->ctx_free = free;
-	rc = json_check(rq->body, signin_fields, ARRAY_SIZE(signin_fields), &e);
+	rc = json_check(rq->body, signin_body.f, signin_body.n, &e);
 	if (!rc)
 		rc = app_check_password(rq->app, rq->st,
 					jstr(rq->body, "login", ""),
@@ -117,19 +113,10 @@ void api_me_get(struct req *rq, struct resp *rs)
 				     groups, "rights", rights));
 }
 
-static const struct jfield me_fields[] = {
-	{ "display_name", JT_STRING, false, NAME_MAX_, 1 },
-	{ "email", JT_STRING, false, EMAIL_MAX, 0 },
-	{ "phone", JT_STRING, false, PHONE_MAX, 0 },
-	{ "locale", JT_STRING, false, LOCALE_MAX, 0 },
-	{ "password", JT_STRING, false, PASSWORD_MAX, 0 },
-	{ "current_password", JT_STRING, false, PASSWORD_MAX, 0 },
-};
-
 void api_me_prep(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
-	int rc = json_check(rq->body, me_fields, ARRAY_SIZE(me_fields), &e);
+	int rc = json_check(rq->body, me_body.f, me_body.n, &e);
 
 	if (!rc)
 		rc = app_me_vet(rq->st, &rq->who, rq->body, &e);

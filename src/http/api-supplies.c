@@ -9,41 +9,10 @@
 #include "app/reads.h"
 #include "app/safeguards.h"
 #include "http/api.h"
+#include "http/fields.h"
 #include "http/json.h"
 #include "util/clock.h"
 #include "util/xalloc.h"
-
-static const struct jfield supply_fields[] = {
-	{ "name", JT_STRING, true, 255, 1 },
-	{ "kind", JT_STRING, false, 63, 0 },
-	{ "location", JT_STRING, false, 127, 0 },
-	{ "quantity", JT_INT, false, 1000000000, 0 },
-	{ "unit", JT_STRING, false, 31, 0 },
-	{ "min_quantity", JT_INT, false, 1000000000, 0 },
-	{ "inspect_by", JT_STRING, false, 40, 0 },
-	{ "notes", JT_STRING, false, 4000, 0 },
-};
-
-static const struct jfield supply_update_fields[] = {
-	{ "name", JT_STRING, false, 255, 1 },
-	{ "kind", JT_STRING, false, 63, 0 },
-	{ "location", JT_STRING, false, 127, 0 },
-	{ "unit", JT_STRING, false, 31, 0 },
-	{ "min_quantity", JT_INT, false, 1000000000, 0 },
-	{ "inspect_by", JT_STRING, false, 40, 0 },
-	{ "notes", JT_STRING, false, 4000, 0 },
-};
-
-static const struct jfield move_fields[] = {
-	{ "kind", JT_STRING, true, 16, 1 },
-	{ "quantity", JT_INT, true, 1000000000, 1 },
-	{ "incident", JT_STRING, false, 40, 1 },
-	{ "note", JT_STRING, false, 1000, 0 },
-};
-
-static const struct jfield import_fields[] = {
-	{ "csv", JT_STRING, true, 1000000, 1 },
-};
 
 static json_t *supply_json(const struct supply *s)
 {
@@ -102,7 +71,7 @@ void api_supply_create(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
 	struct supply s = { 0 };
-	int rc = json_check(rq->body, supply_fields, ARRAY_SIZE(supply_fields),
+	int rc = json_check(rq->body, supply_body.f, supply_body.n,
 			    &e);
 
 	if (!rc)
@@ -141,8 +110,8 @@ void api_supply_update(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
 	struct supply s = { 0 };
-	int rc = json_check(rq->body, supply_update_fields,
-			    ARRAY_SIZE(supply_update_fields), &e);
+	int rc = json_check(rq->body, supply_update_body.f,
+			    supply_update_body.n, &e);
 
 	if (!rc)
 		rc = app_supply_edit(rq->st, &rq->who, req_param_id(rq, 0),
@@ -154,7 +123,7 @@ void api_supply_move(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
 	struct supply s = { 0 };
-	int rc = json_check(rq->body, move_fields, ARRAY_SIZE(move_fields), &e);
+	int rc = json_check(rq->body, move_body.f, move_body.n, &e);
 
 	if (!rc)
 		rc = app_supply_move_body(rq->st, &rq->who, req_param_id(rq, 0),
@@ -231,7 +200,7 @@ void api_supply_csv(struct req *rq, struct resp *rs)
 
 static int import_shape(const json_t *body, struct errbuf *e)
 {
-	return json_check(body, import_fields, ARRAY_SIZE(import_fields), e);
+	return json_check(body, supply_import_body.f, supply_import_body.n, e);
 }
 
 /* POST /api/v1/supplies/import {csv}: every row a new supply, or nothing
@@ -253,20 +222,6 @@ void api_supply_import(struct req *rq, struct resp *rs)
 
 /* Funds. */
 
-static const struct jfield budget_fields[] = {
-	{ "amount_cents", JT_INT, true, 0, 0 },
-	{ "note", JT_STRING, false, 1000, 0 },
-};
-
-static const struct jfield expense_fields[] = {
-	{ "amount_cents", JT_INT, true, 0, 1 },
-	{ "purpose", JT_STRING, true, 1000, 1 },
-	{ "year", JT_INT, false, 2999, 2000 },
-	{ "incident", JT_STRING, false, 40, 1 },
-	{ "drill_id", JT_INT, false, 0, 0 },
-	{ "supply_id", JT_INT, false, 0, 0 },
-};
-
 static int year_now(int64_t ms)
 {
 	char t[32];
@@ -279,7 +234,7 @@ void api_budget_put(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
 	int year = (int)req_param_id(rq, 0);
-	int rc = json_check(rq->body, budget_fields, ARRAY_SIZE(budget_fields),
+	int rc = json_check(rq->body, budget_body.f, budget_body.n,
 			    &e);
 
 	if (!rc)
@@ -335,8 +290,9 @@ void api_expense_add(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
 	struct expense x = { 0 };
-	int rc = json_check(rq->body, expense_fields,
-			    ARRAY_SIZE(expense_fields), &e);
+	char ref[24];
+	int rc = json_check(rq->body, expense_body.f,
+			    expense_body.n, &e);
 
 	if (!rc) {
 		x.year = (int)jint(rq->body, "year", year_now(rq->now_ms));
@@ -345,7 +301,7 @@ void api_expense_add(struct req *rq, struct resp *rs)
 		x.drill_id = jint(rq->body, "drill_id", 0);
 		x.supply_id = jint(rq->body, "supply_id", 0);
 		rc = app_expense_add(rq->st, &rq->who, &x,
-				     jstr(rq->body, "incident", NULL),
+				     jref(rq->body, "incident", ref),
 				     rq->now_ms, &e);
 	}
 	if (rc) {

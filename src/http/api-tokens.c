@@ -9,15 +9,10 @@
 #include <string.h>
 
 #include "app/tokens.h"
+#include "http/fields.h"
 #include "http/json.h"
 #include "util/crypto.h"
 #include "util/xalloc.h"
-
-static const struct jfield create_fields[] = {
-	{ "name", JT_STRING, true, NAME_MAX_, 1 },
-	{ "expires_in_days", JT_INT, false, TOKEN_DAYS_MAX, 1 },
-	{ "expires_at", JT_STRING, false, 40, 1 },
-};
 
 static int add_token(void *ctx, const struct token_info *t)
 {
@@ -46,7 +41,7 @@ void api_token_create(struct req *rq, struct resp *rs)
 	struct errbuf e = { 0 };
 	struct token_info t = { 0 };
 	char secret[TOKEN_LEN];
-	int rc = json_check(rq->body, create_fields, ARRAY_SIZE(create_fields),
+	int rc = json_check(rq->body, token_create_body.f, token_create_body.n,
 			    &e);
 	json_t *o;
 

@@ -8,28 +8,9 @@
 #include "app/users.h"
 #include "core/account.h"
 #include "http/api.h"
+#include "http/fields.h"
 #include "http/json.h"
 #include "util/xalloc.h"
-
-static const struct jfield create_fields[] = {
-	{ "login", JT_STRING, true, LOGIN_MAX, 1 },
-	{ "display_name", JT_STRING, true, NAME_MAX_, 1 },
-	{ "password", JT_STRING, true, PASSWORD_MAX, 0 },
-	{ "email", JT_STRING, false, EMAIL_MAX, 0 },
-	{ "phone", JT_STRING, false, PHONE_MAX, 0 },
-	{ "locale", JT_STRING, false, LOCALE_MAX, 0 },
-	{ "is_admin", JT_BOOL, false, 0, 0 },
-};
-
-static const struct jfield update_fields[] = {
-	{ "display_name", JT_STRING, false, NAME_MAX_, 1 },
-	{ "password", JT_STRING, false, PASSWORD_MAX, 0 },
-	{ "email", JT_STRING, false, EMAIL_MAX, 0 },
-	{ "phone", JT_STRING, false, PHONE_MAX, 0 },
-	{ "locale", JT_STRING, false, LOCALE_MAX, 0 },
-	{ "is_admin", JT_BOOL, false, 0, 0 },
-	{ "disabled", JT_BOOL, false, 0, 0 },
-};
 
 static int add_user(void *ctx, const struct user *u)
 {
@@ -71,10 +52,10 @@ void api_user_prep(struct req *rq, struct resp *rs)
 {
 	bool create = !strcmp(rq->method, "POST");
 	struct errbuf e = { 0 };
-	int rc = create ? json_check(rq->body, create_fields,
-				     ARRAY_SIZE(create_fields), &e)
-			: json_check(rq->body, update_fields,
-				     ARRAY_SIZE(update_fields), &e);
+	int rc = create ? json_check(rq->body, user_create_body.f,
+				     user_create_body.n, &e)
+			: json_check(rq->body, user_update_body.f,
+				     user_update_body.n, &e);
 
 	if (!rc)
 		rc = app_user_vet(&rq->who, create ? 0 : req_param_id(rq, 0),

@@ -12,6 +12,7 @@ static const char *const type_names[] = {
 	[JT_STRING] = " must be a string", [JT_INT] = " must be an integer",
 	[JT_BOOL] = " must be true or false", [JT_ARRAY] = " must be an array",
 	[JT_OBJECT] = " must be an object",
+	[JT_REF] = " must be an id or a name (a string or a positive integer)",
 };
 
 static bool type_ok(const json_t *v, enum jtype t)
@@ -22,6 +23,8 @@ static bool type_ok(const json_t *v, enum jtype t)
 	case JT_BOOL:	return json_is_boolean(v);
 	case JT_ARRAY:	return json_is_array(v);
 	case JT_OBJECT:	return json_is_object(v);
+	case JT_REF:	return json_is_string(v) || (json_is_integer(v) &&
+						     json_integer_value(v) > 0);
 	}
 	return false;
 }
@@ -69,7 +72,7 @@ int json_check(const json_t *obj, const struct jfield *f, size_t n,
 		if (!type_ok(v, f[i].type))
 			return field_err(e, "wrong_type", f[i].name,
 					 "field", type_names[f[i].type]);
-		if (f[i].type == JT_STRING) {
+		if (json_is_string(v)) {
 			size_t len = json_string_length(v);
 
 			if ((f[i].max && len > f[i].max) || len < f[i].min)
@@ -86,6 +89,16 @@ int json_check(const json_t *obj, const struct jfield *f, size_t n,
 		}
 	}
 	return 0;
+}
+
+const char *jref(const json_t *obj, const char *key, char buf[24])
+{
+	json_t *v = json_object_get(obj, key);
+
+	if (!json_is_integer(v))
+		return json_string_value(v);
+	snprintf(buf, 24, "%lld", (long long)json_integer_value(v));
+	return buf;
 }
 
 const char *jstr(const json_t *obj, const char *key, const char *dflt)

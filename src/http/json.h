@@ -19,7 +19,11 @@
 #include "core/types.h"
 #include "util/err.h"
 
-enum jtype { JT_STRING, JT_INT, JT_BOOL, JT_ARRAY, JT_OBJECT };
+/* JT_REF: a reference to a row by id or by name, given as a string
+ * ("12", "INC-2026-0001") or as a positive integer (12). */
+enum jtype { JT_STRING, JT_INT, JT_BOOL, JT_ARRAY, JT_OBJECT, JT_REF };
+
+struct jbody;
 
 struct jfield {
 	const char *name;
@@ -27,6 +31,17 @@ struct jfield {
 	bool required;
 	size_t max;	/* strings: bytes (0: no limit); ints: largest value */
 	size_t min;	/* strings: bytes; ints: smallest value */
+	/* Objects: their fields; arrays: the fields of their items, when
+	 * they are objects. Checked by the handler, shown in the OpenAPI
+	 * document. May be NULL. */
+	const struct jbody *of;
+	const char *items;	/* arrays of scalars: "string" or "integer" */
+};
+
+/* A request body: its fields (http/fields.h has them all). */
+struct jbody {
+	const struct jfield *f;
+	size_t n;
 };
 
 /* A request body as the server reads it: one JSON value, a key given
@@ -40,6 +55,9 @@ const char *jstr(const json_t *obj, const char *key, const char *dflt);
 int64_t jint(const json_t *obj, const char *key, int64_t dflt);
 bool jbool(const json_t *obj, const char *key, bool dflt);
 bool jhas(const json_t *obj, const char *key);
+/* A checked JT_REF field as text (an integer written into buf), or NULL
+ * when absent. */
+const char *jref(const json_t *obj, const char *key, char buf[24]);
 /* Copy a checked string field into a fixed buffer (no-op when absent). */
 void jcopy(char *dst, size_t n, const json_t *obj, const char *key);
 

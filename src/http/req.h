@@ -7,7 +7,7 @@
  * the struct resp the handler fills. A handler is decode -> app_* ->
  * encode, about twenty lines.
  *
- * Write routes (ROUTE_WRITE) run their handler on the writer thread inside
+ * Write routes (.write) run their handler on the writer thread inside
  * the group-commit batch: rq->st is then the writer's connection, and an
  * answer made by resp_err() or resp_fail() (rs->rc non-zero: the app's
  * code, or ERMS_EINVAL for a request that failed to decode) rolls the
@@ -35,10 +35,25 @@ struct resp;
 
 typedef void api_fn(struct req *rq, struct resp *rs);
 
-enum route_flags {
-	ROUTE_PUBLIC = 1 << 0,	/* no sign-in needed */
-	ROUTE_WRITE = 1 << 1,	/* runs on the writer, in the batch */
-	ROUTE_FEED = 1 << 2,	/* a calendar feed: takes ?token= feed tokens */
+/*
+ * The coarse right of a route, checked by the server before the handler
+ * runs (and before a write takes a writer slot). Rights on an object
+ * (whose incident, which group) are the app's, asked of may() there.
+ */
+enum route_access {
+	ACCESS_USER,	/* signed in (the default) */
+	ACCESS_ANYONE,	/* no sign-in; credentials are not even read */
+	ACCESS_FEED,	/* signed in, or a calendar feed token in ?token= */
+	ACCESS_ADMIN,	/* a signed-in administrator */
+};
+
+struct jbody;
+
+/* A query-string argument of a route, for the OpenAPI document. */
+struct route_query {
+	const char *name;
+	const char *type;	/* "string", "integer" or "boolean" */
+	const char *doc;
 };
 
 struct route {
@@ -46,8 +61,22 @@ struct route {
 	const char *pattern;	/* "/api/v1/users/{id}" */
 	api_fn *fn;
 	api_fn *prep;		/* optional, on the I/O thread */
-	unsigned flags;
-	const char *summary;	/* for the OpenAPI document */
+	enum route_access access;
+	bool write;		/* runs on the writer, in the batch */
+	/* A step route ("/incidents/{id}/ack"): the handler finds the step
+	 * as its last route parameter, as if the path had a {step}. */
+	const char *step;
+	/* The rest describes the route in the OpenAPI document. */
+	const char *summary;
+	const char *tag;
+	const char *op;		/* operationId */
+	const struct jbody *body;	/* the JSON request body, or NULL */
+	const struct route_query *query;	/* NULL-name terminated */
+	int status;		/* of success: 200 (0), 201, 204 */
+	const char *answer;	/* schema of success: a component name,
+				 * "list:Name" for a page of Name, a media
+				 * type ("text/html"), or NULL: any object */
+	bool page_errors;	/* 404 and 409 are pages of .answer's type */
 };
 
 struct resp_header {

@@ -6,7 +6,7 @@
 
 #include "http/req.h"
 
-#define ROUTES_MAX 96
+#define ROUTES_MAX 128
 
 extern const struct route routes[];
 extern const int routes_count;
@@ -14,7 +14,7 @@ extern const int routes_count;
 /*
  * Find the route for method and path. Returns its index and fills params
  * (owned copies) or -1 when none matches; *path_known is set when another
- * method would match (405).
+ * method would match (405). A step route's step comes last in params.
  */
 int route_match(const char *method, const char *path,
 		char *params[ROUTE_PARAMS_MAX], int *nparams, bool *path_known);

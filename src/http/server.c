@@ -1,8 +1,9 @@
 /*
  * server.c - libmicrohttpd glue, and the request pipeline every route
- * shares: route, language, sign-in, CSRF, body checks, prep, then the
- * handler on a reader (reads) or in the writer's batch (writes); the
- * access log line and the metrics when the request completes.
+ * shares: route, language, sign-in, CSRF, body checks, the route's
+ * coarse right (struct route .access), prep, then the handler on a
+ * reader (reads) or in the writer's batch (writes); the access log line
+ * and the metrics when the request completes.
  */
 #define LOG_MOD "http"
 #include "http/server.h"
@@ -201,7 +202,7 @@ static int authenticate(struct conn *cn, bool *by_cookie)
 	}
 	/* Calendar apps cannot send headers: a feed takes ?token=, a
 	 * feed token (an API token is refused there). */
-	if (rq->route->flags & ROUTE_FEED) {
+	if (rq->route->access == ACCESS_FEED) {
 		const char *t = MHD_lookup_connection_value(
 			cn->c, MHD_GET_ARGUMENT_KIND, "token");
 
@@ -322,6 +323,8 @@ static void submit_touch(struct conn *cn)
 /*
  * The pipeline up to the handler, run on the I/O thread with a reader.
  * Returns true when the handler should run, false when rs is answered.
+ * A request refused here (its route's coarse right included) never
+ * takes a writer slot.
  */
 static bool admit(struct conn *cn)
 {
@@ -335,7 +338,7 @@ static bool admit(struct conn *cn)
 	 * read, so a signed-in browser is never asked for a CSRF token on
 	 * them (sign-in, acknowledgement links). */
 	by_cookie = false;
-	rc = r->flags & ROUTE_PUBLIC ? 0 : authenticate(cn, &by_cookie);
+	rc = r->access == ACCESS_ANYONE ? 0 : authenticate(cn, &by_cookie);
 	if (rc == ERMS_ESTORE) {
 		resp_err(rq, &cn->rs, rc, NULL);
 		return false;
@@ -343,7 +346,7 @@ static bool admit(struct conn *cn)
 	if (rc || !rq->who.user.id) {
 		memset(&rq->who, 0, sizeof(rq->who));
 		by_cookie = false;
-		if (!(r->flags & ROUTE_PUBLIC)) {
+		if (r->access != ACCESS_ANYONE) {
 			resp_fail(rq, &cn->rs, 401, "unauthorized", NULL,
 				  "sign in first, or send a valid token");
 			return false;
@@ -366,6 +369,11 @@ static bool admit(struct conn *cn)
 		cn->touch = true;
 	if (!parse_body(cn))
 		return false;
+	if (r->access == ACCESS_ADMIN && !rq->who.actor.is_admin) {
+		resp_fail(rq, &cn->rs, 403, "forbidden", NULL,
+			  "only an administrator may do this");
+		return false;
+	}
 	if (r->prep) {
 		r->prep(rq, &cn->rs);
 		if (cn->rs.status)
@@ -416,14 +424,14 @@ static void dispatch(struct conn *cn)
 	}
 	rq->st = app_reader_get(app);
 	run = admit(cn);
-	if (run && !(rq->route->flags & ROUTE_WRITE)) {
+	if (run && !rq->route->write) {
 		rq->route->fn(rq, &cn->rs);
 		if (cn->touch)
 			submit_touch(cn);
 	}
 	app_reader_put(app, rq->st);
 	rq->st = NULL;
-	if (run && (rq->route->flags & ROUTE_WRITE)) {
+	if (run && rq->route->write) {
 		cn->state = C_QUEUED;
 		cn->job.run = job_run;
 		cn->job.done = job_done;

@@ -20,6 +20,7 @@
 #include "app/bus.h"
 #include "app/incidents.h"
 #include "app/notify.h"
+#include "http/fields.h"
 #include "http/json.h"
 #include "store/store.h"
 #include "util/crypto.h"
@@ -44,11 +45,6 @@ static struct kept {
 	{ .mu = PTHREAD_MUTEX_INITIALIZER }, { .mu = PTHREAD_MUTEX_INITIALIZER },
 };
 
-static const struct jfield bulletin_fields[] = {
-	{ "text", JT_STRING, true, 20000, 1 },
-	{ "audience", JT_STRING, true, 16, 1 },
-};
-
 static json_t *bulletin_json(const struct bulletin *b)
 {
 	return json_pack("{s:I, s:I, s:s, s:s, s:I, s:o}", "id",
@@ -64,8 +60,8 @@ void api_bulletin_post(struct req *rq, struct resp *rs)
 	struct errbuf e = { 0 };
 	struct bulletin b = { 0 };
 	const char *aud = jstr(rq->body, "audience", "");
-	int rc = json_check(rq->body, bulletin_fields,
-			    ARRAY_SIZE(bulletin_fields), &e);
+	int rc = json_check(rq->body, bulletin_body.f,
+			    bulletin_body.n, &e);
 
 	if (!rc && strcmp(aud, "public") && strcmp(aud, "internal")) {
 		errbuf_set(&e, "invalid", "audience is internal or public");

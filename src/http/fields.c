@@ -1,0 +1,251 @@
+/*
+ * fields.c - the field tables of the JSON request bodies (fields.h).
+ *
+ * One BODY() a body: its name and its fields, each in designated form.
+ * max and min are bytes for strings and the value for integers (0 max:
+ * no limit); see struct jfield in json.h.
+ */
+#include "http/fields.h"
+
+#include "app/app.h"
+#include "core/account.h"
+#include "core/types.h"
+#include "plan/plan.h"
+#include "util/xalloc.h"
+
+#define BODY(name, ...)                                                 \
+	static const struct jfield name##_f[] = { __VA_ARGS__ };        \
+	const struct jbody name = { .f = name##_f, .n = ARRAY_SIZE(name##_f) }
+
+BODY(signin_body,
+	{ .name = "login", .type = JT_STRING,
+	  .required = true, .max = LOGIN_MAX, .min = 1 },
+	{ .name = "password", .type = JT_STRING,
+	  .required = true, .max = PASSWORD_MAX });
+
+BODY(me_body,
+	{ .name = "display_name", .type = JT_STRING,
+	  .max = NAME_MAX_, .min = 1 },
+	{ .name = "email", .type = JT_STRING, .max = EMAIL_MAX },
+	{ .name = "phone", .type = JT_STRING, .max = PHONE_MAX },
+	{ .name = "locale", .type = JT_STRING, .max = LOCALE_MAX },
+	{ .name = "password", .type = JT_STRING, .max = PASSWORD_MAX },
+	{ .name = "current_password", .type = JT_STRING, .max = PASSWORD_MAX });
+
+BODY(user_create_body,
+	{ .name = "login", .type = JT_STRING,
+	  .required = true, .max = LOGIN_MAX, .min = 1 },
+	{ .name = "display_name", .type = JT_STRING,
+	  .required = true, .max = NAME_MAX_, .min = 1 },
+	{ .name = "password", .type = JT_STRING,
+	  .required = true, .max = PASSWORD_MAX },
+	{ .name = "email", .type = JT_STRING, .max = EMAIL_MAX },
+	{ .name = "phone", .type = JT_STRING, .max = PHONE_MAX },
+	{ .name = "locale", .type = JT_STRING, .max = LOCALE_MAX },
+	{ .name = "is_admin", .type = JT_BOOL });
+
+BODY(user_update_body,
+	{ .name = "display_name", .type = JT_STRING,
+	  .max = NAME_MAX_, .min = 1 },
+	{ .name = "password", .type = JT_STRING, .max = PASSWORD_MAX },
+	{ .name = "email", .type = JT_STRING, .max = EMAIL_MAX },
+	{ .name = "phone", .type = JT_STRING, .max = PHONE_MAX },
+	{ .name = "locale", .type = JT_STRING, .max = LOCALE_MAX },
+	{ .name = "is_admin", .type = JT_BOOL },
+	{ .name = "disabled", .type = JT_BOOL });
+
+BODY(group_create_body,
+	{ .name = "key", .type = JT_STRING,
+	  .required = true, .max = KEY_MAX, .min = 1 },
+	{ .name = "name", .type = JT_STRING,
+	  .required = true, .max = NAME_MAX_ * 2, .min = 1 },
+	{ .name = "kind", .type = JT_STRING,
+	  .required = true, .max = 16, .min = 1 },
+	{ .name = "duties", .type = JT_ARRAY, .items = "string" });
+
+BODY(group_update_body,
+	{ .name = "name", .type = JT_STRING, .max = NAME_MAX_ * 2, .min = 1 },
+	{ .name = "duties", .type = JT_ARRAY, .items = "string" },
+	{ .name = "channels", .type = JT_ARRAY, .items = "integer" });
+
+BODY(member_body,
+	{ .name = "role", .type = JT_STRING,
+	  .required = true, .max = 16, .min = 1 });
+
+BODY(token_create_body,
+	{ .name = "name", .type = JT_STRING,
+	  .required = true, .max = NAME_MAX_, .min = 1 },
+	{ .name = "expires_in_days", .type = JT_INT,
+	  .max = TOKEN_DAYS_MAX, .min = 1 },
+	{ .name = "expires_at", .type = JT_STRING, .max = 40, .min = 1 });
+
+BODY(plan_import_body,
+	{ .name = "yaml", .type = JT_STRING,
+	  .required = true, .max = PLAN_FILE_MAX, .min = 1 },
+	{ .name = "file", .type = JT_STRING, .max = 255, .min = 1 });
+
+BODY(plan_step_body,
+	{ .name = "comment", .type = JT_STRING, .max = 4000 });
+
+BODY(report_body,
+	{ .name = "title", .type = JT_STRING,
+	  .required = true, .max = TITLE_MAX, .min = 1 },
+	{ .name = "description", .type = JT_STRING, .max = TEXT_MAX },
+	{ .name = "category", .type = JT_STRING,
+	  .required = true, .max = KEY_MAX, .min = 1 },
+	{ .name = "impact", .type = JT_STRING, .max = TEXT_MAX },
+	{ .name = "detected_at", .type = JT_STRING, .max = 40, .min = 1 },
+	{ .name = "proposed_level", .type = JT_STRING,
+	  .max = KEY_MAX, .min = 1 },
+	{ .name = "is_drill", .type = JT_BOOL });
+
+BODY(item_body,
+	{ .name = "title", .type = JT_STRING,
+	  .required = true, .max = TITLE_MAX, .min = 1 },
+	{ .name = "group", .type = JT_STRING, .max = KEY_MAX, .min = 1 },
+	{ .name = "plan_revision", .type = JT_BOOL });
+
+BODY(review_body,
+	{ .name = "cause", .type = JT_STRING,
+	  .required = true, .max = TEXT_MAX, .min = 1 },
+	{ .name = "impact", .type = JT_STRING, .max = TEXT_MAX },
+	{ .name = "went_well", .type = JT_STRING, .max = TEXT_MAX },
+	{ .name = "went_badly", .type = JT_STRING, .max = TEXT_MAX },
+	{ .name = "lessons", .type = JT_STRING, .max = TEXT_MAX },
+	{ .name = "action_items", .type = JT_ARRAY, .of = &item_body });
+
+BODY(action_body,
+	{ .name = "level", .type = JT_STRING, .max = KEY_MAX, .min = 1 },
+	{ .name = "reason", .type = JT_STRING, .max = TEXT_MAX, .min = 1 },
+	{ .name = "summary", .type = JT_STRING, .max = TEXT_MAX, .min = 1 },
+	{ .name = "review", .type = JT_OBJECT, .of = &review_body });
+
+BODY(note_body,
+	{ .name = "text", .type = JT_STRING,
+	  .required = true, .max = TEXT_MAX, .min = 1 });
+
+BODY(task_body,
+	{ .name = "title", .type = JT_STRING,
+	  .required = true, .max = TITLE_MAX, .min = 1 },
+	{ .name = "group", .type = JT_STRING,
+	  .required = true, .max = KEY_MAX, .min = 1 },
+	{ .name = "assignee_id", .type = JT_INT },
+	{ .name = "due_at", .type = JT_STRING, .max = 40, .min = 1 });
+
+BODY(task_update_body,
+	{ .name = "title", .type = JT_STRING, .max = TITLE_MAX, .min = 1 },
+	{ .name = "status", .type = JT_STRING, .max = 16, .min = 1 },
+	{ .name = "notes", .type = JT_STRING, .max = TEXT_MAX },
+	{ .name = "assignee_id", .type = JT_INT },
+	{ .name = "due_at", .type = JT_STRING, .max = 40, .min = 1 });
+
+BODY(clock_body,
+	{ .name = "now", .type = JT_STRING,
+	  .required = true, .max = 40, .min = 1 });
+
+BODY(channel_body,
+	{ .name = "name", .type = JT_STRING,
+	  .required = true, .max = NAME_MAX_, .min = 1 },
+	{ .name = "kind", .type = JT_STRING,
+	  .required = true, .max = 16, .min = 1 },
+	{ .name = "config", .type = JT_OBJECT, .required = true },
+	{ .name = "rate_burst", .type = JT_INT, .max = 10000 },
+	{ .name = "rate_period_ms", .type = JT_INT, .max = 3600000 },
+	{ .name = "enabled", .type = JT_BOOL });
+
+BODY(channel_update_body,
+	{ .name = "name", .type = JT_STRING, .max = NAME_MAX_, .min = 1 },
+	{ .name = "config", .type = JT_OBJECT },
+	{ .name = "rate_burst", .type = JT_INT, .max = 10000 },
+	{ .name = "rate_period_ms", .type = JT_INT, .max = 3600000 },
+	{ .name = "enabled", .type = JT_BOOL });
+
+BODY(rotation_body,
+	{ .name = "name", .type = JT_STRING,
+	  .required = true, .max = NAME_MAX_, .min = 1 },
+	{ .name = "members", .type = JT_ARRAY,
+	  .required = true, .items = "integer" },
+	{ .name = "shift_minutes", .type = JT_INT,
+	  .required = true, .max = 366 * 24 * 60, .min = 1 },
+	{ .name = "start", .type = JT_STRING,
+	  .required = true, .max = 40, .min = 1 },
+	{ .name = "time_zone", .type = JT_STRING, .max = 63, .min = 1 });
+
+BODY(override_body,
+	{ .name = "user_id", .type = JT_INT, .required = true, .min = 1 },
+	{ .name = "start", .type = JT_STRING,
+	  .required = true, .max = 40, .min = 1 },
+	{ .name = "end", .type = JT_STRING,
+	  .required = true, .max = 40, .min = 1 });
+
+BODY(bulletin_body,
+	{ .name = "text", .type = JT_STRING,
+	  .required = true, .max = 20000, .min = 1 },
+	{ .name = "audience", .type = JT_STRING,
+	  .required = true, .max = 16, .min = 1 });
+
+BODY(drill_body,
+	{ .name = "title", .type = JT_STRING,
+	  .required = true, .max = 255, .min = 1 },
+	{ .name = "kind", .type = JT_STRING,
+	  .required = true, .max = 15, .min = 1 },
+	{ .name = "category", .type = JT_STRING,
+	  .required = true, .max = 64, .min = 1 },
+	{ .name = "level", .type = JT_STRING, .max = 64 },
+	{ .name = "scheduled_at", .type = JT_STRING,
+	  .required = true, .max = 40, .min = 1 },
+	{ .name = "minutes", .type = JT_INT, .max = 10080, .min = 1 },
+	{ .name = "location", .type = JT_STRING, .max = 127 },
+	{ .name = "participants", .type = JT_ARRAY },
+	{ .name = "scenario", .type = JT_STRING, .max = 8000 },
+	{ .name = "injects", .type = JT_ARRAY });
+
+BODY(drill_step_body,
+	{ .name = "scores", .type = JT_ARRAY },
+	{ .name = "findings", .type = JT_ARRAY },
+	{ .name = "notes", .type = JT_STRING, .max = 8000 });
+
+BODY(supply_body,
+	{ .name = "name", .type = JT_STRING,
+	  .required = true, .max = 255, .min = 1 },
+	{ .name = "kind", .type = JT_STRING, .max = 63 },
+	{ .name = "location", .type = JT_STRING, .max = 127 },
+	{ .name = "quantity", .type = JT_INT, .max = 1000000000 },
+	{ .name = "unit", .type = JT_STRING, .max = 31 },
+	{ .name = "min_quantity", .type = JT_INT, .max = 1000000000 },
+	{ .name = "inspect_by", .type = JT_STRING, .max = 40 },
+	{ .name = "notes", .type = JT_STRING, .max = 4000 });
+
+BODY(supply_update_body,
+	{ .name = "name", .type = JT_STRING, .max = 255, .min = 1 },
+	{ .name = "kind", .type = JT_STRING, .max = 63 },
+	{ .name = "location", .type = JT_STRING, .max = 127 },
+	{ .name = "unit", .type = JT_STRING, .max = 31 },
+	{ .name = "min_quantity", .type = JT_INT, .max = 1000000000 },
+	{ .name = "inspect_by", .type = JT_STRING, .max = 40 },
+	{ .name = "notes", .type = JT_STRING, .max = 4000 });
+
+BODY(move_body,
+	{ .name = "kind", .type = JT_STRING,
+	  .required = true, .max = 16, .min = 1 },
+	{ .name = "quantity", .type = JT_INT,
+	  .required = true, .max = 1000000000, .min = 1 },
+	{ .name = "incident", .type = JT_REF, .max = 40, .min = 1 },
+	{ .name = "note", .type = JT_STRING, .max = 1000 });
+
+BODY(supply_import_body,
+	{ .name = "csv", .type = JT_STRING,
+	  .required = true, .max = 1000000, .min = 1 });
+
+BODY(budget_body,
+	{ .name = "amount_cents", .type = JT_INT, .required = true },
+	{ .name = "note", .type = JT_STRING, .max = 1000 });
+
+BODY(expense_body,
+	{ .name = "amount_cents", .type = JT_INT, .required = true, .min = 1 },
+	{ .name = "purpose", .type = JT_STRING,
+	  .required = true, .max = 1000, .min = 1 },
+	{ .name = "year", .type = JT_INT, .max = 2999, .min = 2000 },
+	{ .name = "incident", .type = JT_REF, .max = 40, .min = 1 },
+	{ .name = "drill_id", .type = JT_INT },
+	{ .name = "supply_id", .type = JT_INT });
