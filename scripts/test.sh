@@ -31,6 +31,7 @@ step() {	# step NAME CMD...: a check that counts as one test
 }
 
 step "source checks" tools/check-src.sh
+step "the source checker refuses a forbidden include" tests/tools/test-check-src.sh
 
 echo "== gcc, ASan + UBSan"
 if [ ! -d build-asan ]; then
