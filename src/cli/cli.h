@@ -48,6 +48,16 @@ int cli_exit_code(int rc);
 /* The database from --db, else $ERMS_DB, else "erms.db". */
 const char *cli_db(const char *opt);
 /*
+ * Parse the options of a command that takes --db PATH and, when flag is
+ * not NULL, the switch --<flag> (sets *on). Returns 0 with *db (NULL when
+ * not given) and optind at the first operand, or cmd's usage (2).
+ */
+int cli_db_opts(int argc, char **argv, const struct cli_cmd *cmd,
+		const char **db, const char *flag, bool *on);
+/* cli_fail() for a use case on a database file: "cannot open the
+ * database" when it could not be opened, else what. */
+int cli_db_fail(int rc, const struct errbuf *e, bool opened, const char *what);
+/*
  * Open the store at db; with migrate, create it if missing and apply
  * migrations. Prints an error and returns non-zero on failure.
  */
