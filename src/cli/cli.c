@@ -100,10 +100,14 @@ int cli_db_opts(int argc, char **argv, const struct cli_cmd *cmd,
 	return 0;
 }
 
-int cli_db_fail(int rc, const struct errbuf *e, bool opened, const char *what)
+int cli_db_fail(int rc, const struct errbuf *e, enum app_db_stage stage,
+		const char *what)
 {
-	return cli_fail(rc, e, opened ? what : L("cannot open the database",
-						 "无法打开数据库"));
+	if (stage == APP_DB_OPEN)
+		what = L("cannot open the database", "无法打开数据库");
+	else if (stage == APP_DB_MIGRATE)
+		what = L("migration failed", "迁移失败");
+	return cli_fail(rc, e, what);
 }
 
 int cli_open_store(const char *db, bool migrate, struct store **out)
@@ -113,13 +117,13 @@ int cli_open_store(const char *db, bool migrate, struct store **out)
 
 	rc = store_open(out, db, migrate ? STORE_CREATE : 0, &e);
 	if (rc)
-		return cli_db_fail(rc, &e, false, NULL);
+		return cli_db_fail(rc, &e, APP_DB_OPEN, NULL);
 	if (!migrate)
 		return 0;
 	rc = store_migrate(*out, &from, &to, &e);
 	if (rc) {
 		store_close(*out);
-		return cli_fail(rc, &e, L("migration failed", "迁移失败"));
+		return cli_db_fail(rc, &e, APP_DB_MIGRATE, NULL);
 	}
 	return 0;
 }

@@ -6,8 +6,6 @@
 #include <getopt.h>
 #include <stdio.h>
 
-#include "app/database.h"
-
 static int backup_run(int argc, char **argv);
 
 const struct cli_cmd cmd_backup = {
@@ -31,16 +29,16 @@ static int backup_run(int argc, char **argv)
 {
 	const char *db;
 	struct errbuf e = { 0 };
-	bool opened;
+	enum app_db_stage stage;
 	int rc;
 
 	if ((rc = cli_db_opts(argc, argv, &cmd_backup, &db, NULL, NULL)))
 		return rc;
 	if (optind != argc - 1)
 		return cli_usage(&cmd_backup);
-	rc = app_db_backup(cli_db(db), argv[optind], &opened, &e);
+	rc = app_db_backup(cli_db(db), argv[optind], &stage, &e);
 	if (rc)
-		return cli_db_fail(rc, &e, opened, L("backup failed", "备份失败"));
+		return cli_db_fail(rc, &e, stage, L("backup failed", "备份失败"));
 	printf("%s %s\n", L("backed up to", "已备份到"), argv[optind]);
 	return 0;
 }

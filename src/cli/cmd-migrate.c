@@ -6,7 +6,6 @@
 #include <getopt.h>
 #include <stdio.h>
 
-#include "app/database.h"
 
 static int migrate_run(int argc, char **argv);
 
@@ -25,7 +24,8 @@ const struct cli_cmd cmd_migrate = {
 static int migrate_run(int argc, char **argv)
 {
 	const char *db;
-	bool status = false, opened;
+	enum app_db_stage stage;
+	bool status = false;
 	struct errbuf e = { 0 };
 	int rc, from, to;
 
@@ -34,9 +34,9 @@ static int migrate_run(int argc, char **argv)
 		return rc;
 	if (optind != argc)
 		return cli_usage(&cmd_migrate);
-	rc = app_db_migrate(cli_db(db), status, &from, &to, &opened, &e);
+	rc = app_db_migrate(cli_db(db), status, &from, &to, &stage, &e);
 	if (rc)
-		return cli_db_fail(rc, &e, opened, L("migrate", "迁移"));
+		return cli_db_fail(rc, &e, stage, L("migrate", "迁移"));
 	if (status)
 		printf("%s %d/%d\n", L("schema", "结构版本"), from, to);
 	else if (from == to)
