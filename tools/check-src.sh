@@ -47,9 +47,8 @@ files = []
 for d, _, names in os.walk("src"):
     files += [os.path.join(d, n) for n in names if n.endswith((".c", ".h"))]
 files.sort()
-def layer(path):
-    parts = path.split("/")
-    return parts[1] if len(parts) > 2 else parts[1]
+def layer(path):  # src/http/x.c -> http, src/main.c -> main.c
+    return path.split("/")[1]
 def module(path):
     return os.path.splitext(path)[0]
 bad = 0
@@ -62,7 +61,8 @@ for f in files:
             if not m:
                 continue
             name = m.group(1)
-            target = "src/" + name if "/" in name else os.path.join(os.path.dirname(f), name)
+            target = os.path.normpath("src/" + name if "/" in name else
+                                      os.path.join(os.path.dirname(f), name))
             if not os.path.exists(target):
                 continue  # a generated header (build dir), not a layer arrow
             dst = layer(target)
