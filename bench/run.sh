@@ -103,6 +103,7 @@ fresh() {
 			-H 'Content-Type: application/json' -d '{"name":"bench"}' |
 		python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 	export ERMS_TOKEN
+	echo "$ERMS_TOKEN" >"$tmp/$T.token"
 	fig ceiling "$(measure ceiling "$url/hello")"
 	fig read "$(measure read "$url/api/v1/me" bench/read.lua)"
 	fig write "$(measure write "$url/api/v1/tokens" bench/write.lua)"
@@ -111,10 +112,13 @@ fresh() {
 	stop
 }
 
-# single D T: the write with one commit per request, on the same database.
+# single D T: the write with one commit per request, on the same database
+# and with the same token as fresh D T.
 single() {
 	local D=$1 T=$2
-	start "$D/erms" "$tmp/$2.db" --commit single
+	ERMS_TOKEN=$(cat "$tmp/$T.token")
+	export ERMS_TOKEN
+	start "$D/erms" "$tmp/$T.db" --commit single
 	fig write-single "$(measure write-single "$url/api/v1/tokens" bench/write.lua)"
 	stop
 }
