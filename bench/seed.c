@@ -79,7 +79,7 @@ int main(int argc, char **argv)
 			   rc ? rc : ERMS_EINVAL);
 	/* Act as the administrator, with every right the steps need. */
 	root.actor = (struct actor){ .user_id = 1, .is_admin = true,
-				     .in_leadership = true,
+				     .in_leadership = true, .reviewer = true,
 				     .in_command = true };
 	yaml = slurp(plan ? plan : "tests/data/plan-minimal.yaml", &len);
 	if (!yaml || plan_parse("plan", yaml, len, &content, errors))

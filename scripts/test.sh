@@ -34,6 +34,7 @@ step() {	# step NAME CMD...: a check that counts as one test
 
 step "source checks" tools/check-src.sh
 step "store contract calls all of store.h" tools/check-store-calls.sh
+step "the source checker refuses a forbidden include" tests/tools/test-check-src.sh
 
 # The OpenAPI checks of the API suite (t0500): redocly and ajv from npm.
 if [ ! -d tests/openapi/node_modules ]; then

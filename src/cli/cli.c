@@ -5,6 +5,7 @@
 #define LOG_MOD "cli"
 #include "cli/cli.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,39 @@ const char *cli_db(const char *opt)
 	return env && *env ? env : "erms.db";
 }
 
+int cli_db_opts(int argc, char **argv, const struct cli_cmd *cmd,
+		const char **db, const char *flag, bool *on)
+{
+	/* Without a flag its row is the terminator. */
+	const struct option o[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ flag, no_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	*db = NULL;
+	while ((c = getopt_long(argc, argv, "", o, NULL)) != -1) {
+		if (c == 'd')
+			*db = optarg;
+		else if (c == 'f')
+			*on = true;
+		else
+			return cli_usage(cmd);
+	}
+	return 0;
+}
+
+int cli_db_fail(int rc, const struct errbuf *e, enum app_db_stage stage,
+		const char *what)
+{
+	if (stage == APP_DB_OPEN)
+		what = L("cannot open the database", "无法打开数据库");
+	else if (stage == APP_DB_MIGRATE)
+		what = L("migration failed", "迁移失败");
+	return cli_fail(rc, e, what);
+}
+
 int cli_open_store(const char *db, bool migrate, struct store **out)
 {
 	struct errbuf e = { 0 };
@@ -83,14 +117,13 @@ int cli_open_store(const char *db, bool migrate, struct store **out)
 
 	rc = store_open(out, db, migrate ? STORE_CREATE : 0, &e);
 	if (rc)
-		return cli_fail(rc, &e, L("cannot open the database",
-					  "无法打开数据库"));
+		return cli_db_fail(rc, &e, APP_DB_OPEN, NULL);
 	if (!migrate)
 		return 0;
 	rc = store_migrate(*out, &from, &to, &e);
 	if (rc) {
 		store_close(*out);
-		return cli_fail(rc, &e, L("migration failed", "迁移失败"));
+		return cli_db_fail(rc, &e, APP_DB_MIGRATE, NULL);
 	}
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "app/database.h"
 #include "util/err.h"
 
 struct store;
@@ -48,6 +49,17 @@ int cli_exit_code(int rc);
 /* The database from --db, else $ERMS_DB, else "erms.db". */
 const char *cli_db(const char *opt);
 /*
+ * Parse the options of a command that takes --db PATH and, when flag is
+ * not NULL, the switch --<flag> (sets *on). Returns 0 with *db (NULL when
+ * not given) and optind at the first operand, or cmd's usage (2).
+ */
+int cli_db_opts(int argc, char **argv, const struct cli_cmd *cmd,
+		const char **db, const char *flag, bool *on);
+/* cli_fail() for a use case of app/database.h that failed at stage:
+ * "cannot open the database", "migration failed", else what. */
+int cli_db_fail(int rc, const struct errbuf *e, enum app_db_stage stage,
+		const char *what);
+/*
  * Open the store at db; with migrate, create it if missing and apply
  * migrations. Prints an error and returns non-zero on failure.
  */
@@ -60,9 +72,6 @@ bool cli_read_line(char *buf, size_t n);
 struct user;
 struct app_config;
 struct http_opts;
-/* Create one user in its own transaction (init, demo). */
-int cli_create_user(struct store *st, struct user *u, const char *password,
-		    struct errbuf *e);
 /*
  * Serve until SIGINT or SIGTERM, then shut down cleanly. banner (may be
  * NULL) is called with the bound port once the server listens.

@@ -8,10 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "app/audit.h"
-#include "app/keys.h"
-#include "store/store.h"
-
 static int audit_run(int argc, char **argv);
 
 const struct cli_cmd cmd_audit = {
@@ -48,13 +44,11 @@ static int audit_run(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *db = NULL, *key = NULL, *anchor = NULL;
-	char kp[4096], ap[4096];
 	struct errbuf e = { 0 };
-	struct keys k;
-	struct store *st;
+	enum app_db_stage stage;
 	int64_t rows = 0, bad = 0;
 	char why[256];
-	int c, rc, kr;
+	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'd')
@@ -68,20 +62,11 @@ static int audit_run(int argc, char **argv)
 	}
 	if (optind != argc - 1 || strcmp(argv[optind], "verify"))
 		return cli_usage(&cmd_audit);
-	if (key)
-		snprintf(kp, sizeof(kp), "%s", key);
-	else
-		keys_default_path(cli_db(db), kp, sizeof(kp));
-	keys_default_anchor(kp, ap, sizeof(ap));
-	kr = keys_load(kp, false, &k, &e);
-	if (kr && kr != ERMS_ENOTFOUND)
-		return cli_fail(kr, &e, L("cannot read the key file",
-					  "无法读取密钥文件"));
-	if ((rc = cli_open_store(cli_db(db), false, &st)))
-		return rc;
-	rc = audit_verify(st, kr ? NULL : &k, anchor ? anchor : ap, &rows,
-			  &bad, why, sizeof(why));
-	store_close(st);
+	rc = app_db_audit_verify(cli_db(db), key, anchor, &rows, &bad, why,
+				 sizeof(why), &stage, &e);
+	if (rc && stage != APP_DB_WORK)
+		return cli_db_fail(rc, &e, stage,
+				   L("cannot read the key file", "无法读取密钥文件"));
 	if (rc == ERMS_ECONFLICT) {
 		if (bad)
 			printf("%s: %s (%s %" PRId64 ")\n",
@@ -93,7 +78,7 @@ static int audit_run(int argc, char **argv)
 		return 1;
 	}
 	if (rc)
-		return cli_fail(rc, NULL, L("audit verify", "审计校验"));
+		return cli_fail(rc, &e, L("audit verify", "审计校验"));
 	printf("%s: %" PRId64 " %s\n", L("audit chain intact", "审计链完整"),
 	       rows, L("rows", "条记录"));
 	return 0;

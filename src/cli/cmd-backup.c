@@ -6,9 +6,6 @@
 #include <getopt.h>
 #include <stdio.h>
 
-#include "app/audit.h"
-#include "store/store.h"
-
 static int backup_run(int argc, char **argv);
 
 const struct cli_cmd cmd_backup = {
@@ -28,50 +25,20 @@ const struct cli_cmd cmd_backup = {
 	.run = backup_run,
 };
 
-/* FILE.anchor: the backup's own head, to verify it by later. */
-static int anchor_backup(const char *file, struct errbuf *e)
-{
-	char path[4200];
-	struct store *st;
-	int rc = store_open(&st, file, STORE_READONLY, e);
-
-	if (rc)
-		return rc;
-	snprintf(path, sizeof(path), "%s.anchor", file);
-	rc = audit_anchor_copy(st, path);
-	store_close(st);
-	if (rc)
-		return err_ret(e, rc, "io_error", "cannot write '%s'", path);
-	return 0;
-}
-
 static int backup_run(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *db = NULL;
+	const char *db;
 	struct errbuf e = { 0 };
-	struct store *st;
-	int c, rc;
+	enum app_db_stage stage;
+	int rc;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'd')
-			db = optarg;
-		else
-			return cli_usage(&cmd_backup);
-	}
+	if ((rc = cli_db_opts(argc, argv, &cmd_backup, &db, NULL, NULL)))
+		return rc;
 	if (optind != argc - 1)
 		return cli_usage(&cmd_backup);
-	if ((rc = cli_open_store(cli_db(db), false, &st)))
-		return rc;
-	rc = store_backup(st, argv[optind], &e);
-	store_close(st);
-	if (!rc)
-		rc = anchor_backup(argv[optind], &e);
+	rc = app_db_backup(cli_db(db), argv[optind], &stage, &e);
 	if (rc)
-		return cli_fail(rc, &e, L("backup failed", "备份失败"));
+		return cli_db_fail(rc, &e, stage, L("backup failed", "备份失败"));
 	printf("%s %s\n", L("backed up to", "已备份到"), argv[optind]);
 	return 0;
 }

@@ -113,7 +113,7 @@ static int seed(struct store *st)
 		snprintf(u.login, sizeof(u.login), "%s", people[i].login);
 		snprintf(u.display_name, sizeof(u.display_name), "%s",
 			 people[i].name_zh);
-		if ((rc = cli_create_user(st, &u, DEMO_PASSWORD, &e)))
+		if ((rc = app_db_user_create(st, &u, DEMO_PASSWORD, &e)))
 			goto fail;
 		if (!people[i].group)
 			continue;

@@ -7,13 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "app/app.h"
-#include "app/audit.h"
-#include "app/keys.h"
 #include "core/account.h"
-#include "store/store.h"
-#include "util/clock.h"
-#include "util/crypto.h"
+#include "core/types.h"
 
 static int init_run(int argc, char **argv);
 
@@ -43,27 +38,6 @@ const struct cli_cmd cmd_init = {
 	.run = init_run,
 };
 
-/* Create one user in its own transaction; shared with `erms demo`. */
-int cli_create_user(struct store *st, struct user *u, const char *password,
-		    struct errbuf *e)
-{
-	char h[PWHASH_LEN];
-	int rc;
-
-	if (password_hash(password, h))
-		return err_ret(e, ERMS_ESTORE, "unavailable",
-			       "cannot hash the password");
-	rc = store_begin(st);
-	if (!rc)
-		rc = app_user_create(st, &principal_system, u, h,
-				     clock_now_ms(), e);
-	if (!rc)
-		rc = store_commit(st);
-	else
-		store_rollback(st);
-	return rc;
-}
-
 static int init_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -76,7 +50,7 @@ static int init_run(int argc, char **argv)
 	const char *db = NULL, *key = NULL, *login = NULL, *name = NULL;
 	struct user u = { .is_admin = true, .locale = "zh-CN" };
 	struct errbuf e = { 0 };
-	struct store *st;
+	enum app_db_stage stage;
 	char pw[PASSWORD_MAX + 2];
 	int c, rc;
 
@@ -105,24 +79,14 @@ static int init_run(int argc, char **argv)
 			  "请在标准输入中提供密码（8 至 256 字节）"));
 		return 2;
 	}
-	if ((rc = cli_open_store(cli_db(db), true, &st)))
-		return rc;
-	rc = keys_open_store(st, cli_db(db), key, NULL, true, &e);
-	if (rc) {
-		store_close(st);
-		return cli_fail(rc, &e, L("cannot open the key file",
-					  "无法打开密钥文件"));
-	}
 	snprintf(u.login, sizeof(u.login), "%s", login);
 	snprintf(u.display_name, sizeof(u.display_name), "%s",
 		 name ? name : login);
-	rc = cli_create_user(st, &u, pw, &e);
-	if (!rc)
-		rc = audit_anchor_write(st);
-	store_close(st);
+	rc = app_db_init(cli_db(db), key, &u, pw, &stage, &e);
 	if (rc)
-		return cli_fail(rc, &e, L("cannot create the administrator",
-					  "无法创建管理员"));
+		return cli_db_fail(rc, &e, stage, stage == APP_DB_KEY ?
+				   L("cannot open the key file", "无法打开密钥文件") :
+				   L("cannot create the administrator", "无法创建管理员"));
 	printf("%s '%s' %s %s\n", L("administrator", "管理员"), login,
 	       L("created in", "已创建于"), cli_db(db));
 	return 0;

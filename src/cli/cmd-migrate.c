@@ -6,7 +6,6 @@
 #include <getopt.h>
 #include <stdio.h>
 
-#include "store/store.h"
 
 static int migrate_run(int argc, char **argv);
 
@@ -24,44 +23,26 @@ const struct cli_cmd cmd_migrate = {
 
 static int migrate_run(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "status", no_argument, NULL, 's' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *db = NULL;
+	const char *db;
+	enum app_db_stage stage;
 	bool status = false;
 	struct errbuf e = { 0 };
-	struct store *st;
-	int c, rc, from, to;
+	int rc, from, to;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'd')
-			db = optarg;
-		else if (c == 's')
-			status = true;
-		else
-			return cli_usage(&cmd_migrate);
-	}
+	if ((rc = cli_db_opts(argc, argv, &cmd_migrate, &db, "status",
+			      &status)))
+		return rc;
 	if (optind != argc)
 		return cli_usage(&cmd_migrate);
-	rc = store_open(&st, cli_db(db), status ? 0 : STORE_CREATE, &e);
+	rc = app_db_migrate(cli_db(db), status, &from, &to, &stage, &e);
 	if (rc)
-		return cli_fail(rc, &e, L("cannot open the database",
-					  "无法打开数据库"));
-	if (status) {
-		rc = store_schema(st, &from, &to);
-		if (!rc)
-			printf("%s %d/%d\n", L("schema", "结构版本"), from, to);
-	} else {
-		rc = store_migrate(st, &from, &to, &e);
-		if (!rc && from == to)
-			printf("%s (%d)\n", L("schema is up to date",
-					      "结构已是最新"), to);
-		else if (!rc)
-			printf("%s %d -> %d\n", L("migrated", "已迁移"), from,
-			       to);
-	}
-	store_close(st);
-	return rc ? cli_fail(rc, &e, L("migrate", "迁移")) : 0;
+		return cli_db_fail(rc, &e, stage, L("migrate", "迁移"));
+	if (status)
+		printf("%s %d/%d\n", L("schema", "结构版本"), from, to);
+	else if (from == to)
+		printf("%s (%d)\n", L("schema is up to date", "结构已是最新"),
+		       to);
+	else
+		printf("%s %d -> %d\n", L("migrated", "已迁移"), from, to);
+	return 0;
 }

@@ -16,11 +16,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/calendar.h"
 #include "core/ics.h"
 #include "util/err.h"
 
-#define MINUTE_MS INT64_C(60000)
-#define DAY_MS INT64_C(86400000)
 #define YEAR_MIN 1
 #define YEAR_MAX 9999
 
@@ -133,47 +132,13 @@ int drill_score_percent(int sum, int max)
 
 /* ---- dates ---- */
 
-static int64_t floor_div(int64_t a, int64_t b)
-{
-	int64_t q = a / b;
-
-	if (a % b != 0 && (a < 0) != (b < 0))
-		q--;
-	return q;
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (Hinnant). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-/* The year of a day count since 1970-01-01 (Hinnant's civil_from_days,
- * reduced to the year). */
-static int64_t year_from_days(int64_t z)
-{
-	int64_t era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	/* mp counts months from March: 10 and 11 are January, February. */
-	return yoe + era * 400 + (mp >= 10);
-}
-
 int drill_year_of(int64_t ms)
 {
-	return (int)year_from_days(floor_div(ms, DAY_MS));
+	int64_t y;
+	int m, d;
+
+	civil_from_days(cal_floor_div(ms, DAY_MS), &y, &m, &d);
+	return (int)y;
 }
 
 int64_t drill_year_end_ms(int year)

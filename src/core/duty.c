@@ -15,26 +15,16 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/calendar.h"
 #include "core/ics.h"
 #include "util/buf.h"
 #include "util/err.h"
 
-#define MINUTE_MS 60000
 #define SHIFT_MINUTES_MAX (366 * 24 * 60)
 
 #define TIME_MIN_MS ICS_TIME_MIN_MS
 #define TIME_END_MS ICS_TIME_END_MS
 #define TIME_LAST_MS ICS_TIME_LAST_MS
-
-
-static int64_t floor_div(int64_t a, int64_t b)
-{
-	int64_t q = a / b;
-
-	if (a % b != 0 && (a < 0) != (b < 0))
-		q--;
-	return q;
-}
 
 static int64_t floor_mod(int64_t a, int64_t b)
 {
@@ -97,7 +87,7 @@ int64_t duty_shift(const struct rotation *r, int64_t t, int64_t *start,
 		   int64_t *end)
 {
 	int64_t len = shift_len_ms(r);
-	int64_t k = floor_div(t - r->start_ms, len);
+	int64_t k = cal_floor_div(t - r->start_ms, len);
 	int64_t s = r->start_ms + k * len;
 
 	if (start)
@@ -260,7 +250,7 @@ static void rotation_shifts(struct ics *x, const struct rotation *r,
 
 	if (!is_member(r, x->user_id) || lo >= x->to)
 		return;
-	k = floor_div(lo - r->start_ms, len);
+	k = cal_floor_div(lo - r->start_ms, len);
 	while (!x->full && !x->w.rc) {
 		int64_t s = r->start_ms + k * len, cover, k2;
 
@@ -283,7 +273,7 @@ static void rotation_shifts(struct ics *x, const struct rotation *r,
 		cover = covered_until(ov, nov, s);
 		if (cover >= x->to)
 			break;
-		k2 = floor_div(cover - r->start_ms, len);
+		k2 = cal_floor_div(cover - r->start_ms, len);
 		k = k2 > k ? k2 : k + 1;
 	}
 }

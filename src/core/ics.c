@@ -9,6 +9,7 @@
 
 #include <stdio.h>
 
+#include "core/calendar.h"
 #include "util/buf.h"
 #include "util/err.h"
 
@@ -116,45 +117,17 @@ void ics_text_line(struct ics_writer *x, const char *name, const char *text)
 	ics_end(x);
 }
 
-static int64_t floor_div(int64_t a, int64_t b)
-{
-	int64_t q = a / b;
-
-	if (a % b != 0 && (a < 0) != (b < 0))
-		q--;
-	return q;
-}
-
-/* Days since 1970-01-01 to a proleptic Gregorian date (Hinnant). */
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-	int64_t era, doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = z - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
 void ics_time(struct ics_writer *x, const char *name, int64_t t_ms)
 {
 	int64_t t = t_ms < ICS_TIME_MIN_MS ? ICS_TIME_MIN_MS :
 		    t_ms > ICS_TIME_LAST_MS ? ICS_TIME_LAST_MS : t_ms;
-	int64_t sec = floor_div(t, 1000);
-	int64_t days = floor_div(sec, 86400);
-	int64_t sod = sec - days * 86400;
+	struct civil_time c;
 	/* Room for any int, so that -Wformat-truncation has nothing to say
 	 * at -O2; the clamp keeps the text at 16 characters. */
 	char s[64];
-	int y, m, d;
 
-	civil_from_days(days, &y, &m, &d);
-	snprintf(s, sizeof(s), "%04d%02d%02dT%02d%02d%02dZ", y, m, d,
-		 (int)(sod / 3600), (int)(sod / 60 % 60), (int)(sod % 60));
+	civil_from_ms(t, &c);
+	snprintf(s, sizeof(s), "%04d%02d%02dT%02d%02d%02dZ", (int)c.year,
+		 c.month, c.day, c.hour, c.min, c.sec);
 	ics_line(x, name, s);
 }

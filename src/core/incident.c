@@ -7,12 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/calendar.h"
 #include "core/types.h"
 
 #include "util/err.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
-#define MIN_MS INT64_C(60000)
 
 /* SPEC.md §2, row for row (dismiss has two `from` states). */
 const struct inc_transition inc_table[] = {
@@ -199,7 +199,7 @@ static int64_t deadline(const struct incident *inc, enum inc_breach b)
 	}
 	if (from <= 0 || min <= 0 || (inc->breaches & b))
 		return 0;
-	return from + min * MIN_MS;
+	return from + min * MINUTE_MS;
 }
 
 static const enum inc_breach timers[] = { IB_ACK, IB_ACTIVATE, IB_RESOLVE };
@@ -243,7 +243,7 @@ static struct inc_duration step(int64_t ms, int64_t counted_ms, int min)
 	struct inc_duration d = { ms, counted_ms, 0, IV_NONE };
 
 	if (min > 0)
-		d.target_ms = min * MIN_MS;
+		d.target_ms = min * MINUTE_MS;
 	if (d.target_ms && counted_ms >= 0)
 		d.verdict = counted_ms < d.target_ms ? IV_MET : IV_MISSED;
 	return d;

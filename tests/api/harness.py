@@ -7,6 +7,9 @@ Client  speaks HTTP/JSON to it, keeping the session cookie, the CSRF token and
 ServerTestCase
         a unittest.TestCase that starts one Server per test class and stops it
         (failing on a non-zero exit or a sanitizer report) at the end.
+setup_org
+        the organisation most test classes start from: groups, users with
+        their memberships and signed-in clients, and a published plan.
 
 Only the standard library is used. `ERMS_BIN` (the erms binary) must be set
 in the environment; `ERMS_KEEP=1` keeps the temporary directories.
@@ -382,6 +385,81 @@ def list_all(client, path, limit=500):
         if not cursor:
             return items
     raise AssertionError("GET %s: pagination does not end" % path)
+
+
+# -- the organisation of a test class ------------------------------------------
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+PLAN_SAMPLE = os.path.join(ROOT, "examples", "plans", "new-system.zh-CN.yaml")
+PLAN_MINIMAL = os.path.join(ROOT, "tests", "data", "plan-minimal.yaml")
+# The two groups every plan's steps need: who approves and who commands.
+ORG_GROUPS = (("leadership", "leadership"), ("command", "command"))
+
+
+def publish_plan(clients, path, author, approver, file=None):
+    """Import the plan file at path as clients[author], submit it, and have
+    clients[approver] approve and publish it; returns the version number.
+    Fails unless every step succeeds."""
+    with open(path, encoding="utf-8") as f:
+        yaml = f.read()
+    body = {"yaml": yaml}
+    if file is not None:
+        body["file"] = file
+    r = clients[author].post("/api/v1/plans", body)
+    assert r.status == 201, r
+    key, n = re.search(r"^key: *(\S+)", yaml, re.M).group(1), r.body["n"]
+    for who, step in ((author, "submit"), (approver, "approve"), (approver, "publish")):
+        r = clients[who].post("/api/v1/plans/%s/versions/%d/%s" % (key, n, step), {})
+        assert r.status == 200, (step, r)
+    return n
+
+
+def setup_org(cls, users, groups=ORG_GROUPS, plan=None, file=None, author="hq",
+              approver="leader", session=False):
+    """Make the organisation of a test class on cls.server.
+
+    groups are (key, kind) or (key, kind, name) tuples, created first. users
+    are (login, memberships) or (login, memberships, fields) tuples, created
+    in order with PASSWORD and the fields given to create_user, each put in
+    its groups ({group key: role}) and then signed in. With plan (a plan
+    file's path) clients[author] imports it (with file as its file name
+    when given) and clients[approver] approves and publishes it; a
+    membership in a group the plan makes (not in groups) is put after that.
+
+    Sets cls.admin (an admin bearer client), cls.ids[login] (user ids) and
+    cls.c[login] (bearer clients, or with session=True clients signed in
+    with a session cookie; cls.c["admin"] is cls.admin).
+    """
+    a = cls.admin = cls.server.admin()
+    for g in groups:
+        create_group(a, g[0], kind=g[1], name=g[2] if len(g) > 2 else None)
+    made = {g[0] for g in groups}
+    cls.ids, cls.c, later = {}, {"admin": a}, []
+    for login, member_of, *fields in users:
+        cls.ids[login] = create_user(a, login, **(fields[0] if fields else {}))["id"]
+        for group, role in member_of.items():
+            if group in made:
+                put_member(a, group, cls.ids[login], role)
+            else:
+                later.append((group, cls.ids[login], role))
+        if session:
+            cls.c[login] = cls.server.client()
+            cls.c[login].login(login, PASSWORD)
+        else:
+            cls.c[login] = bearer_client(cls.server, login, PASSWORD)
+    if plan is not None:
+        publish_plan(cls.c, plan, author, approver, file)
+    for group, uid, role in later:
+        put_member(a, group, uid, role)
+
+
+def sample_org(cls):
+    """setup_org with the sample plan (examples/plans) published: leader
+    leads the leadership, hq the command, techie is in the plan's tech
+    team, staff in no group."""
+    setup_org(cls, (("leader", {"leadership": "lead"}), ("hq", {"command": "lead"}),
+                    ("techie", {"tech": "member"}), ("staff", {})),
+              plan=PLAN_SAMPLE, file="new-system.zh-CN.yaml")
 
 
 class ServerTestCase(unittest.TestCase):

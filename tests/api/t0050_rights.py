@@ -13,28 +13,20 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (PASSWORD, ServerTestCase, create_group, create_user,  # noqa: E402
-                     list_all, put_member)
+from harness import (PASSWORD, ServerTestCase, create_user, list_all, put_member,  # noqa: E402
+                     setup_org)
 
 
 class Rights(ServerTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.admin = a = cls.server.admin()
-        create_group(a, "leadership", kind="leadership", name="应急领导小组")
-        create_group(a, "command", kind="command", name="应急指挥部")
-        create_group(a, "tech", kind="team", name="技术支持组")
-        cls.ids = {}
-        cls.c = {}
-        for login, group in (("staff", None), ("hq", "command"), ("techie", "tech"),
-                             ("leader", None)):
-            cls.ids[login] = create_user(a, login)["id"]
-            if group:
-                put_member(a, group, cls.ids[login])
-            cls.c[login] = cls.server.client()
-            cls.c[login].login(login, PASSWORD)
-        cls.admin_id = a.get("/api/v1/me").body["user"]["id"]
+        setup_org(cls, (("staff", {}), ("hq", {"command": "member"}), ("techie", {"tech": "member"}),
+                        ("leader", {})),
+                  groups=(("leadership", "leadership", "应急领导小组"),
+                          ("command", "command", "应急指挥部"), ("tech", "team", "技术支持组")),
+                  session=True)
+        cls.admin_id = cls.admin.get("/api/v1/me").body["user"]["id"]
 
     def users(self):
         return sorted(u["login"] for u in list_all(self.admin, "/api/v1/users"))

@@ -14,7 +14,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from harness import (ADMIN_PASSWORD, PASSWORD, ServerTestCase, bearer_client, create_group,  # noqa: E402
-                     create_user, list_all, put_member, run_erms)
+                     create_user, list_all, put_member, run_erms, setup_org)
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 EXAMPLES = os.path.join(ROOT, "examples", "plans")
@@ -35,16 +35,8 @@ class Plans(ServerTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        a = cls.admin = cls.server.admin()
-        create_group(a, "leadership", kind="leadership")
-        create_group(a, "command", kind="command")
-        cls.ids, cls.c = {}, {}
-        for login, group in (("author", "command"), ("leader", "leadership"),
-                             ("leader2", "leadership"), ("staff", None)):
-            cls.ids[login] = create_user(a, login)["id"]
-            if group:
-                put_member(a, group, cls.ids[login])
-            cls.c[login] = bearer_client(cls.server, login, PASSWORD)
+        setup_org(cls, (("author", {"command": "member"}), ("leader", {"leadership": "member"}),
+                        ("leader2", {"leadership": "member"}), ("staff", {})))
 
     def import_plan(self, client, yaml, file="plan.yaml", status=201):
         r = client.post("/api/v1/plans", {"yaml": yaml, "file": file})
@@ -342,17 +334,10 @@ class FourEyes(ServerTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        a = cls.admin = cls.server.admin()
-        create_group(a, "leadership", kind="leadership")
-        create_group(a, "command", kind="command")
-        cls.ids, cls.c = {}, {}
         # Made while no plan is in force: these count at once.
-        for login, groups in (("hq", ["command"]), ("both", ["command", "leadership"]),
-                              ("leader", ["leadership"])):
-            cls.ids[login] = create_user(a, login)["id"]
-            for g in groups:
-                put_member(a, g, cls.ids[login])
-            cls.c[login] = bearer_client(cls.server, login, PASSWORD)
+        setup_org(cls, (("hq", {"command": "member"}),
+                        ("both", {"command": "member", "leadership": "member"}),
+                        ("leader", {"leadership": "member"})))
         cls.yaml = read(os.path.join(DATA, "plan-minimal.yaml"))
         cls.go(cls, "minimal", "hq", ["submit"], ("leader", ["approve", "publish"]))
 

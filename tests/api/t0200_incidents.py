@@ -25,11 +25,8 @@ from datetime import datetime, timedelta, timezone
 from urllib.parse import urlencode
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (PASSWORD, ServerTestCase, bearer_client, create_group,  # noqa: E402
-                     create_user, list_all, put_member)
+from harness import ServerTestCase, list_all, sample_org  # noqa: E402
 
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
-PLAN = os.path.join(ROOT, "examples", "plans", "new-system.zh-CN.yaml")
 
 ACTIONS = ("ack", "activate", "dismiss", "set-level", "resolve", "reopen",
            "close", "review")
@@ -99,28 +96,9 @@ def may(user, action, inc, body):
 
 
 def setup_org(cls):
-    """Users, the sample plan published, groups and members; cls.c[user] are
-    bearer clients, cls.ids[user] user ids."""
-    a = cls.admin = cls.server.admin()
-    create_group(a, "leadership", kind="leadership")
-    create_group(a, "command", kind="command")
-    cls.ids, cls.c = {}, {"admin": a}
-    for login in ("leader", "hq", "techie", "staff"):
-        cls.ids[login] = create_user(a, login)["id"]
-    cls.ids["admin"] = a.get("/api/v1/me").body["user"]["id"]
-    put_member(a, "leadership", cls.ids["leader"], "lead")
-    put_member(a, "command", cls.ids["hq"], "lead")
-    for login in ("leader", "hq", "techie", "staff"):
-        cls.c[login] = bearer_client(cls.server, login, PASSWORD)
-    with open(PLAN, encoding="utf-8") as f:
-        yaml = f.read()
-    r = cls.c["hq"].post("/api/v1/plans", {"yaml": yaml, "file": "new-system.zh-CN.yaml"})
-    assert r.status == 201, r
-    n = r.body["n"]
-    for who, step in (("hq", "submit"), ("leader", "approve"), ("leader", "publish")):
-        r = cls.c[who].post("/api/v1/plans/new-system/versions/%d/%s" % (n, step), {})
-        assert r.status == 200, (step, r)
-    put_member(a, "tech", cls.ids["techie"])
+    """The sample organisation (harness.sample_org); cls.ids["admin"] too."""
+    sample_org(cls)
+    cls.ids["admin"] = cls.admin.get("/api/v1/me").body["user"]["id"]
 
 
 def read_events(server, bearer, until, last_event_id=None, timeout=20):

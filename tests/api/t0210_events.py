@@ -20,11 +20,8 @@ import unittest
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (PASSWORD, ServerTestCase, bearer_client, create_group,  # noqa: E402
-                     create_user, put_member)
+from harness import ServerTestCase, sample_org  # noqa: E402
 
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
-PLAN = os.path.join(ROOT, "examples", "plans", "new-system.zh-CN.yaml")
 WAIT = 20  # seconds, at most, for any awaited event
 
 
@@ -167,30 +164,6 @@ class Stream:
             self.thread.join(WAIT)
 
 
-def setup_org(cls):
-    """Users, the sample plan published, groups and members (as in
-    t0200_incidents.py); cls.c[user] are bearer clients, cls.ids[user] ids."""
-    a = cls.admin = cls.server.admin()
-    create_group(a, "leadership", kind="leadership")
-    create_group(a, "command", kind="command")
-    cls.ids, cls.c = {}, {"admin": a}
-    for login in ("leader", "hq", "techie", "staff"):
-        cls.ids[login] = create_user(a, login)["id"]
-    put_member(a, "leadership", cls.ids["leader"], "lead")
-    put_member(a, "command", cls.ids["hq"], "lead")
-    for login in ("leader", "hq", "techie", "staff"):
-        cls.c[login] = bearer_client(cls.server, login, PASSWORD)
-    with open(PLAN, encoding="utf-8") as f:
-        yaml = f.read()
-    r = cls.c["hq"].post("/api/v1/plans", {"yaml": yaml, "file": "new-system.zh-CN.yaml"})
-    assert r.status == 201, r
-    n = r.body["n"]
-    for who, step in (("hq", "submit"), ("leader", "approve"), ("leader", "publish")):
-        r = cls.c[who].post("/api/v1/plans/new-system/versions/%d/%s" % (n, step), {})
-        assert r.status == 200, (step, r)
-    put_member(a, "tech", cls.ids["techie"])
-
-
 def about(events, inc):
     """The events about incident inc."""
     out = []
@@ -210,7 +183,7 @@ class Events(ServerTestCase):
     def setUpClass(cls):
         super().setUpClass()
         try:
-            setup_org(cls)
+            sample_org(cls)
         except BaseException:
             cls.tearDownClass()
             raise

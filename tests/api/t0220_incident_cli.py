@@ -9,33 +9,17 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (PASSWORD, ServerTestCase, bearer_client, create_group,  # noqa: E402
-                     create_user, put_member, run_erms)
+from harness import PLAN_MINIMAL, ServerTestCase, run_erms, setup_org  # noqa: E402
 
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 
 
 class IncidentCli(ServerTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        a = cls.admin = cls.server.admin()
-        create_group(a, "leadership", kind="leadership")
-        create_group(a, "command", kind="command")
-        cls.ids, cls.tok = {}, {}
-        for login, group in (("hq", "command"), ("boss", "leadership"), ("staff", None)):
-            cls.ids[login] = create_user(a, login)["id"]
-            if group:
-                put_member(a, group, cls.ids[login], role="lead")
-            cls.tok[login] = bearer_client(cls.server, login, PASSWORD).bearer
-        with open(os.path.join(ROOT, "tests", "data", "plan-minimal.yaml"), encoding="utf-8") as f:
-            yaml = f.read()
-        hq = cls.client_for("hq")
-        n = hq.post("/api/v1/plans", {"yaml": yaml}).body["n"]
-        hq.post("/api/v1/plans/minimal/versions/%d/submit" % n, {})
-        boss = cls.client_for("boss")
-        boss.post("/api/v1/plans/minimal/versions/%d/approve" % n, {})
-        boss.post("/api/v1/plans/minimal/versions/%d/publish" % n, {})
+        setup_org(cls, (("hq", {"command": "lead"}), ("boss", {"leadership": "lead"}),
+                        ("staff", {})), plan=PLAN_MINIMAL, approver="boss")
+        cls.tok = {login: cls.c[login].bearer for login in ("hq", "boss", "staff")}
 
     @classmethod
     def client_for(cls, login):

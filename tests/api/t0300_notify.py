@@ -46,12 +46,10 @@ from receivers import use_debian_python  # noqa: E402
 
 use_debian_python("aiosmtpd")
 
-from harness import (PASSWORD, ServerTestCase, bearer_client, create_group,  # noqa: E402
-                     create_user, list_all, put_member, sqlite3_shell)
+import harness  # noqa: E402
+from harness import PLAN_SAMPLE, ServerTestCase, list_all, sqlite3_shell  # noqa: E402
 from receivers import HttpReceiver, SmtpReceiver, wait_until  # noqa: E402
 
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
-PLAN = os.path.join(ROOT, "examples", "plans", "new-system.zh-CN.yaml")
 PUBLIC = "http://erms.example:8080"
 MAIL_FROM = "erms@example.com"
 BACKOFF = ("--notify-backoff-ms", "200")
@@ -84,30 +82,15 @@ def hmac_b64(key, msg):
 
 
 def setup_org(cls):
-    """Groups, users and the sample plan published; cls.c[login] are bearer
-    clients, cls.ids[login] user ids, cls.email[login] their e-mail."""
-    a = cls.admin = cls.server.admin()
-    create_group(a, "leadership", kind="leadership")
-    create_group(a, "command", kind="command")
-    cls.ids, cls.c, cls.email = {}, {"admin": a}, {}
-    for login, locale in (("leader", "zh-CN"), ("hq", "zh-CN"), ("duty", "zh-CN"),
-                          ("deputy", "en"), ("staff", "zh-CN")):
-        cls.email[login] = login + "@example.com"
-        cls.ids[login] = create_user(a, login, email=cls.email[login], locale=locale)["id"]
-    put_member(a, "leadership", cls.ids["leader"], "lead")
-    put_member(a, "command", cls.ids["hq"], "lead")
-    put_member(a, "command", cls.ids["duty"], "member")
-    put_member(a, "command", cls.ids["deputy"], "deputy")
-    for login in ("leader", "hq", "duty", "deputy", "staff"):
-        cls.c[login] = bearer_client(cls.server, login, PASSWORD)
-    with open(PLAN, encoding="utf-8") as f:
-        yaml = f.read()
-    r = cls.c["hq"].post("/api/v1/plans", {"yaml": yaml, "file": "new-system.zh-CN.yaml"})
-    assert r.status == 201, r
-    n = r.body["n"]
-    for who, step in (("hq", "submit"), ("leader", "approve"), ("leader", "publish")):
-        r = cls.c[who].post("/api/v1/plans/new-system/versions/%d/%s" % (n, step), {})
-        assert r.status == 200, (step, r)
+    """The organisation (harness.setup_org) with the sample plan published;
+    cls.email[login] are the users' e-mail addresses."""
+    users = (("leader", {"leadership": "lead"}, "zh-CN"), ("hq", {"command": "lead"}, "zh-CN"),
+             ("duty", {"command": "member"}, "zh-CN"), ("deputy", {"command": "deputy"}, "en"),
+             ("staff", {}, "zh-CN"))
+    cls.email = {login: login + "@example.com" for login, _, _ in users}
+    harness.setup_org(cls, [(login, groups, {"email": cls.email[login], "locale": locale})
+                            for login, groups, locale in users],
+                      plan=PLAN_SAMPLE, file="new-system.zh-CN.yaml")
 
 
 class NotifyTestCase(ServerTestCase):

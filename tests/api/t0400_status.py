@@ -11,10 +11,8 @@ import unittest
 import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (PASSWORD, ServerTestCase, bearer_client, create_group,  # noqa: E402
-                     create_user, put_member)
+from harness import ORG_GROUPS, PLAN_MINIMAL, ServerTestCase, setup_org  # noqa: E402
 
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
@@ -22,22 +20,9 @@ class Status(ServerTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        a = cls.server.admin()
-        create_group(a, "leadership", kind="leadership")
-        create_group(a, "command", kind="command")
-        create_group(a, "comms", kind="team")
-        cls.c, ids = {}, {}
-        for login, group in (("hq", "command"), ("boss", "leadership"),
-                             ("press", "comms"), ("staff", None)):
-            ids[login] = create_user(a, login)["id"]
-            if group:
-                put_member(a, group, ids[login], role="lead")
-            cls.c[login] = bearer_client(cls.server, login, PASSWORD)
-        with open(os.path.join(ROOT, "tests", "data", "plan-minimal.yaml"), encoding="utf-8") as f:
-            n = cls.c["hq"].post("/api/v1/plans", {"yaml": f.read()}).body["n"]
-        cls.c["hq"].post("/api/v1/plans/minimal/versions/%d/submit" % n, {})
-        cls.c["boss"].post("/api/v1/plans/minimal/versions/%d/approve" % n, {})
-        cls.c["boss"].post("/api/v1/plans/minimal/versions/%d/publish" % n, {})
+        setup_org(cls, (("hq", {"command": "lead"}), ("boss", {"leadership": "lead"}),
+                        ("press", {"comms": "lead"}), ("staff", {})),
+                  groups=ORG_GROUPS + (("comms", "team"),), plan=PLAN_MINIMAL, approver="boss")
         cls.inc = cls.c["staff"].post("/api/v1/incidents", {
             "title": "网上银行无法登录", "category": "system-failure"}).body
         cls.drill = cls.c["staff"].post("/api/v1/incidents", {

@@ -13,32 +13,18 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import (PASSWORD, ServerTestCase, bearer_client, create_group,  # noqa: E402
-                     create_user, put_member, run_erms)
+from harness import ORG_GROUPS, PLAN_MINIMAL, ServerTestCase, run_erms, setup_org  # noqa: E402
 
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 
 
 class Supplies(ServerTestCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        a = cls.admin = cls.server.admin()
-        create_group(a, "leadership", kind="leadership")
-        create_group(a, "command", kind="command")
-        create_group(a, "logistics", kind="team")
-        cls.c = {}
-        for login, group in (("hq", "command"), ("boss", "leadership"),
-                             ("keeper", "logistics"), ("staff", None)):
-            uid = create_user(a, login)["id"]
-            if group:
-                put_member(a, group, uid, role="lead")
-            cls.c[login] = bearer_client(cls.server, login, PASSWORD)
-        with open(os.path.join(ROOT, "tests", "data", "plan-minimal.yaml"), encoding="utf-8") as f:
-            n = cls.c["hq"].post("/api/v1/plans", {"yaml": f.read()}).body["n"]
-        cls.c["hq"].post("/api/v1/plans/minimal/versions/%d/submit" % n, {})
-        cls.c["boss"].post("/api/v1/plans/minimal/versions/%d/approve" % n, {})
-        cls.c["boss"].post("/api/v1/plans/minimal/versions/%d/publish" % n, {})
+        setup_org(cls, (("hq", {"command": "lead"}), ("boss", {"leadership": "lead"}),
+                        ("keeper", {"logistics": "lead"}), ("staff", {})),
+                  groups=ORG_GROUPS + (("logistics", "team"),), plan=PLAN_MINIMAL,
+                  approver="boss")
         cls.inc = cls.c["staff"].post("/api/v1/incidents", {
             "title": "机房断电", "category": "system-failure"}).body
 
