@@ -11,25 +11,10 @@
 #include "app/audit.h"
 #include "app/codec.h"
 #include "app/notify.h"
+#include "app/timeline.h"
 #include "plan/plan.h"
 #include "store/store.h"
 #include "util/xalloc.h"
-
-/* The content of a plan version, parsed; NULL on failure. */
-static json_t *plan_content(struct store *st, int64_t version_id, int *rc)
-{
-	struct plan_version v = { 0 };
-	json_t *c = NULL;
-
-	*rc = store_pv_get_id(st, version_id, &v);
-	if (!*rc) {
-		c = json_loads(v.content, 0, NULL);
-		if (!c)
-			*rc = ERMS_ESTORE;
-	}
-	plan_version_release(&v);
-	return c;
-}
 
 static json_t *by_rank(const json_t *content, int rank)
 {
@@ -54,87 +39,6 @@ static void set_targets(struct incident *inc, const json_t *level)
 	inc->ack_min = target(level, "ack_min");
 	inc->activate_min = target(level, "activate_min");
 	inc->resolve_min = target(level, "resolve_min");
-}
-
-/* A JSON event row (steals data). */
-static int emit(struct store *st, int64_t now_ms, const char *kind,
-		int64_t incident_id, json_t *data)
-{
-	char *text = json_dumps(data, JSON_COMPACT);
-	int64_t id;
-	int rc = store_event_add(st, now_ms, kind, incident_id, text, &id);
-
-	free(text);
-	json_decref(data);
-	return rc;
-}
-
-/* Append to the timeline and the search index, and tell subscribers.
- * Steals data (may be NULL); *entry_id receives the entry's id. */
-static int timeline_id(struct store *st, int64_t incident_id,
-		       int64_t actor_id, const char *kind, const char *text,
-		       json_t *data, int64_t now_ms, int64_t *entry_id)
-{
-	char *d = data ? json_dumps(data, JSON_COMPACT) : xstrdup("{}");
-	struct timeline_entry e = {
-		.incident_id = incident_id, .at_ms = now_ms,
-		.actor_id = actor_id, .kind = kind, .text = text, .data = d,
-	};
-	int rc = store_timeline_add(st, &e);
-
-	if (!rc)
-		rc = store_incident_index(st, incident_id, text);
-	if (!rc)
-		rc = emit(st, now_ms, "timeline", incident_id,
-			  timeline_json(&e));
-	*entry_id = e.id;
-	free(d);
-	json_decref(data);
-	return rc;
-}
-
-static int timeline(struct store *st, int64_t incident_id, int64_t actor_id,
-		    const char *kind, const char *text, json_t *data,
-		    int64_t now_ms)
-{
-	int64_t id;
-
-	return timeline_id(st, incident_id, actor_id, kind, text, data, now_ms,
-			   &id);
-}
-
-int app_timeline_add(struct store *st, int64_t incident_id, int64_t actor_id,
-		     const char *kind, const char *text, json_t *data,
-		     int64_t now_ms)
-{
-	return timeline(st, incident_id, actor_id, kind, text, data, now_ms);
-}
-
-/* Write r and tell subscribers. */
-static int save(struct store *st, struct incident_row *r, int64_t now_ms)
-{
-	int rc;
-
-	r->updated_ms = now_ms;
-	rc = store_incident_update(st, r);
-	return rc ? rc : emit(st, now_ms, "incident", r->inc.id,
-			      incident_json(r));
-}
-
-static int inc_audit(struct store *st, const struct principal *p,
-		     const char *action, const struct incident_row *r,
-		     const char *extra, int64_t now_ms)
-{
-	char obj[48];
-	char *summary = xasprintf("status=%s level=%s%s",
-				  incident_state_name(r->inc.state),
-				  r->level_key[0] ? r->level_key : "-", extra);
-	int rc;
-
-	snprintf(obj, sizeof(obj), "incident:%s", r->number);
-	rc = audit_append(st, p ? p->user.id : 0, action, obj, summary, now_ms);
-	free(summary);
-	return rc;
 }
 
 struct lead {
@@ -253,7 +157,7 @@ int app_incident_report(struct store *st, const struct principal *p,
 	out->plan_version_id = pv.id;
 	if ((rc = store_incident_insert(st, out)))
 		goto out;
-	rc = timeline(st, out->inc.id, p->user.id, "report", out->title,
+	rc = app_timeline_add(st, out->inc.id, p->user.id, "report", out->title,
 		      json_pack("{s:s, s:s, s:b}", "category", out->category,
 				"impact", out->impact, "is_drill",
 				out->inc.is_drill), now_ms);
@@ -264,9 +168,9 @@ int app_incident_report(struct store *st, const struct principal *p,
 		rc = notify_escalate(st, out, content, now_ms, &n);
 	}
 	if (!rc)
-		rc = save(st, out, now_ms);
+		rc = app_incident_save(st, out, now_ms);
 	if (!rc)
-		rc = inc_audit(st, p, "incident.report", out, "", now_ms);
+		rc = app_incident_audit(st, p, "incident.report", out, "", now_ms);
 out:
 	json_decref(content);
 	plan_version_release(&pv);
@@ -317,10 +221,10 @@ static int add_task(struct store *st, const struct principal *p,
 	if ((rc = store_task_insert(st, t)))
 		return rc;
 	snprintf(text, sizeof(text), "%s → %s", t->title, t->group_key);
-	rc = timeline(st, t->incident_id, t->created_by, "task", text,
+	rc = app_timeline_add(st, t->incident_id, t->created_by, "task", text,
 		      json_pack("{s:s, s:I}", "change", "created", "task",
 				(json_int_t)t->id), now_ms);
-	return rc ? rc : emit(st, now_ms, "task", t->incident_id,
+	return rc ? rc : app_event_emit(st, now_ms, "task", t->incident_id,
 			      task_json(t));
 }
 
@@ -428,7 +332,7 @@ int app_incident_act(struct store *st, const struct principal *p,
 		return err_ret(err, rc, "not_found", "no incident '%s'", key);
 	if (rc)
 		return rc;
-	content = plan_content(st, out->plan_version_id, &rc);
+	content = app_plan_content(st, out->plan_version_id, &rc);
 	if (rc)
 		goto out;
 	/* An unknown level is reported after rights and state (403, 409,
@@ -481,7 +385,7 @@ int app_incident_act(struct store *st, const struct principal *p,
 		free(out->review_json);
 		out->review_json = json_dumps(args->review, JSON_COMPACT);
 	}
-	if ((rc = save(st, out, now_ms)))
+	if ((rc = app_incident_save(st, out, now_ms)))
 		goto out;
 	{
 		const char *why = args->reason ? args->reason
@@ -494,7 +398,7 @@ int app_incident_act(struct store *st, const struct principal *p,
 				       level ? ")" : "");
 		char *full = why ? xasprintf("%s: %s", text, why) : xstrdup(text);
 
-		rc = timeline(st, out->inc.id, p->user.id,
+		rc = app_timeline_add(st, out->inc.id, p->user.id,
 			      level ? "level" : "status", full,
 			      json_pack("{s:s, s:s, s:s, s:s?, s:s?}",
 					"action", incident_action_name(a),
@@ -520,7 +424,7 @@ int app_incident_act(struct store *st, const struct principal *p,
 	if (!rc) {
 		snprintf(extra, sizeof(extra), " action=%s",
 			 incident_action_name(a));
-		rc = inc_audit(st, p, "incident.act", out, extra, now_ms);
+		rc = app_incident_audit(st, p, "incident.act", out, extra, now_ms);
 	}
 out:
 	json_decref(content);
@@ -544,10 +448,10 @@ int app_incident_note(struct store *st, const struct principal *p,
 	if (rc == ERMS_ENOTFOUND)
 		rc = err_ret(err, rc, "not_found", "no incident '%s'", key);
 	if (!rc)
-		rc = timeline_id(st, r.inc.id, p->user.id, "note", text, NULL,
+		rc = app_timeline_add_id(st, r.inc.id, p->user.id, "note", text, NULL,
 				 now_ms, entry_id);
 	if (!rc)
-		rc = inc_audit(st, p, "incident.note", &r, "", now_ms);
+		rc = app_incident_audit(st, p, "incident.note", &r, "", now_ms);
 	incident_row_release(&r);
 	return rc;
 }
@@ -557,7 +461,7 @@ static int check_group(struct store *st, const struct incident_row *r,
 		       const char *group, struct errbuf *err)
 {
 	int rc;
-	json_t *content = plan_content(st, r->plan_version_id, &rc);
+	json_t *content = app_plan_content(st, r->plan_version_id, &rc);
 
 	if (!rc && !plan_item(content, "groups", group))
 		rc = field_error(err, ERMS_EINVAL, "invalid", "group",
@@ -595,7 +499,7 @@ int app_task_create(struct store *st, const struct principal *p,
 		rc = add_task(st, p, out, now_ms);
 	}
 	if (!rc)
-		rc = inc_audit(st, p, "task.create", &r, "", now_ms);
+		rc = app_incident_audit(st, p, "task.create", &r, "", now_ms);
 	incident_row_release(&r);
 	return rc;
 }
@@ -663,170 +567,17 @@ int app_task_update(struct store *st, const struct principal *p,
 		return rc;
 	snprintf(text, sizeof(text), "%s: %s", out->title,
 		 task_status_name(out->status));
-	rc = timeline(st, out->incident_id, p->user.id, "task", text,
+	rc = app_timeline_add(st, out->incident_id, p->user.id, "task", text,
 		      json_pack("{s:s, s:I, s:s}", "change", "updated", "task",
 				(json_int_t)out->id, "status",
 				task_status_name(out->status)), now_ms);
 	if (!rc)
-		rc = emit(st, now_ms, "task", out->incident_id, task_json(out));
+		rc = app_event_emit(st, now_ms, "task", out->incident_id, task_json(out));
 	if (!rc)
 		rc = store_incident_get_id(st, out->incident_id, &r);
 	if (!rc)
-		rc = inc_audit(st, p, "task.update", &r, "", now_ms);
+		rc = app_incident_audit(st, p, "task.update", &r, "", now_ms);
 	incident_row_release(&r);
-	return rc;
-}
-
-static int any_due(void *ctx, const struct incident_row *r)
-{
-	int64_t now = *(int64_t *)ctx;
-
-	return incident_due_breaches(&r->inc, now) ? 1 : 0;
-}
-
-bool app_breaches_due(struct store *st, int64_t now_ms)
-{
-	return store_incident_due(st, now_ms, 1, any_due, &now_ms) == 1;
-}
-
-struct due {
-	json_t *ids;
-	int64_t now;
-};
-
-static int collect_due(void *ctx, const struct incident_row *r)
-{
-	struct due *d = ctx;
-
-	if (incident_due_breaches(&r->inc, d->now))
-		json_array_append_new(d->ids, json_integer(r->inc.id));
-	return 0;
-}
-
-int app_breaches_record(struct store *st, int64_t now_ms, int *count)
-{
-	static const char *const names[] = { "ack", "activate", "resolve" };
-	struct due d = { json_array(), now_ms };
-	json_t *id;
-	size_t i;
-	/* A hundred at a time: the writer serves others in between. */
-	int rc = store_incident_due(st, now_ms, 100, collect_due, &d);
-
-	*count = 0;
-	json_array_foreach(d.ids, i, id) {
-		struct incident_row r = { 0 };
-		unsigned due;
-
-		if (rc || (rc = store_incident_get_id(st, json_integer_value(id),
-						       &r)))
-			break;
-		due = incident_due_breaches(&r.inc, now_ms);
-		r.inc.breaches |= due;
-		rc = save(st, &r, now_ms);
-		for (int b = 0; !rc && b < 3; b++) {
-			char text[96];
-
-			if (!(due & (1u << b)))
-				continue;
-			snprintf(text, sizeof(text), "target missed: %s",
-				 names[b]);
-			rc = timeline(st, r.inc.id, 0, "breach", text,
-				      json_pack("{s:s}", "target", names[b]),
-				      now_ms);
-			if (!rc)
-				rc = emit(st, now_ms, "breach", r.inc.id,
-					  json_pack("{s:s, s:s}", "number",
-						    r.number, "target",
-						    names[b]));
-			if (!rc)
-				rc = inc_audit(st, NULL, "incident.breach", &r,
-					       "", now_ms);
-			if (!rc) {
-				int q;
-				json_t *content = plan_content(
-					st, r.plan_version_id, &rc);
-
-				if (!rc)
-					rc = notify_incident(st, &r, content,
-							     NE_BREACH, -1,
-							     names[b], now_ms,
-							     &q);
-				json_decref(content);
-			}
-			(*count)++;
-		}
-		incident_row_release(&r);
-	}
-	json_decref(d.ids);
-	return rc;
-}
-
-struct unacked {
-	struct store *st;
-	int64_t now;
-	json_t *ids;		/* incidents with a tier due */
-};
-
-static int tier_due(void *ctx, const struct incident_row *r)
-{
-	struct unacked *u = ctx;
-	json_t *content, *t;
-	size_t i;
-	int rc;
-
-	content = plan_content(u->st, r->plan_version_id, &rc);
-	json_array_foreach(json_object_get(content, "escalation"), i, t)
-		if (i < 32 && !(r->esc_tiers & (1u << i)) &&
-		    r->inc.reported_ms + json_integer_value(json_object_get(
-			    t, "after_min")) * 60000 <= u->now) {
-			json_array_append_new(u->ids, json_integer(r->inc.id));
-			break;
-		}
-	json_decref(content);
-	return rc;
-}
-
-/* The unacknowledged reports with a tier of the chain due at now_ms. */
-static int unacked_due(struct store *st, int64_t now_ms, json_t *ids)
-{
-	struct unacked u = { st, now_ms, ids };
-
-	return store_incident_unacked(st, 100, tier_due, &u);
-}
-
-bool app_escalation_due(struct store *st, int64_t now_ms)
-{
-	json_t *ids = json_array();
-	bool due = !unacked_due(st, now_ms, ids) && json_array_size(ids);
-
-	json_decref(ids);
-	return due;
-}
-
-int app_escalation_run(struct store *st, int64_t now_ms, int *queued)
-{
-	json_t *ids = json_array(), *id;
-	size_t i;
-	int rc = unacked_due(st, now_ms, ids), n;
-
-	*queued = 0;
-	json_array_foreach(ids, i, id) {
-		struct incident_row r = { 0 };
-		json_t *content = NULL;
-
-		if (rc || (rc = store_incident_get_id(st, json_integer_value(id),
-						       &r)))
-			break;
-		content = plan_content(st, r.plan_version_id, &rc);
-		if (!rc)
-			rc = notify_escalate(st, &r, content, now_ms, &n);
-		if (!rc)
-			rc = save(st, &r, now_ms);
-		*queued += n;
-		json_decref(content);
-		incident_row_release(&r);
-	}
-	json_decref(ids);
 	return rc;
 }
 
@@ -872,7 +623,7 @@ int app_bulletin_post(struct store *st, const struct principal *p,
 		r.public = true;
 		free(r.public_summary);
 		r.public_summary = xstrdup(text);
-		rc = save(st, &r, now_ms);
+		rc = app_incident_save(st, &r, now_ms);
 	}
 	if (!rc)
 		rc = app_timeline_add(st, r.inc.id, p->user.id, "bulletin", text,
@@ -883,13 +634,13 @@ int app_bulletin_post(struct store *st, const struct principal *p,
 	if (!rc && !public) {
 		int n;
 
-		content = plan_content(st, r.plan_version_id, &rc);
+		content = app_plan_content(st, r.plan_version_id, &rc);
 		if (!rc)
 			rc = notify_incident(st, &r, content, NE_BULLETIN, -1,
 					     text, now_ms, &n);
 	}
 	if (!rc)
-		rc = inc_audit(st, p, public ? "bulletin.public"
+		rc = app_incident_audit(st, p, public ? "bulletin.public"
 					     : "bulletin.internal", &r, "",
 			       now_ms);
 	json_decref(content);

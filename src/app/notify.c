@@ -15,8 +15,9 @@
 #include "app/audit.h"
 #include "app/codec.h"
 #include "app/keys.h"
-#include "app/incidents.h"
+#include "app/timeline.h"
 #include "core/duty.h"
+#include "core/escalation.h"
 #include "plan/plan.h"
 #include "store/store.h"
 #include "util/buf.h"
@@ -609,17 +610,16 @@ int notify_escalate(struct store *st, struct incident_row *r,
 	if (r->inc.state != INC_REPORTED || r->esc_acked_ms)
 		return 0;
 	json_array_foreach(tiers, i, t) {
-		int64_t at = r->inc.reported_ms + json_integer_value(
-			json_object_get(t, "after_min")) * 60000;
-
-		if (i >= 32 || (r->esc_tiers & (1u << i)) || at > now_ms)
+		if (!esc_tier_due(r->esc_tiers, i, r->inc.reported_ms,
+				  json_integer_value(json_object_get(
+					  t, "after_min")), now_ms))
 			continue;
 		rc = notify_incident(st, r, content,
 				     i ? NE_ESCALATE : NE_REPORT, (int)i, NULL,
 				     now_ms, &n);
 		if (rc)
 			break;
-		r->esc_tiers |= 1u << i;
+		r->esc_tiers = esc_told_add(r->esc_tiers, i);
 		*queued += n;
 	}
 	return rc;

@@ -13,6 +13,7 @@
 
 #include "app/app.h"
 #include "app/notify.h"
+#include "app/tick.h"
 #include "http/server.h"
 #include "notify/worker.h"
 #include "util/log.h"
@@ -117,6 +118,7 @@ int cli_serve(const struct app_config *cfg, const struct http_opts *o,
 {
 	struct app app;
 	struct notify_worker worker;
+	struct app_ticker ticker;
 	struct http_server *srv;
 	struct errbuf e = { 0 };
 	sigset_t set;
@@ -148,6 +150,10 @@ int cli_serve(const struct app_config *cfg, const struct http_opts *o,
 	if (!rc && (rc = notify_worker_start(&worker, &app, cfg->notify_attempts,
 					     cfg->notify_backoff_ms)))
 		http_stop(srv, 0);
+	if (!rc && (rc = app_ticker_start(&ticker, &app))) {
+		http_stop(srv, 0);
+		notify_worker_stop(&worker);
+	}
 	if (rc) {
 		app_close(&app);
 		return cli_fail(rc, &e, L("cannot start", "无法启动"));
@@ -158,6 +164,7 @@ int cli_serve(const struct app_config *cfg, const struct http_opts *o,
 		banner(http_port(srv), ctx);
 	sigwait(&set, &sig);
 	log_info("stopping signal=%d", sig);
+	app_ticker_stop(&ticker);
 	http_stop(srv, 10000);
 	notify_worker_stop(&worker);
 	app_close(&app);

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "app/drills.h"
+#include "app/escalate.h"
 #include "app/incidents.h"
 #include "http/json.h"
 #include "http/metrics.h"

@@ -21,6 +21,7 @@
 #include "app/incidents.h"
 #include "app/notify.h"
 #include "http/json.h"
+#include "http/pagecache.h"
 #include "store/store.h"
 #include "util/crypto.h"
 #include "util/clock.h"
@@ -32,17 +33,7 @@
 
 enum page { PG_HTML_ZH, PG_HTML_EN, PG_JSON, PG_ATOM, PG__COUNT };
 
-static struct kept {
-	pthread_mutex_t mu;
-	int64_t event;		/* the newest event when it was rendered */
-	int64_t at_ms;
-	char *body;		/* NULL: nothing kept */
-	size_t len;
-	char etag[24];
-} kept[PG__COUNT] = {
-	{ .mu = PTHREAD_MUTEX_INITIALIZER }, { .mu = PTHREAD_MUTEX_INITIALIZER },
-	{ .mu = PTHREAD_MUTEX_INITIALIZER }, { .mu = PTHREAD_MUTEX_INITIALIZER },
-};
+_Static_assert(PG__COUNT <= PAGE_CACHE_SLOTS, "a slot per page");
 
 static const struct jfield bulletin_fields[] = {
 	{ "text", JT_STRING, true, 20000, 1 },
@@ -168,7 +159,7 @@ static json_t *public_view(struct req *rq, int *rc)
 
 /* Answer with k's body, cacheable, with its ETag; 304 when the client
  * has it. k->mu is held. */
-static void answer(struct req *rq, struct resp *rs, const struct kept *k,
+static void answer(struct req *rq, struct resp *rs, const struct kept_page *k,
 		   const char *ctype)
 {
 	const char *inm = req_header(rq, "If-None-Match");
@@ -185,7 +176,7 @@ static void answer(struct req *rq, struct resp *rs, const struct kept *k,
 static bool from_kept(struct req *rq, struct resp *rs, enum page pg,
 		      const char *ctype)
 {
-	struct kept *k = &kept[pg];
+	struct kept_page *k = &rq->pages->slot[pg];
 	int64_t event = bus_last(&rq->app->bus);
 	bool hit;
 
@@ -203,7 +194,7 @@ static bool from_kept(struct req *rq, struct resp *rs, enum page pg,
 static void keep(struct req *rq, struct resp *rs, enum page pg,
 		 int64_t event, const char *ctype, char *body, size_t len)
 {
-	struct kept *k = &kept[pg];
+	struct kept_page *k = &rq->pages->slot[pg];
 	char h[SHA256_HEX_LEN];
 
 	sha256_hex(body, len, h);
@@ -216,16 +207,6 @@ static void keep(struct req *rq, struct resp *rs, enum page pg,
 	snprintf(k->etag, sizeof(k->etag), "\"%.16s\"", h);
 	answer(rq, rs, k, ctype);
 	pthread_mutex_unlock(&k->mu);
-}
-
-void status_cache_release(void)
-{
-	for (int i = 0; i < PG__COUNT; i++) {
-		pthread_mutex_lock(&kept[i].mu);
-		free(kept[i].body);
-		kept[i].body = NULL;
-		pthread_mutex_unlock(&kept[i].mu);
-	}
 }
 
 /*
