@@ -37,7 +37,8 @@ static int collect_due(void *ctx, const struct incident_row *r)
 	return 0;
 }
 
-int app_breaches_record(struct store *st, int64_t now_ms, int *count)
+int app_breaches_record(struct plan_cache *pc, struct store *st,
+			int64_t now_ms, int *count)
 {
 	static const char *const names[] = { "ack", "activate", "resolve" };
 	struct due d = { json_array(), now_ms };
@@ -76,16 +77,17 @@ int app_breaches_record(struct store *st, int64_t now_ms, int *count)
 				rc = app_incident_audit(st, NULL, "incident.breach", &r,
 					       "", now_ms);
 			if (!rc) {
+				const struct plan *pl;
 				int q;
-				json_t *content = app_plan_content(
-					st, r.plan_version_id, &rc);
 
+				rc = plan_cache_get(pc, st, r.plan_version_id,
+						    &pl);
 				if (!rc)
-					rc = notify_incident(st, &r, content,
+					rc = notify_incident(st, &r, pl->content,
 							     NE_BREACH, -1,
 							     names[b], now_ms,
 							     &q);
-				json_decref(content);
+				plan_unref(pl);
 			}
 			(*count)++;
 		}
@@ -96,6 +98,7 @@ int app_breaches_record(struct store *st, int64_t now_ms, int *count)
 }
 
 struct unacked {
+	struct plan_cache *pc;
 	struct store *st;
 	int64_t now;
 	json_t *ids;		/* incidents with a tier due */
@@ -104,60 +107,60 @@ struct unacked {
 static int tier_due(void *ctx, const struct incident_row *r)
 {
 	struct unacked *u = ctx;
-	json_t *content, *t;
-	size_t i;
-	int rc;
+	const struct plan *pl;
+	int rc = plan_cache_get(u->pc, u->st, r->plan_version_id, &pl);
 
-	content = app_plan_content(u->st, r->plan_version_id, &rc);
-	json_array_foreach(json_object_get(content, "escalation"), i, t)
+	for (size_t i = 0; !rc && i < pl->ntiers; i++)
 		if (esc_tier_due(r->esc_tiers, i, r->inc.reported_ms,
-				 json_integer_value(json_object_get(
-					 t, "after_min")), u->now)) {
+				 pl->tiers[i].after_min, u->now)) {
 			json_array_append_new(u->ids, json_integer(r->inc.id));
 			break;
 		}
-	json_decref(content);
+	plan_unref(pl);
 	return rc;
 }
 
 /* The unacknowledged reports with a tier of the chain due at now_ms. */
-static int unacked_due(struct store *st, int64_t now_ms, json_t *ids)
+static int unacked_due(struct plan_cache *pc, struct store *st,
+		       int64_t now_ms, json_t *ids)
 {
-	struct unacked u = { st, now_ms, ids };
+	struct unacked u = { pc, st, now_ms, ids };
 
 	return store_incident_unacked(st, 100, tier_due, &u);
 }
 
-bool app_escalation_due(struct store *st, int64_t now_ms)
+bool app_escalation_due(struct plan_cache *pc, struct store *st,
+			int64_t now_ms)
 {
 	json_t *ids = json_array();
-	bool due = !unacked_due(st, now_ms, ids) && json_array_size(ids);
+	bool due = !unacked_due(pc, st, now_ms, ids) && json_array_size(ids);
 
 	json_decref(ids);
 	return due;
 }
 
-int app_escalation_run(struct store *st, int64_t now_ms, int *queued)
+int app_escalation_run(struct plan_cache *pc, struct store *st,
+		       int64_t now_ms, int *queued)
 {
 	json_t *ids = json_array(), *id;
 	size_t i;
-	int rc = unacked_due(st, now_ms, ids), n;
+	int rc = unacked_due(pc, st, now_ms, ids), n = 0;
 
 	*queued = 0;
 	json_array_foreach(ids, i, id) {
 		struct incident_row r = { 0 };
-		json_t *content = NULL;
+		const struct plan *pl = NULL;
 
 		if (rc || (rc = store_incident_get_id(st, json_integer_value(id),
 						       &r)))
 			break;
-		content = app_plan_content(st, r.plan_version_id, &rc);
+		rc = plan_cache_get(pc, st, r.plan_version_id, &pl);
 		if (!rc)
-			rc = notify_escalate(st, &r, content, now_ms, &n);
+			rc = notify_escalate(st, &r, pl, now_ms, &n);
 		if (!rc)
 			rc = app_incident_save(st, &r, now_ms);
 		*queued += n;
-		json_decref(content);
+		plan_unref(pl);
 		incident_row_release(&r);
 	}
 	json_decref(ids);

@@ -11,34 +11,23 @@
 #include "app/audit.h"
 #include "app/codec.h"
 #include "app/notify.h"
+#include "app/plancache.h"
 #include "app/timeline.h"
+#include "core/planrules.h"
 #include "plan/plan.h"
 #include "store/store.h"
 #include "util/xalloc.h"
 
-static json_t *by_rank(const json_t *content, int rank)
+/* A level's targets for the rules of core/planrules.h; NULL: none. */
+static const struct level_targets *targets_of(const struct plan_level *l,
+					       struct level_targets *t)
 {
-	json_t *v;
-	size_t i;
-
-	json_array_foreach(json_object_get(content, "levels"), i, v)
-		if (json_integer_value(json_object_get(v, "rank")) == rank)
-			return v;
-	return NULL;
-}
-
-static int target(const json_t *level, const char *name)
-{
-	return (int)json_integer_value(json_object_get(
-		json_object_get(level, "targets"), name));
-}
-
-/* The level's targets into inc. */
-static void set_targets(struct incident *inc, const json_t *level)
-{
-	inc->ack_min = target(level, "ack_min");
-	inc->activate_min = target(level, "activate_min");
-	inc->resolve_min = target(level, "resolve_min");
+	if (!l)
+		return NULL;
+	*t = (struct level_targets){ .ack_min = l->targets.ack_min,
+				     .activate_min = l->targets.activate_min,
+				     .resolve_min = l->targets.resolve_min };
+	return t;
 }
 
 struct lead {
@@ -60,19 +49,15 @@ static int find_lead(void *ctx, const struct membership *m,
 }
 
 /* The lead (else a deputy) of the plan's command group, or 0. */
-static int64_t command_lead(struct store *st, const json_t *content)
+static int64_t command_lead(struct store *st, const struct plan *plan)
 {
 	struct lead l = { 0, 0 };
 	struct group g = { 0 };
-	json_t *v;
-	size_t i;
 
-	json_array_foreach(json_object_get(content, "groups"), i, v) {
-		if (strcmp(json_string_value(json_object_get(v, "kind")),
-			   "command"))
+	for (size_t i = 0; i < plan->ngroups; i++) {
+		if (strcmp(plan->groups[i].kind, "command"))
 			continue;
-		if (!store_group_get(st, json_string_value(json_object_get(
-						 v, "key")), &g))
+		if (!store_group_get(st, plan->groups[i].key, &g))
 			store_members_of_group(st, g.id, find_lead, &l);
 		free(g.duties_json);
 		break;
@@ -82,12 +67,9 @@ static int64_t command_lead(struct store *st, const json_t *content)
 
 /* The ack timer before a level is set: the reporting chain's first
  * escalation for silence (its second tier), else the level's own. */
-static int escalation_ack_min(const json_t *content)
+static int escalation_ack_min(const struct plan *plan)
 {
-	json_t *tier = json_array_get(json_object_get(content, "escalation"), 1);
-
-	return tier ? (int)json_integer_value(json_object_get(tier, "after_min"))
-		    : 0;
+	return plan->ntiers > 1 ? plan->tiers[1].after_min : 0;
 }
 
 static int field_error(struct errbuf *err, int rc, const char *code,
@@ -103,8 +85,11 @@ int app_incident_report(struct store *st, const struct principal *p,
 			struct incident_row *out, struct errbuf *err)
 {
 	struct plan_version pv = { 0 };
-	json_t *content = NULL, *level = NULL;
-	int rc, esc;
+	const struct plan *plan = NULL;
+	const struct plan_level *level = NULL;
+	struct level_targets t;
+	json_t *content = NULL;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if ((rc = app_may(p, A_INC_REPORT, NULL, err)))
@@ -117,15 +102,17 @@ int app_incident_report(struct store *st, const struct principal *p,
 	}
 	if (!rc && !(content = json_loads(pv.content, 0, NULL)))
 		rc = ERMS_ESTORE;
+	if (!rc && !(plan = plan_build(content, pv.id)))
+		rc = ERMS_ESTORE;
 	if (rc)
 		goto out;
-	if (!plan_item(content, "categories", in->category)) {
+	if (!plan_category(plan, in->category)) {
 		rc = field_error(err, ERMS_EINVAL, "invalid", "category",
 				 "not a category of the plan in force");
 		goto out;
 	}
 	if (in->proposed_level &&
-	    !(level = plan_item(content, "levels", in->proposed_level))) {
+	    !(level = plan_level(plan, in->proposed_level))) {
 		rc = field_error(err, ERMS_EINVAL, "invalid", "proposed_level",
 				 "not a level of the plan in force");
 		goto out;
@@ -140,11 +127,9 @@ int app_incident_report(struct store *st, const struct principal *p,
 		goto out;
 	/* Until the leadership decides: the proposed level's targets, else
 	 * the most severe level's; the ack timer follows the chain. */
-	set_targets(&out->inc, level ? level : by_rank(content, 1));
-	out->inc.resolve_min = 0;
-	esc = escalation_ack_min(content);
-	if (esc > 0)
-		out->inc.ack_min = esc;
+	targets_of_report(&out->inc, targets_of(level ? level
+						   : plan_level_rank(plan, 1), &t),
+			  escalation_ack_min(plan));
 	out->title = xstrdup(in->title);
 	out->description = xstrdup(in->description ? in->description : "");
 	out->impact = xstrdup(in->impact ? in->impact : "");
@@ -153,7 +138,7 @@ int app_incident_report(struct store *st, const struct principal *p,
 		snprintf(out->proposed_level, sizeof(out->proposed_level),
 			 "%s", in->proposed_level);
 	out->reporter_id = p->user.id;
-	out->commander_id = command_lead(st, content);
+	out->commander_id = command_lead(st, plan);
 	out->plan_version_id = pv.id;
 	if ((rc = store_incident_insert(st, out)))
 		goto out;
@@ -165,49 +150,49 @@ int app_incident_report(struct store *st, const struct principal *p,
 		int n;
 
 		/* The reporting chain's first tier hears at once. */
-		rc = notify_escalate(st, out, content, now_ms, &n);
+		rc = notify_escalate(st, out, plan, now_ms, &n);
 	}
 	if (!rc)
 		rc = app_incident_save(st, out, now_ms);
 	if (!rc)
 		rc = app_incident_audit(st, p, "incident.report", out, "", now_ms);
 out:
+	plan_unref(plan);
 	json_decref(content);
 	plan_version_release(&pv);
 	return rc;
 }
 
-/* The task title of a measure: in the actor's language. */
-static const char *measure_title(const json_t *m, const struct principal *p)
-{
-	return plan_text(json_object_get(m, "title"), p->user.locale);
-}
-
-struct task_titles {
-	json_t *seen;	/* "group\ntitle" strings */
+/* The incident's tasks as (group, title) pairs (store_task_fn). */
+struct task_refs {
+	struct measure_ref *v;
+	char **own;		/* the strings v points into */
+	size_t n, cap;
 };
 
 static int note_task(void *ctx, const struct task *t)
 {
-	struct task_titles *x = ctx;
-	char *k = xasprintf("%s\n%s", t->group_key, t->title);
+	struct task_refs *x = ctx;
 
-	json_array_append_new(x->seen, json_string(k));
-	free(k);
+	if (x->n == x->cap) {
+		x->cap = x->cap ? 2 * x->cap : 16;
+		x->v = xrealloc(x->v, x->cap * sizeof(*x->v));
+		x->own = xrealloc(x->own, 2 * x->cap * sizeof(*x->own));
+	}
+	x->own[2 * x->n] = xstrdup(t->group_key);
+	x->own[2 * x->n + 1] = xstrdup(t->title);
+	x->v[x->n] = (struct measure_ref){ x->own[2 * x->n],
+					   x->own[2 * x->n + 1] };
+	x->n++;
 	return 0;
 }
 
-static bool seen(const json_t *list, const char *group, const char *title)
+static void task_refs_release(struct task_refs *x)
 {
-	char *k = xasprintf("%s\n%s", group, title);
-	json_t *v;
-	size_t i;
-	bool found = false;
-
-	json_array_foreach(list, i, v)
-		found = found || !strcmp(json_string_value(v), k);
-	free(k);
-	return found;
+	for (size_t i = 0; i < 2 * x->n; i++)
+		free(x->own[i]);
+	free(x->own);
+	free(x->v);
 }
 
 static int add_task(struct store *st, const struct principal *p,
@@ -229,30 +214,37 @@ static int add_task(struct store *st, const struct principal *p,
 }
 
 /* The level's measures as tasks, but those already there (by group and
- * title): so raising a level adds only what is missing. */
+ * title, core/planrules.h): so raising a level adds only what is
+ * missing. Titles are in the actor's language. */
 static int measures_to_tasks(struct store *st, const struct principal *p,
 			     const struct incident_row *r,
-			     const json_t *level, int64_t now_ms)
+			     const struct plan_level *level, int64_t now_ms)
 {
-	struct task_titles x = { json_array() };
-	json_t *m;
-	size_t i;
+	struct task_refs x = { 0 };
+	size_t n = level->nmeasures;
+	struct measure_ref *m = xcalloc(n + 1, sizeof(*m));
+	bool *take = xcalloc(n + 1, sizeof(*take));
 	int rc = store_task_list(st, r->inc.id, note_task, &x);
 
-	json_array_foreach(json_object_get(level, "measures"), i, m) {
-		const char *title = measure_title(m, p);
-		const char *group = json_string_value(json_object_get(m, "group"));
+	for (size_t i = 0; i < n; i++)
+		m[i] = (struct measure_ref){
+			level->measures[i].group,
+			plan_text(level->measures[i].title, p->user.locale) };
+	if (!rc)
+		measures_to_take(m, n, x.v, x.n, take);
+	for (size_t i = 0; !rc && i < n; i++) {
 		struct task t = { .incident_id = r->inc.id, .status = TS_TODO };
 
-		if (rc || seen(x.seen, group, title))
+		if (!take[i])
 			continue;
-		t.title = (char *)title;
-		snprintf(t.group_key, sizeof(t.group_key), "%s", group);
+		t.title = (char *)m[i].title;
+		snprintf(t.group_key, sizeof(t.group_key), "%s", m[i].group);
 		snprintf(t.origin, sizeof(t.origin), "measure:%s", r->level_key);
 		rc = add_task(st, p, &t, now_ms);
-		note_task(&x, &t);	/* a level lists a measure once */
 	}
-	json_decref(x.seen);
+	free(take);
+	free(m);
+	task_refs_release(&x);
 	return rc;
 }
 
@@ -321,7 +313,9 @@ int app_incident_act(struct store *st, const struct principal *p,
 		     const struct incident_args *args, int64_t now_ms,
 		     struct incident_row *out, struct errbuf *err)
 {
-	json_t *content = NULL, *level = NULL;
+	const struct plan *plan = NULL;
+	const struct plan_level *level = NULL;
+	struct level_targets lt;
 	struct incident before;
 	char extra[256] = "";
 	int rank = 0, rc;
@@ -332,14 +326,13 @@ int app_incident_act(struct store *st, const struct principal *p,
 		return err_ret(err, rc, "not_found", "no incident '%s'", key);
 	if (rc)
 		return rc;
-	content = app_plan_content(st, out->plan_version_id, &rc);
-	if (rc)
+	if ((rc = plan_load(st, out->plan_version_id, &plan)))
 		goto out;
 	/* An unknown level is reported after rights and state (403, 409,
 	 * then 400); until then it counts as the strictest change. */
 	if (args->level && (a == IA_ACTIVATE || a == IA_SET_LEVEL) &&
-	    (level = plan_item(content, "levels", args->level)))
-		rank = (int)json_integer_value(json_object_get(level, "rank"));
+	    (level = plan_level(plan, args->level)))
+		rank = level->rank;
 	{
 		struct object o = { 0 };
 
@@ -375,7 +368,7 @@ int app_incident_act(struct store *st, const struct principal *p,
 		 * targets they had; the level brings the resolve target. */
 		snprintf(out->level_key, sizeof(out->level_key), "%s",
 			 args->level);
-		out->inc.resolve_min = target(level, "resolve_min");
+		targets_of_level(&out->inc, targets_of(level, &lt));
 	}
 	if (a == IA_RESOLVE) {
 		free(out->summary);
@@ -418,7 +411,7 @@ int app_incident_act(struct store *st, const struct principal *p,
 	if (!rc && notify_of[a] != NE__COUNT) {
 		int n;
 
-		rc = notify_incident(st, out, content, notify_of[a], -1,
+		rc = notify_incident(st, out, plan->content, notify_of[a], -1,
 				     args->reason, now_ms, &n);
 	}
 	if (!rc) {
@@ -427,7 +420,7 @@ int app_incident_act(struct store *st, const struct principal *p,
 		rc = app_incident_audit(st, p, "incident.act", out, extra, now_ms);
 	}
 out:
-	json_decref(content);
+	plan_unref(plan);
 	return rc;
 }
 
@@ -460,13 +453,13 @@ int app_incident_note(struct store *st, const struct principal *p,
 static int check_group(struct store *st, const struct incident_row *r,
 		       const char *group, struct errbuf *err)
 {
-	int rc;
-	json_t *content = app_plan_content(st, r->plan_version_id, &rc);
+	const struct plan *plan;
+	int rc = plan_load(st, r->plan_version_id, &plan);
 
-	if (!rc && !plan_item(content, "groups", group))
+	if (!rc && !plan_group(plan, group))
 		rc = field_error(err, ERMS_EINVAL, "invalid", "group",
 				 "not a group of the incident's plan");
-	json_decref(content);
+	plan_unref(plan);
 	return rc;
 }
 
@@ -601,7 +594,7 @@ int app_bulletin_post(struct store *st, const struct principal *p,
 	struct incident_row r = { 0 };
 	struct comms cm = { false };
 	struct object o = { 0 };
-	json_t *content = NULL;
+	const struct plan *plan = NULL;
 	int rc = store_groups_of_user(st, p->user.id, in_comms, &cm);
 
 	o.actor_in_group = cm.in;
@@ -634,16 +627,16 @@ int app_bulletin_post(struct store *st, const struct principal *p,
 	if (!rc && !public) {
 		int n;
 
-		content = app_plan_content(st, r.plan_version_id, &rc);
+		rc = plan_load(st, r.plan_version_id, &plan);
 		if (!rc)
-			rc = notify_incident(st, &r, content, NE_BULLETIN, -1,
+			rc = notify_incident(st, &r, plan->content, NE_BULLETIN, -1,
 					     text, now_ms, &n);
 	}
 	if (!rc)
 		rc = app_incident_audit(st, p, public ? "bulletin.public"
 					     : "bulletin.internal", &r, "",
 			       now_ms);
-	json_decref(content);
+	plan_unref(plan);
 	incident_row_release(&r);
 	return rc;
 }

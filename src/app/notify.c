@@ -488,22 +488,18 @@ int notify_group(struct store *st, const char *key, const char *event,
 }
 
 int notify_escalate(struct store *st, struct incident_row *r,
-		    const json_t *content, int64_t now_ms, int *queued)
+		    const struct plan *plan, int64_t now_ms, int *queued)
 {
-	const json_t *tiers = json_object_get(content, "escalation");
-	json_t *t;
-	size_t i;
 	int rc = 0, n;
 
 	*queued = 0;
 	if (r->inc.state != INC_REPORTED || r->esc_acked_ms)
 		return 0;
-	json_array_foreach(tiers, i, t) {
+	for (size_t i = 0; i < plan->ntiers; i++) {
 		if (!esc_tier_due(r->esc_tiers, i, r->inc.reported_ms,
-				  json_integer_value(json_object_get(
-					  t, "after_min")), now_ms))
+				  plan->tiers[i].after_min, now_ms))
 			continue;
-		rc = notify_incident(st, r, content,
+		rc = notify_incident(st, r, plan->content,
 				     i ? NE_ESCALATE : NE_REPORT, (int)i, NULL,
 				     now_ms, &n);
 		if (rc)

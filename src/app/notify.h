@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "app/app.h"
+#include "plan/model.h"
 
 enum notify_event {
 	NE_REPORT, NE_ESCALATE, NE_ACK, NE_ACTIVATE, NE_SET_LEVEL, NE_BREACH,
@@ -62,7 +63,7 @@ int notify_group(struct store *st, const char *key, const char *event,
 /* The tiers of the reporting chain due at now_ms for a reported incident
  * nobody acknowledged: queue them and mark them told (r is updated). */
 int notify_escalate(struct store *st, struct incident_row *r,
-		    const json_t *content, int64_t now_ms, int *queued);
+		    const struct plan *plan, int64_t now_ms, int *queued);
 
 /*
  * Acknowledge a message: by its link's secret (`secret`, p NULL) or by

@@ -30,10 +30,11 @@ static int timer_run(struct wjob *j, struct store *st)
 {
 	struct timer_job *b = container_of(j, struct timer_job, job);
 	const struct app_config *cfg = &b->t->app->cfg;
-	int n, rc = app_breaches_record(st, b->now_ms, &n);
+	struct plan_cache *pc = &b->t->app->plans;
+	int n, rc = app_breaches_record(pc, st, b->now_ms, &n);
 
 	if (!rc)
-		rc = app_escalation_run(st, b->now_ms, &n);
+		rc = app_escalation_run(pc, st, b->now_ms, &n);
 	if (!rc && b->minutely)
 		rc = app_supply_inspections(st, b->now_ms, &n);
 	if (!rc && b->minutely)
@@ -62,7 +63,7 @@ void app_tick(struct app_ticker *t, int64_t now_ms, bool minutely)
 		return;
 	st = app_reader_get(t->app);
 	due = minutely || app_breaches_due(st, now_ms) ||
-	      app_escalation_due(st, now_ms);
+	      app_escalation_due(&t->app->plans, st, now_ms);
 	app_reader_put(t->app, st);
 	if (!due)
 		return;
