@@ -83,7 +83,7 @@ int app_breaches_record(struct plan_cache *pc, struct store *st,
 				rc = plan_cache_get(pc, st, r.plan_version_id,
 						    &pl);
 				if (!rc)
-					rc = notify_incident(st, &r, pl->content,
+					rc = notify_incident(st, &r, pl,
 							     NE_BREACH, -1,
 							     names[b], now_ms,
 							     &q);

@@ -84,26 +84,20 @@ int app_incident_report(struct store *st, const struct principal *p,
 			const struct incident_input *in, int64_t now_ms,
 			struct incident_row *out, struct errbuf *err)
 {
-	struct plan_version pv = { 0 };
 	const struct plan *plan = NULL;
 	const struct plan_level *level = NULL;
 	struct level_targets t;
-	json_t *content = NULL;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if ((rc = app_may(p, A_INC_REPORT, NULL, err)))
 		return rc;
-	rc = store_pv_current(st, &pv);
+	rc = plan_load_current(st, &plan);
 	if (rc == ERMS_ENOTFOUND) {
 		rc = err_ret(err, ERMS_ECONFLICT, "conflict",
 			     "no emergency plan is in force yet");
 		goto out;
 	}
-	if (!rc && !(content = json_loads(pv.content, 0, NULL)))
-		rc = ERMS_ESTORE;
-	if (!rc && !(plan = plan_build(content, pv.id)))
-		rc = ERMS_ESTORE;
 	if (rc)
 		goto out;
 	if (!plan_category(plan, in->category)) {
@@ -139,7 +133,7 @@ int app_incident_report(struct store *st, const struct principal *p,
 			 "%s", in->proposed_level);
 	out->reporter_id = p->user.id;
 	out->commander_id = command_lead(st, plan);
-	out->plan_version_id = pv.id;
+	out->plan_version_id = plan->version_id;
 	if ((rc = store_incident_insert(st, out)))
 		goto out;
 	rc = app_timeline_add(st, out->inc.id, p->user.id, "report", out->title,
@@ -158,8 +152,6 @@ int app_incident_report(struct store *st, const struct principal *p,
 		rc = app_incident_audit(st, p, "incident.report", out, "", now_ms);
 out:
 	plan_unref(plan);
-	json_decref(content);
-	plan_version_release(&pv);
 	return rc;
 }
 
@@ -411,7 +403,7 @@ int app_incident_act(struct store *st, const struct principal *p,
 	if (!rc && notify_of[a] != NE__COUNT) {
 		int n;
 
-		rc = notify_incident(st, out, plan->content, notify_of[a], -1,
+		rc = notify_incident(st, out, plan, notify_of[a], -1,
 				     args->reason, now_ms, &n);
 	}
 	if (!rc) {
@@ -629,7 +621,7 @@ int app_bulletin_post(struct store *st, const struct principal *p,
 
 		rc = plan_load(st, r.plan_version_id, &plan);
 		if (!rc)
-			rc = notify_incident(st, &r, plan->content, NE_BULLETIN, -1,
+			rc = notify_incident(st, &r, plan, NE_BULLETIN, -1,
 					     text, now_ms, &n);
 	}
 	if (!rc)

@@ -76,7 +76,7 @@ struct compose {
 	const struct incident_row *r;	/* NULL: a message of its own */
 	const char *subject, *text;	/* when r is NULL */
 	const char *event;		/* when r is NULL */
-	const json_t *content;
+	const struct plan *plan;	/* when r is not NULL */
 	enum notify_event ev;
 	int tier;
 	const char *detail;
@@ -99,13 +99,13 @@ static void render(struct compose *c, const char *locale, char **subject,
 {
 	const struct incident_row *r = c->r;
 	bool z = zh(locale);
-	const json_t *lv = r->level_key[0]
-		? plan_item(c->content, "levels", r->level_key) : NULL;
-	const json_t *cat = plan_item(c->content, "categories", r->category);
-	const char *level = lv ? plan_text(json_object_get(lv, "name"), locale)
+	const struct plan_level *lv = r->level_key[0]
+		? plan_level(c->plan, r->level_key) : NULL;
+	const struct plan_category *cat = plan_category(c->plan, r->category);
+	const char *level = lv ? plan_text(lv->name, locale)
 			       : (z ? "未定级" : "not set");
-	const char *category = cat ? plan_text(json_object_get(cat, "name"),
-					       locale) : r->category;
+	const char *category = cat ? plan_text(cat->name, locale)
+				   : r->category;
 	const char *drill = r->inc.is_drill ? (z ? "[演练] " : "[DRILL] ") : "";
 	struct buf t = BUF_INIT, m = BUF_INIT;
 
@@ -347,70 +347,62 @@ static int tell_group(struct compose *c, const char *key, const char *who)
 	return rc ? rc : m.rc;
 }
 
-const char *notify_kind_group(const json_t *content, const char *kind)
+const char *notify_kind_group(const struct plan *plan, const char *kind)
 {
-	json_t *g;
-	size_t i;
-
-	json_array_foreach(json_object_get(content, "groups"), i, g)
-		if (!strcmp(json_string_value(json_object_get(g, "kind")), kind))
-			return json_string_value(json_object_get(g, "key"));
+	for (size_t i = 0; i < plan->ngroups; i++)
+		if (!strcmp(plan->groups[i].kind, kind))
+			return plan->groups[i].key;
 	return NULL;
 }
 
-static int tell_groups(struct compose *c, const json_t *keys, const char *who)
+static int tell_groups(struct compose *c, const char *const *keys, size_t n,
+		       const char *who)
 {
-	json_t *k;
-	size_t i;
 	int rc = 0;
 
-	json_array_foreach(keys, i, k)
-		if (!rc)
-			rc = tell_group(c, json_string_value(k), who);
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = tell_group(c, keys[i], who);
 	return rc;
 }
 
 /* Everyone involved: HQ, leadership, the level's groups, the reporter. */
 static int tell_involved(struct compose *c)
 {
-	const json_t *lv = c->r->level_key[0]
-		? plan_item(c->content, "levels", c->r->level_key) : NULL;
-	const char *cmd = notify_kind_group(c->content, "command");
-	const char *lead = notify_kind_group(c->content, "leadership");
+	const struct plan_level *lv = c->r->level_key[0]
+		? plan_level(c->plan, c->r->level_key) : NULL;
+	const char *cmd = notify_kind_group(c->plan, "command");
+	const char *lead = notify_kind_group(c->plan, "leadership");
 	int rc = cmd ? tell_group(c, cmd, "all") : 0;
 
 	if (!rc && lead)
 		rc = tell_group(c, lead, "all");
 	if (!rc && lv)
-		rc = tell_groups(c, json_object_get(lv, "notify"), "all");
+		rc = tell_groups(c, lv->notify, lv->nnotify, "all");
 	return rc ? rc : email_user(c, c->r->reporter_id);
 }
 
 static int route(struct compose *c)
 {
-	const json_t *tiers = json_object_get(c->content, "escalation");
-	const json_t *tier = json_array_get(tiers, (size_t)(c->tier < 0 ? 0
-							    : c->tier));
-	const json_t *lv = c->r->level_key[0]
-		? plan_item(c->content, "levels", c->r->level_key) : NULL;
-	const char *lead = notify_kind_group(c->content, "leadership");
-	const char *cmd = notify_kind_group(c->content, "command");
-	const char *who;
+	size_t ti = (size_t)(c->tier < 0 ? 0 : c->tier);
+	const struct plan_tier *tier = ti < c->plan->ntiers
+				       ? &c->plan->tiers[ti] : NULL;
+	const struct plan_level *lv = c->r->level_key[0]
+		? plan_level(c->plan, c->r->level_key) : NULL;
+	const char *lead = notify_kind_group(c->plan, "leadership");
+	const char *cmd = notify_kind_group(c->plan, "command");
 	int rc = 0;
 
 	switch (c->ev) {
 	case NE_REPORT:
 	case NE_ESCALATE:
-		who = json_string_value(json_object_get(tier, "who"));
-		return tell_groups(c, json_object_get(tier, "notify"),
-				   who ? who : "all");
+		return tier ? tell_groups(c, tier->notify, tier->nnotify,
+					  tier->who) : 0;
 	case NE_ACK:
 		return lead ? tell_group(c, lead, "all") : 0;
 	case NE_ACTIVATE:
 	case NE_SET_LEVEL:
-		if (lv && json_array_size(json_object_get(lv, "notify")))
-			return tell_groups(c, json_object_get(lv, "notify"),
-					   "all");
+		if (lv && lv->nnotify)
+			return tell_groups(c, lv->notify, lv->nnotify, "all");
 		rc = cmd ? tell_group(c, cmd, "all") : 0;
 		return rc || !lead ? rc : tell_group(c, lead, "all");
 	case NE_BREACH:
@@ -419,27 +411,21 @@ static int route(struct compose *c)
 	case NE_DISMISS:
 		rc = email_user(c, c->r->reporter_id);
 		return rc || !cmd ? rc : tell_group(c, cmd, "leads");
-	case NE_BULLETIN: {	/* internal bulletins: all the plan's staff */
-		json_t *g;
-		size_t i;
-
-		json_array_foreach(json_object_get(c->content, "groups"), i, g)
-			if (!rc)
-				rc = tell_group(c, json_string_value(
-						json_object_get(g, "key")), "all");
+	case NE_BULLETIN:	/* internal bulletins: all the plan's staff */
+		for (size_t i = 0; !rc && i < c->plan->ngroups; i++)
+			rc = tell_group(c, c->plan->groups[i].key, "all");
 		return rc;
-	}
 	default:
 		return tell_involved(c);
 	}
 }
 
 int notify_incident(struct store *st, const struct incident_row *r,
-		    const json_t *content, enum notify_event ev, int tier,
+		    const struct plan *plan, enum notify_event ev, int tier,
 		    const char *detail, int64_t now_ms, int *queued)
 {
 	struct compose c = {
-		.st = st, .r = r, .content = content, .ev = ev, .tier = tier,
+		.st = st, .r = r, .plan = plan, .ev = ev, .tier = tier,
 		.detail = detail, .now_ms = now_ms, .told = json_array(),
 		.chats = json_array(), .groups = json_array(),
 	};
@@ -499,7 +485,7 @@ int notify_escalate(struct store *st, struct incident_row *r,
 		if (!esc_tier_due(r->esc_tiers, i, r->inc.reported_ms,
 				  plan->tiers[i].after_min, now_ms))
 			continue;
-		rc = notify_incident(st, r, plan->content,
+		rc = notify_incident(st, r, plan,
 				     i ? NE_ESCALATE : NE_REPORT, (int)i, NULL,
 				     now_ms, &n);
 		if (rc)

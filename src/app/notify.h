@@ -40,17 +40,17 @@ char *notify_ack_link(const struct notification *n);
 int notify_rekey_ack_links(struct store *st);
 
 /*
- * Queue the messages for event ev of incident r (whose plan content is
+ * Queue the messages for event ev of incident r (whose typed plan is
  * given); tier is the escalation tier for NE_REPORT/NE_ESCALATE, detail
  * a short text (the breached target, a reason). Writes one timeline entry
  * naming who was told. *queued receives the count.
  */
 int notify_incident(struct store *st, const struct incident_row *r,
-		    const json_t *content, enum notify_event ev, int tier,
+		    const struct plan *plan, enum notify_event ev, int tier,
 		    const char *detail, int64_t now_ms, int *queued);
 
 /* The key of the plan's group of `kind` (command, leadership), or NULL. */
-const char *notify_kind_group(const json_t *content, const char *kind);
+const char *notify_kind_group(const struct plan *plan, const char *kind);
 
 /*
  * A message to group `key` about no incident (low stock, inspections,

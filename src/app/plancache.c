@@ -24,22 +24,44 @@ void plan_cache_release(struct plan_cache *c)
 	pthread_mutex_destroy(&c->mu);
 }
 
-/* Version version_id from the store, typed; *draft: may still change. */
+/* Version v (read with rc) typed; *draft: it may still change. Releases
+ * v. */
+static int build_of(struct plan_version *v, int rc, struct plan **out,
+		    bool *draft)
+{
+	json_t *content = NULL;
+
+	*out = NULL;
+	if (!rc && !(content = json_loads(v->content ? v->content : "", 0,
+					  NULL)))
+		rc = ERMS_ESTORE;
+	if (!rc && !(*out = plan_build(content, v->id)))
+		rc = ERMS_ESTORE;
+	*draft = v->status == PV_DRAFT;
+	json_decref(content);
+	plan_version_release(v);
+	return rc;
+}
+
+/* Version version_id from the store, typed. */
 static int build(struct store *st, int64_t version_id, struct plan **out,
 		 bool *draft)
 {
 	struct plan_version v = { 0 };
-	json_t *content = NULL;
 	int rc = store_pv_get_id(st, version_id, &v);
 
-	*out = NULL;
-	if (!rc && !(content = json_loads(v.content ? v.content : "", 0, NULL)))
-		rc = ERMS_ESTORE;
-	if (!rc && !(*out = plan_build(content, version_id)))
-		rc = ERMS_ESTORE;
-	*draft = v.status == PV_DRAFT;
-	json_decref(content);
-	plan_version_release(&v);
+	return build_of(&v, rc, out, draft);
+}
+
+int plan_load_current(struct store *st, const struct plan **out)
+{
+	struct plan_version v = { 0 };
+	struct plan *p;
+	bool draft;
+	int rc = store_pv_current(st, &v);
+
+	rc = build_of(&v, rc, &p, &draft);
+	*out = p;
 	return rc;
 }
 

@@ -47,4 +47,10 @@ int plan_cache_get(struct plan_cache *c, struct store *st,
  */
 int plan_load(struct store *st, int64_t version_id, const struct plan **out);
 
+/*
+ * The typed plan in force now, built now: ERMS_ENOTFOUND when no plan is
+ * in force yet, ERMS_ESTORE when its content is not a plan.
+ */
+int plan_load_current(struct store *st, const struct plan **out);
+
 #endif

@@ -143,7 +143,7 @@ static void build_tiers(struct plan *p, bool *bad)
 	json_array_foreach(a, i, v) {
 		t[i].after_min = integer(v, "after_min", 0);
 		t[i].who = json_object_get(v, "who") ? str(v, "who")
-						     : "on_duty";
+						     : "all";
 		t[i].notify = keys(v, "notify", &t[i].nnotify, bad);
 	}
 	p->tiers = t;

@@ -59,7 +59,7 @@ struct plan_level {
 /* A tier of the reporting chain (上报链). */
 struct plan_tier {
 	int after_min;			/* after the report */
-	const char *who;		/* "on_duty" (default), "all", "leads" */
+	const char *who;		/* "all" (default), "on_duty", "leads" */
 	const char *const *notify;	/* group keys */
 	size_t nnotify;
 };

@@ -83,7 +83,7 @@ static void test_fields(void **state)
 	assert_int_equal(p->tiers[0].after_min, 0);
 	assert_string_equal(p->tiers[0].who, "on_duty");
 	assert_int_equal(p->tiers[1].after_min, 15);
-	assert_string_equal(p->tiers[1].who, "on_duty");
+	assert_string_equal(p->tiers[1].who, "all");
 	assert_string_equal(p->tiers[1].notify[0], "leadership");
 	assert_int_equal(p->ndrills, 1);
 	assert_string_equal(p->drills[0].category, "*");
