@@ -10,21 +10,6 @@
 #include "app/codec.h"
 #include "util/xalloc.h"
 
-json_t *app_plan_content(struct store *st, int64_t version_id, int *rc)
-{
-	struct plan_version v = { 0 };
-	json_t *c = NULL;
-
-	*rc = store_pv_get_id(st, version_id, &v);
-	if (!*rc) {
-		c = json_loads(v.content, 0, NULL);
-		if (!c)
-			*rc = ERMS_ESTORE;
-	}
-	plan_version_release(&v);
-	return c;
-}
-
 int app_event_emit(struct store *st, int64_t now_ms, const char *kind,
 		   int64_t incident_id, json_t *data)
 {

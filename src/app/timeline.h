@@ -14,13 +14,6 @@
 #include "app/app.h"
 #include "store/store.h"
 
-/*
- * The content of plan version version_id, parsed (a new reference);
- * NULL with *rc set when the version is missing (ERMS_ENOTFOUND) or its
- * content is not JSON (ERMS_ESTORE).
- */
-json_t *app_plan_content(struct store *st, int64_t version_id, int *rc);
-
 /* An event row of `kind` for the streams; steals data. */
 int app_event_emit(struct store *st, int64_t now_ms, const char *kind,
 		   int64_t incident_id, json_t *data);

@@ -77,10 +77,22 @@ static void build_groups(struct plan *p, bool *bad)
 	struct plan_group *g = xcalloc(p->ngroups + 1, sizeof(*g));
 	size_t i;
 
-	json_array_foreach(a, i, v)
+	json_array_foreach(a, i, v) {
+		const json_t *d = json_object_get(v, "duties"), *t;
+		const json_t **duties;
+		size_t j;
+
+		if (d && !json_is_array(d))
+			*bad = true;
+		duties = xcalloc(json_array_size(d) + 1, sizeof(*duties));
+		json_array_foreach(d, j, t)
+			duties[j] = t;
 		g[i] = (struct plan_group){ .key = str(v, "key"),
 					    .kind = str(v, "kind"),
-					    .name = json_object_get(v, "name") };
+					    .name = json_object_get(v, "name"),
+					    .duties = duties,
+					    .nduties = json_array_size(d) };
+	}
 	p->groups = g;
 }
 
@@ -175,6 +187,8 @@ static void build_rest(struct plan *p, bool *bad)
 
 static void plan_free(struct plan *p)
 {
+	for (size_t i = 0; i < p->ngroups; i++)
+		free((void *)p->groups[i].duties);
 	for (size_t i = 0; i < p->nlevels; i++) {
 		free((void *)p->levels[i].measures);
 		free((void *)p->levels[i].notify);

@@ -25,6 +25,8 @@ struct plan_group {
 	const char *key;
 	const char *kind;		/* "leadership", "command", "team" */
 	const json_t *name;		/* T */
+	const json_t *const *duties;	/* T each */
+	size_t nduties;
 };
 
 struct plan_category {

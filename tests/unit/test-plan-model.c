@@ -59,6 +59,10 @@ static void test_fields(void **state)
 	assert_string_equal(p->groups[1].key, "command");
 	assert_string_equal(p->groups[1].kind, "command");
 	assert_ptr_equal(plan_group(p, "tech"), &p->groups[2]);
+	assert_int_equal(p->groups[0].nduties, 1);
+	assert_string_equal(plan_text(p->groups[0].duties[0], "en"),
+			    "决定是否启动预案");
+	assert_int_equal(p->groups[1].nduties, 0);
 	assert_null(plan_group(p, "nobody"));
 	assert_int_equal(p->ncategories, 1);
 	assert_string_equal(p->categories[0].team, "tech");
