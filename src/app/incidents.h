@@ -71,15 +71,6 @@ int app_task_create(struct store *st, const struct principal *p,
 int app_task_update(struct store *st, const struct principal *p,
 		    int64_t task_id, const struct task_change *c,
 		    int64_t now_ms, struct task *out, struct errbuf *err);
-/*
- * A bulletin (信息发布) on incident `key` by command HQ or the
- * communications team: a public one puts the incident on the status
- * page; an internal one goes to the plan's staff through the
- * notification channels.
- */
-int app_bulletin_post(struct store *st, const struct principal *p,
-		      const char *key, const char *text, bool public,
-		      int64_t now_ms, struct bulletin *out, struct errbuf *err);
 /* May p read incidents (and so their events)? */
 bool app_incident_readable(const struct principal *p);
 

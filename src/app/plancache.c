@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/planflow.h"
+#include "store/store.h"
 #include "util/err.h"
 
 void plan_cache_init(struct plan_cache *c)

@@ -15,7 +15,8 @@
 #include <stdint.h>
 
 #include "plan/model.h"
-#include "store/store.h"
+
+struct store;
 
 #define PLAN_CACHE_SLOTS 16
 
