@@ -170,7 +170,8 @@ int notify_ack(struct store *st, const struct principal *p, int64_t id,
 				      "notification", text,
 				      json_pack("{s:s, s:I}", "acknowledged",
 						out->event, "notification",
-						(json_int_t)out->id), now_ms);
+						(json_int_t)out->id),
+				      now_ms);
 		free(text);
 	}
 	snprintf(obj, sizeof(obj), "notification:%" PRId64, out->id);

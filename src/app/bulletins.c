@@ -98,11 +98,12 @@ int app_bulletin_post(struct store *st, const struct principal *p,
 		rc = app_incident_save(st, &r, now_ms);
 	}
 	if (!rc)
-		rc = app_timeline_add(st, r.inc.id, p->user.id, "bulletin", text,
-				      json_pack("{s:s, s:I}", "audience",
-						public ? "public" : "internal",
-						"bulletin", (json_int_t)out->id),
-				      now_ms);
+		rc =
+		    app_timeline_add(st, r.inc.id, p->user.id, "bulletin", text,
+				     json_pack("{s:s, s:I}", "audience",
+					       public ? "public" : "internal",
+					       "bulletin", (json_int_t)out->id),
+				     now_ms);
 	if (!rc && !public) {
 		int n;
 
@@ -112,9 +113,9 @@ int app_bulletin_post(struct store *st, const struct principal *p,
 					     text, now_ms, &n);
 	}
 	if (!rc)
-		rc = app_incident_audit(st, p, public ? "bulletin.public"
-					     : "bulletin.internal", &r, "",
-			       now_ms);
+		rc = app_incident_audit(
+		    st, p, public ? "bulletin.public" : "bulletin.internal", &r,
+		    "", now_ms);
 	plan_unref(plan);
 	incident_row_release(&r);
 	return rc;

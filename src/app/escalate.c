@@ -65,17 +65,18 @@ int app_breaches_record(struct plan_cache *pc, struct store *st,
 				continue;
 			snprintf(text, sizeof(text), "target missed: %s",
 				 names[b]);
-			rc = app_timeline_add(st, r.inc.id, 0, "breach", text,
-				      json_pack("{s:s}", "target", names[b]),
-				      now_ms);
+			rc = app_timeline_add(
+			    st, r.inc.id, 0, "breach", text,
+			    json_pack("{s:s}", "target", names[b]), now_ms);
 			if (!rc)
-				rc = app_event_emit(st, now_ms, "breach", r.inc.id,
-					  json_pack("{s:s, s:s}", "number",
-						    r.number, "target",
-						    names[b]));
+				rc = app_event_emit(
+				    st, now_ms, "breach", r.inc.id,
+				    json_pack("{s:s, s:s}", "number", r.number,
+					      "target", names[b]));
 			if (!rc)
-				rc = app_incident_audit(st, NULL, "incident.breach", &r,
-					       "", now_ms);
+				rc = app_incident_audit(st, NULL,
+							"incident.breach", &r,
+							"", now_ms);
 			if (!rc) {
 				const struct plan *pl;
 				int q;
@@ -83,10 +84,9 @@ int app_breaches_record(struct plan_cache *pc, struct store *st,
 				rc = plan_cache_get(pc, st, r.plan_version_id,
 						    &pl);
 				if (!rc)
-					rc = notify_incident(st, &r, pl,
-							     NE_BREACH, -1,
-							     names[b], now_ms,
-							     &q);
+					rc = notify_incident(
+					    st, &r, pl, NE_BREACH, -1, names[b],
+					    now_ms, &q);
 				plan_unref(pl);
 			}
 			(*count)++;

@@ -137,9 +137,10 @@ int app_incident_report(struct store *st, const struct principal *p,
 	if ((rc = store_incident_insert(st, out)))
 		goto out;
 	rc = app_timeline_add(st, out->inc.id, p->user.id, "report", out->title,
-		      json_pack("{s:s, s:s, s:b}", "category", out->category,
-				"impact", out->impact, "is_drill",
-				out->inc.is_drill), now_ms);
+			      json_pack("{s:s, s:s, s:b}", "category",
+					out->category, "impact", out->impact,
+					"is_drill", out->inc.is_drill),
+			      now_ms);
 	if (!rc) {
 		int n;
 
@@ -149,7 +150,8 @@ int app_incident_report(struct store *st, const struct principal *p,
 	if (!rc)
 		rc = app_incident_save(st, out, now_ms);
 	if (!rc)
-		rc = app_incident_audit(st, p, "incident.report", out, "", now_ms);
+		rc = app_incident_audit(st, p, "incident.report", out, "",
+					now_ms);
 out:
 	plan_unref(plan);
 	return rc;
@@ -199,10 +201,12 @@ static int add_task(struct store *st, const struct principal *p,
 		return rc;
 	snprintf(text, sizeof(text), "%s → %s", t->title, t->group_key);
 	rc = app_timeline_add(st, t->incident_id, t->created_by, "task", text,
-		      json_pack("{s:s, s:I}", "change", "created", "task",
-				(json_int_t)t->id), now_ms);
-	return rc ? rc : app_event_emit(st, now_ms, "task", t->incident_id,
-			      task_json(t));
+			      json_pack("{s:s, s:I}", "change", "created",
+					"task", (json_int_t)t->id),
+			      now_ms);
+	return rc ? rc
+		  : app_event_emit(st, now_ms, "task", t->incident_id,
+				   task_json(t));
 }
 
 /* The level's measures as tasks, but those already there (by group and
@@ -383,15 +387,15 @@ int app_incident_act(struct store *st, const struct principal *p,
 				       level ? ")" : "");
 		char *full = why ? xasprintf("%s: %s", text, why) : xstrdup(text);
 
-		rc = app_timeline_add(st, out->inc.id, p->user.id,
-			      level ? "level" : "status", full,
-			      json_pack("{s:s, s:s, s:s, s:s?, s:s?}",
-					"action", incident_action_name(a),
-					"from", incident_state_name(before.state),
-					"to", incident_state_name(out->inc.state),
-					"level", level ? out->level_key : NULL,
-					"reason", why),
-			      now_ms);
+		rc = app_timeline_add(
+		    st, out->inc.id, p->user.id, level ? "level" : "status",
+		    full,
+		    json_pack("{s:s, s:s, s:s, s:s?, s:s?}", "action",
+			      incident_action_name(a), "from",
+			      incident_state_name(before.state), "to",
+			      incident_state_name(out->inc.state), "level",
+			      level ? out->level_key : NULL, "reason", why),
+		    now_ms);
 		free(text);
 		free(full);
 	}
@@ -409,7 +413,8 @@ int app_incident_act(struct store *st, const struct principal *p,
 	if (!rc) {
 		snprintf(extra, sizeof(extra), " action=%s",
 			 incident_action_name(a));
-		rc = app_incident_audit(st, p, "incident.act", out, extra, now_ms);
+		rc = app_incident_audit(st, p, "incident.act", out, extra,
+					now_ms);
 	}
 out:
 	plan_unref(plan);
@@ -433,8 +438,8 @@ int app_incident_note(struct store *st, const struct principal *p,
 	if (rc == ERMS_ENOTFOUND)
 		rc = err_ret(err, rc, "not_found", "no incident '%s'", key);
 	if (!rc)
-		rc = app_timeline_add_id(st, r.inc.id, p->user.id, "note", text, NULL,
-				 now_ms, entry_id);
+		rc = app_timeline_add_id(st, r.inc.id, p->user.id, "note", text,
+					 NULL, now_ms, entry_id);
 	if (!rc)
 		rc = app_incident_audit(st, p, "incident.note", &r, "", now_ms);
 	incident_row_release(&r);
@@ -553,11 +558,13 @@ int app_task_update(struct store *st, const struct principal *p,
 	snprintf(text, sizeof(text), "%s: %s", out->title,
 		 task_status_name(out->status));
 	rc = app_timeline_add(st, out->incident_id, p->user.id, "task", text,
-		      json_pack("{s:s, s:I, s:s}", "change", "updated", "task",
-				(json_int_t)out->id, "status",
-				task_status_name(out->status)), now_ms);
+			      json_pack("{s:s, s:I, s:s}", "change", "updated",
+					"task", (json_int_t)out->id, "status",
+					task_status_name(out->status)),
+			      now_ms);
 	if (!rc)
-		rc = app_event_emit(st, now_ms, "task", out->incident_id, task_json(out));
+		rc = app_event_emit(st, now_ms, "task", out->incident_id,
+				    task_json(out));
 	if (!rc)
 		rc = store_incident_get_id(st, out->incident_id, &r);
 	if (!rc)

@@ -442,7 +442,8 @@ int notify_incident(struct store *st, const struct incident_row *r,
 				      json_pack("{s:s, s:i, s:i, s:O}", "event",
 						event_names[ev], "tier", tier,
 						"messages", c.queued, "groups",
-						c.groups), now_ms);
+						c.groups),
+				      now_ms);
 		free(text);
 	}
 	*queued = c.queued;
@@ -485,9 +486,8 @@ int notify_escalate(struct store *st, struct incident_row *r,
 		if (!esc_tier_due(r->esc_tiers, i, r->inc.reported_ms,
 				  plan->tiers[i].after_min, now_ms))
 			continue;
-		rc = notify_incident(st, r, plan,
-				     i ? NE_ESCALATE : NE_REPORT, (int)i, NULL,
-				     now_ms, &n);
+		rc = notify_incident(st, r, plan, i ? NE_ESCALATE : NE_REPORT,
+				     (int)i, NULL, now_ms, &n);
 		if (rc)
 			break;
 		r->esc_tiers = esc_told_add(r->esc_tiers, i);

@@ -50,8 +50,8 @@ int app_timeline_add(struct store *st, int64_t incident_id, int64_t actor_id,
 {
 	int64_t id;
 
-	return app_timeline_add_id(st, incident_id, actor_id, kind, text,
-				   data, now_ms, &id);
+	return app_timeline_add_id(st, incident_id, actor_id, kind, text, data,
+				   now_ms, &id);
 }
 
 int app_incident_save(struct store *st, struct incident_row *r,
@@ -61,8 +61,9 @@ int app_incident_save(struct store *st, struct incident_row *r,
 
 	r->updated_ms = now_ms;
 	rc = store_incident_update(st, r);
-	return rc ? rc : app_event_emit(st, now_ms, "incident", r->inc.id,
-					incident_json(r));
+	return rc ? rc
+		  : app_event_emit(st, now_ms, "incident", r->inc.id,
+				   incident_json(r));
 }
 
 int app_incident_audit(struct store *st, const struct principal *p,

@@ -55,7 +55,7 @@ static void unique_keys(struct ctx *c, const json_t *list, const char *what)
 			continue;
 		if (json_object_get(seen, json_string_value(k)))
 			pp_err_json(c, k, "duplicate %s key '%s'", what,
-				 json_string_value(k));
+				    json_string_value(k));
 		else
 			json_object_set_new(seen, json_string_value(k),
 					    json_true());
@@ -77,7 +77,7 @@ static void group_ref(struct ctx *c, const json_t *groups, const json_t *ref,
 		pp_err_json(c, ref, "%s names unknown group '%s'", where, k);
 	else if (kind && *str(g, "kind") && strcmp(str(g, "kind"), kind))
 		pp_err_json(c, ref, "%s names group '%s', which is not a %s",
-			 where, k, kind);
+			    where, k, kind);
 }
 
 static void group_refs(struct ctx *c, const json_t *groups, const json_t *refs,
@@ -104,9 +104,11 @@ static void check_groups(struct ctx *c, const json_t *plan)
 		cmd += !strcmp(k, "command");
 	}
 	if (lead != 1 || cmd != 1)
-		pp_err_json(c, groups, "the plan needs exactly one group of kind "
-			 "leadership and one of kind command (found %d and %d)",
-			 lead, cmd);
+		pp_err_json(
+		    c, groups,
+		    "the plan needs exactly one group of kind "
+		    "leadership and one of kind command (found %d and %d)",
+		    lead, cmd);
 	if (json_object_get(plan, "owner"))
 		group_ref(c, groups, json_object_get(plan, "owner"), NULL,
 			  "owner");
@@ -136,9 +138,10 @@ static void check_categories(struct ctx *c, const json_t *plan)
 		pi = json_object_get(c->cidx, str(cat, "parent"));
 		before = pi && (size_t)json_integer_value(pi) < i;
 		if (!before)
-			pp_err_json(c, parent, "%s: parent '%s' must be a category "
-				 "listed before it", where,
-				 json_string_value(parent));
+			pp_err_json(c, parent,
+				    "%s: parent '%s' must be a category "
+				    "listed before it",
+				    where, json_string_value(parent));
 	}
 }
 
@@ -170,17 +173,21 @@ static void check_levels(struct ctx *c, const json_t *plan)
 		if (!rank)
 			continue;
 		if (r < 1 || (size_t)r > n)
-			pp_err_json(c, rank, "%s: ranks must run from 1 to %zu "
-				 "(1 the most severe), not %lld", where, n,
-				 (long long)r);
+			pp_err_json(c, rank,
+				    "%s: ranks must run from 1 to %zu "
+				    "(1 the most severe), not %lld",
+				    where, n, (long long)r);
 		else if (seen[r]++)
-			pp_err_json(c, rank, "%s: rank %lld is used twice", where,
-				 (long long)r);
+			pp_err_json(c, rank, "%s: rank %lld is used twice",
+				    where, (long long)r);
 		if (targets_out_of_order(lv))
-			pp_err_json(c, json_object_get(json_object_get(lv, "targets"),
-						    "activate_min"),
-				 "%s: activate_min must not be less than ack_min "
-				 "(both count from the report)", where);
+			pp_err_json(
+			    c,
+			    json_object_get(json_object_get(lv, "targets"),
+					    "activate_min"),
+			    "%s: activate_min must not be less than ack_min "
+			    "(both count from the report)",
+			    where);
 		json_array_foreach(json_object_get(lv, "measures"), j, m)
 			group_ref(c, groups, json_object_get(m, "group"), NULL,
 				  where);
@@ -204,17 +211,20 @@ static void check_escalation(struct ctx *c, const json_t *plan)
 			   "escalation");
 		if (json_object_get(t, "notify") &&
 		    !json_array_size(json_object_get(t, "notify")))
-			pp_err_json(c, json_object_get(t, "notify"),
-				 "an escalation tier must notify some group");
+			pp_err_json(
+			    c, json_object_get(t, "notify"),
+			    "an escalation tier must notify some group");
 		if (!after)
 			continue;
 		if (i == 0 && a != 0)
-			pp_err_json(c, after, "the first escalation tier is told "
-				 "at once: after_min must be 0");
+			pp_err_json(c, after,
+				    "the first escalation tier is told "
+				    "at once: after_min must be 0");
 		else if (a < prev)
-			pp_err_json(c, after, "after_min must not decrease down "
-				 "the reporting chain (%lld after %lld)",
-				 (long long)a, (long long)prev);
+			pp_err_json(c, after,
+				    "after_min must not decrease down "
+				    "the reporting chain (%lld after %lld)",
+				    (long long)a, (long long)prev);
 		prev = a;
 	}
 }
@@ -231,8 +241,10 @@ static void check_drills(struct ctx *c, const json_t *plan)
 		const char *k = str(d, "category");
 
 		if (cat && strcmp(k, "*") && !find_key(cats, c->cidx, k))
-			pp_err_json(c, cat, "drill requirement names unknown "
-				 "category '%s'", k);
+			pp_err_json(c, cat,
+				    "drill requirement names unknown "
+				    "category '%s'",
+				    k);
 	}
 }
 

@@ -4,11 +4,11 @@
  *
  * Two passes. The first walks the YAML tree (libfyaml) against the
  * schema tables (schema.c): unknown fields, missing fields and wrong
- * types, while it builds the JSON and remembers where each JSON value came from. The
- * second checks meaning over the JSON (duplicate keys, references to
- * groups and categories, ranks 1..N, the reporting chain's order) and
- * finds positions in that record (check.c). Nothing is kept unless both
- * pass. The checks of bytes and scalars are text.c's.
+ * types, while it builds the JSON and remembers where each JSON value
+ * came from. The second (check.c) checks meaning over the JSON
+ * (duplicate keys, references to groups and categories, ranks 1..N, the
+ * reporting chain's order) and finds positions in that record. Nothing
+ * is kept unless both pass. The checks of bytes and scalars are text.c's.
  */
 #include "plan/plan.h"
 
@@ -162,8 +162,10 @@ static bool mapping_ok(struct ctx *c, struct fy_node *n)
 		pp_node_pos(k, &line, &col);
 		first = json_object_getn(seen, s, len);
 		if (first) {
-			pp_err_at(c, line, col, "'%.64s' is given twice (first "
-			       "on line %d)", s, (int)json_integer_value(first));
+			pp_err_at(c, line, col,
+				  "'%.64s' is given twice (first "
+				  "on line %d)",
+				  s, (int)json_integer_value(first));
 			ok = false;
 		} else {
 			json_object_setn_new(seen, s, len, json_integer(line));
@@ -552,7 +554,8 @@ int plan_parse(const char *file, const char *text, size_t len,
 	if (json_array_size(errors) > before || !plan) {
 		/* Whatever refused it, the refusal says so. */
 		if (json_array_size(errors) == before)
-			pp_err_at(&c, 1, 1, "the file cannot be read as a plan");
+			pp_err_at(&c, 1, 1,
+				  "the file cannot be read as a plan");
 		json_decref(plan);
 		return ERMS_EINVAL;
 	}

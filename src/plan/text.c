@@ -146,8 +146,8 @@ size_t pp_utf8_bad(const char *s, size_t n)
 	size_t i = 0, w;
 
 	while (i < n) {
-		if (!s[i] || !(w = pp_utf8_char((const unsigned char *)s + i,
-					      n - i)))
+		if (!s[i] ||
+		    !(w = pp_utf8_char((const unsigned char *)s + i, n - i)))
 			return i;
 		i += w;
 	}
@@ -166,7 +166,7 @@ bool pp_bytes_ok(struct ctx *c, const char *text, size_t len)
 
 	if (len > PLAN_FILE_MAX) {
 		pp_err_at(c, 1, 1, "the file is larger than %d bytes",
-		       PLAN_FILE_MAX);
+			  PLAN_FILE_MAX);
 		return false;
 	}
 	bad = pp_utf8_bad(text, len);
@@ -179,10 +179,13 @@ bool pp_bytes_ok(struct ctx *c, const char *text, size_t len)
 			col++;
 	}
 	if (text[bad])
-		pp_err_at(c, (int)line, (int)col, "the file is not valid UTF-8 "
-		       "(byte 0x%02x)", (unsigned char)text[bad]);
+		pp_err_at(c, (int)line, (int)col,
+			  "the file is not valid UTF-8 "
+			  "(byte 0x%02x)",
+			  (unsigned char)text[bad]);
 	else
-		pp_err_at(c, (int)line, (int)col, "the file holds a NUL character");
+		pp_err_at(c, (int)line, (int)col,
+			  "the file holds a NUL character");
 	return false;
 }
 
