@@ -119,6 +119,7 @@ int cli_serve(const struct app_config *cfg, const struct http_opts *o,
 	struct app app;
 	struct notify_worker worker;
 	struct app_ticker ticker;
+	bool ticking = false;
 	struct http_server *srv;
 	struct errbuf e = { 0 };
 	sigset_t set;
@@ -134,7 +135,12 @@ int cli_serve(const struct app_config *cfg, const struct http_opts *o,
 	rc = app_open(&app, cfg, &e);
 	if (rc)
 		return cli_fail(rc, &e, L("cannot start", "无法启动"));
-	rc = http_start(&srv, &app, o, &e);
+	/* The domain's timers start before the server, as they did when
+	 * the server ran them: their first run is a second after start. */
+	rc = app_ticker_start(&ticker, &app);
+	ticking = !rc;
+	if (!rc)
+		rc = http_start(&srv, &app, o, &e);
 	if (!rc && cfg->public_url) {
 		notify_set_base_url(cfg->public_url);
 	} else if (!rc) {
@@ -150,11 +156,9 @@ int cli_serve(const struct app_config *cfg, const struct http_opts *o,
 	if (!rc && (rc = notify_worker_start(&worker, &app, cfg->notify_attempts,
 					     cfg->notify_backoff_ms)))
 		http_stop(srv, 0);
-	if (!rc && (rc = app_ticker_start(&ticker, &app))) {
-		http_stop(srv, 0);
-		notify_worker_stop(&worker);
-	}
 	if (rc) {
+		if (ticking)
+			app_ticker_stop(&ticker);
 		app_close(&app);
 		return cli_fail(rc, &e, L("cannot start", "无法启动"));
 	}
