@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "app/app.h"
+#include "app/bulletins.h"
 #include "app/incidents.h"
 #include "app/plans.h"
 #include "plan/plan.h"

@@ -73,6 +73,7 @@ int app_open(struct app *app, const struct app_config *cfg,
 	pthread_mutex_init(&app->health_mu, NULL);
 	limits_init(&app->limits);
 	bus_init(&app->bus);
+	plan_cache_init(&app->plans);
 	if (!rc)
 		rc = bus_start(&app->bus, app->wst);
 	app->writer.app_commit = anchor_after_commit;
@@ -99,6 +100,7 @@ void app_close(struct app *app)
 	pthread_mutex_destroy(&app->health_mu);
 	limits_release(&app->limits);
 	bus_release(&app->bus);
+	plan_cache_release(&app->plans);
 }
 
 struct store *app_reader_get(struct app *app)

@@ -17,6 +17,7 @@
 
 #include "app/bus.h"
 #include "app/limits.h"
+#include "app/plancache.h"
 #include "app/writer.h"
 #include "core/rights.h"
 #include "core/types.h"
@@ -60,6 +61,7 @@ struct app {
 	int pool_cap;
 	struct login_limits limits;
 	struct bus bus;			/* recent events for live updates */
+	struct plan_cache plans;	/* typed plans per version id */
 	/* The last write probe (app_health): at most one a second. */
 	pthread_mutex_t health_mu;
 	int64_t health_us;		/* monotonic; 0: never probed */

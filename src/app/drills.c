@@ -11,6 +11,7 @@
 #include "app/audit.h"
 #include "app/incidents.h"
 #include "app/notify.h"
+#include "app/plancache.h"
 #include "plan/plan.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
@@ -22,20 +23,15 @@ static int bad(struct errbuf *err, const char *field, const char *msg)
 	return ERMS_EINVAL;
 }
 
-/* The content of the plan in force into *content (a new reference). */
-static int plan_in_force(struct store *st, json_t **content,
+/* The typed plan in force into *plan (a reference: plan_unref()). */
+static int plan_in_force(struct store *st, const struct plan **plan,
 			 struct errbuf *err)
 {
-	struct plan_version pv = { 0 };
-	int rc = store_pv_current(st, &pv);
+	int rc = plan_load_current(st, plan);
 
-	*content = NULL;
 	if (rc == ERMS_ENOTFOUND)
 		rc = err_ret(err, ERMS_ECONFLICT, "conflict",
 			     "no emergency plan is in force yet");
-	if (!rc && !(*content = json_loads(pv.content, 0, NULL)))
-		rc = ERMS_ESTORE;
-	plan_version_release(&pv);
 	return rc;
 }
 
@@ -52,18 +48,18 @@ static int drill_audit(struct store *st, const struct principal *p,
 int app_drill_plan(struct store *st, const struct principal *p,
 		   struct drill_row *d, int64_t now_ms, struct errbuf *err)
 {
-	json_t *content = NULL;
+	const struct plan *plan = NULL;
 	int rc = app_may(p, A_DRILL_MANAGE, NULL, err);
 
 	if (!rc)
-		rc = plan_in_force(st, &content, err);
+		rc = plan_in_force(st, &plan, err);
 	if (rc)
 		goto out;
 	if (drill_kind_parse(d->kind) < 0)
 		rc = bad(err, "kind", "kind is tabletop or live");
-	else if (!plan_item(content, "categories", d->category))
+	else if (!plan_category(plan, d->category))
 		rc = bad(err, "category", "not a category of the plan in force");
-	else if (d->level[0] && !plan_item(content, "levels", d->level))
+	else if (d->level[0] && !plan_level(plan, d->level))
 		rc = bad(err, "level", "not a level of the plan in force");
 	if (rc)
 		goto out;
@@ -75,7 +71,7 @@ int app_drill_plan(struct store *st, const struct principal *p,
 	if (!rc)
 		rc = drill_audit(st, p, "drill.plan", d, now_ms);
 out:
-	json_decref(content);
+	plan_unref(plan);
 	return rc;
 }
 
@@ -159,7 +155,7 @@ static int scores_of(const json_t *in, json_t *out, int *sum, int *max,
 	return 0;
 }
 
-static int check_findings(const json_t *in, const json_t *content,
+static int check_findings(const json_t *in, const struct plan *plan,
 			  struct errbuf *err)
 {
 	const json_t *v;
@@ -175,7 +171,7 @@ static int check_findings(const json_t *in, const json_t *content,
 		if (!t || !*t || strlen(t) > 500)
 			return bad(err, "findings", "a finding has a title "
 				   "(1-500 bytes)");
-		if (g && !plan_item(content, "groups", g))
+		if (g && !plan_group(plan, g))
 			return bad(err, "findings", "a finding's group is not a "
 				   "group of the plan in force");
 		if (rp && !json_is_boolean(rp))
@@ -187,10 +183,10 @@ static int check_findings(const json_t *in, const json_t *content,
 /* Each finding becomes a task on the drill incident. */
 static int findings_to_tasks(struct store *st, const struct principal *p,
 			     const struct incident_row *r, const json_t *in,
-			     const json_t *content, json_t *out, int64_t now_ms,
-			     struct errbuf *err)
+			     const struct plan *plan, json_t *out,
+			     int64_t now_ms, struct errbuf *err)
 {
-	const char *cmd = notify_kind_group(content, "command");
+	const char *cmd = notify_kind_group(plan, "command");
 	const json_t *v;
 	size_t i;
 	int rc = 0;
@@ -224,7 +220,8 @@ static int evaluate(struct store *st, const struct principal *p,
 		    struct errbuf *err)
 {
 	struct incident_row r = { 0 };
-	json_t *content = NULL, *ev = json_object(), *scores = json_array();
+	const struct plan *plan = NULL;
+	json_t *ev = json_object(), *scores = json_array();
 	json_t *findings = json_array();
 	const json_t *fin = json_object_get(args, "findings");
 	const char *notes = json_string_value(json_object_get(args, "notes"));
@@ -233,13 +230,13 @@ static int evaluate(struct store *st, const struct principal *p,
 			   err);
 
 	if (!rc)
-		rc = plan_in_force(st, &content, err);
+		rc = plan_in_force(st, &plan, err);
 	if (!rc)
-		rc = check_findings(fin, content, err);
+		rc = check_findings(fin, plan, err);
 	if (!rc)
 		rc = store_incident_get_id(st, d->incident_id, &r);
 	if (!rc)
-		rc = findings_to_tasks(st, p, &r, fin, content, findings,
+		rc = findings_to_tasks(st, p, &r, fin, plan, findings,
 				       now_ms, err);
 	if (rc)
 		goto out;
@@ -260,7 +257,7 @@ static int evaluate(struct store *st, const struct principal *p,
 	d->evaluated_ms = now_ms;
 out:
 	incident_row_release(&r);
-	json_decref(content);
+	plan_unref(plan);
 	json_decref(ev);
 	json_decref(scores);
 	json_decref(findings);
@@ -325,10 +322,11 @@ static int collect_done(void *ctx, const struct drill_row *d)
 	return 0;
 }
 
-/* A category's name (a T value: a string, or zh-CN and en). */
-static const char *title_of(const json_t *item)
+/* A category's name (a T value: a string, or zh-CN and en); "" for no
+ * category. */
+static const char *title_of(const struct plan_category *cat)
 {
-	const json_t *t = json_object_get(item, "name");
+	const json_t *t = cat ? cat->name : NULL;
 	const char *s = json_string_value(t);
 
 	if (!s)
@@ -338,35 +336,32 @@ static const char *title_of(const json_t *item)
 	return s ? s : "";
 }
 
-/* The compliance of `year` against the plan content (borrowed). */
-static int compliance(struct store *st, const json_t *content, int year,
+/* The compliance of `year` against the plan (borrowed). */
+static int compliance(struct store *st, const struct plan *plan, int year,
 		      json_t **out)
 {
-	json_t *lines, *overdue, *v;
+	json_t *lines, *overdue;
 	struct done_list done = { 0 };
 	struct drill_rule *rules = NULL;
 	struct drill_status_line *sl = NULL;
 	const char **cats = NULL;
-	size_t i, nc, nr;
+	size_t nc = plan->ncategories, nr = plan->ndrills;
 	int n, rc;
 
 	*out = NULL;
-	nc = json_array_size(json_object_get(content, "categories"));
-	nr = json_array_size(json_object_get(content, "drills"));
 	cats = xcalloc(nc + 1, sizeof(*cats));
 	rules = xcalloc(nr + 1, sizeof(*rules));
 	sl = xcalloc(DRILL_LINES_MAX(nc) + 1, sizeof(*sl));
-	json_array_foreach(json_object_get(content, "categories"), i, v)
-		cats[i] = json_string_value(json_object_get(v, "key"));
-	json_array_foreach(json_object_get(content, "drills"), i, v) {
-		const char *k = json_string_value(json_object_get(v, "kind"));
+	for (size_t i = 0; i < nc; i++)
+		cats[i] = plan->categories[i].key;
+	for (size_t i = 0; i < nr; i++) {
+		const char *k = plan->drills[i].kind;
 
 		snprintf(rules[i].category, sizeof(rules[i].category), "%s",
-			 json_string_value(json_object_get(v, "category")));
-		rules[i].per_year = (int)json_integer_value(
-			json_object_get(v, "per_year"));
-		rules[i].kind = !k || !strcmp(k, "any") ? DRILL_KIND_ANY
-							: drill_kind_parse(k);
+			 plan->drills[i].category);
+		rules[i].per_year = plan->drills[i].per_year;
+		rules[i].kind = !strcmp(k, "any") ? DRILL_KIND_ANY
+						  : drill_kind_parse(k);
 	}
 	rc = store_drill_list(st, drill_year_end_ms(year - 1),
 			      drill_year_end_ms(year), collect_done, &done);
@@ -380,8 +375,7 @@ static int compliance(struct store *st, const json_t *content, int year,
 	lines = json_array();
 	overdue = json_array();
 	for (int k = 0; k < n; k++) {
-		const char *t = title_of(plan_item(content, "categories",
-						   sl[k].category));
+		const char *t = title_of(plan_category(plan, sl[k].category));
 
 		json_array_append_new(lines, json_pack(
 			"{s:s, s:s, s:s, s:i, s:i, s:b}", "category",
@@ -394,9 +388,8 @@ static int compliance(struct store *st, const json_t *content, int year,
 			json_array_append_new(overdue,
 					      json_string(sl[k].category));
 	}
-	*out = json_pack("{s:i, s:O, s:o, s:o}", "year", year, "plan",
-			 json_object_get(content, "key"), "lines", lines,
-			 "overdue", overdue);
+	*out = json_pack("{s:i, s:s, s:o, s:o}", "year", year, "plan",
+			 plan->key, "lines", lines, "overdue", overdue);
 	rc = 0;
 out:
 	free(done.v);
@@ -408,22 +401,23 @@ out:
 
 int app_drill_compliance(struct store *st, int year, json_t **out)
 {
-	json_t *content = NULL;
+	const struct plan *plan = NULL;
 	int rc;
 
 	*out = NULL;
 	if (year < 1 || year > 9999)
 		return ERMS_EINVAL;
-	if (!(rc = plan_in_force(st, &content, NULL)))
-		rc = compliance(st, content, year, out);
-	json_decref(content);
+	if (!(rc = plan_in_force(st, &plan, NULL)))
+		rc = compliance(st, plan, year, out);
+	plan_unref(plan);
 	return rc;
 }
 
 int app_drill_warn(struct store *st, int64_t now_ms, int warn_days,
 		   int *told)
 {
-	json_t *c = NULL, *content = NULL, *v;
+	const struct plan *plan = NULL;
+	json_t *c = NULL, *v;
 	struct buf text = BUF_INIT;
 	int year = drill_year_of(now_ms), rc, fresh;
 	const char *cmd;
@@ -433,14 +427,14 @@ int app_drill_warn(struct store *st, int64_t now_ms, int warn_days,
 	*told = 0;
 	if (!drill_warn_due(now_ms, warn_days))
 		return 0;
-	rc = plan_in_force(st, &content, NULL);
+	rc = plan_in_force(st, &plan, NULL);
 	if (rc == ERMS_ECONFLICT)
 		return 0;	/* no plan in force: nothing is required */
 	if (!rc)
-		rc = compliance(st, content, year, &c);
+		rc = compliance(st, plan, year, &c);
 	if (rc || !json_array_size(json_object_get(c, "overdue")))
 		goto out;
-	cmd = notify_kind_group(content, "command");
+	cmd = notify_kind_group(plan, "command");
 	fresh = store_drill_notice(st, year, now_ms);
 	if (fresh <= 0 || !cmd) {
 		rc = fresh < 0 ? fresh : 0;
@@ -460,7 +454,7 @@ int app_drill_warn(struct store *st, int64_t now_ms, int warn_days,
 	free(subject);
 out:
 	buf_release(&text);
-	json_decref(content);
+	plan_unref(plan);
 	json_decref(c);
 	return rc;
 }

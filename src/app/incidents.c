@@ -11,130 +11,23 @@
 #include "app/audit.h"
 #include "app/codec.h"
 #include "app/notify.h"
+#include "app/plancache.h"
+#include "app/timeline.h"
+#include "core/planrules.h"
 #include "plan/plan.h"
 #include "store/store.h"
 #include "util/xalloc.h"
 
-/* The content of a plan version, parsed; NULL on failure. */
-static json_t *plan_content(struct store *st, int64_t version_id, int *rc)
+/* A level's targets for the rules of core/planrules.h; NULL: none. */
+static const struct level_targets *targets_of(const struct plan_level *l,
+					       struct level_targets *t)
 {
-	struct plan_version v = { 0 };
-	json_t *c = NULL;
-
-	*rc = store_pv_get_id(st, version_id, &v);
-	if (!*rc) {
-		c = json_loads(v.content, 0, NULL);
-		if (!c)
-			*rc = ERMS_ESTORE;
-	}
-	plan_version_release(&v);
-	return c;
-}
-
-static json_t *by_rank(const json_t *content, int rank)
-{
-	json_t *v;
-	size_t i;
-
-	json_array_foreach(json_object_get(content, "levels"), i, v)
-		if (json_integer_value(json_object_get(v, "rank")) == rank)
-			return v;
-	return NULL;
-}
-
-static int target(const json_t *level, const char *name)
-{
-	return (int)json_integer_value(json_object_get(
-		json_object_get(level, "targets"), name));
-}
-
-/* The level's targets into inc. */
-static void set_targets(struct incident *inc, const json_t *level)
-{
-	inc->ack_min = target(level, "ack_min");
-	inc->activate_min = target(level, "activate_min");
-	inc->resolve_min = target(level, "resolve_min");
-}
-
-/* A JSON event row (steals data). */
-static int emit(struct store *st, int64_t now_ms, const char *kind,
-		int64_t incident_id, json_t *data)
-{
-	char *text = json_dumps(data, JSON_COMPACT);
-	int64_t id;
-	int rc = store_event_add(st, now_ms, kind, incident_id, text, &id);
-
-	free(text);
-	json_decref(data);
-	return rc;
-}
-
-/* Append to the timeline and the search index, and tell subscribers.
- * Steals data (may be NULL); *entry_id receives the entry's id. */
-static int timeline_id(struct store *st, int64_t incident_id,
-		       int64_t actor_id, const char *kind, const char *text,
-		       json_t *data, int64_t now_ms, int64_t *entry_id)
-{
-	char *d = data ? json_dumps(data, JSON_COMPACT) : xstrdup("{}");
-	struct timeline_entry e = {
-		.incident_id = incident_id, .at_ms = now_ms,
-		.actor_id = actor_id, .kind = kind, .text = text, .data = d,
-	};
-	int rc = store_timeline_add(st, &e);
-
-	if (!rc)
-		rc = store_incident_index(st, incident_id, text);
-	if (!rc)
-		rc = emit(st, now_ms, "timeline", incident_id,
-			  timeline_json(&e));
-	*entry_id = e.id;
-	free(d);
-	json_decref(data);
-	return rc;
-}
-
-static int timeline(struct store *st, int64_t incident_id, int64_t actor_id,
-		    const char *kind, const char *text, json_t *data,
-		    int64_t now_ms)
-{
-	int64_t id;
-
-	return timeline_id(st, incident_id, actor_id, kind, text, data, now_ms,
-			   &id);
-}
-
-int app_timeline_add(struct store *st, int64_t incident_id, int64_t actor_id,
-		     const char *kind, const char *text, json_t *data,
-		     int64_t now_ms)
-{
-	return timeline(st, incident_id, actor_id, kind, text, data, now_ms);
-}
-
-/* Write r and tell subscribers. */
-static int save(struct store *st, struct incident_row *r, int64_t now_ms)
-{
-	int rc;
-
-	r->updated_ms = now_ms;
-	rc = store_incident_update(st, r);
-	return rc ? rc : emit(st, now_ms, "incident", r->inc.id,
-			      incident_json(r));
-}
-
-static int inc_audit(struct store *st, const struct principal *p,
-		     const char *action, const struct incident_row *r,
-		     const char *extra, int64_t now_ms)
-{
-	char obj[48];
-	char *summary = xasprintf("status=%s level=%s%s",
-				  incident_state_name(r->inc.state),
-				  r->level_key[0] ? r->level_key : "-", extra);
-	int rc;
-
-	snprintf(obj, sizeof(obj), "incident:%s", r->number);
-	rc = audit_append(st, p ? p->user.id : 0, action, obj, summary, now_ms);
-	free(summary);
-	return rc;
+	if (!l)
+		return NULL;
+	*t = (struct level_targets){ .ack_min = l->targets.ack_min,
+				     .activate_min = l->targets.activate_min,
+				     .resolve_min = l->targets.resolve_min };
+	return t;
 }
 
 struct lead {
@@ -156,19 +49,15 @@ static int find_lead(void *ctx, const struct membership *m,
 }
 
 /* The lead (else a deputy) of the plan's command group, or 0. */
-static int64_t command_lead(struct store *st, const json_t *content)
+static int64_t command_lead(struct store *st, const struct plan *plan)
 {
 	struct lead l = { 0, 0 };
 	struct group g = { 0 };
-	json_t *v;
-	size_t i;
 
-	json_array_foreach(json_object_get(content, "groups"), i, v) {
-		if (strcmp(json_string_value(json_object_get(v, "kind")),
-			   "command"))
+	for (size_t i = 0; i < plan->ngroups; i++) {
+		if (strcmp(plan->groups[i].kind, "command"))
 			continue;
-		if (!store_group_get(st, json_string_value(json_object_get(
-						 v, "key")), &g))
+		if (!store_group_get(st, plan->groups[i].key, &g))
 			store_members_of_group(st, g.id, find_lead, &l);
 		free(g.duties_json);
 		break;
@@ -178,12 +67,9 @@ static int64_t command_lead(struct store *st, const json_t *content)
 
 /* The ack timer before a level is set: the reporting chain's first
  * escalation for silence (its second tier), else the level's own. */
-static int escalation_ack_min(const json_t *content)
+static int escalation_ack_min(const struct plan *plan)
 {
-	json_t *tier = json_array_get(json_object_get(content, "escalation"), 1);
-
-	return tier ? (int)json_integer_value(json_object_get(tier, "after_min"))
-		    : 0;
+	return plan->ntiers > 1 ? plan->tiers[1].after_min : 0;
 }
 
 static int field_error(struct errbuf *err, int rc, const char *code,
@@ -198,30 +84,29 @@ int app_incident_report(struct store *st, const struct principal *p,
 			const struct incident_input *in, int64_t now_ms,
 			struct incident_row *out, struct errbuf *err)
 {
-	struct plan_version pv = { 0 };
-	json_t *content = NULL, *level = NULL;
-	int rc, esc;
+	const struct plan *plan = NULL;
+	const struct plan_level *level = NULL;
+	struct level_targets t;
+	int rc;
 
 	memset(out, 0, sizeof(*out));
 	if ((rc = app_may(p, A_INC_REPORT, NULL, err)))
 		return rc;
-	rc = store_pv_current(st, &pv);
+	rc = plan_load_current(st, &plan);
 	if (rc == ERMS_ENOTFOUND) {
 		rc = err_ret(err, ERMS_ECONFLICT, "conflict",
 			     "no emergency plan is in force yet");
 		goto out;
 	}
-	if (!rc && !(content = json_loads(pv.content, 0, NULL)))
-		rc = ERMS_ESTORE;
 	if (rc)
 		goto out;
-	if (!plan_item(content, "categories", in->category)) {
+	if (!plan_category(plan, in->category)) {
 		rc = field_error(err, ERMS_EINVAL, "invalid", "category",
 				 "not a category of the plan in force");
 		goto out;
 	}
 	if (in->proposed_level &&
-	    !(level = plan_item(content, "levels", in->proposed_level))) {
+	    !(level = plan_level(plan, in->proposed_level))) {
 		rc = field_error(err, ERMS_EINVAL, "invalid", "proposed_level",
 				 "not a level of the plan in force");
 		goto out;
@@ -236,11 +121,9 @@ int app_incident_report(struct store *st, const struct principal *p,
 		goto out;
 	/* Until the leadership decides: the proposed level's targets, else
 	 * the most severe level's; the ack timer follows the chain. */
-	set_targets(&out->inc, level ? level : by_rank(content, 1));
-	out->inc.resolve_min = 0;
-	esc = escalation_ack_min(content);
-	if (esc > 0)
-		out->inc.ack_min = esc;
+	targets_of_report(&out->inc, targets_of(level ? level
+						   : plan_level_rank(plan, 1), &t),
+			  escalation_ack_min(plan));
 	out->title = xstrdup(in->title);
 	out->description = xstrdup(in->description ? in->description : "");
 	out->impact = xstrdup(in->impact ? in->impact : "");
@@ -249,61 +132,61 @@ int app_incident_report(struct store *st, const struct principal *p,
 		snprintf(out->proposed_level, sizeof(out->proposed_level),
 			 "%s", in->proposed_level);
 	out->reporter_id = p->user.id;
-	out->commander_id = command_lead(st, content);
-	out->plan_version_id = pv.id;
+	out->commander_id = command_lead(st, plan);
+	out->plan_version_id = plan->version_id;
 	if ((rc = store_incident_insert(st, out)))
 		goto out;
-	rc = timeline(st, out->inc.id, p->user.id, "report", out->title,
-		      json_pack("{s:s, s:s, s:b}", "category", out->category,
-				"impact", out->impact, "is_drill",
-				out->inc.is_drill), now_ms);
+	rc = app_timeline_add(st, out->inc.id, p->user.id, "report", out->title,
+			      json_pack("{s:s, s:s, s:b}", "category",
+					out->category, "impact", out->impact,
+					"is_drill", out->inc.is_drill),
+			      now_ms);
 	if (!rc) {
 		int n;
 
 		/* The reporting chain's first tier hears at once. */
-		rc = notify_escalate(st, out, content, now_ms, &n);
+		rc = notify_escalate(st, out, plan, now_ms, &n);
 	}
 	if (!rc)
-		rc = save(st, out, now_ms);
+		rc = app_incident_save(st, out, now_ms);
 	if (!rc)
-		rc = inc_audit(st, p, "incident.report", out, "", now_ms);
+		rc = app_incident_audit(st, p, "incident.report", out, "",
+					now_ms);
 out:
-	json_decref(content);
-	plan_version_release(&pv);
+	plan_unref(plan);
 	return rc;
 }
 
-/* The task title of a measure: in the actor's language. */
-static const char *measure_title(const json_t *m, const struct principal *p)
-{
-	return plan_text(json_object_get(m, "title"), p->user.locale);
-}
-
-struct task_titles {
-	json_t *seen;	/* "group\ntitle" strings */
+/* The incident's tasks as (group, title) pairs (store_task_fn). */
+struct task_refs {
+	struct measure_ref *v;
+	char **own;		/* the strings v points into */
+	size_t n, cap;
 };
 
 static int note_task(void *ctx, const struct task *t)
 {
-	struct task_titles *x = ctx;
-	char *k = xasprintf("%s\n%s", t->group_key, t->title);
+	struct task_refs *x = ctx;
 
-	json_array_append_new(x->seen, json_string(k));
-	free(k);
+	if (x->n == x->cap) {
+		x->cap = x->cap ? 2 * x->cap : 16;
+		x->v = xrealloc(x->v, x->cap * sizeof(*x->v));
+		x->own = xrealloc(x->own, 2 * x->cap * sizeof(*x->own));
+	}
+	x->own[2 * x->n] = xstrdup(t->group_key);
+	x->own[2 * x->n + 1] = xstrdup(t->title);
+	x->v[x->n] = (struct measure_ref){ x->own[2 * x->n],
+					   x->own[2 * x->n + 1] };
+	x->n++;
 	return 0;
 }
 
-static bool seen(const json_t *list, const char *group, const char *title)
+static void task_refs_release(struct task_refs *x)
 {
-	char *k = xasprintf("%s\n%s", group, title);
-	json_t *v;
-	size_t i;
-	bool found = false;
-
-	json_array_foreach(list, i, v)
-		found = found || !strcmp(json_string_value(v), k);
-	free(k);
-	return found;
+	for (size_t i = 0; i < 2 * x->n; i++)
+		free(x->own[i]);
+	free(x->own);
+	free(x->v);
 }
 
 static int add_task(struct store *st, const struct principal *p,
@@ -317,38 +200,47 @@ static int add_task(struct store *st, const struct principal *p,
 	if ((rc = store_task_insert(st, t)))
 		return rc;
 	snprintf(text, sizeof(text), "%s → %s", t->title, t->group_key);
-	rc = timeline(st, t->incident_id, t->created_by, "task", text,
-		      json_pack("{s:s, s:I}", "change", "created", "task",
-				(json_int_t)t->id), now_ms);
-	return rc ? rc : emit(st, now_ms, "task", t->incident_id,
-			      task_json(t));
+	rc = app_timeline_add(st, t->incident_id, t->created_by, "task", text,
+			      json_pack("{s:s, s:I}", "change", "created",
+					"task", (json_int_t)t->id),
+			      now_ms);
+	return rc ? rc
+		  : app_event_emit(st, now_ms, "task", t->incident_id,
+				   task_json(t));
 }
 
 /* The level's measures as tasks, but those already there (by group and
- * title): so raising a level adds only what is missing. */
+ * title, core/planrules.h): so raising a level adds only what is
+ * missing. Titles are in the actor's language. */
 static int measures_to_tasks(struct store *st, const struct principal *p,
 			     const struct incident_row *r,
-			     const json_t *level, int64_t now_ms)
+			     const struct plan_level *level, int64_t now_ms)
 {
-	struct task_titles x = { json_array() };
-	json_t *m;
-	size_t i;
+	struct task_refs x = { 0 };
+	size_t n = level->nmeasures;
+	struct measure_ref *m = xcalloc(n + 1, sizeof(*m));
+	bool *take = xcalloc(n + 1, sizeof(*take));
 	int rc = store_task_list(st, r->inc.id, note_task, &x);
 
-	json_array_foreach(json_object_get(level, "measures"), i, m) {
-		const char *title = measure_title(m, p);
-		const char *group = json_string_value(json_object_get(m, "group"));
+	for (size_t i = 0; i < n; i++)
+		m[i] = (struct measure_ref){
+			level->measures[i].group,
+			plan_text(level->measures[i].title, p->user.locale) };
+	if (!rc)
+		measures_to_take(m, n, x.v, x.n, take);
+	for (size_t i = 0; !rc && i < n; i++) {
 		struct task t = { .incident_id = r->inc.id, .status = TS_TODO };
 
-		if (rc || seen(x.seen, group, title))
+		if (!take[i])
 			continue;
-		t.title = (char *)title;
-		snprintf(t.group_key, sizeof(t.group_key), "%s", group);
+		t.title = (char *)m[i].title;
+		snprintf(t.group_key, sizeof(t.group_key), "%s", m[i].group);
 		snprintf(t.origin, sizeof(t.origin), "measure:%s", r->level_key);
 		rc = add_task(st, p, &t, now_ms);
-		note_task(&x, &t);	/* a level lists a measure once */
 	}
-	json_decref(x.seen);
+	free(take);
+	free(m);
+	task_refs_release(&x);
 	return rc;
 }
 
@@ -417,7 +309,9 @@ int app_incident_act(struct store *st, const struct principal *p,
 		     const struct incident_args *args, int64_t now_ms,
 		     struct incident_row *out, struct errbuf *err)
 {
-	json_t *content = NULL, *level = NULL;
+	const struct plan *plan = NULL;
+	const struct plan_level *level = NULL;
+	struct level_targets lt;
 	struct incident before;
 	char extra[256] = "";
 	int rank = 0, rc;
@@ -428,14 +322,13 @@ int app_incident_act(struct store *st, const struct principal *p,
 		return err_ret(err, rc, "not_found", "no incident '%s'", key);
 	if (rc)
 		return rc;
-	content = plan_content(st, out->plan_version_id, &rc);
-	if (rc)
+	if ((rc = plan_load(st, out->plan_version_id, &plan)))
 		goto out;
 	/* An unknown level is reported after rights and state (403, 409,
 	 * then 400); until then it counts as the strictest change. */
 	if (args->level && (a == IA_ACTIVATE || a == IA_SET_LEVEL) &&
-	    (level = plan_item(content, "levels", args->level)))
-		rank = (int)json_integer_value(json_object_get(level, "rank"));
+	    (level = plan_level(plan, args->level)))
+		rank = level->rank;
 	{
 		struct object o = { 0 };
 
@@ -471,7 +364,7 @@ int app_incident_act(struct store *st, const struct principal *p,
 		 * targets they had; the level brings the resolve target. */
 		snprintf(out->level_key, sizeof(out->level_key), "%s",
 			 args->level);
-		out->inc.resolve_min = target(level, "resolve_min");
+		targets_of_level(&out->inc, targets_of(level, &lt));
 	}
 	if (a == IA_RESOLVE) {
 		free(out->summary);
@@ -481,7 +374,7 @@ int app_incident_act(struct store *st, const struct principal *p,
 		free(out->review_json);
 		out->review_json = json_dumps(args->review, JSON_COMPACT);
 	}
-	if ((rc = save(st, out, now_ms)))
+	if ((rc = app_incident_save(st, out, now_ms)))
 		goto out;
 	{
 		const char *why = args->reason ? args->reason
@@ -494,15 +387,15 @@ int app_incident_act(struct store *st, const struct principal *p,
 				       level ? ")" : "");
 		char *full = why ? xasprintf("%s: %s", text, why) : xstrdup(text);
 
-		rc = timeline(st, out->inc.id, p->user.id,
-			      level ? "level" : "status", full,
-			      json_pack("{s:s, s:s, s:s, s:s?, s:s?}",
-					"action", incident_action_name(a),
-					"from", incident_state_name(before.state),
-					"to", incident_state_name(out->inc.state),
-					"level", level ? out->level_key : NULL,
-					"reason", why),
-			      now_ms);
+		rc = app_timeline_add(
+		    st, out->inc.id, p->user.id, level ? "level" : "status",
+		    full,
+		    json_pack("{s:s, s:s, s:s, s:s?, s:s?}", "action",
+			      incident_action_name(a), "from",
+			      incident_state_name(before.state), "to",
+			      incident_state_name(out->inc.state), "level",
+			      level ? out->level_key : NULL, "reason", why),
+		    now_ms);
 		free(text);
 		free(full);
 	}
@@ -514,16 +407,17 @@ int app_incident_act(struct store *st, const struct principal *p,
 	if (!rc && notify_of[a] != NE__COUNT) {
 		int n;
 
-		rc = notify_incident(st, out, content, notify_of[a], -1,
+		rc = notify_incident(st, out, plan, notify_of[a], -1,
 				     args->reason, now_ms, &n);
 	}
 	if (!rc) {
 		snprintf(extra, sizeof(extra), " action=%s",
 			 incident_action_name(a));
-		rc = inc_audit(st, p, "incident.act", out, extra, now_ms);
+		rc = app_incident_audit(st, p, "incident.act", out, extra,
+					now_ms);
 	}
 out:
-	json_decref(content);
+	plan_unref(plan);
 	return rc;
 }
 
@@ -544,10 +438,10 @@ int app_incident_note(struct store *st, const struct principal *p,
 	if (rc == ERMS_ENOTFOUND)
 		rc = err_ret(err, rc, "not_found", "no incident '%s'", key);
 	if (!rc)
-		rc = timeline_id(st, r.inc.id, p->user.id, "note", text, NULL,
-				 now_ms, entry_id);
+		rc = app_timeline_add_id(st, r.inc.id, p->user.id, "note", text,
+					 NULL, now_ms, entry_id);
 	if (!rc)
-		rc = inc_audit(st, p, "incident.note", &r, "", now_ms);
+		rc = app_incident_audit(st, p, "incident.note", &r, "", now_ms);
 	incident_row_release(&r);
 	return rc;
 }
@@ -556,13 +450,13 @@ int app_incident_note(struct store *st, const struct principal *p,
 static int check_group(struct store *st, const struct incident_row *r,
 		       const char *group, struct errbuf *err)
 {
-	int rc;
-	json_t *content = plan_content(st, r->plan_version_id, &rc);
+	const struct plan *plan;
+	int rc = plan_load(st, r->plan_version_id, &plan);
 
-	if (!rc && !plan_item(content, "groups", group))
+	if (!rc && !plan_group(plan, group))
 		rc = field_error(err, ERMS_EINVAL, "invalid", "group",
 				 "not a group of the incident's plan");
-	json_decref(content);
+	plan_unref(plan);
 	return rc;
 }
 
@@ -595,7 +489,7 @@ int app_task_create(struct store *st, const struct principal *p,
 		rc = add_task(st, p, out, now_ms);
 	}
 	if (!rc)
-		rc = inc_audit(st, p, "task.create", &r, "", now_ms);
+		rc = app_incident_audit(st, p, "task.create", &r, "", now_ms);
 	incident_row_release(&r);
 	return rc;
 }
@@ -663,236 +557,18 @@ int app_task_update(struct store *st, const struct principal *p,
 		return rc;
 	snprintf(text, sizeof(text), "%s: %s", out->title,
 		 task_status_name(out->status));
-	rc = timeline(st, out->incident_id, p->user.id, "task", text,
-		      json_pack("{s:s, s:I, s:s}", "change", "updated", "task",
-				(json_int_t)out->id, "status",
-				task_status_name(out->status)), now_ms);
+	rc = app_timeline_add(st, out->incident_id, p->user.id, "task", text,
+			      json_pack("{s:s, s:I, s:s}", "change", "updated",
+					"task", (json_int_t)out->id, "status",
+					task_status_name(out->status)),
+			      now_ms);
 	if (!rc)
-		rc = emit(st, now_ms, "task", out->incident_id, task_json(out));
+		rc = app_event_emit(st, now_ms, "task", out->incident_id,
+				    task_json(out));
 	if (!rc)
 		rc = store_incident_get_id(st, out->incident_id, &r);
 	if (!rc)
-		rc = inc_audit(st, p, "task.update", &r, "", now_ms);
-	incident_row_release(&r);
-	return rc;
-}
-
-static int any_due(void *ctx, const struct incident_row *r)
-{
-	int64_t now = *(int64_t *)ctx;
-
-	return incident_due_breaches(&r->inc, now) ? 1 : 0;
-}
-
-bool app_breaches_due(struct store *st, int64_t now_ms)
-{
-	return store_incident_due(st, now_ms, 1, any_due, &now_ms) == 1;
-}
-
-struct due {
-	json_t *ids;
-	int64_t now;
-};
-
-static int collect_due(void *ctx, const struct incident_row *r)
-{
-	struct due *d = ctx;
-
-	if (incident_due_breaches(&r->inc, d->now))
-		json_array_append_new(d->ids, json_integer(r->inc.id));
-	return 0;
-}
-
-int app_breaches_record(struct store *st, int64_t now_ms, int *count)
-{
-	static const char *const names[] = { "ack", "activate", "resolve" };
-	struct due d = { json_array(), now_ms };
-	json_t *id;
-	size_t i;
-	/* A hundred at a time: the writer serves others in between. */
-	int rc = store_incident_due(st, now_ms, 100, collect_due, &d);
-
-	*count = 0;
-	json_array_foreach(d.ids, i, id) {
-		struct incident_row r = { 0 };
-		unsigned due;
-
-		if (rc || (rc = store_incident_get_id(st, json_integer_value(id),
-						       &r)))
-			break;
-		due = incident_due_breaches(&r.inc, now_ms);
-		r.inc.breaches |= due;
-		rc = save(st, &r, now_ms);
-		for (int b = 0; !rc && b < 3; b++) {
-			char text[96];
-
-			if (!(due & (1u << b)))
-				continue;
-			snprintf(text, sizeof(text), "target missed: %s",
-				 names[b]);
-			rc = timeline(st, r.inc.id, 0, "breach", text,
-				      json_pack("{s:s}", "target", names[b]),
-				      now_ms);
-			if (!rc)
-				rc = emit(st, now_ms, "breach", r.inc.id,
-					  json_pack("{s:s, s:s}", "number",
-						    r.number, "target",
-						    names[b]));
-			if (!rc)
-				rc = inc_audit(st, NULL, "incident.breach", &r,
-					       "", now_ms);
-			if (!rc) {
-				int q;
-				json_t *content = plan_content(
-					st, r.plan_version_id, &rc);
-
-				if (!rc)
-					rc = notify_incident(st, &r, content,
-							     NE_BREACH, -1,
-							     names[b], now_ms,
-							     &q);
-				json_decref(content);
-			}
-			(*count)++;
-		}
-		incident_row_release(&r);
-	}
-	json_decref(d.ids);
-	return rc;
-}
-
-struct unacked {
-	struct store *st;
-	int64_t now;
-	json_t *ids;		/* incidents with a tier due */
-};
-
-static int tier_due(void *ctx, const struct incident_row *r)
-{
-	struct unacked *u = ctx;
-	json_t *content, *t;
-	size_t i;
-	int rc;
-
-	content = plan_content(u->st, r->plan_version_id, &rc);
-	json_array_foreach(json_object_get(content, "escalation"), i, t)
-		if (i < 32 && !(r->esc_tiers & (1u << i)) &&
-		    r->inc.reported_ms + json_integer_value(json_object_get(
-			    t, "after_min")) * 60000 <= u->now) {
-			json_array_append_new(u->ids, json_integer(r->inc.id));
-			break;
-		}
-	json_decref(content);
-	return rc;
-}
-
-/* The unacknowledged reports with a tier of the chain due at now_ms. */
-static int unacked_due(struct store *st, int64_t now_ms, json_t *ids)
-{
-	struct unacked u = { st, now_ms, ids };
-
-	return store_incident_unacked(st, 100, tier_due, &u);
-}
-
-bool app_escalation_due(struct store *st, int64_t now_ms)
-{
-	json_t *ids = json_array();
-	bool due = !unacked_due(st, now_ms, ids) && json_array_size(ids);
-
-	json_decref(ids);
-	return due;
-}
-
-int app_escalation_run(struct store *st, int64_t now_ms, int *queued)
-{
-	json_t *ids = json_array(), *id;
-	size_t i;
-	int rc = unacked_due(st, now_ms, ids), n;
-
-	*queued = 0;
-	json_array_foreach(ids, i, id) {
-		struct incident_row r = { 0 };
-		json_t *content = NULL;
-
-		if (rc || (rc = store_incident_get_id(st, json_integer_value(id),
-						       &r)))
-			break;
-		content = plan_content(st, r.plan_version_id, &rc);
-		if (!rc)
-			rc = notify_escalate(st, &r, content, now_ms, &n);
-		if (!rc)
-			rc = save(st, &r, now_ms);
-		*queued += n;
-		json_decref(content);
-		incident_row_release(&r);
-	}
-	json_decref(ids);
-	return rc;
-}
-
-struct comms {
-	bool in;
-};
-
-static int in_comms(void *ctx, const struct membership *m,
-		    const struct user *u)
-{
-	(void)u;
-	if (!strcmp(m->group_key, "comms"))
-		((struct comms *)ctx)->in = true;
-	return 0;
-}
-
-int app_bulletin_post(struct store *st, const struct principal *p,
-		      const char *key, const char *text, bool public,
-		      int64_t now_ms, struct bulletin *out, struct errbuf *err)
-{
-	struct incident_row r = { 0 };
-	struct comms cm = { false };
-	struct object o = { 0 };
-	json_t *content = NULL;
-	int rc = store_groups_of_user(st, p->user.id, in_comms, &cm);
-
-	o.actor_in_group = cm.in;
-	if (!rc)
-		rc = app_may(p, A_BULLETIN_POST, &o, err);
-	if (!rc) {
-		rc = store_incident_get(st, key, &r);
-		if (rc == ERMS_ENOTFOUND)
-			err_ret(err, rc, "not_found", "no incident '%s'", key);
-	}
-	if (!rc) {
-		*out = (struct bulletin){ .incident_id = r.inc.id,
-					  .public = public, .text = text,
-					  .author_id = p->user.id,
-					  .created_ms = now_ms };
-		rc = store_bulletin_insert(st, out);
-	}
-	if (!rc && public) {
-		r.public = true;
-		free(r.public_summary);
-		r.public_summary = xstrdup(text);
-		rc = save(st, &r, now_ms);
-	}
-	if (!rc)
-		rc = app_timeline_add(st, r.inc.id, p->user.id, "bulletin", text,
-				      json_pack("{s:s, s:I}", "audience",
-						public ? "public" : "internal",
-						"bulletin", (json_int_t)out->id),
-				      now_ms);
-	if (!rc && !public) {
-		int n;
-
-		content = plan_content(st, r.plan_version_id, &rc);
-		if (!rc)
-			rc = notify_incident(st, &r, content, NE_BULLETIN, -1,
-					     text, now_ms, &n);
-	}
-	if (!rc)
-		rc = inc_audit(st, p, public ? "bulletin.public"
-					     : "bulletin.internal", &r, "",
-			       now_ms);
-	json_decref(content);
+		rc = app_incident_audit(st, p, "task.update", &r, "", now_ms);
 	incident_row_release(&r);
 	return rc;
 }

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 
 #include "app/app.h"
+#include "app/timeline.h"
 #include "core/incident.h"
 #include "store/store.h"
 
@@ -70,39 +71,7 @@ int app_task_create(struct store *st, const struct principal *p,
 int app_task_update(struct store *st, const struct principal *p,
 		    int64_t task_id, const struct task_change *c,
 		    int64_t now_ms, struct task *out, struct errbuf *err);
-/*
- * Append to an incident's timeline (immutable), its search index and the
- * event log, in the caller's transaction. Steals data (may be NULL).
- */
-int app_timeline_add(struct store *st, int64_t incident_id, int64_t actor_id,
-		     const char *kind, const char *text, json_t *data,
-		     int64_t now_ms);
-/*
- * A bulletin (信息发布) on incident `key` by command HQ or the
- * communications team: a public one puts the incident on the status
- * page; an internal one goes to the plan's staff through the
- * notification channels.
- */
-int app_bulletin_post(struct store *st, const struct principal *p,
-		      const char *key, const char *text, bool public,
-		      int64_t now_ms, struct bulletin *out, struct errbuf *err);
 /* May p read incidents (and so their events)? */
 bool app_incident_readable(const struct principal *p);
-
-/*
- * Timers. app_breaches_due() reads: is any target of an open incident
- * breached at now_ms and not yet recorded? app_breaches_record() writes
- * each such breach once (timeline, event, audit) and counts them.
- */
-bool app_breaches_due(struct store *st, int64_t now_ms);
-int app_breaches_record(struct store *st, int64_t now_ms, int *count);
-
-/*
- * The reporting chain: app_escalation_due() reads whether a tier is due
- * for a report nobody acknowledged; app_escalation_run() queues those
- * tiers' messages (app/notify.h) and marks them told.
- */
-bool app_escalation_due(struct store *st, int64_t now_ms);
-int app_escalation_run(struct store *st, int64_t now_ms, int *queued);
 
 #endif

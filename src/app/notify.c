@@ -12,11 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/ack.h"
 #include "app/audit.h"
 #include "app/codec.h"
 #include "app/keys.h"
-#include "app/incidents.h"
+#include "app/timeline.h"
 #include "core/duty.h"
+#include "core/escalation.h"
 #include "plan/plan.h"
 #include "store/store.h"
 #include "util/buf.h"
@@ -27,23 +29,6 @@
 #include "util/xalloc.h"
 
 #define ACK_TTL_MS (24 * 3600 * 1000LL)
-
-static char base_url[256] = "http://127.0.0.1:8080";
-
-void notify_set_base_url(const char *url)
-{
-	size_t n;
-
-	snprintf(base_url, sizeof(base_url), "%s", url);
-	n = strlen(base_url);
-	if (n && base_url[n - 1] == '/')
-		base_url[n - 1] = '\0';
-}
-
-const char *notify_base_url(void)
-{
-	return base_url;
-}
 
 /* What each event asks of its recipients, zh-CN and en. */
 static const struct {
@@ -91,7 +76,7 @@ struct compose {
 	const struct incident_row *r;	/* NULL: a message of its own */
 	const char *subject, *text;	/* when r is NULL */
 	const char *event;		/* when r is NULL */
-	const json_t *content;
+	const struct plan *plan;	/* when r is not NULL */
 	enum notify_event ev;
 	int tier;
 	const char *detail;
@@ -114,17 +99,17 @@ static void render(struct compose *c, const char *locale, char **subject,
 {
 	const struct incident_row *r = c->r;
 	bool z = zh(locale);
-	const json_t *lv = r->level_key[0]
-		? plan_item(c->content, "levels", r->level_key) : NULL;
-	const json_t *cat = plan_item(c->content, "categories", r->category);
-	const char *level = lv ? plan_text(json_object_get(lv, "name"), locale)
+	const struct plan_level *lv = r->level_key[0]
+		? plan_level(c->plan, r->level_key) : NULL;
+	const struct plan_category *cat = plan_category(c->plan, r->category);
+	const char *level = lv ? plan_text(lv->name, locale)
 			       : (z ? "未定级" : "not set");
-	const char *category = cat ? plan_text(json_object_get(cat, "name"),
-					       locale) : r->category;
+	const char *category = cat ? plan_text(cat->name, locale)
+				   : r->category;
 	const char *drill = r->inc.is_drill ? (z ? "[演练] " : "[DRILL] ") : "";
 	struct buf t = BUF_INIT, m = BUF_INIT;
 
-	*link = xasprintf("%s/#/incidents/%s", base_url, r->number);
+	*link = xasprintf("%s/#/incidents/%s", notify_base_url(), r->number);
 	*subject = xasprintf("%s【%s】%s %s", drill,
 			     z ? words[c->ev].tag_zh : words[c->ev].tag_en,
 			     r->number, r->title);
@@ -160,101 +145,6 @@ static void render(struct compose *c, const char *locale, char **subject,
 	*md = buf_detach(&m, NULL);
 }
 
-/* The one-time token of a message's acknowledgement link: derived from
- * its idempotency key under the key file's ack sub-key, so the outbox
- * holds nothing that opens the link. Without keys (tools that queue
- * nothing that is sent) a random token, never to be rebuilt. */
-static void ack_token(const char *idem_key, char out[TOKEN_LEN])
-{
-	const struct keys *k = keys_current();
-
-	if (k)
-		mac_token(k->ack, idem_key, out);
-	else
-		token_new("", out);
-}
-
-char *notify_ack_link(const struct notification *n)
-{
-	const char *stem = n->ack_link ? n->ack_link : "";
-	size_t len = strlen(stem);
-	char secret[TOKEN_LEN];
-	char *link;
-
-	/* Rows queued before links were built at sending keep theirs. */
-	if (len && (len < 5 || strcmp(stem + len - 5, "/ack/")))
-		return xstrdup(stem);
-	ack_token(n->idem_key, secret);
-	link = len ? xasprintf("%s%s", stem, secret)
-		   : xasprintf("%s/ack/%s", base_url, secret);
-	sodium_memzero(secret, sizeof(secret));
-	return link;
-}
-
-/* One pending message whose stored link still carries its token. */
-struct legacy_ack {
-	int64_t id;
-	char idem_key[80];
-	char *stem;		/* the link up to and with "/ack/" */
-};
-
-struct legacy_walk {
-	struct legacy_ack *v;
-	size_t n, cap;
-	int64_t last_id;
-};
-
-/* Collects n when its ack_link ends in a token (store_notification_fn). */
-static int legacy_take(void *ctx, const struct notification *n)
-{
-	struct legacy_walk *w = ctx;
-	const char *link = n->ack_link ? n->ack_link : "";
-	const char *slash = strrchr(link, '/');
-	size_t stem;
-
-	w->last_id = n->id;
-	if (!slash || !slash[1] || slash - link < 4 ||
-	    strncmp(slash - 4, "/ack/", 5))
-		return 0;
-	stem = (size_t)(slash - link) + 1;
-	if (w->n == w->cap) {
-		w->cap = w->cap ? 2 * w->cap : 16;
-		w->v = xrealloc(w->v, w->cap * sizeof(*w->v));
-	}
-	w->v[w->n].id = n->id;
-	snprintf(w->v[w->n].idem_key, sizeof(w->v[w->n].idem_key), "%s",
-		 n->idem_key);
-	w->v[w->n].stem = xstrndup(link, stem);
-	w->n++;
-	return 0;
-}
-
-int notify_rekey_ack_links(struct store *st)
-{
-	struct notification_filter f = { .state = "pending", .limit = 500 };
-	struct legacy_walk w = { 0 };
-	char secret[TOKEN_LEN], hash[65];
-	int rc;
-
-	do {		/* page by page, newest first, until a page is empty */
-		w.last_id = 0;
-		rc = store_notification_list(st, &f, legacy_take, &w);
-		f.before_id = w.last_id;
-	} while (!rc && w.last_id);
-	for (size_t i = 0; i < w.n; i++) {
-		if (!rc) {
-			ack_token(w.v[i].idem_key, secret);
-			sha256_hex(secret, strlen(secret), hash);
-			rc = store_notification_set_ack(st, w.v[i].id,
-							w.v[i].stem, hash);
-		}
-		free(w.v[i].stem);
-	}
-	sodium_memzero(secret, sizeof(secret));
-	free(w.v);
-	return rc;
-}
-
 /* One message into the outbox. */
 static int queue(struct compose *c, int64_t channel_id, int64_t user_id,
 		 const char *recipient, const char *locale)
@@ -275,7 +165,7 @@ static int queue(struct compose *c, int64_t channel_id, int64_t user_id,
 	snprintf(n.idem_key, sizeof(n.idem_key), "%s", key);
 	/* Only the token's hash is stored: the link is built again when
 	 * the message is sent (notify_ack_link()). */
-	ack_token(n.idem_key, secret);
+	notify_ack_token(n.idem_key, secret);
 	sha256_hex(secret, strlen(secret), n.ack_hash);
 	sodium_memzero(secret, sizeof(secret));
 	n.recipient = (char *)recipient;
@@ -288,10 +178,10 @@ static int queue(struct compose *c, int64_t channel_id, int64_t user_id,
 		n.text = xstrdup(c->text);
 		esc_md(&md, c->text);
 		n.markdown = buf_detach(&md, NULL);
-		n.link = xasprintf("%s/", base_url);
+		n.link = xasprintf("%s/", notify_base_url());
 	}
 	/* The link without its token: the same bytes on every attempt. */
-	n.ack_link = xasprintf("%s/ack/", base_url);
+	n.ack_link = xasprintf("%s/ack/", notify_base_url());
 	/* Delivery runs on real time, even under a test clock. */
 	n.next_ms = clock_real_ms();
 	rc = store_notification_insert(c->st, &n);
@@ -457,70 +347,62 @@ static int tell_group(struct compose *c, const char *key, const char *who)
 	return rc ? rc : m.rc;
 }
 
-const char *notify_kind_group(const json_t *content, const char *kind)
+const char *notify_kind_group(const struct plan *plan, const char *kind)
 {
-	json_t *g;
-	size_t i;
-
-	json_array_foreach(json_object_get(content, "groups"), i, g)
-		if (!strcmp(json_string_value(json_object_get(g, "kind")), kind))
-			return json_string_value(json_object_get(g, "key"));
+	for (size_t i = 0; i < plan->ngroups; i++)
+		if (!strcmp(plan->groups[i].kind, kind))
+			return plan->groups[i].key;
 	return NULL;
 }
 
-static int tell_groups(struct compose *c, const json_t *keys, const char *who)
+static int tell_groups(struct compose *c, const char *const *keys, size_t n,
+		       const char *who)
 {
-	json_t *k;
-	size_t i;
 	int rc = 0;
 
-	json_array_foreach(keys, i, k)
-		if (!rc)
-			rc = tell_group(c, json_string_value(k), who);
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = tell_group(c, keys[i], who);
 	return rc;
 }
 
 /* Everyone involved: HQ, leadership, the level's groups, the reporter. */
 static int tell_involved(struct compose *c)
 {
-	const json_t *lv = c->r->level_key[0]
-		? plan_item(c->content, "levels", c->r->level_key) : NULL;
-	const char *cmd = notify_kind_group(c->content, "command");
-	const char *lead = notify_kind_group(c->content, "leadership");
+	const struct plan_level *lv = c->r->level_key[0]
+		? plan_level(c->plan, c->r->level_key) : NULL;
+	const char *cmd = notify_kind_group(c->plan, "command");
+	const char *lead = notify_kind_group(c->plan, "leadership");
 	int rc = cmd ? tell_group(c, cmd, "all") : 0;
 
 	if (!rc && lead)
 		rc = tell_group(c, lead, "all");
 	if (!rc && lv)
-		rc = tell_groups(c, json_object_get(lv, "notify"), "all");
+		rc = tell_groups(c, lv->notify, lv->nnotify, "all");
 	return rc ? rc : email_user(c, c->r->reporter_id);
 }
 
 static int route(struct compose *c)
 {
-	const json_t *tiers = json_object_get(c->content, "escalation");
-	const json_t *tier = json_array_get(tiers, (size_t)(c->tier < 0 ? 0
-							    : c->tier));
-	const json_t *lv = c->r->level_key[0]
-		? plan_item(c->content, "levels", c->r->level_key) : NULL;
-	const char *lead = notify_kind_group(c->content, "leadership");
-	const char *cmd = notify_kind_group(c->content, "command");
-	const char *who;
+	size_t ti = (size_t)(c->tier < 0 ? 0 : c->tier);
+	const struct plan_tier *tier = ti < c->plan->ntiers
+				       ? &c->plan->tiers[ti] : NULL;
+	const struct plan_level *lv = c->r->level_key[0]
+		? plan_level(c->plan, c->r->level_key) : NULL;
+	const char *lead = notify_kind_group(c->plan, "leadership");
+	const char *cmd = notify_kind_group(c->plan, "command");
 	int rc = 0;
 
 	switch (c->ev) {
 	case NE_REPORT:
 	case NE_ESCALATE:
-		who = json_string_value(json_object_get(tier, "who"));
-		return tell_groups(c, json_object_get(tier, "notify"),
-				   who ? who : "all");
+		return tier ? tell_groups(c, tier->notify, tier->nnotify,
+					  tier->who) : 0;
 	case NE_ACK:
 		return lead ? tell_group(c, lead, "all") : 0;
 	case NE_ACTIVATE:
 	case NE_SET_LEVEL:
-		if (lv && json_array_size(json_object_get(lv, "notify")))
-			return tell_groups(c, json_object_get(lv, "notify"),
-					   "all");
+		if (lv && lv->nnotify)
+			return tell_groups(c, lv->notify, lv->nnotify, "all");
 		rc = cmd ? tell_group(c, cmd, "all") : 0;
 		return rc || !lead ? rc : tell_group(c, lead, "all");
 	case NE_BREACH:
@@ -529,27 +411,21 @@ static int route(struct compose *c)
 	case NE_DISMISS:
 		rc = email_user(c, c->r->reporter_id);
 		return rc || !cmd ? rc : tell_group(c, cmd, "leads");
-	case NE_BULLETIN: {	/* internal bulletins: all the plan's staff */
-		json_t *g;
-		size_t i;
-
-		json_array_foreach(json_object_get(c->content, "groups"), i, g)
-			if (!rc)
-				rc = tell_group(c, json_string_value(
-						json_object_get(g, "key")), "all");
+	case NE_BULLETIN:	/* internal bulletins: all the plan's staff */
+		for (size_t i = 0; !rc && i < c->plan->ngroups; i++)
+			rc = tell_group(c, c->plan->groups[i].key, "all");
 		return rc;
-	}
 	default:
 		return tell_involved(c);
 	}
 }
 
 int notify_incident(struct store *st, const struct incident_row *r,
-		    const json_t *content, enum notify_event ev, int tier,
+		    const struct plan *plan, enum notify_event ev, int tier,
 		    const char *detail, int64_t now_ms, int *queued)
 {
 	struct compose c = {
-		.st = st, .r = r, .content = content, .ev = ev, .tier = tier,
+		.st = st, .r = r, .plan = plan, .ev = ev, .tier = tier,
 		.detail = detail, .now_ms = now_ms, .told = json_array(),
 		.chats = json_array(), .groups = json_array(),
 	};
@@ -566,7 +442,8 @@ int notify_incident(struct store *st, const struct incident_row *r,
 				      json_pack("{s:s, s:i, s:i, s:O}", "event",
 						event_names[ev], "tier", tier,
 						"messages", c.queued, "groups",
-						c.groups), now_ms);
+						c.groups),
+				      now_ms);
 		free(text);
 	}
 	*queued = c.queued;
@@ -598,88 +475,24 @@ int notify_group(struct store *st, const char *key, const char *event,
 }
 
 int notify_escalate(struct store *st, struct incident_row *r,
-		    const json_t *content, int64_t now_ms, int *queued)
+		    const struct plan *plan, int64_t now_ms, int *queued)
 {
-	const json_t *tiers = json_object_get(content, "escalation");
-	json_t *t;
-	size_t i;
 	int rc = 0, n;
 
 	*queued = 0;
 	if (r->inc.state != INC_REPORTED || r->esc_acked_ms)
 		return 0;
-	json_array_foreach(tiers, i, t) {
-		int64_t at = r->inc.reported_ms + json_integer_value(
-			json_object_get(t, "after_min")) * 60000;
-
-		if (i >= 32 || (r->esc_tiers & (1u << i)) || at > now_ms)
+	for (size_t i = 0; i < plan->ntiers; i++) {
+		if (!esc_tier_due(r->esc_tiers, i, r->inc.reported_ms,
+				  plan->tiers[i].after_min, now_ms))
 			continue;
-		rc = notify_incident(st, r, content,
-				     i ? NE_ESCALATE : NE_REPORT, (int)i, NULL,
-				     now_ms, &n);
+		rc = notify_incident(st, r, plan, i ? NE_ESCALATE : NE_REPORT,
+				     (int)i, NULL, now_ms, &n);
 		if (rc)
 			break;
-		r->esc_tiers |= 1u << i;
+		r->esc_tiers = esc_told_add(r->esc_tiers, i);
 		*queued += n;
 	}
-	return rc;
-}
-
-int notify_ack(struct store *st, const struct principal *p, int64_t id,
-	       const char *secret, int64_t now_ms, struct notification *out,
-	       struct errbuf *err)
-{
-	struct incident_row r = { 0 };
-	char h[SHA256_HEX_LEN], obj[48];
-	char *text;
-	int rc;
-
-	if (secret) {
-		sha256_hex(secret, strlen(secret), h);
-		rc = store_notification_by_ack(st, h, out);
-	} else {
-		rc = store_notification_get(st, id, out);
-	}
-	if (rc == ERMS_ENOTFOUND)
-		return err_ret(err, rc, "not_found", "no such message");
-	if (rc)
-		return rc;
-	if (p && p->user.id != out->user_id && !p->actor.in_command)
-		return err_ret(err, ERMS_EPERM, "forbidden",
-			       "only its recipient or command HQ may "
-			       "acknowledge a message");
-	if (out->acked_ms)
-		return err_ret(err, ERMS_ECONFLICT, "conflict",
-			       "this message was already acknowledged");
-	if (secret && now_ms >= out->ack_expires_ms)
-		return err_ret(err, ERMS_ECONFLICT, "conflict",
-			       "this link has expired");
-	out->acked_ms = now_ms;
-	snprintf(out->acked_by, sizeof(out->acked_by), "%s",
-		 p ? p->user.login : out->recipient);
-	if ((rc = store_notification_update(st, out)))
-		return rc;
-	if (out->incident_id &&
-	    !(rc = store_incident_get_id(st, out->incident_id, &r)) &&
-	    !r.esc_acked_ms) {
-		r.esc_acked_ms = now_ms;
-		rc = store_incident_update(st, &r);
-	}
-	if (!rc && out->incident_id) {
-		text = xasprintf("acknowledged by %s (%s)", out->acked_by,
-				 out->event);
-		rc = app_timeline_add(st, out->incident_id, p ? p->user.id : 0,
-				      "notification", text,
-				      json_pack("{s:s, s:I}", "acknowledged",
-						out->event, "notification",
-						(json_int_t)out->id), now_ms);
-		free(text);
-	}
-	snprintf(obj, sizeof(obj), "notification:%" PRId64, out->id);
-	if (!rc)
-		rc = audit_append(st, p ? p->user.id : 0, "notification.ack",
-				  obj, out->acked_by, now_ms);
-	incident_row_release(&r);
 	return rc;
 }
 

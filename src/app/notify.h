@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "app/app.h"
+#include "plan/model.h"
 
 enum notify_event {
 	NE_REPORT, NE_ESCALATE, NE_ACK, NE_ACTIVATE, NE_SET_LEVEL, NE_BREACH,
@@ -39,17 +40,17 @@ char *notify_ack_link(const struct notification *n);
 int notify_rekey_ack_links(struct store *st);
 
 /*
- * Queue the messages for event ev of incident r (whose plan content is
+ * Queue the messages for event ev of incident r (whose typed plan is
  * given); tier is the escalation tier for NE_REPORT/NE_ESCALATE, detail
  * a short text (the breached target, a reason). Writes one timeline entry
  * naming who was told. *queued receives the count.
  */
 int notify_incident(struct store *st, const struct incident_row *r,
-		    const json_t *content, enum notify_event ev, int tier,
+		    const struct plan *plan, enum notify_event ev, int tier,
 		    const char *detail, int64_t now_ms, int *queued);
 
 /* The key of the plan's group of `kind` (command, leadership), or NULL. */
-const char *notify_kind_group(const json_t *content, const char *kind);
+const char *notify_kind_group(const struct plan *plan, const char *kind);
 
 /*
  * A message to group `key` about no incident (low stock, inspections,
@@ -62,7 +63,7 @@ int notify_group(struct store *st, const char *key, const char *event,
 /* The tiers of the reporting chain due at now_ms for a reported incident
  * nobody acknowledged: queue them and mark them told (r is updated). */
 int notify_escalate(struct store *st, struct incident_row *r,
-		    const json_t *content, int64_t now_ms, int *queued);
+		    const struct plan *plan, int64_t now_ms, int *queued);
 
 /*
  * Acknowledge a message: by its link's secret (`secret`, p NULL) or by

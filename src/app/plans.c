@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "app/audit.h"
+#include "plan/model.h"
 #include "plan/plan.h"
 #include "store/store.h"
 #include "util/xalloc.h"
@@ -202,23 +203,20 @@ static void text_into(char *dst, size_t n, const json_t *t)
 }
 
 /* Create or update every group the plan names. */
-static int sync_groups(struct store *st, const json_t *content,
+static int sync_groups(struct store *st, const struct plan *plan,
 		       int64_t now_ms, struct errbuf *err)
 {
-	json_t *g;
-	size_t i;
-
-	json_array_foreach(json_object_get(content, "groups"), i, g) {
-		const char *key = json_string_value(json_object_get(g, "key"));
-		json_t *duties = json_array(), *d;
+	for (size_t i = 0; i < plan->ngroups; i++) {
+		const struct plan_group *g = &plan->groups[i];
+		const char *key = g->key;
+		json_t *duties = json_array();
 		struct group grp = { 0 };
 		bool exists;
-		size_t j;
 		int rc;
 
-		json_array_foreach(json_object_get(g, "duties"), j, d)
-			json_array_append_new(duties,
-					      json_string(plan_text(d, "zh-CN")));
+		for (size_t j = 0; j < g->nduties; j++)
+			json_array_append_new(duties, json_string(plan_text(
+						      g->duties[j], "zh-CN")));
 		rc = store_group_get(st, key, &grp);
 		exists = rc == 0;
 		free(grp.duties_json);
@@ -227,9 +225,8 @@ static int sync_groups(struct store *st, const json_t *content,
 			return rc;
 		}
 		snprintf(grp.key, sizeof(grp.key), "%s", key);
-		text_into(grp.name, sizeof(grp.name), json_object_get(g, "name"));
-		grp.kind = group_kind_parse(json_string_value(
-			json_object_get(g, "kind")));
+		text_into(grp.name, sizeof(grp.name), g->name);
+		grp.kind = group_kind_parse(g->kind);
 		grp.duties_json = json_dumps(duties, JSON_COMPACT);
 		json_decref(duties);
 		rc = exists ? app_group_update(st, &principal_system, &grp,
@@ -248,6 +245,7 @@ static int publish(struct store *st, const struct principal *p,
 {
 	struct plan_version old = { 0 };
 	json_t *content;
+	struct plan *plan = NULL;
 	int n, rc;
 
 	if ((rc = store_pv_published_n(st, v->plan_id, &n)))
@@ -269,7 +267,9 @@ static int publish(struct store *st, const struct principal *p,
 	v->publisher_id = p->user.id;
 	v->published_ms = now_ms;
 	content = json_loads(v->content, 0, NULL);
-	rc = content ? sync_groups(st, content, now_ms, err) : ERMS_ESTORE;
+	plan = content ? plan_build(content, v->id) : NULL;
+	rc = plan ? sync_groups(st, plan, now_ms, err) : ERMS_ESTORE;
+	plan_unref(plan);
 	json_decref(content);
 	return rc;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "app/codec.h"
+#include "app/plancache.h"
 #include "plan/plan.h"
 #include "store/store.h"
 #include "util/buf.h"
@@ -89,12 +90,12 @@ static void row(struct rep *r, const char *label)
 }
 
 static void facts(struct rep *r, const struct incident_row *x,
-		  const json_t *content)
+		  const struct plan *plan)
 {
 	const char *lang = r->zh ? "zh-CN" : "en";
-	const json_t *cat = plan_item(content, "categories", x->category);
-	const json_t *lv = x->level_key[0] ? plan_item(content, "levels",
-						  x->level_key) : NULL;
+	const struct plan_category *cat = plan_category(plan, x->category);
+	const struct plan_level *lv = x->level_key[0]
+		? plan_level(plan, x->level_key) : NULL;
 
 	buf_addf(&r->b, "## %s\n\n| | |\n|---|---|\n",
 		 T(r, "Facts", "基本情况"));
@@ -104,13 +105,12 @@ static void facts(struct rep *r, const struct incident_row *x,
 	buf_addf(&r->b, "%s |\n", incident_state_name(x->inc.state));
 	row(r, T(r, "Level", "响应级别"));
 	if (lv)
-		text(r, plan_text(json_object_get(lv, "name"), lang));
+		text(r, plan_text(lv->name, lang));
 	else
 		buf_adds(&r->b, "—");
 	buf_adds(&r->b, " |\n");
 	row(r, T(r, "Category", "事件分类"));
-	text(r, cat ? plan_text(json_object_get(cat, "name"), lang)
-		    : x->category);
+	text(r, cat ? plan_text(cat->name, lang) : x->category);
 	buf_adds(&r->b, " |\n");
 	row(r, T(r, "Detected", "发现时间"));
 	when(r, x->inc.detected_ms);
@@ -227,14 +227,11 @@ char *app_report_markdown(struct store *st, const char *key, const char *lang,
 {
 	struct rep r = { .b = BUF_INIT, .st = st, .zh = !strcmp(lang, "zh-CN") };
 	struct incident_row x = { 0 };
-	struct plan_version pv = { 0 };
-	json_t *content = NULL;
+	const struct plan *plan = NULL;
 
 	*rc = store_incident_get(st, key, &x);
 	if (!*rc)
-		*rc = store_pv_get_id(st, x.plan_version_id, &pv);
-	if (!*rc && !(content = json_loads(pv.content, 0, NULL)))
-		*rc = ERMS_ESTORE;
+		*rc = plan_load(st, x.plan_version_id, &plan);
 	if (*rc)
 		goto out;
 	buf_addf(&r.b, "# %s%s ", x.inc.is_drill ? T(&r, "[DRILL] ", "[演练] ")
@@ -242,7 +239,7 @@ char *app_report_markdown(struct store *st, const char *key, const char *lang,
 	text(&r, x.title);
 	buf_addf(&r.b, "\n\n%s\n\n", T(&r, "Incident review report",
 				       "突发事件应急总结报告"));
-	facts(&r, &x, content);
+	facts(&r, &x, plan);
 	durations(&r, &x);
 	buf_addf(&r.b, "## %s\n\n", T(&r, "Timeline", "时间线"));
 	*rc = store_timeline_list(st, x.inc.id, 0, tl_line, &r);
@@ -254,8 +251,7 @@ char *app_report_markdown(struct store *st, const char *key, const char *lang,
 	buf_adds(&r.b, "\n");
 	review(&r, x.review_json);
 out:
-	json_decref(content);
-	plan_version_release(&pv);
+	plan_unref(plan);
 	incident_row_release(&x);
 	if (*rc) {
 		buf_release(&r.b);

@@ -14,6 +14,7 @@
 #include "app/app.h"
 #include "app/delivery.h"
 #include "app/notify.h"
+#include "app/tick.h"
 #include "http/server.h"
 #include "util/log.h"
 #include "util/netaddr.h"
@@ -117,6 +118,8 @@ int cli_serve(const struct app_config *cfg, const struct http_opts *o,
 {
 	struct app app;
 	struct delivery worker;
+	struct app_ticker ticker;
+	bool ticking = false;
 	struct http_server *srv;
 	struct errbuf e = { 0 };
 	sigset_t set;
@@ -132,7 +135,12 @@ int cli_serve(const struct app_config *cfg, const struct http_opts *o,
 	rc = app_open(&app, cfg, &e);
 	if (rc)
 		return cli_fail(rc, &e, L("cannot start", "无法启动"));
-	rc = http_start(&srv, &app, o, &e);
+	/* The domain's timers start before the server, as they did when
+	 * the server ran them: their first run is a second after start. */
+	rc = app_ticker_start(&ticker, &app);
+	ticking = !rc;
+	if (!rc)
+		rc = http_start(&srv, &app, o, &e);
 	if (!rc && cfg->public_url) {
 		notify_set_base_url(cfg->public_url);
 	} else if (!rc) {
@@ -149,6 +157,8 @@ int cli_serve(const struct app_config *cfg, const struct http_opts *o,
 					cfg->notify_backoff_ms)))
 		http_stop(srv, 0);
 	if (rc) {
+		if (ticking)
+			app_ticker_stop(&ticker);
 		app_close(&app);
 		return cli_fail(rc, &e, L("cannot start", "无法启动"));
 	}
@@ -158,6 +168,7 @@ int cli_serve(const struct app_config *cfg, const struct http_opts *o,
 		banner(http_port(srv), ctx);
 	sigwait(&set, &sig);
 	log_info("stopping signal=%d", sig);
+	app_ticker_stop(&ticker);
 	http_stop(srv, 10000);
 	delivery_stop(&worker);
 	app_close(&app);

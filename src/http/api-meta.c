@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "app/drills.h"
+#include "app/escalate.h"
 #include "app/incidents.h"
 #include "http/fields.h"
 #include "http/json.h"
@@ -111,9 +112,11 @@ void api_test_clock(struct req *rq, struct resp *rs)
 		int q;
 
 		clock_set_ms(now);
-		rc = app_breaches_record(rq->st, now, &n);
+		rc = app_breaches_record(&rq->app->plans, rq->st, now,
+					 &n);
 		if (!rc)
-			rc = app_escalation_run(rq->st, now, &q);
+			rc = app_escalation_run(&rq->app->plans, rq->st,
+						now, &q);
 		if (!rc)
 			rc = app_drill_warn(rq->st, now,
 					    rq->app->cfg.drill_warn_days

@@ -112,6 +112,8 @@ struct resp {
 	int nhdr;
 };
 
+struct page_cache;
+
 struct req {
 	struct app *app;
 	struct store *st;	/* reader, or the writer's connection */
@@ -127,6 +129,7 @@ struct req {
 	char addr[64];		/* client address */
 	void *ctx;		/* from prep() to fn() */
 	void (*ctx_free)(void *);
+	struct page_cache *pages;	/* the server's rendered answers */
 	void *priv;		/* server.c's */
 };
 

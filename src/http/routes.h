@@ -47,8 +47,6 @@ api_fn api_channel_list, api_channel_create, api_channel_update,
 	api_notification_ack, api_ack_page, api_ack_link;
 api_fn api_bulletin_post, api_bulletin_list, api_status_page,
 	api_status_json, api_status_atom;
-/* Free the status answers kept rendered (at shutdown). */
-void status_cache_release(void);
 api_fn api_drill_list, api_drill_create, api_drill_get, api_drill_step,
 	api_drill_compliance, api_drill_ics, api_stats;
 api_fn api_supply_list, api_supply_create, api_supply_get, api_supply_update,

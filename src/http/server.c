@@ -22,11 +22,9 @@
 #include <unistd.h>
 
 #include "app/app.h"
-#include "app/incidents.h"
-#include "app/drills.h"
-#include "app/supplies.h"
 #include "http/json.h"
 #include "http/metrics.h"
+#include "http/pagecache.h"
 #include "http/routes.h"
 #include "http/static.h"
 #include "store/store.h"
@@ -60,16 +58,16 @@ struct http_server {
 	uint64_t wake_seq;		/* under park_mu */
 	_Atomic uint64_t ping_seq;
 	_Atomic bool stopping;
-	/* The ticker: timers and heartbeats, once a second. */
+	/* The ticker: request deadlines and heartbeats, once a second. */
 	pthread_t ticker;
 	pthread_mutex_t tick_mu;
 	pthread_cond_t tick_cv;
-	_Atomic bool breach_job;	/* a breach check is queued */
 	/* Every open TCP connection, for the request deadline and the
 	 * connection cap (conn_guard below). */
 	pthread_mutex_t sock_mu;
 	struct sock *socks;
 	_Atomic int nsocks;
+	struct page_cache pages;	/* the status views, rendered */
 };
 
 /* One TCP connection (libmicrohttpd's socket context). */
@@ -579,6 +577,7 @@ static struct conn *conn_new(struct http_server *srv, struct MHD_Connection *c,
 	snprintf(cn->method, sizeof(cn->method), "%s", method);
 	buf_init(&cn->body, srv->o.body_max);
 	cn->rq.app = srv->app;
+	cn->rq.pages = &srv->pages;
 	cn->rq.priv = cn;
 	cn->rq.method = cn->method;
 	cn->rq.path = q ? xstrndup(url, (size_t)(q - url)) : xstrdup(url);
@@ -891,45 +890,10 @@ static void after_commit(void *ctx, struct store *st)
 		wake_streams(srv);
 }
 
-struct breach_job {
-	struct wjob job;
-	struct http_server *srv;
-	int64_t now_ms;
-	bool minutely;
-};
-
-/* The timers: targets breached, the reporting chain's next tiers, and
- * (once a minute) supplies' inspections coming due and, near the year's
- * end, drills overdue. */
-static int breach_run(struct wjob *j, struct store *st)
-{
-	struct breach_job *b = container_of(j, struct breach_job, job);
-	int n, rc = app_breaches_record(st, b->now_ms, &n);
-
-	if (!rc)
-		rc = app_escalation_run(st, b->now_ms, &n);
-	if (!rc && b->minutely)
-		rc = app_supply_inspections(st, b->now_ms, &n);
-	if (!rc && b->minutely)
-		rc = app_drill_warn(st, b->now_ms, b->srv->app->cfg.drill_warn_days
-				    ? b->srv->app->cfg.drill_warn_days
-				    : DRILL_WARN_DAYS_DEFAULT, &n);
-	return rc;
-}
-
-static void breach_done(struct wjob *j, int rc)
-{
-	struct breach_job *b = container_of(j, struct breach_job, job);
-
-	(void)rc;
-	atomic_store(&b->srv->breach_job, false);
-	free(b);
-}
-
 /*
- * Once a second: look (read-only) for targets breached at this minute and
- * queue one write to record them; every PING_EVERY_S seconds wake the
- * streams for a heartbeat.
+ * The transport's timers, once a second: cut requests past their
+ * deadline; every PING_EVERY_S seconds wake the streams for a heartbeat.
+ * The domain's timers are the app's (app/tick.h).
  */
 static void *tick(void *arg)
 {
@@ -947,26 +911,6 @@ static void *tick(void *arg)
 			break;
 		pthread_mutex_unlock(&srv->tick_mu);
 		reap_slow(srv);
-		if (!atomic_load(&srv->breach_job)) {
-			struct store *st = app_reader_get(srv->app);
-			int64_t now = clock_now_ms();
-			bool minutely = ticks % 60 == 0;
-			bool due = minutely || app_breaches_due(st, now) ||
-				   app_escalation_due(st, now);
-
-			app_reader_put(srv->app, st);
-			if (due) {
-				struct breach_job *b = xcalloc(1, sizeof(*b));
-
-				b->job.run = breach_run;
-				b->job.done = breach_done;
-				b->srv = srv;
-				b->now_ms = now;
-				b->minutely = minutely;
-				atomic_store(&srv->breach_job, true);
-				writer_submit(&srv->app->writer, &b->job);
-			}
-		}
 		if (++ticks % PING_EVERY_S == 0) {
 			atomic_fetch_add(&srv->ping_seq, 1);
 			wake_streams(srv);
@@ -1014,6 +958,7 @@ int http_start(struct http_server **out, struct app *app,
 		flags |= MHD_USE_IPv6;
 	static_init();
 	pthread_mutex_init(&s->sock_mu, NULL);
+	page_cache_init(&s->pages);
 	s->d = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, s,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
@@ -1087,6 +1032,6 @@ void http_stop(struct http_server *s, int grace_ms)
 	pthread_mutex_destroy(&s->sock_mu);
 	pthread_mutex_destroy(&s->tick_mu);
 	pthread_cond_destroy(&s->tick_cv);
-	status_cache_release();
+	page_cache_release(&s->pages);
 	free(s);
 }

@@ -18,42 +18,21 @@
 
 #include "app/app.h"
 #include "app/bus.h"
-#include "app/incidents.h"
+#include "app/bulletins.h"
 #include "app/notify.h"
 #include "http/fields.h"
 #include "http/json.h"
-#include "store/store.h"
+#include "http/pagecache.h"
 #include "util/crypto.h"
 #include "util/clock.h"
 #include "util/xalloc.h"
 
-#define HISTORY_MS (90 * 24 * 3600 * 1000LL)
-#define PUBLIC_MAX 500
 #define KEEP_MS 1000
 
 enum page { PG_HTML_ZH, PG_HTML_EN, PG_JSON, PG_ATOM, PG__COUNT };
 
-static struct kept {
-	pthread_mutex_t mu;
-	int64_t event;		/* the newest event when it was rendered */
-	int64_t at_ms;
-	char *body;		/* NULL: nothing kept */
-	size_t len;
-	char etag[24];
-} kept[PG__COUNT] = {
-	{ .mu = PTHREAD_MUTEX_INITIALIZER }, { .mu = PTHREAD_MUTEX_INITIALIZER },
-	{ .mu = PTHREAD_MUTEX_INITIALIZER }, { .mu = PTHREAD_MUTEX_INITIALIZER },
-};
+_Static_assert(PG__COUNT <= PAGE_CACHE_SLOTS, "a slot per page");
 
-static json_t *bulletin_json(const struct bulletin *b)
-{
-	return json_pack("{s:I, s:I, s:s, s:s, s:I, s:o}", "id",
-			 (json_int_t)b->id, "incident_id",
-			 (json_int_t)b->incident_id, "audience",
-			 b->public ? "public" : "internal", "text", b->text,
-			 "author_id", (json_int_t)b->author_id, "created_at",
-			 json_time(b->created_ms));
-}
 
 void api_bulletin_post(struct req *rq, struct resp *rs)
 {
@@ -79,92 +58,20 @@ void api_bulletin_post(struct req *rq, struct resp *rs)
 		resp_json(rs, 201, bulletin_json(&b));
 }
 
-static int add_bulletin(void *ctx, const struct bulletin *b)
-{
-	json_array_append_new(ctx, bulletin_json(b));
-	return 0;
-}
-
 void api_bulletin_list(struct req *rq, struct resp *rs)
 {
-	struct incident_row r = { 0 };
-	json_t *items = json_array();
-	int rc = app_incident_readable(&rq->who) ? 0 : ERMS_EPERM;
+	json_t *items = NULL;
+	int rc = app_bulletin_list(rq->st, &rq->who, rq->param[0], &items);
 
-	if (!rc)
-		rc = store_incident_get(rq->st, rq->param[0], &r);
-	if (!rc)
-		rc = store_bulletin_list(rq->st, r.inc.id, add_bulletin, items);
-	incident_row_release(&r);
-	if (rc) {
-		json_decref(items);
+	if (rc)
 		resp_err(rq, rs, rc, NULL);
-		return;
-	}
-	resp_list(rs, items, 0);
-}
-
-/* The public view: incidents (newest first) with their bulletins. */
-struct view {
-	struct store *st;
-	json_t *incidents;	/* [{number, title, status, phase, updates}] */
-};
-
-static const char *phase_of(int state)
-{
-	switch (state) {
-	case INC_REPORTED:
-	case INC_ACKNOWLEDGED:
-		return "investigating";
-	case INC_ACTIVE:
-		return "handling";
-	default:
-		return "resolved";
-	}
-}
-
-static int collect(void *ctx, const struct bulletin *b)
-{
-	struct view *v = ctx;
-	json_t *inc = NULL, *x;
-	size_t i;
-
-	json_array_foreach(v->incidents, i, x)
-		if (json_integer_value(json_object_get(x, "id")) ==
-		    b->incident_id)
-			inc = x;
-	if (!inc) {
-		struct incident_row r = { 0 };
-
-		if (store_incident_get_id(v->st, b->incident_id, &r))
-			return 0;
-		inc = json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:[]}", "id",
-				(json_int_t)r.inc.id, "number", r.number,
-				"title", r.title, "status",
-				incident_state_name(r.inc.state), "phase",
-				phase_of(r.inc.state), "reported_at",
-				json_time(r.inc.reported_ms), "updates");
-		json_array_append_new(v->incidents, inc);
-		incident_row_release(&r);
-	}
-	json_array_append_new(json_object_get(inc, "updates"), json_pack(
-		"{s:I, s:s, s:o}", "id", (json_int_t)b->id, "text", b->text,
-		"at", json_time(b->created_ms)));
-	return 0;
-}
-
-static json_t *public_view(struct req *rq, int *rc)
-{
-	struct view v = { rq->st, json_array() };
-
-	*rc = store_bulletin_public(rq->st, rq->now_ms - HISTORY_MS, PUBLIC_MAX,
-				    collect, &v);
-	return v.incidents;
+	else
+		resp_list(rs, items, 0);
 }
 
 /* Answer with k's body, cacheable, with its ETag; 304 when the client
  * has it. k->mu is held. */
-static void answer(struct req *rq, struct resp *rs, const struct kept *k,
+static void answer(struct req *rq, struct resp *rs, const struct kept_page *k,
 		   const char *ctype)
 {
 	const char *inm = req_header(rq, "If-None-Match");
@@ -181,7 +88,7 @@ static void answer(struct req *rq, struct resp *rs, const struct kept *k,
 static bool from_kept(struct req *rq, struct resp *rs, enum page pg,
 		      const char *ctype)
 {
-	struct kept *k = &kept[pg];
+	struct kept_page *k = &rq->pages->slot[pg];
 	int64_t event = bus_last(&rq->app->bus);
 	bool hit;
 
@@ -199,7 +106,7 @@ static bool from_kept(struct req *rq, struct resp *rs, enum page pg,
 static void keep(struct req *rq, struct resp *rs, enum page pg,
 		 int64_t event, const char *ctype, char *body, size_t len)
 {
-	struct kept *k = &kept[pg];
+	struct kept_page *k = &rq->pages->slot[pg];
 	char h[SHA256_HEX_LEN];
 
 	sha256_hex(body, len, h);
@@ -212,16 +119,6 @@ static void keep(struct req *rq, struct resp *rs, enum page pg,
 	snprintf(k->etag, sizeof(k->etag), "\"%.16s\"", h);
 	answer(rq, rs, k, ctype);
 	pthread_mutex_unlock(&k->mu);
-}
-
-void status_cache_release(void)
-{
-	for (int i = 0; i < PG__COUNT; i++) {
-		pthread_mutex_lock(&kept[i].mu);
-		free(kept[i].body);
-		kept[i].body = NULL;
-		pthread_mutex_unlock(&kept[i].mu);
-	}
 }
 
 /*
@@ -244,7 +141,7 @@ static void serve(struct req *rq, struct resp *rs, enum page pg,
 
 	if (from_kept(rq, rs, pg, ctype))
 		return;
-	incs = public_view(rq, &rc);
+	rc = app_public_view(rq->st, rq->now_ms, &incs);
 	if (rc) {
 		json_decref(incs);
 		resp_err(rq, rs, rc, NULL);

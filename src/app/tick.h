@@ -1,0 +1,50 @@
+/*
+ * tick.h - the app's own scheduler: the timers of the domain.
+ *
+ * Once a second the ticker looks (with a reader connection) whether a
+ * level's target is breached or a tier of the reporting chain is due;
+ * when one is, and once a minute in any case, it queues one write job
+ * that records the breaches, tells the tiers due, and (the minutely
+ * run) announces supplies' inspections coming due and, near the year's
+ * end, drills overdue. At most one such job is queued at a time. The
+ * transport's own timers (request deadlines, stream heartbeats) are the
+ * HTTP server's business, not this one's.
+ */
+#ifndef ERMS_APP_TICK_H
+#define ERMS_APP_TICK_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "app/app.h"
+
+struct app_ticker {
+	struct app *app;
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	_Atomic bool stopping;
+	_Atomic bool queued;		/* a timer job is with the writer */
+	long ticks;			/* ticks so far (the thread's) */
+};
+
+/* Start ticking once a second; t belongs to the caller until
+ * app_ticker_stop(). Returns 0 or ERMS_EIO (no thread). */
+int app_ticker_start(struct app_ticker *t, struct app *app);
+
+/*
+ * Stop the ticks and wait for a queued job to be done (the writer must
+ * still run: call this before app_close()).
+ */
+void app_ticker_stop(struct app_ticker *t);
+
+/*
+ * One tick at now_ms (the ticker's thread calls it; so may a test):
+ * queue the timer job when something is due or `minutely`. Nothing when
+ * a job is still queued.
+ */
+void app_tick(struct app_ticker *t, int64_t now_ms, bool minutely);
+
+#endif

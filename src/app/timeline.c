@@ -1,0 +1,83 @@
+/*
+ * timeline.c - timeline entries, events and incident audit rows.
+ */
+#include "app/timeline.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "app/audit.h"
+#include "app/codec.h"
+#include "util/xalloc.h"
+
+int app_event_emit(struct store *st, int64_t now_ms, const char *kind,
+		   int64_t incident_id, json_t *data)
+{
+	char *text = json_dumps(data, JSON_COMPACT);
+	int64_t id;
+	int rc = store_event_add(st, now_ms, kind, incident_id, text, &id);
+
+	free(text);
+	json_decref(data);
+	return rc;
+}
+
+int app_timeline_add_id(struct store *st, int64_t incident_id,
+			int64_t actor_id, const char *kind, const char *text,
+			json_t *data, int64_t now_ms, int64_t *entry_id)
+{
+	char *d = data ? json_dumps(data, JSON_COMPACT) : xstrdup("{}");
+	struct timeline_entry e = {
+		.incident_id = incident_id, .at_ms = now_ms,
+		.actor_id = actor_id, .kind = kind, .text = text, .data = d,
+	};
+	int rc = store_timeline_add(st, &e);
+
+	if (!rc)
+		rc = store_incident_index(st, incident_id, text);
+	if (!rc)
+		rc = app_event_emit(st, now_ms, "timeline", incident_id,
+				    timeline_json(&e));
+	*entry_id = e.id;
+	free(d);
+	json_decref(data);
+	return rc;
+}
+
+int app_timeline_add(struct store *st, int64_t incident_id, int64_t actor_id,
+		     const char *kind, const char *text, json_t *data,
+		     int64_t now_ms)
+{
+	int64_t id;
+
+	return app_timeline_add_id(st, incident_id, actor_id, kind, text, data,
+				   now_ms, &id);
+}
+
+int app_incident_save(struct store *st, struct incident_row *r,
+		      int64_t now_ms)
+{
+	int rc;
+
+	r->updated_ms = now_ms;
+	rc = store_incident_update(st, r);
+	return rc ? rc
+		  : app_event_emit(st, now_ms, "incident", r->inc.id,
+				   incident_json(r));
+}
+
+int app_incident_audit(struct store *st, const struct principal *p,
+		       const char *action, const struct incident_row *r,
+		       const char *extra, int64_t now_ms)
+{
+	char obj[48];
+	char *summary = xasprintf("status=%s level=%s%s",
+				  incident_state_name(r->inc.state),
+				  r->level_key[0] ? r->level_key : "-", extra);
+	int rc;
+
+	snprintf(obj, sizeof(obj), "incident:%s", r->number);
+	rc = audit_append(st, p ? p->user.id : 0, action, obj, summary, now_ms);
+	free(summary);
+	return rc;
+}
