@@ -1,7 +1,8 @@
 /*
  * backend.h - what a storage backend implements (private to src/store/).
  *
- * Entity functions (store.c) are written once against these primitives:
+ * Entity functions (users.c, groups.c, ...) are written once against these
+ * primitives:
  * run a named query (enum q, text in sql.c) with bound parameters and get
  * rows back as an array of struct sval. A backend only knows how to open,
  * migrate, run transactions and run a query. Query text is shared by every
