@@ -10,7 +10,6 @@
 #include <time.h>
 
 #include "store/store-int.h"
-#include "util/buf.h"
 
 /* One row of the statistics (texts borrowed). */
 struct stat_rec {
@@ -24,126 +23,6 @@ static const struct col incident_cols[] = COL_TABLE(INCIDENT_COLS);
 #define COL_TYPE struct stat_rec
 static const struct col stat_cols[] = COL_TABLE(STAT_COLS);
 #undef COL_TYPE
-
-/* The length in bytes of the UTF-8 character at s. */
-static size_t char_len(const char *s)
-{
-	unsigned char c = (unsigned char)*s;
-	size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-
-	for (size_t i = 1; i < n; i++)
-		if (!s[i])
-			return i;
-	return n;
-}
-
-/* Whether the character at s splits words: ASCII but not a letter or
- * digit. */
-static bool separator(const char *s)
-{
-	return (unsigned char)*s < 0x80 && !((*s >= 'a' && *s <= 'z') ||
-					     (*s >= 'A' && *s <= 'Z') ||
-					     (*s >= '0' && *s <= '9'));
-}
-
-/*
- * Text cut into overlapping two-character tokens for the pair index:
- * "主库宕机 db" -> "主库 库宕 宕机 db". Runs are split at ASCII spaces and
- * punctuation. Returns a new string; free() it.
- */
-static char *pairs_of(const char *s)
-{
-	struct buf b = BUF_INIT;
-
-	buf_adds(&b, "");
-	while (*s) {
-		size_t a, c;
-
-		if (separator(s)) {
-			s++;
-			continue;
-		}
-		a = char_len(s);
-		if (!s[a] || separator(s + a)) {
-			s += a;
-			continue;
-		}
-		c = char_len(s + a);
-		if (b.len)
-			buf_adds(&b, " ");
-		buf_add(&b, s, a + c);
-		s += a;
-	}
-	return buf_detach(&b, NULL);
-}
-
-/* Characters (not bytes) in UTF-8 text. */
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
-}
-
-/* q as an FTS5 phrase: in double quotes, its own quotes doubled. */
-static char *phrase_of(const char *q)
-{
-	struct buf b = BUF_INIT;
-
-	buf_adds(&b, "\"");
-	for (const char *p = q; *p; p++) {
-		if (*p == '"')
-			buf_adds(&b, "\"\"");
-		else
-			buf_add(&b, p, 1);
-	}
-	buf_adds(&b, "\"");
-	return buf_detach(&b, NULL);
-}
-
-/* q as a LIKE pattern matching it anywhere, %, _ and \ escaped. */
-static char *like_of(const char *q)
-{
-	struct buf b = BUF_INIT;
-
-	buf_adds(&b, "%");
-	for (const char *p = q; *p; p++) {
-		if (*p == '%' || *p == '_' || *p == '\\')
-			buf_adds(&b, "\\");
-		buf_add(&b, p, 1);
-	}
-	buf_adds(&b, "%");
-	return buf_detach(&b, NULL);
-}
-
-/* The pair index's token of two-character q, as a phrase. */
-static char *pair_of(const char *q)
-{
-	char *p = pairs_of(q);
-	char *out = xasprintf("\"%s\"", p);
-
-	free(p);
-	return out;
-}
-
-/* A new incident in both search indexes. */
-static int index_new(struct store *st, const struct incident_row *r)
-{
-	char *text = xasprintf("%s %s", r->title, r->description);
-	char *pairs = pairs_of(text);
-	struct sval f[] = { SV_I(r->inc.id), SV_S(r->title),
-			    SV_S(r->description) };
-	struct sval g[] = { SV_I(r->inc.id), SV_S(pairs) };
-	int rc = st_run(st, Q_FTS_INSERT, f, 3, NULL);
-
-	if (!rc)
-		rc = st_run(st, Q_FTS2_INSERT, g, 2, NULL);
-	free(pairs);
-	free(text);
-	return rc;
-}
 
 static void incident_reset(void *r)
 {
@@ -163,9 +42,7 @@ static int number_of(struct store *st, int64_t reported_ms, char *out,
 	int rc;
 
 	gmtime_r(&secs, &tm);
-	struct sval y[] = { SV_I(tm.tm_year + 1900) };
-
-	rc = st_int(st, Q_INC_NEXT_NUMBER, y, 1, &n);
+	rc = st->ops->incident_counter(st, tm.tm_year + 1900, &n);
 	if (rc)
 		return rc;
 	snprintf(out, len, "INC-%04d-%04lld", (tm.tm_year + 1900) % 10000,
@@ -195,7 +72,7 @@ int store_incident_insert(struct store *st, struct incident_row *r)
 	if ((rc = st_int(st, Q_INC_INSERT, p, ARRAY_SIZE(p), &inc->id)))
 		return rc;
 	r->updated_ms = inc->reported_ms;
-	return index_new(st, r);
+	return st->ops->search_new(st, inc->id, r->title, r->description);
 }
 
 int store_incident_get_id(struct store *st, int64_t id,
@@ -264,31 +141,16 @@ int store_incident_list(struct store *st, const struct incident_filter *f,
 {
 	const char *q = f->q ? f->q : "";
 	struct inc_walk w = { fn, ctx };
-	char *match = NULL, *like = NULL, *pair = NULL;
-	int rc;
-
-	/* Three characters or more: a trigram phrase query, quotes doubled.
-	 * Two: the token of the pair index. One: LIKE, % and _ escaped. */
-	if (*q && utf8_chars(q) == 2 && !separator(q) &&
-	    !separator(q + char_len(q)))
-		pair = pair_of(q);
-	else if (*q && utf8_chars(q) >= 3)
-		match = phrase_of(q);
-	else if (*q)
-		like = like_of(q);
-	struct sval p[] = {
+	struct sval p[INC_LIST_NP] = {
 		SV_S(f->status ? f->status : ""), SV_S(f->level ? f->level : ""),
 		SV_S(f->category ? f->category : ""), SV_I(f->is_drill),
-		SV_I(f->from_ms), SV_I(f->to_ms), SV_S(match ? match : ""),
-		SV_S(like ? like : ""), SV_I(f->limit),
+		SV_I(f->from_ms), SV_I(f->to_ms), SV_I(f->limit),
 		SV_I(f->before_id ? f->before_id : INT64_MAX),
-		SV_S(pair ? pair : ""),
 	};
-	rc = st_query(st, Q_INC_LIST, p, ARRAY_SIZE(p), walk_inc, &w);
-	free(match);
-	free(like);
-	free(pair);
-	return rc;
+
+	if (*q)
+		return st->ops->search_list(st, p, q, walk_inc, &w);
+	return st_query(st, Q_INC_LIST, p, ARRAY_SIZE(p), walk_inc, &w);
 }
 
 int store_incident_due(struct store *st, int64_t now_ms, int limit,
@@ -311,15 +173,7 @@ int store_incident_unacked(struct store *st, int limit, store_incident_fn *fn,
 
 int store_incident_index(struct store *st, int64_t id, const char *text)
 {
-	struct sval p[] = { SV_I(id), SV_S(text) };
-	char *pairs = pairs_of(text);
-	struct sval q[] = { SV_I(id), SV_S(pairs) };
-	int rc = st_run(st, Q_FTS_APPEND, p, 2, NULL);
-
-	if (!rc)
-		rc = st_run(st, Q_FTS2_APPEND, q, 2, NULL);
-	free(pairs);
-	return rc;
+	return st->ops->search_add(st, id, text);
 }
 
 struct stat_walk {

@@ -3,7 +3,9 @@
  *
  * One literal per query, named after the operation; parameters are $1,
  * $2, ... and bound, never formatted in. Only SQL that SQLite and
- * PostgreSQL both accept lives here; a backend overrides what differs.
+ * PostgreSQL both accept lives here: no rowid, no char(), no MATCH, no
+ * LIKE (case-insensitive in SQLite only). Queries only one engine has (the
+ * search index) get their text from the backend (store_ops.sql).
  * SELECT lists come from the column lists of store-int.h, which the
  * entity files' decoders read by the same lists.
  */
@@ -230,30 +232,11 @@ const char *const store_sql[Q__COUNT] = {
 		" public_summary = $21, summary = $22, review_json = $23,"
 		" updated_ms = $24, esc_tiers = $25, esc_acked_ms = $26"
 		" WHERE id = $1",
-	/* Filters are optional ('' or -1: any); newest first, before $10. */
+	/* Filters are optional ('' or -1: any); newest first, before $8. The
+	 * backend's Q_INC_SEARCH adds its search to the same filter. */
 	[Q_INC_LIST] =
 		"SELECT " SELECT_LIST(INCIDENT_COLS) " FROM incident"
-		" WHERE id < $10"
-		" AND ($1 = '' OR status = $1) AND ($2 = '' OR level_key = $2)"
-		" AND ($3 = '' OR category = $3) AND ($4 < 0 OR is_drill = $4)"
-		" AND ($5 = 0 OR reported_ms >= $5) AND ($6 = 0 OR reported_ms < $6)"
-		" AND ($7 = '' OR id IN (SELECT rowid FROM incident_fts"
-		"   WHERE incident_fts MATCH $7))"
-		" AND ($8 = '' OR id IN (SELECT rowid FROM incident_fts"
-		"   WHERE title LIKE $8 ESCAPE '\\' OR body LIKE $8 ESCAPE '\\'))"
-		" AND ($11 = '' OR id IN (SELECT rowid FROM incident_fts2"
-		"   WHERE incident_fts2 MATCH $11))"
-		" ORDER BY id DESC LIMIT $9",
-	[Q_FTS_INSERT] =
-		"INSERT INTO incident_fts (rowid, title, body) VALUES ($1, $2, $3)",
-	[Q_FTS2_INSERT] =
-		"INSERT INTO incident_fts2 (rowid, pairs) VALUES ($1, $2)",
-	[Q_FTS2_APPEND] =
-		"UPDATE incident_fts2 SET pairs = pairs || ' ' || $2"
-		" WHERE rowid = $1",
-	[Q_FTS_APPEND] =
-		"UPDATE incident_fts SET body = body || char(10) || $2"
-		" WHERE rowid = $1",
+		" WHERE " INC_LIST_WHERE " ORDER BY id DESC LIMIT $7",
 	/* A pre-filter for the timers (core/incident.c decides): open
 	 * incidents with a target past and not yet recorded. */
 	[Q_INC_DUE] =

@@ -223,6 +223,20 @@ _Static_assert(sizeof(enum inc_state) == sizeof(int), "enum size");
 	X(UINT, esc_tiers, "esc_tiers", ) S				\
 	X(I64, esc_acked_ms, "esc_acked_ms", )
 
+/*
+ * The filter of an incident list, shared by Q_INC_LIST and a backend's
+ * Q_INC_SEARCH: $1 status, $2 level key, $3 category ('' any), $4 drill
+ * (-1 any), $5..$6 reported in [from, to) (0 open), $8 ids below it; the
+ * lists order by id, newest first, at most $7. A search binds its own
+ * parameters from $9.
+ */
+#define INC_LIST_WHERE							\
+	"id < $8 AND ($1 = '' OR status = $1)"				\
+	" AND ($2 = '' OR level_key = $2) AND ($3 = '' OR category = $3)" \
+	" AND ($4 < 0 OR is_drill = $4) AND ($5 = 0 OR reported_ms >= $5)" \
+	" AND ($6 = 0 OR reported_ms < $6)"
+#define INC_LIST_NP 8
+
 #define STAT_COLS(X, S)							\
 	X(TEXT, status, "status", ) S					\
 	X(TEXT, level, "level_key", ) S					\
