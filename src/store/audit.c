@@ -6,6 +6,7 @@
 
 #include "store/store-int.h"
 
+/* Decoder tables of store-int.h's column lists. */
 #define COL_TYPE struct audit_row
 static const struct col audit_cols[] = COL_TABLE(AUDIT_COLS);
 #undef COL_TYPE
@@ -15,6 +16,7 @@ struct audit_head {
 	char *hash;
 };
 
+/* srow_fn: read the one row into the caller's struct; mark it found. */
 static int got_head(void *ctx, const struct srow *r)
 {
 	struct audit_head *h = ctx;
@@ -76,6 +78,7 @@ struct audit_key {
 	bool found;
 };
 
+/* srow_fn: read the one row into the caller's struct; mark it found. */
 static int got_key(void *ctx, const struct srow *r)
 {
 	struct audit_key *k = ctx;

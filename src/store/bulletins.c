@@ -6,6 +6,7 @@
 
 #include "store/store-int.h"
 
+/* Decoder tables of store-int.h's column lists. */
 #define COL_TYPE struct bulletin
 static const struct col bulletin_cols[] = COL_TABLE(BULLETIN_COLS);
 #undef COL_TYPE
@@ -25,6 +26,8 @@ struct bul_walk {
 	void *ctx;
 };
 
+/* srow_fn: decode one row, hand it to the caller's callback (whose
+ * non-zero return stops the walk); owned texts are freed after. */
 static int walk_bul(void *ctx, const struct srow *r)
 {
 	struct bul_walk *w = ctx;

@@ -6,10 +6,12 @@
 
 #include "store/store-int.h"
 
+/* Decoder tables of store-int.h's column lists. */
 #define COL_TYPE struct channel
 static const struct col channel_cols[] = COL_TABLE(CHANNEL_COLS);
 #undef COL_TYPE
 
+/* st_one's reset: free what obj holds before a row is read in. */
 static void channel_reset(void *c)
 {
 	channel_release(c);
@@ -50,6 +52,8 @@ struct channel_walk {
 	void *ctx;
 };
 
+/* srow_fn: decode one row, hand it to the caller's callback (whose
+ * non-zero return stops the walk); owned texts are freed after. */
 static int walk_channel(void *ctx, const struct srow *r)
 {
 	struct channel_walk *w = ctx;

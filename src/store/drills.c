@@ -9,6 +9,7 @@
 
 #include "store/store-int.h"
 
+/* Decoder tables of store-int.h's column lists. */
 #define COL_TYPE struct drill_row
 static const struct col drill_cols[] = COL_TABLE(DRILL_COLS);
 #undef COL_TYPE
@@ -20,6 +21,7 @@ void drill_row_release(struct drill_row *d)
 	d->detail = d->evaluation = NULL;
 }
 
+/* st_one's reset: free what obj holds before a row is read in. */
 static void drill_reset(void *d)
 {
 	drill_row_release(d);
@@ -66,6 +68,8 @@ struct drill_walk {
 	void *ctx;
 };
 
+/* srow_fn: decode one row, hand it to the caller's callback (whose
+ * non-zero return stops the walk); owned texts are freed after. */
 static int walk_drill(void *ctx, const struct srow *r)
 {
 	struct drill_walk *w = ctx;

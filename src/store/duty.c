@@ -10,6 +10,7 @@ struct override_rec {
 	int64_t id, user_id, start_ms, end_ms;
 };
 
+/* Decoder tables of store-int.h's column lists. */
 #define COL_TYPE struct rotation_row
 static const struct col rotation_cols[] = COL_TABLE(ROTATION_COLS);
 #undef COL_TYPE
@@ -34,6 +35,8 @@ struct rot_walk {
 	void *ctx;
 };
 
+/* srow_fn: decode one row, hand it to the caller's callback (whose
+ * non-zero return stops the walk); owned texts are freed after. */
 static int walk_rot(void *ctx, const struct srow *r)
 {
 	struct rot_walk *w = ctx;
@@ -67,6 +70,8 @@ struct ov_walk {
 	void *ctx;
 };
 
+/* srow_fn: decode one row, hand it to the caller's callback (whose
+ * non-zero return stops the walk); owned texts are freed after. */
 static int walk_ov(void *ctx, const struct srow *r)
 {
 	struct ov_walk *w = ctx;

@@ -7,6 +7,7 @@
 
 #include "store/store-int.h"
 
+/* Decoder tables of store-int.h's column lists. */
 #define COL_TYPE struct expense
 static const struct col expense_cols[] = COL_TABLE(EXPENSE_COLS);
 #undef COL_TYPE
@@ -26,6 +27,7 @@ struct budget_out {
 	bool found;
 };
 
+/* srow_fn: read the one row into the caller's struct; mark it found. */
 static int got_budget(void *ctx, const struct srow *r)
 {
 	struct budget_out *b = ctx;
@@ -64,6 +66,8 @@ struct exp_walk {
 	void *ctx;
 };
 
+/* srow_fn: decode one row, hand it to the caller's callback (whose
+ * non-zero return stops the walk); owned texts are freed after. */
 static int walk_exp(void *ctx, const struct srow *r)
 {
 	struct exp_walk *w = ctx;

@@ -7,6 +7,7 @@
 
 #include "store/store-int.h"
 
+/* Decoder tables of store-int.h's column lists. */
 #define COL_TYPE struct group
 static const struct col group_cols[] = COL_TABLE(GROUP_COLS);
 #undef COL_TYPE
@@ -52,6 +53,8 @@ struct group_walk {
 	void *ctx;
 };
 
+/* srow_fn: decode one row, hand it to the caller's callback (whose
+ * non-zero return stops the walk); owned texts are freed after. */
 static int walk_group(void *ctx, const struct srow *r)
 {
 	struct group_walk *w = ctx;

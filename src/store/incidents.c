@@ -17,6 +17,7 @@ struct stat_rec {
 	int64_t n;
 };
 
+/* Decoder tables of store-int.h's column lists. */
 #define COL_TYPE struct incident_row
 static const struct col incident_cols[] = COL_TABLE(INCIDENT_COLS);
 #undef COL_TYPE
@@ -24,6 +25,7 @@ static const struct col incident_cols[] = COL_TABLE(INCIDENT_COLS);
 static const struct col stat_cols[] = COL_TABLE(STAT_COLS);
 #undef COL_TYPE
 
+/* st_one's reset: free what obj holds before a row is read in. */
 static void incident_reset(void *r)
 {
 	incident_row_release(r);
@@ -124,6 +126,8 @@ struct inc_walk {
 	void *ctx;
 };
 
+/* srow_fn: decode one row, hand it to the caller's callback (whose
+ * non-zero return stops the walk); owned texts are freed after. */
 static int walk_inc(void *ctx, const struct srow *r)
 {
 	struct inc_walk *w = ctx;
@@ -181,6 +185,8 @@ struct stat_walk {
 	void *ctx;
 };
 
+/* srow_fn: decode one row, hand it to the caller's callback (whose
+ * non-zero return stops the walk); owned texts are freed after. */
 static int walk_stat(void *ctx, const struct srow *r)
 {
 	struct stat_walk *w = ctx;

@@ -6,10 +6,12 @@
 
 #include "store/store-int.h"
 
+/* Decoder tables of store-int.h's column lists. */
 #define COL_TYPE struct notification
 static const struct col nt_cols[] = COL_TABLE(NOTIFICATION_COLS);
 #undef COL_TYPE
 
+/* st_one's reset: free what obj holds before a row is read in. */
 static void nt_reset(void *n)
 {
 	notification_release(n);
@@ -53,6 +55,8 @@ struct nt_walk {
 	void *ctx;
 };
 
+/* srow_fn: decode one row, hand it to the caller's callback (whose
+ * non-zero return stops the walk); owned texts are freed after. */
 static int walk_nt(void *ctx, const struct srow *r)
 {
 	struct nt_walk *w = ctx;

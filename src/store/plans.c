@@ -20,6 +20,7 @@ struct ack_rec {
 	int64_t at_ms;
 };
 
+/* Decoder tables of store-int.h's column lists. */
 #define COL_TYPE struct plan_row
 static const struct col plan_cols[] = COL_TABLE(PLAN_COLS);
 #undef COL_TYPE
@@ -54,6 +55,8 @@ struct plan_walk {
 	void *ctx;
 };
 
+/* srow_fn: decode one row, hand it to the caller's callback (whose
+ * non-zero return stops the walk); owned texts are freed after. */
 static int walk_plan(void *ctx, const struct srow *r)
 {
 	struct plan_walk *w = ctx;
@@ -83,6 +86,7 @@ struct one_pv {
 	bool found;
 };
 
+/* srow_fn: read the one row into the caller's struct; mark it found. */
 static int got_pv(void *ctx, const struct srow *r)
 {
 	struct one_pv *o = ctx;
@@ -147,6 +151,8 @@ struct pv_walk {
 	void *ctx;
 };
 
+/* srow_fn: decode one row, hand it to the caller's callback (whose
+ * non-zero return stops the walk); owned texts are freed after. */
 static int walk_pv(void *ctx, const struct srow *r)
 {
 	struct pv_walk *w = ctx;
@@ -208,6 +214,8 @@ struct editor_walk {
 	void *ctx;
 };
 
+/* srow_fn: decode one row, hand it to the caller's callback (whose
+ * non-zero return stops the walk); owned texts are freed after. */
 static int walk_editor(void *ctx, const struct srow *r)
 {
 	struct editor_walk *w = ctx;
@@ -240,6 +248,8 @@ struct ack_walk {
 	void *ctx;
 };
 
+/* srow_fn: decode one row, hand it to the caller's callback (whose
+ * non-zero return stops the walk); owned texts are freed after. */
 static int walk_ack(void *ctx, const struct srow *r)
 {
 	struct ack_walk *w = ctx;

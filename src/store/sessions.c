@@ -6,6 +6,7 @@
 
 #include "store/store-int.h"
 
+/* Decoder tables of store-int.h's column lists. */
 #define COL_TYPE struct session
 static const struct col session_cols[] = COL_TABLE(SESSION_COLS);
 #undef COL_TYPE
@@ -123,6 +124,8 @@ struct token_walk {
 	void *ctx;
 };
 
+/* srow_fn: decode one row, hand it to the caller's callback (whose
+ * non-zero return stops the walk); owned texts are freed after. */
 static int walk_token(void *ctx, const struct srow *r)
 {
 	struct token_walk *w = ctx;

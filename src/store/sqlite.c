@@ -375,6 +375,7 @@ static int sq_query(struct store *st, enum q q, const struct sval *p, int np,
 	return rc;
 }
 
+/* srow_fn: read the one row into the caller's struct; mark it found. */
 static int got_count(void *ctx, const struct srow *r)
 {
 	*(int64_t *)ctx = r->col[0].i;

@@ -19,6 +19,8 @@ static const struct store_ops *const backends[] = {
 	&store_sqlite_ops,
 };
 
+/* The backend of url's scheme: a plain path is SQLite; NULL for an
+ * engine this build does not have. */
 static const struct store_ops *backend_for(const char *url)
 {
 	const char *colon = strchr(url, ':');
@@ -134,6 +136,7 @@ int st_run1(struct store *st, enum q q, const struct sval *p, int np)
 	return n == 1 ? 0 : ERMS_ENOTFOUND;
 }
 
+/* srow_fn: read the one row into the caller's struct; mark it found. */
 static int got_int(void *ctx, const struct srow *r)
 {
 	*(int64_t *)ctx = r->col[0].i;
@@ -207,6 +210,7 @@ static void put_ptr(void *f, const char *s)
 	memcpy(f, &s, sizeof(s));
 }
 
+/* Decode value v into field f as column c says. */
 static void col_decode(const struct col *c, const struct sval *v, void *f)
 {
 	int e;
@@ -268,6 +272,7 @@ struct one {
 	bool found;
 };
 
+/* srow_fn: read the one row into the caller's struct; mark it found. */
 static int got_one(void *ctx, const struct srow *r)
 {
 	struct one *o = ctx;

@@ -7,6 +7,7 @@
 
 #include "store/store-int.h"
 
+/* Decoder tables of store-int.h's column lists. */
 #define COL_TYPE struct supply
 static const struct col supply_cols[] = COL_TABLE(SUPPLY_COLS);
 #undef COL_TYPE
@@ -20,6 +21,7 @@ void supply_release(struct supply *s)
 	s->notes = NULL;
 }
 
+/* st_one's reset: free what obj holds before a row is read in. */
 static void supply_reset(void *s)
 {
 	supply_release(s);
@@ -61,6 +63,8 @@ struct supply_walk {
 	void *ctx;
 };
 
+/* srow_fn: decode one row, hand it to the caller's callback (whose
+ * non-zero return stops the walk); owned texts are freed after. */
 static int walk_supply(void *ctx, const struct srow *r)
 {
 	struct supply_walk *w = ctx;
@@ -121,6 +125,8 @@ struct mov_walk {
 	void *ctx;
 };
 
+/* srow_fn: decode one row, hand it to the caller's callback (whose
+ * non-zero return stops the walk); owned texts are freed after. */
 static int walk_mov(void *ctx, const struct srow *r)
 {
 	struct mov_walk *w = ctx;

@@ -5,6 +5,7 @@
 
 #include "store/store-int.h"
 
+/* Decoder tables of store-int.h's column lists. */
 #define COL_TYPE struct task
 static const struct col task_cols[] = COL_TABLE(TASK_COLS);
 #undef COL_TYPE
@@ -35,6 +36,8 @@ struct task_walk {
 	void *ctx;
 };
 
+/* srow_fn: decode one row, hand it to the caller's callback (whose
+ * non-zero return stops the walk); owned texts are freed after. */
 static int walk_task(void *ctx, const struct srow *r)
 {
 	struct task_walk *w = ctx;

@@ -15,6 +15,7 @@ struct event_rec {
 	const char *data;
 };
 
+/* Decoder tables of store-int.h's column lists. */
 #define COL_TYPE struct timeline_entry
 static const struct col timeline_cols[] = COL_TABLE(TIMELINE_COLS);
 #undef COL_TYPE
@@ -37,6 +38,8 @@ struct tl_walk {
 	void *ctx;
 };
 
+/* srow_fn: decode one row, hand it to the caller's callback (whose
+ * non-zero return stops the walk); owned texts are freed after. */
 static int walk_tl(void *ctx, const struct srow *r)
 {
 	struct tl_walk *w = ctx;
@@ -69,6 +72,8 @@ struct event_walk {
 	void *ctx;
 };
 
+/* srow_fn: decode one row, hand it to the caller's callback (whose
+ * non-zero return stops the walk); owned texts are freed after. */
 static int walk_event(void *ctx, const struct srow *r)
 {
 	struct event_walk *w = ctx;

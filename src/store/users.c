@@ -8,6 +8,7 @@
 
 #include "store/store-int.h"
 
+/* Decoder tables of store-int.h's column lists. */
 #define COL_TYPE struct user
 static const struct col user_cols[] = COL_TABLE(USER_COLS);
 #undef COL_TYPE
@@ -68,6 +69,7 @@ struct text_out {
 	bool found;
 };
 
+/* srow_fn: read the one row into the caller's struct; mark it found. */
 static int got_text(void *ctx, const struct srow *r)
 {
 	struct text_out *t = ctx;
@@ -115,6 +117,8 @@ struct user_walk {
 	void *ctx;
 };
 
+/* srow_fn: decode one row, hand it to the caller's callback (whose
+ * non-zero return stops the walk); owned texts are freed after. */
 static int walk_user(void *ctx, const struct srow *r)
 {
 	struct user_walk *w = ctx;
