@@ -13,6 +13,7 @@
 #define COL_TYPE struct drill_row
 static const struct col drill_cols[] = COL_TABLE(DRILL_COLS);
 #undef COL_TYPE
+COL_TABLE_FITS(drill_cols);
 
 void drill_row_release(struct drill_row *d)
 {

@@ -21,6 +21,7 @@ struct stat_rec {
 #define COL_TYPE struct incident_row
 static const struct col incident_cols[] = COL_TABLE(INCIDENT_COLS);
 #undef COL_TYPE
+COL_TABLE_FITS(incident_cols);
 #define COL_TYPE struct stat_rec
 static const struct col stat_cols[] = COL_TABLE(STAT_COLS);
 #undef COL_TYPE

@@ -10,6 +10,7 @@
 #define COL_TYPE struct notification
 static const struct col nt_cols[] = COL_TABLE(NOTIFICATION_COLS);
 #undef COL_TYPE
+COL_TABLE_FITS(nt_cols);
 
 /* st_one's reset: free what obj holds before a row is read in. */
 static void nt_reset(void *n)

@@ -68,6 +68,9 @@ void cols_decode(const struct col *t, size_t n, const struct srow *r,
 		 int first, void *obj);
 #define DECODE(t, r, first, obj) \
 	cols_decode((t), ARRAY_SIZE(t), (r), (first), (obj))
+/* A table must fit in a row (struct srow holds SROW_MAX columns). */
+#define COL_TABLE_FITS(t) \
+	_Static_assert(ARRAY_SIZE(t) <= SROW_MAX, #t " fits in a row")
 
 /* Enums are read as int: they must be int-sized. */
 _Static_assert(sizeof(enum inc_state) == sizeof(int), "enum size");
