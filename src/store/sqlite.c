@@ -265,15 +265,16 @@ static int sq_rollback_to(struct store *st)
 	return rc ? rc : exec(s, "RELEASE req");
 }
 
-/* The text of query q in SQLite: its own, else the shared one. */
-static const char *text_of(enum q q)
+/* The text of query q in this backend: its own (ops->sql), else the
+ * shared one; NULL when neither has it. */
+static const char *text_of(const struct store_ops *ops, enum q q)
 {
-	return store_sqlite_sql[q] ? store_sqlite_sql[q] : store_sql[q];
+	return ops->sql && ops->sql[q] ? ops->sql[q] : store_sql[q];
 }
 
 static sqlite3_stmt *stmt(struct sqlite_store *s, enum q q)
 {
-	const char *sql = text_of(q);
+	const char *sql = text_of(s->base.ops, q);
 	char name[8];
 
 	if (s->q[q])
