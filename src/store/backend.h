@@ -1,12 +1,18 @@
 /*
  * backend.h - what a storage backend implements (private to src/store/).
  *
- * Entity functions (store.c) are written once against these primitives:
- * run a named query (enum q, text in sql.c) with bound parameters and get
- * rows back as an array of struct sval. A backend only knows how to open,
- * migrate, run transactions and run a query. Query text is shared by every
- * engine where they agree ($1 parameters, RETURNING, ON CONFLICT); a
- * backend may replace the text of a query that differs.
+ * Entity functions (users.c, groups.c, ...) are written once against these
+ * primitives: run a named query (enum q) with bound parameters and get rows
+ * back as an array of struct sval. Query text is shared by every engine
+ * where they agree ($1 parameters, RETURNING, ON CONFLICT: sql.c); a
+ * backend gives the text of the queries only it has, or replaces one that
+ * differs, in its own table (store_ops.sql). Whatever else differs between
+ * engines is an operation of struct store_ops: search, the incident
+ * counter, backup, and the write serialisation stated at begin.
+ *
+ * A second backend adds: its struct store_ops (its own file), its entry in
+ * store.c's table, its migrations, its search (the Q_INC_SEARCH and index
+ * queries, or operations of its own), and runs the store contract suite.
  */
 #ifndef ERMS_STORE_BACKEND_H
 #define ERMS_STORE_BACKEND_H
@@ -57,9 +63,7 @@ enum q {
 	Q_PV_EDITOR_PUT, Q_PV_EDITORS,
 	Q_ACK_PUT, Q_ACK_LIST, Q_ACK_LIST_GROUP,
 	Q_INC_NEXT_NUMBER, Q_INC_INSERT, Q_INC_GET, Q_INC_BY_NUMBER,
-	Q_INC_UPDATE, Q_INC_LIST,
-	Q_FTS_INSERT, Q_FTS_APPEND, Q_FTS2_INSERT, Q_FTS2_APPEND, Q_INC_DUE,
-	Q_INC_UNACKED,
+	Q_INC_UPDATE, Q_INC_LIST, Q_INC_DUE, Q_INC_UNACKED,
 	Q_TASK_INSERT, Q_TASK_GET, Q_TASK_LIST, Q_TASK_UPDATE,
 	Q_TL_INSERT, Q_TL_LIST,
 	Q_EVENT_INSERT, Q_EVENT_LIST, Q_EVENT_LAST,
@@ -74,10 +78,13 @@ enum q {
 	Q_BUDGET_PUT, Q_BUDGET_GET, Q_EXP_INSERT, Q_EXP_LIST, Q_EXP_SUM,
 	Q_DRILL_INSERT, Q_DRILL_GET, Q_DRILL_UPDATE, Q_DRILL_LIST,
 	Q_DRILL_NOTICE, Q_INC_STATS,
+	/* Text only in a backend's table (store_ops.sql): the search. */
+	Q_INC_SEARCH,		/* INC_LIST_WHERE's filter and a search */
+	Q_FTS_INSERT, Q_FTS_APPEND, Q_FTS2_INSERT, Q_FTS2_APPEND,
 	Q__COUNT
 };
 
-/* Shared query text, indexed by enum q. */
+/* Shared query text, indexed by enum q; NULL for backend-only queries. */
 extern const char *const store_sql[Q__COUNT];
 
 struct store_ops {
@@ -88,7 +95,19 @@ struct store_ops {
 	int (*schema)(struct store *st, int *have, int *want);
 	int (*migrate)(struct store *st, int *from, int *to,
 		       struct errbuf *err);
+	/* Online copy of the whole database to path (must not exist). */
 	int (*backup)(struct store *st, const char *path, struct errbuf *err);
+	/*
+	 * Start a write transaction. Write transactions of one database are
+	 * serialised: a second begin (from any connection or process) waits
+	 * until the first commits or rolls back. The audit chain relies on
+	 * it (app/audit.c reads the head row and appends id + 1 with its
+	 * hash in the same transaction), and so do the event log and the
+	 * incident counter: ids become visible in commit order, so a reader
+	 * that has seen event n never later finds a new event below n.
+	 * SQLite gets this from BEGIN IMMEDIATE; a server engine must take
+	 * a lock of its own (e.g. an advisory lock) at begin.
+	 */
 	int (*begin)(struct store *st);
 	int (*commit)(struct store *st);
 	int (*rollback)(struct store *st);
@@ -102,6 +121,31 @@ struct store_ops {
 	 */
 	int (*query)(struct store *st, enum q q, const struct sval *p, int np,
 		     srow_fn *fn, void *ctx, int64_t *changes);
+	/* This engine's query text by enum q: an entry that is not NULL
+	 * replaces store_sql's; the backend-only queries must have one. */
+	const char *const *sql;
+	/*
+	 * The next number of year's incident counter, inside the current
+	 * write transaction: numbers have no gaps, and a rolled-back
+	 * transaction gives its number back.
+	 */
+	int (*incident_counter)(struct store *st, int year, int64_t *n);
+	/* Put incident id's title and description in the search index. */
+	int (*search_new)(struct store *st, int64_t id, const char *title,
+			  const char *description);
+	/* Add text (a note, a timeline line) to incident id's index. */
+	int (*search_add)(struct store *st, int64_t id, const char *text);
+	/*
+	 * Incidents matching search text q (not ""), filtered by the
+	 * INC_LIST_NP parameters p (store-int.h, INC_LIST_WHERE), in the
+	 * order and number the filter asks: each row to fn. Every engine
+	 * must match as the SQLite backend does (sqlite-search.c): any run
+	 * of three characters or more, a two-character word, a single
+	 * character, with the case of ASCII letters folded (LIKE does that
+	 * in SQLite only: an engine brings its own case-insensitive match).
+	 */
+	int (*search_list)(struct store *st, const struct sval *p,
+			   const char *q, srow_fn *fn, void *ctx);
 };
 
 /* Every backend's connection struct starts with this. */
@@ -109,6 +153,14 @@ struct store {
 	const struct store_ops *ops;
 };
 
+/* The SQLite backend: sqlite.c; its search and query text of its own:
+ * sqlite-search.c. */
 extern const struct store_ops store_sqlite_ops;
+extern const char *const store_sqlite_sql[Q__COUNT];
+int sqlite_search_new(struct store *st, int64_t id, const char *title,
+		      const char *description);
+int sqlite_search_add(struct store *st, int64_t id, const char *text);
+int sqlite_search_list(struct store *st, const struct sval *p, const char *q,
+		       srow_fn *fn, void *ctx);
 
 #endif

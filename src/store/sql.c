@@ -3,48 +3,13 @@
  *
  * One literal per query, named after the operation; parameters are $1,
  * $2, ... and bound, never formatted in. Only SQL that SQLite and
- * PostgreSQL both accept lives here; a backend overrides what differs.
- * Column order in SELECT lists is the order the decoders in store.c read.
+ * PostgreSQL both accept lives here: no rowid, no char(), no MATCH, no
+ * LIKE (case-insensitive in SQLite only). Queries only one engine has (the
+ * search index) get their text from the backend (store_ops.sql).
+ * SELECT lists come from the column lists of store-int.h, which the
+ * entity files' decoders read by the same lists.
  */
-#include "store/backend.h"
-
-#define USER_COLS "id, login, display_name, email, phone, locale, is_admin," \
-	" disabled, created_ms, updated_ms"
-#define GROUP_COLS "id, key, name, kind, duties_json, created_ms, updated_ms"
-#define TOKEN_COLS "id, user_id, name, created_ms, last_used_ms, expires_ms," \
-	" revoked_ms, kind"
-#define AUDIT_COLS "id, at_ms, actor_id, action, object, summary, prev_hash," \
-	" hash"
-
-#define PV_COLS "v.id, v.plan_id, p.key, v.n, v.status, v.name_json," \
-	" v.source_name, v.author_id, v.created_ms, v.updated_ms," \
-	" v.submitted_ms, v.reviewer_id, v.reviewed_ms, v.review_comment," \
-	" v.publisher_id, v.published_ms, v.superseded_ms"
-
-#define INC_COLS "id, number, title, description, impact, category, status," \
-	" level_rank, level_key, proposed_level, is_drill, reporter_id," \
-	" commander_id, plan_version_id, detected_ms, reported_ms, acked_ms," \
-	" activated_ms, resolved_ms, closed_ms, reviewed_ms, dismissed_ms," \
-	" ack_min, activate_min, resolve_min, breaches, public," \
-	" public_summary, summary, review_json, updated_ms, esc_tiers," \
-	" esc_acked_ms"
-#define TASK_COLS "id, incident_id, title, group_key, assignee_id, status," \
-	" due_ms, notes, origin, created_by, created_ms, updated_ms"
-
-#define CH_COLS "id, name, kind, config, rate_burst, rate_period_ms," \
-	" enabled, created_ms, updated_ms"
-#define NT_COLS "id, incident_id, event, tier, channel_id, user_id," \
-	" recipient, locale, subject, text, markdown, link, ack_link," \
-	" idem_key, ack_hash, ack_expires_ms, acked_ms, acked_by, state," \
-	" attempts, next_ms, last_error, created_ms, sent_ms"
-
-#define DRILL_COLS "id, title, kind, category, level, scheduled_ms, minutes," \
-	" location, status, detail, evaluation, coalesce(incident_id, 0)," \
-	" created_by, created_ms, started_ms, completed_ms, evaluated_ms," \
-	" updated_ms"
-#define SUP_COLS "id, name, kind, location, quantity, unit, min_quantity," \
-	" inspect_by_ms, notes, low_notice_ms, inspect_notice_ms, created_ms," \
-	" updated_ms"
+#include "store/store-int.h"
 
 const char *const store_sql[Q__COUNT] = {
 	[Q_PING] = "SELECT 1",
@@ -55,9 +20,12 @@ const char *const store_sql[Q__COUNT] = {
 		" is_admin, disabled, password_hash, created_ms, updated_ms)"
 		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)"
 		" RETURNING id",
-	[Q_USER_GET] = "SELECT " USER_COLS " FROM users WHERE id = $1",
+	[Q_USER_GET] =
+		"SELECT " SELECT_LIST(USER_COLS)
+		" FROM users WHERE id = $1",
 	[Q_USER_BY_LOGIN] =
-		"SELECT " USER_COLS ", password_hash FROM users WHERE login = $1",
+		"SELECT " SELECT_LIST(USER_COLS)
+		", password_hash FROM users WHERE login = $1",
 	[Q_USER_PWHASH] = "SELECT password_hash FROM users WHERE id = $1",
 	[Q_USER_UPDATE] =
 		"UPDATE users SET display_name = $2, email = $3, phone = $4,"
@@ -68,7 +36,7 @@ const char *const store_sql[Q__COUNT] = {
 		" WHERE id = $1",
 	[Q_USER_COUNT] = "SELECT count(*) FROM users",
 	[Q_USER_LIST] =
-		"SELECT " USER_COLS " FROM users WHERE id > $1"
+		"SELECT " SELECT_LIST(USER_COLS) " FROM users WHERE id > $1"
 		" ORDER BY id LIMIT $2",
 	[Q_AUDIT_KEY_GET] =
 		"SELECT fingerprint, plain_until FROM audit_key WHERE id = 1",
@@ -80,11 +48,15 @@ const char *const store_sql[Q__COUNT] = {
 		"INSERT INTO org_group (key, name, kind, duties_json,"
 		" created_ms, updated_ms) VALUES ($1, $2, $3, $4, $5, $5)"
 		" RETURNING id",
-	[Q_GROUP_GET] = "SELECT " GROUP_COLS " FROM org_group WHERE key = $1",
+	[Q_GROUP_GET] =
+		"SELECT " SELECT_LIST(GROUP_COLS)
+		" FROM org_group WHERE key = $1",
 	[Q_GROUP_UPDATE] =
 		"UPDATE org_group SET name = $2, duties_json = $3,"
 		" updated_ms = $4, kind = $5 WHERE id = $1",
-	[Q_GROUP_LIST] = "SELECT " GROUP_COLS " FROM org_group ORDER BY id",
+	[Q_GROUP_LIST] =
+		"SELECT " SELECT_LIST(GROUP_COLS)
+		" FROM org_group ORDER BY id",
 	[Q_MEMBER_PUT] =
 		"INSERT INTO group_member (group_id, user_id, role, created_ms,"
 		" review_from_ms) VALUES ($1, $2, $3, $4, $5)"
@@ -92,17 +64,15 @@ const char *const store_sql[Q__COUNT] = {
 	[Q_MEMBER_DELETE] =
 		"DELETE FROM group_member WHERE group_id = $1 AND user_id = $2",
 	[Q_MEMBERS_OF_GROUP] =
-		"SELECT g.id, g.key, g.kind, m.role, u.id, u.login,"
-		" u.display_name, u.email, u.locale, u.disabled,"
-		" m.review_from_ms"
+		"SELECT " SELECT_LIST(MEMBER_COLS) ", "
+		SELECT_LIST(MEMBER_USER_COLS)
 		" FROM group_member m JOIN org_group g ON g.id = m.group_id"
 		" JOIN users u ON u.id = m.user_id WHERE m.group_id = $1"
 		" ORDER BY CASE m.role WHEN 'lead' THEN 0 WHEN 'deputy' THEN 1"
 		" ELSE 2 END, u.id",
 	[Q_GROUPS_OF_USER] =
-		"SELECT g.id, g.key, g.kind, m.role, u.id, u.login,"
-		" u.display_name, u.email, u.locale, u.disabled,"
-		" m.review_from_ms"
+		"SELECT " SELECT_LIST(MEMBER_COLS) ", "
+		SELECT_LIST(MEMBER_USER_COLS)
 		" FROM group_member m JOIN org_group g ON g.id = m.group_id"
 		" JOIN users u ON u.id = m.user_id WHERE m.user_id = $1"
 		" ORDER BY g.id",
@@ -111,7 +81,7 @@ const char *const store_sql[Q__COUNT] = {
 		"INSERT INTO session (secret_hash, csrf, user_id, created_ms,"
 		" last_seen_ms) VALUES ($1, $2, $3, $4, $4) RETURNING id",
 	[Q_SESSION_GET] =
-		"SELECT id, user_id, csrf, created_ms, last_seen_ms, revoked_ms"
+		"SELECT " SELECT_LIST(SESSION_COLS)
 		" FROM session WHERE secret_hash = $1",
 	[Q_SESSION_TOUCH] =
 		"UPDATE session SET last_seen_ms = $2 WHERE id = $1",
@@ -126,8 +96,11 @@ const char *const store_sql[Q__COUNT] = {
 		"INSERT INTO api_token (secret_hash, user_id, name, created_ms,"
 		" expires_ms, kind) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
 	[Q_TOKEN_BY_HASH] =
-		"SELECT " TOKEN_COLS " FROM api_token WHERE secret_hash = $1",
-	[Q_TOKEN_GET] = "SELECT " TOKEN_COLS " FROM api_token WHERE id = $1",
+		"SELECT " SELECT_LIST(TOKEN_COLS)
+		" FROM api_token WHERE secret_hash = $1",
+	[Q_TOKEN_GET] =
+		"SELECT " SELECT_LIST(TOKEN_COLS)
+		" FROM api_token WHERE id = $1",
 	[Q_TOKEN_TOUCH] =
 		"UPDATE api_token SET last_used_ms = $2 WHERE id = $1",
 	[Q_TOKEN_REVOKE] =
@@ -137,10 +110,10 @@ const char *const store_sql[Q__COUNT] = {
 		"UPDATE api_token SET revoked_ms = $2"
 		" WHERE user_id = $1 AND revoked_ms IS NULL",
 	[Q_TOKEN_LIST] =
-		"SELECT " TOKEN_COLS " FROM api_token"
+		"SELECT " SELECT_LIST(TOKEN_COLS) " FROM api_token"
 		" WHERE $1 = 0 OR user_id = $1 ORDER BY id",
 	[Q_SESSION_BY_ID] =
-		"SELECT id, user_id, csrf, created_ms, last_seen_ms, revoked_ms"
+		"SELECT " SELECT_LIST(SESSION_COLS)
 		" FROM session WHERE id = $1",
 	[Q_SESSION_REVOKE_OTHERS] =
 		"UPDATE session SET revoked_ms = $2"
@@ -158,7 +131,7 @@ const char *const store_sql[Q__COUNT] = {
 		"INSERT INTO audit (id, at_ms, actor_id, action, object, summary,"
 		" prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
 	[Q_AUDIT_LIST] =
-		"SELECT " AUDIT_COLS " FROM audit WHERE id > $1"
+		"SELECT " SELECT_LIST(AUDIT_COLS) " FROM audit WHERE id > $1"
 		" ORDER BY id LIMIT $2",
 
 	[Q_PLAN_BY_KEY] = "SELECT id FROM plan WHERE key = $1",
@@ -166,11 +139,7 @@ const char *const store_sql[Q__COUNT] = {
 		"INSERT INTO plan (key, created_ms) VALUES ($1, $2) RETURNING id",
 	/* Each plan with its newest version and its version in force. */
 	[Q_PLAN_LIST] =
-		"SELECT p.id, p.key, p.created_ms,"
-		" (SELECT max(n) FROM plan_version WHERE plan_id = p.id),"
-		" (SELECT n FROM plan_version WHERE plan_id = p.id"
-		"   AND status = 'published')"
-		" FROM plan p ORDER BY p.id",
+		"SELECT " SELECT_LIST(PLAN_COLS) " FROM plan p ORDER BY p.id",
 	[Q_PV_NEXT_N] =
 		"SELECT coalesce(max(n), 0) + 1 FROM plan_version"
 		" WHERE plan_id = $1",
@@ -180,11 +149,12 @@ const char *const store_sql[Q__COUNT] = {
 		" updated_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)"
 		" RETURNING id",
 	[Q_PV_GET] =
-		"SELECT " PV_COLS ", v.source, v.content FROM plan_version v"
+		"SELECT " SELECT_LIST(PV_COLS) ", "
+		SELECT_LIST(PV_TEXT_COLS) " FROM plan_version v"
 		" JOIN plan p ON p.id = v.plan_id"
 		" WHERE v.plan_id = $1 AND v.n = $2",
 	[Q_PV_LIST] =
-		"SELECT " PV_COLS " FROM plan_version v"
+		"SELECT " SELECT_LIST(PV_COLS) " FROM plan_version v"
 		" JOIN plan p ON p.id = v.plan_id WHERE v.plan_id = $1"
 		" ORDER BY v.n",
 	[Q_PV_UPDATE] =
@@ -195,11 +165,13 @@ const char *const store_sql[Q__COUNT] = {
 		" superseded_ms = $14 WHERE id = $1",
 	/* The plan in force: the version published last, of any plan. */
 	[Q_PV_CURRENT] =
-		"SELECT " PV_COLS ", v.source, v.content FROM plan_version v"
+		"SELECT " SELECT_LIST(PV_COLS) ", "
+		SELECT_LIST(PV_TEXT_COLS) " FROM plan_version v"
 		" JOIN plan p ON p.id = v.plan_id WHERE v.status = 'published'"
 		" ORDER BY v.published_ms DESC, v.id DESC LIMIT 1",
 	[Q_PV_BY_ID] =
-		"SELECT " PV_COLS ", v.source, v.content FROM plan_version v"
+		"SELECT " SELECT_LIST(PV_COLS) ", "
+		SELECT_LIST(PV_TEXT_COLS) " FROM plan_version v"
 		" JOIN plan p ON p.id = v.plan_id WHERE v.id = $1",
 	[Q_PV_PUBLISHED_OF_PLAN] =
 		"SELECT n FROM plan_version WHERE plan_id = $1"
@@ -210,8 +182,8 @@ const char *const store_sql[Q__COUNT] = {
 		" last_ms) VALUES ($1, $2, $3, $3)"
 		" ON CONFLICT (version_id, user_id) DO UPDATE SET last_ms = $3",
 	[Q_PV_EDITORS] =
-		"SELECT e.user_id, u.login, u.display_name, e.first_ms,"
-		" e.last_ms FROM plan_version_editor e"
+		"SELECT " SELECT_LIST(EDITOR_COLS)
+		" FROM plan_version_editor e"
 		" JOIN users u ON u.id = e.user_id WHERE e.version_id = $1"
 		" ORDER BY e.first_ms, e.user_id",
 	[Q_ACK_PUT] =
@@ -219,11 +191,11 @@ const char *const store_sql[Q__COUNT] = {
 		" VALUES ($1, $2, $3) ON CONFLICT (version_id, user_id) DO NOTHING",
 	/* Every active user, with the time they acknowledged, or NULL. */
 	[Q_ACK_LIST] =
-		"SELECT u.id, u.login, u.display_name, a.at_ms FROM users u"
+		"SELECT " SELECT_LIST(ACK_COLS) " FROM users u"
 		" LEFT JOIN plan_ack a ON a.user_id = u.id AND a.version_id = $1"
 		" WHERE u.disabled = 0 ORDER BY u.id",
 	[Q_ACK_LIST_GROUP] =
-		"SELECT u.id, u.login, u.display_name, a.at_ms FROM users u"
+		"SELECT " SELECT_LIST(ACK_COLS) " FROM users u"
 		" JOIN group_member m ON m.user_id = u.id"
 		" JOIN org_group g ON g.id = m.group_id AND g.key = $2"
 		" LEFT JOIN plan_ack a ON a.user_id = u.id AND a.version_id = $1"
@@ -244,8 +216,12 @@ const char *const store_sql[Q__COUNT] = {
 		" public, public_summary, updated_ms) VALUES ($1, $2, $3, $4, $5,"
 		" $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,"
 		" $19, $20, $15) RETURNING id",
-	[Q_INC_GET] = "SELECT " INC_COLS " FROM incident WHERE id = $1",
-	[Q_INC_BY_NUMBER] = "SELECT " INC_COLS " FROM incident WHERE number = $1",
+	[Q_INC_GET] =
+		"SELECT " SELECT_LIST(INCIDENT_COLS)
+		" FROM incident WHERE id = $1",
+	[Q_INC_BY_NUMBER] =
+		"SELECT " SELECT_LIST(INCIDENT_COLS)
+		" FROM incident WHERE number = $1",
 	[Q_INC_UPDATE] =
 		"UPDATE incident SET title = $2, description = $3, impact = $4,"
 		" category = $5, status = $6, level_rank = $7, level_key = $8,"
@@ -256,30 +232,15 @@ const char *const store_sql[Q__COUNT] = {
 		" public_summary = $21, summary = $22, review_json = $23,"
 		" updated_ms = $24, esc_tiers = $25, esc_acked_ms = $26"
 		" WHERE id = $1",
-	/* Filters are optional ('' or -1: any); newest first, before $10. */
+	/* Filters are optional ('' or -1: any); newest first, before $8. The
+	 * backend's Q_INC_SEARCH adds its search to the same filter. */
 	[Q_INC_LIST] =
-		"SELECT " INC_COLS " FROM incident WHERE id < $10"
-		" AND ($1 = '' OR status = $1) AND ($2 = '' OR level_key = $2)"
-		" AND ($3 = '' OR category = $3) AND ($4 < 0 OR is_drill = $4)"
-		" AND ($5 = 0 OR reported_ms >= $5) AND ($6 = 0 OR reported_ms < $6)"
-		" AND ($7 = '' OR id IN (SELECT rowid FROM incident_fts"
-		"   WHERE incident_fts MATCH $7))"
-		" AND ($8 = '' OR id IN (SELECT rowid FROM incident_fts"
-		"   WHERE title LIKE $8 ESCAPE '\\' OR body LIKE $8 ESCAPE '\\'))"
-		" AND ($11 = '' OR id IN (SELECT rowid FROM incident_fts2"
-		"   WHERE incident_fts2 MATCH $11))"
-		" ORDER BY id DESC LIMIT $9",
-	[Q_FTS_INSERT] =
-		"INSERT INTO incident_fts (rowid, title, body) VALUES ($1, $2, $3)",
-	[Q_FTS2_INSERT] =
-		"INSERT INTO incident_fts2 (rowid, pairs) VALUES ($1, $2)",
-	[Q_FTS2_APPEND] =
-		"UPDATE incident_fts2 SET pairs = pairs || ' ' || $2"
-		" WHERE rowid = $1",
+		"SELECT " SELECT_LIST(INCIDENT_COLS) " FROM incident"
+		" WHERE " INC_LIST_WHERE " ORDER BY id DESC LIMIT $7",
 	/* A pre-filter for the timers (core/incident.c decides): open
 	 * incidents with a target past and not yet recorded. */
 	[Q_INC_DUE] =
-		"SELECT " INC_COLS " FROM incident WHERE"
+		"SELECT " SELECT_LIST(INCIDENT_COLS) " FROM incident WHERE"
 		" (status = 'reported' AND ack_min > 0 AND (breaches & 1) = 0"
 		"   AND reported_ms + ack_min * 60000 <= $1)"
 		" OR (status IN ('reported', 'acknowledged') AND activate_min > 0"
@@ -290,20 +251,21 @@ const char *const store_sql[Q__COUNT] = {
 		" ORDER BY id LIMIT $2",
 	/* Reports nobody has acknowledged: the reporting chain runs. */
 	[Q_INC_UNACKED] =
-		"SELECT " INC_COLS " FROM incident WHERE status = 'reported'"
+		"SELECT " SELECT_LIST(INCIDENT_COLS)
+		" FROM incident WHERE status = 'reported'"
 		" AND esc_acked_ms = 0 ORDER BY id LIMIT $1",
-	[Q_FTS_APPEND] =
-		"UPDATE incident_fts SET body = body || char(10) || $2"
-		" WHERE rowid = $1",
 
 	[Q_TASK_INSERT] =
 		"INSERT INTO task (incident_id, title, group_key, assignee_id,"
 		" status, due_ms, notes, origin, created_by, created_ms,"
 		" updated_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
 		" $10) RETURNING id",
-	[Q_TASK_GET] = "SELECT " TASK_COLS " FROM task WHERE id = $1",
+	[Q_TASK_GET] =
+		"SELECT " SELECT_LIST(TASK_COLS)
+		" FROM task WHERE id = $1",
 	[Q_TASK_LIST] =
-		"SELECT " TASK_COLS " FROM task WHERE incident_id = $1 ORDER BY id",
+		"SELECT " SELECT_LIST(TASK_COLS)
+		" FROM task WHERE incident_id = $1 ORDER BY id",
 	[Q_TASK_UPDATE] =
 		"UPDATE task SET title = $2, assignee_id = $3, status = $4,"
 		" due_ms = $5, notes = $6, updated_ms = $7 WHERE id = $1",
@@ -312,14 +274,14 @@ const char *const store_sql[Q__COUNT] = {
 		"INSERT INTO timeline (incident_id, at_ms, actor_id, kind, text,"
 		" data) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
 	[Q_TL_LIST] =
-		"SELECT id, incident_id, at_ms, actor_id, kind, text, data"
-		" FROM timeline WHERE incident_id = $1 AND id > $2 ORDER BY id",
+		"SELECT " SELECT_LIST(TIMELINE_COLS) " FROM timeline"
+		" WHERE incident_id = $1 AND id > $2 ORDER BY id",
 
 	[Q_EVENT_INSERT] =
 		"INSERT INTO event (at_ms, kind, incident_id, data)"
 		" VALUES ($1, $2, $3, $4) RETURNING id",
 	[Q_EVENT_LIST] =
-		"SELECT id, at_ms, kind, incident_id, data FROM event"
+		"SELECT " SELECT_LIST(EVENT_COLS) " FROM event"
 		" WHERE id > $1 ORDER BY id LIMIT $2",
 	[Q_EVENT_LAST] = "SELECT coalesce(max(id), 0) FROM event",
 
@@ -327,12 +289,16 @@ const char *const store_sql[Q__COUNT] = {
 		"INSERT INTO channel (name, kind, config, rate_burst,"
 		" rate_period_ms, enabled, created_ms, updated_ms)"
 		" VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
-	[Q_CH_GET] = "SELECT " CH_COLS " FROM channel WHERE id = $1",
+	[Q_CH_GET] =
+		"SELECT " SELECT_LIST(CHANNEL_COLS)
+		" FROM channel WHERE id = $1",
 	[Q_CH_UPDATE] =
 		"UPDATE channel SET name = $2, config = $3, rate_burst = $4,"
 		" rate_period_ms = $5, enabled = $6, updated_ms = $7"
 		" WHERE id = $1",
-	[Q_CH_LIST] = "SELECT " CH_COLS " FROM channel ORDER BY id",
+	[Q_CH_LIST] =
+		"SELECT " SELECT_LIST(CHANNEL_COLS)
+		" FROM channel ORDER BY id",
 	[Q_CH_DELETE] = "DELETE FROM channel WHERE id = $1",
 	[Q_CH_USED] = "SELECT count(*) FROM notification WHERE channel_id = $1",
 	[Q_GCH_CLEAR] = "DELETE FROM group_channel WHERE group_id = $1",
@@ -340,7 +306,7 @@ const char *const store_sql[Q__COUNT] = {
 		"INSERT INTO group_channel (group_id, channel_id) VALUES ($1, $2)"
 		" ON CONFLICT (group_id, channel_id) DO NOTHING",
 	[Q_GCH_LIST] =
-		"SELECT " CH_COLS " FROM channel WHERE id IN"
+		"SELECT " SELECT_LIST(CHANNEL_COLS) " FROM channel WHERE id IN"
 		" (SELECT channel_id FROM group_channel WHERE group_id = $1)"
 		" ORDER BY id",
 	[Q_GCH_CLEAR_CHANNEL] = "DELETE FROM group_channel WHERE channel_id = $1",
@@ -351,10 +317,14 @@ const char *const store_sql[Q__COUNT] = {
 		" ack_link, idem_key, ack_hash, ack_expires_ms, state, next_ms,"
 		" created_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
 		" $11, $12, $13, $14, $15, 'pending', $17, $16) RETURNING id",
-	[Q_NT_GET] = "SELECT " NT_COLS " FROM notification WHERE id = $1",
-	[Q_NT_BY_ACK] = "SELECT " NT_COLS " FROM notification WHERE ack_hash = $1",
+	[Q_NT_GET] =
+		"SELECT " SELECT_LIST(NOTIFICATION_COLS)
+		" FROM notification WHERE id = $1",
+	[Q_NT_BY_ACK] =
+		"SELECT " SELECT_LIST(NOTIFICATION_COLS)
+		" FROM notification WHERE ack_hash = $1",
 	[Q_NT_DUE] =
-		"SELECT " NT_COLS " FROM notification"
+		"SELECT " SELECT_LIST(NOTIFICATION_COLS) " FROM notification"
 		" WHERE state = 'pending' AND next_ms <= $1 ORDER BY id LIMIT $2",
 	[Q_NT_UPDATE] =
 		"UPDATE notification SET state = $2, attempts = $3, next_ms = $4,"
@@ -362,7 +332,8 @@ const char *const store_sql[Q__COUNT] = {
 		" WHERE id = $1",
 	/* Filters optional ('' / 0: any); newest first, before $5. */
 	[Q_NT_LIST] =
-		"SELECT " NT_COLS " FROM notification WHERE id < $5"
+		"SELECT " SELECT_LIST(NOTIFICATION_COLS)
+		" FROM notification WHERE id < $5"
 		" AND ($1 = 0 OR incident_id = $1) AND ($2 = '' OR state = $2)"
 		" AND ($3 = 0 OR channel_id = $3) ORDER BY id DESC LIMIT $4",
 	[Q_NT_SET_ACK] =
@@ -373,27 +344,26 @@ const char *const store_sql[Q__COUNT] = {
 		" time_zone, members, created_ms, updated_ms)"
 		" VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
 	[Q_ROT_LIST] =
-		"SELECT r.id, r.group_id, g.key, r.name, r.start_ms,"
-		" r.shift_minutes, r.time_zone, r.members FROM rotation r"
+		"SELECT " SELECT_LIST(ROTATION_COLS) " FROM rotation r"
 		" JOIN org_group g ON g.id = r.group_id"
 		" WHERE $1 = 0 OR r.group_id = $1 ORDER BY r.id",
 	[Q_OV_INSERT] =
 		"INSERT INTO duty_override (rotation_id, user_id, start_ms, end_ms,"
 		" created_ms) VALUES ($1, $2, $3, $4, $5) RETURNING id",
 	[Q_OV_LIST] =
-		"SELECT id, rotation_id, user_id, start_ms, end_ms"
-		" FROM duty_override WHERE rotation_id = $1 ORDER BY start_ms",
+		"SELECT " SELECT_LIST(OVERRIDE_COLS) " FROM duty_override"
+		" WHERE rotation_id = $1 ORDER BY start_ms",
 
 	[Q_BUL_INSERT] =
 		"INSERT INTO bulletin (incident_id, audience, text, author_id,"
 		" created_ms) VALUES ($1, $2, $3, $4, $5) RETURNING id",
 	[Q_BUL_LIST] =
-		"SELECT id, incident_id, audience, text, author_id, created_ms"
-		" FROM bulletin WHERE incident_id = $1 ORDER BY id",
+		"SELECT " SELECT_LIST(BULLETIN_COLS) " FROM bulletin b"
+		" WHERE b.incident_id = $1 ORDER BY b.id",
 	/* Public bulletins since $1, newest first, with their incident. */
 	[Q_BUL_PUBLIC] =
-		"SELECT b.id, b.incident_id, b.audience, b.text, b.author_id,"
-		" b.created_ms FROM bulletin b JOIN incident i ON i.id = b.incident_id"
+		"SELECT " SELECT_LIST(BULLETIN_COLS) " FROM bulletin b"
+		" JOIN incident i ON i.id = b.incident_id"
 		" WHERE b.audience = 'public' AND b.created_ms >= $1"
 		" AND i.is_drill = 0 ORDER BY b.id DESC LIMIT $2",
 
@@ -401,12 +371,16 @@ const char *const store_sql[Q__COUNT] = {
 		"INSERT INTO supply (name, kind, location, quantity, unit,"
 		" min_quantity, inspect_by_ms, notes, created_ms, updated_ms)"
 		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
-	[Q_SUP_GET] = "SELECT " SUP_COLS " FROM supply WHERE id = $1",
+	[Q_SUP_GET] =
+		"SELECT " SELECT_LIST(SUPPLY_COLS)
+		" FROM supply WHERE id = $1",
 	[Q_SUP_UPDATE] =
 		"UPDATE supply SET name = $2, kind = $3, location = $4, unit = $5,"
 		" min_quantity = $6, inspect_by_ms = $7, notes = $8,"
 		" updated_ms = $9 WHERE id = $1",
-	[Q_SUP_LIST] = "SELECT " SUP_COLS " FROM supply ORDER BY id",
+	[Q_SUP_LIST] =
+		"SELECT " SELECT_LIST(SUPPLY_COLS)
+		" FROM supply ORDER BY id",
 	/* Never below zero, also when allocations race: one statement. */
 	[Q_SUP_TAKE] =
 		"UPDATE supply SET quantity = quantity - $2, updated_ms = $3"
@@ -422,13 +396,11 @@ const char *const store_sql[Q__COUNT] = {
 		" incident_id, note, actor_id, at_ms)"
 		" VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
 	[Q_MOV_LIST] =
-		"SELECT m.id, m.supply_id, m.kind, m.quantity, m.incident_id,"
-		" m.note, m.actor_id, m.at_ms, s.name, s.unit"
+		"SELECT " SELECT_LIST(MOVEMENT_COLS)
 		" FROM supply_movement m JOIN supply s ON s.id = m.supply_id"
 		" WHERE m.supply_id = $1 ORDER BY m.id",
 	[Q_MOV_INCIDENT] =
-		"SELECT m.id, m.supply_id, m.kind, m.quantity, m.incident_id,"
-		" m.note, m.actor_id, m.at_ms, s.name, s.unit"
+		"SELECT " SELECT_LIST(MOVEMENT_COLS)
 		" FROM supply_movement m JOIN supply s ON s.id = m.supply_id"
 		" WHERE m.incident_id = $1 ORDER BY m.id",
 	[Q_BUDGET_PUT] =
@@ -442,8 +414,8 @@ const char *const store_sql[Q__COUNT] = {
 		" drill_id, supply_id, actor_id, at_ms)"
 		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
 	[Q_EXP_LIST] =
-		"SELECT id, year, amount_cents, purpose, incident_id, drill_id,"
-		" supply_id, actor_id, at_ms FROM expense WHERE year = $1"
+		"SELECT " SELECT_LIST(EXPENSE_COLS)
+		" FROM expense WHERE year = $1"
 		" ORDER BY id",
 	[Q_EXP_SUM] =
 		"SELECT coalesce(sum(amount_cents), 0) FROM expense WHERE year = $1",
@@ -453,7 +425,9 @@ const char *const store_sql[Q__COUNT] = {
 		" minutes, location, status, detail, created_by, created_ms,"
 		" updated_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, 'planned', $8,"
 		" $9, $10, $10) RETURNING id",
-	[Q_DRILL_GET] = "SELECT " DRILL_COLS " FROM drill WHERE id = $1",
+	[Q_DRILL_GET] =
+		"SELECT " SELECT_LIST(DRILL_COLS)
+		" FROM drill WHERE id = $1",
 	/* $13: the status the row must still have (a step is taken once). */
 	[Q_DRILL_UPDATE] =
 		"UPDATE drill SET status = $2, detail = $3, evaluation = $4,"
@@ -463,7 +437,7 @@ const char *const store_sql[Q__COUNT] = {
 		" WHERE id = $1 AND status = $13",
 	/* Drills scheduled in [$1, $2) (0, 0: all), by time. */
 	[Q_DRILL_LIST] =
-		"SELECT " DRILL_COLS " FROM drill WHERE ($2 = 0 OR"
+		"SELECT " SELECT_LIST(DRILL_COLS) " FROM drill WHERE ($2 = 0 OR"
 		" (scheduled_ms >= $1 AND scheduled_ms < $2))"
 		" ORDER BY scheduled_ms, id",
 	/* The year-end warning: a row once; no change when already sent. */
@@ -473,7 +447,7 @@ const char *const store_sql[Q__COUNT] = {
 	/* Real incidents (never drills) reported in [$1, $2): status,
 	 * level, category, count. */
 	[Q_INC_STATS] =
-		"SELECT status, level_key, category, count(*) FROM incident"
+		"SELECT " SELECT_LIST(STAT_COLS) " FROM incident"
 		" WHERE is_drill = 0 AND reported_ms >= $1 AND reported_ms < $2"
 		" GROUP BY status, level_key, category"
 		" ORDER BY status, level_key, category",

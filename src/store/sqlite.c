@@ -226,6 +226,8 @@ static int sq_backup(struct store *st, const char *path, struct errbuf *err)
 	return rc == SQLITE_OK ? 0 : ERMS_EIO;
 }
 
+/* IMMEDIATE takes the database's write lock at once: write transactions
+ * are serialised, as backend.h's begin requires. */
 static int sq_begin(struct store *st)
 {
 	return exec(S(st), "BEGIN IMMEDIATE");
@@ -263,17 +265,28 @@ static int sq_rollback_to(struct store *st)
 	return rc ? rc : exec(s, "RELEASE req");
 }
 
+/* The text of query q in this backend: its own (ops->sql), else the
+ * shared one; NULL when neither has it. */
+static const char *text_of(const struct store_ops *ops, enum q q)
+{
+	return ops->sql && ops->sql[q] ? ops->sql[q] : store_sql[q];
+}
+
 static sqlite3_stmt *stmt(struct sqlite_store *s, enum q q)
 {
+	const char *sql = text_of(s->base.ops, q);
 	char name[8];
 
 	if (s->q[q])
 		return s->q[q];
-	if (sqlite3_prepare_v3(s->db, store_sql[q], -1,
-			       SQLITE_PREPARE_PERSISTENT, &s->q[q],
-			       NULL) != SQLITE_OK) {
+	if (!sql) {
+		log_error("query %d has no text for SQLite", (int)q);
+		return NULL;
+	}
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+			       &s->q[q], NULL) != SQLITE_OK) {
 		fail(s, "prepare");
-		log_error("query %d: %s", (int)q, store_sql[q]);
+		log_error("query %d: %s", (int)q, sql);
 		return NULL;
 	}
 	for (int i = 0; i < SROW_MAX; i++) {
@@ -363,6 +376,23 @@ static int sq_query(struct store *st, enum q q, const struct sval *p, int np,
 	return rc;
 }
 
+/* srow_fn: read the one row into the caller's struct; mark it found. */
+static int got_count(void *ctx, const struct srow *r)
+{
+	*(int64_t *)ctx = r->col[0].i;
+	return 0;
+}
+
+/* The counter row moves in the write transaction, which holds the
+ * database's write lock: no other writer can take the same number. */
+static int sq_incident_counter(struct store *st, int year, int64_t *n)
+{
+	struct sval p[] = { SV_I(year) };
+
+	*n = 0;
+	return sq_query(st, Q_INC_NEXT_NUMBER, p, 1, got_count, n, NULL);
+}
+
 const struct store_ops store_sqlite_ops = {
 	.scheme = "sqlite",
 	.open = sq_open,
@@ -377,4 +407,9 @@ const struct store_ops store_sqlite_ops = {
 	.release = sq_release,
 	.rollback_to = sq_rollback_to,
 	.query = sq_query,
+	.sql = store_sqlite_sql,
+	.incident_counter = sq_incident_counter,
+	.search_new = sqlite_search_new,
+	.search_add = sqlite_search_add,
+	.search_list = sqlite_search_list,
 };

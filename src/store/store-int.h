@@ -1,0 +1,439 @@
+/*
+ * store-int.h - what the entity files of src/store/ share (private to
+ * src/store/; nothing outside includes it).
+ *
+ * Each entity file (users.c, groups.c, ...) implements its part of
+ * store.h over the backend's query primitive (backend.h). A row is read
+ * with a column table: one X-macro list per entity, below, names each
+ * selected column, the field it fills and how. The same list generates
+ * the SELECT list of the queries in sql.c (SELECT_LIST) and the decoder's
+ * table in the entity file (COL_TABLE), so a column is added in one place:
+ * its line in the list (and the field in the struct).
+ *
+ * A list entry is X(kind, field, sql, extra): kind one of enum col_kind
+ * without COL_, field a member designator of COL_TYPE (the struct the
+ * entity file defines it to before COL_TABLE), sql the column's text in
+ * the SELECT list, extra more designated initialisers of struct col (may
+ * be empty).
+ */
+#ifndef ERMS_STORE_STORE_INT_H
+#define ERMS_STORE_STORE_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/incident.h"
+#include "store/backend.h"
+#include "util/xalloc.h"
+
+/* How a column becomes a field. */
+enum col_kind {
+	COL_I64,	/* int64_t; 0 when NULL */
+	COL_INT,	/* int */
+	COL_UINT,	/* unsigned */
+	COL_BOOL,	/* bool: the integer is not 0 */
+	COL_SET,	/* bool: the column is not NULL */
+	COL_CHARS,	/* char[size]: copied, cut at a whole character */
+	COL_DUP,	/* char *: an owned copy; NULL (or dflt) when NULL */
+	COL_TEXT,	/* const char *: borrowed; dflt ("" if none) if NULL */
+	COL_ENUM,	/* an int-sized enum: parse(text, "" when NULL) */
+	COL_FN,		/* fn(field, size, value) */
+};
+
+struct col {
+	enum col_kind kind;
+	size_t off;		/* of the field in its struct */
+	size_t size;		/* of the field */
+	const char *dflt;	/* COL_DUP, COL_TEXT */
+	int (*parse)(const char *s);			/* COL_ENUM */
+	void (*fn)(void *field, size_t size, const struct sval *v); /* COL_FN */
+};
+
+#define COL_SQL_(k, f, c, x) c
+#define COL_DEF_(k, f, c, x) {						\
+	.kind = COL_##k, .off = offsetof(COL_TYPE, f),			\
+	.size = sizeof(((COL_TYPE *)0)->f), x },
+
+/* The SELECT list of an X-macro column list: "a, b, c". */
+#define SELECT_LIST(LIST) LIST(COL_SQL_, ", ")
+/* The decoder table of a column list, for struct COL_TYPE. */
+#define COL_TABLE(LIST) { LIST(COL_DEF_, ) }
+
+/*
+ * Fill obj from r's columns first.. by table t[0..n): a column past the
+ * row's end reads as NULL.
+ */
+void cols_decode(const struct col *t, size_t n, const struct srow *r,
+		 int first, void *obj);
+#define DECODE(t, r, first, obj) \
+	cols_decode((t), ARRAY_SIZE(t), (r), (first), (obj))
+/* A table must fit in a row (struct srow holds SROW_MAX columns). */
+#define COL_TABLE_FITS(t) \
+	_Static_assert(ARRAY_SIZE(t) <= SROW_MAX, #t " fits in a row")
+
+/* Enums are read as int: they must be int-sized. */
+_Static_assert(sizeof(enum inc_state) == sizeof(int), "enum size");
+
+/*
+ * The column lists, one per entity (table aliases as the queries in
+ * sql.c use them).
+ */
+#define USER_COLS(X, S)							\
+	X(I64, id, "id", ) S						\
+	X(CHARS, login, "login", ) S					\
+	X(CHARS, display_name, "display_name", ) S			\
+	X(CHARS, email, "email", ) S					\
+	X(CHARS, phone, "phone", ) S					\
+	X(CHARS, locale, "locale", ) S					\
+	X(BOOL, is_admin, "is_admin", ) S				\
+	X(BOOL, disabled, "disabled", ) S				\
+	X(I64, created_ms, "created_ms", ) S				\
+	X(I64, updated_ms, "updated_ms", )
+
+#define GROUP_COLS(X, S)						\
+	X(I64, id, "id", ) S						\
+	X(CHARS, key, "key", ) S					\
+	X(CHARS, name, "name", ) S					\
+	X(ENUM, kind, "kind", .parse = group_kind_parse) S		\
+	X(DUP, duties_json, "duties_json", .dflt = "[]") S		\
+	X(I64, created_ms, "created_ms", ) S				\
+	X(I64, updated_ms, "updated_ms", )
+
+/* A membership, then its user (MEMBER_USER_COLS). */
+#define MEMBER_COLS(X, S)						\
+	X(I64, group_id, "g.id", ) S					\
+	X(CHARS, group_key, "g.key", ) S				\
+	X(ENUM, kind, "g.kind", .parse = group_kind_parse) S		\
+	X(ENUM, role, "m.role", .parse = member_role_parse) S		\
+	X(I64, user_id, "m.user_id", ) S				\
+	X(I64, review_from_ms, "m.review_from_ms", )
+#define MEMBER_USER_COLS(X, S)						\
+	X(I64, id, "u.id", ) S						\
+	X(CHARS, login, "u.login", ) S					\
+	X(CHARS, display_name, "u.display_name", ) S			\
+	X(CHARS, email, "u.email", ) S					\
+	X(CHARS, locale, "u.locale", ) S				\
+	X(BOOL, disabled, "u.disabled", )
+
+#define SESSION_COLS(X, S)						\
+	X(I64, id, "id", ) S						\
+	X(I64, user_id, "user_id", ) S					\
+	X(CHARS, csrf, "csrf", ) S					\
+	X(I64, created_ms, "created_ms", ) S				\
+	X(I64, last_seen_ms, "last_seen_ms", ) S			\
+	X(SET, revoked, "revoked_ms", )
+
+#define TOKEN_COLS(X, S)						\
+	X(I64, id, "id", ) S						\
+	X(I64, user_id, "user_id", ) S					\
+	X(CHARS, name, "name", ) S					\
+	X(I64, created_ms, "created_ms", ) S				\
+	X(I64, last_used_ms, "last_used_ms", ) S			\
+	X(I64, expires_ms, "expires_ms", ) S				\
+	X(SET, revoked, "revoked_ms", ) S				\
+	X(FN, feed, "kind", .fn = col_is_feed)
+
+/* Hashes are copied loosely (col_loose): a tampered row must still show. */
+#define AUDIT_COLS(X, S)						\
+	X(I64, id, "id", ) S						\
+	X(I64, at_ms, "at_ms", ) S					\
+	X(I64, actor_id, "actor_id", ) S				\
+	X(TEXT, action, "action", ) S					\
+	X(TEXT, object, "object", ) S					\
+	X(TEXT, summary, "summary", ) S					\
+	X(FN, prev_hash, "prev_hash", .fn = col_loose) S		\
+	X(FN, hash, "hash", .fn = col_loose)
+
+#define PLAN_COLS(X, S)							\
+	X(I64, id, "p.id", ) S						\
+	X(CHARS, key, "p.key", ) S					\
+	X(I64, created_ms, "p.created_ms", ) S				\
+	X(INT, latest_n,						\
+	  "(SELECT max(n) FROM plan_version WHERE plan_id = p.id)", ) S	\
+	X(INT, published_n,						\
+	  "(SELECT n FROM plan_version WHERE plan_id = p.id"		\
+	  " AND status = 'published')", )
+
+/* A version without its texts; PV_TEXT_COLS follow where wanted. */
+#define PV_COLS(X, S)							\
+	X(I64, id, "v.id", ) S						\
+	X(I64, plan_id, "v.plan_id", ) S				\
+	X(CHARS, plan_key, "p.key", ) S					\
+	X(INT, n, "v.n", ) S						\
+	X(ENUM, status, "v.status", .parse = pv_status_parse) S		\
+	X(DUP, name_json, "v.name_json", ) S				\
+	X(DUP, source_name, "v.source_name", ) S			\
+	X(I64, author_id, "v.author_id", ) S				\
+	X(I64, created_ms, "v.created_ms", ) S				\
+	X(I64, updated_ms, "v.updated_ms", ) S				\
+	X(I64, submitted_ms, "v.submitted_ms", ) S			\
+	X(I64, reviewer_id, "v.reviewer_id", ) S			\
+	X(I64, reviewed_ms, "v.reviewed_ms", ) S			\
+	X(DUP, review_comment, "v.review_comment", ) S			\
+	X(I64, publisher_id, "v.publisher_id", ) S			\
+	X(I64, published_ms, "v.published_ms", ) S			\
+	X(I64, superseded_ms, "v.superseded_ms", )
+#define PV_TEXT_COLS(X, S)						\
+	X(DUP, source, "v.source", ) S					\
+	X(DUP, content, "v.content", )
+
+#define EDITOR_COLS(X, S)						\
+	X(I64, user_id, "e.user_id", ) S				\
+	X(TEXT, login, "u.login", ) S					\
+	X(TEXT, display_name, "u.display_name", ) S			\
+	X(I64, first_ms, "e.first_ms", ) S				\
+	X(I64, last_ms, "e.last_ms", )
+
+#define ACK_COLS(X, S)							\
+	X(I64, user_id, "u.id", ) S					\
+	X(TEXT, login, "u.login", ) S					\
+	X(TEXT, display_name, "u.display_name", ) S			\
+	X(I64, at_ms, "a.at_ms", )
+
+#define INCIDENT_COLS(X, S)						\
+	X(I64, inc.id, "id", ) S					\
+	X(CHARS, number, "number", ) S					\
+	X(DUP, title, "title", ) S					\
+	X(DUP, description, "description", ) S				\
+	X(DUP, impact, "impact", ) S					\
+	X(CHARS, category, "category", ) S				\
+	X(ENUM, inc.state, "status", .parse = incident_state_parse) S	\
+	X(INT, inc.level, "level_rank", ) S				\
+	X(CHARS, level_key, "level_key", ) S				\
+	X(CHARS, proposed_level, "proposed_level", ) S			\
+	X(BOOL, inc.is_drill, "is_drill", ) S				\
+	X(I64, reporter_id, "reporter_id", ) S				\
+	X(I64, commander_id, "commander_id", ) S			\
+	X(I64, plan_version_id, "plan_version_id", ) S			\
+	X(I64, inc.detected_ms, "detected_ms", ) S			\
+	X(I64, inc.reported_ms, "reported_ms", ) S			\
+	X(I64, inc.acked_ms, "acked_ms", ) S				\
+	X(I64, inc.activated_ms, "activated_ms", ) S			\
+	X(I64, inc.resolved_ms, "resolved_ms", ) S			\
+	X(I64, inc.closed_ms, "closed_ms", ) S				\
+	X(I64, inc.reviewed_ms, "reviewed_ms", ) S			\
+	X(I64, inc.dismissed_ms, "dismissed_ms", ) S			\
+	X(INT, inc.ack_min, "ack_min", ) S				\
+	X(INT, inc.activate_min, "activate_min", ) S			\
+	X(INT, inc.resolve_min, "resolve_min", ) S			\
+	X(UINT, inc.breaches, "breaches", ) S				\
+	X(BOOL, public, "public", ) S					\
+	X(DUP, public_summary, "public_summary", ) S			\
+	X(DUP, summary, "summary", ) S					\
+	X(DUP, review_json, "review_json", ) S				\
+	X(I64, updated_ms, "updated_ms", ) S				\
+	X(UINT, esc_tiers, "esc_tiers", ) S				\
+	X(I64, esc_acked_ms, "esc_acked_ms", )
+
+/*
+ * The filter of an incident list, shared by Q_INC_LIST and a backend's
+ * Q_INC_SEARCH: $1 status, $2 level key, $3 category ('' any), $4 drill
+ * (-1 any), $5..$6 reported in [from, to) (0 open), $8 ids below it; the
+ * lists order by id, newest first, at most $7. A search binds its own
+ * parameters from $9.
+ */
+#define INC_LIST_WHERE							\
+	"id < $8 AND ($1 = '' OR status = $1)"				\
+	" AND ($2 = '' OR level_key = $2) AND ($3 = '' OR category = $3)" \
+	" AND ($4 < 0 OR is_drill = $4) AND ($5 = 0 OR reported_ms >= $5)" \
+	" AND ($6 = 0 OR reported_ms < $6)"
+#define INC_LIST_NP 8
+
+#define STAT_COLS(X, S)							\
+	X(TEXT, status, "status", ) S					\
+	X(TEXT, level, "level_key", ) S					\
+	X(TEXT, category, "category", ) S				\
+	X(I64, n, "count(*)", )
+
+#define TASK_COLS(X, S)							\
+	X(I64, id, "id", ) S						\
+	X(I64, incident_id, "incident_id", ) S				\
+	X(DUP, title, "title", ) S					\
+	X(CHARS, group_key, "group_key", ) S				\
+	X(I64, assignee_id, "assignee_id", ) S				\
+	X(ENUM, status, "status", .parse = task_status_parse) S		\
+	X(I64, due_ms, "due_ms", ) S					\
+	X(DUP, notes, "notes", ) S					\
+	X(CHARS, origin, "origin", ) S					\
+	X(I64, created_by, "created_by", ) S				\
+	X(I64, created_ms, "created_ms", ) S				\
+	X(I64, updated_ms, "updated_ms", )
+
+#define TIMELINE_COLS(X, S)						\
+	X(I64, id, "id", ) S						\
+	X(I64, incident_id, "incident_id", ) S				\
+	X(I64, at_ms, "at_ms", ) S					\
+	X(I64, actor_id, "actor_id", ) S				\
+	X(TEXT, kind, "kind", ) S					\
+	X(TEXT, text, "text", ) S					\
+	X(TEXT, data, "data", .dflt = "{}")
+
+#define EVENT_COLS(X, S)						\
+	X(I64, id, "id", ) S						\
+	X(I64, at_ms, "at_ms", ) S					\
+	X(TEXT, kind, "kind", ) S					\
+	X(I64, incident_id, "incident_id", ) S				\
+	X(TEXT, data, "data", .dflt = "{}")
+
+#define CHANNEL_COLS(X, S)						\
+	X(I64, id, "id", ) S						\
+	X(CHARS, name, "name", ) S					\
+	X(ENUM, kind, "kind", .parse = channel_kind_parse) S		\
+	X(DUP, config, "config", ) S					\
+	X(INT, rate_burst, "rate_burst", ) S				\
+	X(I64, rate_period_ms, "rate_period_ms", ) S			\
+	X(BOOL, enabled, "enabled", ) S					\
+	X(I64, created_ms, "created_ms", ) S				\
+	X(I64, updated_ms, "updated_ms", )
+
+#define NOTIFICATION_COLS(X, S)						\
+	X(I64, id, "id", ) S						\
+	X(I64, incident_id, "incident_id", ) S				\
+	X(CHARS, event, "event", ) S					\
+	X(INT, tier, "tier", ) S					\
+	X(I64, channel_id, "channel_id", ) S				\
+	X(I64, user_id, "user_id", ) S					\
+	X(DUP, recipient, "recipient", ) S				\
+	X(CHARS, locale, "locale", ) S					\
+	X(DUP, subject, "subject", ) S					\
+	X(DUP, text, "text", ) S					\
+	X(DUP, markdown, "markdown", ) S				\
+	X(DUP, link, "link", ) S					\
+	X(DUP, ack_link, "ack_link", ) S				\
+	X(CHARS, idem_key, "idem_key", ) S				\
+	X(CHARS, ack_hash, "ack_hash", ) S				\
+	X(I64, ack_expires_ms, "ack_expires_ms", ) S			\
+	X(I64, acked_ms, "acked_ms", ) S				\
+	X(CHARS, acked_by, "acked_by", ) S				\
+	X(ENUM, state, "state", .parse = notif_state_parse) S		\
+	X(INT, attempts, "attempts", ) S				\
+	X(I64, next_ms, "next_ms", ) S					\
+	X(DUP, last_error, "last_error", ) S				\
+	X(I64, created_ms, "created_ms", ) S				\
+	X(I64, sent_ms, "sent_ms", )
+
+#define ROTATION_COLS(X, S)						\
+	X(I64, id, "r.id", ) S						\
+	X(I64, group_id, "r.group_id", ) S				\
+	X(CHARS, group_key, "g.key", ) S				\
+	X(CHARS, name, "r.name", ) S					\
+	X(I64, start_ms, "r.start_ms", ) S				\
+	X(INT, shift_minutes, "r.shift_minutes", ) S			\
+	X(CHARS, time_zone, "r.time_zone", ) S				\
+	X(TEXT, members, "r.members", .dflt = "[]")
+
+#define OVERRIDE_COLS(X, S)						\
+	X(I64, id, "id", ) S						\
+	X(I64, user_id, "user_id", ) S					\
+	X(I64, start_ms, "start_ms", ) S				\
+	X(I64, end_ms, "end_ms", )
+
+#define BULLETIN_COLS(X, S)						\
+	X(I64, id, "b.id", ) S						\
+	X(I64, incident_id, "b.incident_id", ) S			\
+	X(FN, public, "b.audience", .fn = col_is_public) S		\
+	X(TEXT, text, "b.text", ) S					\
+	X(I64, author_id, "b.author_id", ) S				\
+	X(I64, created_ms, "b.created_ms", )
+
+#define SUPPLY_COLS(X, S)						\
+	X(I64, id, "id", ) S						\
+	X(CHARS, name, "name", ) S					\
+	X(CHARS, kind, "kind", ) S					\
+	X(CHARS, location, "location", ) S				\
+	X(I64, quantity, "quantity", ) S				\
+	X(CHARS, unit, "unit", ) S					\
+	X(I64, min_quantity, "min_quantity", ) S			\
+	X(I64, inspect_by_ms, "inspect_by_ms", ) S			\
+	X(DUP, notes, "notes", ) S					\
+	X(I64, low_notice_ms, "low_notice_ms", ) S			\
+	X(I64, inspect_notice_ms, "inspect_notice_ms", ) S		\
+	X(I64, created_ms, "created_ms", ) S				\
+	X(I64, updated_ms, "updated_ms", )
+
+#define MOVEMENT_COLS(X, S)						\
+	X(I64, id, "m.id", ) S						\
+	X(I64, supply_id, "m.supply_id", ) S				\
+	X(TEXT, kind, "m.kind", ) S					\
+	X(I64, quantity, "m.quantity", ) S				\
+	X(I64, incident_id, "m.incident_id", ) S			\
+	X(TEXT, note, "m.note", ) S					\
+	X(I64, actor_id, "m.actor_id", ) S				\
+	X(I64, at_ms, "m.at_ms", ) S					\
+	X(TEXT, supply_name, "s.name", ) S				\
+	X(TEXT, unit, "s.unit", )
+
+#define EXPENSE_COLS(X, S)						\
+	X(I64, id, "id", ) S						\
+	X(INT, year, "year", ) S					\
+	X(I64, amount_cents, "amount_cents", ) S			\
+	X(TEXT, purpose, "purpose", ) S					\
+	X(I64, incident_id, "incident_id", ) S				\
+	X(I64, drill_id, "drill_id", ) S				\
+	X(I64, supply_id, "supply_id", ) S				\
+	X(I64, actor_id, "actor_id", ) S				\
+	X(I64, at_ms, "at_ms", )
+
+#define DRILL_COLS(X, S)						\
+	X(I64, id, "id", ) S						\
+	X(CHARS, title, "title", ) S					\
+	X(CHARS, kind, "kind", ) S					\
+	X(CHARS, category, "category", ) S				\
+	X(CHARS, level, "level", ) S					\
+	X(I64, scheduled_ms, "scheduled_ms", ) S			\
+	X(INT, minutes, "minutes", ) S					\
+	X(CHARS, location, "location", ) S				\
+	X(CHARS, status, "status", ) S					\
+	X(DUP, detail, "detail", ) S					\
+	X(DUP, evaluation, "evaluation", ) S				\
+	X(I64, incident_id, "coalesce(incident_id, 0)", ) S		\
+	X(I64, created_by, "created_by", ) S				\
+	X(I64, created_ms, "created_ms", ) S				\
+	X(I64, started_ms, "started_ms", ) S				\
+	X(I64, completed_ms, "completed_ms", ) S			\
+	X(I64, evaluated_ms, "evaluated_ms", ) S			\
+	X(I64, updated_ms, "updated_ms", )
+
+/* COL_FN decoders used by the lists above (store.c). */
+void col_is_feed(void *field, size_t size, const struct sval *v);
+void col_is_public(void *field, size_t size, const struct sval *v);
+void col_loose(void *field, size_t size, const struct sval *v);
+
+/* Query helpers (store.c). */
+
+/* Run q with params p[0..np); fn (may be NULL) gets each row. */
+static inline int st_query(struct store *st, enum q q, const struct sval *p,
+			   int np, srow_fn *fn, void *ctx)
+{
+	return st->ops->query(st, q, p, np, fn, ctx, NULL);
+}
+
+/* Run q; no rows wanted; *changes (may be NULL): rows written. */
+int st_run(struct store *st, enum q q, const struct sval *p, int np,
+	   int64_t *changes);
+/* Run q, which must write exactly one row, else ERMS_ENOTFOUND. */
+int st_run1(struct store *st, enum q q, const struct sval *p, int np);
+/* Run q and read the integer of its first column, ERMS_ENOTFOUND if none. */
+int st_int(struct store *st, enum q q, const struct sval *p, int np,
+	   int64_t *out);
+/* Copy text v into dst[n], cut at a whole UTF-8 character. */
+void sv_copy(char *dst, size_t n, const struct sval *v);
+/* An integer value, 0 when v is not one. */
+int64_t sv_int(const struct sval *v);
+/* An owned copy of text v, NULL when v is not text. */
+char *sv_dup(const struct sval *v);
+/* v as a parameter, NULL when 0. */
+struct sval sv_opt(int64_t v);
+
+/*
+ * Run q and decode its row into obj by table t[0..n); reset (may be NULL)
+ * first frees what obj holds. ERMS_ENOTFOUND when there is no row.
+ */
+int st_one(struct store *st, enum q q, const struct sval *p, int np,
+	   const struct col *t, size_t n, void (*reset)(void *obj),
+	   void *obj);
+#define ST_ONE(st, q, p, np, t, reset, obj) \
+	st_one((st), (q), (p), (np), (t), ARRAY_SIZE(t), (reset), (obj))
+
+#endif
