@@ -11,7 +11,6 @@
 
 #include "app/audit.h"
 #include "app/keys.h"
-#include "app/notify.h"
 #include "app/timeline.h"
 #include "util/xalloc.h"
 

@@ -1,10 +1,13 @@
 /*
- * ack.h - the acknowledgement links' tokens, for notify.c and ack.c (the
- * public calls are in app/notify.h).
+ * ack.h - acknowledgement links: the console's address in them, their
+ * one-time tokens, and acknowledging a message by link or by id.
  */
 #ifndef ERMS_APP_ACK_H
 #define ERMS_APP_ACK_H
 
+#include <stdint.h>
+
+#include "app/app.h"
 #include "util/crypto.h"
 
 /*
@@ -14,5 +17,31 @@
  * nothing that is sent) a random token, never to be rebuilt.
  */
 void notify_ack_token(const char *idem_key, char out[TOKEN_LEN]);
+
+/* The address of the console in links ("http://erms.example.org"); the
+ * process sets it once at start. */
+void notify_set_base_url(const char *url);
+const char *notify_base_url(void);
+
+/* The acknowledgement link of outbox row n, built for sending: the row
+ * stores the link without its token ("BASE/ack/") and the token's hash
+ * only. free() it. */
+char *notify_ack_link(const struct notification *n);
+
+/* Messages queued before the database had a key stored their link with
+ * its token: give each pending one a token derived under the ack sub-key,
+ * keep only its hash and the link's stem. Run once, when the database is
+ * bound to its key (inside that transaction). 0 or ERMS_E*. */
+int notify_rekey_ack_links(struct store *st);
+
+/*
+ * Acknowledge a message: by its link's secret (`secret`, p NULL) or by
+ * id (p the signed-in user: its recipient, or command HQ). Stops the
+ * incident's escalation and writes to the timeline. ERMS_ENOTFOUND for an
+ * unknown secret, ERMS_ECONFLICT when already used or expired.
+ */
+int notify_ack(struct store *st, const struct principal *p, int64_t id,
+	       const char *secret, int64_t now_ms, struct notification *out,
+	       struct errbuf *err);
 
 #endif

@@ -13,7 +13,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "app/app.h"
 #include "app/keys.h"
 #include "store/store.h"
 #include "util/buf.h"
@@ -310,13 +309,4 @@ int audit_verify(struct store *st, const struct keys *k, const char *anchor,
 		return ERMS_ECONFLICT;
 	}
 	return rc;
-}
-
-int app_audit_list(struct store *st, const struct principal *p,
-		   int64_t after, int limit, app_audit_fn *fn, void *ctx,
-		   struct errbuf *e)
-{
-	int rc = app_may(p, A_AUDIT_READ, NULL, e);
-
-	return rc ? rc : store_audit_list(st, after, limit, fn, ctx);
 }

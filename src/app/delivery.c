@@ -4,6 +4,7 @@
  * notify's), and the outcomes recorded.
  */
 #define LOG_MOD "notify"
+#include "app/ack.h"
 #include "app/delivery.h"
 
 #include <curl/curl.h>

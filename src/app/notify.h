@@ -23,22 +23,6 @@ enum notify_event {
 	NE_RESOLVE, NE_REOPEN, NE_CLOSE, NE_DISMISS, NE_BULLETIN, NE__COUNT
 };
 
-/* The address of the console in links ("http://erms.example.org"); the
- * process sets it once at start. */
-void notify_set_base_url(const char *url);
-const char *notify_base_url(void);
-
-/* The acknowledgement link of outbox row n, built for sending: the row
- * stores the link without its token ("BASE/ack/") and the token's hash
- * only. free() it. */
-char *notify_ack_link(const struct notification *n);
-
-/* Messages queued before the database had a key stored their link with
- * its token: give each pending one a token derived under the ack sub-key,
- * keep only its hash and the link's stem. Run once, when the database is
- * bound to its key (inside that transaction). 0 or ERMS_E*. */
-int notify_rekey_ack_links(struct store *st);
-
 /*
  * Queue the messages for event ev of incident r (whose typed plan is
  * given); tier is the escalation tier for NE_REPORT/NE_ESCALATE, detail
@@ -64,16 +48,6 @@ int notify_group(struct store *st, const char *key, const char *event,
  * nobody acknowledged: queue them and mark them told (r is updated). */
 int notify_escalate(struct store *st, struct incident_row *r,
 		    const struct plan *plan, int64_t now_ms, int *queued);
-
-/*
- * Acknowledge a message: by its link's secret (`secret`, p NULL) or by
- * id (p the signed-in user: its recipient, or command HQ). Stops the
- * incident's escalation and writes to the timeline. ERMS_ENOTFOUND for an
- * unknown secret, ERMS_ECONFLICT when already used or expired.
- */
-int notify_ack(struct store *st, const struct principal *p, int64_t id,
-	       const char *secret, int64_t now_ms, struct notification *out,
-	       struct errbuf *err);
 
 /*
  * Delivery outcomes per channel since the server started, for /metrics:

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/audit.h"
 #include "app/plans.h"
 #include "app/report.h"
 #include "core/drill.h"
@@ -274,4 +275,13 @@ int app_drill_calendar(struct store *st, const struct principal *p,
 	free(l.ev);
 	free(l.rows);
 	return rc < 0 ? rc : 0;
+}
+
+int app_audit_list(struct store *st, const struct principal *p,
+		   int64_t after, int limit, app_audit_fn *fn, void *ctx,
+		   struct errbuf *e)
+{
+	int rc = app_may(p, A_AUDIT_READ, NULL, e);
+
+	return rc ? rc : store_audit_list(st, after, limit, fn, ctx);
 }

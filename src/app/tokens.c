@@ -1,6 +1,7 @@
 /*
  * tokens.c - listing and issuing tokens from API requests.
  */
+#include "app/ack.h"
 #include "app/tokens.h"
 
 #include <string.h>

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "app/ack.h"
 #include "app/app.h"
 #include "app/delivery.h"
 #include "app/notify.h"

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/ack.h"
 #include "app/channels.h"
 #include "app/codec.h"
 #include "app/notify.h"

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/ack.h"
 #include "app/app.h"
 #include "app/bus.h"
 #include "app/bulletins.h"
