@@ -11,6 +11,7 @@
 #include <curl/curl.h>
 #include <sodium.h>
 
+#include "core/calendar.h"
 #include "util/crypto.h"
 #include "util/xalloc.h"
 
@@ -60,32 +61,20 @@ static void mail_subject(struct buf *b, const char *subject)
 	mail_words(b, "Subject", subject, NULL);
 }
 
-/* RFC 5322 date-time in UTC, by the civil-from-days algorithm (no libc
- * time zone state). */
+/* RFC 5322 date-time in UTC (core/calendar: no libc time zone state). */
 static void mail_date(int64_t ms, char out[40])
 {
-	static const char *const wday[] = { "Thu", "Fri", "Sat", "Sun",
-					    "Mon", "Tue", "Wed" };
+	static const char *const wday[] = { "Sun", "Mon", "Tue", "Wed",
+					    "Thu", "Fri", "Sat" };
 	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr",
 					   "May", "Jun", "Jul", "Aug",
 					   "Sep", "Oct", "Nov", "Dec" };
-	int64_t secs = ms / 1000 - (ms % 1000 < 0);
-	int64_t days = secs / 86400 - (secs % 86400 < 0);
-	int64_t sod = secs - days * 86400;
-	int64_t z = days + 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	int64_t d = doy - (153 * mp + 2) / 5 + 1;
-	int64_t m = mp < 10 ? mp + 3 : mp - 9;
-	int64_t y = yoe + era * 400 + (m <= 2);
-	int64_t wd = ((days % 7) + 7) % 7;	/* 1970-01-01 was a Thursday */
+	struct civil_time t;
 
+	civil_from_ms(ms, &t);
 	snprintf(out, 40, "%s, %02d %s %04lld %02d:%02d:%02d +0000",
-		 wday[wd], (int)d, mon[m - 1], (long long)y,
-		 (int)(sod / 3600), (int)(sod / 60 % 60), (int)(sod % 60));
+		 wday[t.wday], t.day, mon[t.month - 1], (long long)t.year,
+		 t.hour, t.min, t.sec);
 }
 
 /* Base64 of text with its line ends made CRLF (canonical text, RFC 2046
