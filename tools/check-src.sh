@@ -30,7 +30,7 @@ http:   app core plan util
 cli:    app http core util
 main.c: cli util
 '
-CORE_UTIL='util/err.h util/buf.h util/xalloc.h'
+CORE_UTIL='util/err.h util/buf.h util/xalloc.h util/utf8.h'
 
 # check_layers: print every include against the table and every
 # include cycle between modules; return 1 if there is any.

@@ -18,6 +18,7 @@
 
 #include "app/audit.h"
 #include "core/account.h"
+#include "core/calendar.h"
 #include "core/planflow.h"
 #include "store/store.h"
 #include "util/crypto.h"
@@ -421,7 +422,7 @@ int app_token_create(struct store *st, const struct principal *p,
 		return err_ret(err, ERMS_EINVAL, "invalid",
 			       "expires_at must be in the future");
 	if (!t->expires_ms)
-		t->expires_ms = now_ms + TOKEN_DAYS_DEFAULT * 86400000LL;
+		t->expires_ms = now_ms + TOKEN_DAYS_DEFAULT * DAY_MS;
 	token_new(t->feed ? "ermsf_" : "erms_", secret);
 	sha256_hex(secret, strlen(secret), h);
 	t->user_id = p->user.id;
@@ -474,7 +475,7 @@ int app_feed_token_create(struct store *st, const struct principal *p,
 		return rc;
 	*t = (struct token_info){ .feed = true,
 				  .expires_ms = now_ms + FEED_TOKEN_DAYS *
-							 86400000LL };
+							 DAY_MS };
 	snprintf(t->name, sizeof(t->name), "calendar feeds");
 	return app_token_create(st, p, t, secret, now_ms, err);
 }

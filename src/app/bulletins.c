@@ -11,11 +11,12 @@
 #include "app/notify.h"
 #include "app/plancache.h"
 #include "app/timeline.h"
+#include "core/calendar.h"
 #include "util/clock.h"
 #include "util/xalloc.h"
 
 /* What the public view covers: 90 days, at most 500 bulletins. */
-#define HISTORY_MS (90 * 24 * 3600 * 1000LL)
+#define HISTORY_MS (90 * DAY_MS)
 #define PUBLIC_MAX 500
 
 json_t *bulletin_json(const struct bulletin *b)

@@ -4,7 +4,6 @@
  * notify's), and the outcomes recorded.
  */
 #define LOG_MOD "notify"
-#include "app/ack.h"
 #include "app/delivery.h"
 
 #include <curl/curl.h>
@@ -16,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/ack.h"
 #include "app/app.h"
 #include "app/keys.h"
 #include "app/notify.h"

@@ -9,12 +9,12 @@
 
 #include "app/audit.h"
 #include "app/codec.h"
+#include "core/calendar.h"
 #include "core/duty.h"
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/xalloc.h"
 
-#define DAY_MS (24 * 3600 * 1000LL)
 #define OVERRIDES_MAX 256
 #define FEED_ROTATIONS 32
 

@@ -17,6 +17,7 @@
 #include "app/codec.h"
 #include "app/keys.h"
 #include "app/timeline.h"
+#include "core/calendar.h"
 #include "core/duty.h"
 #include "core/escalation.h"
 #include "plan/plan.h"
@@ -28,7 +29,7 @@
 #include "util/log.h"
 #include "util/xalloc.h"
 
-#define ACK_TTL_MS (24 * 3600 * 1000LL)
+#define ACK_TTL_MS DAY_MS
 
 /* What each event asks of its recipients, zh-CN and en. */
 static const struct {

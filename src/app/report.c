@@ -10,6 +10,7 @@
 
 #include "app/codec.h"
 #include "app/plancache.h"
+#include "core/calendar.h"
 #include "plan/plan.h"
 #include "store/store.h"
 #include "util/buf.h"
@@ -156,7 +157,7 @@ static void durations(struct rep *r, const struct incident_row *x)
 		buf_adds(&r->b, " | ");
 		if (s->target_ms)
 			buf_addf(&r->b, r->zh ? "%lld 分钟内" : "within %lld min",
-				 (long long)(s->target_ms / 60000));
+				 (long long)(s->target_ms / MINUTE_MS));
 		else
 			buf_adds(&r->b, "—");
 		buf_addf(&r->b, " | %s |\n",

@@ -11,9 +11,10 @@
 #include "app/audit.h"
 #include "app/incidents.h"
 #include "app/notify.h"
+#include "core/calendar.h"
 #include "util/xalloc.h"
 
-#define INSPECT_AHEAD_MS (7 * 24 * 3600 * 1000LL)
+#define INSPECT_AHEAD_MS (7 * DAY_MS)
 
 static const char *const kinds[MV__COUNT] = { "in", "out", "allocate",
 					      "return" };

@@ -1,16 +1,16 @@
 /*
  * tokens.c - listing and issuing tokens from API requests.
  */
-#include "app/ack.h"
 #include "app/tokens.h"
 
 #include <string.h>
 
+#include "app/ack.h"
 #include "app/notify.h"
+#include "core/calendar.h"
 #include "store/store.h"
 #include "util/clock.h"
 
-#define DAY_MS 86400000LL
 
 int app_token_list(struct store *st, const struct principal *p, bool all,
 		   app_token_fn *fn, void *ctx, struct errbuf *e)

@@ -3,9 +3,11 @@
  */
 #include "core/escalation.h"
 
+#include "core/calendar.h"
+
 int64_t esc_tier_at(int64_t reported_ms, int64_t after_min)
 {
-	return reported_ms + after_min * ESC_MINUTE_MS;
+	return reported_ms + after_min * MINUTE_MS;
 }
 
 bool esc_tier_due(unsigned told, size_t i, int64_t reported_ms,

@@ -16,8 +16,6 @@
 
 /* The bits of the told-tiers set: tiers past this are never told. */
 #define ESC_TIERS_MAX 32
-/* One minute in milliseconds, the unit of a tier's after_min. */
-#define ESC_MINUTE_MS INT64_C(60000)
 
 /* When a tier told after_min minutes after reported_ms falls due. */
 int64_t esc_tier_at(int64_t reported_ms, int64_t after_min);

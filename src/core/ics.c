@@ -12,6 +12,7 @@
 #include "core/calendar.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/utf8.h"
 
 void ics_init(struct ics_writer *x, struct buf *out)
 {
@@ -48,21 +49,6 @@ static void unit(struct ics_writer *x, const char *p, size_t n)
 	x->col += (int)n;
 }
 
-/* The length of the UTF-8 character at s (at least 1, at most 4). */
-static size_t char_len(const char *s)
-{
-	unsigned char c = (unsigned char)s[0];
-	size_t want = c < 0xc0 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 :
-		      c < 0xf8 ? 4 : 1;
-	size_t n = 1;
-
-	/* Stop at the first byte that is not a continuation byte (or the
-	 * NUL), so that a broken sequence is never read past. */
-	while (n < want && ((unsigned char)s[n] & 0xc0) == 0x80)
-		n++;
-	return n;
-}
-
 void ics_put(struct ics_writer *x, const char *s)
 {
 	for (; *s; s++)
@@ -88,7 +74,7 @@ void ics_text(struct ics_writer *x, const char *s)
 		} else if ((c < 0x20 && c != '\t') || c == 0x7f) {
 			s++;
 		} else {
-			n = char_len(s);
+			n = utf8_step(s);
 			unit(x, s, n);
 			s += n;
 		}

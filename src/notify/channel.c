@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/utf8.h"
 #include "util/xalloc.h"
 
 /* One row per kind; a new kind is one file and one row. */
@@ -50,7 +51,7 @@ static int check_message(const struct message *m, struct errbuf *err)
 		return ch_bad(err, "idempotency_key", "missing idempotency "
 			      "key, or not printable ASCII");
 	for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
-		if (fields[i].value && !ch_utf8_valid(fields[i].value))
+		if (fields[i].value && !utf8_valid(fields[i].value))
 			return ch_bad(err, fields[i].name, "not valid UTF-8");
 	return 0;
 }

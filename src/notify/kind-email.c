@@ -13,6 +13,7 @@
 
 #include "core/calendar.h"
 #include "util/crypto.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
 
 #define B64_LINE 76		/* RFC 2045 §6.8 */
@@ -39,7 +40,7 @@ static void mail_words(struct buf *b, const char *name, const char *text,
 			*p = ' ';
 	buf_addf(b, "%s:", name);
 	while (off < len) {
-		size_t n = ch_utf8_prefix(s + off, len - off,
+		size_t n = utf8_prefix(s + off, len - off,
 					  off ? next : first);
 		char b64[sodium_base64_ENCODED_LEN(45,
 			 sodium_base64_VARIANT_ORIGINAL)];
@@ -142,7 +143,7 @@ bool email_address_parse(const char *s, char *name, size_t namelen,
 	const char *lt, *gt;
 	size_t n, a;
 
-	if (!ch_has(s) || !ch_utf8_valid(s))
+	if (!ch_has(s) || !utf8_valid(s))
 		return false;
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
 		if (*p < ' ' || *p == 0x7f)
@@ -220,11 +221,11 @@ char *email_message(const char *from, const char *to,
 				 sizeof(to_addr)) ||
 	    !ch_has(msg->subject) || !ch_has(msg->idempotency_key))
 		return NULL;
-	if (!ch_utf8_valid(msg->subject) ||
-	    !ch_utf8_valid(ch_or_empty(msg->text)) ||
-	    !ch_utf8_valid(ch_or_empty(msg->link)) ||
-	    !ch_utf8_valid(ch_or_empty(msg->ack_link)) ||
-	    !ch_utf8_valid(ch_or_empty(html)))
+	if (!utf8_valid(msg->subject) ||
+	    !utf8_valid(ch_or_empty(msg->text)) ||
+	    !utf8_valid(ch_or_empty(msg->link)) ||
+	    !utf8_valid(ch_or_empty(msg->ack_link)) ||
+	    !utf8_valid(ch_or_empty(html)))
 		return NULL;
 
 	id = xstrdup(msg->idempotency_key);

@@ -95,11 +95,6 @@ extern const struct labels ch_labels_en, ch_labels_zh;
 /* NULL and "" are both "none". */
 bool ch_has(const char *s);
 const char *ch_or_empty(const char *s);
-/* Strict UTF-8, the rule jansson applies in json_string(). */
-bool ch_utf8_valid(const char *s);
-/* The longest prefix of s[0..len) of at most max bytes that ends on a
- * character boundary. */
-size_t ch_utf8_prefix(const char *s, size_t len, size_t max);
 /* Percent-encode everything but the RFC 3986 unreserved characters. */
 void ch_url_encode(struct buf *b, const char *s);
 /* url with the characters in `special` (and spaces, control characters)

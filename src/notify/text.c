@@ -13,6 +13,7 @@
 
 #include "util/escape.h"
 #include "util/netaddr.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
 
 #define ELLIPSIS "\xe2\x80\xa6"	/* U+2026, 3 bytes */
@@ -53,55 +54,6 @@ const char *ch_or_empty(const char *s)
 	return s ? s : "";
 }
 
-bool ch_utf8_valid(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	while (*p) {
-		unsigned c = *p;
-		unsigned cp;
-		int n;
-
-		if (c < 0x80) {
-			p++;
-			continue;
-		} else if (c >= 0xc2 && c <= 0xdf) {
-			n = 1;
-			cp = c & 0x1f;
-		} else if (c >= 0xe0 && c <= 0xef) {
-			n = 2;
-			cp = c & 0x0f;
-		} else if (c >= 0xf0 && c <= 0xf4) {
-			n = 3;
-			cp = c & 0x07;
-		} else {
-			return false;
-		}
-		for (int i = 1; i <= n; i++) {
-			if ((p[i] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (p[i] & 0x3f);
-		}
-		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-		p += n + 1;
-	}
-	return true;
-}
-
-size_t ch_utf8_prefix(const char *s, size_t len, size_t max)
-{
-	size_t n;
-
-	if (len <= max)
-		return len;
-	n = max;
-	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
-		n--;
-	return n;
-}
-
 char *utf8_cut(const char *s, size_t max)
 {
 	size_t len = strlen(s);
@@ -111,8 +63,8 @@ char *utf8_cut(const char *s, size_t max)
 	if (len <= max)
 		return xstrdup(s);
 	if (max < ELLIPSIS_LEN)
-		return xstrndup(s, ch_utf8_prefix(s, len, max));
-	n = ch_utf8_prefix(s, len, max - ELLIPSIS_LEN);
+		return xstrndup(s, utf8_prefix(s, len, max));
+	n = utf8_prefix(s, len, max - ELLIPSIS_LEN);
 	out = xmalloc(n + ELLIPSIS_LEN + 1);
 	memcpy(out, s, n);
 	memcpy(out + n, ELLIPSIS, ELLIPSIS_LEN + 1);
@@ -158,7 +110,7 @@ json_t *ch_jstr(const char *s)
 {
 	json_t *v;
 
-	if (!s || !ch_utf8_valid(s))
+	if (!s || !utf8_valid(s))
 		return json_null();
 	v = json_string(s);
 	if (!v) {

@@ -4,6 +4,8 @@
  * JSON codes; each kind's own reading is its ops->answer.
  */
 #include "notify/ops.h"
+#include "core/calendar.h"
+#include "util/utf8.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -33,7 +35,7 @@ static void clean_copy(char *out, size_t n, const char *s, size_t len)
 	}
 	out[o] = '\0';
 	/* Do not end inside a UTF-8 sequence, nor hold a broken one. */
-	if (!ch_utf8_valid(out)) {
+	if (!utf8_valid(out)) {
 		for (size_t i = 0; out[i]; i++)
 			if ((unsigned char)out[i] >= 0x80)
 				out[i] = '?';
@@ -102,7 +104,7 @@ bool ch_robot_answer(struct verdict *v, const char *body, size_t len,
 	throttled = code == throttle;
 	temp = busy_temp && code == -1;
 	if (throttled && !v->retry_ms)
-		v->retry_ms = 60000;
+		v->retry_ms = MINUTE_MS;
 	ch_verdict_set(v, throttled ? DELIVERY_THROTTLED
 		       : temp || v->status >= 500 ? DELIVERY_RETRY
 						  : DELIVERY_FAILED,

@@ -21,6 +21,7 @@
 
 #include "plan/parse.h"
 #include "util/err.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
 
 /* Bytes that are not UTF-8 (a name libfyaml cut in the middle of a
@@ -31,7 +32,7 @@ static void scrub(char *s)
 	size_t n = strlen(s), w;
 
 	for (size_t i = 0; i < n; i += w)
-		if (!(w = pp_utf8_char((const unsigned char *)s + i, n - i)))
+		if (!(w = utf8_char((const unsigned char *)s + i, n - i)))
 			s[i] = '?', w = 1;
 }
 

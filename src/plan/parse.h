@@ -88,10 +88,6 @@ void pp_node_pos(struct fy_node *n, int *line, int *col);
 	if (json_array_size((c)->errors) >= PLAN_ERRORS_MAX) break; \
 	pp_node_pos((n), &l_, &c_); pp_err_at((c), l_, c_, __VA_ARGS__); } while (0)
 
-/* The length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-size_t pp_utf8_char(const unsigned char *s, size_t n);
-/* The offset of the first byte of s that is not UTF-8 or is a NUL, or n. */
-size_t pp_utf8_bad(const char *s, size_t n);
 /* The whole file: its size, UTF-8 only, no NUL (reported). */
 bool pp_bytes_ok(struct ctx *c, const char *text, size_t len);
 /* A scalar's text is safe to copy (reported when not). */

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/utf8.h"
 #include "util/xalloc.h"
 
 /*
@@ -108,53 +109,6 @@ bool pp_code_ok(const char *s, size_t n)
 }
 
 /*
- * The length of the valid UTF-8 sequence at s (at most n bytes), or 0:
- * no overlong forms, no surrogates, nothing above U+10FFFF.
- */
-size_t pp_utf8_char(const unsigned char *s, size_t n)
-{
-	size_t w;
-	unsigned cp, min;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		w = 2, cp = s[0] & 0x1f, min = 0x80;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		w = 3, cp = s[0] & 0x0f, min = 0x800;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		w = 4, cp = s[0] & 0x07, min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (n < w)
-		return 0;
-	for (size_t i = 1; i < w; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return w;
-}
-
-/* The offset of the first byte of s that is not valid UTF-8 or is a NUL,
- * or n when there is none. */
-size_t pp_utf8_bad(const char *s, size_t n)
-{
-	size_t i = 0, w;
-
-	while (i < n) {
-		if (!s[i] ||
-		    !(w = pp_utf8_char((const unsigned char *)s + i, n - i)))
-			return i;
-		i += w;
-	}
-	return n;
-}
-
-/*
  * Before libfyaml sees the bytes: a size limit, UTF-8 only and no NUL.
  * libfyaml 0.7.12 loops forever on some invalid UTF-8 (a directive
  * followed by a lone lead byte: "%\xe1"), so this check is what keeps
@@ -169,7 +123,7 @@ bool pp_bytes_ok(struct ctx *c, const char *text, size_t len)
 			  PLAN_FILE_MAX);
 		return false;
 	}
-	bad = pp_utf8_bad(text, len);
+	bad = utf8_bad(text, len);
 	if (bad == len)
 		return true;
 	for (size_t i = 0; i < bad; i++) {
@@ -264,7 +218,7 @@ bool pp_scalar_ok(struct ctx *c, struct fy_node *n)
 	}
 	if (!(s = pp_scalar(c, n, &len)))
 		return false;
-	if (pp_utf8_bad(s, len) != len) {
+	if (utf8_bad(s, len) != len) {
 		err_node(c, n, "text is not valid UTF-8 (an escape such as "
 			 "\\ud800 makes no character)");
 		return false;

@@ -18,6 +18,7 @@
 
 #include "store/store-int.h"
 #include "util/buf.h"
+#include "util/utf8.h"
 #include "util/xalloc.h"
 
 const char *const store_sqlite_sql[Q__COUNT] = {
@@ -43,18 +44,6 @@ const char *const store_sqlite_sql[Q__COUNT] = {
 		"UPDATE incident_fts2 SET pairs = pairs || ' ' || $2"
 		" WHERE rowid = $1",
 };
-
-/* The length in bytes of the UTF-8 character at s. */
-static size_t char_len(const char *s)
-{
-	unsigned char c = (unsigned char)*s;
-	size_t n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-
-	for (size_t i = 1; i < n; i++)
-		if (!s[i])
-			return i;
-	return n;
-}
 
 /* Whether the character at s splits words: ASCII but not a letter or
  * digit. */
@@ -82,28 +71,18 @@ static char *pairs_of(const char *s)
 			s++;
 			continue;
 		}
-		a = char_len(s);
+		a = utf8_step(s);
 		if (!s[a] || separator(s + a)) {
 			s += a;
 			continue;
 		}
-		c = char_len(s + a);
+		c = utf8_step(s + a);
 		if (b.len)
 			buf_adds(&b, " ");
 		buf_add(&b, s, a + c);
 		s += a;
 	}
 	return buf_detach(&b, NULL);
-}
-
-/* Characters (not bytes) in UTF-8 text. */
-static size_t utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
 }
 
 int sqlite_search_new(struct store *st, int64_t id, const char *title,
@@ -183,9 +162,9 @@ int sqlite_search_list(struct store *st, const struct sval *p, const char *q,
 	struct sval all[INC_LIST_NP + 3];
 	int rc;
 
-	if (utf8_chars(q) == 2 && !separator(q) && !separator(q + char_len(q)))
+	if (utf8_count(q) == 2 && !separator(q) && !separator(q + utf8_step(q)))
 		pair = pair_of(q);
-	else if (utf8_chars(q) >= 3)
+	else if (utf8_count(q) >= 3)
 		match = phrase_of(q);
 	else
 		like = like_of(q);

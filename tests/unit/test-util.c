@@ -17,6 +17,7 @@
 #include "util/err.h"
 #include "util/log.h"
 #include "util/netaddr.h"
+#include "util/utf8.h"
 
 static void test_buf_ceiling(void **state)
 {
@@ -215,6 +216,35 @@ static void test_err_fail_derives_code(void **state)
 	assert_int_equal(err_fail(NULL, ERMS_EPERM, "x", "y"), ERMS_EPERM);
 }
 
+/* Strict UTF-8: overlong forms, surrogates, beyond U+10FFFF, cut and
+ * stray continuation bytes are refused; walking and cutting keep whole
+ * characters. */
+static void test_utf8(void **state)
+{
+	static const char *const bad[] = {
+		"\xc0\xaf", "\xe0\x80\xaf", "\xf0\x80\x80\xaf", "\xed\xa0\x80",
+		"\xf4\x90\x80\x80", "\xe4\xb8", "\x80", "a\xff",
+	};
+	const char *zh = "应急ab";
+
+	(void)state;
+	assert_true(utf8_valid(""));
+	assert_true(utf8_valid("plain \xe4\xb8\xad \xf0\x9f\x98\x80"));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_false(utf8_valid(bad[i]));
+	assert_int_equal(utf8_bad("ab\0c", 4), 2);
+	assert_int_equal(utf8_bad("ab\xe4\xb8", 4), 2);
+	assert_int_equal(utf8_char((const unsigned char *)"\xe4\xb8\xad", 3), 3);
+	assert_int_equal(utf8_char((const unsigned char *)"\xe4\xb8\xad", 2), 0);
+	assert_int_equal(utf8_count(zh), 4);
+	assert_int_equal(utf8_step(zh), 3);
+	assert_int_equal(utf8_step("\xe4" "a"), 1);
+	assert_int_equal(utf8_step("\xe4\xb8"), 2);
+	assert_int_equal(utf8_prefix(zh, strlen(zh), 4), 3);
+	assert_int_equal(utf8_prefix(zh, strlen(zh), 6), 6);
+	assert_int_equal(utf8_prefix(zh, strlen(zh), 100), strlen(zh));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -228,6 +258,7 @@ int main(void)
 		cmocka_unit_test(test_time_parse_strict),
 		cmocka_unit_test(test_csv_rows),
 		cmocka_unit_test(test_err_fail_derives_code),
+		cmocka_unit_test(test_utf8),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
