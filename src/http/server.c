@@ -27,7 +27,6 @@
 #include "http/pagecache.h"
 #include "http/routes.h"
 #include "http/static.h"
-#include "store/store.h"
 #include "util/clock.h"
 #include "util/crypto.h"
 #include "util/log.h"
