@@ -58,6 +58,7 @@ struct touch_job {
 	int64_t session_id, token_id, now_ms;
 };
 
+/* On the writer: the last-seen write itself. */
 static int touch_run(struct wjob *j, struct store *st)
 {
 	struct touch_job *t = container_of(j, struct touch_job, job);
@@ -65,6 +66,7 @@ static int touch_run(struct wjob *j, struct store *st)
 	return app_touch(st, t->session_id, t->token_id, t->now_ms);
 }
 
+/* Its outcome is no one's: free the job. */
 static void touch_done(struct wjob *j, int rc)
 {
 	(void)rc;

@@ -33,6 +33,8 @@ int64_t req_param_id(const struct req *rq, int i)
 	return *end || v <= 0 ? 0 : (int64_t)v;
 }
 
+/* Every method but GET and HEAD may write (and needs the CSRF token
+ * with a cookie). */
 static bool is_write_method(const char *m)
 {
 	return strcmp(m, "GET") && strcmp(m, "HEAD");
@@ -84,6 +86,7 @@ static int authenticate(struct conn *cn, bool *by_cookie)
 	return app_auth_session(rq->app, rq->st, cookie, rq->now_ms, &rq->who);
 }
 
+/* Is the body declared as application/json (parameters allowed)? */
 static bool json_ctype(struct conn *cn)
 {
 	const char *ct = req_header(&cn->rq, "Content-Type");

@@ -51,7 +51,6 @@ const char *req_header(struct req *rq, const char *name)
 	return MHD_lookup_connection_value(cn->c, MHD_HEADER_KIND, name);
 }
 
-
 const char *req_cookie(struct req *rq, const char *name)
 {
 	struct conn *cn = rq->priv;
@@ -59,6 +58,7 @@ const char *req_cookie(struct req *rq, const char *name)
 	return MHD_lookup_connection_value(cn->c, MHD_COOKIE_KIND, name);
 }
 
+/* srv->link of every server: libmicrohttpd's own suspend and resume. */
 static void link_suspend(void *c)
 {
 	MHD_suspend_connection(c);
@@ -74,6 +74,7 @@ static const struct link_ops link_mhd = {
 	.resume = link_resume,
 };
 
+/* Free cn and everything its request and answer own. */
 static void conn_free(struct conn *cn)
 {
 	struct req *rq = &cn->rq;
@@ -89,6 +90,7 @@ static void conn_free(struct conn *cn)
 	free(cn);
 }
 
+/* The client's address into cn->rq.addr ("?" if unknown). */
 static void client_addr(struct conn *cn)
 {
 	const union MHD_ConnectionInfo *ci =
@@ -115,6 +117,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
 	return n < 0 ? MHD_CONTENT_READER_END_OF_STREAM : (ssize_t)n;
 }
 
+/* libmicrohttpd is done with the streamed answer. */
 static void stream_free(void *cls)
 {
 	stream_box_free(cls);
@@ -129,7 +132,10 @@ static struct MHD_Response *stream_response(struct conn *cn)
 						 stream_free);
 }
 
-
+/*
+ * Queue cn->rs (a 500 if the handler gave no answer) with the security
+ * headers every answer carries. Returns libmicrohttpd's verdict.
+ */
 static enum MHD_Result send_resp(struct conn *cn)
 {
 	struct resp *rs = &cn->rs;
@@ -175,6 +181,8 @@ static enum MHD_Result send_resp(struct conn *cn)
 	return ret;
 }
 
+/* A new request on connection c: its path without the query string,
+ * its method and the client's address; the body is still to come. */
 static struct conn *conn_new(struct http_server *srv, struct MHD_Connection *c,
 			     const char *url, const char *method)
 {
@@ -224,6 +232,11 @@ static void sock_reading(struct http_server *srv, struct MHD_Connection *c,
 	guard_reading(srv, ci ? ci->socket_context : NULL, reading);
 }
 
+/*
+ * libmicrohttpd's access handler: called once with the headers (cn made),
+ * then with each piece of the body (kept up to body_max), then with none
+ * (the request is complete: dispatch it), and again after a resume.
+ */
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 				  const char *url, const char *method,
 				  const char *version, const char *upload_data,
@@ -271,7 +284,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 	return MHD_NO;
 }
 
-
+/* The request is over (answered or not): metrics, the access line, the
+ * connection's next deadline, and cn freed. */
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 			 enum MHD_RequestTerminationCode toe)
 {
@@ -291,7 +305,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	*con_cls = NULL;
 }
 
-
+/* libmicrohttpd's own messages, as warnings of our log. */
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	char line[512];
@@ -347,6 +361,8 @@ bad:
 		       "127.0.0.1:8080)", s);
 }
 
+/* Write port to path (through path.tmp and a rename, so a reader never
+ * sees half a number). 0 or ERMS_EIO. */
 static int write_port_file(const char *path, int port, struct errbuf *err)
 {
 	char tmp[4096];
