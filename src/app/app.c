@@ -123,6 +123,11 @@ void app_reader_put(struct app *app, struct store *st)
 	pthread_mutex_unlock(&app->pool_mu);
 }
 
+int app_ping(struct store *st)
+{
+	return store_ping(st);
+}
+
 static int probe(struct store *st, void *ctx)
 {
 	return store_health_probe(st, *(const int64_t *)ctx);

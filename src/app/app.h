@@ -100,6 +100,9 @@ void app_reader_put(struct app *app, struct store *st);
  * probe runs, get the last result. 0 or an ERMS_E* code.
  */
 int app_health(struct app *app, int64_t now_ms);
+/* A cheap round trip on st (a reader): can the database still be read?
+ * 0 or an ERMS_E* code; /healthz asks this before app_health(). */
+int app_ping(struct store *st);
 
 /* Who is signed in: the actor for may(), and the user. */
 struct principal {

@@ -14,7 +14,6 @@
 #include "http/json.h"
 #include "http/metrics.h"
 #include "http/openapi.h"
-#include "store/store.h"
 #include "util/clock.h"
 #include "util/crypto.h"
 #include "util/netaddr.h"
@@ -22,7 +21,7 @@
 
 void api_health(struct req *rq, struct resp *rs)
 {
-	int rc = store_ping(rq->st);
+	int rc = app_ping(rq->st);
 
 	if (!rc)
 		rc = app_health(rq->app, rq->now_ms);

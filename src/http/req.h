@@ -137,6 +137,8 @@ struct req {
 const char *req_query(struct req *rq, const char *name);
 /* A request header, or NULL (only on the I/O thread). */
 const char *req_header(struct req *rq, const char *name);
+/* A cookie's value, or NULL (only on the I/O thread). */
+const char *req_cookie(struct req *rq, const char *name);
 /* The route parameter at index i as a positive id, or 0 if not one. */
 int64_t req_param_id(const struct req *rq, int i);
 

@@ -8,28 +8,11 @@
 #ifndef ERMS_HTTP_SERVER_H
 #define ERMS_HTTP_SERVER_H
 
-#include <stddef.h>
-
+#include "http/opts.h"
 #include "util/err.h"
 
 struct app;
 struct http_server;
-
-struct http_opts {
-	const char *listen;	/* "127.0.0.1:8080", "[::1]:0" */
-	const char *port_file;	/* write the bound port here, or NULL */
-	int threads;		/* I/O threads (0: one per core) */
-	size_t body_max;	/* bytes (0: 1 MiB) */
-	int timeout_s;		/* idle connection timeout (0: 30) */
-	int request_timeout_s;	/* a request's headers and body must
-				 * arrive within this, however they trickle
-				 * (0: 30) */
-	int max_conns;		/* past this many open connections every
-				 * request but /healthz is answered 503
-				 * (0: 1024, lowered to fit the fd limit) */
-	int per_ip_conns;	/* connections from one address (0: 256,
-				 * -1: no limit) */
-};
 
 /* Start serving; the server borrows app until http_stop(). */
 int http_start(struct http_server **out, struct app *app,

@@ -4,7 +4,7 @@
  * Functions return 0 or a negative ERMS_E* code. Detail for a person goes
  * into an optional struct errbuf (may be NULL), together with the name of
  * the offending input field where there is one. Codes are mapped to HTTP
- * statuses in http/server.c and to exit codes in cli/cli.c, nowhere else.
+ * statuses in http/resp.c and to exit codes in cli/cli.c, nowhere else.
  */
 #ifndef ERMS_UTIL_ERR_H
 #define ERMS_UTIL_ERR_H

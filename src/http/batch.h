@@ -1,0 +1,29 @@
+/*
+ * batch.h - the writer's side of a request: write routes run their
+ * handler on the writer thread, inside the group-commit batch.
+ *
+ * The handler's answer decides the transaction's fate through rs.rc,
+ * the app's code (or ERMS_EINVAL for a request that failed to decode):
+ * non-zero rolls the handler's writes back, 0 lets them commit with the
+ * batch. The connection is suspended while its job waits and resumed
+ * once the batch is durable (or rolled back).
+ */
+#ifndef ERMS_HTTP_BATCH_H
+#define ERMS_HTTP_BATCH_H
+
+#include "http/conn.h"
+
+struct store;
+
+/* Queue cn's handler on the writer; cn's connection is suspended first
+ * (before the writer can resume it) and cn->state becomes C_QUEUED,
+ * then C_READY when its answer is ready. */
+void batch_submit(struct conn *cn);
+/* Record the signed-in principal's last-seen time with a write of its
+ * own, answered by no one (for reads). */
+void batch_touch(struct conn *cn);
+/* The writer's after-commit hook (ctx: the server): new events go to
+ * the ring and wake the streams, as does a revocation. */
+void batch_after_commit(void *ctx, struct store *st);
+
+#endif
