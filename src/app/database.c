@@ -13,6 +13,11 @@
 #include "util/clock.h"
 #include "util/crypto.h"
 
+const char *app_db_engine_version(const char *kind)
+{
+	return store_engine_version(kind);
+}
+
 int app_db_open(const char *db, bool migrate, struct store **st,
 		enum app_db_stage *stage, struct errbuf *e)
 {

@@ -30,6 +30,10 @@ enum app_db_stage {
 struct user;
 struct store;
 
+/* The version of the library of the storage engine kind ("sqlite"), for
+ * erms version; NULL when this build has no such engine. */
+const char *app_db_engine_version(const char *kind);
+
 /*
  * Open a store on db for a local command; with migrate, create db if
  * missing and apply the missing migrations. *stage says which step
