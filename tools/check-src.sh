@@ -2,7 +2,8 @@
 # check-src.sh - rules a compiler does not enforce:
 #  - no banned functions (git's banned.h, curl's checksrc);
 #  - src/core/ includes no I/O library (the pure domain);
-#  - no sqlite3 or libpq names outside src/store/ (one storage interface);
+#  - no sqlite3 or libpq names outside src/store/ (one storage interface;
+#    erms version asks store_engine_version());
 #  - no libmicrohttpd outside src/http/server.c (handlers never see it),
 #    except cmd-version.c printing its version;
 #  - the layer table below: a file in one folder of src/ may include a
@@ -144,7 +145,7 @@ if [ "$mode" != --layers-only ]; then
 	if grep -nE '#include <(sqlite3|libpq-fe|microhttpd|jansson|curl/curl|sodium)\.h>' -r src/core; then
 		say "src/core must not include I/O libraries"
 	fi
-	if grep -nlE '#include <(sqlite3|libpq-fe)\.h>|sqlite3_|PQexec' -r src | grep -vE '^src/store/|src/cli/cmd-version.c'; then
+	if grep -nlE '#include <(sqlite3|libpq-fe)\.h>|sqlite3_|PQexec' -r src | grep -v '^src/store/'; then
 		say "database types or calls outside src/store"
 	fi
 	if grep -nlE '#include <microhttpd\.h>|MHD_' -r src | grep -vE 'src/http/server.c|src/cli/cmd-version.c'; then

@@ -13,9 +13,13 @@
 #include "util/clock.h"
 #include "util/crypto.h"
 
-/* Open db, creating and migrating it when migrate is set. */
-static int db_open(const char *db, bool migrate, struct store **st,
-		   enum app_db_stage *stage, struct errbuf *e)
+const char *app_db_engine_version(const char *kind)
+{
+	return store_engine_version(kind);
+}
+
+int app_db_open(const char *db, bool migrate, struct store **st,
+		enum app_db_stage *stage, struct errbuf *e)
 {
 	int from, to, rc;
 
@@ -71,7 +75,7 @@ int app_db_backup(const char *db, const char *file, enum app_db_stage *stage,
 		  struct errbuf *e)
 {
 	struct store *st;
-	int rc = db_open(db, false, &st, stage, e);
+	int rc = app_db_open(db, false, &st, stage, e);
 
 	if (rc)
 		return rc;
@@ -110,7 +114,7 @@ int app_db_init(const char *db, const char *key, struct user *u,
 		struct errbuf *e)
 {
 	struct store *st;
-	int rc = db_open(db, true, &st, stage, e);
+	int rc = app_db_open(db, true, &st, stage, e);
 
 	if (rc)
 		return rc;
@@ -147,7 +151,7 @@ int app_db_audit_verify(const char *db, const char *key, const char *anchor,
 	if (kr && kr != ERMS_ENOTFOUND)
 		return kr;
 	*e = (struct errbuf){ 0 };	/* a missing key file is no error */
-	if ((rc = db_open(db, false, &st, stage, e)))
+	if ((rc = app_db_open(db, false, &st, stage, e)))
 		return rc;
 	*stage = APP_DB_WORK;
 	rc = audit_verify(st, kr ? NULL : &k, anchor ? anchor : ap, rows, bad,

@@ -3,11 +3,12 @@
  * first administrator, bring its schema up to date or report its version,
  * copy it online, verify its audit chain.
  *
- * They run without a server (erms init, migrate, backup, audit verify) on
- * a database path, open their own store connection and close it before
- * returning. On an error, *e says why and *stage which step failed, so a
- * caller can tell the failures apart; success leaves *stage at
- * APP_DB_DONE.
+ * They run without a server (erms init, migrate, backup, audit verify)
+ * on a database path, open their own store connection and close it
+ * before returning; app_db_open() gives such a connection to the other
+ * local use cases (app/demo.h). On an error, *e says why and *stage
+ * which step failed, so a caller can tell the failures apart; success
+ * leaves *stage at APP_DB_DONE.
  */
 #ifndef ERMS_APP_DATABASE_H
 #define ERMS_APP_DATABASE_H
@@ -28,6 +29,19 @@ enum app_db_stage {
 
 struct user;
 struct store;
+
+/* The version of the library of the storage engine kind ("sqlite"), for
+ * erms version; NULL when this build has no such engine. */
+const char *app_db_engine_version(const char *kind);
+
+/*
+ * Open a store on db for a local command; with migrate, create db if
+ * missing and apply the missing migrations. *stage says which step
+ * failed (APP_DB_OPEN or APP_DB_MIGRATE); on success the caller owns
+ * *st and closes it with store_close(). Returns 0 or an ERMS_E* code.
+ */
+int app_db_open(const char *db, bool migrate, struct store **st,
+		enum app_db_stage *stage, struct errbuf *e);
 
 /*
  * Open db (creating it unless status_only) and, unless status_only,

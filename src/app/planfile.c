@@ -1,5 +1,5 @@
 /*
- * planfile.c - a plan file sent to the API, parsed and checked.
+ * planfile.c - plan files parsed and checked (app/planfile.h).
  */
 #include "app/planfile.h"
 
@@ -30,4 +30,19 @@ int app_plan_file(const struct principal *p, const json_t *body,
 		       json_array_size(errors),
 		       json_string_value(json_object_get(
 			       json_array_get(errors, 0), "text")));
+}
+
+int app_plan_validate(const char *file, const char *text, size_t len,
+		      json_t *errors)
+{
+	json_t *content = NULL;
+	int rc = plan_parse(file, text, len, &content, errors);
+
+	json_decref(content);
+	return rc;
+}
+
+const char *app_plan_text(const json_t *t, const char *lang)
+{
+	return plan_text(t, lang);
 }

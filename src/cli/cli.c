@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/store.h"
 #include "util/log.h"
 #include "util/xalloc.h"
 
@@ -108,24 +107,6 @@ int cli_db_fail(int rc, const struct errbuf *e, enum app_db_stage stage,
 	else if (stage == APP_DB_MIGRATE)
 		what = L("migration failed", "迁移失败");
 	return cli_fail(rc, e, what);
-}
-
-int cli_open_store(const char *db, bool migrate, struct store **out)
-{
-	struct errbuf e = { 0 };
-	int from, to, rc;
-
-	rc = store_open(out, db, migrate ? STORE_CREATE : 0, &e);
-	if (rc)
-		return cli_db_fail(rc, &e, APP_DB_OPEN, NULL);
-	if (!migrate)
-		return 0;
-	rc = store_migrate(*out, &from, &to, &e);
-	if (rc) {
-		store_close(*out);
-		return cli_db_fail(rc, &e, APP_DB_MIGRATE, NULL);
-	}
-	return 0;
 }
 
 bool cli_read_line(char *buf, size_t n)

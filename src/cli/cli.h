@@ -17,8 +17,6 @@
 #include "app/database.h"
 #include "util/err.h"
 
-struct store;
-
 struct cli_cmd {
 	const char *name;
 	const char *usage;	/* "erms init --db PATH --admin LOGIN" */
@@ -59,11 +57,6 @@ int cli_db_opts(int argc, char **argv, const struct cli_cmd *cmd,
  * "cannot open the database", "migration failed", else what. */
 int cli_db_fail(int rc, const struct errbuf *e, enum app_db_stage stage,
 		const char *what);
-/*
- * Open the store at db; with migrate, create it if missing and apply
- * migrations. Prints an error and returns non-zero on failure.
- */
-int cli_open_store(const char *db, bool migrate, struct store **out);
 /* Read a whole file ("-": stdin) into memory; free() it. NULL on error. */
 char *cli_read_file(const char *path, size_t *len);
 /* Read one line from stdin without its newline; returns false at EOF. */

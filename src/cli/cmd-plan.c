@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/planfile.h"
 #include "cli/client.h"
-#include "plan/plan.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
 
@@ -85,7 +85,7 @@ char *cli_read_file(const char *path, size_t *len)
 
 static int validate(const char *path)
 {
-	json_t *errors = json_array(), *content = NULL, *e;
+	json_t *errors = json_array(), *e;
 	size_t len, i;
 	char *text = cli_read_file(path, &len);
 	int rc;
@@ -96,12 +96,11 @@ static int validate(const char *path)
 		json_decref(errors);
 		return 1;
 	}
-	rc = plan_parse(path, text, len, &content, errors);
+	rc = app_plan_validate(path, text, len, errors);
 	json_array_foreach(errors, i, e)
 		fprintf(stderr, "%s\n", json_string_value(json_object_get(e, "text")));
 	if (!rc)
 		printf("%s: %s\n", path, L("valid plan", "预案有效"));
-	json_decref(content);
 	json_decref(errors);
 	free(text);
 	return rc ? 2 : 0;
@@ -115,7 +114,7 @@ static const char *lang(void)
 
 static const char *T(const json_t *o, const char *key)
 {
-	return plan_text(json_object_get(o, key), lang());
+	return app_plan_text(json_object_get(o, key), lang());
 }
 
 static void print_version(const json_t *v)

@@ -5,7 +5,6 @@
 
 #include <jansson.h>
 #include <microhttpd.h>
-#include <sqlite3.h>
 #include <stdio.h>
 
 static int version_run(int argc, char **argv)
@@ -14,7 +13,8 @@ static int version_run(int argc, char **argv)
 	(void)argv;
 	printf("erms %s\n", ERMS_VERSION);
 	printf("libmicrohttpd %s, jansson %s, sqlite %s\n",
-	       MHD_get_version(), jansson_version_str(), sqlite3_libversion());
+	       MHD_get_version(), jansson_version_str(),
+	       app_db_engine_version("sqlite"));
 	return 0;
 }
 

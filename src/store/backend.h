@@ -89,6 +89,8 @@ extern const char *const store_sql[Q__COUNT];
 
 struct store_ops {
 	const char *scheme;
+	/* The version of the engine's library this process runs on. */
+	const char *(*version)(void);
 	int (*open)(struct store **out, const char *url, unsigned flags,
 		    struct errbuf *err);
 	void (*close)(struct store *st);

@@ -395,6 +395,7 @@ static int sq_incident_counter(struct store *st, int year, int64_t *n)
 
 const struct store_ops store_sqlite_ops = {
 	.scheme = "sqlite",
+	.version = sqlite3_libversion,
 	.open = sq_open,
 	.close = sq_close,
 	.schema = sq_schema,

@@ -61,6 +61,14 @@ const char *store_kind(const struct store *st)
 	return st->ops->scheme;
 }
 
+const char *store_engine_version(const char *kind)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(backends); i++)
+		if (!strcmp(backends[i]->scheme, kind))
+			return backends[i]->version();
+	return NULL;
+}
+
 int store_schema(struct store *st, int *have, int *want)
 {
 	return st->ops->schema(st, have, want);

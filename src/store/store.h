@@ -41,6 +41,9 @@ int store_open(struct store **out, const char *url, unsigned flags,
 void store_close(struct store *st);
 /* "sqlite" or "postgres". */
 const char *store_kind(const struct store *st);
+/* The version of the library of the engine kind (as store_kind() names
+ * it), e.g. "3.46.1"; NULL when this build has no such engine. */
+const char *store_engine_version(const char *kind);
 
 /* Schema versions: *have in the database, *want known to this binary. */
 int store_schema(struct store *st, int *have, int *want);

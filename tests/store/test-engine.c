@@ -16,6 +16,10 @@ static void test_open_kind_close(void **state)
 	char missing[160];
 
 	assert_string_equal(store_kind(f->st), f->be->name);
+	/* The engine says which version of its library it runs on. */
+	assert_non_null(store_engine_version(store_kind(f->st)));
+	assert_true(store_engine_version(store_kind(f->st))[0] != '\0');
+	assert_null(store_engine_version("no-such-engine"));
 	/* A second connection to the same database sees the same data. */
 	add_user(f->st, "amy");
 	assert_int_equal(store_open(&again, f->url, 0, NULL), 0);

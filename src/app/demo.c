@@ -1,0 +1,400 @@
+/*
+ * demo.c - the demo database (app/demo.h): its organisation, people,
+ * sample plan and records, added through the use cases of app/.
+ */
+#include "app/demo.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app/app.h"
+#include "app/audit.h"
+#include "app/drills.h"
+#include "app/incidents.h"
+#include "app/keys.h"
+#include "app/plans.h"
+#include "app/supplies.h"
+#include "core/calendar.h"
+#include "plan/plan.h"
+#include "store/store.h"
+#include "util/clock.h"
+#include "util/embed.h"
+#include "util/xalloc.h"
+
+static const struct {
+	const char *login, *name_zh, *name_en, *group;
+	enum member_role role;
+	bool admin;
+} people[] = {
+	{ "admin", "系统管理员", "Administrator", NULL, MR_MEMBER, true },
+	{ "leader", "应急领导小组组长", "Leadership group lead", "leadership", MR_LEAD,
+	  false },
+	{ "commander", "总指挥", "Commander-in-chief", "command",
+	  MR_LEAD, false },
+	{ "deputy", "副总指挥", "Deputy commander", "command",
+	  MR_DEPUTY, false },
+	{ "tech", "技术支持工程师", "Technical support engineer", "tech", MR_MEMBER,
+	  false },
+	{ "staff", "普通员工", "Staff member", NULL, MR_MEMBER, false },
+};
+
+static const struct {
+	const char *key, *name;
+	enum group_kind kind;
+	const char *duties;
+} groups[] = {
+	{ "leadership", "应急领导小组", GK_LEADERSHIP,
+	  "[\"决定是否启动应急预案及响应级别\",\"宣布应急结束\","
+	  "\"审批预案修订\"]" },
+	{ "command", "应急指挥部", GK_COMMAND,
+	  "[\"接收报告并研判\",\"指挥现场处置\",\"向领导小组汇报\"]" },
+	{ "tech", "技术支持小组", GK_TEAM,
+	  "[\"技术分析，查找根因\",\"提供技术解决方案\"]" },
+};
+
+const char *app_demo_login(size_t i)
+{
+	return i < ARRAY_SIZE(people) ? people[i].login : NULL;
+}
+
+/* The groups, the users and their memberships, unless there are users. */
+static int seed_people(struct store *st, struct errbuf *e)
+{
+	int64_t now = clock_now_ms(), n;
+	int rc;
+
+	if ((rc = store_user_count(st, &n)) || n > 0)
+		return rc;
+	for (size_t i = 0; i < ARRAY_SIZE(groups); i++) {
+		struct group g = { .kind = groups[i].kind,
+				   .duties_json = (char *)groups[i].duties };
+
+		snprintf(g.key, sizeof(g.key), "%s", groups[i].key);
+		snprintf(g.name, sizeof(g.name), "%s", groups[i].name);
+		if ((rc = store_begin(st)) ||
+		    (rc = app_group_create(st, &principal_system, &g, now,
+					   e)) ||
+		    (rc = store_commit(st)))
+			goto fail;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(people); i++) {
+		struct user u = { .is_admin = people[i].admin,
+				  .locale = "zh-CN" };
+
+		snprintf(u.login, sizeof(u.login), "%s", people[i].login);
+		snprintf(u.display_name, sizeof(u.display_name), "%s",
+			 people[i].name_zh);
+		if ((rc = app_db_user_create(st, &u, APP_DEMO_PASSWORD, e)))
+			goto fail;
+		if (!people[i].group)
+			continue;
+		if ((rc = store_begin(st)) ||
+		    (rc = app_member_put(st, &principal_system,
+					 people[i].group, u.id,
+					 people[i].role, now, e)) ||
+		    (rc = store_commit(st)))
+			goto fail;
+	}
+	return 0;
+fail:
+	store_rollback(st);
+	return rc;
+}
+
+/* The parsed content of an embedded sample plan. */
+static json_t *sample(const char *name)
+{
+	json_t *errors = json_array(), *content = NULL;
+
+	for (int i = 0; embed_plans[i].name; i++)
+		if (!strcmp(embed_plans[i].name, name))
+			plan_parse(name, (const char *)embed_plans[i].data,
+				   embed_plans[i].len, &content, errors);
+	json_decref(errors);
+	return content;
+}
+
+/* *p: the demo user login, with its rights loaded. */
+static int as_user(struct store *st, const char *login, struct principal *p)
+{
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	rc = store_user_by_login(st, login, &p->user, NULL, 0);
+	return rc ? rc : app_load_actor(st, p, clock_now_ms());
+}
+
+/* Import the bilingual plan both as the commander, who submits it; the
+ * leadership group lead approves and publishes it. One transaction. */
+static int publish(struct store *st, json_t *both, const char *yaml,
+		   struct errbuf *e)
+{
+	struct plan_version v = { 0 };
+	struct principal author, leader;
+	int64_t now = clock_now_ms();
+	int rc = as_user(st, "commander", &author);
+
+	if (!rc)
+		rc = as_user(st, "leader", &leader);
+	if (!rc && !(rc = store_begin(st)))
+		rc = app_plan_import(st, &author, both, "new-system.yaml", yaml,
+				     now, &v, e);
+	if (!rc)
+		rc = app_plan_step(st, &author, v.plan_id, v.n, PVS_SUBMIT,
+				   NULL, now, &v, e);
+	if (!rc)
+		rc = app_plan_step(st, &leader, v.plan_id, v.n, PVS_APPROVE,
+				   "同意发布 / approved", now, &v, e);
+	if (!rc)
+		rc = app_plan_step(st, &leader, v.plan_id, v.n, PVS_PUBLISH,
+				   NULL, now, &v, e);
+	if (!rc)
+		rc = store_commit(st);
+	else
+		store_rollback(st);
+	plan_version_release(&v);
+	return rc;
+}
+
+/*
+ * The sample plan, in both languages, taken through its workflow, unless
+ * a version is in force.
+ */
+static int seed_plan(struct store *st, struct errbuf *e)
+{
+	struct plan_version cur = { 0 };
+	json_t *zh, *en, *both;
+	char *yaml;
+	int rc = store_pv_current(st, &cur);
+
+	plan_version_release(&cur);
+	if (rc != ERMS_ENOTFOUND)
+		return rc;
+	zh = sample("new-system.zh-CN.yaml");
+	en = sample("new-system.en.yaml");
+	both = zh && en ? plan_bilingual(zh, en) : NULL;
+	json_decref(zh);
+	json_decref(en);
+	if (!both)
+		return err_ret(e, ERMS_EINVAL, "invalid",
+			       "the sample plans do not match");
+	yaml = plan_export(both, NULL);
+	rc = publish(st, both, yaml, e);
+	json_decref(both);
+	free(yaml);
+	return rc;
+}
+
+/* A few incidents in different states, so every page has something. */
+static const struct demo_incident {
+	const char *title, *description, *impact, *category;
+	int minutes_ago;
+	bool is_drill;
+	/* steps after the report: who takes it, and its argument */
+	struct { enum inc_action a; const char *who, *arg; } step[6];
+} incidents[] = {
+	{ "核心交易数据库主库宕机", "主库 CPU 100%，随后无响应；备库已接管只读。",
+	  "网上交易中断", "system-failure", 180, false,
+	  { { IA_ACK, "commander", NULL }, { IA_ACTIVATE, "leader", "level-1" },
+	    { IA_RESOLVE, "commander", "切换至备库并修复主库，交易恢复" },
+	    { IA_CLOSE, "leader", NULL } } },
+	{ "官网遭受 DDoS 攻击，访问缓慢", "入口带宽占满，清洗服务已介入。",
+	  "官网和移动端访问缓慢", "network-attack", 40, false,
+	  { { IA_ACK, "commander", NULL }, { IA_ACTIVATE, "leader", "level-2" } } },
+	{ "机房 UPS 告警", "2 号机房 UPS 电池自检失败。", "暂无业务影响",
+	  "hardware-failure", 8, false, { { IA_ACK, "deputy", NULL } } },
+	{ "员工误删测试库表", "测试环境，已从备份恢复。", "无",
+	  "operator-error", 25, false,
+	  { { IA_DISMISS, "commander", "测试环境，不影响生产" } } },
+	{ "疑似数据泄露告警", "DLP 报告异常外发流量。", "待查", "data-leak", 3,
+	  false, { { IA_ACK, "commander", NULL } } },
+	{ "年度系统故障演练：应用服务器宕机", "桌面推演。", "演练",
+	  "system-failure", 60, true,
+	  { { IA_ACK, "commander", NULL }, { IA_ACTIVATE, "leader", "level-3" } } },
+};
+
+/* Report d as the staff member, then take its steps, two minutes apart. */
+static int seed_incident(struct store *st, const struct demo_incident *d,
+			 int64_t now, struct errbuf *e)
+{
+	struct principal reporter, actor;
+	struct incident_input in = {
+		.title = d->title, .description = d->description,
+		.impact = d->impact, .category = d->category,
+		.is_drill = d->is_drill,
+	};
+	struct incident_row r = { 0 };
+	int64_t t = now - d->minutes_ago * MINUTE_MS;
+	char key[24];
+	int rc = as_user(st, "staff", &reporter);
+
+	if (!rc)
+		rc = app_incident_report(st, &reporter, &in, t, &r, e);
+	snprintf(key, sizeof(key), "%lld", (long long)r.inc.id);
+	for (int i = 0; !rc && i < 6 && d->step[i].who; i++) {
+		struct incident_args a = { 0 };
+
+		t += 2 * MINUTE_MS;
+		if (d->step[i].a == IA_ACTIVATE)
+			a.level = d->step[i].arg;
+		else if (d->step[i].a == IA_RESOLVE)
+			a.summary = d->step[i].arg;
+		else
+			a.reason = d->step[i].arg;
+		rc = as_user(st, d->step[i].who, &actor);
+		if (!rc)
+			rc = app_incident_act(st, &actor, key, d->step[i].a, &a,
+					      t, &r, e);
+	}
+	incident_row_release(&r);
+	return rc;
+}
+
+static int count_one(void *ctx, const struct incident_row *r)
+{
+	(void)r;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+/* The incidents, each in its own transaction, unless there are any. */
+static int seed_incidents(struct store *st, struct errbuf *e)
+{
+	struct incident_filter f = { .is_drill = -1, .limit = 1 };
+	int64_t now = clock_now_ms();
+	int n = 0, rc;
+
+	rc = store_incident_list(st, &f, count_one, &n);
+	if (rc || n)
+		return rc;
+	for (size_t i = 0; !rc && i < ARRAY_SIZE(incidents); i++) {
+		if (!(rc = store_begin(st)) &&
+		    !(rc = seed_incident(st, &incidents[i], now, e)))
+			rc = store_commit(st);
+		if (rc)
+			store_rollback(st);
+	}
+	return rc;
+}
+
+static int count_supply(void *ctx, const struct supply *s)
+{
+	(void)s;
+	++*(int *)ctx;
+	return 0;
+}
+
+/* A tabletop drill in two weeks, planned by cmd. */
+static int seed_drill(struct store *st, const struct principal *cmd,
+		      int64_t now, struct errbuf *e)
+{
+	struct drill_row d = { .minutes = 90 };
+	int rc;
+
+	snprintf(d.title, sizeof(d.title), "网络攻击桌面推演 / Network attack "
+		 "tabletop exercise");
+	snprintf(d.kind, sizeof(d.kind), "tabletop");
+	snprintf(d.category, sizeof(d.category), "network-attack");
+	snprintf(d.location, sizeof(d.location), "指挥中心 / Command centre");
+	d.scheduled_ms = now + 14 * DAY_MS;
+	d.detail = xstrdup(
+		"{\"participants\": [\"应急指挥部\", \"技术支持小组\"],"
+		" \"scenario\": \"门户网站遭受 DDoS 攻击，登录缓慢。\","
+		" \"injects\": [{\"at_min\": 0, \"text\": \"流量告警\"},"
+		" {\"at_min\": 30, \"text\": \"攻击者索要赎金\"}]}");
+	rc = app_drill_plan(st, cmd, &d, now, e);
+	drill_row_release(&d);
+	return rc;
+}
+
+/*
+ * The safeguards, once: three supplies (the fuel under its minimum, the
+ * satellite phones due for inspection), a tabletop drill in two weeks,
+ * and this year's budget.
+ */
+static int seed_safeguards(struct store *st, struct errbuf *e)
+{
+	static const struct {
+		const char *name, *kind, *location, *unit;
+		int64_t quantity, min, inspect_days;
+	} items[] = {
+		{ "备用服务器 / Spare servers", "hardware", "一号机房 / Room 1",
+		  "台", 2, 1, 0 },
+		{ "应急发电机燃油 / Generator fuel", "power", "一号储备库 / Store 1",
+		  "桶", 8, 10, 0 },
+		{ "卫星电话 / Satellite phones", "comms", "指挥中心 / Command centre",
+		  "部", 3, 2, 5 },
+	};
+	struct principal cmd, lead;
+	int64_t now = clock_now_ms();
+	int n = 0, rc = store_supply_list(st, count_supply, &n);
+
+	if (rc || n || (rc = as_user(st, "commander", &cmd)) ||
+	    (rc = as_user(st, "leader", &lead)) || (rc = store_begin(st)))
+		return rc;
+	for (size_t i = 0; !rc && i < ARRAY_SIZE(items); i++) {
+		struct supply s = { .quantity = items[i].quantity,
+				    .min_quantity = items[i].min };
+
+		snprintf(s.name, sizeof(s.name), "%s", items[i].name);
+		snprintf(s.kind, sizeof(s.kind), "%s", items[i].kind);
+		snprintf(s.location, sizeof(s.location), "%s",
+			 items[i].location);
+		snprintf(s.unit, sizeof(s.unit), "%s", items[i].unit);
+		if (items[i].inspect_days)
+			s.inspect_by_ms = now + items[i].inspect_days * DAY_MS;
+		rc = app_supply_create(st, &cmd, &s, now, e);
+		supply_release(&s);
+	}
+	if (!rc)
+		rc = seed_drill(st, &cmd, now, e);
+	if (!rc)
+		rc = app_budget_put(st, &lead, drill_year_of(now), 20000000,
+				    "年度应急经费 / Yearly emergency funds", now, e);
+	if (!rc)
+		rc = store_commit(st);
+	else
+		store_rollback(st);
+	return rc;
+}
+
+/* Every part of the demo data the database lacks; *part: the failed one. */
+static int seed(struct store *st, enum app_demo_step *part, struct errbuf *e)
+{
+	int rc;
+
+	*part = APP_DEMO_PEOPLE;
+	if ((rc = seed_people(st, e)))
+		return rc;
+	*part = APP_DEMO_PLAN;
+	if ((rc = seed_plan(st, e)))
+		return rc;
+	*part = APP_DEMO_RECORDS;
+	if (!(rc = seed_incidents(st, e)))
+		rc = seed_safeguards(st, e);
+	if (!rc)
+		rc = audit_anchor_write(st);
+	return rc;
+}
+
+int app_demo_prepare(const char *db, enum app_db_stage *stage,
+		     enum app_demo_step *part, struct errbuf *e)
+{
+	struct store *st;
+	int rc = app_db_open(db, true, &st, stage, e);
+
+	*part = APP_DEMO_PEOPLE;
+	if (rc)
+		return rc;
+	*stage = APP_DB_KEY;
+	rc = keys_open_store(st, db, NULL, NULL, true, e);
+	if (!rc) {
+		*stage = APP_DB_WORK;
+		rc = seed(st, part, e);
+	}
+	store_close(st);
+	if (!rc)
+		*stage = APP_DB_DONE;
+	return rc;
+}
