@@ -368,10 +368,14 @@ static int write_port_file(const char *path, int port, struct errbuf *err)
 	char tmp[4096];
 	FILE *f;
 
+	bool ok;
+
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	f = fopen(tmp, "w");
-	if (!f || fprintf(f, "%d\n", port) < 0 || fclose(f) ||
-	    rename(tmp, path))
+	ok = f && fprintf(f, "%d\n", port) > 0;
+	if (f && fclose(f))
+		ok = false;
+	if (!ok || rename(tmp, path))
 		return err_ret(err, ERMS_EIO, "io_error",
 			       "cannot write port file '%s'", path);
 	return 0;
@@ -432,21 +436,25 @@ int http_start(struct http_server **out, struct app *app,
 		MHD_OPTION_END);
 	if (!s->d) {
 		pthread_mutex_destroy(&s->sock_mu);
+		page_cache_release(&s->pages);
 		free(s);
 		return err_ret(err, ERMS_EIO, "io_error",
 			       "cannot listen on '%s'", o->listen);
 	}
 	di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
 	s->port = di ? di->port : 0;
-	pthread_mutex_init(&s->park_mu, NULL);
-	writer_set_hook(&app->writer, batch_after_commit, s);
-	guard_ticker_start(s);
+	/* The port file before anything refers to s: a failure to write it
+	 * leaves no ticker and no writer hook behind. */
 	if (o->port_file && (rc = write_port_file(o->port_file, s->port, err))) {
 		MHD_stop_daemon(s->d);
 		pthread_mutex_destroy(&s->sock_mu);
+		page_cache_release(&s->pages);
 		free(s);
 		return rc;
 	}
+	pthread_mutex_init(&s->park_mu, NULL);
+	writer_set_hook(&app->writer, batch_after_commit, s);
+	guard_ticker_start(s);
 	*out = s;
 	return 0;
 }

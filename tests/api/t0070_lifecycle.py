@@ -192,6 +192,28 @@ class GracefulStop(unittest.TestCase):
             server.cleanup()
 
 
+class StartFailure(unittest.TestCase):
+    def test_unwritable_port_file_fails_cleanly(self):
+        """A port file that cannot be written stops the start with a clear
+        message and exit 1, and leaves nothing running (no sanitizer
+        report of a ticker or a hook on a freed server)."""
+        d = tempfile.mkdtemp(prefix="erms-start-")
+        try:
+            db = os.path.join(d, "erms.db")
+            r = run_erms("init", "--db", db, "--admin", "admin",
+                         stdin="start-failure-pass-1\n")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            r = run_erms("serve", "--listen", "127.0.0.1:0", "--db", db,
+                         "--port-file", os.path.join(d, "missing", "port"),
+                         timeout=30)
+            self.assertEqual(r.returncode, 1, r.stderr)
+            self.assertIn("cannot write port file", r.stderr)
+            for mark in SANITIZER_MARKS:
+                self.assertNotIn(mark, r.stderr)
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+
+
 class Help(unittest.TestCase):
     def test_every_command_has_help(self):
         r = run_erms("help")
