@@ -272,7 +272,7 @@ void api_plan_version(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
 	struct plan_version v = { 0 };
-	int n;
+	int n = 0;
 
 	answer_version(rq, rs, version_of(rq, &n, &v, &e), &v, &e);
 }
