@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "app/audit.h"
+#include "app/plancache.h"
 #include "core/account.h"
 #include "core/planflow.h"
 #include "store/store.h"
@@ -112,22 +113,13 @@ static int find_member(void *ctx, const struct membership *m,
  * when no plan is in force. */
 static int plan_cooling_off(struct store *st, bool *in_force, int *hours)
 {
-	struct plan_version v = { 0 };
-	json_t *content, *h;
-	int rc = store_pv_current(st, &v);
+	const struct plan *plan = NULL;
+	int rc = plan_load_current(st, &plan);
 
-	*in_force = rc == 0;
-	*hours = -1;
-	if (rc == ERMS_ENOTFOUND)
-		rc = 0;
-	if (!rc && (content = json_loads(v.content, 0, NULL))) {
-		h = json_object_get(content, "cooling_off_h");
-		if (json_is_integer(h))
-			*hours = (int)json_integer_value(h);
-		json_decref(content);
-	}
-	plan_version_release(&v);
-	return rc;
+	*in_force = rc != ERMS_ENOTFOUND;
+	*hours = plan ? plan->cooling_off_h : -1;
+	plan_unref(plan);
+	return rc == ERMS_ENOTFOUND ? 0 : rc;
 }
 
 /* When the membership of user_id in group_id counts for approvals: what
