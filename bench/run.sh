@@ -39,6 +39,7 @@ DUR=${DUR:-10s}
 CONN=${CONN:-64}
 THREADS=${THREADS:-2}
 N=${N:-100000}
+seeder=
 tmp=$(mktemp -d)
 pid=
 cleanup() {
@@ -54,6 +55,14 @@ if [ -n "$against" ]; then
 	git archive "$rev" | tar -x -C "$tmp/old"
 	meson setup "$tmp/old/build-bench" "$tmp/old" --buildtype=release -Dtests=false >/dev/null
 	ninja -C "$tmp/old/build-bench" ${JOBS:+-j"$JOBS"} erms erms-bench-seed >/dev/null
+	# Both binaries measure the same rows: when REV has the same schema
+	# (no migration differs), this tree's seeder makes one database and
+	# each binary serves its own copy of it (the seeder's text is random,
+	# and search speed depends on how many rows match; REV's own seeder
+	# may also be one that no longer seeds).
+	if git diff --quiet "$rev" -- migrations; then
+		seeder=build-bench/erms-bench-seed
+	fi
 fi
 
 # start BIN DB [ARGS...]: serve DB with BIN; sets pid and url.
@@ -126,8 +135,14 @@ single() {
 # seeded D T: incidents: report throughput, and list and search over N.
 seeded() {
 	local D=$1 T=$2 db=$tmp/$2-inc.db subs
-	echo "bench-pass-1" | "$D/erms" init --db "$db" --admin bench >/dev/null
-	ERMS_SEED_PLAN=tests/data/plan-minimal.yaml "$D/erms-bench-seed" "$db" "$N" >/dev/null
+	if [ -n "$seeder" ] && [ -f "$tmp/pristine.db" ]; then
+		for f in "" .key .anchor; do cp "$tmp/pristine.db$f" "$db$f"; done
+	else
+		echo "bench-pass-1" | "$D/erms" init --db "$db" --admin bench >/dev/null
+		ERMS_SEED_PLAN=tests/data/plan-minimal.yaml "${seeder:-$D/erms-bench-seed}" "$db" "$N" >/dev/null
+		[ -z "$seeder" ] ||
+			for f in "" .key .anchor; do cp "$db$f" "$tmp/pristine.db$f"; done
+	fi
 	start "$D/erms" "$db"
 	ERMS_TOKEN=$(echo bench-pass-1 | ERMS_SERVER=$url "$D/erms" login bench)
 	export ERMS_TOKEN
