@@ -3,6 +3,8 @@
  */
 #include "app/codec.h"
 
+#include <stdio.h>
+
 #include "util/clock.h"
 
 json_t *json_time(int64_t ms)
@@ -116,4 +118,14 @@ json_t *timeline_json(const struct timeline_entry *e)
 			 "actor_id", id_or_null(e->actor_id),
 			 "kind", e->kind, "text", e->text,
 			 "data", data ? data : json_object());
+}
+
+const char *json_ref(const json_t *obj, const char *key, char buf[24])
+{
+	json_t *v = json_object_get(obj, key);
+
+	if (!json_is_integer(v))
+		return json_string_value(v);
+	snprintf(buf, 24, "%lld", (long long)json_integer_value(v));
+	return buf;
 }

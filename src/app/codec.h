@@ -14,6 +14,9 @@
 
 /* An RFC 3339 string for ms, or null for 0. New reference. */
 json_t *json_time(int64_t ms);
+/* The incident obj[key] names, by its id (a JSON integer, written into
+ * buf) or its number (a string), as text; NULL when neither. */
+const char *json_ref(const json_t *obj, const char *key, char buf[24]);
 json_t *incident_json(const struct incident_row *r);
 json_t *task_json(const struct task *t);
 json_t *timeline_json(const struct timeline_entry *e);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/codec.h"
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/csv.h"
@@ -40,18 +41,6 @@ static const char *text(const json_t *body, const char *name,
 	const char *s = json_string_value(json_object_get(body, name));
 
 	return s ? s : dflt;
-}
-
-/* An incident named by its id (a JSON integer) or its number (a string),
- * as text; buf holds the id's digits. */
-static const char *incident_ref(const json_t *body, char buf[24])
-{
-	json_t *v = json_object_get(body, "incident");
-
-	if (!json_is_integer(v))
-		return json_string_value(v);
-	snprintf(buf, 24, "%lld", (long long)json_integer_value(v));
-	return buf;
 }
 
 static void text_into(char *dst, size_t n, const json_t *body,
@@ -127,7 +116,7 @@ int app_supply_move_body(struct store *st, const struct principal *p,
 	return app_supply_move(st, p, id, (enum move_kind)kind,
 			       json_integer_value(json_object_get(
 				       body, "quantity")),
-			       incident_ref(body, ref),
+			       json_ref(body, "incident", ref),
 			       text(body, "note", ""), now_ms, out, e);
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/codec.h"
 #include "app/reads.h"
 #include "app/safeguards.h"
 #include "http/api.h"
@@ -301,7 +302,7 @@ void api_expense_add(struct req *rq, struct resp *rs)
 		x.drill_id = jint(rq->body, "drill_id", 0);
 		x.supply_id = jint(rq->body, "supply_id", 0);
 		rc = app_expense_add(rq->st, &rq->who, &x,
-				     jref(rq->body, "incident", ref),
+				     json_ref(rq->body, "incident", ref),
 				     rq->now_ms, &e);
 	}
 	if (rc) {

@@ -91,16 +91,6 @@ int json_check(const json_t *obj, const struct jfield *f, size_t n,
 	return 0;
 }
 
-const char *jref(const json_t *obj, const char *key, char buf[24])
-{
-	json_t *v = json_object_get(obj, key);
-
-	if (!json_is_integer(v))
-		return json_string_value(v);
-	snprintf(buf, 24, "%lld", (long long)json_integer_value(v));
-	return buf;
-}
-
 const char *jstr(const json_t *obj, const char *key, const char *dflt)
 {
 	const char *s = json_string_value(json_object_get(obj, key));

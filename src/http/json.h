@@ -55,9 +55,6 @@ const char *jstr(const json_t *obj, const char *key, const char *dflt);
 int64_t jint(const json_t *obj, const char *key, int64_t dflt);
 bool jbool(const json_t *obj, const char *key, bool dflt);
 bool jhas(const json_t *obj, const char *key);
-/* A checked JT_REF field as text (an integer written into buf), or NULL
- * when absent. */
-const char *jref(const json_t *obj, const char *key, char buf[24]);
 /* Copy a checked string field into a fixed buffer (no-op when absent). */
 void jcopy(char *dst, size_t n, const json_t *obj, const char *key);
 
