@@ -167,8 +167,12 @@ test('the calendar subscription URL carries a feed token, not the session', asyn
     assert.match(await res.text(), /^BEGIN:VCALENDAR/);
     // A new one ends the old.
     await hq.getByTestId('feed-token-new').click();
-    await hq.waitForFunction((old) =>
-        document.querySelector('[data-testid="feed-url-drills"]')?.value !== old, url);
+    // The click first empties the card, so wait for the new URL itself
+    // (the POST answered), not merely for the old one to be gone.
+    await hq.waitForFunction((old) => {
+        const v = document.querySelector('[data-testid="feed-url-drills"]')?.value;
+        return v && v !== old;
+    }, url);
     assert.equal((await fetch(server.url + path)).status, 401);
     assertClean(hq);
     await hq.ctx.close();
