@@ -25,6 +25,7 @@
 #include "util/clock.h"
 #include "util/crypto.h"
 #include "util/log.h"
+#include "util/thread.h"
 #include "util/xalloc.h"
 
 #define BATCH 50
@@ -363,6 +364,7 @@ static void *loop(void *arg)
 {
 	struct delivery *w = arg;
 
+	thread_name("erms-deliver");
 	pthread_mutex_lock(&w->mu);
 	while (!w->stop) {
 		struct timespec ts;

@@ -12,6 +12,7 @@
 #include "app/writer.h"
 #include "util/clock.h"
 #include "util/err.h"
+#include "util/thread.h"
 #include "util/xalloc.h"
 
 #define TICK_S 1
@@ -82,6 +83,7 @@ static void *ticker(void *arg)
 {
 	struct app_ticker *t = arg;
 
+	thread_name("erms-tick");
 	pthread_mutex_lock(&t->mu);
 	while (!atomic_load(&t->stopping)) {
 		struct timespec ts;

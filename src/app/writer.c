@@ -7,6 +7,7 @@
 #include "store/store.h"
 #include "util/err.h"
 #include "util/log.h"
+#include "util/thread.h"
 
 static void run_batch(struct writer *w, struct wjob *batch,
 		      void (*hook)(void *, struct store *), void *hook_ctx)
@@ -57,6 +58,7 @@ static void *loop(void *arg)
 {
 	struct writer *w = arg;
 
+	thread_name("erms-writer");
 	for (;;) {
 		struct wjob *batch, *j, **tail;
 		void (*hook)(void *, struct store *);

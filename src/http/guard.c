@@ -17,6 +17,7 @@
 #include "http/stream.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/thread.h"
 #include "util/xalloc.h"
 
 /* One TCP connection (libmicrohttpd's socket context). */
@@ -139,6 +140,7 @@ static void *tick(void *arg)
 	struct http_server *srv = arg;
 	int ticks = 0;
 
+	thread_name("erms-guard");
 	pthread_mutex_lock(&srv->tick_mu);
 	while (!atomic_load(&srv->stopping)) {
 		struct timespec ts;
