@@ -11,7 +11,7 @@
  * counter, backup, and the write serialisation stated at begin.
  *
  * A second backend adds: its struct store_ops (its own file), its entry in
- * store.c's table, its migrations, its search (the Q_INC_SEARCH and index
+ * store.c's table, its migrations, its search (search_query and the index
  * queries, or operations of its own), and runs the store contract suite.
  */
 #ifndef ERMS_STORE_BACKEND_H
@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "store/store.h"
+#include "util/buf.h"
 
 enum sval_type { SV_NULL, SV_INT, SV_TEXT };
 
@@ -43,6 +44,30 @@ struct srow {
 
 typedef int srow_fn(void *ctx, const struct srow *r);
 
+/*
+ * A query whose text the store builds from the parts a call has: the
+ * incident list names only the filters it was given, so that an index
+ * can serve each of them. key names the text (the same key, the same
+ * text), so a connection prepares each text once and keeps it; text(key,
+ * b) appends it to b. Parameters are $1..$np, each used, in order (as a
+ * server engine's prepared statements want them). own[] holds texts that
+ * p borrows: built_query_release() frees them.
+ */
+#define BQ_PARAMS_MAX 16
+struct built_query {
+	unsigned key;
+	void (*text)(unsigned key, struct buf *b);
+	struct sval p[BQ_PARAMS_MAX];
+	int np;
+	char *own[4];
+	int nown;
+};
+
+/* Add parameter v ($np + 1), or own (not NULL) as a text that becomes
+ * bq's. */
+void built_query_add(struct built_query *bq, struct sval v, char *own);
+void built_query_release(struct built_query *bq);
+
 enum q {
 	Q_PING, Q_HEALTH_PROBE,
 	Q_USER_INSERT, Q_USER_GET, Q_USER_BY_LOGIN, Q_USER_PWHASH,
@@ -63,7 +88,7 @@ enum q {
 	Q_PV_EDITOR_PUT, Q_PV_EDITORS,
 	Q_ACK_PUT, Q_ACK_LIST, Q_ACK_LIST_GROUP,
 	Q_INC_NEXT_NUMBER, Q_INC_INSERT, Q_INC_GET, Q_INC_BY_NUMBER,
-	Q_INC_UPDATE, Q_INC_LIST, Q_INC_DUE, Q_INC_UNACKED,
+	Q_INC_UPDATE, Q_INC_DUE, Q_INC_UNACKED,
 	Q_TASK_INSERT, Q_TASK_GET, Q_TASK_LIST, Q_TASK_UPDATE,
 	Q_TL_INSERT, Q_TL_LIST,
 	Q_EVENT_INSERT, Q_EVENT_LIST, Q_EVENT_LAST,
@@ -79,7 +104,6 @@ enum q {
 	Q_DRILL_INSERT, Q_DRILL_GET, Q_DRILL_UPDATE, Q_DRILL_LIST,
 	Q_DRILL_NOTICE, Q_INC_STATS,
 	/* Text only in a backend's table (store_ops.sql): the search. */
-	Q_INC_SEARCH,		/* INC_LIST_WHERE's filter and a search */
 	Q_FTS_INSERT, Q_FTS_APPEND, Q_FTS2_INSERT, Q_FTS2_APPEND,
 	Q__COUNT
 };
@@ -123,6 +147,9 @@ struct store_ops {
 	 */
 	int (*query)(struct store *st, enum q q, const struct sval *p, int np,
 		     srow_fn *fn, void *ctx, int64_t *changes);
+	/* The same for a built query (struct built_query). */
+	int (*query_built)(struct store *st, const struct built_query *bq,
+			   srow_fn *fn, void *ctx);
 	/* This engine's query text by enum q: an entry that is not NULL
 	 * replaces store_sql's; the backend-only queries must have one. */
 	const char *const *sql;
@@ -138,16 +165,16 @@ struct store_ops {
 	/* Add text (a note, a timeline line) to incident id's index. */
 	int (*search_add)(struct store *st, int64_t id, const char *text);
 	/*
-	 * Incidents matching search text q (not ""), filtered by the
-	 * INC_LIST_NP parameters p (store-int.h, INC_LIST_WHERE), in the
-	 * order and number the filter asks: each row to fn. Every engine
-	 * must match as the SQLite backend does (sqlite-search.c): any run
-	 * of three characters or more, a two-character word, a single
-	 * character, with the case of ASCII letters folded (LIKE does that
-	 * in SQLite only: an engine brings its own case-insensitive match).
+	 * Make bq, an incident list of store-int.h (inc_list_query: its
+	 * filters and its limit), the incidents matching search text q (not
+	 * ""), with the same filters, order and number: the engine's text
+	 * and its parameters after the list's. Every engine must match as
+	 * the SQLite backend does (sqlite-search.c): any run of three
+	 * characters or more, a two-character word, a single character,
+	 * with the case of ASCII letters folded (LIKE does that in SQLite
+	 * only: an engine brings its own case-insensitive match).
 	 */
-	int (*search_list)(struct store *st, const struct sval *p,
-			   const char *q, srow_fn *fn, void *ctx);
+	void (*search_query)(struct built_query *bq, const char *q);
 };
 
 /* Every backend's connection struct starts with this. */
@@ -162,7 +189,9 @@ extern const char *const store_sqlite_sql[Q__COUNT];
 int sqlite_search_new(struct store *st, int64_t id, const char *title,
 		      const char *description);
 int sqlite_search_add(struct store *st, int64_t id, const char *text);
-int sqlite_search_list(struct store *st, const struct sval *p, const char *q,
-		       srow_fn *fn, void *ctx);
+void sqlite_search_query(struct built_query *bq, const char *q);
+/* The backend's SQL functions (erms_pairs) on connection db. */
+struct sqlite3;
+int sqlite_search_functions(struct sqlite3 *db);
 
 #endif

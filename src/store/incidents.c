@@ -141,21 +141,77 @@ static int walk_inc(void *ctx, const struct srow *r)
 	return rc;
 }
 
+/* built_query's helpers (backend.h) live with their one user. */
+void built_query_add(struct built_query *bq, struct sval v, char *own)
+{
+	if (own) {
+		bq->own[bq->nown++] = own;
+		v = SV_S(own);
+	}
+	bq->p[bq->np++] = v;
+}
+
+void built_query_release(struct built_query *bq)
+{
+	for (int i = 0; i < bq->nown; i++)
+		free(bq->own[i]);
+	bq->nown = 0;
+}
+
+/* A filter's text as given: NULL and "" are no filter. */
+static bool given(const char *s)
+{
+	return s && *s;
+}
+
+void inc_list_query(struct store *st, const struct incident_filter *f,
+		    struct built_query *bq)
+{
+	*bq = (struct built_query){ .text = inc_list_sql };
+	if (given(f->status)) {
+		bq->key |= INC_F_STATUS;
+		built_query_add(bq, SV_S(f->status), NULL);
+	}
+	if (given(f->level)) {
+		bq->key |= INC_F_LEVEL;
+		built_query_add(bq, SV_S(f->level), NULL);
+	}
+	if (given(f->category)) {
+		bq->key |= INC_F_CATEGORY;
+		built_query_add(bq, SV_S(f->category), NULL);
+	}
+	if (f->is_drill >= 0) {
+		bq->key |= INC_F_DRILL;
+		built_query_add(bq, SV_B(f->is_drill), NULL);
+	}
+	if (f->from_ms) {
+		bq->key |= INC_F_FROM;
+		built_query_add(bq, SV_I(f->from_ms), NULL);
+	}
+	if (f->to_ms) {
+		bq->key |= INC_F_TO;
+		built_query_add(bq, SV_I(f->to_ms), NULL);
+	}
+	if (f->before_id) {
+		bq->key |= INC_F_BEFORE;
+		built_query_add(bq, SV_I(f->before_id), NULL);
+	}
+	built_query_add(bq, SV_I(f->limit), NULL);
+	if (given(f->q))
+		st->ops->search_query(bq, f->q);
+}
+
 int store_incident_list(struct store *st, const struct incident_filter *f,
 			store_incident_fn *fn, void *ctx)
 {
-	const char *q = f->q ? f->q : "";
 	struct inc_walk w = { fn, ctx };
-	struct sval p[INC_LIST_NP] = {
-		SV_S(f->status ? f->status : ""), SV_S(f->level ? f->level : ""),
-		SV_S(f->category ? f->category : ""), SV_I(f->is_drill),
-		SV_I(f->from_ms), SV_I(f->to_ms), SV_I(f->limit),
-		SV_I(f->before_id ? f->before_id : INT64_MAX),
-	};
+	struct built_query bq;
+	int rc;
 
-	if (*q)
-		return st->ops->search_list(st, p, q, walk_inc, &w);
-	return st_query(st, Q_INC_LIST, p, ARRAY_SIZE(p), walk_inc, &w);
+	inc_list_query(st, f, &bq);
+	rc = st->ops->query_built(st, &bq, walk_inc, &w);
+	built_query_release(&bq);
+	return rc;
 }
 
 int store_incident_due(struct store *st, int64_t now_ms, int limit,

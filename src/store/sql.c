@@ -11,6 +11,8 @@
  */
 #include "store/store-int.h"
 
+#include <stdio.h>
+
 const char *const store_sql[Q__COUNT] = {
 	[Q_PING] = "SELECT 1",
 	[Q_HEALTH_PROBE] = "UPDATE health SET probed_ms = $1 WHERE id = 1",
@@ -232,24 +234,26 @@ const char *const store_sql[Q__COUNT] = {
 		" public_summary = $21, summary = $22, review_json = $23,"
 		" updated_ms = $24, esc_tiers = $25, esc_acked_ms = $26"
 		" WHERE id = $1",
-	/* Filters are optional ('' or -1: any); newest first, before $8. The
-	 * backend's Q_INC_SEARCH adds its search to the same filter. */
-	[Q_INC_LIST] =
-		"SELECT " SELECT_LIST(INCIDENT_COLS) " FROM incident"
-		" WHERE " INC_LIST_WHERE " ORDER BY id DESC LIMIT $7",
 	/* A pre-filter for the timers (core/incident.c decides): open
-	 * incidents with a target past and not yet recorded. */
+	 * incidents with a target past and not yet recorded. Each part is
+	 * served by its partial index (migrations/sqlite/0013), which holds
+	 * only rows still waiting for that target: a tick costs what is
+	 * due. The ids come out of the IN list in order: no sort. */
 	[Q_INC_DUE] =
-		"SELECT " SELECT_LIST(INCIDENT_COLS) " FROM incident WHERE"
-		" (status = 'reported' AND ack_min > 0 AND (breaches & 1) = 0"
-		"   AND reported_ms + ack_min * 60000 <= $1)"
-		" OR (status IN ('reported', 'acknowledged') AND activate_min > 0"
-		"   AND (breaches & 2) = 0"
-		"   AND reported_ms + activate_min * 60000 <= $1)"
-		" OR (status = 'active' AND resolve_min > 0 AND (breaches & 4) = 0"
+		"SELECT " SELECT_LIST(INCIDENT_COLS) " FROM incident WHERE id IN"
+		" (SELECT id FROM incident WHERE status = 'reported'"
+		"   AND ack_min > 0 AND (breaches & 1) = 0"
+		"   AND reported_ms + ack_min * 60000 <= $1"
+		" UNION ALL SELECT id FROM incident"
+		"   WHERE status IN ('reported', 'acknowledged')"
+		"   AND activate_min > 0 AND (breaches & 2) = 0"
+		"   AND reported_ms + activate_min * 60000 <= $1"
+		" UNION ALL SELECT id FROM incident WHERE status = 'active'"
+		"   AND resolve_min > 0 AND (breaches & 4) = 0"
 		"   AND activated_ms + resolve_min * 60000 <= $1)"
 		" ORDER BY id LIMIT $2",
-	/* Reports nobody has acknowledged: the reporting chain runs. */
+	/* Reports nobody has acknowledged: the reporting chain runs (a
+	 * partial index holds exactly these). */
 	[Q_INC_UNACKED] =
 		"SELECT " SELECT_LIST(INCIDENT_COLS)
 		" FROM incident WHERE status = 'reported'"
@@ -445,10 +449,103 @@ const char *const store_sql[Q__COUNT] = {
 		"INSERT INTO drill_notice (year, at_ms) VALUES ($1, $2)"
 		" ON CONFLICT (year) DO NOTHING",
 	/* Real incidents (never drills) reported in [$1, $2): status,
-	 * level, category, count. */
+	 * level, category, count. The time range drives (is_drill + 0:
+	 * not the drill index, which would read half the table). */
 	[Q_INC_STATS] =
 		"SELECT " SELECT_LIST(STAT_COLS) " FROM incident"
-		" WHERE is_drill = 0 AND reported_ms >= $1 AND reported_ms < $2"
+		" WHERE is_drill + 0 = 0 AND reported_ms >= $1"
+		" AND reported_ms < $2"
 		" GROUP BY status, level_key, category"
 		" ORDER BY status, level_key, category",
 };
+
+/*
+ * The incident list, built from the filters a call has (store-int.h).
+ *
+ * Every filter present is a plain comparison that an index can serve;
+ * an absent one is not in the text. One filter drives: the first present
+ * of status, level, category, drill (in that order: the console's
+ * dashboard asks by status, its list page mostly by one filter), read
+ * through its index newest first, which is the list's order, so the page
+ * ends after `limit` rows and nothing is sorted. The others are written
+ * `x || '' = $n` or `x + 0 = $n`, which no index serves (in SQLite and
+ * PostgreSQL alike), so that the planner, which has no statistics, does
+ * not pick the drill index (half the table) over the status one.
+ *
+ * A reported-time range walks the ids between two bounds that the
+ * reported_ms index gives in two probes, widened by incident_skew (the
+ * most a row was reported before a row with a smaller id: 0 when the
+ * clock only moved forward; migrations/sqlite/0013): a row with an id
+ * below the row x last reported before from - skew was reported at most
+ * skew after x, so before from; likewise above the row first reported at
+ * to + skew. The time itself is then checked on each row, so the answer
+ * is exact; what is walked is the rows between the bounds.
+ */
+
+static const unsigned drivers[] = { INC_F_STATUS, INC_F_LEVEL,
+				    INC_F_CATEGORY, INC_F_DRILL };
+
+int inc_filter_count(unsigned key)
+{
+	return __builtin_popcount(key & INC_F__ALL);
+}
+
+/* The filter of key that drives (an index reads it), 0 for the ids. */
+static unsigned driver_of(unsigned key)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(drivers); i++)
+		if (key & drivers[i])
+			return drivers[i];
+	return 0;
+}
+
+/* " AND <col> = $n" with col as it is when it drives, else hidden from
+ * the indexes (text || '', integer + 0). */
+static void eq_term(struct buf *b, const char *col, bool drives, bool text,
+		    int n)
+{
+	buf_addf(b, " AND %s%s = $%d", col,
+		 drives ? "" : text ? " || ''" : " + 0", n);
+}
+
+#define SKEW "(SELECT ms FROM incident_skew WHERE id = 1)"
+
+void inc_filter_sql(struct buf *b, unsigned key, const char *id)
+{
+	unsigned drive = driver_of(key);
+	int n = 0;
+
+	if (key & INC_F_STATUS)
+		eq_term(b, "i.status", drive == INC_F_STATUS, true, ++n);
+	if (key & INC_F_LEVEL)
+		eq_term(b, "i.level_key", drive == INC_F_LEVEL, true, ++n);
+	if (key & INC_F_CATEGORY)
+		eq_term(b, "i.category", drive == INC_F_CATEGORY, true, ++n);
+	if (key & INC_F_DRILL)
+		eq_term(b, "i.is_drill", drive == INC_F_DRILL, false, ++n);
+	if (key & INC_F_FROM) {
+		n++;
+		buf_addf(b, " AND i.reported_ms + 0 >= $%d AND %s > coalesce("
+			 "(SELECT id FROM incident WHERE reported_ms < $%d - "
+			 SKEW " ORDER BY reported_ms DESC LIMIT 1), 0)",
+			 n, id, n);
+	}
+	if (key & INC_F_TO) {
+		n++;
+		buf_addf(b, " AND i.reported_ms + 0 < $%d AND %s < coalesce("
+			 "(SELECT id FROM incident WHERE reported_ms >= $%d + "
+			 SKEW " ORDER BY reported_ms LIMIT 1),"
+			 " 9223372036854775807)", n, id, n);
+	}
+	if (key & INC_F_BEFORE)
+		buf_addf(b, " AND %s < $%d", id, ++n);
+}
+
+void inc_list_sql(unsigned key, struct buf *b)
+{
+	buf_adds(b, "SELECT " SELECT_LIST_I(INCIDENT_COLS)
+		 " FROM incident i WHERE 1 = 1");
+	inc_filter_sql(b, key, "i.id");
+	buf_addf(b, " ORDER BY i.id DESC LIMIT $%d",
+		 inc_filter_count(key) + 1);
+}

@@ -4,17 +4,31 @@
  *
  * incident_fts (trigram tokenizer) holds each incident's title and body
  * (description, notes, timeline lines, joined by newlines); incident_fts2
- * holds the same text cut into two-character tokens (the pair index), for
- * the two-character words trigrams cannot find (migrations/sqlite/0003).
+ * holds the same text cut into one- and two-character tokens (the pair
+ * index), for the words trigrams cannot find (migrations/sqlite/0003,
+ * 0013).
  *
  * How search text matches: three characters or more, a trigram phrase;
- * two, a token of the pair index (both tokenizers fold case); one, LIKE
- * over the indexed text, % and _ taken literally (SQLite's LIKE folds the
- * case of ASCII letters only).
+ * one or two letters, digits or other characters (not ASCII punctuation
+ * or space), a token of the pair index (whose tokenizer, like LIKE, folds
+ * the case of ASCII letters only); one or two characters with ASCII
+ * punctuation or space among them, LIKE over the indexed text (% and _
+ * taken literally), on the rows of the token of their other character if
+ * they have one. Only a search made of punctuation alone ("-", "#")
+ * reads the whole index, newest first, until the page is full.
+ *
+ * Every search is driven by its index, newest first (rowid descending,
+ * which FTS5 reads in that order): the filters are checked on the joined
+ * incident row and the page ends after `limit` rows, so a search costs
+ * the rows it reads until the page is full, not every match. A filter
+ * that few of the matches pass (a rare status) still reads the matches
+ * until it has the page.
  */
 #include "store/store.h"
 
+#include <sqlite3.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "store/store-int.h"
 #include "util/buf.h"
@@ -22,17 +36,6 @@
 #include "util/xalloc.h"
 
 const char *const store_sqlite_sql[Q__COUNT] = {
-	[Q_INC_SEARCH] =
-		"SELECT " SELECT_LIST(INCIDENT_COLS) " FROM incident"
-		" WHERE " INC_LIST_WHERE
-		" AND ($9 = '' OR id IN (SELECT rowid FROM incident_fts"
-		"   WHERE incident_fts MATCH $9))"
-		" AND ($10 = '' OR id IN (SELECT rowid FROM incident_fts"
-		"   WHERE title LIKE $10 ESCAPE '\\' OR body LIKE $10"
-		"   ESCAPE '\\'))"
-		" AND ($11 = '' OR id IN (SELECT rowid FROM incident_fts2"
-		"   WHERE incident_fts2 MATCH $11))"
-		" ORDER BY id DESC LIMIT $7",
 	[Q_FTS_INSERT] =
 		"INSERT INTO incident_fts (rowid, title, body) VALUES ($1, $2, $3)",
 	[Q_FTS_APPEND] =
@@ -55,9 +58,10 @@ static bool separator(const char *s)
 }
 
 /*
- * Text cut into overlapping two-character tokens for the pair index:
- * "主库宕机 db" -> "主库 库宕 宕机 db". Runs are split at ASCII spaces and
- * punctuation. Returns a new string; free() it.
+ * Text cut into the pair index's tokens: each character, and each two
+ * characters side by side: "主库宕机 db" -> "主 主库 库 库宕 宕 宕机 机 d
+ * db b". Runs are split at ASCII spaces and punctuation (which are no
+ * token). Returns a new string; free() it.
  */
 static char *pairs_of(const char *s)
 {
@@ -65,24 +69,45 @@ static char *pairs_of(const char *s)
 
 	buf_adds(&b, "");
 	while (*s) {
-		size_t a, c;
+		size_t a;
 
 		if (separator(s)) {
 			s++;
 			continue;
 		}
 		a = utf8_step(s);
-		if (!s[a] || separator(s + a)) {
-			s += a;
-			continue;
-		}
-		c = utf8_step(s + a);
 		if (b.len)
 			buf_adds(&b, " ");
-		buf_add(&b, s, a + c);
+		buf_add(&b, s, a);
+		if (s[a] && !separator(s + a)) {
+			buf_adds(&b, " ");
+			buf_add(&b, s, a + utf8_step(s + a));
+		}
 		s += a;
 	}
 	return buf_detach(&b, NULL);
+}
+
+/* erms_pairs(text): pairs_of in SQL, for the migration that rebuilds the
+ * pair index from the trigram index's text. */
+static void pairs_fn(sqlite3_context *cx, int n, sqlite3_value **v)
+{
+	const char *s = (const char *)sqlite3_value_text(v[0]);
+
+	(void)n;
+	if (!s) {
+		sqlite3_result_null(cx);
+		return;
+	}
+	sqlite3_result_text(cx, pairs_of(s), -1, free);
+}
+
+int sqlite_search_functions(sqlite3 *db)
+{
+	return sqlite3_create_function(db, "erms_pairs", 1,
+				       SQLITE_UTF8 | SQLITE_DETERMINISTIC |
+				       SQLITE_INNOCUOUS, NULL, pairs_fn, NULL,
+				       NULL) == SQLITE_OK ? 0 : ERMS_ESTORE;
 }
 
 int sqlite_search_new(struct store *st, int64_t id, const char *title,
@@ -145,37 +170,80 @@ static char *like_of(const char *q)
 	return buf_detach(&b, NULL);
 }
 
-/* The pair index's token of two-character q, as a phrase. */
-static char *pair_of(const char *q)
-{
-	char *p = pairs_of(q);
-	char *out = xasprintf("\"%s\"", p);
+/* How a search reads its index (bits of the key above the filters'). */
+enum search_mode {
+	SM_TRIGRAM = 1,		/* $m: a trigram phrase */
+	SM_TOKEN,		/* $m: a pair index token */
+	SM_TOKEN_LIKE,		/* $m: a token, $m+1: LIKE on its rows */
+	SM_LIKE,		/* $m: LIKE over the whole index */
+};
 
-	free(p);
-	return out;
+/* The text of search key: its index drives, newest first; the incident
+ * row is joined by id and filtered. */
+static void search_sql(unsigned key, struct buf *b)
+{
+	enum search_mode mode = (enum search_mode)(key >> INC_SEARCH_SHIFT);
+	int lim = inc_filter_count(key) + 1, m = lim + 1;
+
+	buf_adds(b, "SELECT " SELECT_LIST_I(INCIDENT_COLS) " FROM ");
+	switch (mode) {
+	case SM_TRIGRAM:
+		buf_addf(b, "incident_fts f CROSS JOIN incident i"
+			 " ON i.id = f.rowid WHERE f.incident_fts MATCH $%d", m);
+		break;
+	case SM_TOKEN:
+		buf_addf(b, "incident_fts2 f CROSS JOIN incident i"
+			 " ON i.id = f.rowid WHERE f.incident_fts2 MATCH $%d",
+			 m);
+		break;
+	case SM_TOKEN_LIKE:
+		buf_addf(b, "incident_fts2 f CROSS JOIN incident_fts t"
+			 " ON t.rowid = f.rowid CROSS JOIN incident i"
+			 " ON i.id = f.rowid WHERE f.incident_fts2 MATCH $%d"
+			 " AND (t.title LIKE $%d ESCAPE '\\'"
+			 " OR t.body LIKE $%d ESCAPE '\\')", m, m + 1, m + 1);
+		break;
+	default:
+		buf_addf(b, "incident_fts f CROSS JOIN incident i"
+			 " ON i.id = f.rowid WHERE (f.title LIKE $%d"
+			 " ESCAPE '\\' OR f.body LIKE $%d ESCAPE '\\')", m, m);
+		break;
+	}
+	inc_filter_sql(b, key, "f.rowid");
+	buf_addf(b, " ORDER BY f.rowid DESC LIMIT $%d", lim);
 }
 
-int sqlite_search_list(struct store *st, const struct sval *p, const char *q,
-		       srow_fn *fn, void *ctx)
+void sqlite_search_query(struct built_query *bq, const char *q)
 {
-	char *match = NULL, *like = NULL, *pair = NULL;
-	struct sval all[INC_LIST_NP + 3];
-	int rc;
+	size_t n = utf8_count(q), a = utf8_step(q);
+	const char *tok = NULL;
+	size_t tlen = 0;
+	enum search_mode mode;
 
-	if (utf8_count(q) == 2 && !separator(q) && !separator(q + utf8_step(q)))
-		pair = pair_of(q);
-	else if (utf8_count(q) >= 3)
-		match = phrase_of(q);
-	else
-		like = like_of(q);
-	for (int i = 0; i < INC_LIST_NP; i++)
-		all[i] = p[i];
-	all[INC_LIST_NP] = SV_S(match ? match : "");
-	all[INC_LIST_NP + 1] = SV_S(like ? like : "");
-	all[INC_LIST_NP + 2] = SV_S(pair ? pair : "");
-	rc = st_query(st, Q_INC_SEARCH, all, ARRAY_SIZE(all), fn, ctx);
-	free(match);
-	free(like);
-	free(pair);
-	return rc;
+	if (n >= 3) {
+		mode = SM_TRIGRAM;
+		built_query_add(bq, SV_NUL, phrase_of(q));
+	} else {
+		/* The characters of q that are a token, if any. */
+		if (!separator(q)) {
+			tok = q;
+			tlen = n == 2 && !separator(q + a) ? strlen(q) : a;
+		} else if (n == 2 && !separator(q + a)) {
+			tok = q + a;
+			tlen = strlen(tok);
+		}
+		if (tok)
+			built_query_add(bq, SV_NUL,
+					xasprintf("\"%.*s\"", (int)tlen, tok));
+		if (tok && tlen == strlen(q))
+			mode = SM_TOKEN;
+		else if (tok)
+			mode = SM_TOKEN_LIKE;
+		else
+			mode = SM_LIKE;
+		if (mode != SM_TOKEN)
+			built_query_add(bq, SV_NUL, like_of(q));
+	}
+	bq->key |= (unsigned)mode << INC_SEARCH_SHIFT;
+	bq->text = search_sql;
 }

@@ -10,6 +10,8 @@
  *
  * Parameters are written $1, $2, ... as in PostgreSQL. SQLite treats "$1"
  * as a named parameter; its index is looked up by name once per statement.
+ * Queries the store builds (the incident list by its filters) are kept
+ * the same way, by key, the last BUILT_KEPT used.
  */
 #define LOG_MOD "store"
 #include "store/backend.h"
@@ -24,11 +26,26 @@
 #include "util/log.h"
 #include "util/xalloc.h"
 
+/* A built query's statement, kept by key (struct built_query). */
+struct built_stmt {
+	unsigned key;
+	void (*text)(unsigned key, struct buf *b);
+	sqlite3_stmt *t;
+	int pidx[SROW_MAX];
+	uint64_t used;		/* s->tick when last run: the oldest goes */
+};
+
+/* Built statements a connection keeps: the filter combinations in use
+ * (a console uses a handful). */
+#define BUILT_KEPT 16
+
 struct sqlite_store {
 	struct store base;
 	sqlite3 *db;
 	sqlite3_stmt *q[Q__COUNT];
 	int pidx[Q__COUNT][SROW_MAX];	/* $n -> bind index, 0: absent */
+	struct built_stmt built[BUILT_KEPT];
+	uint64_t tick;
 };
 
 static struct sqlite_store *S(struct store *st)
@@ -94,7 +111,8 @@ static int sq_open(struct store **out, const char *url, unsigned flags,
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, 5000);
-	if (exec(s, "PRAGMA foreign_keys = ON") ||
+	if (sqlite_search_functions(s->db) ||
+	    exec(s, "PRAGMA foreign_keys = ON") ||
 	    exec(s, "PRAGMA synchronous = FULL") ||
 	    (!(flags & STORE_READONLY) && strcmp(path, ":memory:") &&
 	     exec(s, "PRAGMA journal_mode = WAL"))) {
@@ -117,6 +135,8 @@ static void sq_close(struct store *st)
 	s = S(st);
 	for (int i = 0; i < Q__COUNT; i++)
 		sqlite3_finalize(s->q[i]);
+	for (int i = 0; i < BUILT_KEPT; i++)
+		sqlite3_finalize(s->built[i].t);
 	if (sqlite3_close(s->db) != SQLITE_OK)
 		log_error("close: %s", sqlite3_errmsg(s->db));
 	free(s);
@@ -272,10 +292,20 @@ static const char *text_of(const struct store_ops *ops, enum q q)
 	return ops->sql && ops->sql[q] ? ops->sql[q] : store_sql[q];
 }
 
+/* The bind index of each of $1..$SROW_MAX in t into pidx (0: absent). */
+static void index_params(sqlite3_stmt *t, int *pidx)
+{
+	char name[8];
+
+	for (int i = 0; i < SROW_MAX; i++) {
+		snprintf(name, sizeof(name), "$%d", i + 1);
+		pidx[i] = sqlite3_bind_parameter_index(t, name);
+	}
+}
+
 static sqlite3_stmt *stmt(struct sqlite_store *s, enum q q)
 {
 	const char *sql = text_of(s->base.ops, q);
-	char name[8];
 
 	if (s->q[q])
 		return s->q[q];
@@ -289,18 +319,15 @@ static sqlite3_stmt *stmt(struct sqlite_store *s, enum q q)
 		log_error("query %d: %s", (int)q, sql);
 		return NULL;
 	}
-	for (int i = 0; i < SROW_MAX; i++) {
-		snprintf(name, sizeof(name), "$%d", i + 1);
-		s->pidx[q][i] = sqlite3_bind_parameter_index(s->q[q], name);
-	}
+	index_params(s->q[q], s->pidx[q]);
 	return s->q[q];
 }
 
-static int bind(struct sqlite_store *s, enum q q, sqlite3_stmt *t,
+static int bind(struct sqlite_store *s, const int *pidx, sqlite3_stmt *t,
 		const struct sval *p, int np)
 {
 	for (int i = 0; i < np && i < SROW_MAX; i++) {
-		int idx = s->pidx[q][i], rc;
+		int idx = pidx[i], rc;
 
 		if (!idx)
 			continue;
@@ -344,17 +371,14 @@ static void row_of(sqlite3_stmt *t, struct srow *r)
 	}
 }
 
-static int sq_query(struct store *st, enum q q, const struct sval *p, int np,
-		    srow_fn *fn, void *ctx, int64_t *changes)
+/* Bind p to t, step it and hand each row to fn (may be NULL). */
+static int run(struct sqlite_store *s, sqlite3_stmt *t, const int *pidx,
+	       const struct sval *p, int np, srow_fn *fn, void *ctx,
+	       int64_t *changes)
 {
-	struct sqlite_store *s = S(st);
-	sqlite3_stmt *t = stmt(s, q);
 	struct srow r;
-	int rc;
+	int rc = bind(s, pidx, t, p, np);
 
-	if (!t)
-		return ERMS_ESTORE;
-	rc = bind(s, q, t, p, np);
 	while (!rc) {
 		int sr = sqlite3_step(t);
 
@@ -374,6 +398,62 @@ static int sq_query(struct store *st, enum q q, const struct sval *p, int np,
 	sqlite3_reset(t);
 	sqlite3_clear_bindings(t);
 	return rc;
+}
+
+static int sq_query(struct store *st, enum q q, const struct sval *p, int np,
+		    srow_fn *fn, void *ctx, int64_t *changes)
+{
+	struct sqlite_store *s = S(st);
+	sqlite3_stmt *t = stmt(s, q);
+
+	if (!t)
+		return ERMS_ESTORE;
+	return run(s, t, s->pidx[q], p, np, fn, ctx, changes);
+}
+
+/* The kept statement of bq, prepared now if the connection has none (in
+ * the place of the one unused longest). */
+static struct built_stmt *built_stmt(struct sqlite_store *s,
+				     const struct built_query *bq)
+{
+	struct built_stmt *k = &s->built[0];
+	struct buf sql = BUF_INIT;
+	int rc;
+
+	for (int i = 0; i < BUILT_KEPT; i++) {
+		struct built_stmt *x = &s->built[i];
+
+		if (x->t && x->key == bq->key && x->text == bq->text)
+			return x;
+		if (!x->t || (k->t && x->used < k->used))
+			k = x;
+	}
+	sqlite3_finalize(k->t);
+	*k = (struct built_stmt){ .key = bq->key, .text = bq->text };
+	bq->text(bq->key, &sql);
+	rc = sqlite3_prepare_v3(s->db, buf_str(&sql), -1,
+				SQLITE_PREPARE_PERSISTENT, &k->t, NULL);
+	if (rc != SQLITE_OK) {
+		fail(s, "prepare");
+		log_error("built query %#x: %s", bq->key, buf_str(&sql));
+		k->t = NULL;
+	} else {
+		index_params(k->t, k->pidx);
+	}
+	buf_release(&sql);
+	return k->t ? k : NULL;
+}
+
+static int sq_query_built(struct store *st, const struct built_query *bq,
+			  srow_fn *fn, void *ctx)
+{
+	struct sqlite_store *s = S(st);
+	struct built_stmt *k = built_stmt(s, bq);
+
+	if (!k)
+		return ERMS_ESTORE;
+	k->used = ++s->tick;
+	return run(s, k->t, k->pidx, bq->p, bq->np, fn, ctx, NULL);
 }
 
 /* srow_fn: read the one row into the caller's struct; mark it found. */
@@ -408,9 +488,10 @@ const struct store_ops store_sqlite_ops = {
 	.release = sq_release,
 	.rollback_to = sq_rollback_to,
 	.query = sq_query,
+	.query_built = sq_query_built,
 	.sql = store_sqlite_sql,
 	.incident_counter = sq_incident_counter,
 	.search_new = sqlite_search_new,
 	.search_add = sqlite_search_add,
-	.search_list = sqlite_search_list,
+	.search_query = sqlite_search_query,
 };

@@ -25,6 +25,7 @@
 
 #include "core/incident.h"
 #include "store/backend.h"
+#include "util/buf.h"
 #include "util/xalloc.h"
 
 /* How a column becomes a field. */
@@ -226,19 +227,46 @@ _Static_assert(sizeof(enum inc_state) == sizeof(int), "enum size");
 	X(UINT, esc_tiers, "esc_tiers", ) S				\
 	X(I64, esc_acked_ms, "esc_acked_ms", )
 
+/* INCIDENT_COLS' SELECT list on table alias i: "i.id, i.number, ...". */
+#define COL_SQL_I_(k, f, c, x) "i." c
+#define SELECT_LIST_I(LIST) LIST(COL_SQL_I_, ", ")
+
 /*
- * The filter of an incident list, shared by Q_INC_LIST and a backend's
- * Q_INC_SEARCH: $1 status, $2 level key, $3 category ('' any), $4 drill
- * (-1 any), $5..$6 reported in [from, to) (0 open), $8 ids below it; the
- * lists order by id, newest first, at most $7. A search binds its own
- * parameters from $9.
+ * The incident list is built from the filters a call has (sql.c,
+ * inc_list_sql): each filter present is one bit of the statement's key
+ * and one parameter, in the order of the bits ($1 the first present),
+ * then the limit; a search adds its own bits (INC_SEARCH_SHIFT up) and
+ * parameters after those. A filter absent is not in the text at all:
+ * `$1 = '' OR status = $1` would hide every index from the planner.
  */
-#define INC_LIST_WHERE							\
-	"id < $8 AND ($1 = '' OR status = $1)"				\
-	" AND ($2 = '' OR level_key = $2) AND ($3 = '' OR category = $3)" \
-	" AND ($4 < 0 OR is_drill = $4) AND ($5 = 0 OR reported_ms >= $5)" \
-	" AND ($6 = 0 OR reported_ms < $6)"
-#define INC_LIST_NP 8
+enum inc_filter_bit {
+	INC_F_STATUS = 1 << 0,
+	INC_F_LEVEL = 1 << 1,
+	INC_F_CATEGORY = 1 << 2,
+	INC_F_DRILL = 1 << 3,
+	INC_F_FROM = 1 << 4,
+	INC_F_TO = 1 << 5,
+	INC_F_BEFORE = 1 << 6,	/* the cursor: ids below it */
+	INC_F__ALL = (1 << 7) - 1,
+};
+#define INC_SEARCH_SHIFT 8
+
+/* The number of filters in key: the limit is $(that + 1). */
+int inc_filter_count(unsigned key);
+/*
+ * Append " AND <term>" for each filter of key to b, on the incident row
+ * aliased i; id is what the cursor compares (i.id, or the search index's
+ * rowid so that the index seeks to it).
+ */
+void inc_filter_sql(struct buf *b, unsigned key, const char *id);
+/* The text of the plain (no search) list of key. */
+void inc_list_sql(unsigned key, struct buf *b);
+/*
+ * The list (or search) of f as a built query: bq is filled (release it
+ * with built_query_release). The query-plan test reads texts this way.
+ */
+void inc_list_query(struct store *st, const struct incident_filter *f,
+		    struct built_query *bq);
 
 #define STAT_COLS(X, S)							\
 	X(TEXT, status, "status", ) S					\
