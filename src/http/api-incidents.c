@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/codec-write.h"
 #include "app/incidents.h"
 #include "app/reads.h"
 #include "http/api.h"
@@ -71,13 +72,15 @@ void api_incident_get(struct req *rq, struct resp *rs)
 	incident_row_release(&r);
 }
 
+/* A row of the list, written straight into the answer. */
 static int add_incident(void *ctx, const struct incident_row *r)
 {
 	struct page *p = ctx;
 
 	if (page_full(p))
 		return 1;
-	json_array_append_new(p->items, incident_json(r));
+	page_sep(p);
+	incident_write(p->rows, r);
 	p->last = r->inc.id;
 	return 0;
 }
@@ -143,7 +146,7 @@ void api_incident_list(struct req *rq, struct resp *rs)
 		return;
 	}
 	rq->ctx = &f;
-	api_page(rq, rs, incidents_page);
+	api_page_rows(rq, rs, incidents_page);
 	rq->ctx = NULL;
 }
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "http/json.h"
+#include "util/buf.h"
 #include "util/crypto.h"
 #include "util/xalloc.h"
 
@@ -105,6 +106,39 @@ void api_page(struct req *rq, struct resp *rs, page_call *call)
 	if (!rc)
 		rc = call(rq, after, &p, &e);
 	answer_page(rq, rs, rc, &p, &e);
+}
+
+void page_sep(struct page *p)
+{
+	if (p->n > 1)
+		buf_add(p->rows, ",", 1);
+}
+
+void api_page_rows(struct req *rq, struct resp *rs, page_call *call)
+{
+	struct errbuf e = { 0 };
+	struct buf b = BUF_INIT;
+	struct page p = { .rows = &b };
+	int64_t after;
+	size_t len;
+	int rc = page_args(rq, &after, &p.limit, &e);
+
+	buf_adds(&b, "{\"items\":[");
+	if (!rc)
+		rc = call(rq, after, &p, &e);
+	if (rc < 0) {
+		buf_release(&b);
+		resp_err(rq, rs, rc, &e);
+		return;
+	}
+	if (rc == 1)
+		buf_addf(&b, "],\"next_cursor\":\"%lld\"}",
+			 (long long)p.last);
+	else
+		buf_adds(&b, "],\"next_cursor\":null}");
+	char *body = buf_detach(&b, &len);
+
+	resp_take(rs, 200, "application/json", body, len);
 }
 
 void api_answer_list(struct req *rq, struct resp *rs, int rc, json_t *items,

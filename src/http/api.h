@@ -10,6 +10,7 @@
 
 #include "core/types.h"
 #include "http/req.h"
+#include "util/buf.h"
 #include "util/err.h"
 
 /* Hash body.password, when present, into rq->ctx (Argon2id: slow). */
@@ -19,9 +20,12 @@ int hash_new_password(struct req *rq, struct errbuf *e);
  * A page of a list: rows are read with limit + 1 so that the extra row
  * tells whether there is a next page. In a row callback:
  *     if (page_full(p)) return 1;  ... append ...; p->last = id;
+ * Rows are appended to items, or written as JSON into rows in pages of
+ * api_page_rows() (page_sep() before each).
  */
 struct page {
 	json_t *items;
+	struct buf *rows;
 	int64_t last;
 	int n, limit;
 };
@@ -54,5 +58,14 @@ void api_answer_list(struct req *rq, struct resp *rs, int rc, json_t *items,
 
 /* A paginated list route: ?cursor= and ?limit=, then the app call. */
 void api_page(struct req *rq, struct resp *rs, page_call *call);
+/*
+ * The same for a call that writes each row as JSON into p->rows (no
+ * tree per row): the answer, {"items": [...], "next_cursor": ...}, is
+ * built around them in the same buffer.
+ */
+void api_page_rows(struct req *rq, struct resp *rs, page_call *call);
+/* In a row callback of api_page_rows(), after page_full(): the comma
+ * before every row but the first. */
+void page_sep(struct page *p);
 
 #endif

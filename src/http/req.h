@@ -152,6 +152,9 @@ void resp_status(struct resp *rs, int status);
 /* Answer with bytes of type ctype; the body is copied. */
 void resp_bytes(struct resp *rs, int status, const char *ctype,
 		const void *p, size_t n);
+/* Answer with bytes of type ctype taken over: p is freed with the answer. */
+void resp_take(struct resp *rs, int status, const char *ctype, char *p,
+	       size_t n);
 /* Answer with static bytes (not copied, not freed). */
 void resp_static(struct resp *rs, int status, const char *ctype,
 		 const void *p, size_t n);

@@ -64,6 +64,18 @@ void resp_bytes(struct resp *rs, int status, const char *ctype,
 	rs->body_static = false;
 }
 
+void resp_take(struct resp *rs, int status, const char *ctype, char *p,
+	       size_t n)
+{
+	if (!rs->body_static)
+		free(rs->body);
+	rs->status = status;
+	rs->ctype = ctype;
+	rs->body = p;
+	rs->len = n;
+	rs->body_static = false;
+}
+
 void resp_static(struct resp *rs, int status, const char *ctype,
 		 const void *p, size_t n)
 {
