@@ -213,37 +213,45 @@ static void search_sql(unsigned key, struct buf *b)
 	buf_addf(b, " ORDER BY f.rowid DESC LIMIT $%d", lim);
 }
 
+/* The part of q (one or two characters, n) that is a pair index token:
+ * all of q, its one character that is no separator, or none (NULL). Its
+ * length in *len. */
+static const char *token_of(const char *q, size_t n, size_t *len)
+{
+	size_t a = utf8_step(q);
+
+	if (!separator(q)) {
+		*len = n == 2 && !separator(q + a) ? strlen(q) : a;
+		return q;
+	}
+	if (n == 2 && !separator(q + a)) {
+		*len = strlen(q + a);
+		return q + a;
+	}
+	return NULL;
+}
+
 void sqlite_search_query(struct built_query *bq, const char *q)
 {
-	size_t n = utf8_count(q), a = utf8_step(q);
-	const char *tok = NULL;
-	size_t tlen = 0;
+	size_t n = utf8_count(q), len = 0;
+	const char *tok = n >= 3 ? NULL : token_of(q, n, &len);
 	enum search_mode mode;
 
-	if (n >= 3) {
+	if (n >= 3)
 		mode = SM_TRIGRAM;
+	else if (tok && len == strlen(q))
+		mode = SM_TOKEN;
+	else if (tok)
+		mode = SM_TOKEN_LIKE;
+	else
+		mode = SM_LIKE;
+	if (mode == SM_TRIGRAM)
 		built_query_add(bq, SV_NUL, phrase_of(q));
-	} else {
-		/* The characters of q that are a token, if any. */
-		if (!separator(q)) {
-			tok = q;
-			tlen = n == 2 && !separator(q + a) ? strlen(q) : a;
-		} else if (n == 2 && !separator(q + a)) {
-			tok = q + a;
-			tlen = strlen(tok);
-		}
-		if (tok)
-			built_query_add(bq, SV_NUL,
-					xasprintf("\"%.*s\"", (int)tlen, tok));
-		if (tok && tlen == strlen(q))
-			mode = SM_TOKEN;
-		else if (tok)
-			mode = SM_TOKEN_LIKE;
-		else
-			mode = SM_LIKE;
-		if (mode != SM_TOKEN)
-			built_query_add(bq, SV_NUL, like_of(q));
-	}
+	if (tok)
+		built_query_add(bq, SV_NUL,
+				xasprintf("\"%.*s\"", (int)len, tok));
+	if (mode == SM_TOKEN_LIKE || mode == SM_LIKE)
+		built_query_add(bq, SV_NUL, like_of(q));
 	bq->key |= (unsigned)mode << INC_SEARCH_SHIFT;
 	bq->text = search_sql;
 }
