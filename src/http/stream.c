@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/thread.h"
 #include "util/xalloc.h"
 
 /* A streamed answer and what parking it needs. */
@@ -21,18 +22,122 @@ struct stream_box {
 	bool ended;
 };
 
-/* Resume every parked stream (new events, a heartbeat, the stop). */
-void stream_wake(struct http_server *srv)
-{
-	struct stream_box *b;
+/*
+ * The thread that resumes parked streams. Each resume costs a system
+ * call (libmicrohttpd signals its thread), so waking a thousand streams
+ * on the writer's thread, after each commit, held the writer a
+ * millisecond or more per batch. The writer now only hands the parked
+ * list over; wake-ups that come while the waker is busy join its next
+ * round, so a burst of commits costs one round, not one per commit.
+ */
+struct stream_waker {
+	struct http_server *srv;
+	pthread_t thread;
+	pthread_cond_t cv;		/* with srv->park_mu */
+	struct stream_box *todo;	/* to resume, under park_mu */
+	bool stop;			/* under park_mu */
+};
 
-	pthread_mutex_lock(&srv->park_mu);
-	srv->wake_seq++;
-	while ((b = srv->parked)) {
-		srv->parked = b->next_parked;
+/* Resume every box of list (parked, so none can be freed meanwhile:
+ * its connection is suspended). */
+static void resume_all(struct http_server *srv, struct stream_box *list)
+{
+	struct stream_box *b, *next;
+
+	for (b = list; b; b = next) {
+		next = b->next_parked;
 		b->next_parked = NULL;
 		srv->link->resume(b->c);
 	}
+}
+
+static void *waker(void *arg)
+{
+	struct stream_waker *w = arg;
+	struct http_server *srv = w->srv;
+	struct stream_box *list;
+
+	thread_name("erms-wake");
+	pthread_mutex_lock(&srv->park_mu);
+	while (!w->stop) {
+		if (!w->todo) {
+			pthread_cond_wait(&w->cv, &srv->park_mu);
+			continue;
+		}
+		list = w->todo;
+		w->todo = NULL;
+		pthread_mutex_unlock(&srv->park_mu);
+		resume_all(srv, list);
+		pthread_mutex_lock(&srv->park_mu);
+	}
+	pthread_mutex_unlock(&srv->park_mu);
+	return NULL;
+}
+
+/* Start the waker with the first stream (under park_mu); without one
+ * (no thread), stream_wake() resumes the streams itself. */
+static void waker_start(struct http_server *srv)
+{
+	struct stream_waker *w;
+
+	if (srv->waker || atomic_load(&srv->stopping))
+		return;
+	w = xcalloc(1, sizeof(*w));
+	w->srv = srv;
+	pthread_cond_init(&w->cv, NULL);
+	srv->waker = w;
+	if (pthread_create(&w->thread, NULL, waker, w)) {
+		pthread_cond_destroy(&w->cv);
+		srv->waker = NULL;
+		free(w);
+	}
+}
+
+/* The stop: the waker ends, and what it had still to do is returned
+ * (under park_mu, which it drops while joining). */
+static struct stream_box *waker_stop(struct http_server *srv)
+{
+	struct stream_waker *w = srv->waker;
+	struct stream_box *left;
+
+	if (!w)
+		return NULL;
+	srv->waker = NULL;
+	w->stop = true;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&srv->park_mu);
+	pthread_join(w->thread, NULL);
+	pthread_mutex_lock(&srv->park_mu);
+	left = w->todo;
+	pthread_cond_destroy(&w->cv);
+	free(w);
+	return left;
+}
+
+/* Resume every parked stream (new events, a heartbeat, the stop): by
+ * the waker, or here when there is none or the server stops (which must
+ * see every stream resumed before it stops the library). */
+void stream_wake(struct http_server *srv)
+{
+	struct stream_box *list, *left = NULL, *b;
+
+	pthread_mutex_lock(&srv->park_mu);
+	if (atomic_load(&srv->stopping))
+		left = waker_stop(srv);
+	srv->wake_seq++;
+	list = srv->parked;
+	srv->parked = NULL;
+	if (list && srv->waker) {
+		for (b = list; b->next_parked; b = b->next_parked)
+			;
+		b->next_parked = srv->waker->todo;
+		srv->waker->todo = list;
+		pthread_cond_signal(&srv->waker->cv);
+		list = NULL;
+	}
+	/* Resumed under the lock, as a box that parks again waits for it. */
+	resume_all(srv, list);
+	resume_all(srv, left);
 	pthread_mutex_unlock(&srv->park_mu);
 }
 
@@ -92,5 +197,8 @@ struct stream_box *stream_box_new(struct conn *cn)
 	b->s = cn->rs.stream;
 	b->ping_seen = atomic_load(&cn->srv->ping_seq);
 	memset(&cn->rs.stream, 0, sizeof(cn->rs.stream));
+	pthread_mutex_lock(&cn->srv->park_mu);
+	waker_start(cn->srv);
+	pthread_mutex_unlock(&cn->srv->park_mu);
 	return b;
 }

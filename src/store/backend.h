@@ -78,6 +78,7 @@ enum q {
 	Q_BUDGET_PUT, Q_BUDGET_GET, Q_EXP_INSERT, Q_EXP_LIST, Q_EXP_SUM,
 	Q_DRILL_INSERT, Q_DRILL_GET, Q_DRILL_UPDATE, Q_DRILL_LIST,
 	Q_DRILL_NOTICE, Q_INC_STATS,
+	Q_EVENT_FIRST, Q_EVENT_PRUNE,
 	/* Text only in a backend's table (store_ops.sql): the search. */
 	Q_INC_SEARCH,		/* INC_LIST_WHERE's filter and a search */
 	Q_FTS_INSERT, Q_FTS_APPEND, Q_FTS2_INSERT, Q_FTS2_APPEND,
