@@ -51,23 +51,35 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Body bytes of one stream: count the lines that begin "id:". */
+/*
+ * Body bytes of one stream: count the lines that begin "id:". Past a
+ * line's first three bytes only its end matters (memchr): the client
+ * shares the machine with the server it measures, so it must cost
+ * little per byte.
+ */
 static void body(struct sub *s, const char *p, size_t n)
 {
 	static const char id[] = "id:";
+	const char *end = p + n, *nl;
 
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] == '\n') {
+	while (p < end) {
+		if (*p == '\n') {
 			s->col = 0;
 			s->id_line = true;
-			continue;
+			p++;
+		} else if (s->col < 3) {
+			if (s->id_line) {
+				s->id_line = *p == id[s->col];
+				if (s->id_line && s->col == 2)
+					events++;
+			}
+			s->col++;
+			p++;
+		} else if ((nl = memchr(p, '\n', (size_t)(end - p)))) {
+			p = nl;
+		} else {
+			p = end;
 		}
-		if (s->col < 3 && s->id_line) {
-			s->id_line = p[i] == id[s->col];
-			if (s->id_line && s->col == 2)
-				events++;
-		}
-		s->col++;
 	}
 }
 

@@ -83,31 +83,36 @@ static bool still_signed_in(struct sse *s)
 }
 
 /*
- * The events after s->pos from the log into s->out. When the log no
- * longer holds them all (pruned: its oldest event is past the next one
- * wanted), a "missed" event says so first, with the id before the
- * oldest kept, so that a client that reconnects from it is not told
- * twice; the client reloads what it shows (docs/api.md). A frame cut in
- * the middle cannot be followed by that event: the stream ends and the
- * reconnect gets it whole.
+ * When the log no longer holds every event after s->pos (pruned: its
+ * oldest, first, is past the next one wanted), a "missed" event says so,
+ * with the id before the oldest kept, so that a client that reconnects
+ * from it is not told twice; the client reloads what it shows
+ * (docs/api.md). A frame cut in the middle cannot be followed by it:
+ * the stream ends (-1) and the reconnect gets it whole.
  */
-static int read_log(struct sse *s)
+static int check_missed(struct sse *s, struct store *st)
 {
-	struct store *st = app_reader_get(s->app);
 	int64_t first = 0;
 	int rc = bus_log_first(st, &first);
 
-	if (!rc && first > s->pos.after + 1) {
-		if (s->pos.off) {
-			rc = -1;
-		} else {
-			buf_addf(&s->out, "id: %lld\nevent: missed\n"
-				 "data: {\"after\":%lld,\"first\":%lld}\n\n",
-				 (long long)(first - 1),
-				 (long long)s->pos.after, (long long)first);
-			s->pos.after = first - 1;
-		}
-	}
+	if (rc || first <= s->pos.after + 1)
+		return rc;
+	if (s->pos.off)
+		return -1;
+	buf_addf(&s->out, "id: %lld\nevent: missed\n"
+		 "data: {\"after\":%lld,\"first\":%lld}\n\n",
+		 (long long)(first - 1), (long long)s->pos.after,
+		 (long long)first);
+	s->pos.after = first - 1;
+	return 0;
+}
+
+/* The events after s->pos from the log into s->out. */
+static int read_log(struct sse *s)
+{
+	struct store *st = app_reader_get(s->app);
+	int rc = check_missed(s, st);
+
 	if (!rc)
 		rc = app_event_list(st, &s->who, s->pos.after,
 				    EVENTS_PER_READ, from_log, s);
@@ -195,6 +200,13 @@ void api_events(struct req *rq, struct resp *rs)
 	buf_init(&s->out, BUF_UNLIMITED);
 	/* Tell the client how soon to come back, and flush the headers. */
 	buf_adds(&s->out, "retry: 3000\n: connected\n\n");
+	/* A resume from before the log's retention: the ring may still
+	 * hold what the log lost, but the answer must not depend on it. */
+	if (resume && check_missed(s, rq->st)) {
+		sse_free(s);
+		resp_err(rq, rs, ERMS_ESTORE, NULL);
+		return;
+	}
 	rs->status = 200;
 	rs->ctype = "text/event-stream; charset=utf-8";
 	rs->stream = (struct resp_stream){ sse_read, sse_free, s };

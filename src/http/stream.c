@@ -8,7 +8,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "util/clock.h"
 #include "util/thread.h"
 #include "util/xalloc.h"
 
@@ -27,14 +29,22 @@ struct stream_box {
  * call (libmicrohttpd signals its thread), so waking a thousand streams
  * on the writer's thread, after each commit, held the writer a
  * millisecond or more per batch. The writer now only hands the parked
- * list over; wake-ups that come while the waker is busy join its next
- * round, so a burst of commits costs one round, not one per commit.
+ * list over. And a round of resumes costs each stream the same (its
+ * resume, a send, its suspend: some 3 us) whether it has one event to
+ * send or a hundred, so rounds are at least WAKE_GAP_MS apart: a wake-up
+ * after a quiet spell is done at once, those that come sooner wait for
+ * the next round and share it. Under a storm of reports each stream is
+ * then resumed at most 1000 / WAKE_GAP_MS times a second, with many
+ * events each time, instead of once per commit.
  */
+#define WAKE_GAP_MS 20
+
 struct stream_waker {
 	struct http_server *srv;
 	pthread_t thread;
-	pthread_cond_t cv;		/* with srv->park_mu */
+	pthread_cond_t cv;		/* with srv->park_mu, monotonic */
 	struct stream_box *todo;	/* to resume, under park_mu */
+	int64_t next_us;		/* no round before (monotonic) */
 	bool stop;			/* under park_mu */
 };
 
@@ -60,10 +70,23 @@ static void *waker(void *arg)
 	thread_name("erms-wake");
 	pthread_mutex_lock(&srv->park_mu);
 	while (!w->stop) {
+		int64_t now = clock_mono_us();
+
 		if (!w->todo) {
 			pthread_cond_wait(&w->cv, &srv->park_mu);
 			continue;
 		}
+		if (now < w->next_us) {
+			struct timespec ts;
+
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+			ts.tv_nsec += (long)(w->next_us - now) * 1000;
+			ts.tv_sec += ts.tv_nsec / 1000000000;
+			ts.tv_nsec %= 1000000000;
+			pthread_cond_timedwait(&w->cv, &srv->park_mu, &ts);
+			continue;
+		}
+		w->next_us = now + WAKE_GAP_MS * 1000;
 		list = w->todo;
 		w->todo = NULL;
 		pthread_mutex_unlock(&srv->park_mu);
@@ -79,12 +102,16 @@ static void *waker(void *arg)
 static void waker_start(struct http_server *srv)
 {
 	struct stream_waker *w;
+	pthread_condattr_t ca;
 
 	if (srv->waker || atomic_load(&srv->stopping))
 		return;
 	w = xcalloc(1, sizeof(*w));
 	w->srv = srv;
-	pthread_cond_init(&w->cv, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&w->cv, &ca);
+	pthread_condattr_destroy(&ca);
 	srv->waker = w;
 	if (pthread_create(&w->thread, NULL, waker, w)) {
 		pthread_cond_destroy(&w->cv);
