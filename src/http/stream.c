@@ -25,17 +25,17 @@ struct stream_box {
 };
 
 /*
- * The thread that resumes parked streams. Each resume costs a system
- * call (libmicrohttpd signals its thread), so waking a thousand streams
- * on the writer's thread, after each commit, held the writer a
- * millisecond or more per batch. The writer now only hands the parked
- * list over. And a round of resumes costs each stream the same (its
- * resume, a send, its suspend: some 3 us) whether it has one event to
- * send or a hundred, so rounds are at least WAKE_GAP_MS apart: a wake-up
- * after a quiet spell is done at once, those that come sooner wait for
- * the next round and share it. Under a storm of reports each stream is
- * then resumed at most 1000 / WAKE_GAP_MS times a second, with many
- * events each time, instead of once per commit.
+ * The thread that resumes parked streams. Each resume is a system call
+ * (libmicrohttpd signals its thread), so waking a thousand streams on
+ * the writer's thread after each commit held the writer for a thousand
+ * of them per batch; the writer now only hands the parked list over.
+ * And a round of resumes costs each stream the same (its resume, a
+ * send, its suspend) whether it has one event to send or a hundred, so
+ * rounds are at least WAKE_GAP_MS apart, a delay no one watching a
+ * screen sees: a wake-up after a quiet spell is done at once, those
+ * that come sooner wait for the next round and share it. Under a storm
+ * of reports each stream is resumed at most 1000 / WAKE_GAP_MS times a
+ * second, with many events each time, instead of once per commit.
  */
 #define WAKE_GAP_MS 20
 
