@@ -51,21 +51,30 @@ struct prune_job {
 	struct wjob job;
 	struct app_ticker *t;
 	int64_t before_ms, upto_id;
+	int64_t deleted;	/* by the last run */
+	int runs;
 };
 
 static int prune_run(struct wjob *j, struct store *st)
 {
 	struct prune_job *p = container_of(j, struct prune_job, job);
 
+	p->deleted = 0;
 	return store_event_prune(st, p->before_ms, p->upto_id,
-				 EVENT_PRUNE_CHUNK, NULL);
+				 EVENT_PRUNE_CHUNK, &p->deleted);
 }
 
+/* A whole chunk went: there may be more, for the writer's next batch
+ * (behind the jobs queued meanwhile). */
 static void prune_done(struct wjob *j, int rc)
 {
 	struct prune_job *p = container_of(j, struct prune_job, job);
 
-	(void)rc;
+	if (!rc && p->deleted == EVENT_PRUNE_CHUNK &&
+	    ++p->runs < EVENT_PRUNE_JOBS && !atomic_load(&p->t->stopping)) {
+		writer_submit(&p->t->app->writer, &p->job);
+		return;
+	}
 	atomic_store(&p->t->pruning, false);
 	free(p);
 }

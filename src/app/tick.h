@@ -14,10 +14,11 @@
  * reconnecting subscriber may still ask for (the last
  * event_retention_days, and at most event_retention_events of them),
  * no more. When the oldest event is past it, a second job deletes the
- * oldest, at most EVENT_PRUNE_CHUNK per tick, so that it never holds
- * the writer long; what is left is always every event after some id
- * (store_event_prune), and a subscriber resuming from before it is told
- * it missed events (docs/api.md).
+ * oldest, EVENT_PRUNE_CHUNK at a time, so that it never holds the writer
+ * long (while a whole chunk went, again in the writer's next batch, up
+ * to EVENT_PRUNE_JOBS times a tick); what is left is always every event
+ * after some id (store_event_prune), and a subscriber resuming from
+ * before it is told it missed events (docs/api.md).
  */
 #ifndef ERMS_APP_TICK_H
 #define ERMS_APP_TICK_H
@@ -30,7 +31,10 @@
 #include "app/app.h"
 
 #define EVENT_RETENTION_DAYS_DEFAULT 7
-#define EVENT_PRUNE_CHUNK 1000
+/* Events deleted per job (some 2 ms of the writer), and jobs per tick
+ * while more are due: up to 2,000 a second. */
+#define EVENT_PRUNE_CHUNK 500
+#define EVENT_PRUNE_JOBS 4
 
 struct app_ticker {
 	struct app *app;
