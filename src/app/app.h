@@ -48,6 +48,11 @@ struct app_config {
 	int drill_warn_days;		/* overdue drills told this many days
 					 * before the year ends; 0: default,
 					 * negative: never */
+	int event_retention_days;	/* events kept this many days (for
+					 * replay, app/tick.h); 0: default,
+					 * negative: no limit by age */
+	int64_t event_retention_events;	/* ... and at most this many of
+					 * the newest; 0: no limit by count */
 };
 
 struct app {

@@ -1,13 +1,18 @@
 /*
- * bus.c - the ring of recent events.
+ * bus.c - the ring of recent events, rendered once.
  */
 #include "app/bus.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "store/store.h"
 #include "util/xalloc.h"
+
+/* Rows taken from the log per query, and so per turn of the write
+ * lock. */
+#define FILL_CHUNK 512
 
 void bus_init(struct bus *b)
 {
@@ -18,10 +23,8 @@ void bus_init(struct bus *b)
 
 void bus_release(struct bus *b)
 {
-	for (int i = 0; i < BUS_RING; i++) {
-		free(b->ring[i].kind);
-		free(b->ring[i].data);
-	}
+	for (int i = 0; i < BUS_RING; i++)
+		free(b->ring[i].frame);
 	pthread_rwlock_destroy(&b->lock);
 }
 
@@ -38,59 +41,121 @@ int bus_start(struct bus *b, struct store *st)
 	return rc;
 }
 
-static int keep(void *ctx, int64_t id, int64_t at_ms, const char *kind,
+void bus_render(struct buf *out, int64_t id, const char *kind,
+		const char *data)
+{
+	char head[64];
+	int n = snprintf(head, sizeof(head), "id: %lld\nevent: ",
+			 (long long)id);
+
+	buf_add(out, head, (size_t)n);
+	buf_adds(out, kind);
+	buf_add(out, "\ndata: ", 7);
+	buf_adds(out, data);
+	buf_add(out, "\n\n", 2);
+}
+
+/* Events read from the log, rendered, not yet in the ring. */
+struct fill {
+	int n;
+	int64_t last;
+	struct bus_event ev[FILL_CHUNK];
+};
+
+static int take(void *ctx, int64_t id, int64_t at_ms, const char *kind,
 		int64_t incident_id, const char *data)
 {
-	struct bus *b = ctx;
-	struct bus_event *e = &b->ring[id % BUS_RING];
+	struct fill *f = ctx;
+	struct buf b = BUF_INIT;
 
 	(void)at_ms;
-	free(e->kind);
-	free(e->data);
-	e->id = id;
-	e->incident_id = incident_id;
-	e->kind = xstrdup(kind);
-	e->data = xstrdup(data);
-	b->last = id;
-	if (b->last - b->first > BUS_RING)
-		b->first = b->last - BUS_RING;
+	(void)incident_id;
+	bus_render(&b, id, kind, data);
+	f->ev[f->n].id = id;
+	f->ev[f->n].frame = buf_detach(&b, &f->ev[f->n].len);
+	f->n++;
+	f->last = id;
 	return 0;
+}
+
+/*
+ * Put f's frames in the ring and give f the frames they replace: the
+ * write lock is held for the swap only, not for the query, the
+ * rendering or the frees.
+ */
+static void install(struct bus *b, struct fill *f)
+{
+	pthread_rwlock_wrlock(&b->lock);
+	for (int i = 0; i < f->n; i++) {
+		struct bus_event *e = &b->ring[f->ev[i].id % BUS_RING];
+		struct bus_event old = *e;
+
+		*e = f->ev[i];
+		f->ev[i] = old;
+		b->last = e->id;
+		if (b->last - b->first > BUS_RING)
+			b->first = b->last - BUS_RING;
+	}
+	pthread_rwlock_unlock(&b->lock);
+	for (int i = 0; i < f->n; i++)
+		free(f->ev[i].frame);
 }
 
 bool bus_fill(struct bus *b, struct store *st)
 {
-	int64_t before, at;
-	bool more;
+	struct fill *f = xmalloc(sizeof(*f));
+	/* Only this thread moves b->last: reading it unlocked is safe. */
+	int64_t before = b->last, at = before;
 	int rc;
 
-	pthread_rwlock_wrlock(&b->lock);
-	before = b->last;
 	do {
-		at = b->last;
-		rc = store_event_list(st, b->last, 512, keep, b);
-	} while (!rc && b->last != at);
-	more = b->last != before;
-	pthread_rwlock_unlock(&b->lock);
-	return more;
+		f->n = 0;
+		rc = store_event_list(st, at, FILL_CHUNK, take, f);
+		if (f->n)
+			at = f->last;
+		install(b, f);
+	} while (!rc && f->n == FILL_CHUNK);
+	free(f);
+	return at != before;
 }
 
-int64_t bus_read(struct bus *b, int64_t after, int max, bus_fn *fn,
-		 void *ctx)
+long bus_copy(struct bus *b, struct bus_pos *pos, bool see, char *dst,
+	      size_t max)
 {
-	int64_t id;
+	size_t n = 0;
 
 	pthread_rwlock_rdlock(&b->lock);
-	if (after < b->first) {
+	if (pos->after < b->first) {
 		pthread_rwlock_unlock(&b->lock);
 		return -1;
 	}
-	/* Ids can have gaps on some engines: a slot whose id is not the one
-	 * wanted holds nothing for it. */
-	for (id = after + 1; id <= b->last && max-- > 0; id++)
-		if (b->ring[id % BUS_RING].id == id)
-			fn(ctx, &b->ring[id % BUS_RING]);
+	while (pos->after < b->last && n < max) {
+		int64_t id = pos->after + 1;
+		const struct bus_event *e = &b->ring[id % BUS_RING];
+
+		/* Ids can have gaps on some engines: a slot whose id is not
+		 * the one wanted holds nothing for it. */
+		if (see && e->id == id) {
+			size_t k = e->len - pos->off;
+
+			if (k > max - n)
+				k = max - n;
+			memcpy(dst + n, e->frame + pos->off, k);
+			n += k;
+			pos->off += k;
+			if (pos->off < e->len)
+				break;
+		}
+		pos->after = id;
+		pos->off = 0;
+	}
 	pthread_rwlock_unlock(&b->lock);
-	return id - 1;
+	return (long)n;
+}
+
+int bus_log_first(struct store *st, int64_t *id)
+{
+	return store_event_first(st, id);
 }
 
 int64_t bus_last(struct bus *b)

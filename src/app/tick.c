@@ -10,6 +10,7 @@
 #include "app/escalate.h"
 #include "app/supplies.h"
 #include "app/writer.h"
+#include "store/store.h"
 #include "util/clock.h"
 #include "util/err.h"
 #include "util/thread.h"
@@ -45,6 +46,106 @@ static int timer_run(struct wjob *j, struct store *st)
 	return rc;
 }
 
+/* A chunk of the event log's pruning (see tick.h). */
+struct prune_job {
+	struct wjob job;
+	struct app_ticker *t;
+	int64_t before_ms, upto_id;
+	int64_t deleted;	/* by the last run */
+	int runs;
+};
+
+static int prune_run(struct wjob *j, struct store *st)
+{
+	struct prune_job *p = container_of(j, struct prune_job, job);
+
+	p->deleted = 0;
+	return store_event_prune(st, p->before_ms, p->upto_id,
+				 EVENT_PRUNE_CHUNK, &p->deleted);
+}
+
+/* A whole chunk went: there may be more, for the writer's next batch
+ * (behind the jobs queued meanwhile). */
+static void prune_done(struct wjob *j, int rc)
+{
+	struct prune_job *p = container_of(j, struct prune_job, job);
+
+	if (!rc && p->deleted == EVENT_PRUNE_CHUNK &&
+	    ++p->runs < EVENT_PRUNE_JOBS && !atomic_load(&p->t->stopping)) {
+		writer_submit(&p->t->app->writer, &p->job);
+		return;
+	}
+	atomic_store(&p->t->pruning, false);
+	free(p);
+}
+
+/*
+ * The retention of cfg at now_ms: events older than *before_ms, or more
+ * than *keep behind the newest (0: no limit by count), may go. False
+ * when nothing ever goes.
+ */
+static bool retention(const struct app_config *cfg, int64_t now_ms,
+		      int64_t *before_ms, int64_t *keep)
+{
+	int days = cfg->event_retention_days ? cfg->event_retention_days
+					     : EVENT_RETENTION_DAYS_DEFAULT;
+
+	*before_ms = days > 0 ? now_ms - days * 86400000LL : INT64_MIN;
+	*keep = cfg->event_retention_events > 0 ? cfg->event_retention_events
+						: 0;
+	return days > 0 || *keep;
+}
+
+/* The oldest event's id and time. */
+struct oldest {
+	int64_t id, at_ms;
+};
+
+static int oldest(void *ctx, int64_t id, int64_t at_ms, const char *kind,
+		  int64_t incident_id, const char *data)
+{
+	struct oldest *o = ctx;
+
+	(void)kind;
+	(void)incident_id;
+	(void)data;
+	o->id = id;
+	o->at_ms = at_ms;
+	return 0;
+}
+
+/* Queue a chunk of pruning when the oldest event is past the retention
+ * (two look-ups by the primary key on a reader). */
+static void prune_tick(struct app_ticker *t, int64_t now_ms)
+{
+	struct oldest o = { 0, 0 };
+	int64_t before, keep, last = 0, upto;
+	struct prune_job *p;
+	struct store *st;
+	int rc;
+
+	if (atomic_load(&t->pruning) ||
+	    !retention(&t->app->cfg, now_ms, &before, &keep))
+		return;
+	st = app_reader_get(t->app);
+	rc = store_event_last(st, &last);
+	if (!rc)
+		rc = store_event_list(st, 0, 1, oldest, &o);
+	app_reader_put(t->app, st);
+	upto = keep ? last - keep : 0;
+	if (rc || !o.id || o.id >= last ||
+	    (o.at_ms >= before && o.id > upto))
+		return;
+	p = xcalloc(1, sizeof(*p));
+	p->job.run = prune_run;
+	p->job.done = prune_done;
+	p->t = t;
+	p->before_ms = before;
+	p->upto_id = upto;
+	atomic_store(&t->pruning, true);
+	writer_submit(&t->app->writer, &p->job);
+}
+
 static void timer_done(struct wjob *j, int rc)
 {
 	struct timer_job *b = container_of(j, struct timer_job, job);
@@ -60,6 +161,7 @@ void app_tick(struct app_ticker *t, int64_t now_ms, bool minutely)
 	struct timer_job *b;
 	bool due;
 
+	prune_tick(t, now_ms);
 	if (atomic_load(&t->queued))
 		return;
 	st = app_reader_get(t->app);
@@ -124,7 +226,7 @@ void app_ticker_stop(struct app_ticker *t)
 	pthread_cond_signal(&t->cv);
 	pthread_mutex_unlock(&t->mu);
 	pthread_join(t->thread, NULL);
-	while (atomic_load(&t->queued))
+	while (atomic_load(&t->queued) || atomic_load(&t->pruning))
 		nanosleep(&pause, NULL);
 	pthread_mutex_destroy(&t->mu);
 	pthread_cond_destroy(&t->cv);

@@ -9,6 +9,16 @@
  * end, drills overdue. At most one such job is queued at a time. The
  * transport's own timers (request deadlines, stream heartbeats) are the
  * HTTP server's business, not this one's.
+ *
+ * The ticker also keeps the event log to its retention: the events a
+ * reconnecting subscriber may still ask for (the last
+ * event_retention_days, and at most event_retention_events of them),
+ * no more. When the oldest event is past it, a second job deletes the
+ * oldest, EVENT_PRUNE_CHUNK at a time, so that it never holds the writer
+ * long (while a whole chunk went, again in the writer's next batch, up
+ * to EVENT_PRUNE_JOBS times a tick); what is left is always every event
+ * after some id (store_event_prune), and a subscriber resuming from
+ * before it is told it missed events (docs/api.md).
  */
 #ifndef ERMS_APP_TICK_H
 #define ERMS_APP_TICK_H
@@ -20,6 +30,12 @@
 
 #include "app/app.h"
 
+#define EVENT_RETENTION_DAYS_DEFAULT 7
+/* Events deleted per job (some 2 ms of the writer), and jobs per tick
+ * while more are due: up to 2,000 a second. */
+#define EVENT_PRUNE_CHUNK 500
+#define EVENT_PRUNE_JOBS 4
+
 struct app_ticker {
 	struct app *app;
 	pthread_t thread;
@@ -27,6 +43,7 @@ struct app_ticker {
 	pthread_cond_t cv;
 	_Atomic bool stopping;
 	_Atomic bool queued;		/* a timer job is with the writer */
+	_Atomic bool pruning;		/* a prune job is with the writer */
 	long ticks;			/* ticks so far (the thread's) */
 };
 

@@ -69,6 +69,10 @@ const struct cli_cmd cmd_serve = {
 		"  --notify-backoff-ms MS  the first retry's delay (2000), doubling\n"
 		"  --drill-warn-days N  tell command HQ of overdue drills N days\n"
 		"                       before the year ends (30; 0: never)\n"
+		"  --event-retention-days D  keep the event log (replay of live\n"
+		"                       updates) D days (7; 0: no limit by age)\n"
+		"  --event-retention-events N  ... and at most its newest N\n"
+		"                       events (default: no limit by count)\n"
 		"\nSIGTERM or SIGINT stops it: requests in flight finish, the\n"
 		"database is closed cleanly.\n",
 	.help_zh =
@@ -109,6 +113,10 @@ const struct cli_cmd cmd_serve = {
 		"  --notify-attempts N  通知投递失败前的尝试次数（8）\n"
 		"  --notify-backoff-ms MS  首次重试间隔（2000），逐次加倍\n"
 		"  --drill-warn-days N  年底前 N 天向应急指挥部通报未完成的演练（30；0 为不通报）\n"
+		"  --event-retention-days D  事件日志（实时更新的补发）保留 D 天\n"
+		"                       （7；0 为不按时间清理）\n"
+		"  --event-retention-events N  且至多保留最新的 N 条事件\n"
+		"                       （默认不按条数清理）\n"
 		"\n收到 SIGTERM 或 SIGINT 后停止：进行中的请求会完成，数据库\n"
 		"正常关闭。\n",
 	.run = serve_run,
@@ -215,6 +223,8 @@ static int serve_run(int argc, char **argv)
 		{ "notify-attempts", required_argument, NULL, 'a' },
 		{ "notify-backoff-ms", required_argument, NULL, 'B' },
 		{ "drill-warn-days", required_argument, NULL, 'W' },
+		{ "event-retention-days", required_argument, NULL, 'E' },
+		{ "event-retention-events", required_argument, NULL, 'e' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct app_config cfg = { .max_batch = 512 };
@@ -279,6 +289,16 @@ static int serve_run(int argc, char **argv)
 			if (!number(optarg, 0, 366, &v))
 				return cli_usage(&cmd_serve);
 			cfg.drill_warn_days = v ? (int)v : -1;
+			break;
+		case 'E':
+			if (!number(optarg, 0, 36500, &v))
+				return cli_usage(&cmd_serve);
+			cfg.event_retention_days = v ? (int)v : -1;
+			break;
+		case 'e':
+			if (!number(optarg, 1, 1000000000, &v))
+				return cli_usage(&cmd_serve);
+			cfg.event_retention_events = v;
 			break;
 		case 'C':
 			cfg.test_clock = true;

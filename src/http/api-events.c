@@ -4,10 +4,13 @@
  * Every change to an incident, its tasks or its timeline writes a row to
  * the event log in the same transaction. A subscriber's stream reads the
  * log after the last id it sent, so a reconnect with Last-Event-ID gets
- * exactly what it missed, and order is commit order. With nothing to send
- * the stream is parked (no thread held) until a commit adds events or
- * the heartbeat comes round; many subscribers cost the writer one
- * "SELECT max(id)" per batch.
+ * exactly what it missed, and order is commit order. Recent events come
+ * from the ring of app/bus.h, rendered once for every subscriber: a
+ * stream copies their bytes straight into its connection's buffer and
+ * keeps only its place. With nothing to send the stream is parked (no
+ * thread held) until a commit adds events or the heartbeat comes round.
+ * A stream that resumes from before the oldest event the log still
+ * keeps (its retention, app/tick.h) is told so by a "missed" event.
  *
  * Revocation reaches an open stream: a commit that revokes a session or
  * token, disables a user or changes a password or a membership moves the
@@ -32,34 +35,34 @@ struct sse {
 	struct app *app;
 	struct principal who;
 	int64_t gen;		/* revocation generation last checked at */
-	int64_t last_id;
+	struct bus_pos pos;	/* what is sent (bus.h) */
+	/* Bytes of the stream's own to send before the ring's: the first
+	 * lines, and events read from the log (a subscriber far behind). */
 	struct buf out;
 	size_t sent;		/* bytes of out already given to the client */
 };
 
-static void add(struct sse *s, int64_t id, const char *kind,
-		const char *data)
-{
-	s->last_id = id;
-	if (app_incident_readable(&s->who))
-		buf_addf(&s->out, "id: %lld\nevent: %s\ndata: %s\n\n",
-			 (long long)id, kind, data);
-}
-
-/* From the log (a subscriber far behind). */
+/* From the log: frames as the ring renders them, the first one from
+ * where a frame cut in the ring left off. */
 static int from_log(void *ctx, int64_t id, int64_t at_ms, const char *kind,
 		    int64_t incident_id, const char *data)
 {
+	struct sse *s = ctx;
+	size_t at = s->out.len;
+
 	(void)at_ms;
 	(void)incident_id;
-	add(ctx, id, kind, data);
+	if (app_incident_readable(&s->who)) {
+		bus_render(&s->out, id, kind, data);
+		if (s->pos.off) {
+			memmove(s->out.data + at, s->out.data + at + s->pos.off,
+				s->out.len - at - s->pos.off);
+			s->out.len -= s->pos.off;
+		}
+	}
+	s->pos.after = id;
+	s->pos.off = 0;
 	return 0;
-}
-
-/* From the ring of recent events (everyone else). */
-static void from_ring(void *ctx, const struct bus_event *e)
-{
-	add(ctx, e->id, e->kind, e->data);
 }
 
 /* Whether the subscriber's sign-in still works (see the top). */
@@ -79,32 +82,62 @@ static bool still_signed_in(struct sse *s)
 	return !rc && app_incident_readable(&s->who);
 }
 
+/*
+ * When the log no longer holds every event after s->pos (pruned: its
+ * oldest, first, is past the next one wanted), a "missed" event says so,
+ * with the id before the oldest kept, so that a client that reconnects
+ * from it is not told twice; the client reloads what it shows
+ * (docs/api.md). A frame cut in the middle cannot be followed by it:
+ * the stream ends (-1) and the reconnect gets it whole.
+ */
+static int check_missed(struct sse *s, struct store *st)
+{
+	int64_t first = 0;
+	int rc = bus_log_first(st, &first);
+
+	if (rc || first <= s->pos.after + 1)
+		return rc;
+	if (s->pos.off)
+		return -1;
+	buf_addf(&s->out, "id: %lld\nevent: missed\n"
+		 "data: {\"after\":%lld,\"first\":%lld}\n\n",
+		 (long long)(first - 1), (long long)s->pos.after,
+		 (long long)first);
+	s->pos.after = first - 1;
+	return 0;
+}
+
+/* The events after s->pos from the log into s->out. */
+static int read_log(struct sse *s)
+{
+	struct store *st = app_reader_get(s->app);
+	int rc = check_missed(s, st);
+
+	if (!rc)
+		rc = app_event_list(st, &s->who, s->pos.after,
+				    EVENTS_PER_READ, from_log, s);
+	app_reader_put(s->app, st);
+	return rc;
+}
+
 static long sse_read(void *ctx, char *dst, size_t max)
 {
 	struct sse *s = ctx;
 	size_t n;
+	long got;
 
 	if (s->sent == s->out.len) {
-		int64_t last;
-
 		if (!still_signed_in(s))
 			return -1;
-
-		buf_reset(&s->out);
+		/* Idle streams hold no buffer of their own. */
+		buf_release(&s->out);
 		s->sent = 0;
-		last = bus_read(&s->app->bus, s->last_id, EVENTS_PER_READ,
-				from_ring, s);
-		if (last < 0) {
-			struct store *st = app_reader_get(s->app);
-			int rc = app_event_list(st, &s->who, s->last_id,
-						EVENTS_PER_READ, from_log, s);
-
-			app_reader_put(s->app, st);
-			if (rc)
-				return -1;
-		} else {
-			s->last_id = last;
-		}
+		got = bus_copy(&s->app->bus, &s->pos,
+			       app_incident_readable(&s->who), dst, max);
+		if (got >= 0)
+			return got;
+		if (read_log(s))
+			return -1;
 		if (!s->out.len)
 			return 0;
 	}
@@ -163,10 +196,17 @@ void api_events(struct req *rq, struct resp *rs)
 	s->app = rq->app;
 	s->who = rq->who;
 	s->gen = INT64_MIN;	/* check once: a revocation may have raced */
-	s->last_id = last;
+	s->pos.after = last;
 	buf_init(&s->out, BUF_UNLIMITED);
 	/* Tell the client how soon to come back, and flush the headers. */
 	buf_adds(&s->out, "retry: 3000\n: connected\n\n");
+	/* A resume from before the log's retention: the ring may still
+	 * hold what the log lost, but the answer must not depend on it. */
+	if (resume && check_missed(s, rq->st)) {
+		sse_free(s);
+		resp_err(rq, rs, ERMS_ESTORE, NULL);
+		return;
+	}
 	rs->status = 200;
 	rs->ctype = "text/event-stream; charset=utf-8";
 	rs->stream = (struct resp_stream){ sse_read, sse_free, s };

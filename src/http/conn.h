@@ -34,6 +34,7 @@ struct link_ops {
 
 struct sock;
 struct stream_box;
+struct stream_waker;
 
 struct http_server {
 	void *d;			/* the libmicrohttpd daemon */
@@ -46,6 +47,7 @@ struct http_server {
 	pthread_mutex_t park_mu;
 	struct stream_box *parked;
 	uint64_t wake_seq;		/* under park_mu */
+	struct stream_waker *waker;	/* under park_mu (stream.c) */
 	_Atomic uint64_t ping_seq;
 	_Atomic bool stopping;
 	/* The ticker: request deadlines and heartbeats, once a second. */

@@ -123,10 +123,21 @@ static void stream_free(void *cls)
 	stream_box_free(cls);
 }
 
+/*
+ * A connection's memory: its request's head and the buffer its answers
+ * are written through; a streamed answer is copied straight into that
+ * buffer (chunked), so the block given with the response serves only
+ * HTTP/1.0 clients. Both are what an idle live subscriber holds: 16 KiB
+ * (libmicrohttpd's default is 32) still takes any sane request head
+ * and sends a stream in pieces of some 16 KiB.
+ */
+#define CONN_MEMORY (16 * 1024)
+#define STREAM_BLOCK 1024
+
 /* Hand the stream over to a box that lives as long as the response. */
 static struct MHD_Response *stream_response(struct conn *cn)
 {
-	return MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096,
+	return MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, STREAM_BLOCK,
 						 stream_read,
 						 stream_box_new(cn),
 						 stream_free);
@@ -426,6 +437,7 @@ int http_start(struct http_server **out, struct app *app,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->o.threads,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->o.timeout_s,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
 		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
 		MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
 		MHD_OPTION_CONNECTION_LIMIT,

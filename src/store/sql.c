@@ -457,6 +457,21 @@ const char *const store_sql[Q__COUNT] = {
 		" AND reported_ms < $2"
 		" GROUP BY status, level_key, category"
 		" ORDER BY status, level_key, category",
+
+	[Q_EVENT_FIRST] = "SELECT coalesce(min(id), 0) FROM event",
+	/*
+	 * The retention of the event log: of the oldest $3 events, delete
+	 * those before the first one that must stay (at or after $1 and
+	 * above id $2, or the newest of all, which stays so that ids never
+	 * start again from 1): what is left is always every event after
+	 * an id, so replay stays exact after any prune.
+	 */
+	[Q_EVENT_PRUNE] =
+		"WITH head AS (SELECT id, at_ms FROM event ORDER BY id LIMIT $3)"
+		" DELETE FROM event WHERE id < coalesce("
+		"(SELECT min(id) FROM head WHERE (at_ms >= $1 AND id > $2)"
+		" OR id = (SELECT max(id) FROM event)),"
+		" (SELECT max(id) + 1 FROM head))",
 };
 
 /*

@@ -267,6 +267,16 @@ int store_event_add(struct store *st, int64_t at_ms, const char *kind,
 int store_event_list(struct store *st, int64_t after_id, int limit,
 		     store_event_fn *fn, void *ctx);
 int store_event_last(struct store *st, int64_t *id);
+/* The oldest event's id still in the log (0 when it is empty): the
+ * events after id - 1 are all there, those before were pruned. */
+int store_event_first(struct store *st, int64_t *id);
+/*
+ * Prune the oldest events, at most limit, in id order, while each is
+ * older than before_ms or its id at most upto_id; the newest event is
+ * never pruned. *deleted (may be NULL): how many were.
+ */
+int store_event_prune(struct store *st, int64_t before_ms, int64_t upto_id,
+		      int limit, int64_t *deleted);
 
 /* Channels, and the chat channels of groups. */
 typedef int store_channel_fn(void *ctx, const struct channel *c);

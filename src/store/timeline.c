@@ -96,3 +96,16 @@ int store_event_last(struct store *st, int64_t *id)
 {
 	return st_int(st, Q_EVENT_LAST, NULL, 0, id);
 }
+
+int store_event_first(struct store *st, int64_t *id)
+{
+	return st_int(st, Q_EVENT_FIRST, NULL, 0, id);
+}
+
+int store_event_prune(struct store *st, int64_t before_ms, int64_t upto_id,
+		      int limit, int64_t *deleted)
+{
+	struct sval p[] = { SV_I(before_ms), SV_I(upto_id), SV_I(limit) };
+
+	return st_run(st, Q_EVENT_PRUNE, p, ARRAY_SIZE(p), deleted);
+}

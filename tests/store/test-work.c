@@ -266,6 +266,78 @@ static void test_events(void **state)
 	assert_int_equal(calls, 1);
 }
 
+/*
+ * The event log's retention: the oldest go, in id order, while older
+ * than the time or past the count given, at most `limit` at a time; a
+ * newer event stops the prune even if an older one follows it (what is
+ * left is always every event after an id); the newest never goes, so
+ * ids never start again.
+ */
+static void test_event_prune(void **state)
+{
+	struct fixture *f = *state;
+	struct ev_seen s = { 0 };
+	int64_t e[12], first = -1, last = -1, n = -1;
+
+	assert_int_equal(store_event_first(f->st, &first), 0);
+	assert_int_equal(first, 0);
+	assert_int_equal(store_event_prune(f->st, INT64_MAX, 0, 100, &n), 0);
+	assert_int_equal(n, 0);
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(store_event_add(f->st, 100 * (i + 1), "timeline",
+						 1, "{}", &e[i]), 0);
+	/* The clock went back: an old time after newer ones. */
+	assert_int_equal(store_event_add(f->st, 50, "timeline", 1, "{}",
+					 &e[10]), 0);
+	assert_int_equal(store_event_add(f->st, 1100, "timeline", 1, "{}",
+					 &e[11]), 0);
+	assert_int_equal(store_event_first(f->st, &first), 0);
+	assert_int_equal(first, e[0]);
+
+	/* By time: 100, 200, 300 are before 350. */
+	assert_int_equal(store_event_prune(f->st, 350, 0, 100, &n), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(store_event_first(f->st, &first), 0);
+	assert_int_equal(first, e[3]);
+	assert_int_equal(store_event_list(f->st, 0, 4, ev_seen, &s), 0);
+	assert_int_equal(s.id[0], e[3]);
+	assert_string_equal(s.line[0], "400 timeline 1 {}");
+	/* At most limit at a time. */
+	assert_int_equal(store_event_prune(f->st, 10000, 0, 2, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(store_event_first(f->st, &first), 0);
+	assert_int_equal(first, e[5]);
+	/* By count: keep the newest 4 (e[8] on), whatever their time. */
+	assert_int_equal(store_event_prune(f->st, 0, e[11] - 4, 100, &n), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(store_event_first(f->st, &first), 0);
+	assert_int_equal(first, e[8]);
+	/* A newer event stops the prune: e[10] (time 50) stays behind
+	 * e[9] (1000). */
+	assert_int_equal(store_event_prune(f->st, 950, 0, 100, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(store_event_first(f->st, &first), 0);
+	assert_int_equal(first, e[9]);
+	/* Everything is old: all but the newest go, and the next id goes
+	 * on from it. */
+	assert_int_equal(store_event_prune(f->st, INT64_MAX, 0, 100, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(store_event_first(f->st, &first), 0);
+	assert_int_equal(store_event_last(f->st, &last), 0);
+	assert_int_equal(first, e[11]);
+	assert_int_equal(last, e[11]);
+	assert_int_equal(store_event_prune(f->st, INT64_MAX, e[11], 100, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_event_add(f->st, 1200, "timeline", 1, "{}",
+					 &e[0]), 0);
+	assert_true(e[0] > e[11]);
+	s.n = 0;
+	assert_int_equal(store_event_list(f->st, first - 1, 10, ev_seen, &s), 0);
+	assert_int_equal(s.n, 2);
+	assert_int_equal(s.id[0], e[11]);
+	assert_int_equal(s.id[1], e[0]);
+}
+
 struct bul_seen {
 	int n;
 	int64_t id[4], author[4];
@@ -367,6 +439,7 @@ int main(void)
 		CT(test_tasks),
 		CT(test_timeline),
 		CT(test_events),
+		CT(test_event_prune),
 		CT(test_bulletins),
 	};
 

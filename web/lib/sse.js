@@ -1,6 +1,9 @@
 // One EventSource for the whole console while signed in. Pages subscribe
 // to the kinds they care about; the browser resumes with Last-Event-ID
-// after a drop, so nothing is missed.
+// after a drop, so nothing is missed. When the server no longer keeps
+// the events after that id (the event log's retention, docs/api.md), it
+// says so with a 'missed' event: the pages are then told 'open', as
+// after a reconnect, and reload what they show.
 
 const KINDS = ['incident', 'task', 'timeline', 'breach'];
 let es = null;
@@ -40,6 +43,7 @@ export function startEvents() {
         else
             setState('connecting');
     });
+    es.addEventListener('missed', () => dispatch('open', null));
     for (const kind of KINDS) {
         es.addEventListener(kind, (ev) => {
             let data;
