@@ -169,6 +169,9 @@ const char *const store_sql[Q__COUNT] = {
 		SELECT_LIST(PV_TEXT_COLS) " FROM plan_version v"
 		" JOIN plan p ON p.id = v.plan_id WHERE v.status = 'published'"
 		" ORDER BY v.published_ms DESC, v.id DESC LIMIT 1",
+	[Q_PV_CURRENT_ID] =
+		"SELECT v.id FROM plan_version v WHERE v.status = 'published'"
+		" ORDER BY v.published_ms DESC, v.id DESC LIMIT 1",
 	[Q_PV_BY_ID] =
 		"SELECT " SELECT_LIST(PV_COLS) ", "
 		SELECT_LIST(PV_TEXT_COLS) " FROM plan_version v"
