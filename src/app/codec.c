@@ -89,6 +89,17 @@ json_t *incident_json(const struct incident_row *r)
 		"actions", actions, "updated_at", json_time(r->updated_ms));
 }
 
+json_t *timeline_json_with(const struct timeline_entry *e, json_t *data)
+{
+	return json_pack("{s:I, s:I, s:o, s:o, s:s, s:s, s:o}",
+			 "id", (json_int_t)e->id,
+			 "incident_id", (json_int_t)e->incident_id,
+			 "at", json_time(e->at_ms),
+			 "actor_id", id_or_null(e->actor_id),
+			 "kind", e->kind, "text", e->text,
+			 "data", data ? data : json_object());
+}
+
 json_t *task_json(const struct task *t)
 {
 	return json_pack("{s:I, s:I, s:s, s:s, s:o, s:s, s:o, s:s, s:s, s:I,"
