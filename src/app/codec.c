@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 
+#include "util/buf.h"
 #include "util/clock.h"
 
 json_t *json_time(int64_t ms)
@@ -87,6 +88,142 @@ json_t *incident_json(const struct incident_row *r)
 		"summary", r->summary ? r->summary : "",
 		"review", review ? review : json_null(),
 		"actions", actions, "updated_at", json_time(r->updated_ms));
+}
+
+/* s as a JSON string: quotes, backslash and control characters escaped;
+ * UTF-8 as it is (as json_dumps() writes it). */
+static void text_str(struct buf *b, const char *s)
+{
+	const char *run = s;
+
+	buf_adds(b, "\"");
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		buf_add(b, run, (size_t)(s - run));
+		if (c == '"' || c == '\\')
+			buf_addf(b, "\\%c", c);
+		else if (c == '\n')
+			buf_adds(b, "\\n");
+		else if (c == '\t')
+			buf_adds(b, "\\t");
+		else if (c == '\r')
+			buf_adds(b, "\\r");
+		else
+			buf_addf(b, "\\u%04x", c);
+		run = s + 1;
+	}
+	buf_add(b, run, (size_t)(s - run));
+	buf_adds(b, "\"");
+}
+
+/* ,"key": then s as a string, or null when s is NULL. */
+static void text_key_str(struct buf *b, const char *key, const char *s)
+{
+	buf_addf(b, ",\"%s\":", key);
+	if (s)
+		text_str(b, s);
+	else
+		buf_adds(b, "null");
+}
+
+/* key (with its colon) then time ms as a string, or null when 0. */
+static void text_time(struct buf *b, const char *key, int64_t ms)
+{
+	char t[32];
+
+	if (!ms) {
+		buf_addf(b, "%snull", key);
+		return;
+	}
+	time_fmt(ms, t);
+	buf_addf(b, "%s\"%s\"", key, t);
+}
+
+/* ,"key": then time ms (0: null). */
+static void text_key_time(struct buf *b, const char *key, int64_t ms)
+{
+	buf_addf(b, ",\"%s\":", key);
+	text_time(b, "", ms);
+}
+
+static int64_t deadline_ms(int64_t start, int min, int64_t done)
+{
+	return start && min > 0 && !done ? start + min * 60000LL : 0;
+}
+
+char *incident_text(const struct incident_row *r)
+{
+	const struct incident *inc = &r->inc;
+	const char *const names[] = { "ack", "activate", "resolve" };
+	unsigned legal = incident_actions(inc->state);
+	struct buf b = BUF_INIT;
+	const char *sep = "";
+
+	buf_addf(&b, "{\"id\":%lld", (long long)inc->id);
+	text_key_str(&b, "number", r->number);
+	text_key_str(&b, "title", r->title ? r->title : "");
+	text_key_str(&b, "description", r->description ? r->description : "");
+	text_key_str(&b, "impact", r->impact ? r->impact : "");
+	text_key_str(&b, "category", r->category);
+	text_key_str(&b, "status", incident_state_name(inc->state));
+	text_key_str(&b, "level", r->level_key[0] ? r->level_key : NULL);
+	buf_addf(&b, ",\"level_rank\":%d", inc->level);
+	text_key_str(&b, "proposed_level",
+		     r->proposed_level[0] ? r->proposed_level : NULL);
+	buf_addf(&b, ",\"is_drill\":%s,\"reporter_id\":%lld",
+		 inc->is_drill ? "true" : "false", (long long)r->reporter_id);
+	if (r->commander_id)
+		buf_addf(&b, ",\"commander_id\":%lld",
+			 (long long)r->commander_id);
+	else
+		buf_adds(&b, ",\"commander_id\":null");
+	buf_addf(&b, ",\"plan_version_id\":%lld",
+		 (long long)r->plan_version_id);
+	text_key_time(&b, "detected_at", inc->detected_ms);
+	text_key_time(&b, "reported_at", inc->reported_ms);
+	text_key_time(&b, "acked_at", inc->acked_ms);
+	text_key_time(&b, "activated_at", inc->activated_ms);
+	text_key_time(&b, "resolved_at", inc->resolved_ms);
+	text_key_time(&b, "closed_at", inc->closed_ms);
+	text_key_time(&b, "reviewed_at", inc->reviewed_ms);
+	text_key_time(&b, "dismissed_at", inc->dismissed_ms);
+	buf_addf(&b, ",\"targets\":{\"ack_min\":%d,\"activate_min\":%d,"
+		 "\"resolve_min\":%d},\"deadlines\":{",
+		 inc->ack_min, inc->activate_min, inc->resolve_min);
+	text_time(&b, "\"ack\":", inc->state == INC_REPORTED
+		  ? deadline_ms(inc->reported_ms, inc->ack_min, 0) : 0);
+	text_time(&b, ",\"activate\":", inc->state == INC_REPORTED ||
+					      inc->state == INC_ACKNOWLEDGED
+		  ? deadline_ms(inc->reported_ms, inc->activate_min, 0) : 0);
+	text_time(&b, ",\"resolve\":", inc->state == INC_ACTIVE
+		  ? deadline_ms(inc->activated_ms, inc->resolve_min, 0) : 0);
+	buf_adds(&b, "},\"breaches\":[");
+	for (int i = 0; i < 3; i++)
+		if (inc->breaches & (1u << i)) {
+			buf_addf(&b, "%s\"%s\"", sep, names[i]);
+			sep = ",";
+		}
+	buf_addf(&b, "],\"public\":%s", r->public ? "true" : "false");
+	text_key_str(&b, "public_summary",
+		     r->public_summary ? r->public_summary : "");
+	text_key_str(&b, "summary", r->summary ? r->summary : "");
+	/* The review was stored as compact JSON (json_dumps): as it is. */
+	buf_addf(&b, ",\"review\":%s",
+		 r->review_json && *r->review_json ? r->review_json : "null");
+	buf_adds(&b, ",\"actions\":[");
+	sep = "";
+	for (int a = 0; a < IA__COUNT; a++)
+		if (legal & (1u << a)) {
+			buf_addf(&b, "%s\"%s\"", sep, incident_action_name(a));
+			sep = ",";
+		}
+	buf_adds(&b, "]");
+	text_key_time(&b, "updated_at", r->updated_ms);
+	buf_adds(&b, "}");
+	return buf_detach(&b, NULL);
 }
 
 json_t *timeline_json_with(const struct timeline_entry *e, json_t *data)

@@ -18,6 +18,10 @@ json_t *json_time(int64_t ms);
  * buf) or its number (a string), as text; NULL when neither. */
 const char *json_ref(const json_t *obj, const char *key, char buf[24]);
 json_t *incident_json(const struct incident_row *r);
+/* incident_json() as compact JSON text, written straight into a buffer
+ * (no tree): for the event every change of an incident writes. Returns
+ * a new string; free() it. */
+char *incident_text(const struct incident_row *r);
 /* timeline_json() with data given as a tree (taken; NULL: {}), for the
  * writer that has it at hand: e->data is not parsed again. */
 json_t *timeline_json_with(const struct timeline_entry *e, json_t *data);

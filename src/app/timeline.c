@@ -57,8 +57,12 @@ int app_timeline_add(struct store *st, int64_t incident_id, int64_t actor_id,
 int app_incident_event(struct store *st, const struct incident_row *r,
 		       int64_t now_ms)
 {
-	return app_event_emit(st, now_ms, "incident", r->inc.id,
-			      incident_json(r));
+	char *text = incident_text(r);
+	int64_t id;
+	int rc = store_event_add(st, now_ms, "incident", r->inc.id, text, &id);
+
+	free(text);
+	return rc;
 }
 
 int app_incident_save(struct store *st, struct incident_row *r,
