@@ -226,15 +226,21 @@ char *incident_text(const struct incident_row *r)
 	return buf_detach(&b, NULL);
 }
 
-json_t *timeline_json_with(const struct timeline_entry *e, json_t *data)
+char *timeline_text(const struct timeline_entry *e)
 {
-	return json_pack("{s:I, s:I, s:o, s:o, s:s, s:s, s:o}",
-			 "id", (json_int_t)e->id,
-			 "incident_id", (json_int_t)e->incident_id,
-			 "at", json_time(e->at_ms),
-			 "actor_id", id_or_null(e->actor_id),
-			 "kind", e->kind, "text", e->text,
-			 "data", data ? data : json_object());
+	struct buf b = BUF_INIT;
+
+	buf_addf(&b, "{\"id\":%lld,\"incident_id\":%lld", (long long)e->id,
+		 (long long)e->incident_id);
+	text_key_time(&b, "at", e->at_ms);
+	if (e->actor_id)
+		buf_addf(&b, ",\"actor_id\":%lld", (long long)e->actor_id);
+	else
+		buf_adds(&b, ",\"actor_id\":null");
+	text_key_str(&b, "kind", e->kind);
+	text_key_str(&b, "text", e->text);
+	buf_addf(&b, ",\"data\":%s}", e->data && *e->data ? e->data : "{}");
+	return buf_detach(&b, NULL);
 }
 
 json_t *task_json(const struct task *t)

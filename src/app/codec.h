@@ -22,9 +22,9 @@ json_t *incident_json(const struct incident_row *r);
  * (no tree): for the event every change of an incident writes. Returns
  * a new string; free() it. */
 char *incident_text(const struct incident_row *r);
-/* timeline_json() with data given as a tree (taken; NULL: {}), for the
- * writer that has it at hand: e->data is not parsed again. */
-json_t *timeline_json_with(const struct timeline_entry *e, json_t *data);
+/* timeline_json() as compact JSON text, e->data (compact JSON, as
+ * json_dumps() wrote it; NULL: {}) taken as it is. free() it. */
+char *timeline_text(const struct timeline_entry *e);
 json_t *task_json(const struct task *t);
 json_t *timeline_json(const struct timeline_entry *e);
 

@@ -35,9 +35,14 @@ int app_timeline_add_id(struct store *st, int64_t incident_id,
 
 	if (!rc)
 		rc = store_incident_index(st, incident_id, text);
-	if (!rc)
-		rc = app_event_emit(st, now_ms, "timeline", incident_id,
-				    timeline_json_with(&e, json_incref(data)));
+	if (!rc) {
+		char *ev = timeline_text(&e);
+		int64_t id;
+
+		rc = store_event_add(st, now_ms, "timeline", incident_id, ev,
+				     &id);
+		free(ev);
+	}
 	*entry_id = e.id;
 	free(d);
 	json_decref(data);

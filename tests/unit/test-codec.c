@@ -71,10 +71,39 @@ static void test_text_is_the_tree(void **state)
 	}
 }
 
+static void same_entry(const struct timeline_entry *e)
+{
+	json_t *tree = timeline_json(e);
+	char *text = timeline_text(e);
+	json_t *parsed = json_loads(text, 0, NULL);
+
+	assert_non_null(parsed);
+	assert_true(json_equal(tree, parsed));
+	json_decref(parsed);
+	json_decref(tree);
+	free(text);
+}
+
+static void test_timeline_text_is_the_tree(void **state)
+{
+	struct timeline_entry e = { .id = 5, .incident_id = 42,
+				    .at_ms = 1769904000123LL, .kind = "note",
+				    .text = "备注 \"x\"\n\\ end" };
+
+	(void)state;
+	same_entry(&e);		/* no actor, no data */
+	e.actor_id = 3;
+	e.data = "{\"category\":\"断电\",\"n\":[1,2],\"b\":false}";
+	same_entry(&e);
+	e.data = "{}";
+	same_entry(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_text_is_the_tree),
+		cmocka_unit_test(test_timeline_text_is_the_tree),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
