@@ -74,6 +74,10 @@ int app_open(struct app *app, const struct app_config *cfg,
 	limits_init(&app->limits);
 	bus_init(&app->bus);
 	plan_cache_init(&app->plans);
+	/* Use cases find the typed plans through the store they are given. */
+	store_set_cache(app->wst, &app->plans);
+	for (int i = 0; i < app->pool_n; i++)
+		store_set_cache(app->pool[i], &app->plans);
 	if (!rc)
 		rc = bus_start(&app->bus, app->wst);
 	app->writer.app_commit = anchor_after_commit;

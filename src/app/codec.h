@@ -18,6 +18,13 @@ json_t *json_time(int64_t ms);
  * buf) or its number (a string), as text; NULL when neither. */
 const char *json_ref(const json_t *obj, const char *key, char buf[24]);
 json_t *incident_json(const struct incident_row *r);
+/* incident_json() as compact JSON text, written straight into a buffer
+ * (no tree): for the event every change of an incident writes. Returns
+ * a new string; free() it. */
+char *incident_text(const struct incident_row *r);
+/* timeline_json() as compact JSON text, e->data (compact JSON, as
+ * json_dumps() wrote it; NULL: {}) taken as it is. free() it. */
+char *timeline_text(const struct timeline_entry *e);
 json_t *task_json(const struct task *t);
 json_t *timeline_json(const struct timeline_entry *e);
 

@@ -87,6 +87,7 @@ int app_incident_report(struct store *st, const struct principal *p,
 	const struct plan *plan = NULL;
 	const struct plan_level *level = NULL;
 	struct level_targets t;
+	unsigned tiers;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -134,6 +135,10 @@ int app_incident_report(struct store *st, const struct principal *p,
 	out->reporter_id = p->user.id;
 	out->commander_id = command_lead(st, plan);
 	out->plan_version_id = plan->version_id;
+	/* The reporting chain's first tier hears at once: the tiers due are
+	 * known now, so the row is written once, with them marked told. */
+	tiers = notify_escalate_due(out, plan, now_ms);
+	out->esc_tiers = tiers;
 	if ((rc = store_incident_insert(st, out)))
 		goto out;
 	rc = app_timeline_add(st, out->inc.id, p->user.id, "report", out->title,
@@ -144,11 +149,10 @@ int app_incident_report(struct store *st, const struct principal *p,
 	if (!rc) {
 		int n;
 
-		/* The reporting chain's first tier hears at once. */
-		rc = notify_escalate(st, out, plan, now_ms, &n);
+		rc = notify_escalate_tiers(st, out, plan, tiers, now_ms, &n);
 	}
 	if (!rc)
-		rc = app_incident_save(st, out, now_ms);
+		rc = app_incident_event(st, out, now_ms);
 	if (!rc)
 		rc = app_incident_audit(st, p, "incident.report", out, "",
 					now_ms);

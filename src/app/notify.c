@@ -475,25 +475,47 @@ int notify_group(struct store *st, const char *key, const char *event,
 	return rc;
 }
 
-int notify_escalate(struct store *st, struct incident_row *r,
-		    const struct plan *plan, int64_t now_ms, int *queued)
+unsigned notify_escalate_due(const struct incident_row *r,
+			     const struct plan *plan, int64_t now_ms)
+{
+	unsigned due = 0;
+
+	if (r->inc.state != INC_REPORTED || r->esc_acked_ms)
+		return 0;
+	for (size_t i = 0; i < plan->ntiers; i++)
+		if (esc_tier_due(r->esc_tiers, i, r->inc.reported_ms,
+				 plan->tiers[i].after_min, now_ms))
+			due = esc_told_add(due, i);
+	return due;
+}
+
+int notify_escalate_tiers(struct store *st, const struct incident_row *r,
+			  const struct plan *plan, unsigned tiers,
+			  int64_t now_ms, int *queued)
 {
 	int rc = 0, n;
 
 	*queued = 0;
-	if (r->inc.state != INC_REPORTED || r->esc_acked_ms)
-		return 0;
-	for (size_t i = 0; i < plan->ntiers; i++) {
-		if (!esc_tier_due(r->esc_tiers, i, r->inc.reported_ms,
-				  plan->tiers[i].after_min, now_ms))
+	for (size_t i = 0; !rc && i < plan->ntiers; i++) {
+		unsigned bit = esc_told_add(0, i);
+
+		if (!(tiers & bit))
 			continue;
 		rc = notify_incident(st, r, plan, i ? NE_ESCALATE : NE_REPORT,
 				     (int)i, NULL, now_ms, &n);
-		if (rc)
-			break;
-		r->esc_tiers = esc_told_add(r->esc_tiers, i);
-		*queued += n;
+		*queued += rc ? 0 : n;
 	}
+	return rc;
+}
+
+int notify_escalate(struct store *st, struct incident_row *r,
+		    const struct plan *plan, int64_t now_ms, int *queued)
+{
+	unsigned due = notify_escalate_due(r, plan, now_ms);
+	int rc = notify_escalate_tiers(st, r, plan, due, now_ms, queued);
+
+	if (!rc)
+		r->esc_tiers |= due;
 	return rc;
 }
 

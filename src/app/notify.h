@@ -45,6 +45,15 @@ int notify_group(struct store *st, const char *key, const char *event,
 		 int *queued);
 
 /* The tiers of the reporting chain due at now_ms for a reported incident
+ * nobody acknowledged, as a set of esc_told_add() bits (none told yet in
+ * r->esc_tiers). */
+unsigned notify_escalate_due(const struct incident_row *r,
+			     const struct plan *plan, int64_t now_ms);
+/* Queue the tiers of set tiers for r (which is not changed). */
+int notify_escalate_tiers(struct store *st, const struct incident_row *r,
+			  const struct plan *plan, unsigned tiers,
+			  int64_t now_ms, int *queued);
+/* The tiers of the reporting chain due at now_ms for a reported incident
  * nobody acknowledged: queue them and mark them told (r is updated). */
 int notify_escalate(struct store *st, struct incident_row *r,
 		    const struct plan *plan, int64_t now_ms, int *queued);

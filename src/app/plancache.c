@@ -54,13 +54,27 @@ static int build(struct store *st, int64_t version_id, struct plan **out,
 	return build_of(&v, rc, out, draft);
 }
 
+/*
+ * The store carries the app's cache (app_open() sets it on each of its
+ * connections): every use case that loads a plan then finds the typed
+ * plan kept, without a parameter of its own; a store opened alone (the
+ * CLI's local commands, the seeder) builds it each time.
+ */
 int plan_load_current(struct store *st, const struct plan **out)
 {
+	struct plan_cache *c = store_cache(st);
 	struct plan_version v = { 0 };
 	struct plan *p;
+	int64_t id;
 	bool draft;
-	int rc = store_pv_current(st, &v);
+	int rc;
 
+	*out = NULL;
+	if (c) {
+		rc = store_pv_current_id(st, &id);
+		return rc ? rc : plan_cache_get(c, st, id, out);
+	}
+	rc = store_pv_current(st, &v);
 	rc = build_of(&v, rc, &p, &draft);
 	*out = p;
 	return rc;
@@ -68,10 +82,14 @@ int plan_load_current(struct store *st, const struct plan **out)
 
 int plan_load(struct store *st, int64_t version_id, const struct plan **out)
 {
+	struct plan_cache *c = store_cache(st);
 	struct plan *p;
 	bool draft;
-	int rc = build(st, version_id, &p, &draft);
+	int rc;
 
+	if (c)
+		return plan_cache_get(c, st, version_id, out);
+	rc = build(st, version_id, &p, &draft);
 	*out = p;
 	return rc;
 }

@@ -43,14 +43,16 @@ int plan_cache_get(struct plan_cache *c, struct store *st,
 		   int64_t version_id, const struct plan **out);
 
 /*
- * The typed plan of version version_id, built now (nothing kept): for
- * the use cases that run without the app at hand. Same returns.
+ * The typed plan of version version_id: from the cache st carries
+ * (store_cache(), set by app_open() on the app's connections), else
+ * built now and not kept. Same returns.
  */
 int plan_load(struct store *st, int64_t version_id, const struct plan **out);
 
 /*
- * The typed plan in force now, built now: ERMS_ENOTFOUND when no plan is
- * in force yet, ERMS_ESTORE when its content is not a plan.
+ * The typed plan in force now, as plan_load() finds it: ERMS_ENOTFOUND
+ * when no plan is in force yet, ERMS_ESTORE when its content is not a
+ * plan.
  */
 int plan_load_current(struct store *st, const struct plan **out);
 

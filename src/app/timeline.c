@@ -35,9 +35,14 @@ int app_timeline_add_id(struct store *st, int64_t incident_id,
 
 	if (!rc)
 		rc = store_incident_index(st, incident_id, text);
-	if (!rc)
-		rc = app_event_emit(st, now_ms, "timeline", incident_id,
-				    timeline_json(&e));
+	if (!rc) {
+		char *ev = timeline_text(&e);
+		int64_t id;
+
+		rc = store_event_add(st, now_ms, "timeline", incident_id, ev,
+				     &id);
+		free(ev);
+	}
 	*entry_id = e.id;
 	free(d);
 	json_decref(data);
@@ -54,6 +59,17 @@ int app_timeline_add(struct store *st, int64_t incident_id, int64_t actor_id,
 				   now_ms, &id);
 }
 
+int app_incident_event(struct store *st, const struct incident_row *r,
+		       int64_t now_ms)
+{
+	char *text = incident_text(r);
+	int64_t id;
+	int rc = store_event_add(st, now_ms, "incident", r->inc.id, text, &id);
+
+	free(text);
+	return rc;
+}
+
 int app_incident_save(struct store *st, struct incident_row *r,
 		      int64_t now_ms)
 {
@@ -61,9 +77,7 @@ int app_incident_save(struct store *st, struct incident_row *r,
 
 	r->updated_ms = now_ms;
 	rc = store_incident_update(st, r);
-	return rc ? rc
-		  : app_event_emit(st, now_ms, "incident", r->inc.id,
-				   incident_json(r));
+	return rc ? rc : app_incident_event(st, r, now_ms);
 }
 
 int app_incident_audit(struct store *st, const struct principal *p,

@@ -30,6 +30,9 @@ int app_timeline_add(struct store *st, int64_t incident_id, int64_t actor_id,
 		     const char *kind, const char *text, json_t *data,
 		     int64_t now_ms);
 
+/* Tell subscribers of r as it is (just inserted, or written). */
+int app_incident_event(struct store *st, const struct incident_row *r,
+		       int64_t now_ms);
 /* Write r (updated at now_ms) and tell subscribers. */
 int app_incident_save(struct store *st, struct incident_row *r,
 		      int64_t now_ms);

@@ -32,6 +32,18 @@ static int time_field(const json_t *body, const char *name, int64_t *ms,
 	return 0;
 }
 
+/* The report's answer, on the connection's thread (http/batch.h). */
+static void report_answer(struct resp *rs)
+{
+	resp_json(rs, 201, incident_json(rs->finish_ctx));
+}
+
+static void report_free(void *ctx)
+{
+	incident_row_release(ctx);
+	free(ctx);
+}
+
 void api_incident_report(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
@@ -52,11 +64,17 @@ void api_incident_report(struct req *rq, struct resp *rs)
 		rc = app_incident_report(rq->st, &rq->who, &in, rq->now_ms, &r,
 					 &e);
 	}
-	if (rc)
+	if (rc) {
 		resp_err(rq, rs, rc, &e);
-	else
-		resp_json(rs, 201, incident_json(&r));
-	incident_row_release(&r);
+		incident_row_release(&r);
+		return;
+	}
+	/* The answer is encoded after the commit, off the writer. */
+	rs->status = 201;
+	rs->finish = report_answer;
+	rs->finish_ctx = xmalloc(sizeof(r));
+	rs->finish_free = report_free;
+	memcpy(rs->finish_ctx, &r, sizeof(r));
 }
 
 void api_incident_get(struct req *rq, struct resp *rs)

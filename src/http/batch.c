@@ -42,6 +42,20 @@ static void job_done(struct wjob *j, int rc)
 	cn->srv->link->resume(cn->c);
 }
 
+void batch_finish(struct conn *cn)
+{
+	struct resp *rs = &cn->rs;
+	void (*finish)(struct resp *) = rs->finish;
+
+	rs->finish = NULL;
+	if (finish && !rs->rc)
+		finish(rs);
+	if (rs->finish_free)
+		rs->finish_free(rs->finish_ctx);
+	rs->finish_free = NULL;
+	rs->finish_ctx = NULL;
+}
+
 void batch_submit(struct conn *cn)
 {
 	cn->state = C_QUEUED;

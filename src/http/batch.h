@@ -19,6 +19,14 @@ struct store;
  * (before the writer can resume it) and cn->state becomes C_QUEUED,
  * then C_READY when its answer is ready. */
 void batch_submit(struct conn *cn);
+/*
+ * On the connection's thread, once cn's batch is durable: the answer a
+ * handler left to be built after the commit (resp.finish), if any. So
+ * the writer spends its time on writes, not on encoding answers; a
+ * write route opts in by setting rs->finish, rs->finish_ctx and
+ * rs->finish_free instead of a body.
+ */
+void batch_finish(struct conn *cn);
 /* Record the signed-in principal's last-seen time with a write of its
  * own, answered by no one (for reads). */
 void batch_touch(struct conn *cn);

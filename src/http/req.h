@@ -110,6 +110,15 @@ struct resp {
 	const char *ctype;
 	struct resp_header hdr[RESP_HEADERS_MAX];
 	int nhdr;
+	/*
+	 * A write's answer built after its commit, on the connection's
+	 * thread rather than the writer's (http/batch.h): finish(rs) makes
+	 * the body from finish_ctx; finish_free(finish_ctx) frees it, also
+	 * when the answer became an error instead.
+	 */
+	void (*finish)(struct resp *rs);
+	void *finish_ctx;
+	void (*finish_free)(void *ctx);
 };
 
 struct page_cache;

@@ -13,6 +13,8 @@
 
 void resp_release(struct resp *rs)
 {
+	if (rs->finish_free)
+		rs->finish_free(rs->finish_ctx);
 	if (rs->stream.free)
 		rs->stream.free(rs->stream.ctx);
 	json_decref(rs->json);

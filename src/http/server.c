@@ -290,6 +290,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 	case C_QUEUED:
 		return MHD_YES;
 	case C_READY:
+		batch_finish(cn);
 		return send_resp(cn);
 	}
 	return MHD_NO;

@@ -84,7 +84,7 @@ enum q {
 	Q_AUDIT_KEY_GET, Q_AUDIT_KEY_PUT,
 	Q_PLAN_BY_KEY, Q_PLAN_INSERT, Q_PLAN_LIST,
 	Q_PV_NEXT_N, Q_PV_INSERT, Q_PV_GET, Q_PV_LIST, Q_PV_UPDATE,
-	Q_PV_CURRENT, Q_PV_PUBLISHED_OF_PLAN, Q_PV_BY_ID,
+	Q_PV_CURRENT, Q_PV_PUBLISHED_OF_PLAN, Q_PV_BY_ID, Q_PV_CURRENT_ID,
 	Q_PV_EDITOR_PUT, Q_PV_EDITORS,
 	Q_ACK_PUT, Q_ACK_LIST, Q_ACK_LIST_GROUP,
 	Q_INC_NEXT_NUMBER, Q_INC_INSERT, Q_INC_GET, Q_INC_BY_NUMBER,
@@ -181,6 +181,7 @@ struct store_ops {
 /* Every backend's connection struct starts with this. */
 struct store {
 	const struct store_ops *ops;
+	void *cache;	/* store_set_cache(): the owner's, never read here */
 };
 
 /* The SQLite backend: sqlite.c; its search and query text of its own:
@@ -194,5 +195,26 @@ void sqlite_search_query(struct built_query *bq, const char *q);
 /* The backend's SQL functions (erms_pairs) on connection db. */
 struct sqlite3;
 int sqlite_search_functions(struct sqlite3 *db);
+
+/*
+ * The search rows of the SQLite backend's write transaction, staged and
+ * written once before COMMIT (sqlite-stage.c). sqlite_stage() is st's
+ * stage while a write transaction is open, else NULL (write at once).
+ * fts_stage_add() copies title (NULL: a line added to an incident already
+ * indexed) and text and takes pairs (the text cut for the pair index).
+ */
+struct fts_stage;
+struct fts_stage *sqlite_stage(struct store *st);
+struct fts_stage *fts_stage_new(void);
+void fts_stage_free(struct fts_stage *g);
+void fts_stage_add(struct fts_stage *g, int64_t id, const char *title,
+		   const char *text, char *pairs);
+/* At SAVEPOINT: remember the length; at ROLLBACK TO: cut back to it. */
+void fts_stage_mark(struct fts_stage *g);
+void fts_stage_undo(struct fts_stage *g);
+void fts_stage_clear(struct fts_stage *g);
+/* Write what is staged with st (one statement pair per incident), then
+ * empty the stage, whatever the outcome. */
+int fts_stage_flush(struct fts_stage *g, struct store *st);
 
 #endif

@@ -71,6 +71,7 @@ int store_incident_insert(struct store *st, struct incident_row *r)
 		SV_I(inc->reported_ms), SV_I(inc->ack_min),
 		SV_I(inc->activate_min), SV_I(inc->resolve_min),
 		SV_B(r->public), SV_S(r->public_summary ? r->public_summary : ""),
+		SV_I(r->esc_tiers),
 	};
 	if ((rc = st_int(st, Q_INC_INSERT, p, ARRAY_SIZE(p), &inc->id)))
 		return rc;

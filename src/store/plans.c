@@ -146,6 +146,11 @@ int store_pv_current(struct store *st, struct plan_version *out)
 	return pv_one(st, Q_PV_CURRENT, NULL, 0, out);
 }
 
+int store_pv_current_id(struct store *st, int64_t *id)
+{
+	return st_int(st, Q_PV_CURRENT_ID, NULL, 0, id);
+}
+
 struct pv_walk {
 	store_pv_fn *fn;
 	void *ctx;

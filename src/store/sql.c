@@ -171,6 +171,9 @@ const char *const store_sql[Q__COUNT] = {
 		SELECT_LIST(PV_TEXT_COLS) " FROM plan_version v"
 		" JOIN plan p ON p.id = v.plan_id WHERE v.status = 'published'"
 		" ORDER BY v.published_ms DESC, v.id DESC LIMIT 1",
+	[Q_PV_CURRENT_ID] =
+		"SELECT v.id FROM plan_version v WHERE v.status = 'published'"
+		" ORDER BY v.published_ms DESC, v.id DESC LIMIT 1",
 	[Q_PV_BY_ID] =
 		"SELECT " SELECT_LIST(PV_COLS) ", "
 		SELECT_LIST(PV_TEXT_COLS) " FROM plan_version v"
@@ -215,9 +218,9 @@ const char *const store_sql[Q__COUNT] = {
 		" category, status, level_rank, level_key, proposed_level,"
 		" is_drill, reporter_id, commander_id, plan_version_id,"
 		" detected_ms, reported_ms, ack_min, activate_min, resolve_min,"
-		" public, public_summary, updated_ms) VALUES ($1, $2, $3, $4, $5,"
-		" $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,"
-		" $19, $20, $15) RETURNING id",
+		" public, public_summary, updated_ms, esc_tiers) VALUES ($1, $2,"
+		" $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,"
+		" $17, $18, $19, $20, $15, $21) RETURNING id",
 	[Q_INC_GET] =
 		"SELECT " SELECT_LIST(INCIDENT_COLS)
 		" FROM incident WHERE id = $1",

@@ -110,29 +110,43 @@ int sqlite_search_functions(sqlite3 *db)
 				       NULL) == SQLITE_OK ? 0 : ERMS_ESTORE;
 }
 
+/* Inside a write transaction the rows are staged (sqlite-stage.c) and
+ * written once before COMMIT; outside one, at once. */
 int sqlite_search_new(struct store *st, int64_t id, const char *title,
 		      const char *description)
 {
+	struct fts_stage *stage = sqlite_stage(st);
 	char *text = xasprintf("%s %s", title, description);
 	char *pairs = pairs_of(text);
 	struct sval f[] = { SV_I(id), SV_S(title), SV_S(description) };
 	struct sval g[] = { SV_I(id), SV_S(pairs) };
-	int rc = st_run(st, Q_FTS_INSERT, f, 3, NULL);
+	int rc = 0;
 
+	free(text);
+	if (stage) {
+		fts_stage_add(stage, id, title, description, pairs);
+		return 0;
+	}
+	rc = st_run(st, Q_FTS_INSERT, f, 3, NULL);
 	if (!rc)
 		rc = st_run(st, Q_FTS2_INSERT, g, 2, NULL);
 	free(pairs);
-	free(text);
 	return rc;
 }
 
 int sqlite_search_add(struct store *st, int64_t id, const char *text)
 {
+	struct fts_stage *stage = sqlite_stage(st);
 	struct sval p[] = { SV_I(id), SV_S(text) };
 	char *pairs = pairs_of(text);
 	struct sval q[] = { SV_I(id), SV_S(pairs) };
-	int rc = st_run(st, Q_FTS_APPEND, p, 2, NULL);
+	int rc;
 
+	if (stage) {
+		fts_stage_add(stage, id, NULL, text, pairs);
+		return 0;
+	}
+	rc = st_run(st, Q_FTS_APPEND, p, 2, NULL);
 	if (!rc)
 		rc = st_run(st, Q_FTS2_APPEND, q, 2, NULL);
 	free(pairs);

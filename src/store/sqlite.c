@@ -46,6 +46,7 @@ struct sqlite_store {
 	int pidx[Q__COUNT][SROW_MAX];	/* $n -> bind index, 0: absent */
 	struct built_stmt built[BUILT_KEPT];
 	uint64_t tick;
+	struct fts_stage *stage;	/* the open transaction's search rows */
 };
 
 static struct sqlite_store *S(struct store *st)
@@ -95,6 +96,7 @@ static int sq_open(struct store **out, const char *url, unsigned flags,
 	int rc;
 
 	s->base.ops = &store_sqlite_ops;
+	s->stage = fts_stage_new();
 	if (flags & STORE_READONLY)
 		of |= SQLITE_OPEN_READONLY;
 	else
@@ -106,19 +108,24 @@ static int sq_open(struct store **out, const char *url, unsigned flags,
 		errbuf_set(err, "unavailable", "cannot open database '%s': %s",
 			   path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
 		sqlite3_close(s->db);
+		fts_stage_free(s->stage);
 		free(s);
 		return ERMS_ESTORE;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, 5000);
+	/* temp_store: the savepoints' sub-journals stay in memory rather
+	 * than in temporary files written at every job of a batch. */
 	if (sqlite_search_functions(s->db) ||
 	    exec(s, "PRAGMA foreign_keys = ON") ||
 	    exec(s, "PRAGMA synchronous = FULL") ||
+	    exec(s, "PRAGMA temp_store = MEMORY") ||
 	    (!(flags & STORE_READONLY) && strcmp(path, ":memory:") &&
 	     exec(s, "PRAGMA journal_mode = WAL"))) {
 		errbuf_set(err, "unavailable", "cannot set up database '%s': %s",
 			   path, sqlite3_errmsg(s->db));
 		sqlite3_close(s->db);
+		fts_stage_free(s->stage);
 		free(s);
 		return ERMS_ESTORE;
 	}
@@ -139,6 +146,7 @@ static void sq_close(struct store *st)
 		sqlite3_finalize(s->built[i].t);
 	if (sqlite3_close(s->db) != SQLITE_OK)
 		log_error("close: %s", sqlite3_errmsg(s->db));
+	fts_stage_free(s->stage);
 	free(s);
 }
 
@@ -246,22 +254,36 @@ static int sq_backup(struct store *st, const char *path, struct errbuf *err)
 	return rc == SQLITE_OK ? 0 : ERMS_EIO;
 }
 
+struct fts_stage *sqlite_stage(struct store *st)
+{
+	struct sqlite_store *s = S(st);
+
+	return sqlite3_get_autocommit(s->db) ? NULL : s->stage;
+}
+
 /* IMMEDIATE takes the database's write lock at once: write transactions
  * are serialised, as backend.h's begin requires. */
 static int sq_begin(struct store *st)
 {
+	fts_stage_clear(S(st)->stage);
 	return exec(S(st), "BEGIN IMMEDIATE");
 }
 
+/* The staged search rows go in first, outside any savepoint: one FTS5
+ * flush per transaction (sqlite-stage.c). */
 static int sq_commit(struct store *st)
 {
-	return exec(S(st), "COMMIT");
+	struct sqlite_store *s = S(st);
+	int rc = fts_stage_flush(s->stage, st);
+
+	return rc ? rc : exec(s, "COMMIT");
 }
 
 static int sq_rollback(struct store *st)
 {
 	struct sqlite_store *s = S(st);
 
+	fts_stage_clear(s->stage);
 	if (sqlite3_get_autocommit(s->db))
 		return 0;
 	return exec(s, "ROLLBACK");
@@ -269,6 +291,7 @@ static int sq_rollback(struct store *st)
 
 static int sq_savepoint(struct store *st)
 {
+	fts_stage_mark(S(st)->stage);
 	return exec(S(st), "SAVEPOINT req");
 }
 
@@ -282,6 +305,7 @@ static int sq_rollback_to(struct store *st)
 	struct sqlite_store *s = S(st);
 	int rc = exec(s, "ROLLBACK TO req");
 
+	fts_stage_undo(s->stage);
 	return rc ? rc : exec(s, "RELEASE req");
 }
 

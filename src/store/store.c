@@ -114,6 +114,16 @@ int store_rollback_to(struct store *st)
 	return st->ops->rollback_to(st);
 }
 
+void store_set_cache(struct store *st, void *cache)
+{
+	st->cache = cache;
+}
+
+void *store_cache(const struct store *st)
+{
+	return st->cache;
+}
+
 int store_ping(struct store *st)
 {
 	int64_t one;

@@ -58,6 +58,14 @@ int store_rollback(struct store *st);
 int store_savepoint(struct store *st);	/* nested, one level */
 int store_release(struct store *st);
 int store_rollback_to(struct store *st);
+/*
+ * The owner's cache of what it derives from rows (the app's typed plans),
+ * carried by the connection so that a use case handed only the store
+ * finds it; opaque to the store, NULL until set. The owner keeps it
+ * alive while the connection is open.
+ */
+void store_set_cache(struct store *st, void *cache);
+void *store_cache(const struct store *st);
 /* A cheap round trip, for /healthz. */
 int store_ping(struct store *st);
 /* Rewrite the one health row (inside a write transaction): proves that
@@ -190,6 +198,8 @@ int store_pv_get(struct store *st, int64_t plan_id, int n,
 int store_pv_get_id(struct store *st, int64_t id, struct plan_version *out);
 /* The version in force, of any plan; ERMS_ENOTFOUND when none. */
 int store_pv_current(struct store *st, struct plan_version *out);
+/* The id of the version store_pv_current() reads, without its content. */
+int store_pv_current_id(struct store *st, int64_t *id);
 /* Without texts. */
 int store_pv_list(struct store *st, int64_t plan_id, store_pv_fn *fn,
 		  void *ctx);

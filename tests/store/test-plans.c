@@ -147,10 +147,11 @@ static void test_version_update_and_current(void **state)
 	struct plan_version v1, v2, out = { 0 };
 	struct plan_seen ps = { 0 };
 	struct pv_seen s = { 0 };
-	int64_t p;
+	int64_t p, cur = 0;
 	int n = -1, calls = 0;
 
 	assert_int_equal(store_pv_current(f->st, &out), ERMS_ENOTFOUND);
+	assert_int_equal(store_pv_current_id(f->st, &cur), ERMS_ENOTFOUND);
 	assert_int_equal(store_plan_insert(f->st, "it", 10, &p), 0);
 	assert_int_equal(store_pv_published_n(f->st, p, &n), 0);
 	assert_int_equal(n, 0);
@@ -186,6 +187,8 @@ static void test_version_update_and_current(void **state)
 	assert_int_equal(n, 1);
 	assert_int_equal(store_pv_current(f->st, &out), 0);
 	assert_int_equal(out.id, v1.id);
+	assert_int_equal(store_pv_current_id(f->st, &cur), 0);
+	assert_int_equal(cur, v1.id);
 	assert_non_null(out.content);
 	plan_version_release(&out);
 	/* The newer version published and the older superseded: the newer
@@ -199,6 +202,8 @@ static void test_version_update_and_current(void **state)
 	assert_int_equal(store_pv_update(f->st, &v2), 0);
 	assert_int_equal(store_pv_current(f->st, &out), 0);
 	assert_int_equal(out.id, v2.id);
+	assert_int_equal(store_pv_current_id(f->st, &cur), 0);
+	assert_int_equal(cur, v2.id);
 	plan_version_release(&out);
 	assert_int_equal(store_pv_published_n(f->st, p, &n), 0);
 	assert_int_equal(n, 2);
