@@ -37,6 +37,8 @@ struct stream_box;
 
 struct http_server {
 	void *d;			/* the libmicrohttpd daemon */
+	int lfd;			/* the listening socket (server.c) */
+	pthread_t acceptor;		/* accepts on lfd (server.c) */
 	const struct link_ops *link;
 	struct app *app;
 	struct http_opts o;
