@@ -245,9 +245,19 @@ int app_check_password(struct app *app, struct store *st, const char *login,
 		limits_release_attempt(&app->limits, login, addr, now_ms);
 		return rc;
 	}
+	/* The hash's 64 MiB wait for a slot: a storm of sign-ins queues
+	 * (briefly) instead of taking memory without bound. One refused
+	 * for want of a slot is no attempt: nothing counted, nothing
+	 * changed, the client tries again. */
+	if (pwgate_enter()) {
+		limits_release_attempt(&app->limits, login, addr, now_ms);
+		return err_fail(err, ERMS_EBUSY, NULL, "too many sign-ins at "
+				"once; try again in a moment");
+	}
 	if (rc)
 		pthread_once(&dummy_once, make_dummy);
 	ok = password_verify(rc ? dummy_hash : pwhash, password);
+	pwgate_leave();
 	if (!ok || rc || out->disabled) {
 		/* The reservation stays: it was a failure. */
 		log_info("sign-in refused login=\"%s\" addr=%s", login, addr);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "app/ack.h"
 #include "app/app.h"
@@ -17,6 +18,7 @@
 #include "app/notify.h"
 #include "app/tick.h"
 #include "http/server.h"
+#include "util/crypto.h"
 #include "util/log.h"
 #include "util/netaddr.h"
 
@@ -69,6 +71,10 @@ const struct cli_cmd cmd_serve = {
 		"  --notify-backoff-ms MS  the first retry's delay (2000), doubling\n"
 		"  --drill-warn-days N  tell command HQ of overdue drills N days\n"
 		"                       before the year ends (30; 0: never)\n"
+		"  --hash-slots N       password hashes at once, 64 MiB each\n"
+		"                       (default 2, or 1 on one core)\n"
+		"  --hash-queue N       sign-ins waiting for a slot (16); past\n"
+		"                       them, or after 1 s, 503 busy\n"
 		"\nSIGTERM or SIGINT stops it: requests in flight finish, the\n"
 		"database is closed cleanly.\n",
 	.help_zh =
@@ -109,6 +115,10 @@ const struct cli_cmd cmd_serve = {
 		"  --notify-attempts N  通知投递失败前的尝试次数（8）\n"
 		"  --notify-backoff-ms MS  首次重试间隔（2000），逐次加倍\n"
 		"  --drill-warn-days N  年底前 N 天向应急指挥部通报未完成的演练（30；0 为不通报）\n"
+		"  --hash-slots N       同时计算的密码哈希数，每个占 64 MiB\n"
+		"                       （默认 2，单核为 1）\n"
+		"  --hash-queue N       等待哈希的登录数（16）；超出或等待 1 秒\n"
+		"                       仍无空位时答 503（忙）\n"
 		"\n收到 SIGTERM 或 SIGINT 后停止：进行中的请求会完成，数据库\n"
 		"正常关闭。\n",
 	.run = serve_run,
@@ -215,11 +225,15 @@ static int serve_run(int argc, char **argv)
 		{ "notify-attempts", required_argument, NULL, 'a' },
 		{ "notify-backoff-ms", required_argument, NULL, 'B' },
 		{ "drill-warn-days", required_argument, NULL, 'W' },
+		{ "hash-slots", required_argument, NULL, 'H' },
+		{ "hash-queue", required_argument, NULL, 'Q' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct app_config cfg = { .max_batch = 512 };
 	struct http_opts o = { .listen = "127.0.0.1:8080" };
 	const char *db = NULL;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int hash_slots = ncpu > 1 ? 2 : 1, hash_queue = 16;
 	long v;
 	int c;
 
@@ -280,6 +294,16 @@ static int serve_run(int argc, char **argv)
 				return cli_usage(&cmd_serve);
 			cfg.drill_warn_days = v ? (int)v : -1;
 			break;
+		case 'H':
+			if (!number(optarg, 1, 64, &v))
+				return cli_usage(&cmd_serve);
+			hash_slots = (int)v;
+			break;
+		case 'Q':
+			if (!number(optarg, 0, 100000, &v))
+				return cli_usage(&cmd_serve);
+			hash_queue = (int)v;
+			break;
 		case 'C':
 			cfg.test_clock = true;
 			break;
@@ -330,5 +354,6 @@ static int serve_run(int argc, char **argv)
 	    *getenv("ERMS_METRICS_TOKEN"))
 		cfg.metrics_token = getenv("ERMS_METRICS_TOKEN");
 	cfg.readers = (o.threads > 0 ? o.threads : 4) + 2;
+	pwgate_setup(hash_slots, hash_queue, 1000);
 	return cli_serve(&cfg, &o, NULL, NULL);
 }

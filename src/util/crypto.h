@@ -24,6 +24,21 @@ void token_new(const char *prefix, char out[TOKEN_LEN]);
 /* 0 on success, ERMS_EINVAL on failure (out of memory in Argon2). */
 int password_hash(const char *pw, char out[PWHASH_LEN]);
 bool password_verify(const char *hash, const char *pw);
+/*
+ * The password gate: each Argon2id hash or check takes
+ * crypto_pwhash_MEMLIMIT_INTERACTIVE (64 MiB) for its duration, so a
+ * server lets only `slots` of them run at once. A caller that finds the
+ * slots taken waits, at most wait_ms, among at most `queue` others; past
+ * that, or if the queue is full, pwgate_enter() returns ERMS_EBUSY
+ * (the caller answers "busy, try again" and changes nothing). Without
+ * pwgate_setup(), or with slots 0, everyone enters at once.
+ * password_hash() and password_verify() themselves do not enter: their
+ * callers on the server do, around them.
+ */
+void pwgate_setup(int slots, int queue, int wait_ms);
+/* 0 (a slot is held: pwgate_leave() after the hash) or ERMS_EBUSY. */
+int pwgate_enter(void);
+void pwgate_leave(void);
 /* HMAC-SHA256 of p[0..n) under a 32-byte key, as 64 hex digits. */
 void mac_sha256_hex(const unsigned char key[32], const void *p, size_t n,
 		     char out[SHA256_HEX_LEN]);
