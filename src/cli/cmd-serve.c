@@ -235,7 +235,7 @@ static int serve_run(int argc, char **argv)
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	int hash_slots = ncpu > 1 ? 2 : 1, hash_queue = 16;
 	long v;
-	int c;
+	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -354,6 +354,11 @@ static int serve_run(int argc, char **argv)
 	    *getenv("ERMS_METRICS_TOKEN"))
 		cfg.metrics_token = getenv("ERMS_METRICS_TOKEN");
 	cfg.readers = (o.threads > 0 ? o.threads : 4) + 2;
-	pwgate_setup(hash_slots, hash_queue, 1000);
-	return cli_serve(&cfg, &o, NULL, NULL);
+	if (pwgate_setup(hash_slots, hash_queue, 1000)) {
+		log_error("cannot start the password threads");
+		return 1;
+	}
+	rc = cli_serve(&cfg, &o, NULL, NULL);
+	pwgate_stop();
+	return rc;
 }

@@ -44,11 +44,16 @@ static void job_done(struct wjob *j, int rc)
 
 void batch_submit(struct conn *cn)
 {
+	/* Suspend before the writer can resume us. */
+	cn->srv->link->suspend(cn->c);
+	batch_queue(cn);
+}
+
+void batch_queue(struct conn *cn)
+{
 	cn->state = C_QUEUED;
 	cn->job.run = job_run;
 	cn->job.done = job_done;
-	/* Suspend before the writer can resume us. */
-	cn->srv->link->suspend(cn->c);
 	writer_submit(&cn->srv->app->writer, &cn->job);
 }
 

@@ -19,6 +19,8 @@ struct store;
  * (before the writer can resume it) and cn->state becomes C_QUEUED,
  * then C_READY when its answer is ready. */
 void batch_submit(struct conn *cn);
+/* The same for a connection suspended already (req_defer()). */
+void batch_queue(struct conn *cn);
 /* Record the signed-in principal's last-seen time with a write of its
  * own, answered by no one (for reads). */
 void batch_touch(struct conn *cn);

@@ -70,6 +70,44 @@ const char *req_cookie(struct req *rq, const char *name)
 	return MHD_lookup_connection_value(cn->c, MHD_COOKIE_KIND, name);
 }
 
+void req_defer(struct req *rq,
+	       void (*fn)(struct req *rq, struct resp *rs, bool late))
+{
+	struct conn *cn = rq->priv;
+
+	cn->defer = fn;
+}
+
+/*
+ * The deferred prep, in a slot of the gate (or late, or refused at the
+ * door): then the answer goes out, or the handler goes to the writer,
+ * which resumes the connection when the batch is durable.
+ */
+static void defer_run(struct pwjob *j, bool late)
+{
+	struct conn *cn = container_of(j, struct conn, pw);
+
+	cn->defer(&cn->rq, &cn->rs, late);
+	cn->defer = NULL;
+	if (cn->rs.status || !cn->rq.route->write) {
+		cn->state = C_READY;
+		cn->srv->link->resume(cn->c);
+	} else {
+		batch_queue(cn);
+	}
+}
+
+/* Suspend cn until its deferred prep is done (req_defer()). */
+static void defer_start(struct conn *cn)
+{
+	cn->state = C_QUEUED;
+	cn->pw.run = defer_run;
+	/* Suspended before a gate thread can resume it. */
+	cn->srv->link->suspend(cn->c);
+	if (pwgate_submit(&cn->pw))
+		defer_run(&cn->pw, true);
+}
+
 /* srv->link of every server: libmicrohttpd's own suspend and resume. */
 static void link_suspend(void *c)
 {
@@ -304,6 +342,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		if (guard_over_cap(cn))
 			return send_resp(cn);
 		pipeline_dispatch(cn);
+		if (cn->defer)
+			defer_start(cn);
 		if (cn->state == C_QUEUED)
 			return MHD_YES;
 		return send_resp(cn);
