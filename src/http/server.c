@@ -13,8 +13,8 @@
  * libmicrohttpd's workers with MHD_add_connection(), which spreads them
  * over the pool (by socket number, skipping a full worker). Left to
  * accept on its own, every worker polls the one listening socket and
- * the first to wake takes the whole burst: eight connections opened at
- * once all landed on one of two workers while the other idled. Limits
+ * the first to wake takes the whole burst: of 64 connections opened at
+ * once, one of two workers got 58, and at times all eight of eight. Limits
  * are libmicrohttpd's as before: the per-address count is the whole
  * daemon's, the connection limit is shared out among the workers.
  */
@@ -283,8 +283,9 @@ static void sock_reading(struct http_server *srv, struct MHD_Connection *c,
 }
 
 /*
- * libmicrohttpd starts its workers unnamed: each names itself at its
- * first request, erms-http-1, -2, ..., for per-thread CPU in /proc.
+ * libmicrohttpd names all its workers alike (MHD-worker): each renames
+ * itself at its first request, erms-http-1, -2, ..., so that per-thread
+ * CPU in /proc tells them apart.
  */
 static void name_worker(void)
 {
