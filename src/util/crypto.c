@@ -158,6 +158,7 @@ int pwgate_setup(int slots, int queue, int wait_ms)
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&gate.cv, &ca);
 	pthread_condattr_destroy(&ca);
+	gate.stop = false;
 	gate.slots = slots;
 	gate.queue = queue;
 	gate.wait_ms = wait_ms;
