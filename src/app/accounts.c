@@ -225,36 +225,53 @@ static void make_dummy(void)
 		dummy_hash[0] = '\0';
 }
 
-int app_check_password(struct app *app, struct store *st, const char *login,
-		       const char *password, const char *addr, int64_t now_ms,
-		       struct user *out, int64_t *retry_after_s,
-		       struct errbuf *err)
+int app_signin_begin(struct app *app, struct store *st, const char *login,
+		     const char *addr, int64_t now_ms, struct signin *s,
+		     int64_t *retry_after_s, struct errbuf *err)
 {
-	char pwhash[PWHASH_LEN];
 	int rc;
-	bool ok;
 
+	_Static_assert(sizeof(s->pwhash) >= PWHASH_LEN, "pwhash size");
+	s->now_ms = now_ms;
 	/* Reserved before the slow hash: parallel guesses each take one. */
 	*retry_after_s = limits_reserve(&app->limits, login, addr, now_ms);
 	if (*retry_after_s)
 		return err_ret(err, ERMS_ELIMIT, "rate_limited",
 			       "too many failed sign-ins; try again in "
 			       "%" PRId64 " s", *retry_after_s);
-	rc = store_user_by_login(st, login, out, pwhash, sizeof(pwhash));
+	rc = store_user_by_login(st, login, &s->user, s->pwhash,
+				 sizeof(s->pwhash));
 	if (rc && rc != ERMS_ENOTFOUND) {
 		limits_release_attempt(&app->limits, login, addr, now_ms);
 		return rc;
 	}
-	if (rc)
+	s->known = !rc;
+	return 0;
+}
+
+int app_signin_finish(struct app *app, const struct signin *s,
+		      const char *login, const char *password,
+		      const char *addr, bool late, struct errbuf *err)
+{
+	bool ok;
+
+	/* No slot in time: no attempt was made, nothing counts, the client
+	 * tries again (a queue that answers, not 64 MiB per sign-in). */
+	if (late) {
+		limits_release_attempt(&app->limits, login, addr, s->now_ms);
+		return err_fail(err, ERMS_EBUSY, NULL, "too many sign-ins at "
+				"once; try again in a moment");
+	}
+	if (!s->known)
 		pthread_once(&dummy_once, make_dummy);
-	ok = password_verify(rc ? dummy_hash : pwhash, password);
-	if (!ok || rc || out->disabled) {
+	ok = password_verify(s->known ? s->pwhash : dummy_hash, password);
+	if (!ok || !s->known || s->user.disabled) {
 		/* The reservation stays: it was a failure. */
 		log_info("sign-in refused login=\"%s\" addr=%s", login, addr);
 		return err_ret(err, ERMS_EAUTH, "bad_credentials",
 			       "wrong login or password");
 	}
-	limits_release_attempt(&app->limits, login, addr, now_ms);
+	limits_release_attempt(&app->limits, login, addr, s->now_ms);
 	return 0;
 }
 

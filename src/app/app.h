@@ -163,11 +163,26 @@ int64_t app_auth_gen(struct app *app);
 int app_recheck(struct app *app, struct store *st, struct principal *p,
 		int64_t now_ms);
 
-/* Sign-in: check the password (slow, Argon2id; call outside the writer). */
-int app_check_password(struct app *app, struct store *st, const char *login,
-		       const char *password, const char *addr, int64_t now_ms,
-		       struct user *out, int64_t *retry_after_s,
-		       struct errbuf *err);
+/*
+ * Sign-in, in two steps: app_signin_begin() reserves an attempt and
+ * reads the login's hash (with a reader); app_signin_finish() checks the
+ * password against it (slow, Argon2id: in a slot of the password gate,
+ * util/crypto.h, outside the writer), or, late, gives the attempt back
+ * and answers busy.
+ */
+struct signin {
+	struct user user;
+	char pwhash[128];	/* PWHASH_LEN */
+	bool known;		/* the login exists */
+	int64_t now_ms;
+};
+
+int app_signin_begin(struct app *app, struct store *st, const char *login,
+		     const char *addr, int64_t now_ms, struct signin *s,
+		     int64_t *retry_after_s, struct errbuf *err);
+int app_signin_finish(struct app *app, const struct signin *s,
+		      const char *login, const char *password,
+		      const char *addr, bool late, struct errbuf *err);
 /* Create a session; secret and csrf receive new random values. */
 int app_session_create(struct store *st, const struct user *u, int64_t now_ms,
 		       char secret[64], char csrf[64]);

@@ -126,13 +126,21 @@ int app_me_vet(struct store *st, const struct principal *p,
 	char cur[PWHASH_LEN];
 	const char *given = text(body, "current_password");
 	int rc = app_may(p, A_ME_UPDATE, NULL, e);
+	bool ok;
 
 	if (!rc)
 		rc = check_profile(body, e);
 	if (rc || !json_object_get(body, "password"))
 		return rc;
 	rc = store_user_pwhash(st, p->user.id, cur, sizeof(cur));
-	if (!rc && !password_verify(cur, given ? given : ""))
+	if (rc)
+		return rc;
+	if (pwgate_enter())
+		return err_fail(e, ERMS_EBUSY, NULL, "too many password "
+				"checks at once; try again in a moment");
+	ok = password_verify(cur, given ? given : "");
+	pwgate_leave();
+	if (!ok)
 		rc = err_fail(e, ERMS_EINVAL, "current_password",
 			      "current_password is wrong or missing");
 	return rc;

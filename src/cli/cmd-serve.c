@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "app/ack.h"
 #include "app/app.h"
@@ -17,6 +18,7 @@
 #include "app/notify.h"
 #include "app/tick.h"
 #include "http/server.h"
+#include "util/crypto.h"
 #include "util/log.h"
 #include "util/netaddr.h"
 
@@ -73,6 +75,10 @@ const struct cli_cmd cmd_serve = {
 		"                       updates) D days (7; 0: no limit by age)\n"
 		"  --event-retention-events N  ... and at most its newest N\n"
 		"                       events (default: no limit by count)\n"
+		"  --hash-slots N       password hashes at once, 64 MiB each\n"
+		"                       (default 2, or 1 on one core)\n"
+		"  --hash-queue N       sign-ins waiting for a slot (16); past\n"
+		"                       them, or after 1 s, 503 busy\n"
 		"\nSIGTERM or SIGINT stops it: requests in flight finish, the\n"
 		"database is closed cleanly.\n",
 	.help_zh =
@@ -117,6 +123,10 @@ const struct cli_cmd cmd_serve = {
 		"                       （7；0 为不按时间清理）\n"
 		"  --event-retention-events N  且至多保留最新的 N 条事件\n"
 		"                       （默认不按条数清理）\n"
+		"  --hash-slots N       同时计算的密码哈希数，每个占 64 MiB\n"
+		"                       （默认 2，单核为 1）\n"
+		"  --hash-queue N       等待哈希的登录数（16）；超出或等待 1 秒\n"
+		"                       仍无空位时答 503（忙）\n"
 		"\n收到 SIGTERM 或 SIGINT 后停止：进行中的请求会完成，数据库\n"
 		"正常关闭。\n",
 	.run = serve_run,
@@ -225,13 +235,17 @@ static int serve_run(int argc, char **argv)
 		{ "drill-warn-days", required_argument, NULL, 'W' },
 		{ "event-retention-days", required_argument, NULL, 'E' },
 		{ "event-retention-events", required_argument, NULL, 'e' },
+		{ "hash-slots", required_argument, NULL, 'H' },
+		{ "hash-queue", required_argument, NULL, 'Q' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct app_config cfg = { .max_batch = 512 };
 	struct http_opts o = { .listen = "127.0.0.1:8080" };
 	const char *db = NULL;
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int hash_slots = ncpu > 1 ? 2 : 1, hash_queue = 16;
 	long v;
-	int c;
+	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -300,6 +314,16 @@ static int serve_run(int argc, char **argv)
 				return cli_usage(&cmd_serve);
 			cfg.event_retention_events = v;
 			break;
+		case 'H':
+			if (!number(optarg, 1, 64, &v))
+				return cli_usage(&cmd_serve);
+			hash_slots = (int)v;
+			break;
+		case 'Q':
+			if (!number(optarg, 0, 100000, &v))
+				return cli_usage(&cmd_serve);
+			hash_queue = (int)v;
+			break;
 		case 'C':
 			cfg.test_clock = true;
 			break;
@@ -350,5 +374,11 @@ static int serve_run(int argc, char **argv)
 	    *getenv("ERMS_METRICS_TOKEN"))
 		cfg.metrics_token = getenv("ERMS_METRICS_TOKEN");
 	cfg.readers = (o.threads > 0 ? o.threads : 4) + 2;
-	return cli_serve(&cfg, &o, NULL, NULL);
+	if (pwgate_setup(hash_slots, hash_queue, 1000)) {
+		log_error("cannot start the password threads");
+		return 1;
+	}
+	rc = cli_serve(&cfg, &o, NULL, NULL);
+	pwgate_stop();
+	return rc;
 }

@@ -14,28 +14,48 @@
 #include "util/crypto.h"
 #include "util/xalloc.h"
 
-/* On the I/O thread: the slow password check, and the attempt limits. */
+/*
+ * In a slot of the password gate: the slow check itself (64 MiB of
+ * Argon2id), off the I/O thread, so that the other requests of that
+ * thread are not held up behind it. Late (no slot in time, or the queue
+ * full): 503 busy with Retry-After, the attempt given back.
+ */
+static void session_check(struct req *rq, struct resp *rs, bool late)
+{
+	struct errbuf e = { 0 };
+	int rc = app_signin_finish(rq->app, rq->ctx,
+				   jstr(rq->body, "login", ""),
+				   jstr(rq->body, "password", ""), rq->addr,
+				   late, &e);
+
+	if (rc)
+		resp_err(rq, rs, rc, &e);
+}
+
+/* On the I/O thread: the attempt limits and the login's hash; the check
+ * follows in the gate (session_check()). */
 void api_session_prep(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
-	struct user *u = xcalloc(1, sizeof(*u));
+	struct signin *s = xcalloc(1, sizeof(*s));
 	int64_t retry = 0;
 	int rc;
 
-	rq->ctx = u;
+	rq->ctx = s;
 	rq->ctx_free = free;
 	rc = json_check(rq->body, signin_body.f, signin_body.n, &e);
 	if (!rc)
-		rc = app_check_password(rq->app, rq->st,
-					jstr(rq->body, "login", ""),
-					jstr(rq->body, "password", ""),
-					rq->addr, rq->now_ms, u, &retry, &e);
+		rc = app_signin_begin(rq->app, rq->st,
+				      jstr(rq->body, "login", ""), rq->addr,
+				      rq->now_ms, s, &retry, &e);
 	if (rc) {
 		resp_err(rq, rs, rc, &e);
 		if (retry)
 			resp_header(rs, "Retry-After", "%lld",
 				    (long long)retry);
+		return;
 	}
+	req_defer(rq, session_check);
 }
 
 static json_t *session_json(const struct user *u, const char *csrf)
@@ -46,7 +66,8 @@ static json_t *session_json(const struct user *u, const char *csrf)
 
 void api_session_create(struct req *rq, struct resp *rs)
 {
-	const struct user *u = rq->ctx;
+	const struct signin *s = rq->ctx;
+	const struct user *u = &s->user;
 	char secret[TOKEN_LEN], csrf[TOKEN_LEN];
 	int rc = app_session_create(rq->st, u, rq->now_ms, secret, csrf);
 

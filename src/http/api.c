@@ -15,11 +15,17 @@ int hash_new_password(struct req *rq, struct errbuf *e)
 {
 	const char *pw = jstr(rq->body, "password", NULL);
 	char *h;
+	int rc;
 
 	if (!pw)
 		return 0;
+	if (pwgate_enter())
+		return err_fail(e, ERMS_EBUSY, NULL, "too many password "
+				"changes at once; try again in a moment");
 	h = xmalloc(PWHASH_LEN);
-	if (password_hash(pw, h)) {
+	rc = password_hash(pw, h);
+	pwgate_leave();
+	if (rc) {
 		free(h);
 		return err_ret(e, ERMS_ESTORE, "unavailable",
 			       "cannot hash the password");

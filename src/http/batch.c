@@ -58,11 +58,16 @@ void batch_finish(struct conn *cn)
 
 void batch_submit(struct conn *cn)
 {
+	/* Suspend before the writer can resume us. */
+	cn->srv->link->suspend(cn->c);
+	batch_queue(cn);
+}
+
+void batch_queue(struct conn *cn)
+{
 	cn->state = C_QUEUED;
 	cn->job.run = job_run;
 	cn->job.done = job_done;
-	/* Suspend before the writer can resume us. */
-	cn->srv->link->suspend(cn->c);
 	writer_submit(&cn->srv->app->writer, &cn->job);
 }
 

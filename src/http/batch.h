@@ -19,6 +19,8 @@ struct store;
  * (before the writer can resume it) and cn->state becomes C_QUEUED,
  * then C_READY when its answer is ready. */
 void batch_submit(struct conn *cn);
+/* The same for a connection suspended already (req_defer()). */
+void batch_queue(struct conn *cn);
 /*
  * On the connection's thread, once cn's batch is durable: the answer a
  * handler left to be built after the commit (resp.finish), if any. So

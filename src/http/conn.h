@@ -21,6 +21,7 @@
 #include "http/pagecache.h"
 #include "http/req.h"
 #include "util/buf.h"
+#include "util/crypto.h"
 
 /*
  * libmicrohttpd's suspend and resume of a connection c. suspend() stops
@@ -38,6 +39,8 @@ struct stream_waker;
 
 struct http_server {
 	void *d;			/* the libmicrohttpd daemon */
+	int lfd;			/* the listening socket (server.c) */
+	pthread_t acceptor;		/* accepts on lfd (server.c) */
 	const struct link_ops *link;
 	struct app *app;
 	struct http_opts o;
@@ -77,6 +80,9 @@ struct conn {
 	bool too_big;
 	bool touch;
 	bool counted;		/* in srv->inflight */
+	/* A prep finished in the password gate (req_defer()). */
+	void (*defer)(struct req *rq, struct resp *rs, bool late);
+	struct pwjob pw;
 	int64_t start_us;
 	char method[8];
 };

@@ -184,8 +184,8 @@ static bool admit(struct conn *cn)
 	}
 	if (r->prep) {
 		r->prep(rq, &cn->rs);
-		if (cn->rs.status)
-			return false;
+		if (cn->rs.status || cn->defer)
+			return false;	/* answered, or to finish in the gate */
 	}
 	return true;
 }

@@ -148,6 +148,16 @@ const char *req_query(struct req *rq, const char *name);
 const char *req_header(struct req *rq, const char *name);
 /* A cookie's value, or NULL (only on the I/O thread). */
 const char *req_cookie(struct req *rq, const char *name);
+/*
+ * From a route's prep: finish the prep with fn in a slot of the password
+ * gate (util/crypto.h), off the I/O thread, and meanwhile suspend the
+ * connection. fn answers rs or leaves it for the route's handler, which
+ * then runs as usual (write routes only). fn is called with late when
+ * no slot came in time, or at once when the queue is full: it answers
+ * busy without hashing. rq->st is NULL in fn.
+ */
+void req_defer(struct req *rq,
+	       void (*fn)(struct req *rq, struct resp *rs, bool late));
 /* The route parameter at index i as a positive id, or 0 if not one. */
 int64_t req_param_id(const struct req *rq, int i);
 

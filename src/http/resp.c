@@ -144,6 +144,7 @@ static const struct {
 	{ "unsupported_media_type", "请求体必须是 application/json", NULL },
 	{ "rate_limited", "尝试次数过多，请稍后再试", NULL },
 	{ "unavailable", "存储暂不可用，请稍后再试", NULL },
+	{ "busy", "服务器正忙，请稍后再试", NULL },
 	{ "four_eyes", "导入或编辑过此版本的人不能审批它，须由领导小组的其他成员审批",
 	  NULL },
 	{ "cooling_off", "新加入领导小组的成员须待现行预案规定的冷静期过后才能审批预案",
@@ -205,5 +206,7 @@ void resp_err(struct req *rq, struct resp *rs, int rc, const struct errbuf *e)
 		msg = "storage unavailable; try again";
 	}
 	error_body(rq, rs, http_status_of(rc), code, e ? e->field : NULL, msg);
+	if (rc == ERMS_EBUSY)
+		resp_header(rs, "Retry-After", "1");
 	rs->rc = rc ? rc : ERMS_EINVAL;
 }

@@ -8,12 +8,23 @@
  * writer's batch), guard.c's (deadlines and connection limits) and
  * stream.c's (parking a stream); they reach a connection only through
  * the suspend and resume lent to them in srv->link (conn.h).
+ *
+ * Connections are accepted here, by a thread of our own, and handed to
+ * libmicrohttpd's workers with MHD_add_connection(), which spreads them
+ * over the pool (by socket number, skipping a full worker). Left to
+ * accept on its own, every worker polls the one listening socket and
+ * the first to wake takes the whole burst: of 64 connections opened at
+ * once, one of two workers got 58, and at times all eight of eight. Limits
+ * are libmicrohttpd's as before: the per-address count is the whole
+ * daemon's, the connection limit is shared out among the workers.
  */
 #define LOG_MOD "http"
 #include "http/server.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <microhttpd.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +41,7 @@
 #include "http/stream.h"
 #include "util/clock.h"
 #include "util/log.h"
+#include "util/thread.h"
 #include "util/xalloc.h"
 
 static const char CSP[] =
@@ -56,6 +68,44 @@ const char *req_cookie(struct req *rq, const char *name)
 	struct conn *cn = rq->priv;
 
 	return MHD_lookup_connection_value(cn->c, MHD_COOKIE_KIND, name);
+}
+
+void req_defer(struct req *rq,
+	       void (*fn)(struct req *rq, struct resp *rs, bool late))
+{
+	struct conn *cn = rq->priv;
+
+	cn->defer = fn;
+}
+
+/*
+ * The deferred prep, in a slot of the gate (or late, or refused at the
+ * door): then the answer goes out, or the handler goes to the writer,
+ * which resumes the connection when the batch is durable.
+ */
+static void defer_run(struct pwjob *j, bool late)
+{
+	struct conn *cn = container_of(j, struct conn, pw);
+
+	cn->defer(&cn->rq, &cn->rs, late);
+	cn->defer = NULL;
+	if (cn->rs.status || !cn->rq.route->write) {
+		cn->state = C_READY;
+		cn->srv->link->resume(cn->c);
+	} else {
+		batch_queue(cn);
+	}
+}
+
+/* Suspend cn until its deferred prep is done (req_defer()). */
+static void defer_start(struct conn *cn)
+{
+	cn->state = C_QUEUED;
+	cn->pw.run = defer_run;
+	/* Suspended before a gate thread can resume it. */
+	cn->srv->link->suspend(cn->c);
+	if (pwgate_submit(&cn->pw))
+		defer_run(&cn->pw, true);
 }
 
 /* srv->link of every server: libmicrohttpd's own suspend and resume. */
@@ -244,6 +294,25 @@ static void sock_reading(struct http_server *srv, struct MHD_Connection *c,
 }
 
 /*
+ * libmicrohttpd names all its workers alike (MHD-worker): each renames
+ * itself at its first request, erms-http-1, -2, ..., so that per-thread
+ * CPU in /proc tells them apart.
+ */
+static void name_worker(void)
+{
+	static _Atomic int nworkers;
+	static _Thread_local bool named;
+	char name[20];
+
+	if (named)
+		return;
+	named = true;
+	snprintf(name, sizeof(name), "erms-http-%u",
+		 (unsigned)(atomic_fetch_add(&nworkers, 1) + 1) % 1000);
+	thread_name(name);
+}
+
+/*
  * libmicrohttpd's access handler: called once with the headers (cn made),
  * then with each piece of the body (kept up to body_max), then with none
  * (the request is complete: dispatch it), and again after a resume.
@@ -257,6 +326,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 	struct conn *cn = *con_cls;
 
 	(void)version;
+	name_worker();
 	if (!cn) {
 		*con_cls = conn_new(srv, c, url, method);
 		return MHD_YES;
@@ -284,6 +354,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		if (guard_over_cap(cn))
 			return send_resp(cn);
 		pipeline_dispatch(cn);
+		if (cn->defer)
+			defer_start(cn);
 		if (cn->state == C_QUEUED)
 			return MHD_YES;
 		return send_resp(cn);
@@ -393,15 +465,81 @@ static int write_port_file(const char *path, int port, struct errbuf *err)
 	return 0;
 }
 
+/*
+ * The listening socket for ss (IPv6 only for a v6 address, as
+ * libmicrohttpd made it), its port into *port. The fd or -1.
+ */
+static int listen_on(const struct sockaddr_storage *ss, bool v6, int *port)
+{
+	socklen_t len = v6 ? sizeof(struct sockaddr_in6)
+			   : sizeof(struct sockaddr_in);
+	struct sockaddr_storage got;
+	int one = 1;
+	int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (v6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	if (bind(fd, (const struct sockaddr *)ss, len) || listen(fd, 1024))
+		goto fail;
+	len = sizeof(got);
+	if (getsockname(fd, (struct sockaddr *)&got, &len))
+		goto fail;
+	*port = ntohs(v6 ? ((struct sockaddr_in6 *)&got)->sin6_port
+			 : ((struct sockaddr_in *)&got)->sin_port);
+	return fd;
+fail:
+	close(fd);
+	return -1;
+}
+
+/*
+ * The acceptor: each new connection to libmicrohttpd, which closes it
+ * if it cannot take it (over a limit). http_stop() ends the loop by
+ * shutting the listening socket down, which wakes accept().
+ */
+static void *accept_main(void *arg)
+{
+	struct http_server *s = arg;
+	struct timespec pause = { 0, 10 * 1000 * 1000 };
+
+	thread_name("erms-accept");
+	for (;;) {
+		struct sockaddr_storage ss;
+		socklen_t len = sizeof(ss);
+		int fd = accept(s->lfd, (struct sockaddr *)&ss, &len);
+
+		if (atomic_load(&s->stopping)) {
+			if (fd >= 0)
+				close(fd);
+			break;
+		}
+		if (fd >= 0) {
+			MHD_add_connection(s->d, fd, (struct sockaddr *)&ss,
+					   len);
+			continue;
+		}
+		if (errno == EINTR || errno == ECONNABORTED)
+			continue;
+		/* Out of descriptors or memory: let some close first. */
+		if (errno != EMFILE && errno != ENFILE && errno != ENOBUFS &&
+		    errno != ENOMEM)
+			log_warn("accept: %s", strerror(errno));
+		nanosleep(&pause, NULL);
+	}
+	return NULL;
+}
+
 int http_start(struct http_server **out, struct app *app,
 	       const struct http_opts *o, struct errbuf *err)
 {
 	struct http_server *s = xcalloc(1, sizeof(*s));
 	struct sockaddr_storage ss;
-	const union MHD_DaemonInfo *di;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL |
 			 MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ITC |
-			 MHD_USE_ERROR_LOG;
+			 MHD_USE_ERROR_LOG | MHD_USE_NO_LISTEN_SOCKET;
 	bool v6 = false;
 	int rc;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -429,13 +567,18 @@ int http_start(struct http_server **out, struct app *app,
 	}
 	if (v6)
 		flags |= MHD_USE_IPv6;
+	s->lfd = listen_on(&ss, v6, &s->port);
+	if (s->lfd < 0) {
+		free(s);
+		return err_ret(err, ERMS_EIO, "io_error",
+			       "cannot listen on '%s'", o->listen);
+	}
 	static_init();
 	pthread_mutex_init(&s->sock_mu, NULL);
 	page_cache_init(&s->pages);
 	s->d = MHD_start_daemon(
 		flags, 0, NULL, NULL, on_request, s,
 		MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)s->o.threads,
 		MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)s->o.timeout_s,
 		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
@@ -445,31 +588,31 @@ int http_start(struct http_server **out, struct app *app,
 		(unsigned)(s->o.max_conns + CONN_RESERVE),
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 		(unsigned)(s->o.per_ip_conns > 0 ? s->o.per_ip_conns : 0),
-		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
 		MHD_OPTION_END);
 	if (!s->d) {
-		pthread_mutex_destroy(&s->sock_mu);
-		page_cache_release(&s->pages);
-		free(s);
-		return err_ret(err, ERMS_EIO, "io_error",
-			       "cannot listen on '%s'", o->listen);
+		rc = err_ret(err, ERMS_EIO, "io_error",
+			     "cannot start the server on '%s'", o->listen);
+		goto fail;
 	}
-	di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
-	s->port = di ? di->port : 0;
 	/* The port file before anything refers to s: a failure to write it
 	 * leaves no ticker and no writer hook behind. */
-	if (o->port_file && (rc = write_port_file(o->port_file, s->port, err))) {
-		MHD_stop_daemon(s->d);
-		pthread_mutex_destroy(&s->sock_mu);
-		page_cache_release(&s->pages);
-		free(s);
-		return rc;
-	}
+	if (o->port_file && (rc = write_port_file(o->port_file, s->port, err)))
+		goto fail;
 	pthread_mutex_init(&s->park_mu, NULL);
 	writer_set_hook(&app->writer, batch_after_commit, s);
 	guard_ticker_start(s);
+	if (pthread_create(&s->acceptor, NULL, accept_main, s))
+		abort();	/* as for the other threads: no way on */
 	*out = s;
 	return 0;
+fail:
+	if (s->d)
+		MHD_stop_daemon(s->d);
+	close(s->lfd);
+	pthread_mutex_destroy(&s->sock_mu);
+	page_cache_release(&s->pages);
+	free(s);
+	return rc;
 }
 
 int http_port(const struct http_server *s)
@@ -492,7 +635,9 @@ void http_stop(struct http_server *s, int grace_ms)
 	atomic_store(&s->stopping, true);
 	guard_ticker_stop(s);
 	stream_wake(s);
-	MHD_quiesce_daemon(s->d);
+	shutdown(s->lfd, SHUT_RDWR);
+	pthread_join(s->acceptor, NULL);
+	close(s->lfd);
 	while (atomic_load(&s->inflight) > 0 && clock_mono_us() < until)
 		nanosleep(&ts, NULL);
 	if (atomic_load(&s->inflight) > 0)

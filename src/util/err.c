@@ -71,6 +71,7 @@ const char *erms_strerror(int rc)
 	case ERMS_EAUTH:	return "unauthorized";
 	case ERMS_EPERM:	return "forbidden";
 	case ERMS_ELIMIT:	return "rate_limited";
+	case ERMS_EBUSY:	return "busy";
 	}
 	return "error";
 }

@@ -20,6 +20,7 @@ enum {
 	ERMS_EAUTH = -7,	/* not signed in         -> 401 */
 	ERMS_EPERM = -8,	/* not allowed           -> 403 */
 	ERMS_ELIMIT = -9,	/* rate limited          -> 429 */
+	ERMS_EBUSY = -10,	/* no capacity right now -> 503 */
 };
 
 struct errbuf {

@@ -3,12 +3,15 @@
  * and parsing, CSV rows, log escaping, address lists.
  */
 #include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "util/buf.h"
 #include "util/clock.h"
@@ -75,6 +78,46 @@ static void test_password_hash_verify(void **state)
 	assert_true(password_verify(h, "correct horse"));
 	assert_false(password_verify(h, "correct horsE"));
 	assert_false(password_verify("not a hash", "x"));
+}
+
+struct gate_job {
+	struct pwjob j;
+	_Atomic int ran;	/* 1: in a slot, 2: late */
+};
+
+static void gate_job_run(struct pwjob *j, bool late)
+{
+	struct gate_job *g = (struct gate_job *)j;
+
+	atomic_store(&g->ran, late ? 2 : 1);
+}
+
+/* One slot, a queue of one: a second job, or a caller, past the queue is
+ * refused at once; the queued job runs, in the slot, once it is free. */
+static void test_password_gate(void **state)
+{
+	struct gate_job a = { .j.run = gate_job_run };
+	struct gate_job b = { .j.run = gate_job_run };
+	struct timespec ms = { 0, 1000 * 1000 };
+
+	(void)state;
+	assert_int_equal(pwgate_setup(1, 1, 600 * 1000), 0);
+	assert_int_equal(pwgate_enter(), 0);
+	assert_int_equal(pwgate_submit(&a.j), 0);
+	assert_int_equal(pwgate_submit(&b.j), ERMS_EBUSY);
+	assert_int_equal(pwgate_enter(), ERMS_EBUSY);
+	assert_int_equal(atomic_load(&a.ran), 0);
+	pwgate_leave();
+	while (!atomic_load(&a.ran))
+		nanosleep(&ms, NULL);
+	assert_int_equal(atomic_load(&a.ran), 1);
+	assert_int_equal(atomic_load(&b.ran), 0);
+	pwgate_stop();
+	/* Stopped: everyone enters, jobs run on the caller. */
+	assert_int_equal(pwgate_enter(), 0);
+	pwgate_leave();
+	assert_int_equal(pwgate_submit(&b.j), 0);
+	assert_int_equal(atomic_load(&b.ran), 1);
 }
 
 static void test_time_format_and_fixed_clock(void **state)
@@ -252,6 +295,7 @@ int main(void)
 		cmocka_unit_test(test_sha256_known_vector),
 		cmocka_unit_test(test_tokens_are_random_and_prefixed),
 		cmocka_unit_test(test_password_hash_verify),
+		cmocka_unit_test(test_password_gate),
 		cmocka_unit_test(test_time_format_and_fixed_clock),
 		cmocka_unit_test(test_log_escape),
 		cmocka_unit_test(test_addr_lists),
