@@ -283,7 +283,7 @@ seeded() {
 		local before secs line
 		before=$(kb VmRSS)
 		secs=$(($(dur_s) + 4))
-		"$SSE" "$url/api/v1/events" "$ERMS_TOKEN" "$SUBS" "$secs" >"$tmp/sse.out" &
+		"$SSE" "$url" "$ERMS_TOKEN" "$SUBS" "$secs" >"$tmp/sse.out" &
 		s=$!
 		sleep 2
 		fig sse.kb "$(calc "($(kb VmRSS) - $before) / $SUBS")"
