@@ -52,13 +52,13 @@ if [ ! -x "$bins/erms" ]; then
 	rm -rf "$bins"
 	mv "$bins.making" "$bins"
 fi
-cmp -s "$bins/seed.c" bench/seed.c || seedc=$bins/seed.c
 
 # The databases: the same rows for both.
 if [ "$(migs . | short)" = "$(migs "$tmp/old" | short)" ]; then
 	po=$(cached_db build-bench/erms build-bench/erms-bench-seed "$seedc" .)
 	pn=$po
 else
+	cmp -s "$bins/seed.c" bench/seed.c || seedc=$bins/seed.c
 	po=$(cached_db "$bins/erms" "$bins/erms-bench-seed" "$seedc" "$tmp/old")
 	pn=$(derive_db build-bench/erms . "$po")
 fi

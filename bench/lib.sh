@@ -192,6 +192,9 @@ measure() {
 	if [ "$req" -gt 0 ]; then
 		fig "$name.cpu" "$(calc "($c1 - $c0) * 1e6 / $HZ / $req")"
 	fi
+	# For figures derived from two runs (the subscribers' cost).
+	last_us=$(calc "($c1 - $c0) * 1e6 / $HZ") last_ok=$ok
+	last_rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
 	if [[ $name == report* ]] && [ -n "$wt" ] && [ "$ok" -gt 0 ]; then
 		fig "$name.writer" "$(calc "($w1 - $w0) * 1e6 / $HZ / $ok")"
 	fi
@@ -280,7 +283,8 @@ seeded() {
 	fi
 	measure report "$api" bench/report.lua
 	if [ -n "$SSE" ]; then
-		local before secs line
+		local before secs line us0=0 rps0=$last_rps
+		[ "$last_ok" -eq 0 ] || us0=$(calc "$last_us / $last_ok" 3)
 		before=$(kb VmRSS)
 		secs=$(($(dur_s) + 4))
 		"$SSE" "$url" "$ERMS_TOKEN" "$SUBS" "$secs" >"$tmp/sse.out" &
@@ -289,9 +293,15 @@ seeded() {
 		fig sse.kb "$(calc "($(kb VmRSS) - $before) / $SUBS")"
 		measure report-sse "$api" bench/report.lua
 		wait "$s" || true
-		read -r _ r _ line _ <<<"$(cat "$tmp/sse.out")"
+		read -r _ r _ line _ <<<"$(cat "$tmp/sse.out")" || true
+		line=${line:-0}
 		fig sse.connected "$r"
-		fig sse.events "$(calc "$line / $secs" 0)"
+		fig sse.events "$(calc "$line / $(dur_s)" 0)"
+		[ "${rps0%.*}" = 0 ] || fig sse.keep "$(calc "$last_rps * 100 / $rps0")"
+		# What the subscribers cost: the server's CPU beyond that of
+		# the same reports without them, per event received.
+		[ "$line" -eq 0 ] ||
+			fig sse.fanout "$(calc "($last_us - $us0 * $last_ok) / $line" 2)"
 	fi
 	stop
 	rm -f "$db" "$db".* "$db"-*
@@ -367,6 +377,8 @@ figures() {
 	report-sse.cpu	µs/req	l	report with the subscribers: server CPU per report
 	report-sse.writer	µs/req	l	report with the subscribers: writer CPU per report
 	sse.events	events/s	h	events received by the subscribers, per second
+	sse.keep	%	h	reports/s with the subscribers, of those without
+	sse.fanout	µs/event	l	fan-out: server CPU per event per subscriber
 	ROWS
 	# Each thread's share of a core during the ceiling (the order
 	# the threads were made in), those that did any work.
