@@ -226,7 +226,10 @@ fresh() {
 	m0=$(curl -sf "$url/metrics")
 	measure write "$url/api/v1/tokens" bench/write.lua
 	m1=$(curl -sf "$url/metrics")
-	fig write.batch "$(calc "($(metric erms_commit_jobs_total "$m1") - $(metric erms_commit_jobs_total "$m0")) / ($(metric erms_commit_batches_total "$m1") - $(metric erms_commit_batches_total "$m0"))")"
+	local jobs=erms_commit_jobs_total batches=erms_commit_batches_total
+	jobs="$(metric $jobs "$m1") - $(metric $jobs "$m0")"
+	batches="$(metric $batches "$m1") - $(metric $batches "$m0")"
+	fig write.batch "$(calc "($jobs) / ($batches)")"
 	stop
 	start "$bin" "$db" --commit single
 	measure write-single "$url/api/v1/tokens" bench/write.lua
