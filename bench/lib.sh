@@ -157,6 +157,20 @@ threads() {
 # kb FIELD: a line of /proc/PID/status (VmRSS, VmHWM) in kB.
 kb() { awk -v f="$1:" '$1 == f {print $2}' "/proc/$pid/status"; }
 
+# settle: wait (up to a minute) until the server is idle: requests left
+# over from the last run (a slow search goes on after wrk has hung up)
+# must not be counted in the next.
+settle() {
+	local a b
+	a=$(ticks)
+	for _ in $(seq 300); do
+		sleep 0.2
+		b=$(ticks)
+		[ $((b - a)) -gt $((HZ / 50)) ] || return 0
+		a=$b
+	done
+}
+
 # metric NAME TEXT: a counter in the text of /metrics.
 metric() { awk -v n="$1" '$1 == n {print $2}' <<<"$2"; }
 fig() { echo "$1 $2" >>"$tmp/$T.fig"; }
@@ -174,6 +188,7 @@ token() {
 # per answered request, and of each thread as a share of a core.
 measure() {
 	local name=$1 c0 w0 t0 c1 w1 t1 out req bad ok wt
+	settle
 	wt=$(tid erms-writer)
 	threads >"$tmp/th0"
 	c0=$(ticks) w0=$(ticks "$wt") t0=$(now)
@@ -186,7 +201,7 @@ measure() {
 	bad=$(awk '/Non-2xx/ {print $NF}' <<<"$out")
 	bad=${bad:-0} ok=$((req - bad))
 	fig "$name.rps" "$(awk '/^Requests\/sec/ {print $2}' <<<"$out")"
-	fig "$name.p99" "$(awk '$1 == "99%" {v = $2; if (v ~ /us$/) {sub(/us/, "", v); v /= 1000}
+	[ "$req" -eq 0 ] || fig "$name.p99" "$(awk '$1 == "99%" {v = $2; if (v ~ /us$/) {sub(/us/, "", v); v /= 1000}
 		else if (v ~ /ms$/) sub(/ms/, "", v); else if (v ~ /s$/) {sub(/s/, "", v); v *= 1000}
 		print v}' <<<"$out")"
 	if [ "$req" -gt 0 ]; then
