@@ -451,7 +451,6 @@ static int write_port_file(const char *path, int port, struct errbuf *err)
 {
 	char tmp[4096];
 	FILE *f;
-
 	bool ok;
 
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
