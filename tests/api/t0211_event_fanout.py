@@ -86,7 +86,9 @@ class RawStream:
         self.thread.join(WAIT)
 
 
-class Fanout(ServerTestCase):
+class OrgCase(ServerTestCase):
+    """A server with the sample organisation, and calls that check the status."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -101,6 +103,8 @@ class Fanout(ServerTestCase):
         self.assertEqual(r.status, status, "%s %s by %s: %r" % (method, path, who, r))
         return r.body
 
+
+class Fanout(OrgCase):
     def test_many_subscribers_get_the_same_bytes(self):
         who = ["hq", "staff", "techie", "leader"]
         # Start them all at the same event, so that they owe the same bytes.
@@ -145,22 +149,8 @@ def iso(ms):
     return t.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (ms % 1000)
 
 
-class Retention(ServerTestCase):
+class Retention(OrgCase):
     server_args = ("--test-clock",)
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        try:
-            sample_org(cls)
-        except BaseException:
-            cls.tearDownClass()
-            raise
-
-    def call(self, who, method, path, body=None, status=200):
-        r = self.c[who].req(method, path, body)
-        self.assertEqual(r.status, status, "%s %s by %s: %r" % (method, path, who, r))
-        return r.body
 
     def note(self, inc, text):
         self.call("hq", "POST", "/api/v1/incidents/%d/notes" % inc["id"], {"text": text}, 201)
