@@ -302,3 +302,22 @@ void incident_write(struct buf *b, const struct incident_row *r)
 	json_time_at(b, r->updated_ms);
 	ADD_LIT(b, "}");
 }
+
+void timeline_write(struct buf *b, const struct timeline_entry *e)
+{
+	ADD_LIT(b, "{\"id\":");
+	json_int(b, e->id);
+	key(b, "incident_id");
+	json_int(b, e->incident_id);
+	key(b, "at");
+	json_time_at(b, e->at_ms);
+	key(b, "actor_id");
+	id_or_null(b, e->actor_id);
+	key(b, "kind");
+	str_or_empty(b, e->kind);
+	key(b, "text");
+	str_or_empty(b, e->text);
+	key(b, "data");
+	buf_adds(b, e->data && *e->data ? e->data : "{}");
+	ADD_LIT(b, "}");
+}

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 
+#include "app/codec-write.h"
 #include "util/buf.h"
 #include "util/clock.h"
 
@@ -90,226 +91,19 @@ json_t *incident_json(const struct incident_row *r)
 		"actions", actions, "updated_at", json_time(r->updated_ms));
 }
 
-/* s as a JSON string: quotes, backslash and control characters escaped;
- * UTF-8 as it is (as json_dumps() writes it). */
-static void text_str(struct buf *b, const char *s)
-{
-	const char *run = s;
-
-	buf_add(b, "\"", 1);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		buf_add(b, run, (size_t)(s - run));
-		if (c == '"' || c == '\\')
-			buf_add(b, c == '"' ? "\\\"" : "\\\\", 2);
-		else if (c == '\n')
-			buf_add(b, "\\n", 2);
-		else if (c == '\t')
-			buf_add(b, "\\t", 2);
-		else if (c == '\r')
-			buf_add(b, "\\r", 2);
-		else
-			buf_addf(b, "\\u%04x", c);
-		run = s + 1;
-	}
-	buf_add(b, run, (size_t)(s - run));
-	buf_add(b, "\"", 1);
-}
-
-/* ,"key": (printf would cost more than the rest of the text). */
-static void text_key(struct buf *b, const char *key)
-{
-	buf_add(b, ",\"", 2);
-	buf_adds(b, key);
-	buf_add(b, "\":", 2);
-}
-
-static void text_digits(struct buf *b, int64_t v)
-{
-	char d[24], *p = d + sizeof(d);
-	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-
-	do
-		*--p = (char)('0' + u % 10);
-	while (u /= 10);
-	if (v < 0)
-		*--p = '-';
-	buf_add(b, p, (size_t)(d + sizeof(d) - p));
-}
-
-/* ,"key":v */
-static void text_int(struct buf *b, const char *key, int64_t v)
-{
-	text_key(b, key);
-	text_digits(b, v);
-}
-
-/* ,"key": then s as a string, or null when s is NULL. */
-static void text_key_str(struct buf *b, const char *key, const char *s)
-{
-	text_key(b, key);
-	if (s)
-		text_str(b, s);
-	else
-		buf_add(b, "null", 4);
-}
-
-/* The times of one incident are mostly the same few: the last one
- * formatted is kept. */
-struct times {
-	int64_t ms;
-	char t[32];
-};
-
-/* Time ms as a string, or null when 0. */
-static void text_time(struct buf *b, struct times *c, int64_t ms)
-{
-	if (!ms) {
-		buf_add(b, "null", 4);
-		return;
-	}
-	if (c->ms != ms) {
-		time_fmt(ms, c->t);
-		c->ms = ms;
-	}
-	buf_add(b, "\"", 1);
-	buf_adds(b, c->t);
-	buf_add(b, "\"", 1);
-}
-
-/* ,"key": then time ms (0: null). */
-static void text_key_time(struct buf *b, struct times *c, const char *key,
-			  int64_t ms)
-{
-	text_key(b, key);
-	text_time(b, c, ms);
-}
-
-static int64_t deadline_ms(int64_t start, int min, int64_t done)
-{
-	return start && min > 0 && !done ? start + min * 60000LL : 0;
-}
-
-/* ,"key":[the names of the bits of set, by name(bit)]. */
-static void text_names(struct buf *b, const char *key, unsigned set,
-		       int n, const char *(*name)(int))
-{
-	const char *sep = "\"";
-
-	text_key(b, key);
-	buf_add(b, "[", 1);
-	for (int i = 0; i < n; i++)
-		if (set & (1u << i)) {
-			buf_adds(b, sep);
-			buf_adds(b, name(i));
-			buf_add(b, "\"", 1);
-			sep = ",\"";
-		}
-	buf_add(b, "]", 1);
-}
-
-static const char *breach_name(int i)
-{
-	static const char *const names[] = { "ack", "activate", "resolve" };
-
-	return names[i];
-}
-
-static const char *step_name(int a)
-{
-	return incident_action_name(a);
-}
-
 char *incident_text(const struct incident_row *r)
 {
-	const struct incident *inc = &r->inc;
-	struct times c = { 0 };
 	struct buf b = BUF_INIT;
 
-	buf_adds(&b, "{\"id\":");
-	text_digits(&b, inc->id);
-	text_key_str(&b, "number", r->number);
-	text_key_str(&b, "title", r->title ? r->title : "");
-	text_key_str(&b, "description", r->description ? r->description : "");
-	text_key_str(&b, "impact", r->impact ? r->impact : "");
-	text_key_str(&b, "category", r->category);
-	text_key_str(&b, "status", incident_state_name(inc->state));
-	text_key_str(&b, "level", r->level_key[0] ? r->level_key : NULL);
-	text_int(&b, "level_rank", inc->level);
-	text_key_str(&b, "proposed_level",
-		     r->proposed_level[0] ? r->proposed_level : NULL);
-	text_key(&b, "is_drill");
-	buf_adds(&b, inc->is_drill ? "true" : "false");
-	text_int(&b, "reporter_id", r->reporter_id);
-	if (r->commander_id)
-		text_int(&b, "commander_id", r->commander_id);
-	else
-		text_key_str(&b, "commander_id", NULL);
-	text_int(&b, "plan_version_id", r->plan_version_id);
-	text_key_time(&b, &c, "detected_at", inc->detected_ms);
-	text_key_time(&b, &c, "reported_at", inc->reported_ms);
-	text_key_time(&b, &c, "acked_at", inc->acked_ms);
-	text_key_time(&b, &c, "activated_at", inc->activated_ms);
-	text_key_time(&b, &c, "resolved_at", inc->resolved_ms);
-	text_key_time(&b, &c, "closed_at", inc->closed_ms);
-	text_key_time(&b, &c, "reviewed_at", inc->reviewed_ms);
-	text_key_time(&b, &c, "dismissed_at", inc->dismissed_ms);
-	text_key(&b, "targets");
-	buf_adds(&b, "{\"ack_min\":");
-	text_digits(&b, inc->ack_min);
-	text_int(&b, "activate_min", inc->activate_min);
-	text_int(&b, "resolve_min", inc->resolve_min);
-	buf_add(&b, "}", 1);
-	text_key(&b, "deadlines");
-	buf_adds(&b, "{\"ack\":");
-	text_time(&b, &c, inc->state == INC_REPORTED
-		  ? deadline_ms(inc->reported_ms, inc->ack_min, 0) : 0);
-	text_key_time(&b, &c, "activate", inc->state == INC_REPORTED ||
-					      inc->state == INC_ACKNOWLEDGED
-		      ? deadline_ms(inc->reported_ms, inc->activate_min, 0)
-		      : 0);
-	text_key_time(&b, &c, "resolve", inc->state == INC_ACTIVE
-		      ? deadline_ms(inc->activated_ms, inc->resolve_min, 0)
-		      : 0);
-	buf_add(&b, "}", 1);
-	text_names(&b, "breaches", inc->breaches, 3, breach_name);
-	text_key(&b, "public");
-	buf_adds(&b, r->public ? "true" : "false");
-	text_key_str(&b, "public_summary",
-		     r->public_summary ? r->public_summary : "");
-	text_key_str(&b, "summary", r->summary ? r->summary : "");
-	/* The review was stored as compact JSON (json_dumps): as it is. */
-	text_key(&b, "review");
-	buf_adds(&b, r->review_json && *r->review_json ? r->review_json
-						       : "null");
-	text_names(&b, "actions", incident_actions(inc->state), IA__COUNT,
-		   step_name);
-	text_key_time(&b, &c, "updated_at", r->updated_ms);
-	buf_add(&b, "}", 1);
+	incident_write(&b, r);
 	return buf_detach(&b, NULL);
 }
 
 char *timeline_text(const struct timeline_entry *e)
 {
-	struct times c = { 0 };
 	struct buf b = BUF_INIT;
 
-	buf_adds(&b, "{\"id\":");
-	text_digits(&b, e->id);
-	text_int(&b, "incident_id", e->incident_id);
-	text_key_time(&b, &c, "at", e->at_ms);
-	if (e->actor_id)
-		text_int(&b, "actor_id", e->actor_id);
-	else
-		text_key_str(&b, "actor_id", NULL);
-	text_key_str(&b, "kind", e->kind);
-	text_key_str(&b, "text", e->text);
-	text_key(&b, "data");
-	buf_adds(&b, e->data && *e->data ? e->data : "{}");
-	buf_add(&b, "}", 1);
+	timeline_write(&b, e);
 	return buf_detach(&b, NULL);
 }
 

@@ -43,7 +43,7 @@ struct stream_waker {
 	struct http_server *srv;
 	pthread_t thread;
 	pthread_cond_t cv;		/* with srv->park_mu, monotonic */
-	struct stream_box *todo;	/* to resume, under park_mu */
+	struct stream_box *to_wake;	/* to resume, under park_mu */
 	int64_t next_us;		/* no round before (monotonic) */
 	bool stop;			/* under park_mu */
 };
@@ -72,7 +72,7 @@ static void *waker(void *arg)
 	while (!w->stop) {
 		int64_t now = clock_mono_us();
 
-		if (!w->todo) {
+		if (!w->to_wake) {
 			pthread_cond_wait(&w->cv, &srv->park_mu);
 			continue;
 		}
@@ -87,8 +87,8 @@ static void *waker(void *arg)
 			continue;
 		}
 		w->next_us = now + WAKE_GAP_MS * 1000;
-		list = w->todo;
-		w->todo = NULL;
+		list = w->to_wake;
+		w->to_wake = NULL;
 		pthread_mutex_unlock(&srv->park_mu);
 		resume_all(srv, list);
 		pthread_mutex_lock(&srv->park_mu);
@@ -135,7 +135,7 @@ static struct stream_box *waker_stop(struct http_server *srv)
 	pthread_mutex_unlock(&srv->park_mu);
 	pthread_join(w->thread, NULL);
 	pthread_mutex_lock(&srv->park_mu);
-	left = w->todo;
+	left = w->to_wake;
 	pthread_cond_destroy(&w->cv);
 	free(w);
 	return left;
@@ -157,8 +157,8 @@ void stream_wake(struct http_server *srv)
 	if (list && srv->waker) {
 		for (b = list; b->next_parked; b = b->next_parked)
 			;
-		b->next_parked = srv->waker->todo;
-		srv->waker->todo = list;
+		b->next_parked = srv->waker->to_wake;
+		srv->waker->to_wake = list;
 		pthread_cond_signal(&srv->waker->cv);
 		list = NULL;
 	}
