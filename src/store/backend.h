@@ -17,6 +17,7 @@
 #ifndef ERMS_STORE_BACKEND_H
 #define ERMS_STORE_BACKEND_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "store/store.h"
@@ -104,6 +105,7 @@ enum q {
 	Q_DRILL_INSERT, Q_DRILL_GET, Q_DRILL_UPDATE, Q_DRILL_LIST,
 	Q_DRILL_NOTICE, Q_INC_STATS,
 	Q_EVENT_FIRST, Q_EVENT_PRUNE,
+	Q_NT_CLAIM,
 	/* Text only in a backend's table (store_ops.sql): the search. */
 	Q_FTS_INSERT, Q_FTS_APPEND, Q_FTS2_INSERT, Q_FTS2_APPEND,
 	Q__COUNT
@@ -176,6 +178,38 @@ struct store_ops {
 	 * only: an engine brings its own case-insensitive match).
 	 */
 	void (*search_query)(struct built_query *bq, const char *q);
+	/*
+	 * Several processes (the nodes of one installation) may share this
+	 * engine's database: writes are serialised across them at begin,
+	 * and what a node keeps in memory must be invalidated through the
+	 * database (store_shared()).
+	 */
+	bool shared;
+	/*
+	 * Wait up to timeout_ms for a commit on another connection to this
+	 * database: 1 when one was signalled, 0 on timeout. The first call
+	 * on a connection starts listening (call it with 0 before the
+	 * commits it should see); only that connection waits. NULL for an
+	 * engine that cannot tell: store_wait_change() sleeps and says 0,
+	 * and the caller polls.
+	 */
+	int (*wait_change)(struct store *st, int timeout_ms);
+	/*
+	 * Take, or keep, the scheduler's lock on this connection: *yes
+	 * says whether st holds it now. Exactly one connection of all
+	 * nodes holds it; it is released when that connection ends. NULL:
+	 * one process only, always the leader.
+	 */
+	int (*leader)(struct store *st, bool *yes);
+	/* Which database role st reaches and whether it can write. NULL:
+	 * an embedded file ("embedded", writable unless opened read-only). */
+	int (*role)(struct store *st, struct store_role *out);
+	/*
+	 * After rows were copied in with the ids they had (store_copy()):
+	 * make new ids continue after the highest of each table. NULL when
+	 * the engine does so by itself (SQLite's rowid).
+	 */
+	int (*ids_sync)(struct store *st);
 };
 
 /* Every backend's connection struct starts with this. */

@@ -79,6 +79,16 @@ int store_notification_due(struct store *st, int64_t now_ms, int limit,
 	return st_query(st, Q_NT_DUE, p, 2, walk_nt, &w);
 }
 
+int store_notification_claim(struct store *st, int64_t now_ms,
+			     int64_t lease_until_ms, int limit,
+			     store_notification_fn *fn, void *ctx)
+{
+	struct sval p[] = { SV_I(now_ms), SV_I(lease_until_ms), SV_I(limit) };
+	struct nt_walk w = { fn, ctx };
+
+	return st_query(st, Q_NT_CLAIM, p, ARRAY_SIZE(p), walk_nt, &w);
+}
+
 int store_notification_update(struct store *st, const struct notification *n)
 {
 	struct sval p[] = {

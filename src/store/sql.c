@@ -333,6 +333,13 @@ const char *const store_sql[Q__COUNT] = {
 	[Q_NT_DUE] =
 		"SELECT " SELECT_LIST(NOTIFICATION_COLS) " FROM notification"
 		" WHERE state = 'pending' AND next_ms <= $1 ORDER BY id LIMIT $2",
+	/* The claim (store.h): an engine whose writers overlap adds
+	 * FOR UPDATE SKIP LOCKED to the inner SELECT in its own text. */
+	[Q_NT_CLAIM] =
+		"UPDATE notification SET next_ms = $2 WHERE id IN"
+		" (SELECT id FROM notification WHERE state = 'pending'"
+		" AND next_ms <= $1 ORDER BY id LIMIT $3)"
+		" RETURNING " SELECT_LIST(NOTIFICATION_COLS),
 	[Q_NT_UPDATE] =
 		"UPDATE notification SET state = $2, attempts = $3, next_ms = $4,"
 		" last_error = $5, sent_ms = $6, acked_ms = $7, acked_by = $8"

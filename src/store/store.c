@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "store/store-int.h"
 #include "util/xalloc.h"
@@ -136,6 +137,45 @@ int store_health_probe(struct store *st, int64_t now_ms)
 	struct sval p[] = { SV_I(now_ms) };
 
 	return st_run1(st, Q_HEALTH_PROBE, p, ARRAY_SIZE(p));
+}
+
+bool store_shared(const struct store *st)
+{
+	return st->ops->shared;
+}
+
+int store_wait_change(struct store *st, int timeout_ms)
+{
+	struct timespec ts;
+
+	if (st->ops->wait_change)
+		return st->ops->wait_change(st, timeout_ms);
+	ts.tv_sec = timeout_ms / 1000;
+	ts.tv_nsec = (long)(timeout_ms % 1000) * 1000000L;
+	nanosleep(&ts, NULL);
+	return 0;
+}
+
+int store_leader(struct store *st, bool *yes)
+{
+	if (st->ops->leader)
+		return st->ops->leader(st, yes);
+	*yes = true;
+	return 0;
+}
+
+int store_role(struct store *st, struct store_role *out)
+{
+	if (st->ops->role)
+		return st->ops->role(st, out);
+	snprintf(out->role, sizeof(out->role), "embedded");
+	out->writable = true;
+	return 0;
+}
+
+int store_ids_sync(struct store *st)
+{
+	return st->ops->ids_sync ? st->ops->ids_sync(st) : 0;
 }
 
 int st_run(struct store *st, enum q q, const struct sval *p, int np,

@@ -68,6 +68,22 @@ void store_set_cache(struct store *st, void *cache);
 void *store_cache(const struct store *st);
 /* A cheap round trip, for /healthz. */
 int store_ping(struct store *st);
+
+/*
+ * Several nodes: whether st's database may be shared by other processes
+ * (a server engine); store_wait_change(), store_leader() and
+ * store_role() as struct store_ops (store/backend.h) says.
+ */
+struct store_role {
+	char role[16];	/* "embedded", "primary", "standby" */
+	bool writable;
+};
+bool store_shared(const struct store *st);
+int store_wait_change(struct store *st, int timeout_ms);
+int store_leader(struct store *st, bool *yes);
+int store_role(struct store *st, struct store_role *out);
+/* After a copy kept every row's id: new ids continue after them. */
+int store_ids_sync(struct store *st);
 /* Rewrite the one health row (inside a write transaction): proves that
  * the database can still take a write, for /healthz. */
 int store_health_probe(struct store *st, int64_t now_ms);
@@ -318,6 +334,17 @@ int store_notification_by_ack(struct store *st, const char *ack_hash,
 /* Pending ones whose next attempt is due at now_ms, oldest first. */
 int store_notification_due(struct store *st, int64_t now_ms, int limit,
 			   store_notification_fn *fn, void *ctx);
+/*
+ * Claim up to limit pending messages due at now_ms, oldest first, for
+ * this node: their next attempt moves to lease_until_ms, so no other node
+ * takes them until the lease runs out (a node that died holding them
+ * gives them back that way). Rows another node's open transaction holds
+ * are skipped, not waited for. Call inside a write transaction; fn gets
+ * each claimed message.
+ */
+int store_notification_claim(struct store *st, int64_t now_ms,
+			     int64_t lease_until_ms, int limit,
+			     store_notification_fn *fn, void *ctx);
 /* Writes state, attempts, next_ms, last_error, sent_ms, acked_ms/by. */
 int store_notification_update(struct store *st, const struct notification *n);
 /* Writes ack_link and ack_hash (a message's link rebuilt under a key). */

@@ -145,6 +145,39 @@ static void test_ping_and_health(void **state)
 	assert_int_equal(store_ping(f->st), 0);
 }
 
+/* What several nodes ask of the engine: the role this connection
+ * reaches, the scheduler's lock (kept once taken), a wait for another
+ * connection's commit, and ids continuing after copied rows. */
+static void test_nodes(void **state)
+{
+	struct fixture *f = *state;
+	struct store_role r = { 0 };
+	struct store *other;
+	bool yes = false;
+	int woke;
+
+	assert_int_equal(store_role(f->st, &r), 0);
+	assert_true(r.writable);
+	assert_true(!strcmp(r.role, store_shared(f->st) ? "primary"
+							 : "embedded"));
+	assert_int_equal(store_leader(f->st, &yes), 0);
+	assert_true(yes);
+	assert_int_equal(store_leader(f->st, &yes), 0);
+	assert_true(yes);
+	assert_int_equal(store_open(&other, f->url, 0, NULL), 0);
+	assert_int_equal(store_leader(other, &yes), 0);
+	assert_true(yes != store_shared(f->st));	/* one holder if shared */
+	assert_true(store_wait_change(f->st, 0) >= 0);	/* listens from now */
+	assert_int_equal(store_begin(other), 0);
+	assert_int_equal(store_health_probe(other, 77), 0);
+	assert_int_equal(store_commit(other), 0);
+	woke = store_wait_change(f->st, 200);
+	assert_true(woke == 0 || woke == 1);
+	assert_true(woke == 1 || !store_shared(f->st));
+	store_close(other);
+	assert_int_equal(store_ids_sync(f->st), 0);
+}
+
 static void test_backup(void **state)
 {
 	struct fixture *f = *state;
@@ -244,6 +277,7 @@ int main(void)
 		CT(test_savepoints),
 		CT(test_commit_is_visible),
 		CT(test_ping_and_health),
+		CT(test_nodes),
 		CT(test_backup),
 		CT(test_group_commit),
 	};

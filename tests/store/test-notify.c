@@ -347,6 +347,47 @@ static int nt_list(struct store *st, struct notification_filter f,
 
 /* The delivery log: newest first, by incident, state and channel, paged
  * with a cursor. */
+/* The claim: due ones, oldest first, leased until the given time; a
+ * second claim before the lease ends finds nothing, one after it finds
+ * them again (a node that died gave them back). */
+static void test_notification_claim(void **state)
+{
+	struct fixture *f = *state;
+	struct channel c = mk_channel("c", CH_WECOM);
+	struct notification a, b, out = { 0 };
+	struct nt_seen s = { 0 };
+
+	assert_int_equal(store_channel_insert(f->st, &c), 0);
+	a = mk_nt(c.id, "a", 100);
+	b = mk_nt(c.id, "b", 200);
+	assert_int_equal(store_notification_insert(f->st, &a), 0);
+	assert_int_equal(store_notification_insert(f->st, &b), 0);
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_notification_claim(f->st, 150, 5000, 10,
+						  nt_seen, &s), 0);
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.id[0], a.id);
+	assert_int_equal(store_notification_get(f->st, a.id, &out), 0);
+	assert_int_equal(out.next_ms, 5000);
+	assert_int_equal(out.state, NS_PENDING);
+	notification_release(&out);
+	s.n = 0;
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_notification_claim(f->st, 4999, 9000, 10,
+						  nt_seen, &s), 0);
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.id[0], b.id);
+	s.n = 0;
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_notification_claim(f->st, 5000, 9000, 1,
+						  nt_seen, &s), 0);
+	assert_int_equal(store_commit(f->st), 0);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.id[0], a.id);
+}
+
 static void test_notification_list(void **state)
 {
 	struct fixture *f = *state;
@@ -399,6 +440,7 @@ int main(void)
 		CT(test_channel_delete_and_groups),
 		CT(test_notification_fields),
 		CT(test_notification_delivery),
+		CT(test_notification_claim),
 		CT(test_notification_list),
 	};
 
