@@ -188,6 +188,10 @@ static void test_backup(void **state)
 
 	assert_int_equal(store_user_insert(f->st, &u, "h"), 0);
 	snprintf(path, sizeof(path), "%s/t.db.bak", f->dir);
+	if (!f->be->open_copy) {	/* the engine's own tools back it up */
+		assert_int_equal(store_backup(f->st, path, NULL), ERMS_EINVAL);
+		return;
+	}
 	assert_int_equal(store_backup(f->st, path, NULL), 0);
 	assert_int_equal(store_backup(f->st, path, NULL), ERMS_ECONFLICT);
 	assert_int_equal(f->be->open_copy(f, path, &b), 0);
@@ -239,7 +243,7 @@ static void test_group_commit(void **state)
 	struct fixture *f = *state;
 	pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 	pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
-	struct writer w;
+	struct writer w = { 0 };	/* app_commit: none */
 	struct job jobs[200];
 	struct user v;
 	int64_t n;
