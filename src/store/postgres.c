@@ -563,6 +563,11 @@ static int pg_begin(struct store *st)
 	snprintf(sql, sizeof(sql), "BEGIN; SELECT pg_advisory_xact_lock(%lld)",
 		 WRITE_LOCK);
 	rc = exec(s, sql);
+	/* A connection that died while idle is found out here; nothing of
+	 * the transaction was done yet, so a new one may take it over at
+	 * once (the first write after the server came back need not fail). */
+	if (rc && !s->conn && !ready(s))
+		rc = exec(s, sql);
 	if (!rc)
 		s->in_tx = true;
 	else if (s->conn && PQtransactionStatus(s->conn) != PQTRANS_IDLE)
