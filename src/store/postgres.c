@@ -59,6 +59,10 @@
  * (a console uses a handful). */
 #define BUILT_KEPT 16
 
+/* No query runs longer (57014, answered 503 as ERMS_EBUSY): a write
+ * waiting that long for the write lock, too. */
+#define STATEMENT_TIMEOUT "30s"
+
 /* The oldest server this backend is written for. */
 #define SERVER_MIN 130000
 
@@ -89,6 +93,7 @@ struct pg_store {
 	unsigned built_seq;	/* names of built statements: "b<n>" */
 	uint64_t tick;
 	bool in_tx;		/* a write transaction begun, not yet ended */
+	int depth;		/* savepoints open in it */
 	bool listening;		/* LISTEN erms ran on this connection */
 	bool listened;		/* ... or on one before it */
 	bool leader;		/* LEADER_LOCK held by this connection */
@@ -228,7 +233,7 @@ static PGconn *connect_to(const char *url, unsigned flags, char *err,
 	PGresult *res;
 	const char *set =
 		"SET synchronous_commit = on; SET TimeZone = 'UTC';"
-		" SET statement_timeout = '30s'";
+		" SET statement_timeout = '" STATEMENT_TIMEOUT "'";
 
 	if (!c || PQstatus(c) != CONNECTION_OK) {
 		snprintf(err, n, "%s", c ? PQerrorMessage(c) : "out of memory");
@@ -521,15 +526,21 @@ static int pg_migrate(struct store *st, int *from, int *to,
 		 MIGRATE_LOCK);
 	snprintf(unlock, sizeof(unlock), "SELECT pg_advisory_unlock(%lld)",
 		 MIGRATE_LOCK);
-	rc = exec(s, lock);
+	/* A migration may build an index over a grown table, and another
+	 * node may hold the lock that long: no statement timeout here. */
+	rc = exec(s, "SET statement_timeout = 0");
+	if (!rc)
+		rc = exec(s, lock);
 	if (rc)
 		return rc;
 	rc = applied(s, &have);
 	*from = have;
 	for (int v = have + 1; !rc && v <= want; v++)
 		rc = migrate_one(s, v, err);
-	if (s->conn)
+	if (s->conn) {
 		exec(s, unlock);
+		exec(s, "SET statement_timeout = '" STATEMENT_TIMEOUT "'");
+	}
 	*to = want > have ? want : have;
 	/* Statements prepared before the schema changed are planned again
 	 * by the server; nothing to forget here. */
@@ -562,6 +573,7 @@ static int pg_begin(struct store *st)
 		return rc;
 	snprintf(sql, sizeof(sql), "BEGIN; SELECT pg_advisory_xact_lock(%lld)",
 		 WRITE_LOCK);
+	s->depth = 0;
 	rc = exec(s, sql);
 	/* A connection that died while idle is found out here; nothing of
 	 * the transaction was done yet, so a new one may take it over at
@@ -589,6 +601,7 @@ static int pg_commit(struct store *st)
 
 	if (!s->conn || PQstatus(s->conn) != CONNECTION_OK) {
 		s->in_tx = false;
+		s->depth = 0;
 		drop(s);
 		s->retry_at_ms = mono_ms();
 		return ERMS_ESTORE;
@@ -603,6 +616,7 @@ static int pg_commit(struct store *st)
 	}
 	PQclear(res);
 	s->in_tx = false;
+	s->depth = 0;
 	if (s->conn && PQtransactionStatus(s->conn) != PQTRANS_IDLE)
 		exec(s, "ROLLBACK");
 	return rc;
@@ -613,6 +627,7 @@ static int pg_rollback(struct store *st)
 	struct pg_store *s = P(st);
 
 	s->in_tx = false;
+	s->depth = 0;
 	if (!s->conn || PQstatus(s->conn) != CONNECTION_OK ||
 	    PQtransactionStatus(s->conn) == PQTRANS_IDLE)
 		return 0;	/* nothing open, or the server dropped it */
@@ -630,17 +645,29 @@ static int in_tx_exec(struct pg_store *s, const char *sql)
 
 static int pg_savepoint(struct store *st)
 {
-	return in_tx_exec(P(st), "SAVEPOINT req");
+	struct pg_store *s = P(st);
+	int rc = in_tx_exec(s, "SAVEPOINT req");
+
+	s->depth += !rc;
+	return rc;
 }
 
 static int pg_release(struct store *st)
 {
-	return in_tx_exec(P(st), "RELEASE req");
+	struct pg_store *s = P(st);
+	int rc = in_tx_exec(s, "RELEASE req");
+
+	s->depth -= !rc && s->depth;
+	return rc;
 }
 
 static int pg_rollback_to(struct store *st)
 {
-	return in_tx_exec(P(st), "ROLLBACK TO req; RELEASE req");
+	struct pg_store *s = P(st);
+	int rc = in_tx_exec(s, "ROLLBACK TO req; RELEASE req");
+
+	s->depth -= !rc && s->depth;
+	return rc;
 }
 
 /* The text of query q in this backend: its own, else the shared one;
@@ -723,6 +750,66 @@ static int rows(const PGresult *res, srow_fn *fn, void *ctx)
 	return rc;
 }
 
+static bool ok(const PGresult *res)
+{
+	ExecStatusType t = PQresultStatus(res);
+
+	return t == PGRES_COMMAND_OK || t == PGRES_TUPLES_OK;
+}
+
+/*
+ * Run the prepared statement name in a transaction outside any savepoint
+ * under a savepoint of its own, so that a statement that fails (a unique
+ * conflict the caller answers 409) leaves the transaction as it was, as
+ * in SQLite, instead of aborting all of it. SAVEPOINT, the statement and
+ * RELEASE go in one round trip (a pipeline); a failure costs one more,
+ * ROLLBACK TO. Inside a savepoint (a job of the group commit) a failed
+ * statement fails the job, whose savepoint the caller rolls back.
+ * Returns the statement's result, or the first error if it did not run.
+ */
+static PGresult *exec_guarded(struct pg_store *s, const char *name, int np,
+			      const char *const *vals)
+{
+	PGconn *c = s->conn;
+	PGresult *res, *out = NULL;
+
+	if (!PQenterPipelineMode(c))
+		return PQexecPrepared(c, name, np, vals, NULL, NULL, 0);
+	if (!PQsendQueryParams(c, "SAVEPOINT stmt", 0, NULL, NULL, NULL,
+			       NULL, 0) ||
+	    !PQsendQueryPrepared(c, name, np, vals, NULL, NULL, 0) ||
+	    !PQsendQueryParams(c, "RELEASE stmt", 0, NULL, NULL, NULL, NULL,
+			       0) ||
+	    !PQpipelineSync(c)) {
+		PQexitPipelineMode(c);
+		return NULL;
+	}
+	/* Three commands, each ending in NULL, then the sync. */
+	for (int i = 0; i < 3; i++) {
+		while ((res = PQgetResult(c))) {
+			bool mine = !out && (i == 1 || !ok(res)) &&
+				    PQresultStatus(res) != PGRES_PIPELINE_ABORTED;
+
+			if (mine)
+				out = res;
+			else
+				PQclear(res);
+		}
+	}
+	while ((res = PQgetResult(c))) {
+		ExecStatusType t = PQresultStatus(res);
+
+		PQclear(res);
+		if (t == PGRES_PIPELINE_SYNC)
+			break;
+	}
+	PQexitPipelineMode(c);
+	if (out && !ok(out) && PQstatus(c) == CONNECTION_OK &&
+	    PQtransactionStatus(c) == PQTRANS_INERROR)
+		PQclear(PQexec(c, "ROLLBACK TO stmt; RELEASE stmt"));
+	return out;
+}
+
 /* Run the prepared statement name with p[0..np) as text. */
 static int run(struct pg_store *s, const char *name, int nparams,
 	       const struct sval *p, int np, srow_fn *fn, void *ctx,
@@ -753,7 +840,10 @@ static int run(struct pg_store *s, const char *name, int nparams,
 			break;
 		}
 	}
-	res = PQexecPrepared(s->conn, name, np, vals, NULL, NULL, 0);
+	if (s->in_tx && !s->depth)
+		res = exec_guarded(s, name, np, vals);
+	else
+		res = PQexecPrepared(s->conn, name, np, vals, NULL, NULL, 0);
 	t = PQresultStatus(res);
 	if (t != PGRES_TUPLES_OK && t != PGRES_COMMAND_OK) {
 		rc = fail(s, res, name);
