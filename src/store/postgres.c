@@ -130,6 +130,15 @@ static const char *msg_of(const PGresult *res, PGconn *conn, char *b,
 	return b;
 }
 
+/* res's SQLSTATE, "" when it has none (no answer came). */
+static const char *state_of(const PGresult *res)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE)
+				: NULL;
+
+	return state ? state : "";
+}
+
 /* Forget the connection: the next call connects again (after the
  * backoff). Prepared statements, LISTEN and the leader's lock went
  * with it. */
@@ -151,13 +160,10 @@ static void drop(struct pg_store *s)
  */
 static int fail(struct pg_store *s, const PGresult *res, const char *what)
 {
-	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE)
-				: NULL;
+	const char *state = state_of(res);
 	bool bad = !s->conn || PQstatus(s->conn) != CONNECTION_OK;
 	char m[256];
 
-	if (!state)
-		state = "";
 	if (!strcmp(state, "23505"))
 		return ERMS_ECONFLICT;
 	if (!strcmp(state, "23503"))
@@ -359,9 +365,7 @@ static int create_database(const char *url, struct errbuf *err)
 	res = PQexec(c, sql);
 	/* 42P04: another node created it meanwhile. */
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-		const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
-
-		if (!state || strcmp(state, "42P04")) {
+		if (strcmp(state_of(res), "42P04")) {
 			char m[256];
 
 			snprintf(m, sizeof(m), "%s", PQresultErrorMessage(res));
@@ -687,7 +691,13 @@ static int prepare(struct pg_store *s, const char *name, const char *sql,
 	/* No types: the server infers each $n from where it stands (the
 	 * engine's own text casts where that would go wrong). */
 	res = PQprepare(s->conn, name, sql, 0, NULL);
-	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+	/* 42P05: prepared before, its description lost (a failed call). */
+	if (PQresultStatus(res) != PGRES_COMMAND_OK &&
+	    !strcmp(state_of(res), "42P05")) {
+		PQclear(res);
+		res = NULL;
+	}
+	if (res && PQresultStatus(res) != PGRES_COMMAND_OK) {
 		rc = fail(s, res, "prepare");
 		log_error("prepare %s: %s", name, sql);
 		PQclear(res);
