@@ -6,6 +6,8 @@
 #include "contract.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
+#include <time.h>
 
 #include "app/writer.h"
 
@@ -178,6 +180,57 @@ static void test_nodes(void **state)
 	assert_int_equal(store_ids_sync(f->st), 0);
 }
 
+/* A writer on a connection of its own (another node, as far as the
+ * engine can tell): its transaction begins after the first one ended. */
+struct second {
+	const char *url;
+	atomic_bool *committed;
+	bool saw_commit;
+	int rc;
+};
+
+static void *second_writer(void *arg)
+{
+	struct second *w = arg;
+	struct store *st = NULL;
+	struct user u = mk_user("second");
+
+	w->rc = store_open(&st, w->url, 0, NULL);
+	if (!w->rc)
+		w->rc = store_begin(st);	/* waits for the first */
+	w->saw_commit = atomic_load(w->committed);
+	if (!w->rc)
+		w->rc = store_user_insert(st, &u, "h");
+	if (!w->rc)
+		w->rc = store_commit(st);
+	store_close(st);
+	return NULL;
+}
+
+/* Write transactions of two connections run one after the other
+ * (backend.h, begin): the audit chain and incident numbers rely on it. */
+static void test_writes_serialised(void **state)
+{
+	struct fixture *f = *state;
+	atomic_bool committed = false;
+	struct second w = { .url = f->url, .committed = &committed };
+	struct timespec pause = { 0, 500 * 1000000L };
+	pthread_t t;
+	int64_t n;
+
+	assert_int_equal(store_begin(f->st), 0);
+	add_user(f->st, "first");
+	assert_int_equal(pthread_create(&t, NULL, second_writer, &w), 0);
+	nanosleep(&pause, NULL);	/* the second is at its begin now */
+	atomic_store(&committed, true);
+	assert_int_equal(store_commit(f->st), 0);
+	pthread_join(t, NULL);
+	assert_int_equal(w.rc, 0);
+	assert_true(w.saw_commit);
+	assert_int_equal(store_user_count(f->st, &n), 0);
+	assert_int_equal(n, 2);
+}
+
 static void test_backup(void **state)
 {
 	struct fixture *f = *state;
@@ -282,6 +335,7 @@ int main(void)
 		CT(test_commit_is_visible),
 		CT(test_ping_and_health),
 		CT(test_nodes),
+		CT(test_writes_serialised),
 		CT(test_backup),
 		CT(test_group_commit),
 	};
