@@ -37,6 +37,7 @@
 
 #include <libpq-fe.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,19 +115,26 @@ static int64_t mono_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* The server's message without its trailing newline, for a log line. */
+/* Cut a libpq message (which ends in a newline) for a log line or an
+ * errbuf. */
+static void chomp(char *m)
+{
+	size_t len = strlen(m);
+
+	while (len && (m[len - 1] == '\n' || m[len - 1] == ' '))
+		m[--len] = '\0';
+}
+
+/* The server's message (or libpq's) of a failure, for a log line. */
 static const char *msg_of(const PGresult *res, PGconn *conn, char *b,
 			  size_t n)
 {
 	const char *m = res ? PQresultErrorMessage(res) : "";
-	size_t len;
 
 	if (!m || !*m)
 		m = conn ? PQerrorMessage(conn) : "no connection";
 	snprintf(b, n, "%s", m);
-	len = strlen(b);
-	while (len && (b[len - 1] == '\n' || b[len - 1] == ' '))
-		b[--len] = '\0';
+	chomp(b);
 	return b;
 }
 
@@ -171,6 +179,10 @@ static int fail(struct pg_store *s, const PGresult *res, const char *what)
 	log_error("%s: %s (%s)", what, msg_of(res, s->conn, m, sizeof(m)),
 		  *state ? state : "no answer");
 	if (!strcmp(state, "25006") && !(s->flags & STORE_READONLY))
+		bad = true;
+	/* Class 08 (connection exception) and 57P01..57P05 (the server is
+	 * shutting down or restarting): this connection is done. */
+	if (!strncmp(state, "08", 2) || !strncmp(state, "57P0", 4))
 		bad = true;
 	if (bad) {
 		drop(s);
@@ -268,15 +280,6 @@ static PGconn *connect_to(const char *url, unsigned flags, char *err,
 	}
 	PQclear(res);
 	return c;
-}
-
-/* Cut a libpq message (which ends in a newline) for an errbuf. */
-static void chomp(char *m)
-{
-	size_t len = strlen(m);
-
-	while (len && (m[len - 1] == '\n' || m[len - 1] == ' '))
-		m[--len] = '\0';
 }
 
 /*
@@ -385,21 +388,6 @@ static int create_database(const char *url, struct errbuf *err)
 	return rc;
 }
 
-/* Whether connecting to url failed because its database does not exist
- * (3D000; libpq gives the server's message, not its code). */
-static bool no_database(const char *url)
-{
-	const char *keys[] = { "connect_timeout", "dbname", NULL };
-	const char *vals[] = { "5", url, NULL };
-	PGconn *c = PQconnectdbParams(keys, vals, 1);
-	bool missing = false;
-
-	if (PQstatus(c) != CONNECTION_OK)
-		missing = strstr(PQerrorMessage(c), "does not exist") != NULL;
-	PQfinish(c);
-	return missing;
-}
-
 static int pg_open(struct store **out, const char *url, unsigned flags,
 		   struct errbuf *err)
 {
@@ -407,7 +395,9 @@ static int pg_open(struct store **out, const char *url, unsigned flags,
 	char m[256];
 	PGconn *c = connect_to(url, flags, m, sizeof(m));
 
-	if (!c && (flags & STORE_CREATE) && no_database(url)) {
+	/* 3D000, which libpq gives as the server's message only. */
+	if (!c && (flags & STORE_CREATE) && strstr(m, "database \"") &&
+	    strstr(m, "does not exist")) {
 		int rc = create_database(url, err);
 
 		if (rc)
@@ -440,13 +430,22 @@ static void pg_close(struct store *st)
 	free(s);
 }
 
-static const char *pg_version(void)
+static char lib_version[16];
+
+static void format_version(void)
 {
-	static char v[16];
 	int n = PQlibVersion();
 
-	snprintf(v, sizeof(v), "%d.%d", n / 10000, n % 10000);
-	return v;
+	snprintf(lib_version, sizeof(lib_version), "%d.%d", n / 10000,
+		 n % 10000);
+}
+
+static const char *pg_version(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, format_version);
+	return lib_version;
 }
 
 static int migration_count(void)
@@ -1088,7 +1087,7 @@ static int pg_ids_sync(struct store *st)
 		"  JOIN pg_attribute a ON a.attrelid = c.oid"
 		"  AND a.attname = 'id' AND NOT a.attisdropped"
 		"  WHERE c.relkind = 'r'"
-		"  AND c.relnamespace = 'public'::regnamespace LOOP"
+		"  AND c.relnamespace = current_schema()::regnamespace LOOP"
 		"  seq := pg_get_serial_sequence(t::text, 'id');"
 		"  IF seq IS NOT NULL THEN"
 		"   EXECUTE format('SELECT setval(%L, coalesce((SELECT max(id)"
