@@ -180,6 +180,30 @@ static void test_nodes(void **state)
 	assert_int_equal(store_ids_sync(f->st), 0);
 }
 
+/* The scheduler's lock moves on when its holder's connection ends (a
+ * node that died): another connection takes it within moments. */
+static void test_leader_moves(void **state)
+{
+	struct fixture *f = *state;
+	struct timespec pause = { 0, 20 * 1000000L };
+	struct store *a, *b;
+	bool yes = false;
+
+	assert_int_equal(store_open(&a, f->url, 0, NULL), 0);
+	assert_int_equal(store_open(&b, f->url, 0, NULL), 0);
+	assert_int_equal(store_leader(a, &yes), 0);
+	assert_true(yes);
+	assert_int_equal(store_leader(b, &yes), 0);
+	assert_true(yes != store_shared(f->st));
+	store_close(a);
+	for (int i = 0; i < 100 && !yes; i++) {
+		nanosleep(&pause, NULL);
+		assert_int_equal(store_leader(b, &yes), 0);
+	}
+	assert_true(yes);
+	store_close(b);
+}
+
 /* A writer on a connection of its own (another node, as far as the
  * engine can tell): its transaction begins after the first one ended. */
 struct second {
@@ -336,6 +360,7 @@ int main(void)
 		CT(test_ping_and_health),
 		CT(test_nodes),
 		CT(test_writes_serialised),
+		CT(test_leader_moves),
 		CT(test_backup),
 		CT(test_group_commit),
 	};
