@@ -986,6 +986,18 @@ static int pg_wait_change(struct store *st, int timeout_ms)
 	int64_t until = mono_ms() + (timeout_ms > 0 ? timeout_ms : 0);
 	int rc = ready(s);
 
+	/* While the server is away this call still waits (a listener
+	 * calling it in a loop must not spin), trying again when the
+	 * backoff allows, and says ERMS_ESTORE when the time is up. */
+	while (rc && mono_ms() < until) {
+		int64_t next = s->retry_at_ms < until ? s->retry_at_ms : until;
+		int64_t ms = next - mono_ms();
+		struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+		if (ms > 0)
+			nanosleep(&ts, NULL);
+		rc = ready(s);
+	}
 	if (rc)
 		return rc;
 	if (!s->listening) {
