@@ -115,7 +115,7 @@ CREATE TABLE plan_ack (
 );
 -- from 0003_incidents.sql
 -- 0003: incidents, their tasks and timeline, the event log behind live
--- updates, and full-text search that works for Chinese (trigram).
+-- updates, and the text search reads.
 
 CREATE TABLE incident_counter (
   year bigint PRIMARY KEY,
@@ -203,11 +203,9 @@ CREATE TABLE event (
   data        text    NOT NULL
 );
 
--- Search over title, description, notes and timeline text. The trigram
--- tokenizer matches any substring of 3 or more characters, Chinese too.
--- Two-character queries (common in Chinese: 主库, 宕机) use a second index
--- of the same text cut into overlapping pairs ("主库宕机" -> "主库 库宕
--- 宕机"), one token each; a single character falls back to LIKE.
+-- Search over title, description, notes and timeline text: the text of
+-- each incident, matched as a substring with ASCII letters case-folded
+-- (store/postgres-search.c).
 CREATE TABLE incident_search (
   id    bigint PRIMARY KEY,
   title text NOT NULL,
@@ -488,10 +486,8 @@ INSERT INTO health (id, probed_ms) VALUES (1, 0);
 -- pre-filters by small partial indexes, and single characters in the
 -- pair index.
 --
--- An index on one column holds the rowid after it, so (status) is
--- (status, id): a status filter reads its rows newest first and stops at
--- the page's end. The list statement names only the filters a call has,
--- and lets one of them drive (store/sql.c, inc_list_sql).
+-- The list statement names only the filters a call has, and lets one of
+-- them drive (store/sql.c, inc_list_sql).
 CREATE INDEX incident_level ON incident(level_key);
 CREATE INDEX incident_category ON incident(category);
 CREATE INDEX incident_drill ON incident(is_drill);
