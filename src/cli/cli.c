@@ -76,6 +76,19 @@ const char *cli_db(const char *opt)
 	return env && *env ? env : "erms.db";
 }
 
+int cli_need_key(const char *db, const char *key)
+{
+	if (key || (strncmp(db, "postgres://", 11) &&
+		    strncmp(db, "postgresql://", 13)))
+		return 0;
+	fprintf(stderr, "erms: %s\n",
+		L("a database URL needs --key FILE: the key file cannot sit "
+		  "next to the database, and every node must use the same one",
+		  "数据库为 URL 时必须给出 --key 文件：密钥文件无法放在数据库旁，"
+		  "且每个节点须使用同一个密钥文件"));
+	return 2;
+}
+
 int cli_db_opts(int argc, char **argv, const struct cli_cmd *cmd,
 		const char **db, const char *flag, bool *on)
 {

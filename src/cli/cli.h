@@ -46,6 +46,10 @@ int cli_fail(int rc, const struct errbuf *e, const char *what);
 int cli_exit_code(int rc);
 /* The database from --db, else $ERMS_DB, else "erms.db". */
 const char *cli_db(const char *opt);
+/* 0 when db may go without --key; else says that a database URL needs
+ * --key FILE (no file sits next to a URL, and every node must hold the
+ * same key) and returns 2. */
+int cli_need_key(const char *db, const char *key);
 /*
  * Parse the options of a command that takes --db PATH and, when flag is
  * not NULL, the switch --<flag> (sets *on). Returns 0 with *db (NULL when

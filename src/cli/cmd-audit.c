@@ -21,7 +21,8 @@ const struct cli_cmd cmd_audit = {
 		   "recomputing the chain is found). Exits 0 when it is intact,\n"
 		   "1 naming the first row that was edited or removed.\n"
 		   "\n  --db PATH      database (default $ERMS_DB or erms.db)\n"
-		   "  --key FILE     key file (default PATH.key)\n"
+		   "  --key FILE     key file (default PATH.key; required for a\n"
+		   "                 postgres:// URL)\n"
 		   "  --anchor FILE  anchor (default: the key file's name with\n"
 		   "                 .anchor for .key)\n",
 	.help_zh = "用密钥文件中的审计密钥校验每条记录的 HMAC、记录之间的链接，\n"
@@ -29,7 +30,8 @@ const struct cli_cmd cmd_audit = {
 		   "或重新计算整条链都会被发现）。完整时退出码为 0，否则为 1，\n"
 		   "并指出第一条被修改或删除的记录。\n"
 		   "\n  --db PATH      数据库（默认 $ERMS_DB 或 erms.db）\n"
-		   "  --key FILE     密钥文件（默认 PATH.key）\n"
+		   "  --key FILE     密钥文件（默认 PATH.key；数据库为 postgres://\n"
+		   "                 URL 时必须给出）\n"
 		   "  --anchor FILE  锚点文件（默认与密钥文件同名，扩展名 .key\n"
 		   "                 换为 .anchor）\n",
 	.run = audit_run,
@@ -62,6 +64,8 @@ static int audit_run(int argc, char **argv)
 	}
 	if (optind != argc - 1 || strcmp(argv[optind], "verify"))
 		return cli_usage(&cmd_audit);
+	if (cli_need_key(cli_db(db), key))
+		return 2;
 	rc = app_db_audit_verify(cli_db(db), key, anchor, &rows, &bad, why,
 				 sizeof(why), &stage, &e);
 	if (rc && stage != APP_DB_WORK)

@@ -24,7 +24,8 @@ const struct cli_cmd cmd_init = {
 		"  --db PATH      database (default $ERMS_DB or erms.db)\n"
 		"  --key FILE     key file to create (default PATH.key, mode\n"
 		"                 0600): keep it, and a copy apart from the\n"
-		"                 database; the audit anchor goes next to it\n"
+		"                 database; the audit anchor goes next to it.\n"
+		"                 Required for a postgres:// URL\n"
 		"  --admin LOGIN  the administrator's login\n"
 		"  --name NAME    the administrator's display name\n",
 	.help_zh =
@@ -32,7 +33,7 @@ const struct cli_cmd cmd_init = {
 		"  --db PATH      数据库（默认 $ERMS_DB 或 erms.db）\n"
 		"  --key FILE     要创建的密钥文件（默认 PATH.key，权限 0600）：\n"
 		"                 请妥善保管并与数据库分开备份；审计锚点文件\n"
-		"                 放在它旁边\n"
+		"                 放在它旁边。数据库为 postgres:// URL 时必须给出\n"
 		"  --admin LOGIN  管理员登录名\n"
 		"  --name NAME    管理员显示名称\n",
 	.run = init_run,
@@ -68,6 +69,8 @@ static int init_run(int argc, char **argv)
 	}
 	if (!login || optind != argc)
 		return cli_usage(&cmd_init);
+	if (cli_need_key(cli_db(db), key))
+		return 2;
 	if (!login_valid(login)) {
 		fprintf(stderr, "erms: %s '%s'\n",
 			L("bad login", "登录名无效"), login);

@@ -34,7 +34,8 @@ const struct cli_cmd cmd_serve = {
 		"                       picks a free one)\n"
 		"  --db PATH            database (default $ERMS_DB or erms.db)\n"
 		"  --key FILE           key file (default PATH.key; made, mode\n"
-		"                       0600, when the database has no key yet)\n"
+		"                       0600, when the database has no key yet;\n"
+		"                       required for a postgres:// URL)\n"
 		"  --anchor FILE        audit anchor (default: the key file's name\n"
 		"                       with .anchor for .key)\n"
 		"  --port-file FILE     write the bound port to FILE\n"
@@ -86,7 +87,8 @@ const struct cli_cmd cmd_serve = {
 		"                       自动选择空闲端口）\n"
 		"  --db PATH            数据库（默认 $ERMS_DB 或 erms.db）\n"
 		"  --key FILE           密钥文件（默认 PATH.key；数据库尚无密钥时\n"
-		"                       自动创建，权限 0600）\n"
+		"                       自动创建，权限 0600；数据库为 postgres:// URL\n"
+		"                       时必须给出）\n"
 		"  --anchor FILE        审计锚点文件（默认与密钥文件同名，扩展名\n"
 		"                       .key 换为 .anchor）\n"
 		"  --port-file FILE     把实际端口写入 FILE\n"
@@ -370,6 +372,8 @@ static int serve_run(int argc, char **argv)
 	if (optind != argc)
 		return cli_usage(&cmd_serve);
 	cfg.db_url = cli_db(db);
+	if (cli_need_key(cfg.db_url, cfg.key_path))
+		return 2;
 	if (!cfg.metrics_token && getenv("ERMS_METRICS_TOKEN") &&
 	    *getenv("ERMS_METRICS_TOKEN"))
 		cfg.metrics_token = getenv("ERMS_METRICS_TOKEN");
