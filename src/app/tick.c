@@ -20,6 +20,7 @@
 
 #define TICK_S 1
 #define MINUTE_TICKS 60
+#define LIMIT_KEEP_MS (86400 * 1000LL)
 
 struct timer_job {
 	struct wjob job;
@@ -67,6 +68,10 @@ static int timer_run(struct wjob *j, struct store *st)
 		rc = app_escalation_run(pc, st, b->now_ms, &n);
 	if (!rc && b->minutely)
 		rc = app_supply_inspections(st, b->now_ms, &n);
+	/* Sign-in limits kept in the database (several nodes) are long
+	 * idle after a day: their buckets are full again. */
+	if (!rc && b->minutely)
+		rc = store_limit_prune(st, b->now_ms - LIMIT_KEEP_MS, NULL);
 	if (!rc && b->minutely)
 		rc = app_drill_warn(st, b->now_ms, cfg->drill_warn_days
 				    ? cfg->drill_warn_days
