@@ -5,8 +5,11 @@ set -euo pipefail
 
 build=(meson ninja-build pkg-config gcc python3 libmicrohttpd-dev
        libjansson-dev libsqlite3-dev libsodium-dev libfyaml-dev libmd4c-dev
-       libmd4c-html0-dev libcurl4-openssl-dev libcmocka-dev)
-test=(clang libclang-rt-14-dev sqlite3 curl python3-aiosmtpd python3-icalendar)
+       libmd4c-html0-dev libcurl4-openssl-dev libcmocka-dev libpq-dev)
+# postgresql: the server the postgres suite starts (scripts/pg.sh), with
+# pg_trgm (postgresql-contrib).
+test=(clang libclang-rt-14-dev sqlite3 curl python3-aiosmtpd python3-icalendar
+      postgresql postgresql-contrib)
 bench=(wrk hyperfine)
 browser=(chromium fonts-wqy-microhei)
 

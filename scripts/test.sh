@@ -7,7 +7,9 @@
 # redocly and checks real answers against it with ajv, tests/openapi/),
 # builds with clang (-Werror) and runs the unit tests, runs each
 # libFuzzer harness briefly (scripts/fuzz.sh), and ends with one line:
-# "N passed, N failed".
+# "N passed, N failed". The postgres suite (the store contract on
+# PostgreSQL) runs on a throwaway server (scripts/pg.sh) started here and
+# stopped at exit.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh test || exit 1
@@ -42,6 +44,13 @@ if [ ! -d tests/openapi/node_modules ]; then
 		(cd tests/openapi && npm ci --no-audit --no-fund)
 fi
 export ERMS_OPENAPI_REQUIRED=1
+
+# A PostgreSQL server of our own for the postgres suite.
+pg_dir=$(mktemp -d /tmp/erms-pg-XXXXXX)
+trap 'scripts/pg.sh stop "$pg_dir" >/dev/null 2>&1; rm -rf "$pg_dir"' EXIT
+ERMS_TEST_POSTGRES_URL=$(scripts/pg.sh start "$pg_dir") || {
+	echo "cannot start PostgreSQL"; echo "0 passed, 1 failed"; exit 1; }
+export ERMS_TEST_POSTGRES_URL
 
 echo "== gcc, ASan + UBSan"
 if [ ! -d build-asan ]; then

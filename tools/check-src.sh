@@ -3,7 +3,8 @@
 #  - no banned functions (git's banned.h, curl's checksrc);
 #  - src/core/ includes no I/O library (the pure domain);
 #  - no sqlite3 or libpq names outside src/store/ (one storage interface;
-#    erms version asks store_engine_version());
+#    erms version asks store_engine_version()), and libpq only in the
+#    PostgreSQL backend's src/store/postgres*.c;
 #  - no libmicrohttpd outside src/http/server.c (handlers never see it),
 #    except cmd-version.c printing its version;
 #  - the layer table below: a file in one folder of src/ may include a
@@ -147,6 +148,9 @@ if [ "$mode" != --layers-only ]; then
 	fi
 	if grep -nlE '#include <(sqlite3|libpq-fe)\.h>|sqlite3_|PQexec' -r src | grep -v '^src/store/'; then
 		say "database types or calls outside src/store"
+	fi
+	if grep -nlE '#include <libpq-fe\.h>|\bPQ[a-zA-Z]+\(' -r src/store | grep -vE '^src/store/postgres[^/]*\.c$'; then
+		say "libpq outside src/store/postgres*.c"
 	fi
 	if grep -nlE '#include <microhttpd\.h>|MHD_' -r src | grep -vE 'src/http/server.c|src/cli/cmd-version.c'; then
 		say "libmicrohttpd outside src/http/server.c"

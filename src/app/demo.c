@@ -378,8 +378,9 @@ static int seed(struct store *st, enum app_demo_step *part, struct errbuf *e)
 	return rc;
 }
 
-int app_demo_prepare(const char *db, enum app_db_stage *stage,
-		     enum app_demo_step *part, struct errbuf *e)
+int app_demo_prepare(const char *db, const char *key,
+		     enum app_db_stage *stage, enum app_demo_step *part,
+		     struct errbuf *e)
 {
 	struct store *st;
 	int rc = app_db_open(db, true, &st, stage, e);
@@ -388,7 +389,7 @@ int app_demo_prepare(const char *db, enum app_db_stage *stage,
 	if (rc)
 		return rc;
 	*stage = APP_DB_KEY;
-	rc = keys_open_store(st, db, NULL, NULL, true, e);
+	rc = keys_open_store(st, db, key, NULL, true, e);
 	if (!rc) {
 		*stage = APP_DB_WORK;
 		rc = seed(st, part, e);

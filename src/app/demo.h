@@ -33,13 +33,14 @@ enum app_demo_step {
 };
 
 /*
- * Create db if missing, migrate it, create or open its key file next to
- * it and add the demo data it lacks; the store is closed on return.
+ * Create db if missing, migrate it, create or open its key file (key,
+ * or NULL: next to it) and add the demo data it lacks; the store is closed on return.
  * Returns 0 or an ERMS_E* code with *e saying why, *stage the step that
  * failed (APP_DB_OPEN, APP_DB_MIGRATE, APP_DB_KEY, or APP_DB_WORK with
  * *part the part of the seeding); success leaves *stage at APP_DB_DONE.
  */
-int app_demo_prepare(const char *db, enum app_db_stage *stage,
-		     enum app_demo_step *part, struct errbuf *e);
+int app_demo_prepare(const char *db, const char *key,
+		     enum app_db_stage *stage, enum app_demo_step *part,
+		     struct errbuf *e);
 
 #endif

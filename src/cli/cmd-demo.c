@@ -1,5 +1,6 @@
 /*
- * cmd-demo.c - a ready-to-try erms on an embedded SQLite database.
+ * cmd-demo.c - a ready-to-try erms on an embedded SQLite database (or
+ * on a PostgreSQL database given with --db).
  *
  * The first run creates the database under the data folder with an
  * administrator, the organisation of the sample plan (leadership group,
@@ -24,19 +25,26 @@ static int demo_run(int argc, char **argv);
 
 const struct cli_cmd cmd_demo = {
 	.name = "demo",
-	.usage = "erms demo [--data DIR] [--listen HOST:PORT] [--port-file F]",
+	.usage = "erms demo [--data DIR] [--db URL] [--listen HOST:PORT]"
+		 " [--port-file F]",
 	.summary_en = "Serve a demo database with sample users",
 	.summary_zh = "使用示例数据运行演示服务",
 	.help_en =
 		"  --data DIR           data folder (default $ERMS_DATA or\n"
 		"                       ./erms-data); the database is DIR/erms.db\n"
 		"                       and its key DIR/erms.db.key\n"
+		"  --db URL             the database instead, e.g.\n"
+		"                       postgres://USER@HOST/erms (created if\n"
+		"                       missing); its key DIR/erms.key\n"
 		"  --listen HOST:PORT   address (default 127.0.0.1:8080)\n"
 		"  --port-file FILE     write the bound port to FILE\n",
 	.help_zh =
 		"  --data DIR           数据目录（默认 $ERMS_DATA 或 ./erms-data），\n"
 		"                       数据库为 DIR/erms.db\n"
 		"                       密钥为 DIR/erms.db.key\n"
+		"  --db URL             改用该数据库，例如\n"
+		"                       postgres://USER@HOST/erms（不存在则创建），\n"
+		"                       密钥为 DIR/erms.key\n"
 		"  --listen HOST:PORT   监听地址（默认 127.0.0.1:8080）\n"
 		"  --port-file FILE     把实际端口写入 FILE\n",
 	.run = demo_run,
@@ -70,6 +78,7 @@ static int demo_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "data", required_argument, NULL, 'D' },
+		{ "db", required_argument, NULL, 'd' },
 		{ "listen", required_argument, NULL, 'l' },
 		{ "port-file", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
@@ -80,12 +89,15 @@ static int demo_run(int argc, char **argv)
 	struct errbuf e = { 0 };
 	enum app_db_stage stage;
 	enum app_demo_step part;
-	char db[4096];
+	const char *url = NULL;
+	char db[4096], key[4096];
 	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'D')
 			dir = optarg;
+		else if (c == 'd')
+			url = optarg;
 		else if (c == 'l')
 			o.listen = optarg;
 		else if (c == 'p')
@@ -102,10 +114,16 @@ static int demo_run(int argc, char **argv)
 			L("cannot create", "无法创建"), dir, strerror(errno));
 		return 1;
 	}
+	/* A server's database has no folder of its own: its key goes in
+	 * the data folder. */
 	snprintf(db, sizeof(db), "%s/erms.db", dir);
-	rc = app_demo_prepare(db, &stage, &part, &e);
+	snprintf(key, sizeof(key), "%s/erms.key", dir);
+	if (url)
+		snprintf(db, sizeof(db), "%s", url);
+	rc = app_demo_prepare(db, url ? key : NULL, &stage, &part, &e);
 	if (rc)
 		return cli_db_fail(rc, &e, stage, failed(stage, part));
 	cfg.db_url = db;
+	cfg.key_path = url ? key : NULL;
 	return cli_serve(&cfg, &o, banner, db);
 }

@@ -12,9 +12,10 @@ static int version_run(int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	printf("erms %s\n", ERMS_VERSION);
-	printf("libmicrohttpd %s, jansson %s, sqlite %s\n",
+	printf("libmicrohttpd %s, jansson %s, sqlite %s, libpq %s\n",
 	       MHD_get_version(), jansson_version_str(),
-	       app_db_engine_version("sqlite"));
+	       app_db_engine_version("sqlite"),
+	       app_db_engine_version("postgres"));
 	return 0;
 }
 

@@ -136,7 +136,8 @@ struct store_ops {
 	 * incident counter: ids become visible in commit order, so a reader
 	 * that has seen event n never later finds a new event below n.
 	 * SQLite gets this from BEGIN IMMEDIATE; a server engine must take
-	 * a lock of its own (e.g. an advisory lock) at begin.
+	 * a lock of its own at begin (PostgreSQL: one transaction-scoped
+	 * advisory lock, postgres.c), across every node of the database.
 	 */
 	int (*begin)(struct store *st);
 	int (*commit)(struct store *st);
@@ -230,6 +231,15 @@ void sqlite_search_query(struct built_query *bq, const char *q);
 /* The backend's SQL functions (erms_pairs) on connection db. */
 struct sqlite3;
 int sqlite_search_functions(struct sqlite3 *db);
+
+/* The PostgreSQL backend: postgres.c; its query text of its own
+ * (postgres-sql.c) and its search (postgres-search.c). */
+extern const struct store_ops store_postgres_ops;
+extern const char *const store_postgres_sql[Q__COUNT];
+int pg_search_new(struct store *st, int64_t id, const char *title,
+		  const char *description);
+int pg_search_add(struct store *st, int64_t id, const char *text);
+void pg_search_query(struct built_query *bq, const char *q);
 
 /*
  * The search rows of the SQLite backend's write transaction, staged and

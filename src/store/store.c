@@ -18,17 +18,18 @@
 
 static const struct store_ops *const backends[] = {
 	&store_sqlite_ops,
+	&store_postgres_ops,
 };
 
-/* The backend of url's scheme: a plain path is SQLite; NULL for an
- * engine this build does not have. */
+/* The backend of url's scheme: a plain path is SQLite; postgres:// and
+ * postgresql:// (any libpq URI) are PostgreSQL. */
 static const struct store_ops *backend_for(const char *url)
 {
 	const char *colon = strchr(url, ':');
 
 	if (!strncmp(url, "postgres://", 11) ||
 	    !strncmp(url, "postgresql://", 13))
-		return NULL;	/* a later backend; not built yet */
+		return &store_postgres_ops;
 	for (size_t i = 0; colon && i < ARRAY_SIZE(backends); i++) {
 		size_t n = strlen(backends[i]->scheme);
 

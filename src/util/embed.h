@@ -15,6 +15,7 @@ struct embed_file {
 };
 
 extern const struct embed_file embed_migrations_sqlite[];
+extern const struct embed_file embed_migrations_postgres[];
 extern const struct embed_file embed_web[];
 extern const struct embed_file embed_plans[];
 

@@ -44,10 +44,14 @@ struct fixture;
  * is a fresh temporary folder the test may also use for files) and
  * returns 0, or non-zero when the engine cannot be reached; destroy()
  * removes what create() made. open_copy() opens, read-only, the copy
- * store_backup() wrote to path.
+ * store_backup() wrote to path; NULL for an engine whose store_backup()
+ * refuses (it says how to back it up instead). env, if not NULL, names
+ * the environment variable the engine needs: without it the row is
+ * skipped. ERMS_STORE_BACKENDS (a comma list of names) picks rows.
  */
 struct backend {
 	const char *name;
+	const char *env;
 	int (*create)(struct fixture *f, const char *name);
 	void (*destroy)(struct fixture *f);
 	int (*open_copy)(const struct fixture *f, const char *path,

@@ -52,14 +52,16 @@ static void test_rolled_back_text_is_not_found(void **state)
 	assert_int_equal(store_incident_index(f->st, a.inc.id, "雷击 storm"),
 			 0);
 	assert_int_equal(store_rollback_to(f->st), 0);
-	/* The next job takes the same id again, with other text. */
+	/* The next job takes the same id again (SQLite), with other text. */
 	assert_int_equal(store_savepoint(f->st), 0);
 	add_incident(f->st, &c, u, pv, T2026, "磁盘告警", "存储满");
 	assert_int_equal(store_incident_index(f->st, a.inc.id, "暴雨 flood"),
 			 0);
 	assert_int_equal(store_release(f->st), 0);
 	assert_int_equal(store_commit(f->st), 0);
-	assert_int_equal(c.inc.id, b.inc.id);
+	/* SQLite gives the rolled-back id again (the case the stage must
+	 * cut back for); an engine with sequences takes the next one. */
+	assert_true(c.inc.id == b.inc.id || store_shared(f->st));
 	assert_int_equal(found(f->st, "宕机", &s), 1);
 	assert_int_equal(s.id[0], a.inc.id);
 	assert_int_equal(found(f->st, "暴雨", &s), 1);

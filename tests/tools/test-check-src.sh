@@ -56,7 +56,16 @@ expect '^check-src: include cycle between util/hcyc-a\.h util/hcyc-b\.h$'
 grep -vxFf "$tmp/bad.out" "$tmp/clean-layers.out" >"$tmp/missing"
 [ ! -s "$tmp/missing" ] || fail "breaches no longer reported: $(cat "$tmp/missing")"
 
-# 3. A tree that keeps the table passes, and a new folder is refused.
+# 3. libpq in a store file that is not the PostgreSQL backend's is
+# refused (the other checks, not the layers).
+copy "$tmp/pq"
+printf '#include <libpq-fe.h>\n' >"$tmp/pq/src/store/users-pq.c"
+"$tmp/pq/tools/check-src.sh" --no-layers >"$tmp/pq.out" 2>&1 &&
+	fail "the checker passes libpq outside src/store/postgres*.c"
+grep -q '^src/store/users-pq.c$' "$tmp/pq.out" ||
+	fail "the file using libpq is not named: $(cat "$tmp/pq.out")"
+
+# 4. A tree that keeps the table passes, and a new folder is refused.
 ok=$tmp/ok
 mkdir -p "$ok/tools" "$ok/src/util" "$ok/src/core" "$ok/src/app" "$ok/src/http" "$ok/src/cli"
 cp tools/check-src.sh "$ok/tools/"
