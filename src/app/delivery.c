@@ -412,9 +412,11 @@ static int pass(struct delivery *w)
 	if (!any_due(w, now))
 		return 0;
 	rc = writer_call(&w->app->writer, claim, &cl);
-
-	if (rc)
+	if (rc) {
+		/* Rolled back: nothing was claimed; the next pass tries. */
+		log_error("cannot claim messages: %s", erms_strerror(rc));
 		batch_clear(&b);
+	}
 	w->lease_until_ms = cl.until;
 	w->pass_sent = false;
 	/* A short lease (tests) still lets a pass send more than one. */
