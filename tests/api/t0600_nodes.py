@@ -6,6 +6,8 @@ one), each with its own port.
   SSE subscriber of the other.
 - 20 reports spread over both nodes: every message is delivered, and no
   idempotency key reaches the webhook receiver twice.
+- Sign-in limits count the attempts of both nodes together (on a
+  database server; one node on a file keeps them in memory).
 - kill -9 of one node under load: every acknowledged report is there,
   the survivor delivers every message of them (the dead node's leased
   ones after their lease), leads the scheduler, and an escalation due
@@ -144,6 +146,19 @@ class TwoNodes(NotifyTestCase):
                 continue
             with self.subTest(message=m["id"]):
                 self.assertEqual(self.times_received(m["idempotency_key"]), 1)
+
+    def test_4_signin_limits_hold_across_nodes(self):
+        # One node keeps the limits in memory (an embedded file); nodes on
+        # a database server share them there.
+        if not str(self.server.db).startswith(("postgres://", "postgresql://")):
+            self.skipTest("the limits are shared on a database server only")
+        answers = []
+        for i in range(7):
+            c = harness.Client(self.server if i % 2 else self.b)
+            c.source = "127.0.0.3"
+            answers.append(c.login("staff", "not-the-password", check=False).status)
+        self.assertEqual(answers[:5], [401] * 5, answers)
+        self.assertEqual(answers[5:], [429, 429], answers)
 
     def test_9_node_loss_under_load(self):
         early = self.report_on(self.server, "击杀前的报告")
