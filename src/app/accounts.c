@@ -225,6 +225,54 @@ static void make_dummy(void)
 		dummy_hash[0] = '\0';
 }
 
+/* A sign-in attempt's reservation or its return, on the writer. */
+struct limit_call {
+	struct app *app;
+	const char *login, *addr;
+	int64_t now_ms, wait_s;
+	bool reserve;
+};
+
+static int limit_run(struct store *st, void *ctx)
+{
+	struct limit_call *c = ctx;
+
+	if (c->reserve)
+		return limits_reserve_in(&c->app->limits, st, c->login,
+					 c->addr, c->now_ms, &c->wait_s);
+	return limits_release_in(&c->app->limits, st, c->login, c->addr,
+				 c->now_ms);
+}
+
+/*
+ * Reserve an attempt: in memory for one node, in the database when
+ * several nodes share it (app/limits.h). A database that cannot be
+ * written refuses the attempt for a second rather than not count it.
+ */
+static int64_t reserve(struct app *app, const char *login, const char *addr,
+		       int64_t now_ms)
+{
+	struct limit_call c = { app, login, addr, now_ms, 0, true };
+
+	if (!store_shared(app->wst))
+		return limits_reserve(&app->limits, login, addr, now_ms);
+	if (writer_call(&app->writer, limit_run, &c))
+		return 1;
+	return c.wait_s;
+}
+
+static void give_back(struct app *app, const char *login, const char *addr,
+		      int64_t now_ms)
+{
+	struct limit_call c = { app, login, addr, now_ms, 0, false };
+
+	if (!store_shared(app->wst))
+		limits_release_attempt(&app->limits, login, addr, now_ms);
+	else if (writer_call(&app->writer, limit_run, &c))
+		log_warn("cannot give back a sign-in attempt login=\"%s\"",
+			 login);
+}
+
 int app_signin_begin(struct app *app, struct store *st, const char *login,
 		     const char *addr, int64_t now_ms, struct signin *s,
 		     int64_t *retry_after_s, struct errbuf *err)
@@ -234,7 +282,7 @@ int app_signin_begin(struct app *app, struct store *st, const char *login,
 	_Static_assert(sizeof(s->pwhash) >= PWHASH_LEN, "pwhash size");
 	s->now_ms = now_ms;
 	/* Reserved before the slow hash: parallel guesses each take one. */
-	*retry_after_s = limits_reserve(&app->limits, login, addr, now_ms);
+	*retry_after_s = reserve(app, login, addr, now_ms);
 	if (*retry_after_s)
 		return err_ret(err, ERMS_ELIMIT, "rate_limited",
 			       "too many failed sign-ins; try again in "
@@ -242,7 +290,7 @@ int app_signin_begin(struct app *app, struct store *st, const char *login,
 	rc = store_user_by_login(st, login, &s->user, s->pwhash,
 				 sizeof(s->pwhash));
 	if (rc && rc != ERMS_ENOTFOUND) {
-		limits_release_attempt(&app->limits, login, addr, now_ms);
+		give_back(app, login, addr, now_ms);
 		return rc;
 	}
 	s->known = !rc;
@@ -258,7 +306,7 @@ int app_signin_finish(struct app *app, const struct signin *s,
 	/* No slot in time: no attempt was made, nothing counts, the client
 	 * tries again (a queue that answers, not 64 MiB per sign-in). */
 	if (late) {
-		limits_release_attempt(&app->limits, login, addr, s->now_ms);
+		give_back(app, login, addr, s->now_ms);
 		return err_fail(err, ERMS_EBUSY, NULL, "too many sign-ins at "
 				"once; try again in a moment");
 	}
@@ -271,7 +319,7 @@ int app_signin_finish(struct app *app, const struct signin *s,
 		return err_ret(err, ERMS_EAUTH, "bad_credentials",
 			       "wrong login or password");
 	}
-	limits_release_attempt(&app->limits, login, addr, s->now_ms);
+	give_back(app, login, addr, s->now_ms);
 	return 0;
 }
 

@@ -85,6 +85,10 @@ int app_open(struct app *app, const struct app_config *cfg,
 		app_auth_refresh(app, app->wst);
 	if (!rc)
 		rc = writer_start(&app->writer, app->wst, cfg->max_batch);
+	/* Always, on an embedded file too: another process may serve the
+	 * same file, and one look a second costs nothing measurable. */
+	if (!rc)
+		rc = listen_start(&app->listen, cfg->db_url);
 	if (rc)
 		app_close(app);
 	return rc;
@@ -92,6 +96,7 @@ int app_open(struct app *app, const struct app_config *cfg,
 
 void app_close(struct app *app)
 {
+	listen_stop(&app->listen);
 	writer_stop(&app->writer);
 	for (int i = 0; i < app->pool_n; i++)
 		store_close(app->pool[i]);

@@ -17,6 +17,7 @@
 
 #include "app/bus.h"
 #include "app/limits.h"
+#include "app/listen.h"
 #include "app/plancache.h"
 #include "app/writer.h"
 #include "core/rights.h"
@@ -45,6 +46,8 @@ struct app_config {
 					 * ("127.0.0.1,10.0.0.0/8,::1") */
 	int notify_attempts;		/* deliveries tried before failed */
 	int64_t notify_backoff_ms;	/* the first retry's delay */
+	int64_t notify_lease_ms;	/* a claimed message is this node's
+					 * (app/delivery.c); 0: default */
 	int drill_warn_days;		/* overdue drills told this many days
 					 * before the year ends; 0: default,
 					 * negative: never */
@@ -66,12 +69,16 @@ struct app {
 	int pool_cap;
 	struct login_limits limits;
 	struct bus bus;			/* recent events for live updates */
+	struct listen listen;		/* other nodes' commits */
 	struct plan_cache plans;	/* typed plans per version id */
 	/* The last write probe (app_health): at most one a second. */
 	pthread_mutex_t health_mu;
 	int64_t health_us;		/* monotonic; 0: never probed */
 	int health_rc;
 	_Atomic int64_t auth_gen;	/* the store's revocation generation */
+	_Atomic bool leader;		/* this node runs the scheduler
+					 * (app/tick.c): its writer holds
+					 * the store's scheduler lock */
 	/*
 	 * A test message sent now on channel c (the delivery worker sets
 	 * it when it starts; NULL: none runs); an e-mail goes to `to`.

@@ -19,6 +19,7 @@ void bus_init(struct bus *b)
 	memset(b->ring, 0, sizeof(b->ring));
 	b->first = b->last = 0;
 	pthread_rwlock_init(&b->lock, NULL);
+	pthread_mutex_init(&b->fill_mu, NULL);
 }
 
 void bus_release(struct bus *b)
@@ -26,6 +27,7 @@ void bus_release(struct bus *b)
 	for (int i = 0; i < BUS_RING; i++)
 		free(b->ring[i].frame);
 	pthread_rwlock_destroy(&b->lock);
+	pthread_mutex_destroy(&b->fill_mu);
 }
 
 int bus_start(struct bus *b, struct store *st)
@@ -104,10 +106,13 @@ static void install(struct bus *b, struct fill *f)
 bool bus_fill(struct bus *b, struct store *st)
 {
 	struct fill *f = xmalloc(sizeof(*f));
-	/* Only this thread moves b->last: reading it unlocked is safe. */
-	int64_t before = b->last, at = before;
+	int64_t before, at;
 	int rc;
 
+	/* Only a filler moves b->last, and fillers take turns: reading it
+	 * under fill_mu alone is safe. */
+	pthread_mutex_lock(&b->fill_mu);
+	before = at = b->last;
 	do {
 		f->n = 0;
 		rc = store_event_list(st, at, FILL_CHUNK, take, f);
@@ -115,6 +120,7 @@ bool bus_fill(struct bus *b, struct store *st)
 			at = f->last;
 		install(b, f);
 	} while (!rc && f->n == FILL_CHUNK);
+	pthread_mutex_unlock(&b->fill_mu);
 	free(f);
 	return at != before;
 }

@@ -40,6 +40,7 @@ struct bus_event {
  */
 struct bus {
 	pthread_rwlock_t lock;
+	pthread_mutex_t fill_mu;	/* one bus_fill() at a time */
 	struct bus_event ring[BUS_RING];	/* by id % BUS_RING */
 	int64_t first, last;	/* ids held: (first, last]; last = newest */
 };
@@ -50,8 +51,10 @@ void bus_release(struct bus *b);
 int bus_start(struct bus *b, struct store *st);
 /* The id of the newest event held (0 before any). */
 int64_t bus_last(struct bus *b);
-/* Copy the events committed since the last call (on the writer, the
- * one thread that fills the ring); true if there were. */
+/* Copy the events committed since the last call; true if there were.
+ * The writer calls it after its commits and the listening thread after
+ * other nodes' (app/listen.h): one at a time, so each event goes into
+ * the ring once, in id order. */
 bool bus_fill(struct bus *b, struct store *st);
 
 /* The oldest event's id the log still holds (0: none); the events

@@ -31,11 +31,24 @@
 #define BATCH 50
 #define POLL_MS 250
 #define BACKOFF_MAX_MS (10 * 60 * 1000LL)
+/*
+ * A pass claims its messages for a lease (LEASE_MS, or
+ * --notify-lease-ms): no other node sends them meanwhile, and a node
+ * that dies holding them gives them back when the lease runs out (sent
+ * again with the same idempotency key, which is the stored message's
+ * own, made when it was queued). The longest single send is an e-mail's
+ * 20 s (a webhook's 10 s, notify/): after its first, a pass begins a
+ * send only while SEND_MAX_MS (or half a shorter lease) of the lease is
+ * left, and what it did not reach is due again at once.
+ */
+#define LEASE_MS (120 * 1000LL)
+#define SEND_MAX_MS (30 * 1000LL)
 
 struct item {
 	struct notification n;
 	enum delivery_outcome outcome;	/* DELIVERY_MERGED: in a digest
 					 * that another item carried */
+	bool unsent;			/* the lease ran short: due again */
 	int64_t retry_after_ms;
 	char error[256];
 };
@@ -171,6 +184,16 @@ static void send_digest(struct delivery *w, struct item *items, int k,
 	free(msgs);
 }
 
+/* Too little of the pass's lease is left to begin another send. */
+static bool lease_short(struct delivery *w)
+{
+	if (!w->pass_sent) {
+		w->pass_sent = true;	/* the first send: always begun */
+		return false;
+	}
+	return clock_real_ms() + w->send_room_ms > w->lease_until_ms;
+}
+
 /* Send the due items of one channel one by one, while its bucket has
  * tokens. */
 static void send_each(struct delivery *w, struct item *items, int k,
@@ -184,6 +207,10 @@ static void send_each(struct delivery *w, struct item *items, int k,
 		struct message m;
 		struct verdict v;
 
+		if (lease_short(w)) {
+			items[i].unsent = true;
+			continue;
+		}
 		if (!bucket_take(b, rule, now)) {
 			items[i].outcome = DELIVERY_THROTTLED;
 			items[i].retry_after_ms = bucket_wait_ms(b, rule, now);
@@ -223,6 +250,12 @@ static void send_channel(struct delivery *w, struct item *items, int k,
 	if (c->rate_burst > 0 && c->rate_period_ms > 0)
 		rule = (struct bucket_rule){ c->rate_burst, c->rate_period_ms };
 	b = bucket_for(w, c, &rule, now);
+	if (lease_short(w)) {
+		for (int i = 0; i < k; i++)
+			items[i].unsent = true;
+		json_decref(cfg);
+		return;
+	}
 	if (!c->enabled || keys_open_config(cfg)) {
 		/* Secrets are opened here, where they are sent, only. */
 		all_items(items, k, DELIVERY_RETRY, 0,
@@ -263,6 +296,12 @@ static int record(struct store *st, void *ctx)
 		struct notification *n = &it->n;
 		int64_t delay;
 
+		if (it->unsent) {
+			/* Not tried: due again, for any node. */
+			n->next_ms = r->now;
+			rc = store_notification_update(st, n);
+			continue;
+		}
 		free(n->last_error);
 		n->last_error = xstrdup(it->error);
 		switch (it->outcome) {
@@ -316,14 +355,73 @@ static int by_channel(const void *a, const void *b)
 	return x->n.id < y->n.id ? -1 : x->n.id > y->n.id;
 }
 
+struct claim {
+	struct batch *b;
+	int64_t now, until;
+};
+
+/* On the writer: this node's messages of the pass, leased. */
+static int claim(struct store *st, void *ctx)
+{
+	struct claim *c = ctx;
+
+	return store_notification_claim(st, c->now, c->until, BATCH, collect,
+					c->b);
+}
+
+/* Give back what a failed claim collected (its transaction rolled
+ * back: the rows are not leased). */
+static void batch_clear(struct batch *b)
+{
+	for (int i = 0; i < b->n; i++)
+		notification_release(&b->items[i].n);
+	b->n = 0;
+}
+
+static int seen(void *ctx, const struct notification *n)
+{
+	(void)n;
+	*(bool *)ctx = true;
+	return 0;
+}
+
+/* Is a message due at now? A look on a reader, so that an idle node
+ * does not write a claim four times a second. */
+static bool any_due(struct delivery *w, int64_t now)
+{
+	struct store *st = app_reader_get(w->app);
+	bool due = false;
+
+	if (store_notification_due(st, now, 1, seen, &due))
+		due = true;	/* let the claim tell */
+	app_reader_put(w->app, st);
+	return due;
+}
+
 /* One pass: returns the number of messages handled. */
 static int pass(struct delivery *w)
 {
 	struct batch b = { 0 };
-	struct store *st = app_reader_get(w->app);
 	int64_t now = clock_real_ms();	/* delivery runs on real time */
-	int rc = store_notification_due(st, now, BATCH, collect, &b);
+	int64_t lease = w->app->cfg.notify_lease_ms > 0
+			? w->app->cfg.notify_lease_ms : LEASE_MS;
+	struct claim cl = { &b, now, now + lease };
+	int rc;
+	struct store *st;
 
+	if (!any_due(w, now))
+		return 0;
+	rc = writer_call(&w->app->writer, claim, &cl);
+	if (rc) {
+		/* Rolled back: nothing was claimed; the next pass tries. */
+		log_error("cannot claim messages: %s", erms_strerror(rc));
+		batch_clear(&b);
+	}
+	w->lease_until_ms = cl.until;
+	w->pass_sent = false;
+	/* A short lease (tests) still lets a pass send more than one. */
+	w->send_room_ms = lease / 2 < SEND_MAX_MS ? lease / 2 : SEND_MAX_MS;
+	st = app_reader_get(w->app);
 	if (!rc && b.n) {
 		qsort(b.items, (size_t)b.n, sizeof(*b.items), by_channel);
 		for (int i = 0; i < b.n;) {

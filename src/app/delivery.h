@@ -40,6 +40,9 @@ struct delivery {
 	int64_t backoff_ms;		/* the first retry's delay */
 	void *curl;			/* one easy handle, reused */
 	char ehlo[256];			/* the name SMTP's EHLO gives */
+	int64_t lease_until_ms;		/* of the pass's claimed messages */
+	bool pass_sent;			/* the pass began a send */
+	int64_t send_room_ms;		/* lease left to begin another */
 	struct {
 		int64_t channel_id;
 		struct bucket b;

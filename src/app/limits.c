@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "store/store.h"
+
 #define PROBE 16
 
 void limits_init(struct login_limits *l)
@@ -123,4 +125,125 @@ void limits_release_attempt(struct login_limits *l, const char *login,
 	states(l, login, addr, now_ms, &s);
 	signin_release(&l->rules, &s, now_ms);
 	pthread_mutex_unlock(&l->mu);
+}
+
+/*
+ * The same limits kept in the database, for several nodes on one
+ * database: each node's reservation reads and rewrites the rows of
+ * (login, addr) in one write transaction (the caller's, on the writer),
+ * so the nodes' attempts are counted together and at once.
+ */
+enum { ROW_ADDR, ROW_PAIR, ROW_LOGIN };
+
+struct shared_state {
+	struct limit_row row[3];
+	struct bucket addr, pair;
+	struct backoff login;
+	struct signin_state s;
+};
+
+/* A bucket's tokens (never negative) in millionths, rounded. */
+static int64_t to_micro(double tokens)
+{
+	return (int64_t)(tokens * 1e6 + 0.5);
+}
+
+/* Row k of (login, addr) into sh, fresh when absent. */
+static int load_row(struct login_limits *l, struct store *st, int k,
+		    const char *key, int64_t now_ms, struct shared_state *sh)
+{
+	struct limit_row *r = &sh->row[k];
+	int rc = store_limit_get(st, k, key, r);
+
+	if (rc == ERMS_ENOTFOUND) {
+		struct bucket b;
+		struct backoff o;
+
+		bucket_init(&b, k == ROW_ADDR ? &l->rules.per_addr
+					      : &l->rules.per_pair, now_ms);
+		backoff_init(&o, now_ms);
+		r->tokens_u = to_micro(b.tokens);
+		r->updated_ms = b.updated_ms;
+		r->fails = o.fails;
+		r->decay_ms = o.decay_ms;
+		r->next_ms = o.next_ms;
+		rc = 0;
+	}
+	r->used_ms = now_ms;
+	return rc;
+}
+
+static int load(struct login_limits *l, struct store *st, const char *login,
+		const char *addr, int64_t now_ms, struct shared_state *sh)
+{
+	char k[LIMIT_KEY_MAX], a[64];
+	int rc;
+
+	signin_addr_key(addr, a, sizeof(a));
+	rc = load_row(l, st, ROW_ADDR, a, now_ms, sh);
+	snprintf(k, sizeof(k), "%s|%s", a, login);
+	lower(k);
+	if (!rc)
+		rc = load_row(l, st, ROW_PAIR, k, now_ms, sh);
+	snprintf(k, sizeof(k), "%s", login);
+	lower(k);
+	if (!rc)
+		rc = load_row(l, st, ROW_LOGIN, k, now_ms, sh);
+	sh->addr = (struct bucket){ sh->row[ROW_ADDR].tokens_u / 1e6,
+				    sh->row[ROW_ADDR].updated_ms };
+	sh->pair = (struct bucket){ sh->row[ROW_PAIR].tokens_u / 1e6,
+				    sh->row[ROW_PAIR].updated_ms };
+	sh->login = (struct backoff){ sh->row[ROW_LOGIN].fails,
+				      sh->row[ROW_LOGIN].decay_ms,
+				      sh->row[ROW_LOGIN].next_ms };
+	sh->s = (struct signin_state){ &sh->addr, &sh->pair, &sh->login };
+	return rc;
+}
+
+static int save(struct store *st, struct shared_state *sh)
+{
+	struct limit_row *r = sh->row;
+	int rc;
+
+	r[ROW_ADDR].tokens_u = to_micro(sh->addr.tokens);
+	r[ROW_ADDR].updated_ms = sh->addr.updated_ms;
+	r[ROW_PAIR].tokens_u = to_micro(sh->pair.tokens);
+	r[ROW_PAIR].updated_ms = sh->pair.updated_ms;
+	r[ROW_LOGIN].fails = sh->login.fails;
+	r[ROW_LOGIN].decay_ms = sh->login.decay_ms;
+	r[ROW_LOGIN].next_ms = sh->login.next_ms;
+	rc = store_limit_put(st, &r[ROW_ADDR]);
+	if (!rc)
+		rc = store_limit_put(st, &r[ROW_PAIR]);
+	if (!rc)
+		rc = store_limit_put(st, &r[ROW_LOGIN]);
+	return rc;
+}
+
+int limits_reserve_in(struct login_limits *l, struct store *st,
+		      const char *login, const char *addr, int64_t now_ms,
+		      int64_t *wait_s)
+{
+	struct shared_state sh;
+	int64_t w;
+	int rc = load(l, st, login, addr, now_ms, &sh);
+
+	*wait_s = 0;
+	if (rc)
+		return rc;
+	w = signin_reserve(&l->rules, &sh.s, now_ms);
+	*wait_s = w ? (w + 999) / 1000 : 0;
+	return w ? 0 : save(st, &sh);
+}
+
+int limits_release_in(struct login_limits *l, struct store *st,
+		      const char *login, const char *addr, int64_t now_ms)
+{
+	struct shared_state sh;
+	int rc = load(l, st, login, addr, now_ms, &sh);
+
+	if (rc)
+		return rc;
+	signin_release(&l->rules, &sh.s, now_ms);
+	return save(st, &sh);
 }

@@ -9,8 +9,10 @@
  * longer than a minute. An attempt is reserved before the password hash
  * is checked, so parallel guesses cannot pass the limits.
  *
- * State is in memory, per node: a restart forgets it, and several nodes
- * each allow their own burst (noted for the PostgreSQL issue).
+ * One node (an embedded database) keeps the state in memory, which is
+ * fastest: a restart forgets it. Several nodes sharing a database keep
+ * it there (limits_*_in, inside a write transaction), so that their
+ * attempts count together and a restart forgets nothing.
  */
 #ifndef ERMS_APP_LIMITS_H
 #define ERMS_APP_LIMITS_H
@@ -54,5 +56,15 @@ int64_t limits_reserve(struct login_limits *l, const char *login,
 /* The reserved attempt was no wrong guess: give it back. */
 void limits_release_attempt(struct login_limits *l, const char *login,
 			    const char *addr, int64_t now_ms);
+
+struct store;
+
+/* The same on the rows in st (inside a write transaction): the state of
+ * every node. 0 or a store error; *wait_s as limits_reserve's answer. */
+int limits_reserve_in(struct login_limits *l, struct store *st,
+		      const char *login, const char *addr, int64_t now_ms,
+		      int64_t *wait_s);
+int limits_release_in(struct login_limits *l, struct store *st,
+		      const char *login, const char *addr, int64_t now_ms);
 
 #endif

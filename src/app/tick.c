@@ -1,6 +1,7 @@
 /*
  * tick.c - the ticker thread and the timer job it queues.
  */
+#define LOG_MOD "tick"
 #include "app/tick.h"
 
 #include <stdlib.h>
@@ -13,11 +14,13 @@
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/err.h"
+#include "util/log.h"
 #include "util/thread.h"
 #include "util/xalloc.h"
 
 #define TICK_S 1
 #define MINUTE_TICKS 60
+#define LIMIT_KEEP_MS (86400 * 1000LL)
 
 struct timer_job {
 	struct wjob job;
@@ -26,19 +29,49 @@ struct timer_job {
 	bool minutely;
 };
 
-/* On the writer: breaches, the chain's tiers due and, once a minute,
- * inspections coming due and drills overdue. */
+/*
+ * On the writer: does this node run the scheduler? One node of those
+ * sharing a database does: the one whose writer's connection holds the
+ * store's scheduler lock (store_leader). The lock lives on that
+ * connection, so a node whose connection died leads no more, and another
+ * takes the lock on its next tick. A change is logged.
+ */
+static bool leads(struct app *app, struct store *st)
+{
+	bool yes = false;
+
+	if (store_leader(st, &yes))
+		yes = false;
+	if (atomic_exchange(&app->leader, yes) != yes)
+		log_info(yes ? "scheduler: this node leads"
+			     : "scheduler: this node no longer leads");
+	return yes;
+}
+
+/*
+ * On the writer: breaches, the chain's tiers due and, once a minute,
+ * inspections coming due and drills overdue; on the leader only. Each
+ * reads what it acts on in this same write transaction (so a leader
+ * that follows another never does again what the first did).
+ */
 static int timer_run(struct wjob *j, struct store *st)
 {
 	struct timer_job *b = container_of(j, struct timer_job, job);
 	const struct app_config *cfg = &b->t->app->cfg;
 	struct plan_cache *pc = &b->t->app->plans;
-	int n, rc = app_breaches_record(pc, st, b->now_ms, &n);
+	int n, rc;
 
+	if (!leads(b->t->app, st))
+		return 0;
+	rc = app_breaches_record(pc, st, b->now_ms, &n);
 	if (!rc)
 		rc = app_escalation_run(pc, st, b->now_ms, &n);
 	if (!rc && b->minutely)
 		rc = app_supply_inspections(st, b->now_ms, &n);
+	/* Sign-in limits kept in the database (several nodes) are long
+	 * idle after a day: their buckets are full again. */
+	if (!rc && b->minutely)
+		rc = store_limit_prune(st, b->now_ms - LIMIT_KEEP_MS, NULL);
 	if (!rc && b->minutely)
 		rc = app_drill_warn(st, b->now_ms, cfg->drill_warn_days
 				    ? cfg->drill_warn_days
@@ -60,6 +93,8 @@ static int prune_run(struct wjob *j, struct store *st)
 	struct prune_job *p = container_of(j, struct prune_job, job);
 
 	p->deleted = 0;
+	if (!leads(p->t->app, st))
+		return 0;
 	return store_event_prune(st, p->before_ms, p->upto_id,
 				 EVENT_PRUNE_CHUNK, &p->deleted);
 }
@@ -124,7 +159,7 @@ static void prune_tick(struct app_ticker *t, int64_t now_ms)
 	struct store *st;
 	int rc;
 
-	if (atomic_load(&t->pruning) ||
+	if (atomic_load(&t->pruning) || !atomic_load(&t->app->leader) ||
 	    !retention(&t->app->cfg, now_ms, &before, &keep))
 		return;
 	st = app_reader_get(t->app);
@@ -164,10 +199,15 @@ void app_tick(struct app_ticker *t, int64_t now_ms, bool minutely)
 	prune_tick(t, now_ms);
 	if (atomic_load(&t->queued))
 		return;
-	st = app_reader_get(t->app);
-	due = minutely || app_breaches_due(st, now_ms) ||
-	      app_escalation_due(&t->app->plans, st, now_ms);
-	app_reader_put(t->app, st);
+	/* A node that does not lead asks for the lock each tick: it takes
+	 * over within a tick of the leader's connection ending. */
+	due = minutely || !atomic_load(&t->app->leader);
+	if (!due) {
+		st = app_reader_get(t->app);
+		due = app_breaches_due(st, now_ms) ||
+		      app_escalation_due(&t->app->plans, st, now_ms);
+		app_reader_put(t->app, st);
+	}
 	if (!due)
 		return;
 	b = xcalloc(1, sizeof(*b));

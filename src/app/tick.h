@@ -59,8 +59,9 @@ void app_ticker_stop(struct app_ticker *t);
 
 /*
  * One tick at now_ms (the ticker's thread calls it; so may a test):
- * queue the timer job when something is due or `minutely`. Nothing when
- * a job is still queued.
+ * queue the timer job when something is due or `minutely`, or while this
+ * node does not lead (the job asks for the scheduler's lock first, and
+ * does nothing without it). Nothing when a job is still queued.
  */
 void app_tick(struct app_ticker *t, int64_t now_ms, bool minutely);
 

@@ -70,6 +70,9 @@ const struct cli_cmd cmd_serve = {
 		"                       (on-premises robots; tests)\n"
 		"  --notify-attempts N  deliveries tried before a message fails (8)\n"
 		"  --notify-backoff-ms MS  the first retry's delay (2000), doubling\n"
+		"  --notify-lease-ms MS  messages a node takes are its own this\n"
+		"                       long (120000): of a node that stops, they\n"
+		"                       are sent by any node after it\n"
 		"  --drill-warn-days N  tell command HQ of overdue drills N days\n"
 		"                       before the year ends (30; 0: never)\n"
 		"  --event-retention-days D  keep the event log (replay of live\n"
@@ -120,6 +123,8 @@ const struct cli_cmd cmd_serve = {
 		"                       私有地址（内网机器人；测试用）\n"
 		"  --notify-attempts N  通知投递失败前的尝试次数（8）\n"
 		"  --notify-backoff-ms MS  首次重试间隔（2000），逐次加倍\n"
+		"  --notify-lease-ms MS  节点取走的消息归其所有的时长（120000）；\n"
+		"                       节点停止后，此后由任一节点发送\n"
 		"  --drill-warn-days N  年底前 N 天向应急指挥部通报未完成的演练（30；0 为不通报）\n"
 		"  --event-retention-days D  事件日志（实时更新的补发）保留 D 天\n"
 		"                       （7；0 为不按时间清理）\n"
@@ -234,6 +239,7 @@ static int serve_run(int argc, char **argv)
 		{ "metrics-allow", required_argument, NULL, 'm' },
 		{ "notify-attempts", required_argument, NULL, 'a' },
 		{ "notify-backoff-ms", required_argument, NULL, 'B' },
+		{ "notify-lease-ms", required_argument, NULL, 'G' },
 		{ "drill-warn-days", required_argument, NULL, 'W' },
 		{ "event-retention-days", required_argument, NULL, 'E' },
 		{ "event-retention-events", required_argument, NULL, 'e' },
@@ -359,6 +365,11 @@ static int serve_run(int argc, char **argv)
 			if (!number(optarg, 1, 3600000, &v))
 				return cli_usage(&cmd_serve);
 			cfg.notify_backoff_ms = v;
+			break;
+		case 'G':
+			if (!number(optarg, 1000, 3600000, &v))
+				return cli_usage(&cmd_serve);
+			cfg.notify_lease_ms = v;
 			break;
 		case 'L':
 			if (log_level_parse(optarg) < 0)

@@ -19,6 +19,25 @@
 #include "util/netaddr.h"
 #include "util/xalloc.h"
 
+/* /healthz's word on this node among those sharing the database: does
+ * it run the scheduler (app/tick.c)? Adds to o and returns it. */
+static json_t *health_node(struct app *app, json_t *o)
+{
+	json_object_set_new(o, "scheduler_leader",
+			    json_boolean(atomic_load(&app->leader)));
+	return o;
+}
+
+/* /metrics' lines about this node among those sharing the database. */
+static void metrics_node(struct buf *b, struct app *app)
+{
+	buf_addf(b, "# HELP erms_scheduler_leader Whether this node runs "
+		    "the scheduler (1) or another node does (0).\n"
+		    "# TYPE erms_scheduler_leader gauge\n"
+		    "erms_scheduler_leader %d\n",
+		 atomic_load(&app->leader) ? 1 : 0);
+}
+
 void api_health(struct req *rq, struct resp *rs)
 {
 	int rc = app_ping(rq->st);
@@ -31,7 +50,8 @@ void api_health(struct req *rq, struct resp *rs)
 			  erms_strerror(rc));
 		return;
 	}
-	resp_json(rs, 200, json_pack("{s:s}", "status", "ok"));
+	resp_json(rs, 200, health_node(rq->app,
+				       json_pack("{s:s}", "status", "ok")));
 }
 
 /*
@@ -67,6 +87,7 @@ void api_metrics(struct req *rq, struct resp *rs)
 		return;
 	}
 	metrics_render(&b, &rq->app->writer);
+	metrics_node(&b, rq->app);
 	s = buf_detach(&b, &n);
 	resp_bytes(rs, 200, "text/plain; version=0.0.4; charset=utf-8", s, n);
 	free(s);

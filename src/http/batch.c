@@ -113,3 +113,15 @@ void batch_after_commit(void *ctx, struct store *st)
 	if (app_auth_refresh(srv->app, st) || events)
 		stream_wake(srv);
 }
+
+void batch_after_remote(void *ctx)
+{
+	struct http_server *srv = ctx;
+	struct store *st = app_reader_get(srv->app);
+	bool events = bus_fill(&srv->app->bus, st);
+	bool revoked = app_auth_refresh(srv->app, st);
+
+	app_reader_put(srv->app, st);
+	if (revoked || events)
+		stream_wake(srv);
+}

@@ -35,5 +35,8 @@ void batch_touch(struct conn *cn);
 /* The writer's after-commit hook (ctx: the server): new events go to
  * the ring and wake the streams, as does a revocation. */
 void batch_after_commit(void *ctx, struct store *st);
+/* The listening thread's hook (app/listen.h; ctx: the server): the same
+ * for what other nodes committed, read with a reader connection. */
+void batch_after_remote(void *ctx);
 
 #endif

@@ -35,7 +35,7 @@ static const struct schema_row schemas[] = {
 		   " -details:[obj",
 	  .doc = "code: bad_json, unknown_field, forbidden, not_found, ...;"
 		 " message in the caller's language" },
-	{ .name = "Health", .props = "status:str" },
+	{ .name = "Health", .props = "status:str scheduler_leader:bool" },
 	{ .name = "User",
 	  .props = "id:int login:str display_name:str email:str phone:str"
 		   " locale:str is_admin:bool disabled:bool created_at:time"

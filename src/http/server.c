@@ -599,6 +599,7 @@ int http_start(struct http_server **out, struct app *app,
 		goto fail;
 	pthread_mutex_init(&s->park_mu, NULL);
 	writer_set_hook(&app->writer, batch_after_commit, s);
+	listen_set_hook(&app->listen, batch_after_remote, s);
 	guard_ticker_start(s);
 	if (pthread_create(&s->acceptor, NULL, accept_main, s))
 		abort();	/* as for the other threads: no way on */
@@ -644,6 +645,7 @@ void http_stop(struct http_server *s, int grace_ms)
 			 atomic_load(&s->inflight));
 	stream_wake(s);
 	MHD_stop_daemon(s->d);
+	listen_set_hook(&s->app->listen, NULL, NULL);
 	writer_set_hook(&s->app->writer, NULL, NULL);
 	pthread_mutex_destroy(&s->park_mu);
 	pthread_mutex_destroy(&s->sock_mu);

@@ -106,6 +106,7 @@ enum q {
 	Q_DRILL_NOTICE, Q_INC_STATS,
 	Q_EVENT_FIRST, Q_EVENT_PRUNE,
 	Q_NT_CLAIM,
+	Q_LIMIT_GET, Q_LIMIT_PUT, Q_LIMIT_PRUNE,
 	/* Text only in a backend's table (store_ops.sql): the search. */
 	Q_FTS_INSERT, Q_FTS_APPEND, Q_FTS2_INSERT, Q_FTS2_APPEND,
 	Q__COUNT

@@ -353,6 +353,18 @@ const char *const store_sql[Q__COUNT] = {
 	[Q_NT_SET_ACK] =
 		"UPDATE notification SET ack_link = $2, ack_hash = $3 WHERE id = $1",
 
+	[Q_LIMIT_GET] =
+		"SELECT tokens_u, updated_ms, fails, decay_ms, next_ms, used_ms"
+		" FROM signin_limits WHERE kind = $1 AND key = $2",
+	[Q_LIMIT_PUT] =
+		"INSERT INTO signin_limits (kind, key, tokens_u, updated_ms,"
+		" fails, decay_ms, next_ms, used_ms)"
+		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+		" ON CONFLICT (kind, key) DO UPDATE SET tokens_u = $3,"
+		" updated_ms = $4, fails = $5, decay_ms = $6, next_ms = $7,"
+		" used_ms = $8",
+	[Q_LIMIT_PRUNE] = "DELETE FROM signin_limits WHERE used_ms < $1",
+
 	[Q_ROT_INSERT] =
 		"INSERT INTO rotation (group_id, name, start_ms, shift_minutes,"
 		" time_zone, members, created_ms, updated_ms)"

@@ -502,4 +502,26 @@ typedef int store_stat_fn(void *ctx, const char *status, const char *level,
 int store_incident_stats(struct store *st, int64_t from_ms, int64_t to_ms,
 			 store_stat_fn *fn, void *ctx);
 
+/*
+ * Sign-in limits shared by the nodes of one database (app/limits.h):
+ * one row per (kind, key), a token bucket's state or a backoff's.
+ */
+struct limit_row {
+	int kind;			/* the caller's table: address, ... */
+	char key[128];
+	int64_t tokens_u;		/* a bucket's tokens, in millionths */
+	int64_t updated_ms;		/* ... when they were counted */
+	int fails;			/* a backoff's failures */
+	int64_t decay_ms, next_ms;
+	int64_t used_ms;		/* last looked up */
+};
+/* The row of (kind, key) into out: ERMS_ENOTFOUND when there is none. */
+int store_limit_get(struct store *st, int kind, const char *key,
+		    struct limit_row *out);
+/* Write r's row (made when absent). */
+int store_limit_put(struct store *st, const struct limit_row *r);
+/* Drop the rows last used before before_ms; *deleted (may be NULL). */
+int store_limit_prune(struct store *st, int64_t before_ms,
+		      int64_t *deleted);
+
 #endif

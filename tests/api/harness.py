@@ -493,3 +493,38 @@ class ServerTestCase(unittest.TestCase):
 
     def assertStatus(self, r, status):
         self.assertEqual(r.status, status, "answer %d %r" % (r.status, r.body))
+
+
+# -- several nodes on one database ------------------------------------------
+
+class Node(Server):
+    """Another `erms serve` on the database of `first` (no init): a second
+    node of the same installation, with its own directory for its port
+    file and logs. Stop, kill9 and restart as a Server."""
+
+    def __init__(self, first, extra_args=None):
+        self.extra_args = list(first.extra_args if extra_args is None else extra_args)
+        self.allow_private = first.allow_private
+        self.dir = tempfile.mkdtemp(prefix="erms-node-")
+        self.db = first.db
+        self.port_file = os.path.join(self.dir, "port")
+        self.stderr_path = os.path.join(self.dir, "stderr.log")
+        self.proc = None
+        self.port = None
+        self._first = first
+        self._admin = None
+        _live_servers.add(self)
+        self.start()
+
+    def admin(self):
+        """The first node's admin token, sent to this node."""
+        return client_on(self, self._first.admin())
+
+
+def client_on(node, client):
+    """A Client for node with client's bearer token (or session cookie)."""
+    c = Client(node)
+    c.bearer = client.bearer
+    c.cookies = dict(client.cookies)
+    c.csrf = client.csrf
+    return c

@@ -745,7 +745,8 @@ class Digest(NotifyTestCase):
 class Crash(NotifyTestCase):
     """kill -9 with messages in the outbox."""
 
-    server_args = BACKOFF
+    # A message the killed node had taken is sent after its lease.
+    server_args = BACKOFF + ("--notify-lease-ms", "2000")
 
     @classmethod
     def setup_channels(cls):
