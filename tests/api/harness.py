@@ -13,6 +13,16 @@ setup_org
 
 Only the standard library is used. `ERMS_BIN` (the erms binary) must be set
 in the environment; `ERMS_KEEP=1` keeps the temporary directories.
+
+The engine: without `ERMS_TEST_POSTGRES_URL` each Server has an SQLite file
+in its directory. With it (a server's URL, e.g.
+postgres://postgres@127.0.0.1:5432/postgres, as `scripts/pg.sh start DIR`
+prints) each Server has a fresh database of its own on that server
+(erms_<pid>_<n>, dropped at cleanup) and a key file in its directory, which
+a URL needs (`--key`). Either way `server.db` is the --db argument,
+`server.db_args` the --db and --key arguments for an erms command,
+`server.engine` 'sqlite' or 'postgres', and `server.sql(query, *params)`
+runs SQL on the database with the same output on both engines.
 """
 
 import atexit
@@ -26,6 +36,7 @@ import subprocess
 import tempfile
 import time
 import unittest
+import urllib.parse
 from collections import namedtuple
 
 ADMIN_LOGIN = "admin"
@@ -62,6 +73,61 @@ def sqlite3_shell(db, *sql, timeout=30):
                           timeout=timeout)
 
 
+def postgres_url():
+    """$ERMS_TEST_POSTGRES_URL (a PostgreSQL server's URL), or None: SQLite."""
+    return os.environ.get("ERMS_TEST_POSTGRES_URL") or None
+
+
+def database_url(server_url, name):
+    """server_url with its database name replaced by name."""
+    u = urllib.parse.urlsplit(server_url)
+    return urllib.parse.urlunsplit((u.scheme, u.netloc, "/" + name, u.query, u.fragment))
+
+
+def psql(url, *args, stdin=None, timeout=60):
+    """Run `psql` on url (unaligned, tuples only, stopping at the first
+    error, no ~/.psqlrc); returns CompletedProcess (text mode)."""
+    return subprocess.run(["psql", "-X", "-At", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, *args],
+                          input=stdin, capture_output=True, text=True, timeout=timeout)
+
+
+def sql_literal(v):
+    """v as an SQL literal the same on SQLite and PostgreSQL."""
+    if v is None:
+        return "NULL"
+    if isinstance(v, bool):
+        return "1" if v else "0"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    return "'" + str(v).replace("'", "''") + "'"
+
+
+def sql_bind(query, params):
+    """query with each ? outside quotes replaced by the next of params as a
+    literal (the tests' SQL is written by the tests, not by users)."""
+    out, rest, quote = [], list(params), None
+    for ch in query:
+        if quote:
+            quote = None if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "?":
+            if not rest:
+                raise ValueError("too few parameters for %r" % query)
+            out.append(sql_literal(rest.pop(0)))
+            continue
+        out.append(ch)
+    if rest:
+        raise ValueError("too many parameters for %r" % query)
+    return "".join(out)
+
+
+# The key file of each database URL the harness made (a second node on
+# the same database finds it here).
+_keys = {}
+_db_counter = [0]
+
+
 def tail(path, lines=40):
     try:
         with open(path, encoding="utf-8", errors="replace") as f:
@@ -89,12 +155,18 @@ class Server:
         self.allow_private = allow_private
         self.dir = tempfile.mkdtemp(prefix="erms-test-")
         self.db = os.path.join(self.dir, "erms.db")
+        self._owns_db = False
+        if postgres_url():
+            _db_counter[0] += 1
+            self.db = database_url(postgres_url(), "erms_%d_%d" % (os.getpid(), _db_counter[0]))
+            _keys[self.db] = os.path.join(self.dir, "erms.key")
+            self._owns_db = True  # init creates it; cleanup drops it
         self.port_file = os.path.join(self.dir, "port")
         self.stderr_path = os.path.join(self.dir, "stderr.log")
         self.proc = None
         self.port = None
         self._admin = None
-        r = run_erms("init", "--db", self.db, "--admin", admin,
+        r = run_erms("init", *self.db_args, "--admin", admin,
                      stdin=admin_password + "\n")
         if r.returncode != 0:
             self.cleanup()
@@ -111,7 +183,7 @@ class Server:
         if os.path.exists(self.port_file):
             os.unlink(self.port_file)
         # The receivers of the tests listen on loopback: allow it.
-        cmd = [erms_bin(), "serve", "--listen", "127.0.0.1:0", "--db", self.db,
+        cmd = [erms_bin(), "serve", "--listen", "127.0.0.1:0", *self.db_args,
                "--port-file", self.port_file, *self.extra_args]
         if self.allow_private:
             cmd.append("--allow-private-webhooks")
@@ -197,13 +269,53 @@ class Server:
         self.start()
 
     def cleanup(self):
-        """Kill the server if still running and remove the temporary directory."""
+        """Kill the server if still running and remove the temporary
+        directory (and the database on a PostgreSQL server)."""
         self.kill9()
         _live_servers.discard(self)
         if os.environ.get("ERMS_KEEP"):
             print("erms test dir kept: %s" % self.dir)
-        else:
-            shutil.rmtree(self.dir, ignore_errors=True)
+            return
+        shutil.rmtree(self.dir, ignore_errors=True)
+        if getattr(self, "_owns_db", False):
+            self._owns_db = False
+            name = urllib.parse.urlsplit(self.db).path.lstrip("/")
+            psql(postgres_url(), "-c", 'DROP DATABASE IF EXISTS "%s" WITH (FORCE)' % name)
+
+    # -- the database -------------------------------------------------------
+
+    @property
+    def engine(self):
+        """'postgres' for a database URL, else 'sqlite'."""
+        return "postgres" if str(self.db).startswith(("postgres://", "postgresql://")) else "sqlite"
+
+    @property
+    def key(self):
+        """The key file the erms commands are given, or None (SQLite's
+        default next to the file)."""
+        return _keys.get(self.db)
+
+    @property
+    def db_args(self):
+        """The --db (and for a URL --key) arguments of an erms command."""
+        return ["--db", self.db] + (["--key", self.key] if self.key else [])
+
+    def sql_run(self, query, *params, timeout=60):
+        """Run SQL (statements separated by ;, ? bound to params) on the
+        database with the engine's shell (sqlite3, or psql -At): rows one a
+        line, columns separated by |. Returns CompletedProcess."""
+        text = sql_bind(query, params) if params else query
+        if self.engine == "postgres":
+            return psql(self.db, stdin=text + "\n", timeout=timeout)
+        return sqlite3_shell(self.db, text, timeout=timeout)
+
+    def sql(self, query, *params, timeout=60):
+        """sql_run, failing unless it succeeds; returns its output stripped."""
+        r = self.sql_run(query, *params, timeout=timeout)
+        if r.returncode != 0:
+            raise AssertionError("SQL on %s failed (exit %d): %s\n%s"
+                                 % (self.engine, r.returncode, query, r.stderr))
+        return r.stdout.strip()
 
     # -- conveniences -------------------------------------------------------
 
