@@ -309,6 +309,17 @@ class Server:
             return psql(self.db, stdin=text + "\n", timeout=timeout)
         return sqlite3_shell(self.db, text, timeout=timeout)
 
+    def dump(self, timeout=60):
+        """The whole database as SQL text (sqlite3 .dump, or pg_dump)."""
+        if self.engine == "postgres":
+            r = subprocess.run(["pg_dump", "--no-owner", "-d", self.db], capture_output=True,
+                               text=True, timeout=timeout)
+        else:
+            r = sqlite3_shell(self.db, ".dump", timeout=timeout)
+        if r.returncode != 0:
+            raise AssertionError("dump of the %s database failed: %s" % (self.engine, r.stderr))
+        return r.stdout
+
     def sql(self, query, *params, timeout=60):
         """sql_run, failing unless it succeeds; returns its output stripped."""
         r = self.sql_run(query, *params, timeout=timeout)

@@ -158,7 +158,7 @@ class MetricsRestricted(ServerTestCase):
 
     def test_bad_list_is_refused_at_start(self):
         from harness import run_erms
-        r = run_erms("serve", "--db", self.server.db, "--metrics-allow", "10.0.0.0/99")
+        r = run_erms("serve", *self.server.db_args, "--metrics-allow", "10.0.0.0/99")
         self.assertNotEqual(r.returncode, 0)
 
 

@@ -53,7 +53,7 @@ class Durability(ServerTestCase):
         self.assertEqual(len(burst), 200)
         self.assertEqual(burst, expected)
 
-        r = run_erms("audit", "verify", "--db", self.server.db)
+        r = run_erms("audit", "verify", *self.server.db_args)
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
 
 

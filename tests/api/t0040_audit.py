@@ -12,8 +12,11 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
 from harness import (PASSWORD, ServerTestCase, create_group, create_user,  # noqa: E402
                      list_all, put_member, run_erms, sqlite3_shell)
+
+SQLITE_ONLY = "SQLite file only: edits copies of the database file with the sqlite3 shell"
 
 
 class Audit(ServerTestCase):
@@ -53,10 +56,11 @@ class Audit(ServerTestCase):
         self.assertError(self.server.client().get("/api/v1/audit"), 401, "unauthorized")
 
     def test_verify_running(self):
-        r = run_erms("audit", "verify", "--db", self.server.db)
+        r = run_erms("audit", "verify", *self.server.db_args)
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
 
 
+@unittest.skipIf(harness.postgres_url(), SQLITE_ONLY)
 class Tamper(ServerTestCase):
     """Stops its server, then edits copies of the database."""
 
@@ -102,7 +106,7 @@ class Tamper(ServerTestCase):
         self.assertIn("audit", r.stdout.split())
 
     def test_verify_clean(self):
-        r = run_erms("audit", "verify", "--db", self.server.db)
+        r = run_erms("audit", "verify", *self.server.db_args)
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
 
     def test_edited_row_detected(self):
@@ -205,18 +209,21 @@ class KeyFile(ServerTestCase):
 
     def test_serve_refuses_another_key(self):
         self.server.stop()
-        os.rename(self.server.db + ".key", self.server.db + ".key.real")
+        key = self.server.key or self.server.db + ".key"
+        os.rename(key, key + ".real")
         try:
-            r = run_erms("serve", "--listen", "127.0.0.1:0", "--db", self.server.db, timeout=60)
+            r = run_erms("serve", "--listen", "127.0.0.1:0", "--db", self.server.db,
+                         "--key", key, timeout=60)
             self.assertNotEqual(r.returncode, 0)
             self.assertIn("--key", r.stdout + r.stderr)
-            self.assertFalse(os.path.exists(self.server.db + ".key"), "a new key was made")
+            self.assertFalse(os.path.exists(key), "a new key was made")
         finally:
-            os.rename(self.server.db + ".key.real", self.server.db + ".key")
+            os.rename(key + ".real", key)
         self.server.restart()
-        self.assertEqual(run_erms("audit", "verify", "--db", self.server.db).returncode, 0)
+        self.assertEqual(run_erms("audit", "verify", *self.server.db_args).returncode, 0)
 
 
+@unittest.skipIf(harness.postgres_url(), SQLITE_ONLY + " (and reads the raw file)")
 class LegacyAckLinks(ServerTestCase):
     """A message queued before the database had a key kept its one-time
     token in its link; binding the database to a key replaces it by a

@@ -1,7 +1,7 @@
 """The local commands of the erms binary: --version, help (general and per
 command, also as --help), unknown commands (exit 2), migrate (idempotent),
 backup (of an idle and of a running database) and init (refuses to run
-twice).
+twice), and a database URL needs --key.
 """
 
 import os
@@ -11,6 +11,7 @@ import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
 from harness import (ADMIN_PASSWORD, Server, create_user, run_erms,  # noqa: E402
                      sqlite3_shell)
 
@@ -80,6 +81,8 @@ class Cli(unittest.TestCase):
                                  "--anchor", out + ".anchor"), 0)
 
     def test_backup_running(self):
+        if harness.postgres_url():
+            self.skipTest("backup to a file: SQLite file only")
         s = Server()
         try:
             create_user(s.admin(), "in-backup")
@@ -101,6 +104,19 @@ class Cli(unittest.TestCase):
         self.assertNotEqual(r.returncode, 0, r.stdout + r.stderr)
         r = sqlite3_shell(db, "select count(*) from users")
         self.assertEqual(r.stdout.strip(), "1")
+
+    def test_url_needs_key(self):
+        """A database URL has no file to put the key next to: init, serve
+        and audit verify refuse it without --key, before connecting."""
+        url = "postgres://nobody@127.0.0.1:1/erms"
+        for args in (("init", "--db", url, "--admin", "admin"),
+                     ("serve", "--listen", "127.0.0.1:0", "--db", url),
+                     ("audit", "verify", "--db", url)):
+            with self.subTest(command=args[0]):
+                r = run_erms(*args, stdin=ADMIN_PASSWORD + "\n")
+                self.assertExit(r, 2)
+                self.assertIn("needs --key FILE", r.stderr)
+                self.assertNotIn("connect", r.stderr)
 
     def test_init_rejects_bad_password(self):
         r = run_erms("init", "--db", self.path("erms.db"), "--admin", "admin", stdin="short\n")

@@ -19,7 +19,7 @@ import unittest
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness import ServerTestCase, sample_org, sqlite3_shell  # noqa: E402
+from harness import ServerTestCase, sample_org  # noqa: E402
 from t0210_events import Stream  # noqa: E402
 
 WAIT = 20  # seconds, at most, for anything awaited
@@ -161,9 +161,7 @@ class Retention(OrgCase):
         return s
 
     def events_before(self, ms):
-        r = sqlite3_shell(self.server.db, "SELECT count(*) FROM event WHERE at_ms < %d" % ms)
-        self.assertEqual(r.returncode, 0, r.stderr)
-        return int(r.stdout.strip())
+        return int(self.server.sql("SELECT count(*) FROM event WHERE at_ms < ?", ms))
 
     def test_old_events_go_and_a_resume_from_before_is_told(self):
         live = self.subscribe().connected()
@@ -188,8 +186,7 @@ class Retention(OrgCase):
         while self.events_before(now - 7 * 86400 * 1000) and time.time() < deadline:
             time.sleep(0.2)
         self.assertEqual(self.events_before(now - 7 * 86400 * 1000), 0)
-        r = sqlite3_shell(self.server.db, "SELECT min(id) FROM event")
-        first = int(r.stdout.strip())
+        first = int(self.server.sql("SELECT min(id) FROM event"))
         recent = [e for e in live.wait_text(m2) if e["id"] >= first]
         self.assertGreaterEqual(len(recent), 2)
         self.assertGreater(first, old[-1]["id"])
