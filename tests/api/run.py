@@ -9,6 +9,13 @@ subprocess (300 s timeout), print one line per module and a total:
 
 Exits non-zero if anything failed. Needs ERMS_BIN, like the modules.
 Arguments, if any, select modules by name prefix (e.g. `run.py t0010`).
+
+The engine: SQLite files by default; with ERMS_TEST_POSTGRES_URL (a
+PostgreSQL server's URL, e.g. what `scripts/pg.sh start DIR` prints) every
+server of the modules gets a fresh database there (tests/api/harness.py),
+and the failover module (t0700) runs. ERMS_TEST_ENGINE=postgres (the meson
+suite postgres sets it) makes a missing URL an error rather than a quiet
+run on SQLite.
 """
 
 import glob
@@ -51,6 +58,11 @@ def run_module(path):
 def main(argv):
     if not os.environ.get("ERMS_BIN"):
         print("set ERMS_BIN to the erms binary, e.g. ERMS_BIN=build/erms", file=sys.stderr)
+        return 2
+    if os.environ.get("ERMS_TEST_ENGINE") == "postgres" and \
+            not os.environ.get("ERMS_TEST_POSTGRES_URL"):
+        print("ERMS_TEST_ENGINE=postgres but ERMS_TEST_POSTGRES_URL is not set: start a "
+              "server (scripts/pg.sh start DIR prints its URL) and export it", file=sys.stderr)
         return 2
     modules = sorted(glob.glob(os.path.join(HERE, "t[0-9]*.py")))
     if argv:
