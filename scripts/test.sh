@@ -7,9 +7,10 @@
 # redocly and checks real answers against it with ajv, tests/openapi/),
 # builds with clang (-Werror) and runs the unit tests, runs each
 # libFuzzer harness briefly (scripts/fuzz.sh), and ends with one line:
-# "N passed, N failed". The postgres suite (the store contract on
-# PostgreSQL) runs on a throwaway server (scripts/pg.sh) started here and
-# stopped at exit.
+# "N passed, N failed". The postgres suite (the store contract and the
+# API suite on PostgreSQL, and the failover test on servers of its own)
+# runs on a throwaway server (scripts/pg.sh) started here and stopped at
+# exit.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh test || exit 1
