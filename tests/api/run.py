@@ -2,6 +2,7 @@
 subprocess (300 s timeout), print one line per module and a total:
 
     ok t0001_health.py (6 tests)
+    ok t0031_faults.py (2 tests, 1 skipped)
     FAIL t0010_auth.py (11 tests, 1 failed)
         <its output>
     ...
@@ -30,7 +31,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def run_module(path):
-    """Returns (ok, tests run, failed test cases, output)."""
+    """Returns (ok, tests run, failed test cases, skipped, output)."""
     # A session of its own, so that a timeout also ends the servers it started.
     p = subprocess.Popen([sys.executable, path], stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT, start_new_session=True)
@@ -49,10 +50,12 @@ def run_module(path):
         for kind in ("failures", "errors", "unexpected successes"):
             k = re.search(r"%s=(\d+)" % kind, m.group(1))
             failed += int(k.group(1)) if k else 0
+    m = re.search(r"^OK \(.*skipped=(\d+)", out, re.M)
+    skipped = int(m.group(1)) if m else 0
     ok = rc == 0 and failed == 0 and re.search(r"^OK\b", out, re.M) is not None
     if not ok and failed == 0:
         failed = 1  # crashed, timed out or never reported: count the module as one failure
-    return ok, ran, failed, out
+    return ok, ran, failed, skipped, out
 
 
 def main(argv):
@@ -70,11 +73,12 @@ def main(argv):
     passed = failed = 0
     for path in modules:
         name = os.path.basename(path)
-        ok, ran, nfail, out = run_module(path)
+        ok, ran, nfail, skipped, out = run_module(path)
         passed += max(ran - nfail, 0)
         failed += nfail
         if ok:
-            print("ok %s (%d tests)" % (name, ran), flush=True)
+            print("ok %s (%d tests%s)" % (name, ran, ", %d skipped" % skipped if skipped else ""),
+                  flush=True)
         else:
             print("FAIL %s (%d tests, %d failed)" % (name, ran, nfail))
             print("    " + out.rstrip().replace("\n", "\n    "), flush=True)
