@@ -1,7 +1,7 @@
 """Audit log: GET /api/v1/audit (admin only) lists hash-chained rows in id
 order; `erms audit verify` accepts the log of a running server and, once the
-server is stopped, detects a row edited or deleted with the sqlite3 shell (or psql)
-and names the row.
+server is stopped, detects a row edited or deleted with the sqlite3 shell
+(or psql) and names the row.
 """
 
 import hashlib
