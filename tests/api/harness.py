@@ -12,7 +12,8 @@ setup_org
         their memberships and signed-in clients, and a published plan.
 
 Only the standard library is used. `ERMS_BIN` (the erms binary) must be set
-in the environment; `ERMS_KEEP=1` keeps the temporary directories.
+in the environment; `ERMS_KEEP=1` keeps the temporary directories (and
+the databases on a PostgreSQL server).
 
 The engine: without `ERMS_TEST_POSTGRES_URL` each Server has an SQLite file
 in its directory. With it (a server's URL, e.g.
