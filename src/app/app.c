@@ -9,6 +9,7 @@
 #define LOG_MOD "app"
 #include "app/app.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -130,6 +131,17 @@ void app_reader_put(struct app *app, struct store *st)
 int app_ping(struct store *st)
 {
 	return store_ping(st);
+}
+
+int app_db_role(struct store *st, struct app_db_role *out)
+{
+	struct store_role r;
+	int rc = store_role(st, &r);
+
+	out->engine = store_kind(st);
+	snprintf(out->role, sizeof(out->role), "%s", rc ? "unknown" : r.role);
+	out->writable = !rc && r.writable;
+	return rc;
 }
 
 static int probe(struct store *st, void *ctx)

@@ -108,6 +108,18 @@ int app_health(struct app *app, int64_t now_ms);
 /* A cheap round trip on st (a reader): can the database still be read?
  * 0 or an ERMS_E* code; /healthz asks this before app_health(). */
 int app_ping(struct store *st);
+/*
+ * Which database st reaches, for /healthz and a load balancer's check:
+ * the engine ("sqlite", "postgres"), its role ("embedded", "primary",
+ * "standby"; "unknown" when it cannot be asked) and whether it takes
+ * writes. 0 or an ERMS_E* code.
+ */
+struct app_db_role {
+	const char *engine;	/* static */
+	char role[16];
+	bool writable;
+};
+int app_db_role(struct store *st, struct app_db_role *out);
 
 /* Who is signed in: the actor for may(), and the user. */
 struct principal {

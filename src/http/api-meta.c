@@ -19,10 +19,33 @@
 #include "util/netaddr.h"
 #include "util/xalloc.h"
 
+/*
+ * /healthz's word on the database: its engine, the role this node
+ * reaches (a load balancer keeps only the nodes on a writable primary)
+ * and whether it takes writes. Adds to o and returns it.
+ */
+static json_t *health_db(const struct app_db_role *d, json_t *o)
+{
+	json_object_set_new(o, "db", json_pack("{s:s,s:s,s:b}",
+					       "engine", d->engine,
+					       "role", d->role,
+					       "writable", d->writable));
+	return o;
+}
+
 void api_health(struct req *rq, struct resp *rs)
 {
+	struct app_db_role d;
 	int rc = app_ping(rq->st);
 
+	if (!rc)
+		rc = app_db_role(rq->st, &d);
+	if (!rc && !d.writable) {
+		resp_fail(rq, rs, 503, "unavailable", NULL,
+			  "the database cannot take writes (%s %s)",
+			  d.engine, d.role);
+		return;
+	}
 	if (!rc)
 		rc = app_health(rq->app, rq->now_ms);
 	if (rc) {
@@ -31,7 +54,7 @@ void api_health(struct req *rq, struct resp *rs)
 			  erms_strerror(rc));
 		return;
 	}
-	resp_json(rs, 200, json_pack("{s:s}", "status", "ok"));
+	resp_json(rs, 200, health_db(&d, json_pack("{s:s}", "status", "ok")));
 }
 
 /*

@@ -18,7 +18,15 @@ class Health(ServerTestCase):
         r = self.c.get("/healthz")
         self.assertStatus(r, 200)
         self.assertIn("application/json", r.headers.get("content-type", ""))
-        self.assertEqual(r.body, {"status": "ok"})
+        self.assertEqual(r.body["status"], "ok")
+        # Which database this node reaches and whether it takes writes,
+        # for a load balancer's check (docs/deploy.md).
+        db = r.body["db"]
+        if self.server.db.startswith("postgres"):
+            self.assertEqual((db["engine"], db["role"]), ("postgres", "primary"))
+        else:
+            self.assertEqual((db["engine"], db["role"]), ("sqlite", "embedded"))
+        self.assertIs(db["writable"], True)
 
     def test_console_sign_in_page(self):
         r = self.c.get("/", headers={"Accept": "text/html"})
