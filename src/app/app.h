@@ -71,6 +71,7 @@ struct app {
 	pthread_mutex_t health_mu;
 	int64_t health_us;		/* monotonic; 0: never probed */
 	int health_rc;
+	int health_db;			/* the writer's role (app.c) */
 	_Atomic int64_t auth_gen;	/* the store's revocation generation */
 	/*
 	 * A test message sent now on channel c (the delivery worker sets
@@ -109,17 +110,18 @@ int app_health(struct app *app, int64_t now_ms);
  * 0 or an ERMS_E* code; /healthz asks this before app_health(). */
 int app_ping(struct store *st);
 /*
- * Which database st reaches, for /healthz and a load balancer's check:
- * the engine ("sqlite", "postgres"), its role ("embedded", "primary",
- * "standby"; "unknown" when it cannot be asked) and whether it takes
- * writes. 0 or an ERMS_E* code.
+ * app_health(), and which database the writer reaches, for /healthz and
+ * a load balancer's check: the engine ("sqlite", "postgres"), its role
+ * ("embedded", "primary", "standby"; "unknown" before a probe could ask)
+ * and whether it takes writes (a standby or a read-only server answers
+ * ERMS_ESTORE). db may be NULL.
  */
 struct app_db_role {
 	const char *engine;	/* static */
 	char role[16];
 	bool writable;
 };
-int app_db_role(struct store *st, struct app_db_role *out);
+int app_health_db(struct app *app, int64_t now_ms, struct app_db_role *db);
 
 /* Who is signed in: the actor for may(), and the user. */
 struct principal {

@@ -38,20 +38,16 @@ void api_health(struct req *rq, struct resp *rs)
 	struct app_db_role d;
 	int rc = app_ping(rq->st);
 
-	if (!rc)
-		rc = app_db_role(rq->st, &d);
-	if (!rc && !d.writable) {
-		resp_fail(rq, rs, 503, "unavailable", NULL,
-			  "the database cannot take writes (%s %s)",
-			  d.engine, d.role);
-		return;
-	}
-	if (!rc)
-		rc = app_health(rq->app, rq->now_ms);
 	if (rc) {
 		resp_fail(rq, rs, 503, "unavailable", NULL,
-			  "the database cannot take writes (%s)",
+			  "the database cannot be reached (%s)",
 			  erms_strerror(rc));
+		return;
+	}
+	if ((rc = app_health_db(rq->app, rq->now_ms, &d))) {
+		resp_fail(rq, rs, 503, "unavailable", NULL,
+			  "the database cannot take writes (%s; %s %s)",
+			  erms_strerror(rc), d.engine, d.role);
 		return;
 	}
 	resp_json(rs, 200, health_db(&d, json_pack("{s:s}", "status", "ok")));
