@@ -214,4 +214,4 @@ for row in "sqlite.report|reports, SQLite, one node" \
 done
 echo
 one=$(val pg1.report.rps) two=$(val pg2.report.rps)
-echo "Two nodes against one, reports: $(calc "$two * 100 / $one" 0) % of the one node's rate (the cross-node write lock and the second node's own group commit)."
+echo "Reports, two nodes against one: $(calc "$two * 100 / $one" 0) % of the one node's rate."
