@@ -54,7 +54,7 @@ typedef int srow_fn(void *ctx, const struct srow *r);
  * server engine's prepared statements want them). own[] holds texts that
  * p borrows: built_query_release() frees them.
  */
-#define BQ_PARAMS_MAX 16
+#define BQ_PARAMS_MAX SROW_MAX	/* a row copied whole (copy.c) */
 struct built_query {
 	unsigned key;
 	void (*text)(unsigned key, struct buf *b);
@@ -109,6 +109,9 @@ enum q {
 	Q_LIMIT_GET, Q_LIMIT_PUT, Q_LIMIT_PRUNE,
 	/* Text only in a backend's table (store_ops.sql): the search. */
 	Q_FTS_INSERT, Q_FTS_APPEND, Q_FTS2_INSERT, Q_FTS2_APPEND,
+	/* The engine's catalog: (table, column) of every table of the
+	 * database, for copy.c to know it copies them all. */
+	Q_COPY_COLUMNS,
 	Q__COUNT
 };
 

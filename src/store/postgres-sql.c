@@ -41,4 +41,14 @@ const char *const store_postgres_sql[Q__COUNT] = {
 	[Q_FTS_APPEND] =
 		"UPDATE incident_search SET body = body || chr(10) || $2"
 		" WHERE id = $1",
+	/* The tables' columns in the connection's schema (copy.c). */
+	[Q_COPY_COLUMNS] =
+		"SELECT c.table_name::text, c.column_name::text"
+		" FROM information_schema.columns c"
+		" JOIN information_schema.tables t"
+		" ON t.table_schema = c.table_schema"
+		" AND t.table_name = c.table_name"
+		" AND t.table_type = 'BASE TABLE'"
+		" WHERE c.table_schema = current_schema()"
+		" ORDER BY c.table_name, c.ordinal_position",
 };

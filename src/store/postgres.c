@@ -554,7 +554,7 @@ static int pg_backup(struct store *st, const char *path, struct errbuf *err)
 {
 	(void)st;
 	(void)path;
-	return err_ret(err, ERMS_EINVAL, "invalid",
+	return err_ret(err, ERMS_EINVAL, "backup_elsewhere",
 		       "erms does not copy a PostgreSQL database: use pg_dump -Fc"
 		       " for a logical copy, or pg_basebackup with WAL archiving"
 		       " for point-in-time recovery");

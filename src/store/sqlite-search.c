@@ -46,6 +46,11 @@ const char *const store_sqlite_sql[Q__COUNT] = {
 	[Q_FTS2_APPEND] =
 		"UPDATE incident_fts2 SET pairs = pairs || ' ' || $2"
 		" WHERE rowid = $1",
+	/* The tables' columns (copy.c): FTS5's own tables are among them. */
+	[Q_COPY_COLUMNS] =
+		"SELECT m.name, c.name FROM sqlite_schema m"
+		" JOIN pragma_table_info(m.name) c"
+		" WHERE m.type = 'table' ORDER BY m.name, c.cid",
 };
 
 /* Whether the character at s splits words: ASCII but not a letter or
