@@ -156,7 +156,10 @@ CREATE TABLE incident (
   review_json     text    NOT NULL DEFAULT '',
   updated_ms      bigint NOT NULL
 );
-CREATE INDEX incident_status ON incident(status);
+-- A btree's entries of one key are in no id order here (SQLite's hold
+-- the rowid after the key): each filter's index names id after it, so
+-- that its rows are read newest first and the page ends after its limit.
+CREATE INDEX incident_status ON incident(status, id);
 CREATE INDEX incident_reported ON incident(reported_ms);
 
 CREATE TABLE task (
@@ -203,14 +206,31 @@ CREATE TABLE event (
   data        text    NOT NULL
 );
 
--- Search over title, description, notes and timeline text: the text of
--- each incident, matched as a substring with ASCII letters case-folded
--- (store/postgres-search.c).
+-- Search over title, description, notes and timeline text
+-- (store/postgres-search.c): each incident's title and body (its other
+-- text, one line each) with the case of ASCII letters folded (only
+-- those: lower() would fold others too), and pairs, the text's
+-- characters and each two side by side (runs split at ASCII spaces and
+-- punctuation: "主库 db" -> {主, 主库, 库, d, db, b}).
+--
+-- Three characters or more are found by LIKE through the trigram GIN
+-- indexes (pg_trgm ships with the server and is a trusted extension: the
+-- database's owner may create it); one or two by the pairs' GIN index,
+-- for the words trigrams cannot find. fastupdate (the default) gathers
+-- an incident's new lines in the index's pending list, merged by vacuum
+-- or when it grows past gin_pending_list_limit.
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE TABLE incident_search (
   id    bigint PRIMARY KEY,
   title text NOT NULL,
-  body  text NOT NULL
+  body  text NOT NULL,
+  pairs text[] NOT NULL
 );
+CREATE INDEX incident_search_title ON incident_search
+  USING gin (title gin_trgm_ops);
+CREATE INDEX incident_search_body ON incident_search
+  USING gin (body gin_trgm_ops);
+CREATE INDEX incident_search_pairs ON incident_search USING gin (pairs);
 -- from 0004_notify.sql
 -- 0004: notifications: channels, the outbox, duty rosters, escalation.
 
@@ -488,9 +508,9 @@ INSERT INTO health (id, probed_ms) VALUES (1, 0);
 --
 -- The list statement names only the filters a call has, and lets one of
 -- them drive (store/sql.c, inc_list_sql).
-CREATE INDEX incident_level ON incident(level_key);
-CREATE INDEX incident_category ON incident(category);
-CREATE INDEX incident_drill ON incident(is_drill);
+CREATE INDEX incident_level ON incident(level_key, id);
+CREATE INDEX incident_category ON incident(category, id);
+CREATE INDEX incident_drill ON incident(is_drill, id);
 
 -- Reported-time ranges walk the ids (the list's order) between two ids
 -- found in incident_reported. Ids are given in report order, and
