@@ -19,10 +19,14 @@
  * they have one; punctuation alone ("-", "#"), LIKE on every row, newest
  * first, until the page is full.
  *
+ * The search table drives, as SQLite's index does: the incident row is
+ * joined by id to each match and the filters checked on it (a filter on
+ * the ids, the cursor or a time range, bounds the search table's ids).
  * The planner chooses, by the statistics, between reading the index's
  * matches (then sorting them by id) and walking the ids newest first
  * with the match checked on each row (a frequent token: the page fills
- * quickly); either way the answer is the same.
+ * quickly); either way the answer is the same. A filter that few of the
+ * matches pass (a rare status) reads the matches until it has the page.
  */
 #include "store/store.h"
 
@@ -89,8 +93,12 @@ static void search_sql(unsigned key, struct buf *b)
 	enum search_mode mode = (enum search_mode)(key >> INC_SEARCH_SHIFT);
 	int lim = inc_filter_count(key) + 1, m = lim + 1;
 
+	/* OFFSET 0 keeps the incident row a probe by id per match: the
+	 * planner cannot turn the join around and scan the incident table
+	 * for a filter's rows. */
 	buf_adds(b, "SELECT " SELECT_LIST_I(INCIDENT_COLS)
-		 " FROM incident_search f JOIN incident i ON i.id = f.id"
+		 " FROM incident_search f CROSS JOIN LATERAL"
+		 " (SELECT * FROM incident WHERE id = f.id OFFSET 0) i"
 		 " WHERE ");
 	switch (mode) {
 	case SM_TOKEN:
