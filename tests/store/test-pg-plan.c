@@ -410,8 +410,8 @@ static int setup(void **state)
 	double t0 = now_ms();
 
 	(void)state;
-	if (n && atol(n) >= 10000)
-		rows_n = atol(n);
+	if (n && strtol(n, NULL, 10) >= 10000)
+		rows_n = strtol(n, NULL, 10);
 	if (pgtest_open(&pg, "plan"))
 		return -1;
 	seed();
