@@ -11,11 +11,13 @@
  * Fails on a Seq Scan of incident or timeline, on a Seq Scan of the
  * search table except for a search of ASCII punctuation alone (which no
  * index holds: it walks the ids newest first until the page is full, as
- * SQLite does), on a list with a filter not read through that filter's
- * index, on a sort in a list without search, and on a rare Chinese word
- * of three characters (or two) not found through the trigram (or pair)
- * GIN index. The rare words' answers are checked against a substring
- * match over the whole table, and a few searches are timed.
+ * SQLite does), on a list with a filter not read through an index of
+ * incident, and on a rare Chinese word of three characters (or two) not
+ * found through the trigram (or pair) GIN index; and on a Seq Scan of
+ * either table by the statements that read an incident by id or number,
+ * the timers' and the statistics' (test_other_plans). The rare words'
+ * answers are checked against a substring match over the whole table,
+ * and a few searches are timed.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -404,6 +406,48 @@ static void test_answers(void **state)
 	}
 }
 
+/* The other statements that read incident or timeline by a key, a
+ * waiting state or a time: none scans either table (every parameter 1:
+ * an id, a small limit, a time long past). */
+static void test_other_plans(void **state)
+{
+	static const enum q qs[] = { Q_INC_GET, Q_INC_BY_NUMBER, Q_INC_DUE,
+				     Q_INC_UNACKED, Q_INC_STATS, Q_TL_LIST };
+
+	(void)state;
+	run("SET plan_cache_mode = force_custom_plan");
+	for (size_t k = 0; k < sizeof(qs) / sizeof(*qs); k++) {
+		const char *text = store_postgres_sql[qs[k]]
+					   ? store_postgres_sql[qs[k]]
+					   : store_sql[qs[k]];
+		struct buf ex = BUF_INIT, plan = BUF_INIT;
+		PGresult *res = PQprepare(pg.conn, "o", text, 0, NULL);
+		int np;
+
+		assert_int_equal(PQresultStatus(res), PGRES_COMMAND_OK);
+		PQclear(res);
+		res = PQdescribePrepared(pg.conn, "o");
+		np = PQnparams(res);
+		PQclear(res);
+		buf_adds(&ex, "EXPLAIN EXECUTE o");
+		for (int i = 0; i < np; i++)
+			buf_adds(&ex, i ? ", '1'" : "('1'");
+		buf_adds(&ex, np ? ")" : "");
+		res = PQexec(pg.conn, buf_str(&ex));
+		assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+		for (int r = 0; r < PQntuples(res); r++)
+			buf_addf(&plan, "%s\n", PQgetvalue(res, r, 0));
+		PQclear(res);
+		run("DEALLOCATE o");
+		if (strstr(buf_str(&plan), "Seq Scan on incident ") ||
+		    strstr(buf_str(&plan), "Seq Scan on timeline"))
+			fail_msg("a table scan:\n%s\n%s", text,
+				 buf_str(&plan));
+		buf_release(&plan);
+		buf_release(&ex);
+	}
+}
+
 static int setup(void **state)
 {
 	const char *n = getenv("ERMS_PLAN_ROWS");
@@ -437,6 +481,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_list_plans),
 		cmocka_unit_test(test_answers),
+		cmocka_unit_test(test_other_plans),
 	};
 
 	if (!pgtest_server()) {
