@@ -4,9 +4,10 @@
  * incidents (ERMS_PLAN_ROWS to change it) seeded with generate_series,
  * analysed, then each statement as the store builds it (inc_list_query,
  * the path a request takes) prepared and explained with the parameters
- * a call gives, both as planned for those values (a custom plan) and as
- * planned for any (the generic plan the server may switch to after five
- * runs of a prepared statement).
+ * a call gives, both as planned for those values (a custom plan, which
+ * the backend asks for: postgres.c) and as planned for any (the generic
+ * plan a server would otherwise switch to after five runs of a prepared
+ * statement: it too must scan no table).
  *
  * Fails on a Seq Scan of incident or timeline, on a Seq Scan of the
  * search table except for a search of ASCII punctuation alone (which no
