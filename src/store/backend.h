@@ -18,6 +18,7 @@
 #define ERMS_STORE_BACKEND_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "store/store.h"
@@ -234,6 +235,22 @@ void sqlite_search_query(struct built_query *bq, const char *q);
 /* The backend's SQL functions (erms_pairs) on connection db. */
 struct sqlite3;
 int sqlite_search_functions(struct sqlite3 *db);
+
+/*
+ * What both engines' searches cut text and queries into (search-text.c).
+ * search_separator: the character at s splits words (ASCII but not a
+ * letter or digit). search_pairs: text as the pair index's tokens, each
+ * character and each two side by side, runs split at separators: "主库宕机
+ * db" -> "主 主库 库 库宕 宕 宕机 机 d db b" (new string, free() it).
+ * search_token: the part of q (one or two characters, n) that is a pair
+ * index token: all of q, its one character that is no separator, or none
+ * (NULL); its length in *len. search_like: q as a LIKE pattern matching
+ * it anywhere, %, _ and \ escaped by \ (new string).
+ */
+bool search_separator(const char *s);
+char *search_pairs(const char *s);
+const char *search_token(const char *q, size_t n, size_t *len);
+char *search_like(const char *q);
 
 /* The PostgreSQL backend: postgres.c; its query text of its own
  * (postgres-sql.c) and its search (postgres-search.c). */

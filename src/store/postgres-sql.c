@@ -2,8 +2,8 @@
  * postgres-sql.c - PostgreSQL's own query text (store_ops.sql): where it
  * differs from sql.c's shared text, and the search index's queries.
  *
- * A placeholder of the backend's first version: the text that the
- * contract suite needs on the schema of migrations/postgres/0001.
+ * Every query text the backend runs is this table's, else sql.c's
+ * (tests/store/test-pg-prepare.c prepares them all on a fresh schema).
  */
 #include "store/store-int.h"
 
@@ -35,12 +35,16 @@ const char *const store_postgres_sql[Q__COUNT] = {
 		" (SELECT id FROM notification WHERE state = 'pending'"
 		" AND next_ms <= $1 ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)"
 		" RETURNING " SELECT_LIST(NOTIFICATION_COLS),
+	/* The search (postgres-search.c): text folded, pairs as one
+	 * string split at spaces, each token kept once. */
 	[Q_FTS_INSERT] =
-		"INSERT INTO incident_search (id, title, body)"
-		" VALUES ($1, $2, $3)",
+		"INSERT INTO incident_search (id, title, body, pairs)"
+		" VALUES ($1, $2, $3,"
+		" ARRAY(SELECT DISTINCT unnest(string_to_array($4, ' '))))",
 	[Q_FTS_APPEND] =
-		"UPDATE incident_search SET body = body || chr(10) || $2"
-		" WHERE id = $1",
+		"UPDATE incident_search SET body = body || chr(10) || $2,"
+		" pairs = ARRAY(SELECT DISTINCT unnest(pairs ||"
+		" string_to_array($3, ' '))) WHERE id = $1",
 	/* The tables' columns in the connection's schema (copy.c). */
 	[Q_COPY_COLUMNS] =
 		"SELECT c.table_name::text, c.column_name::text"
