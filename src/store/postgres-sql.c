@@ -28,6 +28,15 @@ const char *const store_postgres_sql[Q__COUNT] = {
 		"SELECT " SELECT_LIST(ROTATION_COLS) " FROM rotation r"
 		" JOIN org_group g ON g.id = r.group_id"
 		" WHERE $1::bigint = 0 OR r.group_id = $1 ORDER BY r.id",
+	/* Statistics in byte order, as SQLite sorts them, whatever the
+	 * database's collation. */
+	[Q_INC_STATS] =
+		"SELECT " SELECT_LIST(STAT_COLS) " FROM incident"
+		" WHERE is_drill + 0 = 0 AND reported_ms >= $1"
+		" AND reported_ms < $2"
+		" GROUP BY status, level_key, category"
+		" ORDER BY status COLLATE \"C\", level_key COLLATE \"C\","
+		" category COLLATE \"C\"",
 	/* Nodes claim side by side: a row another claim holds is skipped,
 	 * not waited for. */
 	[Q_NT_CLAIM] =
