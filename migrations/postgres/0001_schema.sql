@@ -156,7 +156,10 @@ CREATE TABLE incident (
   review_json     text    NOT NULL DEFAULT '',
   updated_ms      bigint NOT NULL
 );
-CREATE INDEX incident_status ON incident(status);
+-- A btree's entries of one key are in no id order here (SQLite's hold
+-- the rowid after the key): each filter's index names id after it, so
+-- that its rows are read newest first and the page ends after its limit.
+CREATE INDEX incident_status ON incident(status, id);
 CREATE INDEX incident_reported ON incident(reported_ms);
 
 CREATE TABLE task (
@@ -203,14 +206,39 @@ CREATE TABLE event (
   data        text    NOT NULL
 );
 
--- Search over title, description, notes and timeline text: the text of
--- each incident, matched as a substring with ASCII letters case-folded
--- (store/postgres-search.c).
+-- Search over title, description, notes and timeline text
+-- (store/postgres-search.c): each incident's title and body (its other
+-- text, one line each) with the case of ASCII letters folded (only
+-- those: lower() would fold others too), and pairs, the text's
+-- characters and each two side by side (runs split at ASCII spaces and
+-- punctuation: "主库 db" -> {主, 主库, 库, d, db, b}).
+--
+-- Three characters or more are found by LIKE through the trigram GIN
+-- indexes (pg_trgm ships with the server and is a trusted extension: the
+-- database's owner may create it); one or two by the pairs' GIN index,
+-- for the words trigrams cannot find. fastupdate (the default) gathers
+-- an incident's new lines in the index's pending list, merged by vacuum
+-- or when it grows past gin_pending_list_limit.
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE TABLE incident_search (
   id    bigint PRIMARY KEY,
   title text NOT NULL,
-  body  text NOT NULL
+  body  text NOT NULL,
+  pairs text[] NOT NULL
 );
+CREATE INDEX incident_search_title ON incident_search
+  USING gin (title gin_trgm_ops);
+CREATE INDEX incident_search_body ON incident_search
+  USING gin (body gin_trgm_ops);
+CREATE INDEX incident_search_pairs ON incident_search USING gin (pairs);
+-- The planner weighs reading a token's rows from the index (then sorting
+-- them) against walking the ids newest first until the page is full; a
+-- token it has no statistics for is taken as half as frequent as the
+-- rarest it has. With a hundred times more tokens tracked than by
+-- default (ANALYZE takes seconds per 100,000 incidents), a rare
+-- two-character word is found through the index, a common one by the
+-- walk.
+ALTER TABLE incident_search ALTER COLUMN pairs SET STATISTICS 1000;
 -- from 0004_notify.sql
 -- 0004: notifications: channels, the outbox, duty rosters, escalation.
 
@@ -488,9 +516,9 @@ INSERT INTO health (id, probed_ms) VALUES (1, 0);
 --
 -- The list statement names only the filters a call has, and lets one of
 -- them drive (store/sql.c, inc_list_sql).
-CREATE INDEX incident_level ON incident(level_key);
-CREATE INDEX incident_category ON incident(category);
-CREATE INDEX incident_drill ON incident(is_drill);
+CREATE INDEX incident_level ON incident(level_key, id);
+CREATE INDEX incident_category ON incident(category, id);
+CREATE INDEX incident_drill ON incident(is_drill, id);
 
 -- Reported-time ranges walk the ids (the list's order) between two ids
 -- found in incident_reported. Ids are given in report order, and
@@ -505,8 +533,13 @@ CREATE TABLE incident_skew (
 INSERT INTO incident_skew (id, ms) VALUES (1, 0);
 CREATE FUNCTION erms_skew() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE incident_skew SET ms = greatest(ms,
-    (SELECT max(reported_ms) FROM incident) - NEW.reported_ms) WHERE id = 1;
+  -- Written only when it grows (a backdated row), as SQLite's WHEN does:
+  -- a row rewritten by every report would pile up versions that each
+  -- later report of a long transaction (a copy, an import) walks.
+  UPDATE incident_skew SET ms = (SELECT max(reported_ms) FROM incident)
+    - NEW.reported_ms
+  WHERE id = 1 AND ms < (SELECT max(reported_ms) FROM incident)
+    - NEW.reported_ms;
   RETURN NULL;
 END $$;
 CREATE TRIGGER incident_skew_grow AFTER INSERT ON incident

@@ -3,11 +3,11 @@
 -- tokens_u is a bucket's tokens in millionths.
 
 CREATE TABLE signin_limits (
-  kind       INTEGER NOT NULL,
+  kind       BIGINT NOT NULL,
   key        TEXT NOT NULL,
   tokens_u   BIGINT NOT NULL,
   updated_ms BIGINT NOT NULL,
-  fails      INTEGER NOT NULL,
+  fails      BIGINT NOT NULL,
   decay_ms   BIGINT NOT NULL,
   next_ms    BIGINT NOT NULL,
   used_ms    BIGINT NOT NULL,

@@ -9,6 +9,7 @@
 #define LOG_MOD "app"
 #include "app/app.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -137,25 +138,76 @@ int app_ping(struct store *st)
 	return store_ping(st);
 }
 
+/* The roles a store tells (store_role()), packed with the writable bit
+ * into struct app's health_db so that /healthz reads it without a lock. */
+static const char *const db_roles[] = {
+	"unknown", "embedded", "primary", "standby",
+};
+#define DB_WRITABLE 0x10
+
+static int db_role_pack(const struct store_role *r)
+{
+	int i = (int)ARRAY_SIZE(db_roles);
+
+	while (--i > 0 && strcmp(db_roles[i], r->role))
+		;
+	return i | (r->writable ? DB_WRITABLE : 0);
+}
+
+struct health_probe {
+	int64_t now_ms;
+	int db;		/* db_role_pack() of the writer's connection */
+};
+
+/* On the writer: the role its connection reaches, and a one-row write
+ * (a standby, or a read-only server, refuses it). */
 static int probe(struct store *st, void *ctx)
 {
-	return store_health_probe(st, *(const int64_t *)ctx);
+	struct health_probe *p = ctx;
+	struct store_role r;
+	int rc = store_role(st, &r);
+
+	if (rc)
+		return rc;
+	p->db = db_role_pack(&r);
+	if (!r.writable)
+		return ERMS_ESTORE;
+	return store_health_probe(st, p->now_ms);
+}
+
+int app_health_db(struct app *app, int64_t now_ms, struct app_db_role *db)
+{
+	struct health_probe p = { .now_ms = now_ms };
+	int64_t t = clock_mono_us();
+	int rc;
+
+	if (pthread_mutex_trylock(&app->health_mu)) {
+		rc = __atomic_load_n(&app->health_rc, __ATOMIC_RELAXED);
+	} else {
+		if (app->health_us && t - app->health_us < 1000000) {
+			rc = app->health_rc;
+		} else {
+			rc = writer_call(&app->writer, probe, &p);
+			app->health_us = clock_mono_us();
+			__atomic_store_n(&app->health_db, p.db,
+					 __ATOMIC_RELAXED);
+			__atomic_store_n(&app->health_rc, rc,
+					 __ATOMIC_RELAXED);
+		}
+		pthread_mutex_unlock(&app->health_mu);
+	}
+	if (db) {
+		int v = __atomic_load_n(&app->health_db, __ATOMIC_RELAXED);
+
+		db->engine = store_kind(app->wst);
+		snprintf(db->role, sizeof(db->role), "%s",
+			 db_roles[v & (DB_WRITABLE - 1)]);
+		db->writable = v & DB_WRITABLE;
+	}
+	return rc;
 }
 
 int app_health(struct app *app, int64_t now_ms)
 {
-	int64_t t = clock_mono_us();
-	int rc;
-
-	if (pthread_mutex_trylock(&app->health_mu))
-		return __atomic_load_n(&app->health_rc, __ATOMIC_RELAXED);
-	if (app->health_us && t - app->health_us < 1000000) {
-		rc = app->health_rc;
-	} else {
-		rc = writer_call(&app->writer, probe, &now_ms);
-		app->health_us = clock_mono_us();
-		__atomic_store_n(&app->health_rc, rc, __ATOMIC_RELAXED);
-	}
-	pthread_mutex_unlock(&app->health_mu);
-	return rc;
+	return app_health_db(app, now_ms, NULL);
 }

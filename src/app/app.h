@@ -75,6 +75,7 @@ struct app {
 	pthread_mutex_t health_mu;
 	int64_t health_us;		/* monotonic; 0: never probed */
 	int health_rc;
+	int health_db;			/* the writer's role (app.c) */
 	_Atomic int64_t auth_gen;	/* the store's revocation generation */
 	_Atomic bool leader;		/* this node runs the scheduler
 					 * (app/tick.c): its writer holds
@@ -115,6 +116,19 @@ int app_health(struct app *app, int64_t now_ms);
 /* A cheap round trip on st (a reader): can the database still be read?
  * 0 or an ERMS_E* code; /healthz asks this before app_health(). */
 int app_ping(struct store *st);
+/*
+ * app_health(), and which database the writer reaches, for /healthz and
+ * a load balancer's check: the engine ("sqlite", "postgres"), its role
+ * ("embedded", "primary", "standby"; "unknown" before a probe could ask)
+ * and whether it takes writes (a standby or a read-only server answers
+ * ERMS_ESTORE). db may be NULL.
+ */
+struct app_db_role {
+	const char *engine;	/* static */
+	char role[16];
+	bool writable;
+};
+int app_health_db(struct app *app, int64_t now_ms, struct app_db_role *db);
 
 /* Who is signed in: the actor for may(), and the user. */
 struct principal {

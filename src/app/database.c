@@ -4,6 +4,7 @@
 #include "app/database.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "app/app.h"
 #include "app/audit.h"
@@ -157,6 +158,52 @@ int app_db_audit_verify(const char *db, const char *key, const char *anchor,
 	rc = audit_verify(st, kr ? NULL : &k, anchor ? anchor : ap, rows, bad,
 			  why, why_len);
 	store_close(st);
+	if (!rc)
+		*stage = APP_DB_DONE;
+	return rc;
+}
+
+/* The source of a copy is read as its schema stands: it must be the
+ * schema this build copies. */
+static int copy_source(const char *from, struct store **st,
+		       struct errbuf *e)
+{
+	int have, want, rc = store_open(st, from, STORE_READONLY, e);
+
+	if (rc)
+		return rc;
+	rc = store_schema(*st, &have, &want);
+	if (!rc && have != want)
+		rc = err_ret(e, ERMS_EINVAL, "invalid",
+			     "the source's schema is version %d, this erms"
+			     " copies version %d: run erms migrate --db on it"
+			     " first", have, want);
+	if (rc)
+		store_close(*st);
+	return rc;
+}
+
+int app_copy(const char *from, const char *to, app_copy_fn *fn, void *ctx,
+	     enum app_db_stage *stage, struct errbuf *e)
+{
+	struct store *src, *dst;
+	int rc;
+
+	*stage = APP_DB_OPEN;
+	if (!strcmp(from, to))
+		return err_ret(e, ERMS_EINVAL, "invalid",
+			       "the source and the target are the same");
+	if ((rc = copy_source(from, &src, e)))
+		return rc;
+	rc = app_db_open(to, true, &dst, stage, e);
+	if (rc) {
+		store_close(src);
+		return rc;
+	}
+	*stage = APP_DB_WORK;
+	rc = store_copy(src, dst, fn, ctx, e);
+	store_close(dst);
+	store_close(src);
 	if (!rc)
 		*stage = APP_DB_DONE;
 	return rc;

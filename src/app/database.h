@@ -89,4 +89,17 @@ int app_db_audit_verify(const char *db, const char *key, const char *anchor,
 			int64_t *rows, int64_t *bad, char *why, size_t why_len,
 			enum app_db_stage *stage, struct errbuf *e);
 
+/*
+ * Copy every row of database from (read-only, at this build's schema)
+ * into database to, created and migrated if missing, which must hold no
+ * data (ERMS_ECONFLICT otherwise); ids, the audit chain and its key
+ * binding are kept, so the copy verifies with from's key file and
+ * anchor. fn (may be NULL) is told each table's row count. Returns 0 or
+ * an ERMS_E* code; on an error no row is copied (the target may
+ * stay migrated).
+ */
+typedef void app_copy_fn(void *ctx, const char *table, int64_t rows);
+int app_copy(const char *from, const char *to, app_copy_fn *fn, void *ctx,
+	     enum app_db_stage *stage, struct errbuf *e);
+
 #endif

@@ -38,20 +38,39 @@ static void metrics_node(struct buf *b, struct app *app)
 		 atomic_load(&app->leader) ? 1 : 0);
 }
 
+/*
+ * /healthz's word on the database: its engine, the role this node
+ * reaches (a load balancer keeps only the nodes on a writable primary)
+ * and whether it takes writes. Adds to o and returns it.
+ */
+static json_t *health_db(const struct app_db_role *d, json_t *o)
+{
+	json_object_set_new(o, "db", json_pack("{s:s,s:s,s:b}",
+					       "engine", d->engine,
+					       "role", d->role,
+					       "writable", d->writable));
+	return o;
+}
+
 void api_health(struct req *rq, struct resp *rs)
 {
+	struct app_db_role d;
 	int rc = app_ping(rq->st);
 
-	if (!rc)
-		rc = app_health(rq->app, rq->now_ms);
 	if (rc) {
 		resp_fail(rq, rs, 503, "unavailable", NULL,
-			  "the database cannot take writes (%s)",
+			  "the database cannot be reached (%s)",
 			  erms_strerror(rc));
 		return;
 	}
-	resp_json(rs, 200, health_node(rq->app,
-				       json_pack("{s:s}", "status", "ok")));
+	if ((rc = app_health_db(rq->app, rq->now_ms, &d))) {
+		resp_fail(rq, rs, 503, "unavailable", NULL,
+			  "the database cannot take writes (%s; %s %s)",
+			  erms_strerror(rc), d.engine, d.role);
+		return;
+	}
+	resp_json(rs, 200, health_node(rq->app, health_db(&d,
+				json_pack("{s:s}", "status", "ok"))));
 }
 
 /*

@@ -35,7 +35,10 @@ static const struct schema_row schemas[] = {
 		   " -details:[obj",
 	  .doc = "code: bad_json, unknown_field, forbidden, not_found, ...;"
 		 " message in the caller's language" },
-	{ .name = "Health", .props = "status:str scheduler_leader:bool" },
+	{ .name = "Health", .props = "status:str db:@HealthDb scheduler_leader:bool" },
+	{ .name = "HealthDb", .props = "engine:str role:str writable:bool",
+	  .doc = "engine: sqlite, postgres; role: embedded, primary,"
+		 " standby" },
 	{ .name = "User",
 	  .props = "id:int login:str display_name:str email:str phone:str"
 		   " locale:str is_admin:bool disabled:bool created_at:time"

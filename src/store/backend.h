@@ -18,6 +18,7 @@
 #define ERMS_STORE_BACKEND_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "store/store.h"
@@ -54,7 +55,7 @@ typedef int srow_fn(void *ctx, const struct srow *r);
  * server engine's prepared statements want them). own[] holds texts that
  * p borrows: built_query_release() frees them.
  */
-#define BQ_PARAMS_MAX 16
+#define BQ_PARAMS_MAX SROW_MAX	/* a row copied whole (copy.c) */
 struct built_query {
 	unsigned key;
 	void (*text)(unsigned key, struct buf *b);
@@ -109,6 +110,9 @@ enum q {
 	Q_LIMIT_GET, Q_LIMIT_PUT, Q_LIMIT_PRUNE,
 	/* Text only in a backend's table (store_ops.sql): the search. */
 	Q_FTS_INSERT, Q_FTS_APPEND, Q_FTS2_INSERT, Q_FTS2_APPEND,
+	/* The engine's catalog: (table, column) of every table of the
+	 * database, for copy.c to know it copies them all. */
+	Q_COPY_COLUMNS,
 	Q__COUNT
 };
 
@@ -231,6 +235,22 @@ void sqlite_search_query(struct built_query *bq, const char *q);
 /* The backend's SQL functions (erms_pairs) on connection db. */
 struct sqlite3;
 int sqlite_search_functions(struct sqlite3 *db);
+
+/*
+ * What both engines' searches cut text and queries into (search-text.c).
+ * search_separator: the character at s splits words (ASCII but not a
+ * letter or digit). search_pairs: text as the pair index's tokens, each
+ * character and each two side by side, runs split at separators: "主库宕机
+ * db" -> "主 主库 库 库宕 宕 宕机 机 d db b" (new string, free() it).
+ * search_token: the part of q (one or two characters, n) that is a pair
+ * index token: all of q, its one character that is no separator, or none
+ * (NULL); its length in *len. search_like: q as a LIKE pattern matching
+ * it anywhere, %, _ and \ escaped by \ (new string).
+ */
+bool search_separator(const char *s);
+char *search_pairs(const char *s);
+const char *search_token(const char *q, size_t n, size_t *len);
+char *search_like(const char *q);
 
 /* The PostgreSQL backend: postgres.c; its query text of its own
  * (postgres-sql.c) and its search (postgres-search.c). */

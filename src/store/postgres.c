@@ -239,7 +239,12 @@ static void quiet(void *arg, const char *message)
  * Connect to url. Settings that make the engine behave as erms expects
  * are set on every connection: commits durable when acknowledged, UTF-8,
  * UTC, no query running longer than 30 s, and read-only for a reader.
- * The URL's own connect_timeout and application_name win over ours.
+ * Every statement is planned for its values (plan_cache_mode): after
+ * five runs the server may otherwise keep a generic plan, which guesses
+ * how many rows match, and a search for a rare word would walk every id
+ * where its index finds the one row (postgres-search.c); a plan costs
+ * well under a millisecond. The URL's own connect_timeout and
+ * application_name win over ours.
  */
 static PGconn *connect_to(const char *url, unsigned flags, char *err,
 			  size_t n)
@@ -251,7 +256,8 @@ static PGconn *connect_to(const char *url, unsigned flags, char *err,
 	PGresult *res;
 	const char *set =
 		"SET synchronous_commit = on; SET TimeZone = 'UTC';"
-		" SET statement_timeout = '" STATEMENT_TIMEOUT "'";
+		" SET statement_timeout = '" STATEMENT_TIMEOUT "';"
+		" SET plan_cache_mode = force_custom_plan";
 
 	if (!c || PQstatus(c) != CONNECTION_OK) {
 		snprintf(err, n, "%s", c ? PQerrorMessage(c) : "out of memory");
@@ -554,7 +560,7 @@ static int pg_backup(struct store *st, const char *path, struct errbuf *err)
 {
 	(void)st;
 	(void)path;
-	return err_ret(err, ERMS_EINVAL, "invalid",
+	return err_ret(err, ERMS_EINVAL, "backup_elsewhere",
 		       "erms does not copy a PostgreSQL database: use pg_dump -Fc"
 		       " for a logical copy, or pg_basebackup with WAL archiving"
 		       " for point-in-time recovery");

@@ -454,10 +454,11 @@ const char *const store_sql[Q__COUNT] = {
 	[Q_DRILL_GET] =
 		"SELECT " SELECT_LIST(DRILL_COLS)
 		" FROM drill WHERE id = $1",
-	/* $13: the status the row must still have (a step is taken once). */
+	/* $13: the status the row must still have (a step is taken once).
+	 * $5 cast: PostgreSQL would make it an int4 beside the 0. */
 	[Q_DRILL_UPDATE] =
 		"UPDATE drill SET status = $2, detail = $3, evaluation = $4,"
-		" incident_id = nullif($5, 0), started_ms = $6,"
+		" incident_id = nullif(CAST($5 AS BIGINT), 0), started_ms = $6,"
 		" completed_ms = $7, evaluated_ms = $8, updated_ms = $9,"
 		" title = $10, scheduled_ms = $11, location = $12"
 		" WHERE id = $1 AND status = $13",

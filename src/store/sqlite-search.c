@@ -46,50 +46,15 @@ const char *const store_sqlite_sql[Q__COUNT] = {
 	[Q_FTS2_APPEND] =
 		"UPDATE incident_fts2 SET pairs = pairs || ' ' || $2"
 		" WHERE rowid = $1",
+	/* The tables' columns (copy.c): FTS5's own tables are among them. */
+	[Q_COPY_COLUMNS] =
+		"SELECT m.name, c.name FROM sqlite_schema m"
+		" JOIN pragma_table_info(m.name) c"
+		" WHERE m.type = 'table' ORDER BY m.name, c.cid",
 };
 
-/* Whether the character at s splits words: ASCII but not a letter or
- * digit. */
-static bool separator(const char *s)
-{
-	return (unsigned char)*s < 0x80 && !((*s >= 'a' && *s <= 'z') ||
-					     (*s >= 'A' && *s <= 'Z') ||
-					     (*s >= '0' && *s <= '9'));
-}
-
-/*
- * Text cut into the pair index's tokens: each character, and each two
- * characters side by side: "主库宕机 db" -> "主 主库 库 库宕 宕 宕机 机 d
- * db b". Runs are split at ASCII spaces and punctuation (which are no
- * token). Returns a new string; free() it.
- */
-static char *pairs_of(const char *s)
-{
-	struct buf b = BUF_INIT;
-
-	buf_adds(&b, "");
-	while (*s) {
-		size_t a;
-
-		if (separator(s)) {
-			s++;
-			continue;
-		}
-		a = utf8_step(s);
-		if (b.len)
-			buf_adds(&b, " ");
-		buf_add(&b, s, a);
-		if (s[a] && !separator(s + a)) {
-			buf_adds(&b, " ");
-			buf_add(&b, s, a + utf8_step(s + a));
-		}
-		s += a;
-	}
-	return buf_detach(&b, NULL);
-}
-
-/* erms_pairs(text): pairs_of in SQL, for the migration that rebuilds the
- * pair index from the trigram index's text. */
+/* erms_pairs(text): search_pairs in SQL, for the migration that rebuilds
+ * the pair index from the trigram index's text. */
 static void pairs_fn(sqlite3_context *cx, int n, sqlite3_value **v)
 {
 	const char *s = (const char *)sqlite3_value_text(v[0]);
@@ -99,7 +64,7 @@ static void pairs_fn(sqlite3_context *cx, int n, sqlite3_value **v)
 		sqlite3_result_null(cx);
 		return;
 	}
-	sqlite3_result_text(cx, pairs_of(s), -1, free);
+	sqlite3_result_text(cx, search_pairs(s), -1, free);
 }
 
 int sqlite_search_functions(sqlite3 *db)
@@ -117,7 +82,7 @@ int sqlite_search_new(struct store *st, int64_t id, const char *title,
 {
 	struct fts_stage *stage = sqlite_stage(st);
 	char *text = xasprintf("%s %s", title, description);
-	char *pairs = pairs_of(text);
+	char *pairs = search_pairs(text);
 	struct sval f[] = { SV_I(id), SV_S(title), SV_S(description) };
 	struct sval g[] = { SV_I(id), SV_S(pairs) };
 	int rc = 0;
@@ -138,7 +103,7 @@ int sqlite_search_add(struct store *st, int64_t id, const char *text)
 {
 	struct fts_stage *stage = sqlite_stage(st);
 	struct sval p[] = { SV_I(id), SV_S(text) };
-	char *pairs = pairs_of(text);
+	char *pairs = search_pairs(text);
 	struct sval q[] = { SV_I(id), SV_S(pairs) };
 	int rc;
 
@@ -166,21 +131,6 @@ static char *phrase_of(const char *q)
 			buf_add(&b, p, 1);
 	}
 	buf_adds(&b, "\"");
-	return buf_detach(&b, NULL);
-}
-
-/* q as a LIKE pattern matching it anywhere, %, _ and \ escaped. */
-static char *like_of(const char *q)
-{
-	struct buf b = BUF_INIT;
-
-	buf_adds(&b, "%");
-	for (const char *p = q; *p; p++) {
-		if (*p == '%' || *p == '_' || *p == '\\')
-			buf_adds(&b, "\\");
-		buf_add(&b, p, 1);
-	}
-	buf_adds(&b, "%");
 	return buf_detach(&b, NULL);
 }
 
@@ -227,28 +177,10 @@ static void search_sql(unsigned key, struct buf *b)
 	buf_addf(b, " ORDER BY f.rowid DESC LIMIT $%d", lim);
 }
 
-/* The part of q (one or two characters, n) that is a pair index token:
- * all of q, its one character that is no separator, or none (NULL). Its
- * length in *len. */
-static const char *token_of(const char *q, size_t n, size_t *len)
-{
-	size_t a = utf8_step(q);
-
-	if (!separator(q)) {
-		*len = n == 2 && !separator(q + a) ? strlen(q) : a;
-		return q;
-	}
-	if (n == 2 && !separator(q + a)) {
-		*len = strlen(q + a);
-		return q + a;
-	}
-	return NULL;
-}
-
 void sqlite_search_query(struct built_query *bq, const char *q)
 {
 	size_t n = utf8_count(q), len = 0;
-	const char *tok = n >= 3 ? NULL : token_of(q, n, &len);
+	const char *tok = n >= 3 ? NULL : search_token(q, n, &len);
 	enum search_mode mode;
 
 	if (n >= 3)
@@ -265,7 +197,7 @@ void sqlite_search_query(struct built_query *bq, const char *q)
 		built_query_add(bq, SV_NUL,
 				xasprintf("\"%.*s\"", (int)len, tok));
 	if (mode == SM_TOKEN_LIKE || mode == SM_LIKE)
-		built_query_add(bq, SV_NUL, like_of(q));
+		built_query_add(bq, SV_NUL, search_like(q));
 	bq->key |= (unsigned)mode << INC_SEARCH_SHIFT;
 	bq->text = search_sql;
 }

@@ -84,6 +84,24 @@ int store_leader(struct store *st, bool *yes);
 int store_role(struct store *st, struct store_role *out);
 /* After a copy kept every row's id: new ids continue after them. */
 int store_ids_sync(struct store *st);
+/*
+ * Copy every row of from into to, which must be migrated and hold no
+ * data (else ERMS_ECONFLICT), keeping the ids, in one write transaction
+ * on to; the target's search index is built anew. fn (may be NULL) is
+ * told each table's row count once it is copied. Refuses (ERMS_EINVAL)
+ * a source with a table or column the copy does not know (copy.c).
+ */
+typedef void store_copy_fn(void *ctx, const char *table, int64_t rows);
+int store_copy(struct store *from, struct store *to, store_copy_fn *fn,
+	       void *ctx, struct errbuf *err);
+/*
+ * For comparing a copy with its source: each copied table's row count
+ * and a digest of its rows in key order, the values taken as text (the
+ * same on every engine for the same rows).
+ */
+typedef void store_digest_fn(void *ctx, const char *table, int64_t rows,
+			     uint64_t digest);
+int store_copy_digest(struct store *st, store_digest_fn *fn, void *ctx);
 /* Rewrite the one health row (inside a write transaction): proves that
  * the database can still take a write, for /healthz. */
 int store_health_probe(struct store *st, int64_t now_ms);

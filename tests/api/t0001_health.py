@@ -20,6 +20,14 @@ class Health(ServerTestCase):
         self.assertStatus(r, 200)
         self.assertIn("application/json", r.headers.get("content-type", ""))
         self.assertEqual(r.body["status"], "ok")
+        # Which database this node reaches and whether it takes writes,
+        # for a load balancer's check (docs/deploy.md).
+        db = r.body["db"]
+        if self.server.db.startswith("postgres"):
+            self.assertEqual((db["engine"], db["role"]), ("postgres", "primary"))
+        else:
+            self.assertEqual((db["engine"], db["role"]), ("sqlite", "embedded"))
+        self.assertIs(db["writable"], True)
         # One node alone leads the scheduler from its first tick (a second).
         wait_until(lambda: self.c.get("/healthz").body.get("scheduler_leader") is True,
                    5, 0.1, "this node to lead the scheduler")

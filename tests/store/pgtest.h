@@ -1,0 +1,31 @@
+/*
+ * pgtest.h - what the PostgreSQL-only store tests share: a fresh,
+ * migrated database of its own on the server of ERMS_TEST_POSTGRES_URL
+ * (scripts/pg.sh starts one), a store and a libpq connection on it, and
+ * its end. Without that variable the program skips (exit 77).
+ */
+#ifndef ERMS_TESTS_STORE_PGTEST_H
+#define ERMS_TESTS_STORE_PGTEST_H
+
+#include <libpq-fe.h>
+
+#include "store/store.h"
+
+#define PGTEST_SKIP 77
+
+struct pgtest {
+	char db[64];		/* the database's name */
+	char url[256];		/* its URL, as store_open() was given it */
+	struct store *st;
+	PGconn *conn;
+};
+
+/* The server's URL, NULL when the variable is unset. */
+const char *pgtest_server(void);
+/* Create database "erms_<name>_<pid>", migrate it with the store, and
+ * connect: 0, or -1 with the reason on stderr. */
+int pgtest_open(struct pgtest *t, const char *name);
+/* Close both and drop the database. */
+void pgtest_close(struct pgtest *t);
+
+#endif
