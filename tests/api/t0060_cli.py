@@ -82,7 +82,7 @@ class Cli(unittest.TestCase):
 
     def test_backup_running(self):
         if harness.postgres_url():
-            self.skipTest("backup to a file: SQLite file only")
+            self.skipTest("erms backup copies an SQLite file only (PostgreSQL: pg_dump)")
         s = Server()
         try:
             create_user(s.admin(), "in-backup")

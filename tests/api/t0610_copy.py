@@ -76,8 +76,10 @@ class Copy(ServerTestCase):
         # The copy goes on with the source's key file and anchor (the
         # anchor moves with each audit row): copies of both, beside it.
         key = os.path.join(self.server.dir, name + ".key")
-        shutil.copy(self.server.db + ".key", key)
-        shutil.copy(self.server.db + ".anchor", os.path.join(self.server.dir, name + ".anchor"))
+        src_key = self.server.key or self.server.db + ".key"  # a URL's is given, a file's beside it
+        shutil.copy(src_key, key)
+        shutil.copy(src_key[:-len(".key")] + ".anchor",
+                    os.path.join(self.server.dir, name + ".anchor"))
         r = run_erms("audit", "verify", "--db", target, "--key", key)
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         self.assertIn("intact", r.stdout)
