@@ -239,12 +239,14 @@ static void quiet(void *arg, const char *message)
  * Connect to url. Settings that make the engine behave as erms expects
  * are set on every connection: commits durable when acknowledged, UTF-8,
  * UTC, no query running longer than 30 s, and read-only for a reader.
- * Every statement is planned for its values (plan_cache_mode): after
+ * A reader plans every statement for its values (plan_cache_mode): after
  * five runs the server may otherwise keep a generic plan, which guesses
  * how many rows match, and a search for a rare word would walk every id
  * where its index finds the one row (postgres-search.c); a plan costs
- * well under a millisecond. The URL's own connect_timeout and
- * application_name win over ours.
+ * well under a millisecond. The writer keeps generic plans: it runs
+ * some twenty short statements a report, each by its primary key or a
+ * unique one, and would pay a plan for every one of them. The URL's own
+ * connect_timeout and application_name win over ours.
  */
 static PGconn *connect_to(const char *url, unsigned flags, char *err,
 			  size_t n)
@@ -256,8 +258,7 @@ static PGconn *connect_to(const char *url, unsigned flags, char *err,
 	PGresult *res;
 	const char *set =
 		"SET synchronous_commit = on; SET TimeZone = 'UTC';"
-		" SET statement_timeout = '" STATEMENT_TIMEOUT "';"
-		" SET plan_cache_mode = force_custom_plan";
+		" SET statement_timeout = '" STATEMENT_TIMEOUT "'";
 
 	if (!c || PQstatus(c) != CONNECTION_OK) {
 		snprintf(err, n, "%s", c ? PQerrorMessage(c) : "out of memory");
@@ -276,7 +277,8 @@ static PGconn *connect_to(const char *url, unsigned flags, char *err,
 	if (PQresultStatus(res) == PGRES_COMMAND_OK &&
 	    (flags & STORE_READONLY)) {
 		PQclear(res);
-		res = PQexec(c, "SET default_transaction_read_only = on");
+		res = PQexec(c, "SET default_transaction_read_only = on;"
+			    " SET plan_cache_mode = force_custom_plan");
 	}
 	if (PQresultStatus(res) != PGRES_COMMAND_OK) {
 		snprintf(err, n, "%s", PQresultErrorMessage(res));
