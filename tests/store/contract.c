@@ -8,6 +8,8 @@
 #include <libpq-fe.h>
 #include <unistd.h>
 
+#include "pgtest.h"
+
 #include "util/crypto.h"
 #include "util/log.h"
 
@@ -38,45 +40,21 @@ static int sqlite_open_copy(const struct fixture *f, const char *path,
  * store_open(STORE_CREATE) creates it, as `erms init` does; destroy()
  * drops it (libpq directly: no store call drops a database).
  */
-static const char *pg_server(void)
-{
-	const char *u = getenv("ERMS_TEST_POSTGRES_URL");
-
-	return u && *u ? u : NULL;
-}
-
-/* url with its database (the path after host[:port]) replaced by db. */
-static int pg_url_with(char *out, size_t n, const char *url, const char *db)
-{
-	const char *scheme = strstr(url, "://");
-	const char *path = scheme ? strchr(scheme + 3, '/') : NULL;
-	const char *query = strchr(url, '?');
-	int len;
-
-	if (!scheme)
-		return -1;
-	if (!path || (query && path > query))
-		path = query ? query : url + strlen(url);
-	len = snprintf(out, n, "%.*s/%s%s", (int)(path - url), url, db,
-		       query ? query : "");
-	return len > 0 && (size_t)len < n ? 0 : -1;
-}
-
 static int pg_create(struct fixture *f, const char *name)
 {
 	static unsigned seq;
 	char db[64];
 
-	if (!pg_server())
+	if (!pgtest_server())
 		return -1;
 	snprintf(db, sizeof(db), "erms_%s_%ld_%u", name, (long)getpid(), ++seq);
 	snprintf(f->path, sizeof(f->path), "%s", db);	/* its name */
-	return pg_url_with(f->url, sizeof(f->url), pg_server(), db);
+	return pgtest_url_with(f->url, sizeof(f->url), pgtest_server(), db);
 }
 
 static void pg_destroy(struct fixture *f)
 {
-	PGconn *c = PQconnectdb(pg_server());
+	PGconn *c = PQconnectdb(pgtest_server());
 	char *id, sql[160];
 
 	if (PQstatus(c) == CONNECTION_OK) {

@@ -15,8 +15,7 @@ const char *pgtest_server(void)
 	return u && *u ? u : NULL;
 }
 
-/* url with its database (the path after host[:port]) replaced by db. */
-static int url_with(char *out, size_t n, const char *url, const char *db)
+int pgtest_url_with(char *out, size_t n, const char *url, const char *db)
 {
 	const char *scheme = strstr(url, "://");
 	const char *path = scheme ? strchr(scheme + 3, '/') : NULL;
@@ -40,7 +39,7 @@ int pgtest_open(struct pgtest *t, const char *name)
 	if (!pgtest_server())
 		return -1;
 	snprintf(t->db, sizeof(t->db), "erms_%s_%ld", name, (long)getpid());
-	if (url_with(t->url, sizeof(t->url), pgtest_server(), t->db))
+	if (pgtest_url_with(t->url, sizeof(t->url), pgtest_server(), t->db))
 		return -1;
 	/* STORE_CREATE creates the database, as `erms init` does. */
 	if (store_open(&t->st, t->url, STORE_CREATE, NULL) ||

@@ -21,7 +21,11 @@ struct pgtest {
 };
 
 /* The server's URL, NULL when the variable is unset. */
+/* The server of ERMS_TEST_POSTGRES_URL, or NULL when it is not set. */
 const char *pgtest_server(void);
+/* url with its database (the path after host[:port]) replaced by db:
+ * 0, or -1 when it does not fit in n. */
+int pgtest_url_with(char *out, size_t n, const char *url, const char *db);
 /* Create database "erms_<name>_<pid>", migrate it with the store, and
  * connect: 0, or -1 with the reason on stderr. */
 int pgtest_open(struct pgtest *t, const char *name);
