@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include "pgtest.h"
-
 #include "util/crypto.h"
 #include "util/log.h"
 
