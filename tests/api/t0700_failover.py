@@ -95,10 +95,12 @@ class FailoverServer(Server):
 
 
 @unittest.skipUnless(harness.postgres_url(), "needs ERMS_TEST_POSTGRES_URL (the postgres suite)")
-@unittest.skipUnless(pg_bin(), "no PostgreSQL server programs")
 class PrimaryLoss(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
+        # A server URL means the server programs are here (scripts/pg.sh
+        # found them): their absence is an error, not a skip.
+        assert pg_bin(), "ERMS_TEST_POSTGRES_URL is set but no PostgreSQL server programs were found"
         cls.bin = pg_bin()
         cls.top = tempfile.mkdtemp(prefix="erms-failover-pg-")
         os.chmod(cls.top, 0o755)  # the postgres user walks into it

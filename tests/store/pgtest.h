@@ -2,7 +2,8 @@
  * pgtest.h - what the PostgreSQL-only store tests share: a fresh,
  * migrated database of its own on the server of ERMS_TEST_POSTGRES_URL
  * (scripts/pg.sh starts one), a store and a libpq connection on it, and
- * its end. Without that variable the program skips (exit 77).
+ * its end. Without that variable the program fails (it belongs to the
+ * postgres suite, which needs a server).
  */
 #ifndef ERMS_TESTS_STORE_PGTEST_H
 #define ERMS_TESTS_STORE_PGTEST_H
