@@ -42,6 +42,7 @@ struct gstate {
 	struct alert_group_row g;
 	bool dirty;
 	bool opened;		/* reported by this payload */
+	bool newest;		/* the newest group of its key */
 	int firing_before;	/* g.firing when read */
 	json_t *names;		/* pending alerts by name, once loaded */
 };
@@ -129,7 +130,7 @@ static int gs_by_key(struct run *r, const char *key, struct gstate **out)
 
 	*out = NULL;
 	for (size_t i = r->ngs; i-- > 0;)
-		if (!strcmp(r->gs[i].g.group_key, key)) {
+		if (r->gs[i].newest && !strcmp(r->gs[i].g.group_key, key)) {
 			if (gs_takes(r, &r->gs[i]))
 				*out = &r->gs[i];
 			return 0;
@@ -144,10 +145,12 @@ static int gs_by_key(struct run *r, const char *key, struct gstate **out)
 	for (size_t i = 0; i < r->ngs; i++)
 		if (r->gs[i].g.id == g.id) {
 			alert_group_row_release(&g);
+			r->gs[i].newest = true;
 			*out = gs_takes(r, &r->gs[i]) ? &r->gs[i] : NULL;
 			return 0;
 		}
 	*out = gs_add(r, &g);
+	(*out)->newest = true;
 	if (!gs_takes(r, *out))
 		*out = NULL;
 	return 0;
@@ -456,8 +459,11 @@ static int open_group(struct run *r, const struct intake_rule *rule,
 		rc = store_alert_group_insert(r->st, &g);
 	}
 	if (!rc) {
+		for (size_t i = 0; i < r->ngs; i++)
+			if (!strcmp(r->gs[i].g.group_key, key))
+				r->gs[i].newest = false;
 		*out = gs_add(r, &g);
-		(*out)->opened = true;
+		(*out)->opened = (*out)->newest = true;
 		r->res->incidents_opened++;
 	}
 	alert_group_row_release(&g);
