@@ -171,6 +171,26 @@ class Engine(ServerTestCase):
         [a] = self.alerts(inc)
         self.assertEqual((a["status"], a["count"], a["resolved_at"]), ("firing", 2, None))
 
+    def test_incident_over_then_new_life(self):
+        it = self.make()
+        first = self.post(it, am([alert("Net", "a"), alert("Net", "b")], group="n"))
+        inc = self.incident(first["incident"])
+        base = "/api/v1/incidents/%d/" % inc["id"]
+        self.assertStatus(self.c["hq"].post(base + "ack", {}), 200)
+        self.assertStatus(self.c["leader"].post(base + "activate", {"level": "level-3"}), 200)
+        self.assertStatus(self.c["hq"].post(base + "resolve", {"summary": "ok"}), 200)
+        # The incident is over: the group's next alert reports anew, and
+        # an alert of the old incident firing again joins the new one.
+        second = self.post(it, am([alert("Net", "c")], group="n"))
+        self.assertEqual(second["incidents_opened"], 1)
+        third = self.post(it, am([alert("Net", "a")], group="n"))
+        self.assertEqual((third["incidents_opened"], third["created"], third["incident"]),
+                         (0, 1, second["incident"]))
+        self.assertEqual(len(self.alerts(inc)), 2)
+        self.assertEqual(len(self.alerts(self.incident(second["incident"]))), 2)
+        r = self.admin.get("/api/v1/integrations/%d" % it["id"])
+        self.assertEqual((r.body["alerts_total"], r.body["alerts_firing"]), (4, 3))
+
     def test_rules_and_maintenance(self):
         now = START
         it = self.make(rules=[
