@@ -492,6 +492,21 @@ class Payloads(IntakeCase):
                           "starts_at": rfc3339(now_utc(hours=-1)),
                           "ends_at": rfc3339(now_utc(hours=2)), "reason": "计划内维护 patching"}])
         cls.dismiss = cls.add_integration("flappy", "alertmanager", auto_dismiss=True)
+        cls.templ = cls.add_integration("templated", "alertmanager",
+                                        title_template="{{alertname}} @ {{ instance }}: "
+                                                       "{{annotations.summary}}")
+
+    def test_title_template_and_label_fingerprint(self):
+        # No fingerprint in the payload: erms computes Prometheus's, the
+        # value a real Alertmanager 0.25 sent for these labels.
+        labels = {"alertname": "DiskFull", "instance": "db-1", "severity": "critical"}
+        r = self.intake(self.templ["key"], am_payload([(labels, {"summary": "磁盘满 disk full"},
+                                                        "firing", None)], "g-fp"))
+        self.assertStatus(r, 200)
+        inc, = self.incidents_of(self.templ)
+        self.assertEqual(inc["title"], "DiskFull @ db-1: 磁盘满 disk full")
+        a, = self.alerts(inc)
+        self.assertEqual(a["fingerprint"], "9556f853bb27ef8b")
 
     def test_integration_json(self):
         r = self.admin.get("/api/v1/integrations/%d" % self.routed["id"])
@@ -619,6 +634,26 @@ class Payloads(IntakeCase):
         new = [i for i in incs if i["id"] != inc["id"]][0]
         a, = self.alerts(new)
         self.assertEqual((a["fingerprint"], a["severity"]), (r.body["dedup_key"], "high"))
+
+    def test_erms_alert_send(self):
+        integ = self.add_integration("cron", "events")
+        url = "http://127.0.0.1:%d/api/v1/intake/%s" % (self.server.port, integ["key"])
+        r = harness.run_erms("alert", "send", "--url", url, "--summary",
+                             "备份失败 backup failed on db-1", "--severity", "critical",
+                             "--dedup-key", "backup-db-1", "--detail", "job=nightly")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("backup-db-1", r.stdout)
+        inc, = self.incidents_of(integ)
+        self.assertEqual(inc["source"], "events")
+        a, = self.alerts(inc)
+        self.assertEqual((a["fingerprint"], a["severity"], a["status"]),
+                         ("backup-db-1", "critical", "firing"))
+        self.assertEqual(a["labels"].get("job"), "nightly")
+        r = harness.run_erms("alert", "send", "--url", url, "--dedup-key", "backup-db-1",
+                             "--action", "resolve")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        a, = self.alerts(inc)
+        self.assertEqual(a["status"], "resolved")
 
     def test_routing_rules(self):
         key = self.routed["key"]
@@ -836,6 +871,16 @@ class Heartbeat(IntakeCase):
         r = self.admin.post("/api/v1/test/clock", {"now": rfc3339(t)})
         self.assertStatus(r, 200)
 
+    def test_any_body(self):
+        hb = self.add_integration("any body", "heartbeat", interval_s=60)
+        for raw, ctype in ((b"backup ok\n", "text/plain"), (b"", None),
+                           (b'{"anything": [1, 2]}', "application/json")):
+            r = self.intake(hb["key"], raw=raw, ctype=ctype)
+            self.assertStatus(r, 200)
+            self.assertEqual(r.body, {"status": "ok"})
+        self.assertEqual(self.integration(hb)["received"], 3)
+        self.assertError(self.intake("ermsi_nope", raw=b"", ctype=None), 401, "unauthorized")
+
     def test_missed_then_recovered(self):
         t0 = now_utc(hours=1)
         self.clock(t0)
@@ -864,15 +909,19 @@ class Heartbeat(IntakeCase):
                          ("heartbeat", hb["id"], "reported"))
         a, = self.alerts(inc)
         self.assertEqual(a["status"], "firing")
+        self.assertEqual(g["received"], 1)
         # Still missed: one alert, one incident.
         self.clock(t1 + timedelta(seconds=1300))
         time.sleep(0.3)
         self.assertEqual(len(self.incidents_of(hb)), 1)
         self.assertEqual(len(self.alerts(inc)), 1)
 
-        # The job comes back: POST with any body.
-        r = self.intake(hb["key"], raw=b"backup ok\n", ctype="text/plain")
-        self.assertStatus(r, 200)
+        # The job comes back, as the cron line of docs/integrations.md calls it.
+        url = "http://127.0.0.1:%d/api/v1/intake/%s" % (self.server.port, hb["key"])
+        out = subprocess.run(["curl", "-fsS", "-m", "10", "-X", "POST", url],
+                             capture_output=True, text=True, timeout=30)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(json.loads(out.stdout), {"status": "ok"})
         a, = self.alerts(inc)
         self.assertEqual(a["status"], "resolved")
         self.assertIsNotNone(a["resolved_at"])
