@@ -73,7 +73,7 @@ static const struct schema_row schemas[] = {
 	  .props = "id:int number:str title:str description:str impact:str"
 		   " category:str status:str level:str? level_rank:int"
 		   " proposed_level:str? is_drill:bool reporter_id:int"
-		   " commander_id:int? plan_version_id:int detected_at:time"
+		   " source:str integration_id:int? commander_id:int? plan_version_id:int detected_at:time"
 		   " reported_at:time acked_at:time activated_at:time"
 		   " resolved_at:time closed_at:time reviewed_at:time"
 		   " dismissed_at:time targets:obj deadlines:obj breaches:[str"
