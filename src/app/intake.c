@@ -4,9 +4,10 @@
  * maintenance windows, grouped into one incident per group; the first
  * alert of a group reports the incident through the plan's reporting
  * chain as a person's report would. Later alerts go on the incident's
- * timeline in batches (one entry per payload at most, one a minute at
- * most; the scheduler writes what is left), and when every alert of an
- * incident is resolved the timeline says so and command HQ is told.
+ * timeline in batches: one entry per payload at most, the first at once,
+ * then one a minute at most (the scheduler writes what is left). When
+ * every alert of an incident is resolved the timeline says so and
+ * command HQ is told.
  *
  * The hot path per alert is one look-up of the newest alert of its
  * fingerprint (an index) and one write; the integration's counts are
@@ -369,6 +370,17 @@ static void fill_row(struct alert_row *row, const struct alert_in *a,
 	row->group_key = xstrdup(group_key);
 }
 
+/* Does s say something (a letter or digit, or any non-ASCII
+ * character), not only "..."? */
+static bool wordy(const char *s)
+{
+	for (; s && *s; s++)
+		if ((unsigned char)*s >= 0x80 || (*s >= '0' && *s <= '9') ||
+		    ((*s | 0x20) >= 'a' && (*s | 0x20) <= 'z'))
+			return true;
+	return false;
+}
+
 /* The title of a new incident from alert a. */
 static void title_of(const struct run *r, const struct intake_rule *rule,
 		     const struct alert_in *a, enum severity sev,
@@ -385,7 +397,7 @@ static void title_of(const struct run *r, const struct intake_rule *rule,
 		template_render(t, &v, TITLE_MAX, out);
 	if (out->len)
 		return;
-	if (a->summary && *a->summary)
+	if (wordy(a->summary))
 		buf_add(out, a->summary,
 			utf8_prefix(a->summary, strlen(a->summary), TITLE_MAX));
 	else if (n && *n)
@@ -453,7 +465,10 @@ static int open_group(struct run *r, const struct intake_rule *rule,
 		g.group_key = xstrdup(key);
 		g.incident_id = row.inc.id;
 		g.first_ms = r->now_ms;
-		g.flushed_ms = r->now_ms;
+		/* The report is the first entry; the first batch of the
+		 * alerts that follow it goes on at once, the next a minute
+		 * after it. */
+		g.flushed_ms = 0;
 		g.inc_state = row.inc.state;
 		snprintf(g.inc_number, sizeof(g.inc_number), "%s", row.number);
 		rc = store_alert_group_insert(r->st, &g);
@@ -616,6 +631,8 @@ static int apply_alert(struct run *r, const struct intake_batch *b,
 		}
 		if (!(rc = store_alert_update(r->st, &prev)))
 			r->res->updated++;
+		if (!s)
+			r->res->suppressed++;
 		note_incident(r, s);
 		goto out;
 	}
