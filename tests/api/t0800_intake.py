@@ -883,6 +883,33 @@ class BadPayloads(IntakeCase):
         self.assertEqual(r.body, unknown.body)
 
 
+class NoPlan(ServerTestCase):
+    """No plan in force: an alert cannot be reported; the answer says so,
+    nothing is kept, and the server stays sound (its exit is checked)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.admin = cls.server.admin()
+
+    def test_alerts_without_a_plan(self):
+        for kind, body, ok in (
+                ("alertmanager", am_payload([({"alertname": "NoPlan"}, {}, "firing", None)],
+                                            "g"), 200),
+                ("events", fixture("events-trigger.json"), 202)):
+            r = self.admin.post("/api/v1/integrations", {"name": "no plan " + kind,
+                                                         "kind": kind})
+            self.assertStatus(r, 201)
+            integ = r.body
+            r = self.server.client().post("/api/v1/intake/" + integ["key"], body)
+            self.assertEqual(r.status, 409, r)
+            self.assertEqual(r.body["error"]["code"], "conflict", r.body)
+            g = self.admin.get("/api/v1/integrations/%d" % integ["id"]).body
+            self.assertEqual((g["received"], g["alerts_total"]), (0, 0), g)
+        r = self.admin.get("/api/v1/incidents")
+        self.assertEqual(r.body["items"], [])
+
+
 class TestClock(IntakeCase):
     """On the test clock: a heartbeat missed, then recovered; later alerts
     of an incident in one timeline entry a minute."""
@@ -1195,6 +1222,23 @@ class Rights(IntakeCase):
         self.assertError(self.intake(new, ev), 401, "unauthorized")
         r = self.admin.get("/api/v1/integrations/%d" % integ["id"])
         self.assertStatus(r, 404)
+
+    def test_key_not_in_the_server_log(self):
+        am = self.add_integration("logged", "alertmanager")
+        ev = self.add_integration("logged events", "events")
+        r = self.intake(am["key"], am_payload([({"alertname": "Logged"}, {}, "firing", None)],
+                                               "g-log"))
+        self.assertStatus(r, 200)
+        self.assertStatus(self.intake(am["key"], raw=b"{bad"), 400)
+        body = fixture("events-trigger.json")
+        body["routing_key"] = ev["key"]
+        self.assertStatus(self.server.client().post("/v2/enqueue", body), 202)
+        with open(self.server.stderr_path, encoding="utf-8", errors="replace") as f:
+            log = f.read()
+        self.assertIn("/api/v1/intake/", log)  # the requests are logged...
+        lines = [l for l in log.splitlines() if am["key"] in l or ev["key"] in l]
+        # ...without the key that is their credential.
+        self.assertEqual(lines, [], "the server log shows intake keys")
 
     def test_bad_integration_bodies(self):
         before = len(self.admin.get("/api/v1/integrations").body["items"])
