@@ -37,6 +37,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 import urllib.request
@@ -759,6 +760,28 @@ class Payloads(IntakeCase):
         self.assertLessEqual(int(r.headers["retry-after"]), 60, r.headers)
         self.assertEqual(self.integration(integ)["received"], 3)
 
+    def test_concurrent_posts_of_one_group(self):
+        # Alertmanager pairs (HA) send the same group at once: one incident,
+        # each alert once, its count the number of posts.
+        integ = self.add_integration("ha pair", "alertmanager")
+        results = []
+
+        def post(k):
+            body = am_payload([({"alertname": "HaPair", "instance": "i%d" % (k % 3)}, {},
+                                "firing", None)], "g-ha")
+            results.append(self.intake(integ["key"], body))
+        threads = [threading.Thread(target=post, args=(k,)) for k in range(12)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual([r.status for r in results], [200] * 12, results)
+        self.assertEqual(sum(r.body["incidents_opened"] for r in results), 1)
+        self.assertEqual(sum(r.body["created"] for r in results), 3)
+        inc, = self.incidents_of(integ)
+        self.assertEqual(sorted((a["labels"]["instance"], a["count"]) for a in self.alerts(inc)),
+                         [("i0", 4), ("i1", 4), ("i2", 4)])
+
     def test_test_alert_is_a_drill(self):
         integ = self.add_integration("drill", "alertmanager")
         r = self.admin.post("/api/v1/integrations/%d/test" % integ["id"], {})
@@ -839,6 +862,12 @@ class BadPayloads(IntakeCase):
         raw = json.dumps(b).encode()
         self.assertGreater(len(raw), 10 << 20)
         r = self.intake(self.am["key"], raw=raw)
+        self.assertError(r, 413, "too_large")
+
+    def test_too_many_alerts(self):
+        body = am_payload([({"alertname": "Many", "i": str(i)}, {}, "firing", None)
+                           for i in range(10001)], "g-many")
+        r = self.intake(self.am["key"], body)
         self.assertError(r, 413, "too_large")
 
     def test_events_errors_in_pagerduty_shape(self):
