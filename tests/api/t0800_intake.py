@@ -444,6 +444,17 @@ class RealAlertmanager(IntakeCase):
                 and e["data"].get("change") == "resolved" and "已全部恢复" in e["text"]
                 and "all 2 alerts resolved" in e["text"]]
 
+    def test_storm_through_alertmanager(self):
+        n = 1000
+        self.am.post_alerts([am_alert("LinkFlapStorm", instance="sw-%04d" % i)
+                             for i in range(n)])
+        inc = self.group(self.hook, "LinkFlapStorm")[0]
+        alerts = wait_until(lambda: (lambda a: a if len(a) >= n else None)(self.alerts(inc)),
+                            30, 0.5, "the storm's %d alerts" % n)
+        self.assertEqual(len(alerts), n)
+        self.assertEqual(len(self.named(self.hook, "LinkFlapStorm")), 1)
+        self.assertLessEqual(len(self.timeline(inc)), 20)
+
     def test_pagerduty_receiver_to_an_events_integration(self):
         self.am.post_alerts([am_alert("QueueStuck", to="pd", instance="mq-1"),
                              am_alert("QueueStuck", to="pd", instance="mq-2")])
