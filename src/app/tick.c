@@ -50,8 +50,7 @@ static bool leads(struct app *app, struct store *st)
 }
 
 /*
- * On the writer: breaches, the chain's tiers due, heartbeats missed and
- * alerts to put on their incidents' timelines and, once a minute,
+ * On the writer: breaches, the chain's tiers due and, once a minute,
  * inspections coming due and drills overdue; on the leader only. Each
  * reads what it acts on in this same write transaction (so a leader
  * that follows another never does again what the first did).
@@ -68,9 +67,6 @@ static int timer_run(struct wjob *j, struct store *st)
 	rc = app_breaches_record(pc, st, b->now_ms, &n);
 	if (!rc)
 		rc = app_escalation_run(pc, st, b->now_ms, &n);
-	/* Heartbeats missed, and alerts not yet on their timeline. */
-	if (!rc)
-		rc = app_intake_tick(b->t->app, st, b->now_ms);
 	if (!rc && b->minutely)
 		rc = app_supply_inspections(st, b->now_ms, &n);
 	/* Sign-in limits kept in the database (several nodes) are long
@@ -186,6 +182,60 @@ static void prune_tick(struct app_ticker *t, int64_t now_ms)
 	writer_submit(&t->app->writer, &p->job);
 }
 
+/*
+ * Monitoring intake's step (app_intake_tick: heartbeats missed, alerts
+ * left for their timeline) in a job of its own, so that a failure there
+ * holds back no breach or tier of the timer job.
+ */
+struct intake_job {
+	struct wjob job;
+	struct app_ticker *t;
+	int64_t now_ms;
+};
+
+static int intake_job_run(struct wjob *j, struct store *st)
+{
+	struct intake_job *x = container_of(j, struct intake_job, job);
+
+	if (!leads(x->t->app, st))
+		return 0;
+	return app_intake_tick(x->t->app, st, x->now_ms);
+}
+
+static void intake_job_done(struct wjob *j, int rc)
+{
+	struct intake_job *x = container_of(j, struct intake_job, job);
+
+	if (rc)
+		log_error("intake tick: %s", erms_strerror(rc));
+	atomic_store(&x->t->intake_queued, false);
+	free(x);
+}
+
+/* Queue the intake's step when it has something to do (on the leader;
+ * two looks through indexes on a reader). */
+static void intake_tick(struct app_ticker *t, int64_t now_ms)
+{
+	struct intake_job *x;
+	struct store *st;
+	int due;
+
+	if (atomic_load(&t->intake_queued) || !atomic_load(&t->app->leader))
+		return;
+	st = app_reader_get(t->app);
+	due = app_intake_due(st, now_ms);
+	app_reader_put(t->app, st);
+	if (!due)
+		return;
+	x = xcalloc(1, sizeof(*x));
+	x->job.run = intake_job_run;
+	x->job.done = intake_job_done;
+	x->t = t;
+	x->now_ms = now_ms;
+	atomic_store(&t->intake_queued, true);
+	writer_submit(&t->app->writer, &x->job);
+}
+
 static void timer_done(struct wjob *j, int rc)
 {
 	struct timer_job *b = container_of(j, struct timer_job, job);
@@ -202,6 +252,7 @@ void app_tick(struct app_ticker *t, int64_t now_ms, bool minutely)
 	bool due;
 
 	prune_tick(t, now_ms);
+	intake_tick(t, now_ms);
 	if (atomic_load(&t->queued))
 		return;
 	/* A node that does not lead asks for the lock each tick: it takes
@@ -210,8 +261,7 @@ void app_tick(struct app_ticker *t, int64_t now_ms, bool minutely)
 	if (!due) {
 		st = app_reader_get(t->app);
 		due = app_breaches_due(st, now_ms) ||
-		      app_escalation_due(&t->app->plans, st, now_ms) ||
-		      app_intake_due(st, now_ms);
+		      app_escalation_due(&t->app->plans, st, now_ms);
 		app_reader_put(t->app, st);
 	}
 	if (!due)
@@ -272,7 +322,8 @@ void app_ticker_stop(struct app_ticker *t)
 	pthread_cond_signal(&t->cv);
 	pthread_mutex_unlock(&t->mu);
 	pthread_join(t->thread, NULL);
-	while (atomic_load(&t->queued) || atomic_load(&t->pruning))
+	while (atomic_load(&t->queued) || atomic_load(&t->pruning) ||
+	       atomic_load(&t->intake_queued))
 		nanosleep(&pause, NULL);
 	pthread_mutex_destroy(&t->mu);
 	pthread_cond_destroy(&t->cv);

@@ -19,6 +19,11 @@
  * to EVENT_PRUNE_JOBS times a tick); what is left is always every event
  * after some id (store_event_prune), and a subscriber resuming from
  * before it is told it missed events (docs/api.md).
+ *
+ * Monitoring intake's step (app_intake_tick) is a job of its own, queued
+ * when a look with a reader finds a heartbeat missed or alerts waiting
+ * for their incident's timeline, so that a failure there holds back no
+ * breach or tier.
  */
 #ifndef ERMS_APP_TICK_H
 #define ERMS_APP_TICK_H
@@ -44,6 +49,7 @@ struct app_ticker {
 	_Atomic bool stopping;
 	_Atomic bool queued;		/* a timer job is with the writer */
 	_Atomic bool pruning;		/* a prune job is with the writer */
+	_Atomic bool intake_queued;	/* an intake job is with the writer */
 	long ticks;			/* ticks so far (the thread's) */
 };
 
