@@ -4,15 +4,18 @@
  * maintenance windows, grouped into one incident per group; the first
  * alert of a group reports the incident through the plan's reporting
  * chain as a person's report would. Later alerts go on the incident's
- * timeline in batches (one entry per payload at most, one a minute at
- * most; the scheduler writes what is left), and when every alert of an
- * incident is resolved the timeline says so and command HQ is told.
+ * timeline in batches: one entry per payload at most, the first at once,
+ * then one a minute at most (the scheduler writes what is left). When
+ * every alert of an incident is resolved the timeline says so and
+ * command HQ is told.
  *
  * The hot path per alert is one look-up of the newest alert of its
  * fingerprint (an index) and one write; the integration's counts are
  * written once per payload, each group touched once.
  */
 #include "app/intake.h"
+
+#include "app/intake-run.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,45 +35,15 @@
 #include "util/xalloc.h"
 
 #define TITLE_MAX 200		/* bytes of a title made from an alert */
-#define FLUSH_MS 60000		/* one timeline entry of alerts a minute */
 #define NAMES_SHOWN 5		/* alert names in a batch's entry */
-#define TICK_LIMIT 100		/* heartbeats or groups per tick */
 #define HB_FINGERPRINT "heartbeat-missed"
-
-/* A group of this payload: its row as read, and what the payload did. */
-struct gstate {
-	struct alert_group_row g;
-	bool dirty;
-	bool opened;		/* reported by this payload */
-	bool newest;		/* the newest group of its key */
-	int firing_before;	/* g.firing when read */
-	json_t *names;		/* pending alerts by name, once loaded */
-};
-
-struct run {
-	struct app *app;
-	struct store *st;
-	int64_t now_ms;
-	struct integration_row intg;
-	enum intake_kind kind;
-	struct intake_conf conf;
-	const struct plan *plan;	/* the plan in force, once needed */
-	bool plan_loaded;
-	bool drill;
-	struct gstate *gs;
-	size_t ngs, capgs;
-	int64_t total_add, firing_add;
-	bool hb_missed;
-	struct intake_result *res;
-	struct errbuf *e;
-};
 
 static bool inc_open(enum inc_state s)
 {
 	return s == INC_REPORTED || s == INC_ACKNOWLEDGED || s == INC_ACTIVE;
 }
 
-static const struct plan *run_plan(struct run *r)
+static const struct plan *run_plan(struct intake_run *r)
 {
 	if (!r->plan_loaded) {
 		r->plan_loaded = true;
@@ -80,22 +53,24 @@ static const struct plan *run_plan(struct run *r)
 	return r->plan;
 }
 
-static struct gstate *gs_add(struct run *r, struct alert_group_row *g)
+static struct intake_group *gs_add(struct intake_run *r,
+				   struct alert_group_row *g)
 {
-	struct gstate *s;
+	struct intake_group *s;
 
 	if (r->ngs == r->capgs) {
 		r->capgs = r->capgs ? 2 * r->capgs : 4;
 		r->gs = xrealloc(r->gs, r->capgs * sizeof(*r->gs));
 	}
 	s = &r->gs[r->ngs++];
-	*s = (struct gstate){ .g = *g, .firing_before = g->firing };
+	*s = (struct intake_group){ .g = *g, .firing_before = g->firing };
 	*g = (struct alert_group_row){ 0 };
 	return s;
 }
 
 /* The group of id, read once per payload. */
-static int gs_by_id(struct run *r, int64_t id, struct gstate **out)
+int intake_group_get(struct intake_run *r, int64_t id,
+		     struct intake_group **out)
 {
 	struct alert_group_row g = { 0 };
 	int rc;
@@ -114,7 +89,7 @@ static int gs_by_id(struct run *r, int64_t id, struct gstate **out)
 }
 
 /* May group s take a new alert now? */
-static bool gs_takes(const struct run *r, const struct gstate *s)
+static bool gs_takes(const struct intake_run *r, const struct intake_group *s)
 {
 	int64_t w = r->intg.group_window_s * 1000;
 
@@ -123,7 +98,8 @@ static bool gs_takes(const struct run *r, const struct gstate *s)
 }
 
 /* The open group of key, if any (read once per payload). */
-static int gs_by_key(struct run *r, const char *key, struct gstate **out)
+static int gs_by_key(struct intake_run *r, const char *key,
+		     struct intake_group **out)
 {
 	struct alert_group_row g = { 0 };
 	int rc;
@@ -167,7 +143,7 @@ static const char *alert_name(const struct alert_in *a)
 }
 
 /* Group s's pending alerts by name, read from its row once. */
-static json_t *gs_names(struct gstate *s)
+static json_t *gs_names(struct intake_group *s)
 {
 	if (!s->names) {
 		s->names = json_loads(s->g.pending_json ? s->g.pending_json
@@ -181,7 +157,7 @@ static json_t *gs_names(struct gstate *s)
 }
 
 /* One more alert of group s for its next timeline entry. */
-static void gs_pend(struct gstate *s, const char *name)
+static void gs_pend(struct intake_group *s, const char *name)
 {
 	json_t *n;
 
@@ -232,7 +208,7 @@ static void names_text(const json_t *names, struct buf *b)
 }
 
 /* The timeline entry of group s's pending alerts; they are then none. */
-static int gs_flush(struct run *r, struct gstate *s)
+int intake_group_flush(struct intake_run *r, struct intake_group *s)
 {
 	struct buf names = BUF_INIT;
 	char *text;
@@ -259,7 +235,7 @@ static int gs_flush(struct run *r, struct gstate *s)
 
 /* Every alert of s's incident is resolved: say so, tell command HQ and,
  * when the integration says, dismiss an incident nobody acknowledged. */
-static int gs_all_resolved(struct run *r, struct gstate *s)
+static int gs_all_resolved(struct intake_run *r, struct intake_group *s)
 {
 	const struct plan *plan = run_plan(r);
 	const char *hq = plan ? notify_kind_group(plan, "command") : NULL;
@@ -306,7 +282,8 @@ static int gs_all_resolved(struct run *r, struct gstate *s)
 }
 
 /* The group key of alert a. */
-static void group_key_of(const struct run *r, const struct intake_batch *b,
+static void group_key_of(const struct intake_run *r,
+			 const struct intake_batch *b,
 			 const struct alert_in *a, struct buf *out)
 {
 	if (r->drill) {
@@ -369,8 +346,19 @@ static void fill_row(struct alert_row *row, const struct alert_in *a,
 	row->group_key = xstrdup(group_key);
 }
 
+/* Does s say something (a letter or digit, or any non-ASCII
+ * character), not only "..."? */
+static bool wordy(const char *s)
+{
+	for (; s && *s; s++)
+		if ((unsigned char)*s >= 0x80 || (*s >= '0' && *s <= '9') ||
+		    ((*s | 0x20) >= 'a' && (*s | 0x20) <= 'z'))
+			return true;
+	return false;
+}
+
 /* The title of a new incident from alert a. */
-static void title_of(const struct run *r, const struct intake_rule *rule,
+static void title_of(const struct intake_run *r, const struct intake_rule *rule,
 		     const struct alert_in *a, enum severity sev,
 		     struct buf *out)
 {
@@ -385,7 +373,7 @@ static void title_of(const struct run *r, const struct intake_rule *rule,
 		template_render(t, &v, TITLE_MAX, out);
 	if (out->len)
 		return;
-	if (a->summary && *a->summary)
+	if (wordy(a->summary))
 		buf_add(out, a->summary,
 			utf8_prefix(a->summary, strlen(a->summary), TITLE_MAX));
 	else if (n && *n)
@@ -410,9 +398,9 @@ static void description_of(const struct alert_in *a, struct buf *out)
 }
 
 /* Report the incident of a new group for alert a. */
-static int open_group(struct run *r, const struct intake_rule *rule,
+static int open_group(struct intake_run *r, const struct intake_rule *rule,
 		      const struct alert_in *a, enum severity sev,
-		      const char *key, struct gstate **out)
+		      const char *key, struct intake_group **out)
 {
 	const struct plan *plan = run_plan(r);
 	struct buf title = BUF_INIT, desc = BUF_INIT;
@@ -453,7 +441,10 @@ static int open_group(struct run *r, const struct intake_rule *rule,
 		g.group_key = xstrdup(key);
 		g.incident_id = row.inc.id;
 		g.first_ms = r->now_ms;
-		g.flushed_ms = r->now_ms;
+		/* The report is the first entry; the first batch of the
+		 * alerts that follow it goes on at once, the next a minute
+		 * after it. */
+		g.flushed_ms = 0;
 		g.inc_state = row.inc.state;
 		snprintf(g.inc_number, sizeof(g.inc_number), "%s", row.number);
 		rc = store_alert_group_insert(r->st, &g);
@@ -472,7 +463,7 @@ static int open_group(struct run *r, const struct intake_rule *rule,
 }
 
 /* The payload's incident: that of its first alert in one. */
-static void note_incident(struct run *r, const struct gstate *s)
+static void note_incident(struct intake_run *r, const struct intake_group *s)
 {
 	if (r->res->incident_id || !s)
 		return;
@@ -482,12 +473,12 @@ static void note_incident(struct run *r, const struct gstate *s)
 }
 
 /* Acknowledge the incident of a's fingerprint if nobody has. */
-static int ack_alert(struct run *r, const struct alert_in *a)
+static int ack_alert(struct intake_run *r, const struct alert_in *a)
 {
 	struct alert_row prev = { 0 };
 	struct incident_row row = { 0 };
 	struct incident_args args = { 0 };
-	struct gstate *s;
+	struct intake_group *s;
 	char key[24];
 	int rc = store_alert_last(r->st, r->intg.id, a->fingerprint, &prev);
 
@@ -496,7 +487,7 @@ static int ack_alert(struct run *r, const struct alert_in *a)
 		return 0;
 	}
 	if (!rc)
-		rc = gs_by_id(r, prev.group_id, &s);
+		rc = intake_group_get(r, prev.group_id, &s);
 	if (!rc)
 		note_incident(r, s);
 	if (!rc && s->g.inc_state == INC_REPORTED) {
@@ -514,11 +505,11 @@ static int ack_alert(struct run *r, const struct alert_in *a)
 }
 
 /* A resolved alert: the open one of its fingerprint resolves. */
-static int resolve_alert(struct run *r, const struct alert_in *a,
+static int resolve_alert(struct intake_run *r, const struct alert_in *a,
 			 struct alert_row *prev, bool found,
 			 const char *key, enum severity sev)
 {
-	struct gstate *s = NULL;
+	struct intake_group *s = NULL;
 	int rc = 0;
 
 	if (found && !prev->firing)
@@ -531,7 +522,7 @@ static int resolve_alert(struct run *r, const struct alert_in *a,
 		snprintf(prev->fingerprint, sizeof(prev->fingerprint), "%s",
 			 a->fingerprint);
 	}
-	if (prev->group_id && (rc = gs_by_id(r, prev->group_id, &s)))
+	if (prev->group_id && (rc = intake_group_get(r, prev->group_id, &s)))
 		return rc;
 	/* A resolve that names only the alert (an event's dedup_key)
 	 * keeps what the alert said when it fired. */
@@ -564,12 +555,12 @@ static int resolve_alert(struct run *r, const struct alert_in *a,
 }
 
 /* One alert of the payload. */
-static int apply_alert(struct run *r, const struct intake_batch *b,
+int intake_apply_alert(struct intake_run *r, const struct intake_batch *b,
 		       const struct alert_in *a)
 {
 	enum severity sev = severity_normalise(a->severity, SEV_WARNING);
 	struct alert_row prev = { 0 };
-	struct gstate *s = NULL;
+	struct intake_group *s = NULL;
 	struct buf key = BUF_INIT;
 	const struct intake_rule *rule;
 	bool found, held;
@@ -592,7 +583,7 @@ static int apply_alert(struct run *r, const struct intake_batch *b,
 	held = (rule && rule->drop) ||
 	       intake_conf_held(&r->conf, &a->labels, r->now_ms);
 	if (found && prev.group_id &&
-	    (rc = gs_by_id(r, prev.group_id, &s)))
+	    (rc = intake_group_get(r, prev.group_id, &s)))
 		goto out;
 	if (found && (s ? inc_open(s->g.inc_state)
 			: prev.firing && prev.suppressed && held)) {
@@ -616,6 +607,8 @@ static int apply_alert(struct run *r, const struct intake_batch *b,
 		}
 		if (!(rc = store_alert_update(r->st, &prev)))
 			r->res->updated++;
+		if (!s)
+			r->res->suppressed++;
 		note_incident(r, s);
 		goto out;
 	}
@@ -673,20 +666,22 @@ out:
 
 /* Each group the payload touched: its timeline entry (or that all its
  * alerts resolved) and its row, once. */
-static int finish_groups(struct run *r)
+static int finish_groups(struct intake_run *r)
 {
 	int rc = 0;
 
 	for (size_t i = 0; !rc && i < r->ngs; i++) {
-		struct gstate *s = &r->gs[i];
+		struct intake_group *s = &r->gs[i];
 
 		if (!s->dirty)
 			continue;
-		if (s->firing_before > 0 && s->g.firing == 0)
+		/* An incident people ended hears no more of its alerts. */
+		if (s->firing_before > 0 && s->g.firing == 0 &&
+		    inc_open(s->g.inc_state))
 			rc = gs_all_resolved(r, s);
 		else if (s->g.pending > 0 &&
 			 r->now_ms - s->g.flushed_ms >= FLUSH_MS)
-			rc = gs_flush(r, s);
+			rc = intake_group_flush(r, s);
 		if (!rc && s->names) {
 			free(s->g.pending_json);
 			s->g.pending_json = json_dumps(s->names, JSON_COMPACT);
@@ -697,7 +692,7 @@ static int finish_groups(struct run *r)
 	return rc;
 }
 
-static void run_release(struct run *r)
+void intake_run_release(struct intake_run *r)
 {
 	for (size_t i = 0; i < r->ngs; i++) {
 		alert_group_row_release(&r->gs[i].g);
@@ -710,13 +705,13 @@ static void run_release(struct run *r)
 }
 
 /* Start a run on integration id: its row and compiled settings. */
-static int run_start(struct run *r, struct app *app, struct store *st,
+int intake_run_start(struct intake_run *r, struct app *app, struct store *st,
 		     int64_t id, int64_t now_ms, struct intake_result *res,
 		     struct errbuf *e)
 {
 	int rc;
 
-	*r = (struct run){ .app = app, .st = st, .now_ms = now_ms,
+	*r = (struct intake_run){ .app = app, .st = st, .now_ms = now_ms,
 			   .res = res, .e = e };
 	rc = store_integration_get(st, id, &r->intg);
 	if (rc == ERMS_ENOTFOUND)
@@ -730,7 +725,7 @@ static int run_start(struct run *r, struct app *app, struct store *st,
 }
 
 /* The heartbeat's missed alert, as a payload would bring it. */
-static void missed_alert(const struct run *r, struct alert_in *a,
+void intake_missed_alert(const struct intake_run *r, struct alert_in *a,
 			 struct label l[2], bool resolved, char *summary,
 			 size_t len)
 {
@@ -746,7 +741,7 @@ static void missed_alert(const struct run *r, struct alert_in *a,
 }
 
 /* Write what the run did: its groups and the integration's counts. */
-static int run_finish(struct run *r, bool received)
+int intake_run_finish(struct intake_run *r, bool received)
 {
 	int rc = finish_groups(r);
 
@@ -761,13 +756,13 @@ int app_intake_apply(struct app *app, struct store *st, int64_t id,
 		     const struct intake_batch *b, int64_t now_ms,
 		     struct intake_result *res, struct errbuf *e)
 {
-	struct run r;
+	struct intake_run r;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
 	res->alerts = (int)b->n;
 	snprintf(res->dedup_key, sizeof(res->dedup_key), "%s", b->dedup_key);
-	rc = run_start(&r, app, st, id, now_ms, res, e);
+	rc = intake_run_start(&r, app, st, id, now_ms, res, e);
 	if (!rc && !r.intg.enabled)
 		rc = err_ret(e, ERMS_EAUTH, "unauthorized",
 			     "unknown or disabled integration key");
@@ -776,228 +771,15 @@ int app_intake_apply(struct app *app, struct store *st, int64_t id,
 		struct label l[2];
 		char summary[NAME_MAX_ + 64];
 
-		missed_alert(&r, &a, l, true, summary, sizeof(summary));
-		rc = apply_alert(&r, NULL, &a);
+		intake_missed_alert(&r, &a, l, true, summary, sizeof(summary));
+		rc = intake_apply_alert(&r, NULL, &a);
 		r.hb_missed = false;
 	}
 	for (size_t i = 0; !rc && i < b->n; i++)
-		rc = apply_alert(&r, b, &b->a[i]);
+		rc = intake_apply_alert(&r, b, &b->a[i]);
 	if (!rc)
-		rc = run_finish(&r, true);
-	run_release(&r);
+		rc = intake_run_finish(&r, true);
+	intake_run_release(&r);
 	return rc;
 }
 
-struct due_ids {
-	int64_t id[TICK_LIMIT];
-	int n;
-};
-
-static int note_intg(void *ctx, const struct integration_row *row)
-{
-	struct due_ids *d = ctx;
-
-	if (d->n < TICK_LIMIT)
-		d->id[d->n++] = row->id;
-	return 0;
-}
-
-static int note_group(void *ctx, const struct alert_group_row *g)
-{
-	struct due_ids *d = ctx;
-
-	if (d->n < TICK_LIMIT)
-		d->id[d->n++] = g->id;
-	return 0;
-}
-
-/* A heartbeat missed: its alert fires (an incident). */
-static int heartbeat_missed(struct app *app, struct store *st, int64_t id,
-			    int64_t now_ms)
-{
-	struct intake_result res;
-	struct errbuf e = { 0 };
-	struct alert_in a;
-	struct label l[2];
-	char summary[NAME_MAX_ + 64];
-	struct run r;
-	int rc = run_start(&r, app, st, id, now_ms, &res, &e);
-
-	memset(&res, 0, sizeof(res));
-	if (!rc) {
-		missed_alert(&r, &a, l, false, summary, sizeof(summary));
-		rc = apply_alert(&r, NULL, &a);
-		r.hb_missed = true;
-	}
-	if (!rc)
-		rc = run_finish(&r, false);
-	run_release(&r);
-	return rc;
-}
-
-/* Group id's pending alerts onto its incident's timeline. */
-static int group_flush(struct app *app, struct store *st, int64_t id,
-		       int64_t now_ms)
-{
-	struct intake_result res = { 0 };
-	struct errbuf e = { 0 };
-	struct gstate *s;
-	struct run r = { .app = app, .st = st, .now_ms = now_ms,
-			 .res = &res, .e = &e };
-	int rc = gs_by_id(&r, id, &s);
-
-	if (!rc && s->g.pending > 0)
-		rc = gs_flush(&r, s);
-	if (!rc && s->names) {
-		free(s->g.pending_json);
-		s->g.pending_json = json_dumps(s->names, JSON_COMPACT);
-	}
-	if (!rc)
-		rc = store_alert_group_update(st, &s->g);
-	run_release(&r);
-	return rc;
-}
-
-int app_intake_due(struct store *st, int64_t now_ms)
-{
-	struct due_ids d = { .n = 0 };
-
-	if (!store_integration_hb_due(st, now_ms, 1, note_intg, &d) && d.n)
-		return 1;
-	if (!store_alert_group_pending(st, now_ms - FLUSH_MS, 1, note_group,
-				       &d) && d.n)
-		return 1;
-	return 0;
-}
-
-int app_intake_tick(struct app *app, struct store *st, int64_t now_ms)
-{
-	struct due_ids d = { .n = 0 };
-	int rc = store_integration_hb_due(st, now_ms, TICK_LIMIT, note_intg,
-					  &d);
-
-	for (int i = 0; !rc && i < d.n; i++)
-		rc = heartbeat_missed(app, st, d.id[i], now_ms);
-	d.n = 0;
-	if (!rc)
-		rc = store_alert_group_pending(st, now_ms - FLUSH_MS,
-					       TICK_LIMIT, note_group, &d);
-	for (int i = 0; !rc && i < d.n; i++)
-		rc = group_flush(app, st, d.id[i], now_ms);
-	return rc;
-}
-
-/* The contract's alert JSON. */
-static json_t *alert_json(const struct alert_row *a)
-{
-	json_t *labels = json_loads(a->labels ? a->labels : "{}", 0, NULL);
-	json_t *ann = json_loads(a->annotations ? a->annotations : "{}", 0,
-				 NULL);
-	json_t *details = a->details ? json_loads(a->details, JSON_DECODE_ANY,
-						  NULL) : NULL;
-
-	return json_pack(
-	    "{s:I, s:I, s:o, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:o,"
-	    " s:s, s:I, s:b, s:o, s:o, s:o, s:o, s:o}",
-	    "id", (json_int_t)a->id,
-	    "integration_id", (json_int_t)a->integration_id,
-	    "incident_id", a->incident_id ? json_integer(a->incident_id)
-					  : json_null(),
-	    "fingerprint", a->fingerprint,
-	    "status", a->firing ? "firing" : "resolved",
-	    "severity", a->severity, "summary", a->summary ? a->summary : "",
-	    "labels", labels ? labels : json_object(),
-	    "annotations", ann ? ann : json_object(),
-	    "source", a->source ? json_string(a->source) : json_null(),
-	    "source_url", a->source_url ? json_string(a->source_url)
-					: json_null(),
-	    "details", details ? details : json_null(),
-	    "group_key", a->group_key ? a->group_key : "",
-	    "count", (json_int_t)a->count, "suppressed", a->suppressed,
-	    "starts_at", json_time(a->starts_ms),
-	    "ends_at", json_time(a->ends_ms),
-	    "first_seen_at", json_time(a->first_seen_ms),
-	    "last_seen_at", json_time(a->last_seen_ms),
-	    "resolved_at", json_time(a->resolved_ms));
-}
-
-static int add_alert(void *ctx, const struct alert_row *a)
-{
-	json_array_append_new(ctx, alert_json(a));
-	return 0;
-}
-
-int app_incident_alerts(struct store *st, const struct principal *p,
-			const char *key, int64_t after, int limit,
-			json_t *items, struct errbuf *e)
-{
-	struct incident_row r = { 0 };
-	int rc;
-
-	if (!app_incident_readable(p))
-		return err_ret(e, ERMS_EPERM, "forbidden",
-			       "not allowed to read incidents");
-	rc = store_incident_get(st, key, &r);
-	if (rc == ERMS_ENOTFOUND)
-		rc = err_ret(e, rc, "not_found", "no incident '%s'", key);
-	if (!rc)
-		rc = store_alert_list(st, r.inc.id, after, limit + 1,
-				      add_alert, items);
-	incident_row_release(&r);
-	return rc;
-}
-
-int app_integration_test(struct app *app, struct store *st,
-			 const struct principal *p, int64_t id,
-			 int64_t now_ms, json_t **out, struct errbuf *e)
-{
-	struct intake_result res = { 0 };
-	struct label l[2] = { { "alertname", "erms test alert" },
-			      { "severity", "info" } };
-	struct label an[1] = { { "summary", "erms test alert" } };
-	struct alert_in a = { .action = AA_FIRING, .labels = { l, 2 },
-			      .annotations = { an, 1 },
-			      .summary = "erms test alert",
-			      .severity = "info", .starts_ms = now_ms };
-	struct intake_batch b = { .a = &a, .n = 1 };
-	struct alert_row row = { 0 };
-	struct incident_row inc = { 0 };
-	struct run r;
-	char key[24], obj[48];
-	int rc = app_may(p, A_INTEGRATION_MANAGE, NULL, e);
-
-	*out = NULL;
-	if (rc)
-		return rc;
-	label_fingerprint(&a.labels, a.fingerprint);
-	snprintf(b.group_key, sizeof(b.group_key), "{}:{alertname=\"%s\"}",
-		 l[0].value);
-	rc = run_start(&r, app, st, id, now_ms, &res, e);
-	if (rc == ERMS_EAUTH)
-		rc = err_ret(e, ERMS_ENOTFOUND, "not_found",
-			     "no such integration");
-	if (!rc) {
-		r.drill = true;
-		rc = apply_alert(&r, &b, &a);
-	}
-	if (!rc)
-		rc = run_finish(&r, false);
-	run_release(&r);
-	if (!rc)
-		rc = store_alert_last(st, id, a.fingerprint, &row);
-	if (!rc && row.incident_id) {
-		snprintf(key, sizeof(key), "%lld", (long long)row.incident_id);
-		rc = store_incident_get(st, key, &inc);
-	}
-	snprintf(obj, sizeof(obj), "integration:%lld", (long long)id);
-	if (!rc)
-		rc = audit_append(st, p->user.id, "integration.test", obj,
-				  "test alert", now_ms);
-	if (!rc)
-		*out = json_pack("{s:o, s:o}", "alert", alert_json(&row),
-				 "incident", row.incident_id
-					 ? incident_json(&inc) : json_null());
-	alert_row_release(&row);
-	incident_row_release(&inc);
-	return rc;
-}
