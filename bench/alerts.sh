@@ -21,8 +21,9 @@
 #   (c) batch: ALERTS_BATCH new alerts a request (alerts/s = requests/s
 #       x ALERTS_BATCH);
 #   (d) alert in -> first webhook out: erms-bench-first-out posts FIRST
-#       alerts one at a time, each of a new group, and times the first
-#       message about each at its own receiver: erms's webhook channel on
+#       alerts one at a time (a random pause of 0-300 ms before each),
+#       each of a new group, and times the first message about each at
+#       its own receiver: erms's webhook channel on
 #       command HQ; Alertmanager's webhook_configs with group_wait 0s (its
 #       default is 30s).
 # Prints a Markdown table (requests/s, alerts/s, p99, CPU per request,
@@ -249,12 +250,14 @@ rows() {
 	single.refused	%	-	-	(a) answers not 2xx
 	single.stored	ratio	-	1	(a) erms: alerts stored per alert answered
 	single.incidents	incidents	-	1	(a) erms: incidents the storm opened
+	single.batch	writes	h	-	(a) erms: requests per commit (group commit)
 	repeat.rps	req/s	h	≥ 1.5	(b) repeats of $ALERTS_SETS open alerts: requests/s
 	repeat.p99	ms	l	< 1	(b) p99
 	repeat.cpu	µs/req	l	-	(b) server CPU per request
 	repeat.refused	%	-	-	(b) answers not 2xx
 	repeat.stored	ratio	-	1	(b) erms: alerts stored per label set
 	repeat.incidents	incidents	-	1	(b) erms: incidents opened
+	repeat.batch	writes	h	-	(b) erms: requests per commit (group commit)
 	batch.aps	alerts/s	h	≥ 2	(c) batches of $ALERTS_BATCH new alerts: alerts/s
 	batch.rps	req/s	h	-	(c) requests/s
 	batch.p99	ms	l	< 1	(c) p99
@@ -262,6 +265,7 @@ rows() {
 	batch.refused	%	-	-	(c) answers not 2xx
 	batch.stored	ratio	-	1	(c) erms: alerts stored per alert answered
 	batch.incidents	incidents	-	1	(c) erms: incidents the storm opened
+	batch.batch	writes	h	-	(c) erms: requests per commit (group commit)
 	first.p50	ms	l	-	(d) alert in -> first webhook out: p50
 	first.p99	ms	l	< 50 ms	(d) p99
 	first.max	ms	l	-	(d) worst

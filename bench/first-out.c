@@ -10,6 +10,9 @@
  * one at a time, each of a new group, and waits for each one's first
  * message before the next. The time runs from just before the POST until
  * the receiver has that message (which may arrive before the answer).
+ * Between an alert's message and the next alert it pauses a random
+ * 0-PAUSE_MS ms, so that alerts do not arrive in step with a sender that
+ * works in passes (as monitors' alerts do not).
  *
  * erms: erms has a webhook channel on command HQ pointing at the
  * receiver; each alert is an Alertmanager webhook payload posted to an
@@ -33,6 +36,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +45,7 @@
 
 #define WAIT_MS 10000		/* a message later than this is missed */
 #define SEEN_MAX 65536
+#define PAUSE_MS 300		/* the most between a message and the next */
 
 struct seen {
 	char number[32];
@@ -204,6 +209,7 @@ int main(int argc, char **argv)
 	char body[2048], stamp[32], id[32];
 	bool am;
 	unsigned run;
+	uint64_t rnd;
 	time_t t;
 	struct tm tm;
 	struct sockaddr_in addr;
@@ -243,13 +249,19 @@ int main(int argc, char **argv)
 	t = time(NULL);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&t, &tm));
 	run = (unsigned)getpid() ^ (unsigned)t;
+	rnd = run | 1;
 	for (size_t i = 0; i < n; i++) {
 		struct upload out = { NULL, 0 };
+		struct timespec pause;
 		json_t *j;
 		const char *number;
 		double t0, t1, at;
 		long status = 0;
 
+		rnd ^= rnd << 13, rnd ^= rnd >> 7, rnd ^= rnd << 17;
+		pause.tv_sec = 0;
+		pause.tv_nsec = (long)(rnd % (PAUSE_MS * 1000)) * 1000;
+		nanosleep(&pause, NULL);
 		snprintf(id, sizeof(id), "%08x-%zu", run, i);
 		if (am)
 			snprintf(body, sizeof(body),

@@ -1016,6 +1016,40 @@ class TestClock(IntakeCase):
         time.sleep(0.3)
         self.assertEqual(len(batches()), 2)
 
+    def test_maintenance_window_in_time(self):
+        t0 = self.base()
+        self.clock(t0)
+        start, end = t0 + timedelta(hours=1), t0 + timedelta(hours=2)
+        integ = self.add_integration("windowed", "alertmanager", maintenance=[
+            {"matchers": ['instance=~"web-.*"'], "starts_at": rfc3339(start),
+             "ends_at": rfc3339(end), "reason": "计划内维护 patching"}])
+
+        def post(at, name):
+            self.clock(at)
+            r = self.intake(integ["key"], am_payload(
+                [({"alertname": name, "instance": "web-1"}, {}, "firing", None)], "g-" + name))
+            self.assertStatus(r, 200)
+            return r.body
+
+        for at, name, held in ((start - timedelta(seconds=1), "Before", False),
+                               (start, "AtStart", True),
+                               (end - timedelta(milliseconds=1), "LastMs", True),
+                               (end, "AtEnd", False)):
+            res = post(at, name)
+            self.assertEqual((res["suppressed"], res["incidents_opened"]),
+                             (1, 0) if held else (0, 1), (name, res))
+        self.assertEqual(sorted(i["title"] for i in self.incidents_of(integ)),
+                         ["AtEnd", "Before"])
+        # Still firing when the window is over: as when a silence expires in
+        # Alertmanager, the next post of a held-back alert reports it.
+        res = post(end + timedelta(seconds=30), "AtStart")
+        self.assertEqual((res["alerts"], res["suppressed"], res["incidents_opened"]),
+                         (1, 0, 1), res)
+        # Firing once each: Before, LastMs (held), AtEnd, AtStart.
+        self.assertEqual(self.integration(integ)["alerts_firing"], 4)
+        self.assertEqual(sorted(i["title"] for i in self.incidents_of(integ)),
+                         ["AtEnd", "AtStart", "Before"])
+
     def test_any_body(self):
         hb = self.add_integration("any body", "heartbeat", interval_s=60)
         for raw, ctype in ((b"backup ok\n", "text/plain"), (b"", None),
