@@ -23,6 +23,7 @@
 
 #include "app/audit.h"
 #include "app/codec.h"
+#include "app/codec-write.h"
 #include "app/incidents.h"
 #include "app/intake-conf.h"
 #include "app/notify.h"
@@ -315,19 +316,22 @@ static void group_key_of(const struct intake_run *r,
 	}
 }
 
-/* A label set as a JSON object text. */
+/* A label set as a JSON object text, in its (sorted) order, written
+ * straight into a buffer: a payload of 100 alerts makes 200 of them. */
 static char *labels_text(const struct label_set *s)
 {
-	json_t *o = json_object();
-	char *t;
+	struct buf b = BUF_INIT;
 
-	for (size_t i = 0; i < s->n; i++)
-		json_object_set_new(o, s->l[i].name,
-				    json_string(s->l[i].value ? s->l[i].value
-							      : ""));
-	t = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
-	json_decref(o);
-	return t;
+	buf_adds(&b, "{");
+	for (size_t i = 0; i < s->n; i++) {
+		if (i)
+			buf_adds(&b, ",");
+		json_str(&b, s->l[i].name);
+		buf_adds(&b, ":");
+		json_str(&b, s->l[i].value ? s->l[i].value : "");
+	}
+	buf_adds(&b, "}");
+	return buf_detach(&b, NULL);
 }
 
 /* The alert's row fields that every payload rewrites. */
