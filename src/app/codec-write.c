@@ -227,6 +227,10 @@ void incident_write(struct buf *b, const struct incident_row *r)
 	boolean(b, inc->is_drill);
 	key(b, "reporter_id");
 	json_int(b, r->reporter_id);
+	key(b, "source");
+	json_str(b, r->source[0] ? r->source : "manual");
+	key(b, "integration_id");
+	id_or_null(b, r->integration_id);
 	key(b, "commander_id");
 	id_or_null(b, r->commander_id);
 	key(b, "plan_version_id");

@@ -48,7 +48,7 @@ json_t *incident_json(const struct incident_row *r)
 			 ? json_loads(r->review_json, 0, NULL) : NULL;
 	return json_pack(
 		"{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:i, s:o, s:b, s:I,"
-		" s:o, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o,"
+		" s:s, s:o, s:o, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o,"
 		" s:{s:i, s:i, s:i}, s:{s:o, s:o, s:o}, s:o, s:b, s:s, s:s, s:o,"
 		" s:o, s:o}",
 		"id", (json_int_t)inc->id, "number", r->number,
@@ -62,6 +62,8 @@ json_t *incident_json(const struct incident_row *r)
 			? json_string(r->proposed_level) : json_null(),
 		"is_drill", inc->is_drill,
 		"reporter_id", (json_int_t)r->reporter_id,
+		"source", r->source[0] ? r->source : "manual",
+		"integration_id", id_or_null(r->integration_id),
 		"commander_id", id_or_null(r->commander_id),
 		"plan_version_id", (json_int_t)r->plan_version_id,
 		"detected_at", json_time(inc->detected_ms),

@@ -132,7 +132,10 @@ int app_incident_report(struct store *st, const struct principal *p,
 	if (in->proposed_level)
 		snprintf(out->proposed_level, sizeof(out->proposed_level),
 			 "%s", in->proposed_level);
-	out->reporter_id = p->user.id;
+	out->reporter_id = in->reporter_id ? in->reporter_id : p->user.id;
+	snprintf(out->source, sizeof(out->source), "%s",
+		 in->source ? in->source : "manual");
+	out->integration_id = in->integration_id;
 	out->commander_id = command_lead(st, plan);
 	out->plan_version_id = plan->version_id;
 	/* The reporting chain's first tier hears at once: the tiers due are

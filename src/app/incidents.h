@@ -27,6 +27,12 @@ struct incident_input {
 	const char *proposed_level;	/* a level key, or NULL */
 	int64_t detected_ms;		/* 0: now */
 	bool is_drill;
+	const char *source;		/* NULL: "manual"; else the kind of
+					 * the integration reporting it */
+	int64_t integration_id;		/* 0: none */
+	int64_t reporter_id;		/* 0: the principal's user; an
+					 * integration's report names the
+					 * user who set it up */
 };
 
 struct incident_args {

@@ -52,7 +52,9 @@ int label_set_check(const struct label_set *s, const char *what,
  * (model.LabelSet.Fingerprint: FNV-1a 64 over name, 0xff, value, 0xff
  * for each label in name order), as ALERT_FP_LEN lowercase hex digits
  * (and a NUL). An alert with the same labels has the same fingerprint
- * in erms and in Alertmanager.
+ * in erms and in Alertmanager: labels with an empty value are left out,
+ * as Alertmanager drops them. A set not in name order is hashed as if
+ * it were sorted (the set itself is not changed).
  */
 void label_fingerprint(const struct label_set *s, char out[ALERT_FP_LEN + 1]);
 

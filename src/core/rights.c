@@ -71,6 +71,8 @@ const struct right rights_table[A__COUNT] = {
 	ROW(A_FUNDS_MANAGE,   "funds.manage",   R_ADMIN | R_LEADERSHIP, 0),
 	ROW(A_FUNDS_SPEND,    "funds.spend",    R_ADMIN | R_COMMAND | R_GROUP, 0),
 	ROW(A_DRILL_MANAGE,   "drill.manage",   R_ADMIN | R_COMMAND, 0),
+	/* Monitors that may open incidents: their keys and rules. */
+	ROW(A_INTEGRATION_MANAGE, "integration.manage", R_ADMIN, 0),
 };
 
 unsigned actor_roles(const struct actor *a, const struct object *o)

@@ -60,6 +60,8 @@ enum action {
 	A_SUPPLY_MANAGE, A_FUNDS_READ, A_FUNDS_MANAGE, A_FUNDS_SPEND,
 	/* drills: plan, start, complete, evaluate, cancel */
 	A_DRILL_MANAGE,
+	/* monitoring intake: integrations, their keys and rules */
+	A_INTEGRATION_MANAGE,
 	A__COUNT
 };
 

@@ -120,6 +120,9 @@ struct incident_row {
 	int64_t updated_ms;
 	unsigned esc_tiers;		/* escalation tiers told, a bit each */
 	int64_t esc_acked_ms;		/* a message acknowledged: stop */
+	char source[16];		/* "manual", or the kind of the
+					 * integration that reported it */
+	int64_t integration_id;		/* 0: reported by a person */
 };
 
 void incident_row_release(struct incident_row *r);

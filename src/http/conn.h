@@ -75,6 +75,7 @@ struct conn {
 	struct http_server *srv;
 	void *c;		/* the libmicrohttpd connection */
 	struct buf body;
+	size_t body_max;	/* the route's, else the server's */
 	enum conn_state state;
 	int route;
 	bool too_big;

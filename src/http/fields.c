@@ -249,3 +249,51 @@ BODY(expense_body,
 	{ .name = "incident", .type = JT_REF, .max = 40, .min = 1 },
 	{ .name = "drill_id", .type = JT_INT },
 	{ .name = "supply_id", .type = JT_INT });
+
+BODY(rule_body,
+	{ .name = "matchers", .type = JT_ARRAY, .required = true,
+	  .items = "string" },
+	{ .name = "category", .type = JT_STRING, .max = KEY_MAX, .min = 1,
+	  .nullable = true },
+	{ .name = "level", .type = JT_STRING, .max = KEY_MAX, .min = 1,
+	  .nullable = true },
+	{ .name = "title", .type = JT_STRING, .max = TITLE_MAX,
+	  .nullable = true },
+	{ .name = "drop", .type = JT_BOOL });
+
+BODY(window_body,
+	{ .name = "matchers", .type = JT_ARRAY, .required = true,
+	  .items = "string" },
+	{ .name = "starts_at", .type = JT_STRING,
+	  .required = true, .max = 40, .min = 1 },
+	{ .name = "ends_at", .type = JT_STRING,
+	  .required = true, .max = 40, .min = 1 },
+	{ .name = "reason", .type = JT_STRING, .max = TEXT_MAX });
+
+/* The integration's settings, in create and update alike. */
+#define INTEGRATION_SETTINGS                                              \
+	{ .name = "enabled", .type = JT_BOOL },                           \
+	{ .name = "category", .type = JT_STRING, .max = KEY_MAX,          \
+	  .min = 1, .nullable = true },                                   \
+	{ .name = "level", .type = JT_STRING, .max = KEY_MAX, .min = 1,   \
+	  .nullable = true },                                             \
+	{ .name = "title_template", .type = JT_STRING, .max = TITLE_MAX }, \
+	{ .name = "group_by", .type = JT_ARRAY, .items = "string" },      \
+	{ .name = "group_window_s", .type = JT_INT },                     \
+	{ .name = "auto_dismiss", .type = JT_BOOL },                      \
+	{ .name = "interval_s", .type = JT_INT, .max = 604800, .min = 10, \
+	  .nullable = true },                                             \
+	{ .name = "rate_limit_per_min", .type = JT_INT, .min = 1 },       \
+	{ .name = "rules", .type = JT_ARRAY, .of = &rule_body },          \
+	{ .name = "maintenance", .type = JT_ARRAY, .of = &window_body }
+
+BODY(integration_body,
+	{ .name = "name", .type = JT_STRING,
+	  .required = true, .max = NAME_MAX_, .min = 1 },
+	{ .name = "kind", .type = JT_STRING,
+	  .required = true, .max = 16, .min = 1 },
+	INTEGRATION_SETTINGS);
+
+BODY(integration_update_body,
+	{ .name = "name", .type = JT_STRING, .max = NAME_MAX_, .min = 1 },
+	INTEGRATION_SETTINGS);

@@ -31,5 +31,9 @@ extern const struct jbody channel_body, channel_update_body, rotation_body,
 extern const struct jbody drill_body, drill_step_body, supply_body,
 	supply_update_body, move_body, supply_import_body, budget_body,
 	expense_body;
+/* Monitoring intake (api-intake.c): an integration, one of its routing
+ * rules, one of its maintenance windows. */
+extern const struct jbody integration_body, integration_update_body,
+	rule_body, window_body;
 
 #endif

@@ -69,6 +69,8 @@ int json_check(const json_t *obj, const struct jfield *f, size_t n,
 						 "missing field", "");
 			continue;
 		}
+		if (f[i].nullable && json_is_null(v))
+			continue;
 		if (!type_ok(v, f[i].type))
 			return field_err(e, "wrong_type", f[i].name,
 					 "field", type_names[f[i].type]);

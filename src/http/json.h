@@ -36,6 +36,7 @@ struct jfield {
 	 * document. May be NULL. */
 	const struct jbody *of;
 	const char *items;	/* arrays of scalars: "string" or "integer" */
+	bool nullable;		/* null is accepted too (a reset) */
 };
 
 /* A request body: its fields (http/fields.h has them all). */

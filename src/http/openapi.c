@@ -73,7 +73,7 @@ static const struct schema_row schemas[] = {
 	  .props = "id:int number:str title:str description:str impact:str"
 		   " category:str status:str level:str? level_rank:int"
 		   " proposed_level:str? is_drill:bool reporter_id:int"
-		   " commander_id:int? plan_version_id:int detected_at:time"
+		   " source:str integration_id:int? commander_id:int? plan_version_id:int detected_at:time"
 		   " reported_at:time acked_at:time activated_at:time"
 		   " resolved_at:time closed_at:time reviewed_at:time"
 		   " dismissed_at:time targets:obj deadlines:obj breaches:[str"
@@ -141,6 +141,61 @@ static const struct schema_row schemas[] = {
 		   " by_category:obj drills_excluded:bool" },
 	{ .name = "Imported", .props = "created:int" },
 	{ .name = "Clock", .props = "now:time breaches:int" },
+	{ .name = "Integration",
+	  .props = "id:int name:str kind:str enabled:bool -key:str url:str?"
+		   " key_prefix:str category:str? level:str? title_template:str"
+		   " group_by:[str group_window_s:int auto_dismiss:bool"
+		   " interval_s:int? rate_limit_per_min:int rules:[@Rule"
+		   " maintenance:[@Window last_received_at:time received:int"
+		   " alerts_total:int alerts_firing:int created_at:time"
+		   " updated_at:time",
+	  .doc = "kind: alertmanager, grafana, events, heartbeat; key (and"
+		 " url, which carries it) only in the answers of create and"
+		 " rotate" },
+	{ .name = "Rule",
+	  .props = "matchers:[str category:str? level:str? title:str?"
+		   " drop:bool",
+	  .doc = "matchers in Alertmanager's syntax: name=\"v\", !=, =~, !~" },
+	{ .name = "Window",
+	  .props = "matchers:[str starts_at:time ends_at:time reason:str",
+	  .doc = "a maintenance window: matching alerts open nothing" },
+	{ .name = "Alert",
+	  .props = "id:int integration_id:int incident_id:int? fingerprint:str"
+		   " status:str severity:str summary:str labels:obj"
+		   " annotations:obj source:str? source_url:str? details:obj?"
+		   " group_key:str count:int suppressed:bool starts_at:time"
+		   " ends_at:time first_seen_at:time last_seen_at:time"
+		   " resolved_at:time",
+	  .doc = "status: firing, resolved; severity: critical, high,"
+		 " warning, info" },
+	{ .name = "IntegrationTest", .props = "alert:@Alert incident:obj?" },
+	{ .name = "IntakeResult",
+	  .props = "status:str -alerts:int -created:int -updated:int"
+		   " -resolved:int -suppressed:int -incidents_opened:int"
+		   " -incident:str?",
+	  .doc = "a heartbeat's answer is {status} alone" },
+	{ .name = "EventAccepted",
+	  .props = "status:str message:str dedup_key:str",
+	  .doc = "PagerDuty's answer: success, Event processed" },
+	{ .name = "IntakePayload",
+	  .props = "-version:str -groupKey:str -status:str -receiver:str"
+		   " -alerts:[obj -groupLabels:obj -commonLabels:obj"
+		   " -commonAnnotations:obj -externalURL:str"
+		   " -truncatedAlerts:int -orgId:int -routing_key:str"
+		   " -event_action:str -dedup_key:str -payload:@EventPayload",
+	  .doc = "the integration's kind decides: Alertmanager's webhook"
+		 " (version 4), Grafana's (version 1), a PagerDuty Events"
+		 " API v2 event, or anything (a heartbeat); docs/api.md" },
+	{ .name = "Event",
+	  .props = "routing_key:str event_action:str -dedup_key:str"
+		   " -payload:@EventPayload -links:[obj -images:[obj"
+		   " -client:str -client_url:str",
+	  .doc = "PagerDuty Events API v2; event_action: trigger,"
+		 " acknowledge, resolve" },
+	{ .name = "EventPayload",
+	  .props = "summary:str source:str severity:str -timestamp:str"
+		   " -component:str -group:str -class:str -custom_details:any",
+	  .doc = "severity: critical, error, warning, info" },
 	{ .name = "StatusIncident",
 	  .props = "id:int number:str title:str status:str phase:str"
 		   " reported_at:time updates:[@StatusUpdate" },
@@ -204,7 +259,10 @@ static json_t *row_schema(const struct schema_row *r)
 			json_array_append_new(req, json_string(name));
 		p = *end ? end + 1 : end;
 	}
-	json_object_set_new(o, "required", req);
+	if (json_array_size(req))
+		json_object_set_new(o, "required", req);
+	else
+		json_decref(req);
 	json_object_set_new(o, "properties", props);
 	if (r->doc)
 		json_object_set_new(o, "description", json_string(r->doc));
@@ -259,6 +317,8 @@ static json_t *field_schema(const struct jfield *f)
 		json_decref(s);
 		s = body_schema(f->of);
 	}
+	if (f->nullable)
+		json_object_set_new(s, "nullable", json_true());
 	return s;
 }
 
@@ -374,11 +434,22 @@ static json_t *responses(const struct route *r)
 
 	snprintf(st, sizeof(st), "%d", r->status ? r->status : 200);
 	json_object_set_new(o, st, success(r));
-	if (r->body || r->query || strchr(r->pattern, '{'))
+	if (r->status_alt) {
+		snprintf(st, sizeof(st), "%d", r->status_alt);
+		json_object_set_new(o, st, json_pack(
+			"{s:s, s:{s:{s:o}}}", "description", "accepted",
+			"content", "application/json", "schema",
+			answer_schema(r->answer_alt)));
+	}
+	if (r->body || r->body_doc || r->query || strchr(r->pattern, '{'))
 		add_error(o, "400");
 	if (r->access != ACCESS_ANYONE) {
 		add_error(o, "401");
 		add_error(o, "403");
+	}
+	if (r->raw_body) {	/* the intake: its key, its rate limit */
+		add_error(o, "401");
+		add_error(o, "429");
 	}
 	if (strchr(r->pattern, '{') && r->page_errors)
 		add_page_error(o, "404", r);
@@ -419,6 +490,12 @@ static json_t *operation(const struct route *r)
 					      need, "content",
 					      "application/json", "schema", b));
 	}
+	if (r->body_doc && !strcmp(r->method, "POST"))
+		json_object_set_new(op, "requestBody",
+				    json_pack("{s:b, s:{s:{s:o}}}", "required",
+					      r->status == 202, "content",
+					      "application/json", "schema",
+					      answer_schema(r->body_doc)));
 	return op;
 }
 
@@ -439,6 +516,8 @@ static const struct { const char *name, *doc; } tags[] = {
 	{ "funds", "Budgets and expenses" },
 	{ "drills", "Drills and yearly statistics" },
 	{ "status", "Bulletins and the public status page" },
+	{ "integrations", "Monitoring integrations and their alerts" },
+	{ "intake", "What monitors post: alerts, events, heartbeats" },
 };
 
 /* The answer schemas, the common error answer, the security schemes. */

@@ -175,8 +175,12 @@ static bool admit(struct conn *cn)
 	if (rq->who.user.id && rq->now_ms - rq->who.last_seen_ms >
 				       TOUCH_AFTER_MS)
 		cn->touch = true;
-	if (!parse_body(cn))
+	if (r->raw_body) {
+		rq->raw = cn->body.len ? cn->body.data : "";
+		rq->raw_len = cn->body.len;
+	} else if (!parse_body(cn)) {
 		return false;
+	}
 	if (r->access == ACCESS_ADMIN && !rq->who.actor.is_admin) {
 		resp_fail(rq, &cn->rs, 403, "forbidden", NULL,
 			  "only an administrator may do this");
@@ -231,8 +235,7 @@ void pipeline_dispatch(struct conn *cn)
 	rq->route = &routes[cn->route];
 	if (cn->too_big) {
 		resp_fail(rq, &cn->rs, 413, "too_large", NULL,
-			  "the body is larger than %zu bytes",
-			  cn->srv->o.body_max);
+			  "the body is larger than %zu bytes", cn->body_max);
 		return;
 	}
 	rq->st = app_reader_get(app);

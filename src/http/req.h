@@ -77,6 +77,15 @@ struct route {
 				 * "list:Name" for a page of Name, a media
 				 * type ("text/html"), or NULL: any object */
 	bool page_errors;	/* 404 and 409 are pages of .answer's type */
+	/* The body as sent, not parsed: rq->raw (the monitors' intake,
+	 * whose bodies are JSON of any content type, or anything). */
+	bool raw_body;
+	size_t body_max;	/* bytes of a body; 0: the server's limit */
+	/* A second success answer (the intake's 202 for events). */
+	int status_alt;
+	const char *answer_alt;
+	const char *body_doc;	/* a request body of no field table: its
+				 * schema, a component name (OpenAPI) */
 };
 
 struct resp_header {
@@ -132,6 +141,8 @@ struct req {
 	char *param[ROUTE_PARAMS_MAX];	/* {name} values, owned */
 	int nparam;
 	json_t *body;		/* the parsed JSON body, or NULL; owned */
+	const char *raw;	/* .raw_body routes: the body as sent */
+	size_t raw_len;
 	struct principal who;	/* who.user.id == 0: anonymous */
 	int64_t now_ms;
 	const char *lang;	/* "zh-CN" or "en" */

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/intake.h"
 #include "http/fields.h"
 #include "util/xalloc.h"
 
@@ -356,6 +357,66 @@ const struct route routes[] = {
 	  .answer = "Incident",
 	  .summary = "Record the review of a closed incident ({review}); its "
 		    "action items become tasks" },
+	{ .method = "GET", .pattern = "/api/v1/incidents/{id}/alerts",
+	  .fn = api_incident_alerts, .tag = "integrations",
+	  .op = "listIncidentAlerts", .query = q_page, .answer = "list:Alert",
+	  .summary = "The alerts grouped into an incident, oldest first" },
+	{ .method = "GET", .pattern = "/api/v1/integrations",
+	  .fn = api_integration_list, .access = ACCESS_ADMIN,
+	  .tag = "integrations", .op = "listIntegrations",
+	  .answer = "list:Integration",
+	  .summary = "The monitors that may post alerts (keys never shown)" },
+	{ .method = "POST", .pattern = "/api/v1/integrations",
+	  .fn = api_integration_create, .access = ACCESS_ADMIN, .write = true,
+	  .tag = "integrations", .op = "createIntegration",
+	  .body = &integration_body, .status = 201, .answer = "Integration",
+	  .summary = "Add an integration (its key and URL are shown once)" },
+	{ .method = "GET", .pattern = "/api/v1/integrations/{id}",
+	  .fn = api_integration_get, .access = ACCESS_ADMIN,
+	  .tag = "integrations", .op = "getIntegration",
+	  .answer = "Integration",
+	  .summary = "An integration, its counts and last received time" },
+	{ .method = "PATCH", .pattern = "/api/v1/integrations/{id}",
+	  .fn = api_integration_update, .access = ACCESS_ADMIN, .write = true,
+	  .tag = "integrations", .op = "updateIntegration",
+	  .body = &integration_update_body, .answer = "Integration",
+	  .summary = "Change an integration: rules, windows, enabled ..." },
+	{ .method = "DELETE", .pattern = "/api/v1/integrations/{id}",
+	  .fn = api_integration_delete, .access = ACCESS_ADMIN, .write = true,
+	  .tag = "integrations", .op = "deleteIntegration", .status = 204,
+	  .summary = "Delete an integration (its key stops working)" },
+	{ .method = "POST", .pattern = "/api/v1/integrations/{id}/rotate",
+	  .fn = api_integration_rotate, .access = ACCESS_ADMIN, .write = true,
+	  .tag = "integrations", .op = "rotateIntegrationKey",
+	  .answer = "Integration",
+	  .summary = "A new key and URL, shown once; the old key stops "
+		    "working" },
+	{ .method = "POST", .pattern = "/api/v1/integrations/{id}/test",
+	  .fn = api_integration_test, .access = ACCESS_ADMIN, .write = true,
+	  .tag = "integrations", .op = "testIntegration", .status = 201,
+	  .answer = "IntegrationTest",
+	  .summary = "Send a test alert through the integration (a drill)" },
+	{ .method = "POST", .pattern = "/api/v1/intake/{key}",
+	  .fn = api_intake, .prep = api_intake_prep, .access = ACCESS_ANYONE,
+	  .write = true, .raw_body = true, .body_max = INTAKE_BODY_MAX,
+	  .tag = "intake", .op = "postIntake", .body_doc = "IntakePayload",
+	  .answer = "IntakeResult", .status_alt = 202,
+	  .answer_alt = "EventAccepted",
+	  .summary = "A monitor's payload: Alertmanager, Grafana, an Events "
+		    "v2 event (202) or a heartbeat; the key is the "
+		    "credential" },
+	{ .method = "GET", .pattern = "/api/v1/intake/{key}",
+	  .fn = api_intake, .prep = api_intake_prep, .access = ACCESS_ANYONE,
+	  .write = true, .raw_body = true, .tag = "intake",
+	  .op = "getIntakeHeartbeat", .answer = "IntakeResult",
+	  .summary = "A heartbeat (heartbeat integrations only)" },
+	{ .method = "POST", .pattern = "/v2/enqueue",
+	  .fn = api_intake, .prep = api_enqueue_prep, .access = ACCESS_ANYONE,
+	  .write = true, .raw_body = true, .body_max = INTAKE_BODY_MAX,
+	  .tag = "intake", .op = "enqueueEvent", .body_doc = "Event",
+	  .status = 202, .answer = "EventAccepted",
+	  .summary = "PagerDuty's Events API v2 path: the integration is the "
+		    "one whose key is the body's routing_key" },
 	{ .method = "PATCH", .pattern = "/api/v1/tasks/{id}",
 	  .fn = api_task_update, .write = true, .tag = "tasks",
 	  .op = "updateTask", .body = &task_update_body, .answer = "Task",
@@ -613,6 +674,17 @@ int route_match(const char *method, const char *path,
 		return i;
 	}
 	return -1;
+}
+
+size_t route_body_max(const char *method, const char *path)
+{
+	const char *m = strcmp(method, "HEAD") ? method : "GET";
+
+	for (int i = 0; i < routes_count; i++)
+		if (routes[i].body_max && !strcmp(routes[i].method, m) &&
+		    match(routes[i].pattern, path, NULL, NULL))
+			return routes[i].body_max;
+	return 0;
 }
 
 void route_allow(const char *path, char *buf, size_t n)

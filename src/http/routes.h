@@ -18,6 +18,9 @@ extern const int routes_count;
  */
 int route_match(const char *method, const char *path,
 		char *params[ROUTE_PARAMS_MAX], int *nparams, bool *path_known);
+/* The body limit of the route for method and path, or 0 (the
+ * server's). */
+size_t route_body_max(const char *method, const char *path);
 /* "GET, POST" for a path, into buf. */
 void route_allow(const char *path, char *buf, size_t n);
 
@@ -53,6 +56,10 @@ api_fn api_supply_list, api_supply_create, api_supply_get, api_supply_update,
 	api_supply_move, api_incident_supplies, api_supply_csv,
 	api_supply_import, api_budget_put, api_budget_get, api_expense_add,
 	api_expense_csv;
+api_fn api_integration_list, api_integration_create, api_integration_get,
+	api_integration_update, api_integration_delete, api_integration_rotate,
+	api_integration_test, api_incident_alerts, api_intake_prep,
+	api_intake, api_enqueue_prep;
 api_fn api_rotation_list, api_rotation_create, api_override_create,
 	api_on_duty, api_user_shifts;
 

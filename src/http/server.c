@@ -37,6 +37,7 @@
 #include "http/guard.h"
 #include "http/metrics.h"
 #include "http/pipeline.h"
+#include "http/routes.h"
 #include "http/static.h"
 #include "http/stream.h"
 #include "util/clock.h"
@@ -255,12 +256,17 @@ static struct conn *conn_new(struct http_server *srv, struct MHD_Connection *c,
 	cn->start_us = clock_mono_us();
 	cn->route = -1;
 	snprintf(cn->method, sizeof(cn->method), "%s", method);
-	buf_init(&cn->body, srv->o.body_max);
 	cn->rq.app = srv->app;
 	cn->rq.pages = &srv->pages;
 	cn->rq.priv = cn;
 	cn->rq.method = cn->method;
 	cn->rq.path = q ? xstrndup(url, (size_t)(q - url)) : xstrdup(url);
+	/* A route may take more than the server's limit (the intake):
+	 * past it the body is read and dropped, never kept. */
+	cn->body_max = route_body_max(method, cn->rq.path);
+	if (!cn->body_max)
+		cn->body_max = srv->o.body_max;
+	buf_init(&cn->body, cn->body_max);
 	client_addr(cn);
 	return cn;
 }

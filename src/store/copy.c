@@ -69,6 +69,11 @@ static const struct copy_table copy_tables[] = {
 	  " published_ms, superseded_ms"),
 	T("plan_version_editor", 2, "version_id, user_id, first_ms, last_ms"),
 	T("plan_ack", 2, "version_id, user_id, at_ms"),
+	T("integration", 1, "id, name, kind, key_hash, key_prefix, enabled,"
+	  " created_by, category, level, title_template, group_by,"
+	  " group_window_s, auto_dismiss, interval_s, rate_limit_per_min,"
+	  " rules, maintenance, received, alerts_total, alerts_firing,"
+	  " last_received_ms, hb_missed, deleted_ms, created_ms, updated_ms"),
 	T("incident_counter", 1, "year, last"),
 	T("incident", 1, "id, number, title, description, impact, category,"
 	  " status, level_rank, level_key, proposed_level, is_drill,"
@@ -76,7 +81,7 @@ static const struct copy_table copy_tables[] = {
 	  " reported_ms, acked_ms, activated_ms, resolved_ms, closed_ms,"
 	  " reviewed_ms, dismissed_ms, ack_min, activate_min, resolve_min,"
 	  " breaches, public, public_summary, summary, review_json,"
-	  " updated_ms, esc_tiers, esc_acked_ms",
+	  " updated_ms, esc_tiers, esc_acked_ms, source, integration_id",
 	  .after = index_incident),
 	T("task", 1, "id, incident_id, title, group_key, assignee_id, status,"
 	  " due_ms, notes, origin, created_by, created_ms, updated_ms"),
@@ -109,6 +114,12 @@ static const struct copy_table copy_tables[] = {
 	T("expense", 1, "id, year, amount_cents, purpose, incident_id,"
 	  " drill_id, supply_id, actor_id, at_ms"),
 	T("drill_notice", 1, "year, at_ms"),
+	T("alert_group", 1, "id, integration_id, group_key, incident_id,"
+	  " first_ms, alerts, firing, pending, pending_json, flushed_ms"),
+	T("alert", 1, "id, integration_id, incident_id, group_id, fingerprint,"
+	  " status, severity, summary, labels, annotations, source,"
+	  " source_url, details, group_key, count, suppressed, starts_ms,"
+	  " ends_ms, first_seen_ms, last_seen_ms, resolved_ms"),
 	/* Last: inserting members and incidents above moves them. */
 	T("auth_epoch", 1, "id, gen", .single = true),
 	T("health", 1, "id, probed_ms", .single = true),

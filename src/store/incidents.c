@@ -60,6 +60,8 @@ int store_incident_insert(struct store *st, struct incident_row *r)
 
 	if (rc)
 		return rc;
+	if (!r->source[0])
+		snprintf(r->source, sizeof(r->source), "manual");
 	struct sval p[] = {
 		SV_S(r->number), SV_S(r->title), SV_S(r->description),
 		SV_S(r->impact), SV_S(r->category),
@@ -71,7 +73,8 @@ int store_incident_insert(struct store *st, struct incident_row *r)
 		SV_I(inc->reported_ms), SV_I(inc->ack_min),
 		SV_I(inc->activate_min), SV_I(inc->resolve_min),
 		SV_B(r->public), SV_S(r->public_summary ? r->public_summary : ""),
-		SV_I(r->esc_tiers),
+		SV_I(r->esc_tiers), SV_S(r->source),
+		sv_opt(r->integration_id),
 	};
 	if ((rc = st_int(st, Q_INC_INSERT, p, ARRAY_SIZE(p), &inc->id)))
 		return rc;

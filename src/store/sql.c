@@ -218,9 +218,10 @@ const char *const store_sql[Q__COUNT] = {
 		" category, status, level_rank, level_key, proposed_level,"
 		" is_drill, reporter_id, commander_id, plan_version_id,"
 		" detected_ms, reported_ms, ack_min, activate_min, resolve_min,"
-		" public, public_summary, updated_ms, esc_tiers) VALUES ($1, $2,"
-		" $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,"
-		" $17, $18, $19, $20, $15, $21) RETURNING id",
+		" public, public_summary, updated_ms, esc_tiers, source,"
+		" integration_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
+		" $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $15,"
+		" $21, $22, $23) RETURNING id",
 	[Q_INC_GET] =
 		"SELECT " SELECT_LIST(INCIDENT_COLS)
 		" FROM incident WHERE id = $1",
@@ -364,6 +365,94 @@ const char *const store_sql[Q__COUNT] = {
 		" updated_ms = $4, fails = $5, decay_ms = $6, next_ms = $7,"
 		" used_ms = $8",
 	[Q_LIMIT_PRUNE] = "DELETE FROM signin_limits WHERE used_ms < $1",
+
+	[Q_INTG_INSERT] =
+		"INSERT INTO integration (name, kind, key_hash, key_prefix,"
+		" enabled, created_by, category, level, title_template,"
+		" group_by, group_window_s, auto_dismiss, interval_s,"
+		" rate_limit_per_min, rules, maintenance, created_ms,"
+		" updated_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
+		" $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id",
+	[Q_INTG_GET] =
+		"SELECT " SELECT_LIST(INTEGRATION_COLS)
+		" FROM integration WHERE id = $1 AND deleted_ms = 0",
+	[Q_INTG_BY_HASH] =
+		"SELECT " SELECT_LIST(INTEGRATION_COLS)
+		" FROM integration WHERE key_hash = $1 AND deleted_ms = 0",
+	[Q_INTG_UPDATE] =
+		"UPDATE integration SET name = $2, enabled = $3, category = $4,"
+		" level = $5, title_template = $6, group_by = $7,"
+		" group_window_s = $8, auto_dismiss = $9, interval_s = $10,"
+		" rate_limit_per_min = $11, rules = $12, maintenance = $13,"
+		" updated_ms = $14 WHERE id = $1 AND deleted_ms = 0",
+	[Q_INTG_REKEY] =
+		"UPDATE integration SET key_hash = $2, key_prefix = $3,"
+		" updated_ms = $4 WHERE id = $1 AND deleted_ms = 0",
+	[Q_INTG_DELETE] =
+		"UPDATE integration SET key_hash = NULL, enabled = 0,"
+		" deleted_ms = $2, updated_ms = $2"
+		" WHERE id = $1 AND deleted_ms = 0",
+	[Q_INTG_LIST] =
+		"SELECT " SELECT_LIST(INTEGRATION_COLS)
+		" FROM integration WHERE deleted_ms = 0 ORDER BY id",
+	[Q_INTG_COUNT] =
+		"UPDATE integration SET received = received + $2,"
+		" last_received_ms = CASE WHEN $2 > 0 THEN $6"
+		" ELSE last_received_ms END,"
+		" alerts_total = alerts_total + $3,"
+		" alerts_firing = alerts_firing + $4, hb_missed = $5"
+		" WHERE id = $1",
+	[Q_INTG_HB_DUE] =
+		"SELECT " SELECT_LIST(INTEGRATION_COLS)
+		" FROM integration WHERE kind = 'heartbeat' AND deleted_ms = 0"
+		" AND last_received_ms > 0 AND enabled = 1 AND hb_missed = 0"
+		" AND last_received_ms + interval_s * 1000 < $1"
+		" ORDER BY last_received_ms LIMIT $2",
+
+	[Q_ALERT_INSERT] =
+		"INSERT INTO alert (integration_id, incident_id, group_id,"
+		" fingerprint, status, severity, summary, labels, annotations,"
+		" source, source_url, details, group_key, count, suppressed,"
+		" starts_ms, ends_ms, first_seen_ms, last_seen_ms, resolved_ms)"
+		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,"
+		" $14, $15, $16, $17, $18, $19, $20) RETURNING id",
+	[Q_ALERT_GET] =
+		"SELECT " SELECT_LIST(ALERT_COLS) " FROM alert WHERE id = $1",
+	[Q_ALERT_LAST] =
+		"SELECT " SELECT_LIST(ALERT_COLS) " FROM alert"
+		" WHERE integration_id = $1 AND fingerprint = $2"
+		" ORDER BY id DESC LIMIT 1",
+	[Q_ALERT_UPDATE] =
+		"UPDATE alert SET incident_id = $2, group_id = $3, status = $4,"
+		" severity = $5, summary = $6, labels = $7, annotations = $8,"
+		" source = $9, source_url = $10, details = $11, group_key = $12,"
+		" count = $13, suppressed = $14, starts_ms = $15, ends_ms = $16,"
+		" last_seen_ms = $17, resolved_ms = $18 WHERE id = $1",
+	[Q_ALERT_LIST] =
+		"SELECT " SELECT_LIST(ALERT_COLS) " FROM alert"
+		" WHERE incident_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+
+	[Q_AGROUP_INSERT] =
+		"INSERT INTO alert_group (integration_id, group_key,"
+		" incident_id, first_ms, alerts, firing, pending, pending_json,"
+		" flushed_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+		" RETURNING id",
+	[Q_AGROUP_GET] =
+		"SELECT " SELECT_LIST(ALERT_GROUP_COLS) " FROM alert_group g"
+		" JOIN incident i ON i.id = g.incident_id WHERE g.id = $1",
+	[Q_AGROUP_LAST] =
+		"SELECT " SELECT_LIST(ALERT_GROUP_COLS) " FROM alert_group g"
+		" JOIN incident i ON i.id = g.incident_id"
+		" WHERE g.integration_id = $1 AND g.group_key = $2"
+		" ORDER BY g.id DESC LIMIT 1",
+	[Q_AGROUP_UPDATE] =
+		"UPDATE alert_group SET alerts = $2, firing = $3, pending = $4,"
+		" pending_json = $5, flushed_ms = $6 WHERE id = $1",
+	[Q_AGROUP_PENDING] =
+		"SELECT " SELECT_LIST(ALERT_GROUP_COLS) " FROM alert_group g"
+		" JOIN incident i ON i.id = g.incident_id"
+		" WHERE g.pending > 0 AND g.flushed_ms <= $1"
+		" ORDER BY g.flushed_ms LIMIT $2",
 
 	[Q_ROT_INSERT] =
 		"INSERT INTO rotation (group_id, name, start_ms, shift_minutes,"

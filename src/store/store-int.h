@@ -225,7 +225,9 @@ _Static_assert(sizeof(enum inc_state) == sizeof(int), "enum size");
 	X(DUP, review_json, "review_json", ) S				\
 	X(I64, updated_ms, "updated_ms", ) S				\
 	X(UINT, esc_tiers, "esc_tiers", ) S				\
-	X(I64, esc_acked_ms, "esc_acked_ms", )
+	X(I64, esc_acked_ms, "esc_acked_ms", ) S			\
+	X(CHARS, source, "source", ) S					\
+	X(I64, integration_id, "integration_id", )
 
 /* INCIDENT_COLS' SELECT list on table alias i: "i.id, i.number, ...". */
 #define COL_SQL_I_(k, f, c, x) "i." c
@@ -423,10 +425,74 @@ void inc_list_query(struct store *st, const struct incident_filter *f,
 	X(I64, evaluated_ms, "evaluated_ms", ) S			\
 	X(I64, updated_ms, "updated_ms", )
 
+#define INTEGRATION_COLS(X, S)						\
+	X(I64, id, "id", ) S						\
+	X(CHARS, name, "name", ) S					\
+	X(CHARS, kind, "kind", ) S					\
+	X(CHARS, key_prefix, "key_prefix", ) S				\
+	X(BOOL, enabled, "enabled", ) S					\
+	X(I64, created_by, "created_by", ) S				\
+	X(CHARS, category, "category", ) S				\
+	X(CHARS, level, "level", ) S					\
+	X(DUP, title_template, "title_template", .dflt = "") S		\
+	X(DUP, group_by, "group_by", .dflt = "[]") S			\
+	X(I64, group_window_s, "group_window_s", ) S			\
+	X(BOOL, auto_dismiss, "auto_dismiss", ) S			\
+	X(I64, interval_s, "interval_s", ) S				\
+	X(I64, rate_limit_per_min, "rate_limit_per_min", ) S		\
+	X(DUP, rules, "rules", .dflt = "[]") S				\
+	X(DUP, maintenance, "maintenance", .dflt = "[]") S		\
+	X(I64, received, "received", ) S				\
+	X(I64, alerts_total, "alerts_total", ) S			\
+	X(I64, alerts_firing, "alerts_firing", ) S			\
+	X(I64, last_received_ms, "last_received_ms", ) S		\
+	X(BOOL, hb_missed, "hb_missed", ) S				\
+	X(I64, deleted_ms, "deleted_ms", ) S				\
+	X(I64, created_ms, "created_ms", ) S				\
+	X(I64, updated_ms, "updated_ms", )
+
+#define ALERT_COLS(X, S)						\
+	X(I64, id, "id", ) S						\
+	X(I64, integration_id, "integration_id", ) S			\
+	X(I64, incident_id, "incident_id", ) S				\
+	X(I64, group_id, "group_id", ) S				\
+	X(CHARS, fingerprint, "fingerprint", ) S			\
+	X(FN, firing, "status", .fn = col_is_firing) S			\
+	X(CHARS, severity, "severity", ) S				\
+	X(DUP, summary, "summary", .dflt = "") S			\
+	X(DUP, labels, "labels", .dflt = "{}") S			\
+	X(DUP, annotations, "annotations", .dflt = "{}") S		\
+	X(DUP, source, "source", ) S					\
+	X(DUP, source_url, "source_url", ) S				\
+	X(DUP, details, "details", ) S					\
+	X(DUP, group_key, "group_key", .dflt = "") S			\
+	X(I64, count, "count", ) S					\
+	X(BOOL, suppressed, "suppressed", ) S				\
+	X(I64, starts_ms, "starts_ms", ) S				\
+	X(I64, ends_ms, "ends_ms", ) S					\
+	X(I64, first_seen_ms, "first_seen_ms", ) S			\
+	X(I64, last_seen_ms, "last_seen_ms", ) S			\
+	X(I64, resolved_ms, "resolved_ms", )
+
+/* A group, then the status of its incident. */
+#define ALERT_GROUP_COLS(X, S)						\
+	X(I64, id, "g.id", ) S						\
+	X(I64, integration_id, "g.integration_id", ) S			\
+	X(DUP, group_key, "g.group_key", .dflt = "") S			\
+	X(I64, incident_id, "g.incident_id", ) S			\
+	X(I64, first_ms, "g.first_ms", ) S				\
+	X(INT, alerts, "g.alerts", ) S					\
+	X(INT, firing, "g.firing", ) S					\
+	X(INT, pending, "g.pending", ) S				\
+	X(DUP, pending_json, "g.pending_json", .dflt = "{}") S		\
+	X(I64, flushed_ms, "g.flushed_ms", ) S				\
+	X(ENUM, inc_state, "i.status", .parse = incident_state_parse)
+
 /* COL_FN decoders used by the lists above (store.c). */
 void col_is_feed(void *field, size_t size, const struct sval *v);
 void col_is_public(void *field, size_t size, const struct sval *v);
 void col_loose(void *field, size_t size, const struct sval *v);
+void col_is_firing(void *field, size_t size, const struct sval *v);
 
 /* Query helpers (store.c). */
 

@@ -258,6 +258,12 @@ void col_is_public(void *field, size_t size, const struct sval *v)
 	*(bool *)field = v->s && !strcmp(v->s, "public");
 }
 
+void col_is_firing(void *field, size_t size, const struct sval *v)
+{
+	(void)size;
+	*(bool *)field = v->s && !strcmp(v->s, "firing");
+}
+
 void col_loose(void *field, size_t size, const struct sval *v)
 {
 	snprintf(field, size, "%s", v->s ? v->s : "");

@@ -542,4 +542,142 @@ int store_limit_put(struct store *st, const struct limit_row *r);
 int store_limit_prune(struct store *st, int64_t before_ms,
 		      int64_t *deleted);
 
+/*
+ * Monitoring intake (app/intake.h): integrations, their alerts, and the
+ * groups of alerts that one incident takes. Only the SHA-256 of an
+ * integration's key is stored; a deleted integration keeps its row (its
+ * alerts name it) without a key.
+ */
+struct integration_row {
+	int64_t id;
+	char name[NAME_MAX_ + 1];
+	char kind[16];			/* alertmanager, grafana, events,
+					 * heartbeat */
+	char key_prefix[8];
+	bool enabled;
+	int64_t created_by;		/* a user: the reporter of its
+					 * incidents */
+	char category[KEY_MAX + 1];	/* "": the plan's first */
+	char level[KEY_MAX + 1];	/* "": none proposed */
+	char *title_template;		/* owned; "" the default title */
+	char *group_by;			/* owned JSON array of label names */
+	int64_t group_window_s;
+	bool auto_dismiss;
+	int64_t interval_s;		/* heartbeats; else 0 */
+	int64_t rate_limit_per_min;
+	char *rules;			/* owned JSON array */
+	char *maintenance;		/* owned JSON array */
+	int64_t received, alerts_total, alerts_firing;
+	int64_t last_received_ms;	/* 0: never */
+	bool hb_missed;			/* a missed-heartbeat alert is open */
+	int64_t deleted_ms;		/* 0: not deleted */
+	int64_t created_ms, updated_ms;
+};
+void integration_row_release(struct integration_row *r);
+
+typedef int store_integration_fn(void *ctx, const struct integration_row *r);
+/* Fills r->id; ERMS_ECONFLICT when the name (or key) is taken. */
+int store_integration_insert(struct store *st, struct integration_row *r,
+			     const char *key_hash);
+/* Not deleted; *out is released before it is filled. */
+int store_integration_get(struct store *st, int64_t id,
+			  struct integration_row *out);
+/* The integration (not deleted) whose key has this hash. */
+int store_integration_by_hash(struct store *st, const char *key_hash,
+			      struct integration_row *out);
+/* Writes the name, enabled and the settings, and updated_ms. */
+int store_integration_update(struct store *st,
+			     const struct integration_row *r);
+/* A new key (its hash and prefix): the old one stops working. */
+int store_integration_rekey(struct store *st, int64_t id,
+			    const char *key_hash, const char *key_prefix,
+			    int64_t now_ms);
+/* Mark deleted: its key and name are freed. */
+int store_integration_delete(struct store *st, int64_t id, int64_t now_ms);
+/* Those not deleted, by id. */
+int store_integration_list(struct store *st, store_integration_fn *fn,
+			   void *ctx);
+/*
+ * What one payload did to its integration's counts: received + 1 and
+ * last received now when `received`, the alert counts moved by the
+ * deltas, the missed-heartbeat flag set to hb_missed.
+ */
+int store_integration_count(struct store *st, int64_t id, bool received,
+			    int64_t total_add, int64_t firing_add,
+			    bool hb_missed, int64_t now_ms);
+/* Up to limit enabled heartbeats whose last call (there was one) is
+ * older than their interval at now_ms, with no missed alert open. */
+int store_integration_hb_due(struct store *st, int64_t now_ms, int limit,
+			     store_integration_fn *fn, void *ctx);
+
+struct alert_row {
+	int64_t id;
+	int64_t integration_id;
+	int64_t incident_id;		/* 0: none (held back) */
+	int64_t group_id;		/* 0: none */
+	char fingerprint[256];
+	bool firing;			/* else resolved */
+	char severity[16];
+	char *summary;			/* owned texts */
+	char *labels;			/* JSON object */
+	char *annotations;		/* JSON object */
+	char *source;			/* NULL: none */
+	char *source_url;		/* NULL: none */
+	char *details;			/* JSON, NULL: none */
+	char *group_key;
+	int64_t count;
+	bool suppressed;
+	int64_t starts_ms, ends_ms;	/* ends 0: none */
+	int64_t first_seen_ms, last_seen_ms;
+	int64_t resolved_ms;		/* 0: not resolved */
+};
+void alert_row_release(struct alert_row *a);
+
+typedef int store_alert_fn(void *ctx, const struct alert_row *a);
+/* Fills a->id. */
+int store_alert_insert(struct store *st, struct alert_row *a);
+int store_alert_get(struct store *st, int64_t id, struct alert_row *out);
+/* The newest alert of the integration with this fingerprint. */
+int store_alert_last(struct store *st, int64_t integration_id,
+		     const char *fingerprint, struct alert_row *out);
+/* Writes everything but the id, the integration and first_seen_ms. */
+int store_alert_update(struct store *st, const struct alert_row *a);
+/* The alerts of an incident after id `after`, oldest first, at most
+ * limit. */
+int store_alert_list(struct store *st, int64_t incident_id, int64_t after,
+		     int limit, store_alert_fn *fn, void *ctx);
+
+/* The alerts one incident takes: a group of one integration. */
+struct alert_group_row {
+	int64_t id;
+	int64_t integration_id;
+	char *group_key;		/* owned */
+	int64_t incident_id;
+	int64_t first_ms;		/* its first alert */
+	int alerts;			/* alerts it took */
+	int firing;			/* ... of which firing now */
+	int pending;			/* alerts not yet on the timeline */
+	char *pending_json;		/* owned: {"alertname": n, ...} */
+	int64_t flushed_ms;		/* its last timeline entry */
+	enum inc_state inc_state;	/* its incident's state (read only) */
+};
+void alert_group_row_release(struct alert_group_row *g);
+
+typedef int store_alert_group_fn(void *ctx, const struct alert_group_row *g);
+/* Fills g->id. */
+int store_alert_group_insert(struct store *st, struct alert_group_row *g);
+int store_alert_group_get(struct store *st, int64_t id,
+			  struct alert_group_row *out);
+/* The newest group of (integration, key), ERMS_ENOTFOUND when none. */
+int store_alert_group_last(struct store *st, int64_t integration_id,
+			   const char *group_key,
+			   struct alert_group_row *out);
+/* Writes alerts, firing, pending, pending_json and flushed_ms. */
+int store_alert_group_update(struct store *st,
+			     const struct alert_group_row *g);
+/* Up to limit groups with alerts pending whose last timeline entry is
+ * at or before before_ms. */
+int store_alert_group_pending(struct store *st, int64_t before_ms, int limit,
+			      store_alert_group_fn *fn, void *ctx);
+
 #endif

@@ -76,6 +76,7 @@ static const char *const expected[A__COUNT] = {
 	[A_SUPPLY_MANAGE] = "aAcg",	[A_FUNDS_READ] = "aAlncgue",
 	[A_FUNDS_MANAGE] = "aAlnue",	[A_FUNDS_SPEND] = "aAcg",
 	[A_DRILL_MANAGE] = "aAc",
+	[A_INTEGRATION_MANAGE] = "aA",
 };
 
 static void test_every_entry_allowed_and_denied(void **state)
