@@ -73,6 +73,7 @@ int app_open(struct app *app, const struct app_config *cfg,
 	pthread_cond_init(&app->pool_cv, NULL);
 	pthread_mutex_init(&app->health_mu, NULL);
 	limits_init(&app->limits);
+	intake_limits_init(&app->intake_limits);
 	bus_init(&app->bus);
 	plan_cache_init(&app->plans);
 	/* Use cases find the typed plans through the store they are given. */
@@ -109,6 +110,7 @@ void app_close(struct app *app)
 	pthread_cond_destroy(&app->pool_cv);
 	pthread_mutex_destroy(&app->health_mu);
 	limits_release(&app->limits);
+	intake_limits_release(&app->intake_limits);
 	bus_release(&app->bus);
 	plan_cache_release(&app->plans);
 }

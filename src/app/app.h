@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "app/bus.h"
+#include "app/intake-limits.h"
 #include "app/limits.h"
 #include "app/listen.h"
 #include "app/plancache.h"
@@ -68,6 +69,7 @@ struct app {
 	int pool_n;
 	int pool_cap;
 	struct login_limits limits;
+	struct intake_limits intake_limits;	/* per integration */
 	struct bus bus;			/* recent events for live updates */
 	struct listen listen;		/* other nodes' commits */
 	struct plan_cache plans;	/* typed plans per version id */

@@ -143,6 +143,9 @@ int app_intake_apply(struct app *app, struct store *st, int64_t id,
  * timeline written there as one entry.
  */
 int app_intake_tick(struct app *app, struct store *st, int64_t now_ms);
+/* Has the tick anything to do at now_ms (two looks through indexes, on
+ * a reader)? */
+int app_intake_due(struct store *st, int64_t now_ms);
 
 /*
  * Integrations, for administrators (A_INTEGRATION_MANAGE). Bodies are

@@ -9,6 +9,7 @@
 
 #include "app/drills.h"
 #include "app/escalate.h"
+#include "app/intake.h"
 #include "app/supplies.h"
 #include "app/writer.h"
 #include "store/store.h"
@@ -49,7 +50,8 @@ static bool leads(struct app *app, struct store *st)
 }
 
 /*
- * On the writer: breaches, the chain's tiers due and, once a minute,
+ * On the writer: breaches, the chain's tiers due, heartbeats missed and
+ * alerts to put on their incidents' timelines and, once a minute,
  * inspections coming due and drills overdue; on the leader only. Each
  * reads what it acts on in this same write transaction (so a leader
  * that follows another never does again what the first did).
@@ -66,6 +68,9 @@ static int timer_run(struct wjob *j, struct store *st)
 	rc = app_breaches_record(pc, st, b->now_ms, &n);
 	if (!rc)
 		rc = app_escalation_run(pc, st, b->now_ms, &n);
+	/* Heartbeats missed, and alerts not yet on their timeline. */
+	if (!rc)
+		rc = app_intake_tick(b->t->app, st, b->now_ms);
 	if (!rc && b->minutely)
 		rc = app_supply_inspections(st, b->now_ms, &n);
 	/* Sign-in limits kept in the database (several nodes) are long
@@ -205,7 +210,8 @@ void app_tick(struct app_ticker *t, int64_t now_ms, bool minutely)
 	if (!due) {
 		st = app_reader_get(t->app);
 		due = app_breaches_due(st, now_ms) ||
-		      app_escalation_due(&t->app->plans, st, now_ms);
+		      app_escalation_due(&t->app->plans, st, now_ms) ||
+		      app_intake_due(st, now_ms);
 		app_reader_put(t->app, st);
 	}
 	if (!due)

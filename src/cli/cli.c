@@ -16,7 +16,7 @@
 static const struct cli_cmd *const commands[] = {
 	&cmd_serve, &cmd_demo, &cmd_init, &cmd_migrate, &cmd_backup, &cmd_copy,
 	&cmd_audit, &cmd_login, &cmd_plan, &cmd_incident, &cmd_duty,
-	&cmd_drill, &cmd_supply, &cmd_version,
+	&cmd_drill, &cmd_supply, &cmd_integration, &cmd_alert, &cmd_version,
 	&cmd_help,
 };
 

@@ -29,7 +29,7 @@ struct cli_cmd {
 
 extern const struct cli_cmd cmd_version, cmd_help, cmd_init, cmd_migrate,
 	cmd_backup, cmd_audit, cmd_serve, cmd_demo, cmd_plan, cmd_login, cmd_incident, cmd_duty,
-	cmd_drill, cmd_supply, cmd_copy;
+	cmd_drill, cmd_supply, cmd_copy, cmd_integration, cmd_alert;
 
 int cli_main(int argc, char **argv);
 /* Whether messages should be in Chinese (LANG and friends say zh). */

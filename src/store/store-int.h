@@ -486,7 +486,8 @@ void inc_list_query(struct store *st, const struct incident_filter *f,
 	X(INT, pending, "g.pending", ) S				\
 	X(DUP, pending_json, "g.pending_json", .dflt = "{}") S		\
 	X(I64, flushed_ms, "g.flushed_ms", ) S				\
-	X(ENUM, inc_state, "i.status", .parse = incident_state_parse)
+	X(ENUM, inc_state, "i.status", .parse = incident_state_parse) S	\
+	X(CHARS, inc_number, "i.number", )
 
 /* COL_FN decoders used by the lists above (store.c). */
 void col_is_feed(void *field, size_t size, const struct sval *v);

@@ -659,7 +659,8 @@ struct alert_group_row {
 	int pending;			/* alerts not yet on the timeline */
 	char *pending_json;		/* owned: {"alertname": n, ...} */
 	int64_t flushed_ms;		/* its last timeline entry */
-	enum inc_state inc_state;	/* its incident's state (read only) */
+	enum inc_state inc_state;	/* its incident's state and */
+	char inc_number[32];		/* number (read only) */
 };
 void alert_group_row_release(struct alert_group_row *g);
 

@@ -331,6 +331,7 @@ static void test_alerts_and_groups(void **state)
 	assert_int_equal(gg.id, g.id);
 	assert_int_equal(gg.incident_id, inc.inc.id);
 	assert_int_equal(gg.inc_state, INC_REPORTED);
+	assert_string_equal(gg.inc_number, inc.number);
 	assert_int_equal(gg.alerts, 1);
 	assert_string_equal(gg.pending_json, "{}");
 	gg.alerts = 3;
