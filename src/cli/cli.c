@@ -156,7 +156,7 @@ static int help_run(int argc, char **argv)
 		 "erms - 应急响应管理系统"),
 	       L("Commands", "命令"));
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
-		printf("  %-9s %s\n", commands[i]->name,
+		printf("  %-12s %s\n", commands[i]->name,
 		       L(commands[i]->summary_en, commands[i]->summary_zh));
 	printf("\n%s\n", L("'erms help <command>' or 'erms <command> --help' "
 			   "tells more.",

@@ -307,11 +307,12 @@ void api_integration_get(struct req *rq, struct resp *rs)
 	struct errbuf e = { 0 };
 	json_t *out = NULL;
 	int64_t id = integration_id(rq, rs);
+	int rc;
 
-	if (id)
-		answer(rq, rs, app_integration_get(rq->app, rq->st, &rq->who,
-						   id, &out, &e),
-		       200, out, &e);
+	if (!id)
+		return;
+	rc = app_integration_get(rq->app, rq->st, &rq->who, id, &out, &e);
+	answer(rq, rs, rc, 200, out, &e);
 }
 
 void api_integration_update(struct req *rq, struct resp *rs)
@@ -352,12 +353,13 @@ void api_integration_rotate(struct req *rq, struct resp *rs)
 	struct errbuf e = { 0 };
 	json_t *out = NULL;
 	int64_t id = integration_id(rq, rs);
+	int rc;
 
-	if (id)
-		answer(rq, rs, app_integration_rotate(rq->app, rq->st,
-						      &rq->who, id,
-						      rq->now_ms, &out, &e),
-		       200, out, &e);
+	if (!id)
+		return;
+	rc = app_integration_rotate(rq->app, rq->st, &rq->who, id, rq->now_ms,
+				    &out, &e);
+	answer(rq, rs, rc, 200, out, &e);
 }
 
 void api_integration_test(struct req *rq, struct resp *rs)
@@ -365,12 +367,13 @@ void api_integration_test(struct req *rq, struct resp *rs)
 	struct errbuf e = { 0 };
 	json_t *out = NULL;
 	int64_t id = integration_id(rq, rs);
+	int rc;
 
-	if (id)
-		answer(rq, rs, app_integration_test(rq->app, rq->st,
-						    &rq->who, id, rq->now_ms,
-						    &out, &e),
-		       201, out, &e);
+	if (!id)
+		return;
+	rc = app_integration_test(rq->app, rq->st, &rq->who, id, rq->now_ms,
+				  &out, &e);
+	answer(rq, rs, rc, 201, out, &e);
 }
 
 /* A page of an incident's alerts: the app gives limit + 1 of them. */

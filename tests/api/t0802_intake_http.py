@@ -47,8 +47,11 @@ class IntakeHttp(ServerTestCase):
         setup_org(cls, (("hq", {"command": "lead"}), ("boss", {"leadership": "lead"}),
                         ("staff", {})), plan=PLAN_MINIMAL, approver="boss")
 
+    made = [0]
+
     def make(self, kind, name=None, **fields):
-        body = {"name": name or "%s %d" % (kind, id(fields)), "kind": kind}
+        self.made[0] += 1
+        body = {"name": name or "%s %d" % (kind, self.made[0]), "kind": kind}
         body.update(fields)
         r = self.admin.post("/api/v1/integrations", body)
         self.assertStatus(r, 201)
