@@ -8,9 +8,10 @@
 // alert opens a drill incident; rules and maintenance windows are saved and
 // a refused matcher is shown under its rule; a rotated key kills the old
 // address. Someone who is not an administrator has no Integrations page.
+// Screenshots go to docs/screenshots/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, assertClean, signIn } from './harness.mjs';
+import { startServer, launch, newPage, assertClean, signIn, screenshotPath } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launch(); });
@@ -87,6 +88,7 @@ test('an Alertmanager connected in the console opens an incident command HQ sees
     assert.match(receivers, /send_resolved: true/);
     assert.ok((await admin.getByTestId('snippet-curl').textContent()).includes(url));
     const integId = admin.url().match(/#\/integrations\/(\d+)/)[1];
+    await admin.screenshot({ path: screenshotPath('integration.png') });
 
     // Command HQ watches the dashboard before the alert comes.
     const commander = await as('commander');
@@ -130,6 +132,7 @@ test('an Alertmanager connected in the console opens an incident command HQ sees
         assert.ok(labels.includes('job=node'), labels.join(' '));
         assert.ok(labels.some((l) => /^instance=db-[12]:9100$/.test(l)), labels.join(' '));
     }
+    await commander.screenshot({ path: screenshotPath('alerts.png') });
 
     // A note being typed survives the live update that follows.
     await commander.getByTestId('note-text').fill('正在联系 DBA');
