@@ -139,12 +139,14 @@ ticks() {
 	[ -z "${1:-}" ] || f=/proc/$pid/task/$1/stat
 	sed 's/.*) //' "$f" | awk '{print $12 + $13}'
 }
-# tid NAME: the server's thread named NAME.
+# tid NAME: the server's thread named NAME; nothing (and success) when it
+# has none (another program: bench/alerts.sh's Alertmanager).
 tid() {
 	local t
 	for t in /proc/"$pid"/task/*; do
 		[ "$(cat "$t/comm")" = "$1" ] && { basename "$t"; return; }
 	done
+	return 0
 }
 # threads: "name#k ticks" per thread of the server, k counting the threads
 # of the same name in the order they were made.

@@ -7,9 +7,11 @@ build=(meson ninja-build pkg-config gcc python3 libmicrohttpd-dev
        libjansson-dev libsqlite3-dev libsodium-dev libfyaml-dev libmd4c-dev
        libmd4c-html0-dev libcurl4-openssl-dev libcmocka-dev libpq-dev)
 # postgresql: the server the postgres suite starts (scripts/pg.sh), with
-# pg_trgm (postgresql-contrib).
+# pg_trgm (postgresql-contrib). prometheus-alertmanager: the real
+# Alertmanager the intake tests (tests/api/t0800_intake.py) and the intake
+# bench post through.
 test=(clang libclang-rt-14-dev sqlite3 curl python3-aiosmtpd python3-icalendar
-      postgresql postgresql-contrib)
+      postgresql postgresql-contrib prometheus-alertmanager)
 bench=(wrk hyperfine)
 browser=(chromium fonts-wqy-microhei)
 

@@ -527,8 +527,11 @@ static int resolve_alert(struct run *r, const struct alert_in *a,
 	}
 	if (prev->group_id && (rc = gs_by_id(r, prev->group_id, &s)))
 		return rc;
-	fill_row(prev, a, found && prev->group_id ? s->g.group_key : key,
-		 sev);
+	/* A resolve that names only the alert (an event's dedup_key)
+	 * keeps what the alert said when it fired. */
+	if (!found || a->labels.n || a->summary)
+		fill_row(prev, a, found && prev->group_id ? s->g.group_key
+							   : key, sev);
 	prev->firing = false;
 	prev->starts_ms = a->starts_ms ? a->starts_ms
 			  : prev->starts_ms ? prev->starts_ms : r->now_ms;
