@@ -247,8 +247,15 @@ test('the Integrations page works on a 360 px phone and deletes with a confirmat
     const hb = await fetch(url, { method: 'POST' });
     assert.equal(hb.status, 200);
 
-    // Keyboard: the delete button, its confirmation, then Enter.
+    // Keyboard: the delete button opens its confirmation, Escape closes it
+    // and gives the focus back; opened again, it deletes.
     await page.getByTestId('int-delete').focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('int-confirm-box').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('int-confirm-box').waitFor({ state: 'detached' });
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), 'int-delete');
+    assert.equal((await fetch(url, { method: 'POST' })).status, 200, 'not deleted');
     await page.keyboard.press('Enter');
     await page.getByTestId('int-confirm-box').waitFor();
     await page.getByTestId('int-confirm').focus();

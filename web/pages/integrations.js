@@ -297,8 +297,13 @@ async function detailPage(ctx, id) {
                 replace(confirmSlot, errorBox(e, 'int-action-error'));
             }
         }));
-        replace(confirmSlot, h('div', { class: 'alert warn confirm', role: 'group', 'aria-label': yesLabel, testid: 'int-confirm-box' },
-            h('p', { text }), h('div', { class: 'form-actions' }, yes, no)));
+        const box = h('div', { class: 'alert warn confirm', role: 'group', 'aria-label': yesLabel, testid: 'int-confirm-box' },
+            h('p', { text }), h('div', { class: 'form-actions' }, yes, no));
+        box.addEventListener('keydown', (ev) => {
+            if (ev.key === 'Escape')
+                close();
+        });
+        replace(confirmSlot, box);
         no.focus();
     }
 
@@ -307,7 +312,8 @@ async function detailPage(ctx, id) {
         try {
             const r = await api('POST', `/api/v1/integrations/${st.integ.id}/test`, {});
             replace(testSlot, r.incident
-                ? h('p', { class: 'alert info' }, t('int.test.opened'), ' ', incidentLink(r.incident), ' ', drillTag())
+                ? h('p', { class: 'alert info' }, t('int.test.opened'), ' ', incidentLink(r.incident), ' ',
+                    r.incident.is_drill ? drillTag() : null)
                 : h('p', { class: 'alert info', text: t('int.test.no_incident') }));
             refreshIntegration();
         } catch (e) {
