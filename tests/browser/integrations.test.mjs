@@ -111,6 +111,10 @@ test('an Alertmanager connected in the console opens an incident command HQ sees
     assert.equal(await badge.getAttribute('data-source'), 'alertmanager');
     assert.equal((await badge.textContent()).trim(), '监控 · Alertmanager');
 
+    // The integration's page, still open, counts them.
+    await admin.locator('[data-testid="int-alert-counts"]', { hasText: '2 条触发中，共 2 条' }).waitFor({ timeout: 15000 });
+    assert.equal(await admin.getByTestId('int-secret').count(), 1, 'the key is still shown');
+
     // So does the incident list.
     await commander.getByTestId('nav-incidents').click();
     const row = commander.locator(`[data-testid="incident-row"][data-number="${number}"]`);

@@ -9,6 +9,7 @@ import { h, replace, field, checkField, select, fieldError } from '../lib/dom.js
 import { t, tx } from '../lib/i18n.js';
 import { can, session } from '../lib/session.js';
 import { currentPlan, contentOf, categoryTree, sortedLevels } from '../lib/plan.js';
+import { subscribe, debounce } from '../lib/sse.js';
 import { timeEl, localInputToIso, isoToLocalInput } from '../lib/time.js';
 import { errorBox, emptyState, toast, busy, setTitle, messageOf, incidentLink, drillTag } from '../lib/ui.js';
 
@@ -411,6 +412,14 @@ async function detailPage(ctx, id) {
     renderHead();
     renderSecret();
     renderSetup();
+    // An incident this integration opened or changed: its counts and last
+    // received time have moved (only the head is drawn again).
+    const refreshCounts = debounce(refreshIntegration, 500);
+    ctx.onCleanup(refreshCounts.cancel);
+    ctx.onCleanup(subscribe((kind, data) => {
+        if (kind === 'open' || kind === 'incident' && data && data.integration_id === st.integ.id)
+            refreshCounts();
+    }));
     if (shown()) {
         const u = secretSlot.querySelector('[data-testid="int-url"]');
         if (u) {
