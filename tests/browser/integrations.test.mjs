@@ -251,6 +251,19 @@ test('the Integrations page works on a 360 px phone and deletes with a confirmat
     const hb = await fetch(url, { method: 'POST' });
     assert.equal(hb.status, 200);
 
+    // Settings: an interval the server refuses is shown under its field;
+    // a good one is saved and the instructions follow it.
+    await page.getByTestId('set-interval').fill('5');
+    await page.getByTestId('set-submit').click();
+    const bad = page.locator('#' + await page.getByTestId('set-interval').getAttribute('id') + '-err');
+    await bad.waitFor();
+    assert.match(await bad.textContent(), /interval_s/);
+    forgive(page, 400);
+    await page.getByTestId('set-interval').fill('7200');
+    await saved(page, () => page.getByTestId('set-submit').click());
+    await page.getByTestId('int-setup').getByText('至少每 7200 秒调用一次', { exact: false }).waitFor();
+    assert.equal(await bad.isHidden(), true);
+
     // Keyboard: the delete button opens its confirmation, Escape closes it
     // and gives the focus back; opened again, it deletes.
     await page.getByTestId('int-delete').focus();

@@ -257,6 +257,7 @@ async function detailPage(ctx, id) {
     const testSlot = h('div', { class: 'slot', role: 'status', testid: 'int-test-result' });
     const secretSlot = h('div', { class: 'slot' });
     const setupSlot = h('div', { class: 'slot' });
+    const crumb = h('span', { text: integ.name });
 
     const actions = {
         test: h('button', { type: 'button', class: 'primary', testid: 'int-test', text: t('int.test') }),
@@ -398,7 +399,7 @@ async function detailPage(ctx, id) {
 
     ctx.root.replaceChildren(
         h('nav', { class: 'crumbs', 'aria-label': t('crumbs') },
-            h('a', { href: '#/integrations', text: t('int.title') }), ' / ', h('span', { text: integ.name })),
+            h('a', { href: '#/integrations', text: t('int.title') }), ' / ', crumb),
         h('section', { class: 'card inc-head', testid: 'int-head' }, headSlot,
             h('div', { class: 'action-bar', role: 'group', 'aria-label': t('room.actions') },
                 actions.test, actions.rotate, actions.toggle, actions.remove),
@@ -406,7 +407,12 @@ async function detailPage(ctx, id) {
         secretSlot,
         h('section', { class: 'card', testid: 'int-setup', 'aria-labelledby': 'int-setup-title' },
             h('h2', { id: 'int-setup-title', text: t('int.setup') }), setupSlot),
-        settingsForm(st, renderHead),
+        settingsForm(st, () => {
+            renderHead();
+            renderSetup();
+            setTitle(`${st.integ.name} · ${t('int.title')}`);
+            crumb.textContent = st.integ.name;
+        }),
         rulesEditor(st),
         maintenanceEditor(st));
     renderHead();
