@@ -4,9 +4,10 @@
  * maintenance windows, grouped into one incident per group; the first
  * alert of a group reports the incident through the plan's reporting
  * chain as a person's report would. Later alerts go on the incident's
- * timeline in batches (one entry per payload at most, one a minute at
- * most; the scheduler writes what is left), and when every alert of an
- * incident is resolved the timeline says so and command HQ is told.
+ * timeline in batches: one entry per payload at most, the first at once,
+ * then one a minute at most (the scheduler writes what is left). When
+ * every alert of an incident is resolved the timeline says so and
+ * command HQ is told.
  *
  * The hot path per alert is one look-up of the newest alert of its
  * fingerprint (an index) and one write; the integration's counts are
@@ -42,6 +43,7 @@ struct gstate {
 	struct alert_group_row g;
 	bool dirty;
 	bool opened;		/* reported by this payload */
+	bool newest;		/* the newest group of its key */
 	int firing_before;	/* g.firing when read */
 	json_t *names;		/* pending alerts by name, once loaded */
 };
@@ -129,7 +131,7 @@ static int gs_by_key(struct run *r, const char *key, struct gstate **out)
 
 	*out = NULL;
 	for (size_t i = r->ngs; i-- > 0;)
-		if (!strcmp(r->gs[i].g.group_key, key)) {
+		if (r->gs[i].newest && !strcmp(r->gs[i].g.group_key, key)) {
 			if (gs_takes(r, &r->gs[i]))
 				*out = &r->gs[i];
 			return 0;
@@ -144,10 +146,12 @@ static int gs_by_key(struct run *r, const char *key, struct gstate **out)
 	for (size_t i = 0; i < r->ngs; i++)
 		if (r->gs[i].g.id == g.id) {
 			alert_group_row_release(&g);
+			r->gs[i].newest = true;
 			*out = gs_takes(r, &r->gs[i]) ? &r->gs[i] : NULL;
 			return 0;
 		}
 	*out = gs_add(r, &g);
+	(*out)->newest = true;
 	if (!gs_takes(r, *out))
 		*out = NULL;
 	return 0;
@@ -366,6 +370,17 @@ static void fill_row(struct alert_row *row, const struct alert_in *a,
 	row->group_key = xstrdup(group_key);
 }
 
+/* Does s say something (a letter or digit, or any non-ASCII
+ * character), not only "..."? */
+static bool wordy(const char *s)
+{
+	for (; s && *s; s++)
+		if ((unsigned char)*s >= 0x80 || (*s >= '0' && *s <= '9') ||
+		    ((*s | 0x20) >= 'a' && (*s | 0x20) <= 'z'))
+			return true;
+	return false;
+}
+
 /* The title of a new incident from alert a. */
 static void title_of(const struct run *r, const struct intake_rule *rule,
 		     const struct alert_in *a, enum severity sev,
@@ -382,7 +397,7 @@ static void title_of(const struct run *r, const struct intake_rule *rule,
 		template_render(t, &v, TITLE_MAX, out);
 	if (out->len)
 		return;
-	if (a->summary && *a->summary)
+	if (wordy(a->summary))
 		buf_add(out, a->summary,
 			utf8_prefix(a->summary, strlen(a->summary), TITLE_MAX));
 	else if (n && *n)
@@ -450,14 +465,20 @@ static int open_group(struct run *r, const struct intake_rule *rule,
 		g.group_key = xstrdup(key);
 		g.incident_id = row.inc.id;
 		g.first_ms = r->now_ms;
-		g.flushed_ms = r->now_ms;
+		/* The report is the first entry; the first batch of the
+		 * alerts that follow it goes on at once, the next a minute
+		 * after it. */
+		g.flushed_ms = 0;
 		g.inc_state = row.inc.state;
 		snprintf(g.inc_number, sizeof(g.inc_number), "%s", row.number);
 		rc = store_alert_group_insert(r->st, &g);
 	}
 	if (!rc) {
+		for (size_t i = 0; i < r->ngs; i++)
+			if (!strcmp(r->gs[i].g.group_key, key))
+				r->gs[i].newest = false;
 		*out = gs_add(r, &g);
-		(*out)->opened = true;
+		(*out)->opened = (*out)->newest = true;
 		r->res->incidents_opened++;
 	}
 	alert_group_row_release(&g);
@@ -610,6 +631,8 @@ static int apply_alert(struct run *r, const struct intake_batch *b,
 		}
 		if (!(rc = store_alert_update(r->st, &prev)))
 			r->res->updated++;
+		if (!s)
+			r->res->suppressed++;
 		note_incident(r, s);
 		goto out;
 	}

@@ -90,7 +90,14 @@ class Engine(ServerTestCase):
         return list_all(self.c["staff"], "/api/v1/incidents/%d/alerts" % inc["id"])
 
     def alert_entries(self, inc):
-        return [e for e in self.timeline(inc) if e["kind"] == "alert"]
+        """The timeline's batches of alerts."""
+        return [e for e in self.timeline(inc) if e["kind"] == "alert"
+                and e["data"]["change"] == "alerts"]
+
+    def resolved_entries(self, inc):
+        """The timeline's entries telling every alert resolved."""
+        return [e for e in self.timeline(inc) if e["kind"] == "alert"
+                and e["data"]["change"] == "resolved"]
 
     def test_storm_is_one_incident(self):
         it = self.make(category="network-attack", level="level-2")
@@ -117,8 +124,12 @@ class Engine(ServerTestCase):
         self.assertEqual([e["kind"] for e in tl if e["kind"] == "report"], ["report"])
         self.assertEqual(len([e for e in tl if e["kind"] == "notification"]),
                          len([e for e in single if e["kind"] == "notification"]))
-        self.assertEqual(self.alert_entries(inc), [])
         self.assertEqual(len(self.alerts(inc)), 5000)
+        # The 4,999 after the first reach the timeline in one entry (the
+        # scheduler's, within a tick or two).
+        entries = self.wait_for(lambda: self.alert_entries(inc), "the storm's entry")
+        self.assertEqual(len(entries), 1)
+        self.assertIn("4999 more alerts: HighLatency×4999", entries[0]["text"])
         # Repeats update, open nothing.
         again = self.post(it, storm)
         self.assertEqual((again["created"], again["updated"], again["incidents_opened"],
@@ -141,11 +152,11 @@ class Engine(ServerTestCase):
         part = self.post(it, am([alert("Disk", "a", "resolved")], group="d"))
         self.assertEqual((part["resolved"], part["incident"]), (1, inc["number"]))
         self.assertEqual(self.incident(inc["number"])["status"], "reported")
-        self.assertEqual(self.alert_entries(inc), [])
+        self.assertEqual(self.resolved_entries(inc), [])
         done = self.post(it, am([alert("Disk", "b", "resolved")], group="d",
                                 status="resolved"))
         self.assertEqual(done["resolved"], 1)
-        entries = self.alert_entries(inc)
+        entries = self.resolved_entries(inc)
         self.assertEqual(len(entries), 1)
         self.assertIn("all 2 alerts resolved", entries[0]["text"])
         self.assertIn("已全部恢复", entries[0]["text"])
@@ -155,7 +166,7 @@ class Engine(ServerTestCase):
         # A resolved alert again is a repeat: nothing changes.
         again = self.post(it, am([alert("Disk", "b", "resolved")], group="d"))
         self.assertEqual(again["resolved"], 0)
-        self.assertEqual(len(self.alert_entries(inc)), 1)
+        self.assertEqual(len(self.resolved_entries(inc)), 1)
 
     def test_acknowledged_is_not_dismissed_and_refires(self):
         it = self.make(auto_dismiss=True)
@@ -170,6 +181,26 @@ class Engine(ServerTestCase):
                           back["incident"]), (0, 1, 0, inc["number"]))
         [a] = self.alerts(inc)
         self.assertEqual((a["status"], a["count"], a["resolved_at"]), ("firing", 2, None))
+
+    def test_incident_over_then_new_life(self):
+        it = self.make()
+        first = self.post(it, am([alert("Net", "a"), alert("Net", "b")], group="n"))
+        inc = self.incident(first["incident"])
+        base = "/api/v1/incidents/%d/" % inc["id"]
+        self.assertStatus(self.c["hq"].post(base + "ack", {}), 200)
+        self.assertStatus(self.c["leader"].post(base + "activate", {"level": "level-3"}), 200)
+        self.assertStatus(self.c["hq"].post(base + "resolve", {"summary": "ok"}), 200)
+        # The incident is over: the group's next alert reports anew, and
+        # an alert of the old incident firing again joins the new one.
+        second = self.post(it, am([alert("Net", "c")], group="n"))
+        self.assertEqual(second["incidents_opened"], 1)
+        third = self.post(it, am([alert("Net", "a")], group="n"))
+        self.assertEqual((third["incidents_opened"], third["created"], third["incident"]),
+                         (0, 1, second["incident"]))
+        self.assertEqual(len(self.alerts(inc)), 2)
+        self.assertEqual(len(self.alerts(self.incident(second["incident"]))), 2)
+        r = self.admin.get("/api/v1/integrations/%d" % it["id"])
+        self.assertEqual((r.body["alerts_total"], r.body["alerts_firing"]), (4, 3))
 
     def test_rules_and_maintenance(self):
         now = START
@@ -214,7 +245,7 @@ class Engine(ServerTestCase):
         self.post(it, {"event_action": "resolve", "dedup_key": "db-1"}, 202)
         [a] = self.alerts(inc)
         self.assertEqual((a["status"], a["fingerprint"], a["source"]), ("resolved", "db-1", "db1"))
-        self.assertEqual(len(self.alert_entries(inc)), 1)
+        self.assertEqual(len(self.resolved_entries(inc)), 1)
         # Another dedup_key is another incident.
         self.post(it, dict(ev, dedup_key="db-2"), 202)
         self.assertEqual(len([i for i in self.incidents()
@@ -233,25 +264,33 @@ class Engine(ServerTestCase):
         it = self.make()
         got = self.post(it, am([alert("Err", "a")], group="b"))
         inc = self.incident(got["incident"])
+        self.assertEqual(self.alert_entries(inc), [])
+        # The first batch after the report goes on with its payload.
         self.post(it, am([alert("Err", "b"), alert("Err", "c"), alert("Warn", "d")],
                          group="b"))
-        self.post(it, am([alert("Err", "e")], group="b"))
-        self.assertEqual(self.alert_entries(inc), [])
-        self.clock(START + timedelta(seconds=61))
-        entries = self.wait_for(lambda: self.alert_entries(inc), "batch entry")
+        entries = self.alert_entries(inc)
         self.assertEqual(len(entries), 1)
-        self.assertIn("4 more alerts: Err×3, Warn×1", entries[0]["text"])
-        self.assertIn("又有 4 条告警", entries[0]["text"])
-        self.assertEqual(entries[0]["data"]["names"], {"Err": 3, "Warn": 1})
-        # Within the minute after, the next alert waits; past it, it goes
-        # on at once with its payload.
-        self.post(it, am([alert("Err", "f")], group="b"))
+        self.assertIn("3 more alerts: Err×2, Warn×1", entries[0]["text"])
+        self.assertIn("又有 3 条告警", entries[0]["text"])
+        self.assertEqual(entries[0]["data"]["names"], {"Err": 2, "Warn": 1})
+        # Within the minute after, the next waits for the scheduler.
+        self.post(it, am([alert("Err", "e"), alert("Err", "a")], group="b"))
+        time.sleep(1.5)
         self.assertEqual(len(self.alert_entries(inc)), 1)
+        self.clock(START + timedelta(seconds=61))
+        entries = self.wait_for(lambda: (lambda e: e if len(e) == 2 else None)(
+            self.alert_entries(inc)), "the scheduler's entry")
+        self.assertIn("1 more alert: Err×1", entries[1]["text"])
+        # Past a minute, a payload's alerts go on at once (or with the
+        # scheduler's next entry, whichever comes first): every alert
+        # once, a few entries.
+        self.post(it, am([alert("Err", "f")], group="b"))
         self.clock(START + timedelta(seconds=125))
         self.post(it, am([alert("Err", "g")], group="b"))
-        entries = self.alert_entries(inc)
-        self.assertEqual(len(entries), 2)
-        self.assertIn("2 more alerts: Err×2", entries[1]["text"])
+        entries = self.wait_for(lambda: (lambda e: e if sum(
+            x["data"]["alerts"] for x in e) == 6 else None)(self.alert_entries(inc)),
+            "every alert on the timeline")
+        self.assertLessEqual(len(entries), 4)
 
     def test_group_window(self):
         it = self.make(group_window_s=60, group_by=["cluster"])
@@ -287,7 +326,7 @@ class Engine(ServerTestCase):
         self.assertStatus(self.server.client().post("/api/v1/intake/" + it["key"]), 200)
         [a] = self.alerts(inc)
         self.assertEqual(a["status"], "resolved")
-        self.assertEqual(len(self.alert_entries(inc)), 1)
+        self.assertEqual(len(self.resolved_entries(inc)), 1)
         self.assertEqual(self.admin.get("/api/v1/integrations/%d" % it["id"]).body["alerts_firing"], 0)
 
     def test_settings_checked(self):

@@ -25,6 +25,35 @@ static void drop_db(struct fixture *g)
 	g->be->destroy(g);
 }
 
+/* An integration whose alert reported incident inc_id. */
+static void populate_intake(struct store *st, int64_t by, int64_t inc_id)
+{
+	struct integration_row it = { .enabled = true, .created_by = by,
+				      .rate_limit_per_min = 60,
+				      .created_ms = T2026 };
+	struct alert_group_row g = { .incident_id = inc_id,
+				     .group_key = (char *)"{}:{a=\"b\"}",
+				     .first_ms = T2026, .alerts = 1,
+				     .firing = 1 };
+	struct alert_row a = { .incident_id = inc_id, .firing = true,
+			       .count = 1, .starts_ms = T2026,
+			       .first_seen_ms = T2026,
+			       .last_seen_ms = T2026,
+			       .labels = (char *)"{\"a\":\"b\"}",
+			       .source = (char *)"泵站" };
+
+	snprintf(it.name, sizeof(it.name), "水位监测");
+	snprintf(it.kind, sizeof(it.kind), "alertmanager");
+	snprintf(it.key_prefix, sizeof(it.key_prefix), "abcdef");
+	assert_int_equal(store_integration_insert(st, &it, "hash"), 0);
+	g.integration_id = a.integration_id = it.id;
+	assert_int_equal(store_alert_group_insert(st, &g), 0);
+	a.group_id = g.id;
+	snprintf(a.fingerprint, sizeof(a.fingerprint), "0123456789abcdef");
+	snprintf(a.severity, sizeof(a.severity), "critical");
+	assert_int_equal(store_alert_insert(st, &a), 0);
+}
+
 /* Rows in many tables, more than one chunk of events, two years of
  * incident numbers. */
 static void populate(struct store *st, int64_t *inc_id)
@@ -70,6 +99,7 @@ static void populate(struct store *st, int64_t *inc_id)
 						 *inc_id, data, &eid), 0);
 	}
 	assert_int_equal(store_budget_put(st, 2026, 100000, "年度", T2026), 0);
+	populate_intake(st, a, *inc_id);
 	assert_int_equal(store_commit(st), 0);
 }
 
