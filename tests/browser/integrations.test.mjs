@@ -150,10 +150,15 @@ test('an Alertmanager connected in the console opens an incident command HQ sees
         return els.length === 2 && els.every((e) => e.dataset.status === 'resolved');
     }, null, { timeout: 15000 });
     assert.equal(await commander.getByTestId('note-text').inputValue(), '正在联系 DBA');
+    // The timeline says so, in the reader's language.
+    const allResolved = commander.locator('[data-testid="timeline-entry"][data-kind="alert"]', { hasText: '2 条告警已全部恢复' });
+    await allResolved.waitFor({ timeout: 15000 });
+    assert.doesNotMatch(await allResolved.textContent(), /resolved/);
 
     // In English, the same badge.
     await commander.getByTestId('lang-switch').click();
     await commander.getByText('Monitor · Alertmanager').first().waitFor();
+    await commander.locator('[data-testid="timeline-entry"][data-kind="alert"]', { hasText: 'All 2 alerts resolved' }).waitFor();
 
     // Someone who is not an administrator cannot open the page by its address.
     await commander.goto(`${server.url}/#/integrations`);

@@ -292,6 +292,8 @@ const DICT = {
         'tl.level_set': '级别调整',
         'tl.task_created': '新任务：{title} → {group}',
         'tl.task_status': '任务“{title}”：{status}',
+        'tl.alerts_more': '又有 {n} 条告警：{names}',
+        'tl.alerts_resolved': '{n} 条告警已全部恢复',
 
         'notif.none': '暂无通知记录。',
         'notif.summary': '共 {n} 条通知，{a} 条已确认。',
@@ -313,6 +315,7 @@ const DICT = {
         'notif.event.reopen': '重新打开',
         'notif.event.close': '应急结束',
         'notif.event.dismiss': '不予启动',
+        'notif.event.alerts.resolved': '告警已全部恢复',
         'notif.col.created': '时间',
         'notif.col.event': '事件',
         'notif.col.recipient': '接收人',
@@ -1058,6 +1061,8 @@ const DICT = {
         'tl.level_set': 'Level changed',
         'tl.task_created': 'New task: {title} → {group}',
         'tl.task_status': 'Task "{title}": {status}',
+        'tl.alerts_more': '{n} more alerts: {names}',
+        'tl.alerts_resolved': 'All {n} alerts resolved',
 
         'notif.none': 'No notification yet.',
         'notif.summary': '{n} notifications, {a} acknowledged.',
@@ -1079,6 +1084,7 @@ const DICT = {
         'notif.event.reopen': 'Reopened',
         'notif.event.close': 'Emergency over',
         'notif.event.dismiss': 'Dismissed',
+        'notif.event.alerts.resolved': 'Alerts all resolved',
         'notif.col.created': 'Time',
         'notif.col.event': 'Event',
         'notif.col.recipient': 'Recipient',

@@ -40,6 +40,15 @@ function textBlock(text) {
     return h('div', { class: 'prewrap', text: text || '—' });
 }
 
+/** {HighLatency: 10, DiskFull: 2} → "HighLatency×10, DiskFull×2", the most first, five at most. */
+function alertNames(names) {
+    const list = Object.entries(names).sort(([, a], [, b]) => b - a);
+    const shown = list.slice(0, 5).map(([k, n]) => `${k}×${n}`);
+    if (list.length > 5)
+        shown.push(`… (+${list.length - 5})`);
+    return shown.join(t('list.sep'));
+}
+
 function metaRow(label, value) {
     return [h('dt', { text: label }), h('dd', {}, value)];
 }
@@ -549,6 +558,11 @@ export async function render(ctx) {
             return t('breach.missed_target', { target: t(`target.${d.target}`) });
         if (e.kind === 'report')
             return t('tl.reported', { title: e.text });
+        // A monitor's alerts, in batches: "12 more alerts: HighLatency×10, DiskFull×2".
+        if (e.kind === 'alert' && d.change === 'alerts' && d.alerts && d.names)
+            return t('tl.alerts_more', { n: d.alerts, names: alertNames(d.names) });
+        if (e.kind === 'alert' && d.change === 'resolved' && d.alerts)
+            return t('tl.alerts_resolved', { n: d.alerts });
         if (e.kind === 'task' && d.task && st.tasks.has(d.task)) {
             const task = st.tasks.get(d.task);
             if (d.change === 'created')
