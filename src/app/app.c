@@ -15,6 +15,7 @@
 
 #include "app/audit.h"
 #include "app/keys.h"
+#include "app/outbox.h"
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -24,6 +25,7 @@
 static void anchor_after_commit(struct store *st)
 {
 	audit_anchor_write(st);
+	outbox_after_commit();
 }
 
 int app_open(struct app *app, const struct app_config *cfg,

@@ -19,6 +19,7 @@
 #include "app/app.h"
 #include "app/keys.h"
 #include "app/notify.h"
+#include "app/outbox.h"
 #include "notify/channel.h"
 #include "plan/plan.h"
 #include "store/store.h"
@@ -471,8 +472,10 @@ static void *loop(void *arg)
 		pthread_mutex_unlock(&w->mu);
 		n = pass(w);
 		pthread_mutex_lock(&w->mu);
-		if (n == BATCH || w->stop)
-			continue;	/* more due, or stopping */
+		if (n == BATCH || w->stop || w->kicked) {
+			w->kicked = false;
+			continue;	/* more due, new ones, or stopping */
+		}
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_nsec += POLL_MS * 1000000L;
 		if (ts.tv_nsec >= 1000000000L) {
@@ -480,9 +483,21 @@ static void *loop(void *arg)
 			ts.tv_nsec -= 1000000000L;
 		}
 		pthread_cond_timedwait(&w->cv, &w->mu, &ts);
+		w->kicked = false;
 	}
 	pthread_mutex_unlock(&w->mu);
 	return NULL;
+}
+
+/* outbox_set_waker's: a commit queued messages. */
+static void kick(void *ctx)
+{
+	struct delivery *w = ctx;
+
+	pthread_mutex_lock(&w->mu);
+	w->kicked = true;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
 }
 
 /*
@@ -559,6 +574,7 @@ int delivery_start(struct delivery *w, struct app *app, int max_attempts,
 	w->running = true;
 	app->channel_test = test_send;
 	app->channel_test_ctx = w;
+	outbox_set_waker(kick, w);
 	return 0;
 }
 
@@ -567,6 +583,7 @@ void delivery_stop(struct delivery *w)
 	if (!w->running)
 		return;
 	w->app->channel_test = NULL;
+	outbox_set_waker(NULL, NULL);
 	pthread_mutex_lock(&w->mu);
 	w->stop = true;
 	pthread_cond_signal(&w->cv);

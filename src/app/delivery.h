@@ -36,6 +36,7 @@ struct delivery {
 	pthread_cond_t cv;
 	bool stop;
 	bool running;
+	bool kicked;			/* messages queued since the pass began */
 	int max_attempts;
 	int64_t backoff_ms;		/* the first retry's delay */
 	void *curl;			/* one easy handle, reused */

@@ -60,12 +60,15 @@ static int wrong_type(struct errbuf *e, const char *field, const char *want)
 /* "pre.name" or "pre[i]" as a field name (cut to what errbuf keeps). */
 static void join(char out[FIELD_MAX], const char *pre, const char *name)
 {
-	snprintf(out, FIELD_MAX, "%s%s%s", pre, *pre ? "." : "", name);
+	if (snprintf(out, FIELD_MAX, "%s%s%s", pre, *pre ? "." : "", name) >=
+	    FIELD_MAX)
+		out[FIELD_MAX - 1] = '\0';	/* cut, as errbuf would */
 }
 
 static void at(char out[FIELD_MAX], const char *pre, size_t i)
 {
-	snprintf(out, FIELD_MAX, "%s[%zu]", pre, i);
+	if (snprintf(out, FIELD_MAX, "%s[%zu]", pre, i) >= FIELD_MAX)
+		out[FIELD_MAX - 1] = '\0';	/* cut, as errbuf would */
 }
 
 /* Optional member key of o as a string of at most max bytes (0: any):

@@ -16,6 +16,7 @@
 #include "app/audit.h"
 #include "app/codec.h"
 #include "app/keys.h"
+#include "app/outbox.h"
 #include "app/timeline.h"
 #include "core/calendar.h"
 #include "core/duty.h"
@@ -188,8 +189,10 @@ static int queue(struct compose *c, int64_t channel_id, int64_t user_id,
 	rc = store_notification_insert(c->st, &n);
 	n.recipient = NULL;
 	notification_release(&n);
-	if (!rc)
+	if (!rc) {
 		c->queued++;
+		outbox_queued();
+	}
 	return rc;
 }
 

@@ -58,6 +58,8 @@ static void test_text_is_the_tree(void **state)
 	r.inc.activate_min = 15;
 	r.inc.resolve_min = 240;
 	r.inc.breaches = 5;
+	snprintf(r.source, sizeof(r.source), "alertmanager");
+	r.integration_id = 3;
 	for (int s = 0; s < INC__COUNT; s++) {
 		r.inc.state = s;
 		r.inc.acked_ms = s >= INC_ACKNOWLEDGED ? 1769904060000LL : 0;
