@@ -22,6 +22,7 @@ import * as drillsPage from './pages/drills.js';
 import * as suppliesPage from './pages/supplies.js';
 import * as fundsPage from './pages/funds.js';
 import * as adminPage from './pages/admin.js';
+import * as integrationsPage from './pages/integrations.js';
 
 const ROUTES = [
     { re: /^\/signin$/, page: signinPage, name: 'signin', open: true },
@@ -34,6 +35,7 @@ const ROUTES = [
     { re: /^\/supplies(?:\/(\d+))?$/, page: suppliesPage, name: 'supplies' },
     { re: /^\/funds$/, page: fundsPage, name: 'funds' },
     { re: /^\/admin(?:\/([a-z-]+))?$/, page: adminPage, name: 'admin' },
+    { re: /^\/integrations(?:\/(\d+))?$/, page: integrationsPage, name: 'integrations' },
 ];
 
 const AFTER_SIGNIN = 'erms.afterSignin';
@@ -172,6 +174,7 @@ function renderChrome() {
             can('notification.read');
         $('[data-testid="nav-admin"]').hidden = !admin;
         $('[data-testid="nav-funds"]').hidden = !fundsPage.mayReadFunds();
+        $('[data-testid="nav-integrations"]').hidden = !integrationsPage.mayManageIntegrations();
     }
     showEventState();
     const lang = $('#lang');

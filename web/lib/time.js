@@ -78,6 +78,15 @@ export function localInputToIso(value) {
     return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
 
+/** An RFC 3339 instant as a datetime-local value in local time, '' for none. */
+export function isoToLocalInput(iso) {
+    const d = valid(iso);
+    if (!d)
+        return '';
+    const p = (n) => String(n).padStart(2, '0');
+    return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
 /** Now as a datetime-local value, in local time. */
 export function nowLocalInput(offsetMin = 0) {
     const d = new Date(Date.now() + offsetMin * 60000);

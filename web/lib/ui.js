@@ -27,6 +27,20 @@ export function drillTag() {
     return h('span', { class: 'badge drill', title: t('drill.title') }, t('drill'));
 }
 
+/** Who reported an incident a monitor opened: "Monitor · Alertmanager"; null for a person's report. */
+export function sourceName(source) {
+    const k = `source.${source}`;
+    return t(k) === k ? source : t(k);
+}
+
+export function sourceBadge(inc, testid = 'source-badge') {
+    if (!inc || !inc.source || inc.source === 'manual')
+        return null;
+    return h('span', {
+        class: 'badge monitor', testid, dataset: { source: inc.source }, title: t('source.badge.title'),
+    }, t('source.badge', { name: sourceName(inc.source) }));
+}
+
 /** Live timers for an incident's open deadlines (ack, activate, resolve). */
 export function incidentTimers(inc, opts = {}) {
     const wrap = h('span', { class: 'timers', dataset: { timers: '1', breached: inc.breaches && inc.breaches.length ? '1' : '0' } });

@@ -10,7 +10,7 @@ import { subscribe, debounce } from '../lib/sse.js';
 import { currentPlan, contentOf, sortedLevels, categoryName, groupName } from '../lib/plan.js';
 import { timeEl } from '../lib/time.js';
 import {
-    ACTIVE_STATUSES, statusBadge, levelBadge, drillTag, incidentTimers, emptyState,
+    ACTIVE_STATUSES, statusBadge, levelBadge, drillTag, sourceBadge, incidentTimers, emptyState,
     loading, errorBox, incidentLink, toast, busy, setTitle, messageOf,
 } from '../lib/ui.js';
 import { loadCompliance, outstandingList } from './drills.js';
@@ -30,7 +30,7 @@ function incidentItem(content, inc) {
         inc.level ? null : inc.proposed_level
             ? h('span', { class: 'muted small' }, t('incident.proposed'), ' ', levelBadge(content, inc.proposed_level))
             : null,
-        inc.is_drill ? drillTag() : null),
+        inc.is_drill ? drillTag() : null, sourceBadge(inc)),
     h('a', { class: 'inc-title', href: `#/incidents/${encodeURIComponent(inc.number)}`, text: inc.title }),
     h('div', { class: 'inc-meta muted' }, categoryName(content, inc.category), ' · ',
         t('incident.reported_at'), ' ', timeEl(inc.reported_at)),

@@ -1,8 +1,8 @@
 // #/incidents/INC-2026-0001: the command room. The incident with its
 // targets and live timers, the steps I may take now, the task board, the
 // live timeline, notes, notifications, the supplies allocated, and the
-// review report. ?task=ID marks one task on the board (drill findings
-// link to theirs).
+// review report; for an incident a monitor reported, its alerts. ?task=ID
+// marks one task on the board (drill findings link to theirs).
 
 import { api, qs } from '../lib/api.js';
 import { h, replace, field, checkField, select, fieldError, newId } from '../lib/dom.js';
@@ -13,10 +13,11 @@ import { currentPlan, contentOf, sortedLevels, findLevel, categoryName, groupNam
 import { loadPeople, personName } from '../lib/people.js';
 import { timeEl } from '../lib/time.js';
 import {
-    statusBadge, levelBadge, drillTag, targetsTable, incidentTimers, errorBox, emptyState, loading,
-    toast, busy, setTitle, messageOf,
+    statusBadge, levelBadge, drillTag, sourceBadge, sourceName, targetsTable, incidentTimers, errorBox,
+    emptyState, loading, toast, busy, setTitle, messageOf,
 } from '../lib/ui.js';
 import { incidentSupplies } from './supplies.js';
+import { alertsCard, fromMonitor } from './alerts.js';
 
 const ACTION_RIGHTS = {
     ack: ['incident.ack'],
@@ -37,6 +38,15 @@ export function mayTake(action) {
 
 function textBlock(text) {
     return h('div', { class: 'prewrap', text: text || '—' });
+}
+
+/** {HighLatency: 10, DiskFull: 2} → "HighLatency×10, DiskFull×2", the most first, five at most. */
+function alertNames(names) {
+    const list = Object.entries(names).sort(([, a], [, b]) => b - a);
+    const shown = list.slice(0, 5).map(([k, n]) => `${k}×${n}`);
+    if (list.length > 5)
+        shown.push(`… (+${list.length - 5})`);
+    return shown.join(t('list.sep'));
 }
 
 function metaRow(label, value) {
@@ -92,6 +102,7 @@ export async function render(ctx) {
     const detailsSlot = h('div', { class: 'slot' });
     const notifSlot = h('div', { class: 'slot' });
     const suppliesSlot = h('div', { class: 'slot' }, loading());
+    const alerts = alertsCard(ctx, inc.number);
     const timelineList = h('ol', { class: 'timeline', testid: 'timeline', 'aria-live': 'polite', 'aria-relevant': 'additions' });
 
     ctx.root.replaceChildren(
@@ -102,6 +113,7 @@ export async function render(ctx) {
             h('div', { class: 'room-main' },
                 h('section', { class: 'card', testid: 'incident-actions', 'aria-labelledby': 'room-actions', hidden: !Object.keys(ACTION_RIGHTS).some(mayTake) },
                     h('h2', { id: 'room-actions', text: t('room.actions') }), actionsSlot, formSlot),
+                alerts.section,
                 h('section', { class: 'card', testid: 'incident-review-card', 'aria-labelledby': 'room-review' },
                     h('h2', { id: 'room-review', text: t('room.review') }), reviewSlot),
                 h('section', { class: 'card', 'aria-labelledby': 'room-tasks' },
@@ -128,6 +140,7 @@ export async function render(ctx) {
                 statusBadge(i.status, 'incident-status'),
                 levelBadge(st.content, i.level, 'incident-level'),
                 i.is_drill ? drillTag() : null,
+                sourceBadge(i, 'incident-source'),
                 i.breaches && i.breaches.length ? h('span', { class: 'badge breach', testid: 'incident-breached' }, t('breach.any')) : null,
                 st.drill ? h('a', { href: `#/drills/${st.drill.id}`, testid: 'incident-drill', text: `${t('incident.drill')}: ${st.drill.title}` }) : null),
             h('h1', { testid: 'incident-title', text: i.title }),
@@ -153,7 +166,8 @@ export async function render(ctx) {
         const rows = [
             metaRow(t('incident.category'), categoryName(st.content, i.category)),
             metaRow(t('incident.proposed_level'), i.proposed_level ? levelName(st.content, i.proposed_level) : '—'),
-            metaRow(t('incident.reporter'), personName(i.reporter_id)),
+            fromMonitor(i) ? metaRow(t('incident.source'), t('source.badge', { name: sourceName(i.source) }))
+                : metaRow(t('incident.reporter'), personName(i.reporter_id)),
             metaRow(t('incident.impact'), textBlock(i.impact)),
             metaRow(t('incident.description'), textBlock(i.description)),
             metaRow(t('incident.detected_at'), timeEl(i.detected_at)),
@@ -544,6 +558,11 @@ export async function render(ctx) {
             return t('breach.missed_target', { target: t(`target.${d.target}`) });
         if (e.kind === 'report')
             return t('tl.reported', { title: e.text });
+        // A monitor's alerts, in batches: "12 more alerts: HighLatency×10, DiskFull×2".
+        if (e.kind === 'alert' && d.change === 'alerts' && d.alerts && d.names)
+            return t('tl.alerts_more', { n: d.alerts, names: alertNames(d.names) });
+        if (e.kind === 'alert' && d.change === 'resolved' && d.alerts)
+            return t('tl.alerts_resolved', { n: d.alerts });
         if (e.kind === 'task' && d.task && st.tasks.has(d.task)) {
             const task = st.tasks.get(d.task);
             if (d.change === 'created')
@@ -717,6 +736,13 @@ export async function render(ctx) {
         }
     }, 700);
     const refreshSupplies = debounce(renderSupplies, 300);
+    // New alerts reach the timeline in batches and change the incident;
+    // either brings the card up to date (it holds no form to keep).
+    const refreshAlerts = debounce(() => {
+        if (fromMonitor(st.inc))
+            alerts.load();
+    }, 500);
+    ctx.onCleanup(refreshAlerts.cancel);
     ctx.onCleanup(refreshNotifs.cancel);
     ctx.onCleanup(refreshSupplies.cancel);
     ctx.onCleanup(refreshIncident.cancel);
@@ -725,15 +751,19 @@ export async function render(ctx) {
     function onEvent(kind, data) {
         if (!ctx.alive() || !data && kind !== 'open')
             return;
-        if (kind === 'open')
+        if (kind === 'open') {
             refreshTimeline();
-        else if (kind === 'incident') {
-            if (data.id === st.inc.id)
+            refreshAlerts();
+        } else if (kind === 'incident') {
+            if (data.id === st.inc.id) {
                 refreshTimeline();
+                refreshAlerts();
+            }
             applyIncident(data);
         }
         else if (kind === 'timeline' && data.incident_id === st.inc.id) {
             addEntry(data);
+            refreshAlerts();
             if (data.kind === 'notification')
                 refreshNotifs();
             if (data.data && data.data.supply)
@@ -753,6 +783,8 @@ export async function render(ctx) {
     renderAddTask();
     renderTimeline();
     renderSupplies();
+    if (fromMonitor(st.inc))
+        alerts.load();
     findDrill();
     const target = targetTask && boardSlot.querySelector(`[data-task-id="${CSS.escape(targetTask)}"]`);
     if (target)

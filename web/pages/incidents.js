@@ -6,7 +6,7 @@ import { h, replace, field, select } from '../lib/dom.js';
 import { t, tx } from '../lib/i18n.js';
 import { currentPlan, contentOf, categoryTree, sortedLevels, categoryName } from '../lib/plan.js';
 import { timeEl } from '../lib/time.js';
-import { STATUSES, statusBadge, levelBadge, drillTag, errorBox, emptyState, loading, setTitle, busy } from '../lib/ui.js';
+import { STATUSES, statusBadge, levelBadge, drillTag, sourceBadge, errorBox, emptyState, loading, setTitle, busy } from '../lib/ui.js';
 
 const FILTERS = ['status', 'level', 'category', 'is_drill', 'q'];
 
@@ -80,7 +80,8 @@ export async function render(ctx) {
         return h('tr', { testid: 'incident-row', dataset: { number: inc.number, status: inc.status }, class: inc.breaches && inc.breaches.length ? 'late' : '' },
             h('td', { class: 'nowrap' }, h('a', { href: `#/incidents/${encodeURIComponent(inc.number)}`, text: inc.number })),
             h('td', {}, h('a', { href: `#/incidents/${encodeURIComponent(inc.number)}`, class: 'plain', text: inc.title }),
-                inc.is_drill ? [' ', drillTag()] : null),
+                inc.is_drill ? [' ', drillTag()] : null,
+                inc.source && inc.source !== 'manual' ? [' ', sourceBadge(inc)] : null),
             h('td', {}, statusBadge(inc.status)),
             h('td', {}, levelBadge(content, inc.level)),
             h('td', { text: categoryName(content, inc.category) }),
