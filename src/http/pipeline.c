@@ -255,34 +255,23 @@ void pipeline_dispatch(struct conn *cn)
  * The access line: who (address, signed-in login or "-"), what, how it
  * ended. The path is quoted; log_write() escapes control characters.
  */
-/*
- * The path as the log may show it: an intake path carries its
- * integration's secret key, of which only the first characters (the
- * key_prefix the API shows) are written.
- */
-static void log_path(char *out, size_t max, const char *path)
-{
-	static const char intake[] = "/api/v1/intake/";
-	char masked[sizeof(intake) + 16];
-
-	if (strncmp(path, intake, sizeof(intake) - 1) ||
-	    strlen(path) <= sizeof(intake) - 1 + 6) {
-		log_quote(out, max, path);
-		return;
-	}
-	snprintf(masked, sizeof(masked), "%s%.6s...", intake,
-		 path + sizeof(intake) - 1);
-	log_quote(out, max, masked);
-}
-
 void pipeline_log_access(struct conn *cn, int64_t us, bool completed)
 {
-	char path[512], user[128];
+	static const char intake[] = "/api/v1/intake/";
+	char path[512], user[128], shown[64];
 	const struct user *u = &cn->rq.who.user;
+	const char *p = cn->rq.path;
 
 	if (log_threshold > LL_INFO)
 		return;
-	log_path(path, sizeof(path), cn->rq.path);
+	/* An intake key is its integration's credential: only its first
+	 * 6 characters (the key_prefix administrators see) are logged. */
+	if (p && !strncmp(p, intake, sizeof(intake) - 1)) {
+		snprintf(shown, sizeof(shown), "%s%.6s…", intake,
+			 p + sizeof(intake) - 1);
+		p = shown;
+	}
+	log_quote(path, sizeof(path), p);
 	log_quote(user, sizeof(user), u->id ? u->login : "-");
 	log_info("method=%s path=\"%s\" status=%d us=%lld addr=%s "
 		 "user=\"%s\"%s", cn->method, path, cn->rs.status,
