@@ -39,6 +39,20 @@ struct built_stmt {
  * (a console uses a handful). */
 #define BUILT_KEPT 16
 
+/* The transaction statements, prepared once per connection rather than
+ * parsed again at every BEGIN, SAVEPOINT, RELEASE and COMMIT. */
+enum txq { TX_BEGIN, TX_COMMIT, TX_ROLLBACK, TX_SAVEPOINT, TX_RELEASE,
+	   TX_ROLLBACK_TO, TX__COUNT };
+
+static const char *const tx_sql[TX__COUNT] = {
+	[TX_BEGIN] = "BEGIN IMMEDIATE",
+	[TX_COMMIT] = "COMMIT",
+	[TX_ROLLBACK] = "ROLLBACK",
+	[TX_SAVEPOINT] = "SAVEPOINT req",
+	[TX_RELEASE] = "RELEASE req",
+	[TX_ROLLBACK_TO] = "ROLLBACK TO req",
+};
+
 struct sqlite_store {
 	struct store base;
 	sqlite3 *db;
@@ -47,6 +61,7 @@ struct sqlite_store {
 	struct built_stmt built[BUILT_KEPT];
 	uint64_t tick;
 	struct fts_stage *stage;	/* the open transaction's search rows */
+	sqlite3_stmt *txq[TX__COUNT];	/* prepared once, on first use */
 };
 
 static struct sqlite_store *S(struct store *st)
@@ -78,6 +93,22 @@ static int exec(struct sqlite_store *s, const char *sql)
 		return fail(s, "exec");
 	}
 	return 0;
+}
+
+/* Transaction statement q, through its prepared statement. */
+static int tx(struct sqlite_store *s, enum txq q)
+{
+	sqlite3_stmt **t = &s->txq[q];
+	int rc;
+
+	if (!*t && sqlite3_prepare_v2(s->db, tx_sql[q], -1, t, NULL) !=
+		       SQLITE_OK) {
+		*t = NULL;
+		return fail(s, tx_sql[q]);
+	}
+	rc = sqlite3_step(*t);
+	sqlite3_reset(*t);
+	return rc == SQLITE_DONE ? 0 : fail(s, tx_sql[q]);
 }
 
 static const char *path_of(const char *url)
@@ -144,6 +175,8 @@ static void sq_close(struct store *st)
 		sqlite3_finalize(s->q[i]);
 	for (int i = 0; i < BUILT_KEPT; i++)
 		sqlite3_finalize(s->built[i].t);
+	for (int i = 0; i < TX__COUNT; i++)
+		sqlite3_finalize(s->txq[i]);
 	if (sqlite3_close(s->db) != SQLITE_OK)
 		log_error("close: %s", sqlite3_errmsg(s->db));
 	fts_stage_free(s->stage);
@@ -266,7 +299,7 @@ struct fts_stage *sqlite_stage(struct store *st)
 static int sq_begin(struct store *st)
 {
 	fts_stage_clear(S(st)->stage);
-	return exec(S(st), "BEGIN IMMEDIATE");
+	return tx(S(st), TX_BEGIN);
 }
 
 /* The staged search rows go in first, outside any savepoint: one FTS5
@@ -276,7 +309,7 @@ static int sq_commit(struct store *st)
 	struct sqlite_store *s = S(st);
 	int rc = fts_stage_flush(s->stage, st);
 
-	return rc ? rc : exec(s, "COMMIT");
+	return rc ? rc : tx(s, TX_COMMIT);
 }
 
 static int sq_rollback(struct store *st)
@@ -286,27 +319,27 @@ static int sq_rollback(struct store *st)
 	fts_stage_clear(s->stage);
 	if (sqlite3_get_autocommit(s->db))
 		return 0;
-	return exec(s, "ROLLBACK");
+	return tx(s, TX_ROLLBACK);
 }
 
 static int sq_savepoint(struct store *st)
 {
 	fts_stage_mark(S(st)->stage);
-	return exec(S(st), "SAVEPOINT req");
+	return tx(S(st), TX_SAVEPOINT);
 }
 
 static int sq_release(struct store *st)
 {
-	return exec(S(st), "RELEASE req");
+	return tx(S(st), TX_RELEASE);
 }
 
 static int sq_rollback_to(struct store *st)
 {
 	struct sqlite_store *s = S(st);
-	int rc = exec(s, "ROLLBACK TO req");
+	int rc = tx(s, TX_ROLLBACK_TO);
 
 	fts_stage_undo(s->stage);
-	return rc ? rc : exec(s, "RELEASE req");
+	return rc ? rc : tx(s, TX_RELEASE);
 }
 
 /* The text of query q in this backend: its own (ops->sql), else the
