@@ -52,12 +52,12 @@ static struct intake_ctx *ctx_new(struct req *rq)
 static void event_invalid(struct req *rq, struct resp *rs, int rc,
 			  const struct errbuf *e)
 {
-	json_t *errors = json_array();
-	json_t *err;
+	json_t *errors, *err;
 
 	resp_err(rq, rs, rc, e);
 	if (rs->status != 400)
 		return;
+	errors = json_array();
 	err = json_object_get(rs->json, "error");
 	json_array_append(errors, json_object_get(err, "message"));
 	json_object_set_new(rs->json, "status", json_string("invalid event"));

@@ -257,12 +257,21 @@ void pipeline_dispatch(struct conn *cn)
  */
 void pipeline_log_access(struct conn *cn, int64_t us, bool completed)
 {
-	char path[512], user[128];
+	static const char intake[] = "/api/v1/intake/";
+	char path[512], user[128], shown[64];
 	const struct user *u = &cn->rq.who.user;
+	const char *p = cn->rq.path;
 
 	if (log_threshold > LL_INFO)
 		return;
-	log_quote(path, sizeof(path), cn->rq.path);
+	/* An intake key is its integration's credential: only its first
+	 * 6 characters (the key_prefix administrators see) are logged. */
+	if (p && !strncmp(p, intake, sizeof(intake) - 1)) {
+		snprintf(shown, sizeof(shown), "%s%.6s…", intake,
+			 p + sizeof(intake) - 1);
+		p = shown;
+	}
+	log_quote(path, sizeof(path), p);
 	log_quote(user, sizeof(user), u->id ? u->login : "-");
 	log_info("method=%s path=\"%s\" status=%d us=%lld addr=%s "
 		 "user=\"%s\"%s", cn->method, path, cn->rs.status,

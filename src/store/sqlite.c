@@ -39,18 +39,15 @@ struct built_stmt {
  * (a console uses a handful). */
 #define BUILT_KEPT 16
 
-/* The transaction statements, prepared once per connection rather than
- * parsed again at every BEGIN, SAVEPOINT, RELEASE and COMMIT. */
-enum txq { TX_BEGIN, TX_COMMIT, TX_ROLLBACK, TX_SAVEPOINT, TX_RELEASE,
-	   TX_ROLLBACK_TO, TX__COUNT };
+/* The transaction statements every write runs, prepared once per
+ * connection rather than parsed anew by sqlite3_exec each time. */
+enum tx_stmt { TX_BEGIN, TX_COMMIT, TX_ROLLBACK, TX_SAVEPOINT, TX_RELEASE,
+	       TX_ROLLBACK_TO, TX__COUNT };
 
 static const char *const tx_sql[TX__COUNT] = {
-	[TX_BEGIN] = "BEGIN IMMEDIATE",
-	[TX_COMMIT] = "COMMIT",
-	[TX_ROLLBACK] = "ROLLBACK",
-	[TX_SAVEPOINT] = "SAVEPOINT req",
-	[TX_RELEASE] = "RELEASE req",
-	[TX_ROLLBACK_TO] = "ROLLBACK TO req",
+	[TX_BEGIN] = "BEGIN IMMEDIATE", [TX_COMMIT] = "COMMIT",
+	[TX_ROLLBACK] = "ROLLBACK", [TX_SAVEPOINT] = "SAVEPOINT req",
+	[TX_RELEASE] = "RELEASE req", [TX_ROLLBACK_TO] = "ROLLBACK TO req",
 };
 
 struct sqlite_store {
@@ -61,7 +58,7 @@ struct sqlite_store {
 	struct built_stmt built[BUILT_KEPT];
 	uint64_t tick;
 	struct fts_stage *stage;	/* the open transaction's search rows */
-	sqlite3_stmt *txq[TX__COUNT];	/* prepared once, on first use */
+	sqlite3_stmt *tx[TX__COUNT];	/* BEGIN, COMMIT, ...: prepared once */
 };
 
 static struct sqlite_store *S(struct store *st)
@@ -95,20 +92,22 @@ static int exec(struct sqlite_store *s, const char *sql)
 	return 0;
 }
 
-/* Transaction statement q, through its prepared statement. */
-static int tx(struct sqlite_store *s, enum txq q)
+/* Run transaction statement t (prepared on first use). */
+static int exec_tx(struct sqlite_store *s, enum tx_stmt t)
 {
-	sqlite3_stmt **t = &s->txq[q];
 	int rc;
 
-	if (!*t && sqlite3_prepare_v2(s->db, tx_sql[q], -1, t, NULL) !=
-		       SQLITE_OK) {
-		*t = NULL;
-		return fail(s, tx_sql[q]);
+	if (!s->tx[t] &&
+	    sqlite3_prepare_v2(s->db, tx_sql[t], -1, &s->tx[t], NULL) !=
+		    SQLITE_OK)
+		return fail(s, tx_sql[t]);
+	rc = sqlite3_step(s->tx[t]);
+	sqlite3_reset(s->tx[t]);
+	if (rc != SQLITE_DONE) {
+		log_error("exec '%s': %s", tx_sql[t], sqlite3_errmsg(s->db));
+		return fail(s, "exec");
 	}
-	rc = sqlite3_step(*t);
-	sqlite3_reset(*t);
-	return rc == SQLITE_DONE ? 0 : fail(s, tx_sql[q]);
+	return 0;
 }
 
 static const char *path_of(const char *url)
@@ -176,7 +175,7 @@ static void sq_close(struct store *st)
 	for (int i = 0; i < BUILT_KEPT; i++)
 		sqlite3_finalize(s->built[i].t);
 	for (int i = 0; i < TX__COUNT; i++)
-		sqlite3_finalize(s->txq[i]);
+		sqlite3_finalize(s->tx[i]);
 	if (sqlite3_close(s->db) != SQLITE_OK)
 		log_error("close: %s", sqlite3_errmsg(s->db));
 	fts_stage_free(s->stage);
@@ -299,7 +298,7 @@ struct fts_stage *sqlite_stage(struct store *st)
 static int sq_begin(struct store *st)
 {
 	fts_stage_clear(S(st)->stage);
-	return tx(S(st), TX_BEGIN);
+	return exec_tx(S(st), TX_BEGIN);
 }
 
 /* The staged search rows go in first, outside any savepoint: one FTS5
@@ -309,7 +308,7 @@ static int sq_commit(struct store *st)
 	struct sqlite_store *s = S(st);
 	int rc = fts_stage_flush(s->stage, st);
 
-	return rc ? rc : tx(s, TX_COMMIT);
+	return rc ? rc : exec_tx(s, TX_COMMIT);
 }
 
 static int sq_rollback(struct store *st)
@@ -319,27 +318,27 @@ static int sq_rollback(struct store *st)
 	fts_stage_clear(s->stage);
 	if (sqlite3_get_autocommit(s->db))
 		return 0;
-	return tx(s, TX_ROLLBACK);
+	return exec_tx(s, TX_ROLLBACK);
 }
 
 static int sq_savepoint(struct store *st)
 {
 	fts_stage_mark(S(st)->stage);
-	return tx(S(st), TX_SAVEPOINT);
+	return exec_tx(S(st), TX_SAVEPOINT);
 }
 
 static int sq_release(struct store *st)
 {
-	return tx(S(st), TX_RELEASE);
+	return exec_tx(S(st), TX_RELEASE);
 }
 
 static int sq_rollback_to(struct store *st)
 {
 	struct sqlite_store *s = S(st);
-	int rc = tx(s, TX_ROLLBACK_TO);
+	int rc = exec_tx(s, TX_ROLLBACK_TO);
 
 	fts_stage_undo(s->stage);
-	return rc ? rc : tx(s, TX_RELEASE);
+	return rc ? rc : exec_tx(s, TX_RELEASE);
 }
 
 /* The text of query q in this backend: its own (ops->sql), else the
