@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "app/audit.h"
+#include "app/intake-conf.h"
 #include "app/keys.h"
 #include "app/outbox.h"
 #include "store/store.h"
@@ -76,6 +77,7 @@ int app_open(struct app *app, const struct app_config *cfg,
 	pthread_mutex_init(&app->health_mu, NULL);
 	limits_init(&app->limits);
 	intake_limits_init(&app->intake_limits);
+	app->intake_confs = intake_conf_cache_new();
 	bus_init(&app->bus);
 	plan_cache_init(&app->plans);
 	/* Use cases find the typed plans through the store they are given. */
@@ -113,6 +115,8 @@ void app_close(struct app *app)
 	pthread_mutex_destroy(&app->health_mu);
 	limits_release(&app->limits);
 	intake_limits_release(&app->intake_limits);
+	intake_conf_cache_free(app->intake_confs);
+	app->intake_confs = NULL;
 	bus_release(&app->bus);
 	plan_cache_release(&app->plans);
 }

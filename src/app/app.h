@@ -26,6 +26,7 @@
 #include "util/err.h"
 
 struct store;
+struct intake_conf_cache;
 
 struct app_config {
 	const char *db_url;
@@ -70,6 +71,8 @@ struct app {
 	int pool_cap;
 	struct login_limits limits;
 	struct intake_limits intake_limits;	/* per integration */
+	struct intake_conf_cache *intake_confs;	/* the writer's compiled
+						 * settings (intake-conf.h) */
 	struct bus bus;			/* recent events for live updates */
 	struct listen listen;		/* other nodes' commits */
 	struct plan_cache plans;	/* typed plans per version id */

@@ -426,3 +426,82 @@ bool intake_conf_held(const struct intake_conf *c, const struct label_set *s,
 			return true;
 	return false;
 }
+
+#define CONF_KEPT 16
+
+struct conf_entry {
+	int64_t id;			/* 0: free */
+	char *group_by, *rules, *maintenance;	/* the texts compiled */
+	struct intake_conf c;
+	uint64_t used;
+};
+
+struct intake_conf_cache {
+	struct conf_entry e[CONF_KEPT];
+	uint64_t tick;
+};
+
+struct intake_conf_cache *intake_conf_cache_new(void)
+{
+	return xcalloc(1, sizeof(struct intake_conf_cache));
+}
+
+static void entry_clear(struct conf_entry *x)
+{
+	if (x->id)
+		intake_conf_release(&x->c);
+	free(x->group_by);
+	free(x->rules);
+	free(x->maintenance);
+	*x = (struct conf_entry){ 0 };
+}
+
+void intake_conf_cache_free(struct intake_conf_cache *k)
+{
+	if (!k)
+		return;
+	for (size_t i = 0; i < CONF_KEPT; i++)
+		entry_clear(&k->e[i]);
+	free(k);
+}
+
+static bool same_text(const char *a, const char *b)
+{
+	return !strcmp(a ? a : "", b ? b : "");
+}
+
+int intake_conf_cached(struct intake_conf_cache *k,
+		       const struct integration_row *r,
+		       const struct intake_conf **c, struct errbuf *e)
+{
+	struct conf_entry *x = NULL, *lru = &k->e[0];
+	int rc;
+
+	for (size_t i = 0; i < CONF_KEPT; i++) {
+		if (k->e[i].id == r->id) {
+			x = &k->e[i];
+			break;
+		}
+		if (k->e[i].used < lru->used)
+			lru = &k->e[i];
+	}
+	if (x && same_text(x->group_by, r->group_by) &&
+	    same_text(x->rules, r->rules) &&
+	    same_text(x->maintenance, r->maintenance)) {
+		x->used = ++k->tick;
+		*c = &x->c;
+		return 0;
+	}
+	if (!x)
+		x = lru;
+	entry_clear(x);
+	if ((rc = intake_conf_load(r, &x->c, e)))
+		return rc;
+	x->id = r->id;
+	x->group_by = xstrdup(r->group_by ? r->group_by : "");
+	x->rules = xstrdup(r->rules ? r->rules : "");
+	x->maintenance = xstrdup(r->maintenance ? r->maintenance : "");
+	x->used = ++k->tick;
+	*c = &x->c;
+	return 0;
+}

@@ -58,6 +58,24 @@ int intake_conf_load(const struct integration_row *r, struct intake_conf *c,
 		     struct errbuf *e);
 void intake_conf_release(struct intake_conf *c);
 
+/*
+ * Compiled settings kept between payloads, on the writer's thread (one
+ * run at a time uses them): an integration's entry stands while its
+ * stored texts (group_by, rules, maintenance) are those it was compiled
+ * from, so that any write of the settings is seen at the next payload,
+ * committed or not, with nothing to invalidate.
+ */
+struct intake_conf_cache;
+
+struct intake_conf_cache *intake_conf_cache_new(void);
+void intake_conf_cache_free(struct intake_conf_cache *k);
+/* r's compiled settings from k (compiled now when r's texts are not
+ * those kept): *c is k's, valid until the next call on k; do not
+ * release it. */
+int intake_conf_cached(struct intake_conf_cache *k,
+		       const struct integration_row *r,
+		       const struct intake_conf **c, struct errbuf *e);
+
 /* The first rule matching s, or NULL. */
 const struct intake_rule *intake_conf_route(const struct intake_conf *c,
 					    const struct label_set *s);

@@ -8,6 +8,9 @@
 void intake_limits_init(struct intake_limits *l)
 {
 	memset(l->slot, 0, sizeof(l->slot));
+	memset(l->key, 0, sizeof(l->key));
+	atomic_store(&l->key_gen, 1);
+	atomic_store(&l->key_dirty, false);
 	pthread_mutex_init(&l->mu, NULL);
 }
 
@@ -65,4 +68,53 @@ int64_t intake_limits_take(struct intake_limits *l, int64_t id,
 	}
 	pthread_mutex_unlock(&l->mu);
 	return wait;
+}
+
+int64_t intake_keys_gen(struct intake_limits *l)
+{
+	return atomic_load(&l->key_gen);
+}
+
+static struct intake_key *key_slot(struct intake_limits *l, const char *hash)
+{
+	size_t h = 0;
+
+	for (int i = 0; i < 8 && hash[i]; i++)
+		h = h * 16 + (size_t)(hash[i] <= '9' ? hash[i] - '0'
+						  : hash[i] - 'a' + 10);
+	return &l->key[h % INTAKE_KEY_SLOTS];
+}
+
+bool intake_keys_get(struct intake_limits *l, const char *hash,
+		     struct intake_key *out)
+{
+	int64_t gen = atomic_load(&l->key_gen);
+	struct intake_key *k;
+	bool hit;
+
+	pthread_mutex_lock(&l->mu);
+	k = key_slot(l, hash);
+	hit = k->gen == gen && !strcmp(k->hash, hash);
+	if (hit)
+		*out = *k;
+	pthread_mutex_unlock(&l->mu);
+	return hit;
+}
+
+void intake_keys_put(struct intake_limits *l, const struct intake_key *k)
+{
+	pthread_mutex_lock(&l->mu);
+	*key_slot(l, k->hash) = *k;
+	pthread_mutex_unlock(&l->mu);
+}
+
+void intake_keys_changed(struct intake_limits *l)
+{
+	atomic_store(&l->key_dirty, true);
+}
+
+void intake_keys_committed(struct intake_limits *l, bool remote)
+{
+	if (atomic_exchange(&l->key_dirty, false) || remote)
+		atomic_fetch_add(&l->key_gen, 1);
 }

@@ -35,6 +35,7 @@ struct intake_run {
 	struct integration_row intg;
 	enum intake_kind kind;
 	struct intake_conf conf;
+	bool conf_kept;			/* conf is the app's cache's */
 	const struct plan *plan;	/* the plan in force, once needed */
 	bool plan_loaded;
 	bool drill;

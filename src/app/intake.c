@@ -703,7 +703,8 @@ void intake_run_release(struct intake_run *r)
 		json_decref(r->gs[i].names);
 	}
 	free(r->gs);
-	intake_conf_release(&r->conf);
+	if (!r->conf_kept)
+		intake_conf_release(&r->conf);
 	integration_row_release(&r->intg);
 	plan_unref(r->plan);
 }
@@ -725,6 +726,17 @@ int intake_run_start(struct intake_run *r, struct app *app, struct store *st,
 		return rc;
 	r->kind = (enum intake_kind)intake_kind_from_name(r->intg.kind);
 	r->hb_missed = r->intg.hb_missed;
+	/* On the writer, the settings compiled for an earlier payload. */
+	if (app && app->intake_confs && st == app->wst) {
+		const struct intake_conf *c;
+
+		rc = intake_conf_cached(app->intake_confs, &r->intg, &c, e);
+		if (!rc) {
+			r->conf = *c;
+			r->conf_kept = true;
+		}
+		return rc;
+	}
 	return intake_conf_load(&r->intg, &r->conf, e);
 }
 

@@ -36,19 +36,17 @@ static int refused(struct errbuf *e)
 		       "unknown or disabled integration key");
 }
 
-int app_intake_admit(struct app *app, struct store *st, const char *key,
-		     int64_t now_ms, struct intake_target *out,
-		     int64_t *retry_ms, struct errbuf *e)
+/* The enabled integration whose key has this hash, from the keys
+ * admitted lately or else from the store (and then kept). */
+static int admit_lookup(struct app *app, struct store *st, const char *hash,
+			struct intake_key *k, struct errbuf *e)
 {
 	struct integration_row r = { 0 };
-	char hash[SHA256_HEX_LEN];
+	int64_t gen = intake_keys_gen(&app->intake_limits);
 	int rc;
 
-	*retry_ms = 0;
-	memset(out, 0, sizeof(*out));
-	if (!key || !*key || strlen(key) > INTAKE_KEY_MAX)
-		return refused(e);
-	sha256_hex(key, strlen(key), hash);
+	if (intake_keys_get(&app->intake_limits, hash, k))
+		return 0;
 	rc = store_integration_by_hash(st, hash, &r);
 	if (rc == ERMS_ENOTFOUND || (!rc && !r.enabled)) {
 		integration_row_release(&r);
@@ -58,18 +56,50 @@ int app_intake_admit(struct app *app, struct store *st, const char *key,
 		integration_row_release(&r);
 		return err_fail(e, rc, NULL, "storage unavailable");
 	}
-	out->id = r.id;
-	out->kind = (enum intake_kind)intake_kind_from_name(r.kind);
-	out->enabled = r.enabled;
-	snprintf(out->name, sizeof(out->name), "%s", r.name);
-	*retry_ms = intake_limits_take(&app->intake_limits, r.id,
-				       r.rate_limit_per_min, now_ms);
+	*k = (struct intake_key){ .gen = gen, .id = r.id,
+				  .kind = intake_kind_from_name(r.kind),
+				  .rate = r.rate_limit_per_min };
+	snprintf(k->hash, sizeof(k->hash), "%s", hash);
+	snprintf(k->name, sizeof(k->name), "%s", r.name);
 	integration_row_release(&r);
+	intake_keys_put(&app->intake_limits, k);
+	return 0;
+}
+
+int app_intake_admit(struct app *app, struct store *st, const char *key,
+		     int64_t now_ms, struct intake_target *out,
+		     int64_t *retry_ms, struct errbuf *e)
+{
+	struct intake_key k;
+	char hash[SHA256_HEX_LEN];
+	int rc;
+
+	*retry_ms = 0;
+	memset(out, 0, sizeof(*out));
+	if (!key || !*key || strlen(key) > INTAKE_KEY_MAX)
+		return refused(e);
+	sha256_hex(key, strlen(key), hash);
+	if ((rc = admit_lookup(app, st, hash, &k, e)))
+		return rc;
+	out->id = k.id;
+	out->kind = (enum intake_kind)k.kind;
+	out->enabled = true;
+	snprintf(out->name, sizeof(out->name), "%s", k.name);
+	*retry_ms = intake_limits_take(&app->intake_limits, k.id, k.rate,
+				       now_ms);
 	if (*retry_ms)
 		return err_ret(e, ERMS_ELIMIT, "rate_limited",
 			       "this integration posts more than its rate "
 			       "limit allows");
 	return 0;
+}
+
+/* An integration is written: the keys admitted lately stand no more
+ * once this commits. */
+static void keys_changed(struct app *app)
+{
+	if (app)
+		intake_keys_changed(&app->intake_limits);
 }
 
 /* The address a monitor posts to. */
@@ -464,6 +494,7 @@ int app_integration_update(struct app *app, struct store *st,
 		rc = settings_from(st, body, &r, false, e);
 	if (!rc) {
 		r.updated_ms = now_ms;
+		keys_changed(app);
 		rc = name_taken(store_integration_update(st, &r), e);
 	}
 	if (!rc)
@@ -488,6 +519,7 @@ int app_integration_rotate(struct app *app, struct store *st,
 	if (!rc) {
 		new_key(key, hash, r.key_prefix);
 		r.updated_ms = now_ms;
+		keys_changed(app);
 		rc = store_integration_rekey(st, id, hash, r.key_prefix,
 					     now_ms);
 	}
@@ -507,11 +539,12 @@ int app_integration_delete(struct app *app, struct store *st,
 	struct integration_row r = { 0 };
 	int rc = app_may(p, A_INTEGRATION_MANAGE, NULL, e);
 
-	(void)app;
 	if (!rc)
 		rc = load(st, id, &r, e);
-	if (!rc)
+	if (!rc) {
+		keys_changed(app);
 		rc = store_integration_delete(st, id, now_ms);
+	}
 	if (!rc)
 		rc = audit_row(st, p, "integration.delete", &r, now_ms);
 	integration_row_release(&r);

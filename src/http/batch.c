@@ -109,6 +109,7 @@ void batch_after_commit(void *ctx, struct store *st)
 	struct http_server *srv = ctx;
 	bool events = bus_fill(&srv->app->bus, st);
 
+	intake_keys_committed(&srv->app->intake_limits, false);
 	/* A revocation committed: the streams check their principals. */
 	if (app_auth_refresh(srv->app, st) || events)
 		stream_wake(srv);
@@ -122,6 +123,8 @@ void batch_after_remote(void *ctx)
 	bool revoked = app_auth_refresh(srv->app, st);
 
 	app_reader_put(srv->app, st);
+	/* Another node may have written an integration. */
+	intake_keys_committed(&srv->app->intake_limits, true);
 	if (revoked || events)
 		stream_wake(srv);
 }

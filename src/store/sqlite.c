@@ -16,6 +16,7 @@
 #define LOG_MOD "store"
 #include "store/backend.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,14 +118,23 @@ static const char *path_of(const char *url)
 	return url;
 }
 
+/* Before the library's first use: no memory statistics (nothing reads
+ * them), so that an allocation inside SQLite takes no global mutex. */
+static void configure(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int sq_open(struct store **out, const char *url, unsigned flags,
 		   struct errbuf *err)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	struct sqlite_store *s = xcalloc(1, sizeof(*s));
 	const char *path = path_of(url);
 	int of = SQLITE_OPEN_NOMUTEX;
 	int rc;
 
+	pthread_once(&once, configure);
 	s->base.ops = &store_sqlite_ops;
 	s->stage = fts_stage_new();
 	if (flags & STORE_READONLY)

@@ -3,7 +3,8 @@
  * the per-integration token buckets (app/intake-limits.h) and an
  * integration's settings checked, normalised and compiled
  * (app/intake-conf.h): rules in order, maintenance windows in time,
- * group_by's label names, every error naming its field.
+ * group_by's label names, every error naming its field; the keys kept
+ * for admission and the compiled settings kept between payloads.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -194,6 +195,97 @@ static void test_group_by_and_load(void **state)
 	intake_conf_release(&c);
 }
 
+static void key_of(struct intake_key *k, char c, int64_t id, int64_t gen)
+{
+	*k = (struct intake_key){ .gen = gen, .id = id, .rate = 60 };
+	memset(k->hash, c, SHA256_HEX_LEN - 1);
+	k->hash[SHA256_HEX_LEN - 1] = '\0';
+}
+
+/* A kept key stands until a write of an integration commits (a write
+ * alone, or a commit writing none, leaves it), or another node commits;
+ * one read before a generation moved on is never kept as current. */
+static void test_keys(void **state)
+{
+	struct intake_limits l;
+	struct intake_key k, got;
+	int64_t gen;
+
+	(void)state;
+	intake_limits_init(&l);
+	key_of(&k, 'a', 7, intake_keys_gen(&l));
+	assert_false(intake_keys_get(&l, k.hash, &got));
+	intake_keys_put(&l, &k);
+	assert_true(intake_keys_get(&l, k.hash, &got));
+	assert_int_equal(got.id, 7);
+	key_of(&got, 'b', 0, 0);
+	assert_false(intake_keys_get(&l, got.hash, &got));
+	intake_keys_committed(&l, false);
+	assert_true(intake_keys_get(&l, k.hash, &got));
+	intake_keys_changed(&l);
+	assert_true(intake_keys_get(&l, k.hash, &got));
+	intake_keys_committed(&l, false);
+	assert_false(intake_keys_get(&l, k.hash, &got));
+	/* Read at the old generation, put after the commit: not current. */
+	intake_keys_put(&l, &k);
+	assert_false(intake_keys_get(&l, k.hash, &got));
+	gen = intake_keys_gen(&l);
+	key_of(&k, 'a', 7, gen);
+	intake_keys_put(&l, &k);
+	assert_true(intake_keys_get(&l, k.hash, &got));
+	intake_keys_committed(&l, true);
+	assert_false(intake_keys_get(&l, k.hash, &got));
+	intake_limits_release(&l);
+}
+
+/* The kept settings are the stored ones: compiled again when any of
+ * the texts changes, the same otherwise; integrations keep their own. */
+static void test_conf_cache(void **state)
+{
+	struct intake_conf_cache *k = intake_conf_cache_new();
+	const struct intake_conf *c, *c2;
+	struct errbuf e = { 0 };
+	struct integration_row r = {
+		.id = 1,
+		.group_by = (char *)"[\"job\"]",
+		.rules = (char *)"[]",
+		.maintenance = (char *)"[]",
+	}, r2 = r;
+
+	(void)state;
+	assert_int_equal(intake_conf_cached(k, &r, &c, &e), 0);
+	assert_int_equal(c->ngroup_by, 1);
+	assert_int_equal(c->nrules, 0);
+	assert_int_equal(intake_conf_cached(k, &r, &c2, &e), 0);
+	assert_ptr_equal(c, c2);
+	r.rules = (char *)"[{\"matchers\":[\"a=\\\"b\\\"\"]}]";
+	assert_int_equal(intake_conf_cached(k, &r, &c, &e), 0);
+	assert_int_equal(c->nrules, 1);
+	r.group_by = (char *)"[]";
+	assert_int_equal(intake_conf_cached(k, &r, &c, &e), 0);
+	assert_int_equal(c->ngroup_by, 0);
+	assert_int_equal(c->nrules, 1);
+	r2.id = 2;
+	assert_int_equal(intake_conf_cached(k, &r2, &c2, &e), 0);
+	assert_int_equal(c2->ngroup_by, 1);
+	assert_int_equal(c2->nrules, 0);
+	/* Many more integrations than are kept: each gets its own. */
+	for (int64_t id = 10; id < 60; id++) {
+		r2.id = id;
+		assert_int_equal(intake_conf_cached(k, &r2, &c2, &e), 0);
+		assert_int_equal(c2->ngroup_by, 1);
+	}
+	assert_int_equal(intake_conf_cached(k, &r, &c, &e), 0);
+	assert_int_equal(c->nrules, 1);
+	/* A stored setting that does not compile is an error, kept not. */
+	r.rules = (char *)"[{\"matchers\":[]}]";
+	assert_int_equal(intake_conf_cached(k, &r, &c, &e), ERMS_EINVAL);
+	r.rules = (char *)"[]";
+	assert_int_equal(intake_conf_cached(k, &r, &c, &e), 0);
+	assert_int_equal(c->nrules, 0);
+	intake_conf_cache_free(k);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -201,6 +293,8 @@ int main(void)
 		cmocka_unit_test(test_rules),
 		cmocka_unit_test(test_maintenance),
 		cmocka_unit_test(test_group_by_and_load),
+		cmocka_unit_test(test_keys),
+		cmocka_unit_test(test_conf_cache),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
