@@ -362,7 +362,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
 		pipeline_dispatch(cn);
 		if (cn->defer)
 			defer_start(cn);
-		if (cn->state == C_QUEUED)
+		/* Handed to the writer or the gate (C_QUEUED), which may
+		 * already be done with it (C_READY): either way the answer
+		 * goes out when the connection is resumed, after the
+		 * answer's finish() (http/batch.h) has run, never from here. */
+		if (cn->state != C_READING)
 			return MHD_YES;
 		return send_resp(cn);
 	case C_QUEUED:
