@@ -49,6 +49,15 @@ export function t(key, vars) {
     return s;
 }
 
+/**
+ * Add a module's own texts: {'zh-CN': {key: text}, en: {key: text}}. A
+ * page calls it once, at its top, for the keys only it uses.
+ */
+export function addTexts(dict) {
+    for (const l of ['zh-CN', 'en'])
+        Object.assign(DICT[l], dict[l] || {});
+}
+
 /** A plan text value: a string, or {zh-CN, en} (either may be missing). */
 export function tx(v) {
     if (v === null || v === undefined)
