@@ -24,9 +24,10 @@ int store_rotation_insert(struct store *st, struct rotation_row *r,
 	struct sval p[] = {
 		SV_I(r->group_id), SV_S(r->name), SV_I(r->start_ms),
 		SV_I(r->shift_minutes), SV_S(r->time_zone), SV_S(r->members),
-		SV_I(now_ms),
+		SV_I(now_ms), sv_opt(r->stamp.by),
 	};
 
+	r->stamp.version = 1;
 	return st_int(st, Q_ROT_INSERT, p, ARRAY_SIZE(p), &r->id);
 }
 
