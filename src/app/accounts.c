@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "app/audit.h"
+#include "app/version.h"
 #include "core/account.h"
 #include "core/calendar.h"
 #include "core/planflow.h"
@@ -402,6 +403,7 @@ int app_user_create(struct store *st, const struct principal *p,
 	if ((rc = app_may(p, A_USER_CREATE, NULL, err)))
 		return rc;
 	u->created_ms = now_ms;
+	app_stamp(&u->stamp, p);
 	rc = store_user_insert(st, u, pwhash);
 	if (rc == ERMS_ECONFLICT)
 		return err_ret(err, rc, "conflict", "login '%s' is taken",
@@ -429,6 +431,7 @@ int app_user_update(struct store *st, const struct principal *p,
 		return err_ret(err, ERMS_EPERM, "forbidden",
 			       "you cannot disable your own account");
 	u->updated_ms = now_ms;
+	app_stamp(&u->stamp, p);
 	rc = store_user_update(st, u);
 	if (!rc && pwhash)
 		rc = store_user_set_password(st, u->id, pwhash, now_ms);
@@ -463,6 +466,7 @@ int app_user_disable(struct store *st, const struct principal *p, int64_t id,
 		return rc;
 	u.disabled = true;
 	u.updated_ms = now_ms;
+	app_stamp(&u.stamp, p);
 	rc = store_user_update(st, &u);
 	if (!rc)
 		rc = store_session_revoke_user(st, id, now_ms);

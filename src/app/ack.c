@@ -12,6 +12,7 @@
 #include "app/audit.h"
 #include "app/keys.h"
 #include "app/timeline.h"
+#include "app/version.h"
 #include "util/xalloc.h"
 
 static char base_url[256] = "http://127.0.0.1:8080";
@@ -160,6 +161,7 @@ int notify_ack(struct store *st, const struct principal *p, int64_t id,
 	    !(rc = store_incident_get_id(st, out->incident_id, &r)) &&
 	    !r.esc_acked_ms) {
 		r.esc_acked_ms = now_ms;
+		app_stamp(&r.stamp, p);
 		rc = store_incident_update(st, &r);
 	}
 	if (!rc && out->incident_id) {

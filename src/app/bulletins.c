@@ -96,7 +96,7 @@ int app_bulletin_post(struct store *st, const struct principal *p,
 		r.public = true;
 		free(r.public_summary);
 		r.public_summary = xstrdup(text);
-		rc = app_incident_save(st, &r, now_ms);
+		rc = app_incident_save(st, p, &r, now_ms);
 	}
 	if (!rc)
 		rc =

@@ -9,6 +9,7 @@
 
 #include "app/audit.h"
 #include "app/keys.h"
+#include "app/version.h"
 #include "notify/channel.h"
 #include "store/store.h"
 #include "util/xalloc.h"
@@ -78,6 +79,7 @@ int app_channel_create(struct app *app, struct store *st,
 	if (!rc) {
 		apply(out, in);
 		out->created_ms = now_ms;
+		app_stamp(&out->stamp, p);
 		rc = store_channel_insert(st, out);
 		if (rc == ERMS_ECONFLICT)
 			errbuf_set(err, "conflict", "a channel '%s' exists",
@@ -115,11 +117,16 @@ int app_channel_update(struct app *app, struct store *st,
 	memset(out, 0, sizeof(*out));
 	if (!rc)
 		rc = store_channel_get(st, id, out);
+	if (!rc)
+		rc = app_version_check(p, in->version, &out->stamp,
+				       out->updated_ms, VK_CHANNEL, out->name,
+				       err);
 	if (!rc && in->config)
 		rc = merge_config(app, out, in->config, err);
 	if (!rc) {
 		apply(out, in);
 		out->updated_ms = now_ms;
+		app_stamp(&out->stamp, p);
 		rc = store_channel_update(st, out);
 	}
 	if (!rc)

@@ -32,6 +32,8 @@ struct channel_in {
 	int64_t rate_burst;		/* -1: absent */
 	int64_t rate_period_ms;		/* -1: absent */
 	int enabled;			/* -1: absent, else 0 or 1 */
+	int64_t version;		/* update: the version it was made
+					 * from; 0: none (app/version.h) */
 };
 
 typedef int app_channel_fn(void *ctx, const struct channel *c);

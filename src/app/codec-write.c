@@ -304,6 +304,18 @@ void incident_write(struct buf *b, const struct incident_row *r)
 	ADD_LIT(b, "]");
 	key(b, "updated_at");
 	json_time_at(b, r->updated_ms);
+	key(b, "version");
+	json_int(b, r->stamp.version);
+	key(b, "updated_by");
+	if (r->stamp.by) {
+		ADD_LIT(b, "{\"id\":");
+		json_int(b, r->stamp.by);
+		key(b, "name");
+		json_str(b, r->stamp.by_name);
+		ADD_LIT(b, "}");
+	} else {
+		ADD_LIT(b, "null");
+	}
 	ADD_LIT(b, "}");
 }
 

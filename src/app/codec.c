@@ -33,7 +33,7 @@ static json_t *deadline(int64_t start, int min, int64_t done)
 json_t *incident_json(const struct incident_row *r)
 {
 	const struct incident *inc = &r->inc;
-	json_t *breaches = json_array(), *actions = json_array(), *review;
+	json_t *breaches = json_array(), *actions = json_array(), *review, *o;
 	const char *const names[] = { "ack", "activate", "resolve" };
 	unsigned legal = incident_actions(inc->state);
 
@@ -46,7 +46,7 @@ json_t *incident_json(const struct incident_row *r)
 					      json_string(incident_action_name(a)));
 	review = r->review_json && *r->review_json
 			 ? json_loads(r->review_json, 0, NULL) : NULL;
-	return json_pack(
+	o = json_pack(
 		"{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:i, s:o, s:b, s:I,"
 		" s:s, s:o, s:o, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o,"
 		" s:{s:i, s:i, s:i}, s:{s:o, s:o, s:o}, s:o, s:b, s:s, s:s, s:o,"
@@ -91,6 +91,18 @@ json_t *incident_json(const struct incident_row *r)
 		"summary", r->summary ? r->summary : "",
 		"review", review ? review : json_null(),
 		"actions", actions, "updated_at", json_time(r->updated_ms));
+	json_add_stamp(o, &r->stamp);
+	return o;
+}
+
+void json_add_stamp(json_t *o, const struct stamp *s)
+{
+	json_object_set_new(o, "version", json_integer(s->version));
+	json_object_set_new(o, "updated_by",
+			    s->by ? json_pack("{s:I, s:s}", "id",
+					      (json_int_t)s->by, "name",
+					      s->by_name)
+				  : json_null());
 }
 
 char *incident_text(const struct incident_row *r)
@@ -111,7 +123,7 @@ char *timeline_text(const struct timeline_entry *e)
 
 json_t *task_json(const struct task *t)
 {
-	return json_pack("{s:I, s:I, s:s, s:s, s:o, s:s, s:o, s:s, s:s, s:I,"
+	json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:o, s:s, s:o, s:s, s:s, s:I,"
 			 " s:o, s:o}",
 			 "id", (json_int_t)t->id,
 			 "incident_id", (json_int_t)t->incident_id,
@@ -125,6 +137,9 @@ json_t *task_json(const struct task *t)
 			 "created_by", (json_int_t)t->created_by,
 			 "created_at", json_time(t->created_ms),
 			 "updated_at", json_time(t->updated_ms));
+
+	json_add_stamp(o, &t->stamp);
+	return o;
 }
 
 json_t *timeline_json(const struct timeline_entry *e)

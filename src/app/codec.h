@@ -26,6 +26,12 @@ char *incident_text(const struct incident_row *r);
  * json_dumps() wrote it; NULL: {}) taken as it is. free() it. */
 char *timeline_text(const struct timeline_entry *e);
 json_t *task_json(const struct task *t);
+/*
+ * An object's version into its JSON o: "version": n and "updated_by":
+ * {"id", "name"}, or null when the system (or nobody since it was made)
+ * wrote it last. Every editable object's answer has them.
+ */
+void json_add_stamp(json_t *o, const struct stamp *s);
 json_t *timeline_json(const struct timeline_entry *e);
 
 #endif

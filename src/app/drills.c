@@ -12,6 +12,7 @@
 #include "app/incidents.h"
 #include "app/notify.h"
 #include "app/plancache.h"
+#include "app/version.h"
 #include "plan/plan.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
@@ -67,6 +68,7 @@ int app_drill_plan(struct store *st, const struct principal *p,
 		d->minutes = 60;
 	d->created_by = p->user.id;
 	d->created_ms = now_ms;
+	app_stamp(&d->stamp, p);
 	rc = store_drill_insert(st, d);
 	if (!rc)
 		rc = drill_audit(st, p, "drill.plan", d, now_ms);
@@ -274,11 +276,19 @@ int app_drill_step(struct store *st, const struct principal *p, int64_t id,
 
 	if (rc || (rc = store_drill_get(st, id, out)))
 		return rc;
+	snprintf(action, sizeof(action), "#%" PRId64, out->id);
+	if ((rc = app_version_check(p, app_body_version(args), &out->stamp,
+				    out->updated_ms, VK_DRILL, action, err)))
+		return rc;
 	from = drill_status_parse(out->status);
-	if (from < 0 || drill_next((enum drill_status)from, s, &to))
-		return err_ret(err, ERMS_ECONFLICT, "conflict",
-			       "a drill that is %s cannot %s", out->status,
-			       drill_step_name(s));
+	if (from < 0 || drill_next((enum drill_status)from, s, &to)) {
+		rc = err_ret(err, ERMS_ECONFLICT, "conflict",
+			     "a drill that is %s cannot %s", out->status,
+			     drill_step_name(s));
+		app_version_note(p, &out->stamp, out->updated_ms, VK_DRILL,
+				 action, err);
+		return rc;
+	}
 	snprintf(was, sizeof(was), "%s", out->status);
 	if (s == DSS_START)
 		rc = start(st, p, out, now_ms, err);
@@ -290,6 +300,7 @@ int app_drill_step(struct store *st, const struct principal *p, int64_t id,
 		return rc;
 	snprintf(out->status, sizeof(out->status), "%s", drill_status_name(to));
 	out->updated_ms = now_ms;
+	app_stamp(&out->stamp, p);
 	rc = store_drill_update(st, out, was);
 	snprintf(action, sizeof(action), "drill.%s", drill_step_name(s));
 	return rc ? rc : drill_audit(st, p, action, out, now_ms);

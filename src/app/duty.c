@@ -9,6 +9,7 @@
 
 #include "app/audit.h"
 #include "app/codec.h"
+#include "app/version.h"
 #include "core/calendar.h"
 #include "core/duty.h"
 #include "store/store.h"
@@ -59,15 +60,17 @@ static int add_override(void *ctx, int64_t id, int64_t user_id, int64_t start,
 static json_t *rotation_json(struct store *st, const struct rotation_row *row)
 {
 	struct overrides o = { .json = json_array() };
-	json_t *members = json_loads(row->members, 0, NULL);
+	json_t *members = json_loads(row->members, 0, NULL), *j;
 
 	store_override_list(st, row->id, add_override, &o);
-	return json_pack("{s:I, s:s, s:s, s:o, s:i, s:s, s:o, s:o}", "id",
+	j = json_pack("{s:I, s:s, s:s, s:o, s:i, s:s, s:o, s:o}", "id",
 			 (json_int_t)row->id, "group", row->group_key, "name",
 			 row->name, "start", json_time(row->start_ms),
 			 "shift_minutes", row->shift_minutes, "time_zone",
 			 row->time_zone, "members",
 			 members ? members : json_array(), "overrides", o.json);
+	json_add_stamp(j, &row->stamp);
+	return j;
 }
 
 struct rotations {
@@ -184,6 +187,7 @@ int app_rotation_create(struct store *st, const struct principal *p,
 	r.shift_minutes = (int)json_integer_value(
 		json_object_get(body, "shift_minutes"));
 	r.members = members;
+	app_stamp(&r.stamp, p);
 	rc = store_rotation_insert(st, &r, now_ms);
 	snprintf(obj, sizeof(obj), "group:%s", g.key);
 	if (!rc)

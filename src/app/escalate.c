@@ -57,7 +57,7 @@ int app_breaches_record(struct plan_cache *pc, struct store *st,
 			break;
 		due = incident_due_breaches(&r.inc, now_ms);
 		r.inc.breaches |= due;
-		rc = app_incident_save(st, &r, now_ms);
+		rc = app_incident_save(st, NULL, &r, now_ms);
 		for (int b = 0; !rc && b < 3; b++) {
 			char text[96];
 
@@ -158,7 +158,7 @@ int app_escalation_run(struct plan_cache *pc, struct store *st,
 		if (!rc)
 			rc = notify_escalate(st, &r, pl, now_ms, &n);
 		if (!rc)
-			rc = app_incident_save(st, &r, now_ms);
+			rc = app_incident_save(st, NULL, &r, now_ms);
 		*queued += n;
 		plan_unref(pl);
 		incident_row_release(&r);

@@ -14,6 +14,7 @@
 
 #include "app/audit.h"
 #include "app/plancache.h"
+#include "app/version.h"
 #include "core/account.h"
 #include "core/planflow.h"
 #include "store/store.h"
@@ -43,6 +44,7 @@ static int group_insert(struct store *st, const struct principal *p,
 	int rc;
 
 	g->created_ms = now_ms;
+	app_stamp(&g->stamp, p);
 	rc = store_group_insert(st, g);
 	if (rc == ERMS_ECONFLICT)
 		return err_ret(err, rc, "conflict", "group '%s' exists",
@@ -64,6 +66,7 @@ static int group_rewrite(struct store *st, const struct principal *p,
 	int rc;
 
 	g->updated_ms = now_ms;
+	app_stamp(&g->stamp, p);
 	rc = store_group_update(st, g);
 	if (rc)
 		return rc;
@@ -333,6 +336,9 @@ int app_group_edit(struct store *st, const struct principal *p,
 
 	if (!rc)
 		rc = store_group_get(st, key, &g);
+	if (!rc)
+		rc = app_version_check(p, app_body_version(body), &g.stamp,
+				       g.updated_ms, VK_GROUP, g.key, e);
 	if (!rc)
 		rc = take_duties(body, &g, e);
 	if (!rc)

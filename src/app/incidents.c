@@ -13,6 +13,7 @@
 #include "app/notify.h"
 #include "app/plancache.h"
 #include "app/timeline.h"
+#include "app/version.h"
 #include "core/planrules.h"
 #include "plan/plan.h"
 #include "store/store.h"
@@ -138,6 +139,7 @@ int app_incident_report(struct store *st, const struct principal *p,
 	out->integration_id = in->integration_id;
 	out->commander_id = command_lead(st, plan);
 	out->plan_version_id = plan->version_id;
+	app_stamp(&out->stamp, p);
 	/* The reporting chain's first tier hears at once: the tiers due are
 	 * known now, so the row is written once, with them marked told. */
 	tiers = notify_escalate_due(out, plan, now_ms);
@@ -204,6 +206,7 @@ static int add_task(struct store *st, const struct principal *p,
 
 	t->created_by = p ? p->user.id : 0;
 	t->created_ms = now_ms;
+	app_stamp(&t->stamp, p);
 	if ((rc = store_task_insert(st, t)))
 		return rc;
 	snprintf(text, sizeof(text), "%s → %s", t->title, t->group_key);
@@ -341,6 +344,10 @@ int app_incident_act(struct store *st, const struct principal *p,
 
 		rc = app_may(p, incident_right(&out->inc, a, rank), &o, err);
 	}
+	if (!rc)
+		rc = app_version_check(p, args->version, &out->stamp,
+				       out->updated_ms, VK_INCIDENT,
+				       out->number, err);
 	if (rc)
 		goto out;
 	if (!incident_allowed(out->inc.state, a)) {
@@ -348,6 +355,9 @@ int app_incident_act(struct store *st, const struct principal *p,
 			     "cannot %s incident %s: it is %s",
 			     incident_action_name(a), out->number,
 			     incident_state_name(out->inc.state));
+		/* Say who moved it there (two people resolving at once). */
+		app_version_note(p, &out->stamp, out->updated_ms,
+				 VK_INCIDENT, out->number, err);
 		goto out;
 	}
 	if ((rc = check_args(a, args, err)))
@@ -381,7 +391,7 @@ int app_incident_act(struct store *st, const struct principal *p,
 		free(out->review_json);
 		out->review_json = json_dumps(args->review, JSON_COMPACT);
 	}
-	if ((rc = app_incident_save(st, out, now_ms)))
+	if ((rc = app_incident_save(st, p, out, now_ms)))
 		goto out;
 	{
 		const char *why = args->reason ? args->reason
@@ -538,6 +548,10 @@ int app_task_update(struct store *st, const struct principal *p,
 	o.actor_in_group = g.found;
 	if ((rc = app_may(p, A_TASK_UPDATE, &o, err)))
 		return rc;
+	snprintf(text, sizeof(text), "#%" PRId64, out->id);
+	if ((rc = app_version_check(p, c->version, &out->stamp,
+				    out->updated_ms, VK_TASK, text, err)))
+		return rc;
 	if (c->status && (st_parsed = task_status_parse(c->status)) < 0)
 		return field_error(err, ERMS_EINVAL, "invalid", "status",
 				   "status is todo, doing, done or blocked");
@@ -560,6 +574,7 @@ int app_task_update(struct store *st, const struct principal *p,
 	if (c->set_due)
 		out->due_ms = c->due_ms;
 	out->updated_ms = now_ms;
+	app_stamp(&out->stamp, p);
 	if ((rc = store_task_update(st, out)))
 		return rc;
 	snprintf(text, sizeof(text), "%s: %s", out->title,

@@ -41,6 +41,8 @@ struct incident_args {
 	const char *summary;		/* resolve */
 	const json_t *review;		/* review: {cause, impact, went_well,
 					 * went_badly, lessons, action_items} */
+	int64_t version;		/* the version the step was taken
+					 * from; 0: none (app/version.h) */
 };
 
 /* Report an incident under the plan in force (409 when there is none). */
@@ -66,6 +68,8 @@ struct task_change {
 	int64_t assignee_id;		/* 0: nobody */
 	bool set_due;
 	int64_t due_ms;			/* 0: none */
+	int64_t version;		/* the version the change was made
+					 * from; 0: none (app/version.h) */
 };
 
 /* A task for `group` (a group of the incident's plan). */

@@ -15,6 +15,7 @@
 
 #include "app/ack.h"
 #include "app/audit.h"
+#include "app/version.h"
 #include "app/codec.h"
 #include "app/intake-conf.h"
 #include "app/plancache.h"
@@ -156,6 +157,7 @@ static json_t *integration_json(struct app *app,
 	    "created_at", json_time(r->created_ms),
 	    "updated_at", json_time(r->updated_ms));
 
+	json_add_stamp(o, &r->stamp);
 	if (key)
 		json_object_set_new(o, "key", json_string(key));
 	return o;
@@ -243,7 +245,8 @@ static void set_json(char **slot, json_t *v)
 
 static const char *const readonly_fields[] = {
 	"id", "key", "url", "key_prefix", "last_received_at", "received",
-	"alerts_total", "alerts_firing", "created_at", "updated_at", NULL,
+	"alerts_total", "alerts_firing", "created_at", "updated_at",
+	"version", "updated_by", NULL,
 };
 
 static bool is_readonly(const char *k)
@@ -468,6 +471,7 @@ int app_integration_create(struct app *app, struct store *st,
 		new_key(key, hash, r.key_prefix);
 		r.created_by = p->user.id;
 		r.created_ms = now_ms;
+		app_stamp(&r.stamp, p);
 		rc = name_taken(store_integration_insert(st, &r, hash), e);
 	}
 	if (!rc)
@@ -491,9 +495,13 @@ int app_integration_update(struct app *app, struct store *st,
 	if (!rc)
 		rc = load(st, id, &r, e);
 	if (!rc)
+		rc = app_version_check(p, app_body_version(body), &r.stamp,
+				       r.updated_ms, VK_INTEGRATION, r.name, e);
+	if (!rc)
 		rc = settings_from(st, body, &r, false, e);
 	if (!rc) {
 		r.updated_ms = now_ms;
+		app_stamp(&r.stamp, p);
 		keys_changed(app);
 		rc = name_taken(store_integration_update(st, &r), e);
 	}
@@ -519,6 +527,8 @@ int app_integration_rotate(struct app *app, struct store *st,
 	if (!rc) {
 		new_key(key, hash, r.key_prefix);
 		r.updated_ms = now_ms;
+		app_stamp(&r.stamp, p);
+		r.stamp.version++;
 		keys_changed(app);
 		rc = store_integration_rekey(st, id, hash, r.key_prefix,
 					     now_ms, p->user.id);

@@ -17,6 +17,7 @@
 
 #include "app/ack.h"
 #include "app/audit.h"
+#include "app/version.h"
 #include "store/store.h"
 #include "util/clock.h"
 
@@ -47,6 +48,7 @@ static int seal_channels(struct store *st)
 		free(c.config);
 		c.config = json_dumps(cfg, JSON_COMPACT);
 		json_decref(cfg);
+		app_stamp(&c.stamp, NULL);
 		rc = store_channel_update(st, &c);
 		channel_release(&c);
 	}

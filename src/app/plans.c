@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "app/audit.h"
+#include "app/version.h"
 #include "plan/model.h"
 #include "plan/plan.h"
 #include "store/store.h"
@@ -82,6 +83,7 @@ int app_plan_import(struct store *st, const struct principal *p,
 	out->author_id = p->user.id;
 	out->created_ms = now_ms;
 	set_content(out, content, source_name, source);
+	app_stamp(&out->stamp, p);
 	if ((rc = store_pv_insert(st, out)) ||
 	    (rc = store_pv_editor_put(st, out->id, p->user.id, now_ms)))
 		return rc;
@@ -103,6 +105,25 @@ static int load(struct store *st, int64_t plan_id, int n,
 	if (rc == ERMS_ENOTFOUND)
 		return err_ret(err, rc, "not_found",
 			       "no version %d of plan %" PRId64, n, plan_id);
+	return rc;
+}
+
+int app_plan_check_version(struct store *st, const struct principal *p,
+			   int64_t plan_id, int n, int64_t version,
+			   struct errbuf *err)
+{
+	struct plan_version v = { 0 };
+	char name[KEY_MAX + 16];
+	int rc;
+
+	if (!version)
+		return 0;
+	if ((rc = load(st, plan_id, n, &v, err)))
+		return rc;
+	snprintf(name, sizeof(name), "%s v%d", v.plan_key, v.n);
+	rc = app_version_check(p, version, &v.stamp, v.updated_ms,
+			       VK_PLAN_VERSION, name, err);
+	plan_version_release(&v);
 	return rc;
 }
 
@@ -190,6 +211,7 @@ int app_plan_replace(struct store *st, const struct principal *p,
 			       out->plan_key);
 	set_content(out, content, source_name, source);
 	out->updated_ms = now_ms;
+	app_stamp(&out->stamp, p);
 	if ((rc = store_pv_update(st, out)) ||
 	    (rc = store_pv_editor_put(st, out->id, p->user.id, now_ms)))
 		return rc;
@@ -256,6 +278,7 @@ static int publish(struct store *st, const struct principal *p,
 		old.status = PV_SUPERSEDED;
 		old.superseded_ms = now_ms;
 		old.updated_ms = now_ms;
+		app_stamp(&old.stamp, p);
 		rc = store_pv_update(st, &old);
 		if (!rc)
 			rc = plan_audit(st, p, "plan.supersede", &old, "",
@@ -304,6 +327,7 @@ int app_plan_step(struct store *st, const struct principal *p,
 	}
 	if (step == PVS_PUBLISH && (rc = publish(st, p, out, now_ms, err)))
 		return rc;
+	app_stamp(&out->stamp, p);
 	if ((rc = store_pv_update(st, out)))
 		return rc;
 	extra = xasprintf("%s%s", comment && *comment ? " comment=" : "",

@@ -21,6 +21,15 @@ int app_plan_import(struct store *st, const struct principal *p,
 		    const json_t *content, const char *source_name,
 		    const char *source, int64_t now_ms,
 		    struct plan_version *out, struct errbuf *err);
+/*
+ * A write of version n of plan_id made from its version `version` (0:
+ * none given) goes ahead: 0, else ERMS_ECONFLICT naming who changed it
+ * (app/version.h). Called before app_plan_replace() or app_plan_step()
+ * in the same transaction.
+ */
+int app_plan_check_version(struct store *st, const struct principal *p,
+			   int64_t plan_id, int n, int64_t version,
+			   struct errbuf *err);
 /* Replace the content of a draft. */
 int app_plan_replace(struct store *st, const struct principal *p,
 		     int64_t plan_id, int n, const json_t *content,

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "app/codec.h"
+#include "app/version.h"
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/csv.h"
@@ -95,6 +96,12 @@ int app_supply_edit(struct store *st, const struct principal *p, int64_t id,
 {
 	int rc = store_supply_get(st, id, out);
 
+	if (!rc)
+		rc = app_supply_may(st, p, A_SUPPLY_MANAGE, e);
+	if (!rc)
+		rc = app_version_check(p, app_body_version(body), &out->stamp,
+				       out->updated_ms, VK_SUPPLY, out->name,
+				       e);
 	if (!rc)
 		rc = fill(body, out, e);
 	if (!rc)

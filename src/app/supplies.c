@@ -11,6 +11,7 @@
 #include "app/audit.h"
 #include "app/incidents.h"
 #include "app/notify.h"
+#include "app/version.h"
 #include "core/calendar.h"
 #include "util/xalloc.h"
 
@@ -74,6 +75,7 @@ int app_supply_create(struct store *st, const struct principal *p,
 	if (rc)
 		return rc;
 	s->created_ms = now_ms;
+	app_stamp(&s->stamp, p);
 	rc = store_supply_insert(st, s);
 	return rc ? rc : supply_audit(st, p, "supply.create", s, "", now_ms);
 }
@@ -86,6 +88,7 @@ int app_supply_update(struct store *st, const struct principal *p,
 	if (rc)
 		return rc;
 	s->updated_ms = now_ms;
+	app_stamp(&s->stamp, p);
 	rc = store_supply_update(st, s);
 	return rc ? rc : supply_audit(st, p, "supply.update", s, "", now_ms);
 }

@@ -8,6 +8,7 @@
 
 #include "app/audit.h"
 #include "app/codec.h"
+#include "app/version.h"
 #include "util/xalloc.h"
 
 int app_event_emit(struct store *st, int64_t now_ms, const char *kind,
@@ -70,12 +71,13 @@ int app_incident_event(struct store *st, const struct incident_row *r,
 	return rc;
 }
 
-int app_incident_save(struct store *st, struct incident_row *r,
-		      int64_t now_ms)
+int app_incident_save(struct store *st, const struct principal *p,
+		      struct incident_row *r, int64_t now_ms)
 {
 	int rc;
 
 	r->updated_ms = now_ms;
+	app_stamp(&r->stamp, p);
 	rc = store_incident_update(st, r);
 	return rc ? rc : app_incident_event(st, r, now_ms);
 }

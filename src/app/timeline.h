@@ -33,9 +33,10 @@ int app_timeline_add(struct store *st, int64_t incident_id, int64_t actor_id,
 /* Tell subscribers of r as it is (just inserted, or written). */
 int app_incident_event(struct store *st, const struct incident_row *r,
 		       int64_t now_ms);
-/* Write r (updated at now_ms) and tell subscribers. */
-int app_incident_save(struct store *st, struct incident_row *r,
-		      int64_t now_ms);
+/* Write r (updated at now_ms by p; NULL: the system), count its version
+ * and tell subscribers. */
+int app_incident_save(struct store *st, const struct principal *p,
+		      struct incident_row *r, int64_t now_ms);
 
 /* An audit row "action" on incident r by p (NULL: the system), its
  * summary the state and level, then extra. */

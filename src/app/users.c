@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app/version.h"
 #include "core/account.h"
 #include "store/store.h"
 #include "util/crypto.h"
@@ -106,12 +107,22 @@ int app_user_add(struct store *st, const struct principal *p,
 	return app_user_create(st, p, out, pwhash, now_ms, e);
 }
 
+/* The body's version (If-Match) against the row u as read. */
+static int check_user_version(const struct principal *p, const json_t *body,
+			      const struct user *u, struct errbuf *e)
+{
+	return app_version_check(p, app_body_version(body), &u->stamp,
+				 u->updated_ms, VK_USER, u->login, e);
+}
+
 int app_user_edit(struct store *st, const struct principal *p, int64_t id,
 		  const json_t *body, const char *pwhash, int64_t now_ms,
 		  struct user *out, struct errbuf *e)
 {
 	int rc = store_user_get(st, id, out);
 
+	if (!rc)
+		rc = check_user_version(p, body, out, e);
 	if (rc)
 		return rc;
 	apply_profile(body, out);
@@ -154,6 +165,8 @@ int app_me_edit(struct store *st, const struct principal *p,
 
 	if (!rc)
 		rc = store_user_get(st, p->user.id, out);
+	if (!rc)
+		rc = check_user_version(p, body, out, e);
 	if (rc)
 		return rc;
 	apply_profile(body, out);

@@ -25,6 +25,13 @@ static const struct {
 	[VK_ORGANISATION] = { "organisation", "组织设置" },
 };
 
+int64_t app_body_version(const json_t *body)
+{
+	json_t *v = json_object_get(body, "version");
+
+	return json_is_integer(v) ? json_integer_value(v) : 0;
+}
+
 void app_stamp(struct stamp *s, const struct principal *p)
 {
 	const struct user *u = p ? &p->user : NULL;
@@ -39,6 +46,37 @@ static const char *zone_of(const struct principal *p)
 {
 	(void)p;
 	return TZ_DEFAULT;
+}
+
+/* err->ver from s, with the Chinese message zh. */
+static void fill(struct errbuf *err, const struct stamp *s, int64_t at_ms,
+		 const char *zh)
+{
+	err->ver = (struct err_version){ .current = s->version,
+					 .by_id = s->by, .at_ms = at_ms };
+	snprintf(err->ver.by_name, sizeof(err->ver.by_name), "%s",
+		 s->by ? s->by_name : "");
+	snprintf(err->ver.msg_zh, sizeof(err->ver.msg_zh), "%s", zh);
+}
+
+void app_version_note(const struct principal *p, const struct stamp *s,
+		      int64_t changed_ms, enum ver_kind kind,
+		      const char *name, struct errbuf *err)
+{
+	char at[32], zh[320], msg[sizeof(err->msg)];
+
+	if (!err)
+		return;
+	tz_short(changed_ms, zone_of(p), at);
+	snprintf(msg, sizeof(msg), "%s", err->msg);
+	errbuf_set(err, NULL, "%s (last changed by %s at %s, version %" PRId64
+		   ")", msg, s->by ? s->by_name : "the system", at,
+		   s->version);
+	snprintf(zh, sizeof(zh),
+		 "%s %s 已被%s于 %s 修改（当前版本 %" PRId64 "），此操作已不适用",
+		 kind_names[kind].zh, name, s->by ? s->by_name : "系统", at,
+		 s->version);
+	fill(err, s, changed_ms, zh);
 }
 
 int app_version_check(const struct principal *p, int64_t expected,
@@ -61,15 +99,13 @@ int app_version_check(const struct principal *p, int64_t expected,
 		   s->version);
 	errbuf_field(err, "version");
 	if (err) {
-		err->ver = (struct err_version){ .current = s->version,
-						 .by_id = s->by,
-						 .at_ms = changed_ms };
-		snprintf(err->ver.by_name, sizeof(err->ver.by_name), "%s",
-			 s->by ? s->by_name : "");
-		snprintf(err->ver.msg_zh, sizeof(err->ver.msg_zh),
+		char zh[320];
+
+		snprintf(zh, sizeof(zh),
 			 "%s %s 已被%s于 %s 修改（当前版本 %" PRId64
 			 "），请重新载入后再提交",
 			 kind_names[kind].zh, name, who_zh, at, s->version);
+		fill(err, s, changed_ms, zh);
 	}
 	return ERMS_ECONFLICT;
 }

@@ -13,6 +13,7 @@
 #ifndef ERMS_APP_VERSION_H
 #define ERMS_APP_VERSION_H
 
+#include <jansson.h>
 #include <stdint.h>
 
 #include "app/app.h"
@@ -25,6 +26,9 @@ enum ver_kind {
 	VK_ROTATION, VK_PLAN_VERSION, VK_DRILL, VK_INTEGRATION,
 	VK_ORGANISATION, VK__COUNT
 };
+
+/* A request body's "version" (0: none, or no body). */
+int64_t app_body_version(const json_t *body);
 
 /* Mark s as written by p (the system, or NULL: nobody). The store
  * counts the version itself when it writes the row. */
@@ -42,5 +46,14 @@ int app_version_check(const struct principal *p, int64_t expected,
 		      const struct stamp *s, int64_t changed_ms,
 		      enum ver_kind kind, const char *name,
 		      struct errbuf *err);
+
+/*
+ * A conflict of another kind (a step the object's state no longer
+ * allows) found on the row s: add who wrote it last and when to err's
+ * message (kept in its code) and err->ver, as app_version_check() does.
+ */
+void app_version_note(const struct principal *p, const struct stamp *s,
+		      int64_t changed_ms, enum ver_kind kind,
+		      const char *name, struct errbuf *err);
 
 #endif

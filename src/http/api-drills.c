@@ -37,6 +37,8 @@ static json_t *drill_json(const struct drill_row *d)
 		json_time(d->evaluated_ms), "updated_at",
 		json_time(d->updated_ms));
 
+	json_add_stamp(o, &d->stamp);
+
 	if (json_is_object(detail))
 		json_object_update(o, detail);
 	json_decref(detail);
@@ -160,10 +162,12 @@ void api_drill_get(struct req *rq, struct resp *rs)
 	struct drill_row d = { 0 };
 	int rc = app_drill_read(rq->st, &rq->who, req_param_id(rq, 0), &d, &e);
 
-	if (rc)
+	if (rc) {
 		resp_err(rq, rs, rc, &e);
-	else
+	} else {
 		resp_json(rs, 200, drill_json(&d));
+		resp_etag(rs, d.stamp.version);
+	}
 	drill_row_release(&d);
 }
 
@@ -184,10 +188,12 @@ void api_drill_step(struct req *rq, struct resp *rs)
 		rc = app_drill_step(rq->st, &rq->who, req_param_id(rq, 0),
 				    (enum drill_step)s, rq->body, rq->now_ms,
 				    &d, &e);
-	if (rc)
+	if (rc) {
 		resp_err(rq, rs, rc, &e);
-	else
+	} else {
 		resp_json(rs, 200, drill_json(&d));
+		resp_etag(rs, d.stamp.version);
+	}
 	drill_row_release(&d);
 }
 

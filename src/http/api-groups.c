@@ -81,6 +81,7 @@ static void answer_group(struct req *rq, struct resp *rs, const char *key,
 
 		json_object_set_new(o, "channels", x.channels);
 		resp_json(rs, status, o);
+		resp_etag(rs, g.stamp.version);
 	}
 	free(g.duties_json);
 }

@@ -83,10 +83,12 @@ void api_incident_get(struct req *rq, struct resp *rs)
 	struct incident_row r = { 0 };
 	int rc = app_incident_read(rq->st, &rq->who, rq->param[0], &r, &e);
 
-	if (rc)
+	if (rc) {
 		resp_err(rq, rs, rc, &e);
-	else
+	} else {
 		resp_json(rs, 200, incident_json(&r));
+		resp_etag(rs, r.stamp.version);
+	}
 	incident_row_release(&r);
 }
 
@@ -210,14 +212,17 @@ void api_incident_act(struct req *rq, struct resp *rs)
 		args.reason = jstr(rq->body, "reason", NULL);
 		args.summary = jstr(rq->body, "summary", NULL);
 		args.review = json_object_get(rq->body, "review");
+		args.version = req_version(rq);
 		rc = app_incident_act(rq->st, &rq->who, rq->param[0],
 				      (enum inc_action)a, &args, rq->now_ms, &r,
 				      &e);
 	}
-	if (rc)
+	if (rc) {
 		resp_err(rq, rs, rc, &e);
-	else
+	} else {
 		resp_json(rs, 200, incident_json(&r));
+		resp_etag(rs, r.stamp.version);
+	}
 	incident_row_release(&r);
 }
 
@@ -313,13 +318,16 @@ void api_task_update(struct req *rq, struct resp *rs)
 		c.set_assignee = assignee != NULL;
 		c.assignee_id = json_integer_value(assignee);
 		c.set_due = jhas(rq->body, "due_at");
+		c.version = req_version(rq);
 		rc = app_task_update(rq->st, &rq->who, req_param_id(rq, 0), &c,
 				     rq->now_ms, &t, &e);
 	}
-	if (rc)
+	if (rc) {
 		resp_err(rq, rs, rc, &e);
-	else
+	} else {
 		resp_json(rs, 200, task_json(&t));
+		resp_etag(rs, t.stamp.version);
+	}
 	task_release(&t);
 }
 

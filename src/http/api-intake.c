@@ -266,6 +266,9 @@ static void answer(struct req *rq, struct resp *rs, int rc, int status,
 		resp_err(rq, rs, rc, e);
 		return;
 	}
+	if (json_is_integer(json_object_get(out, "version")))
+		resp_etag(rs, json_integer_value(json_object_get(out,
+								 "version")));
 	resp_json(rs, status, out);
 }
 

@@ -59,7 +59,7 @@ static json_t *public_config(const char *text)
 
 static json_t *channel_json(const struct channel *c)
 {
-	return json_pack("{s:I, s:s, s:s, s:o, s:i, s:I, s:b, s:o, s:o}",
+	json_t *o = json_pack("{s:I, s:s, s:s, s:o, s:i, s:I, s:b, s:o, s:o}",
 			 "id", (json_int_t)c->id, "name", c->name,
 			 "kind", channel_kind_name(c->kind),
 			 "config", public_config(c->config),
@@ -68,6 +68,9 @@ static json_t *channel_json(const struct channel *c)
 			 "enabled", c->enabled,
 			 "created_at", json_time(c->created_ms),
 			 "updated_at", json_time(c->updated_ms));
+
+	json_add_stamp(o, &c->stamp);
+	return o;
 }
 
 static int add_channel(void *ctx, const struct channel *c)
@@ -101,6 +104,7 @@ static struct channel_in channel_in(const json_t *body)
 		.rate_period_ms = jint(body, "rate_period_ms", -1),
 		.enabled = jhas(body, "enabled") ? jbool(body, "enabled", true)
 						 : -1,
+		.version = jint(body, "version", 0),
 	};
 }
 
@@ -134,10 +138,12 @@ void api_channel_update(struct req *rq, struct resp *rs)
 		rc = app_channel_update(rq->app, rq->st, &rq->who,
 					req_param_id(rq, 0), &in, rq->now_ms,
 					&c, &e);
-	if (rc)
+	if (rc) {
 		resp_err(rq, rs, rc, &e);
-	else
+	} else {
 		resp_json(rs, 200, channel_json(&c));
+		resp_etag(rs, c.stamp.version);
+	}
 	channel_release(&c);
 }
 

@@ -67,6 +67,7 @@ static json_t *version_json(struct req *rq, const struct plan_version *v,
 		v->publisher_id ? json_integer(v->publisher_id) : json_null(),
 		"superseded_at", json_time(v->superseded_ms));
 
+	json_add_stamp(o, &v->stamp);
 	json_object_set_new(o, "editors", editors_json(rq, v));
 
 	if (with_content && v->content) {
@@ -169,12 +170,17 @@ void api_plan_replace(struct req *rq, struct resp *rs)
 	if (!rc)
 		rc = version_n(rq, 1, &n, &e);
 	if (!rc)
+		rc = app_plan_check_version(rq->st, &rq->who, id, n,
+					    req_version(rq), &e);
+	if (!rc)
 		rc = app_plan_replace(rq->st, &rq->who, id, n, x->content,
 				      x->file, x->source, rq->now_ms, &v, &e);
-	if (rc)
+	if (rc) {
 		resp_err(rq, rs, rc, &e);
-	else
+	} else {
 		resp_json(rs, 200, version_json(rq, &v, false));
+		resp_etag(rs, v.stamp.version);
+	}
 	plan_version_release(&v);
 }
 
@@ -239,10 +245,12 @@ void api_plan_get(struct req *rq, struct resp *rs)
 static void answer_version(struct req *rq, struct resp *rs, int rc,
 			   struct plan_version *v, const struct errbuf *e)
 {
-	if (rc)
+	if (rc) {
 		resp_err(rq, rs, rc, e);
-	else
+	} else {
 		resp_json(rs, 200, version_json(rq, v, true));
+		resp_etag(rs, v->stamp.version);
+	}
 	plan_version_release(v);
 }
 
@@ -355,13 +363,18 @@ void api_plan_step(struct req *rq, struct resp *rs)
 	if (!rc)
 		rc = version_n(rq, 1, &n, &e);
 	if (!rc)
+		rc = app_plan_check_version(rq->st, &rq->who, id, n,
+					    req_version(rq), &e);
+	if (!rc)
 		rc = app_plan_step(rq->st, &rq->who, id, n, (enum pv_step)step,
 				   jstr(rq->body, "comment", NULL), rq->now_ms,
 				   &v, &e);
-	if (rc)
+	if (rc) {
 		resp_err(rq, rs, rc, &e);
-	else
+	} else {
 		resp_json(rs, 200, version_json(rq, &v, false));
+		resp_etag(rs, v.stamp.version);
+	}
 	plan_version_release(&v);
 }
 

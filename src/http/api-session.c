@@ -132,6 +132,7 @@ void api_me_get(struct req *rq, struct resp *rs)
 	resp_json(rs, 200, json_pack("{s:o, s:o, s:o}", "user",
 				     json_user(&rq->who.user), "groups",
 				     groups, "rights", rights));
+	resp_etag(rs, rq->who.user.stamp.version);
 }
 
 void api_me_prep(struct req *rq, struct resp *rs)
@@ -154,8 +155,10 @@ void api_me_update(struct req *rq, struct resp *rs)
 	int rc = app_me_edit(rq->st, &rq->who, rq->body, rq->ctx, rq->now_ms,
 			     &u, &e);
 
-	if (rc)
+	if (rc) {
 		resp_err(rq, rs, rc, &e);
-	else
+	} else {
 		resp_json(rs, 200, json_user(&u));
+		resp_etag(rs, u.stamp.version);
+	}
 }

@@ -17,7 +17,7 @@
 
 static json_t *supply_json(const struct supply *s)
 {
-	return json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:I, s:b, s:o, s:s,"
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:I, s:s, s:I, s:b, s:o, s:s,"
 			 " s:o, s:o}",
 			 "id", (json_int_t)s->id, "name", s->name, "kind",
 			 s->kind, "location", s->location, "quantity",
@@ -28,6 +28,9 @@ static json_t *supply_json(const struct supply *s)
 			 s->notes ? s->notes : "", "created_at",
 			 json_time(s->created_ms), "updated_at",
 			 json_time(s->updated_ms));
+
+	json_add_stamp(o, &s->stamp);
+	return o;
 }
 
 static json_t *movement_json(const struct movement *m)
@@ -61,10 +64,12 @@ void api_supply_list(struct req *rq, struct resp *rs)
 static void answer(struct req *rq, struct resp *rs, int rc, int status,
 		   struct supply *s, const struct errbuf *e)
 {
-	if (rc)
+	if (rc) {
 		resp_err(rq, rs, rc, e);
-	else
+	} else {
 		resp_json(rs, status, supply_json(s));
+		resp_etag(rs, s->stamp.version);
+	}
 	supply_release(s);
 }
 
@@ -103,6 +108,7 @@ void api_supply_get(struct req *rq, struct resp *rs)
 
 		json_object_set_new(o, "movements", moves);
 		resp_json(rs, 200, o);
+		resp_etag(rs, s.stamp.version);
 	}
 	supply_release(&s);
 }

@@ -41,10 +41,12 @@ void api_user_get(struct req *rq, struct resp *rs)
 	struct user u;
 	int rc = app_user_read(rq->st, &rq->who, req_param_id(rq, 0), &u, &e);
 
-	if (rc)
+	if (rc) {
 		resp_err(rq, rs, rc, &e);
-	else
+	} else {
 		resp_json(rs, 200, json_user(&u));
+		resp_etag(rs, u.stamp.version);
+	}
 }
 
 /* On the I/O thread: rights, checks and the slow password hash. */
@@ -70,10 +72,12 @@ void api_user_prep(struct req *rq, struct resp *rs)
 static void answer_user(struct req *rq, struct resp *rs, int rc, int status,
 			const struct user *u, const struct errbuf *e)
 {
-	if (rc)
+	if (rc) {
 		resp_err(rq, rs, rc, e);
-	else
+	} else {
 		resp_json(rs, status, json_user(u));
+		resp_etag(rs, u->stamp.version);
+	}
 }
 
 void api_user_create(struct req *rq, struct resp *rs)

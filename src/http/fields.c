@@ -13,6 +13,12 @@
 #include "plan/plan.h"
 #include "util/xalloc.h"
 
+/* The version a write was made from (app/version.h); the server puts
+ * an If-Match header's here too (pipeline.c). */
+#define VERSION_FIELD							\
+	{ .name = "version", .type = JT_INT, .min = 1,			\
+	  .max = INT64_MAX }
+
 #define BODY(name, ...)                                                 \
 	static const struct jfield name##_f[] = { __VA_ARGS__ };        \
 	const struct jbody name = { .f = name##_f, .n = ARRAY_SIZE(name##_f) }
@@ -30,7 +36,8 @@ BODY(me_body,
 	{ .name = "phone", .type = JT_STRING, .max = PHONE_MAX },
 	{ .name = "locale", .type = JT_STRING, .max = LOCALE_MAX },
 	{ .name = "password", .type = JT_STRING, .max = PASSWORD_MAX },
-	{ .name = "current_password", .type = JT_STRING, .max = PASSWORD_MAX });
+	{ .name = "current_password", .type = JT_STRING, .max = PASSWORD_MAX },
+	VERSION_FIELD);
 
 BODY(user_create_body,
 	{ .name = "login", .type = JT_STRING,
@@ -52,7 +59,8 @@ BODY(user_update_body,
 	{ .name = "phone", .type = JT_STRING, .max = PHONE_MAX },
 	{ .name = "locale", .type = JT_STRING, .max = LOCALE_MAX },
 	{ .name = "is_admin", .type = JT_BOOL },
-	{ .name = "disabled", .type = JT_BOOL });
+	{ .name = "disabled", .type = JT_BOOL },
+	VERSION_FIELD);
 
 BODY(group_create_body,
 	{ .name = "key", .type = JT_STRING,
@@ -66,7 +74,8 @@ BODY(group_create_body,
 BODY(group_update_body,
 	{ .name = "name", .type = JT_STRING, .max = NAME_MAX_ * 2, .min = 1 },
 	{ .name = "duties", .type = JT_ARRAY, .items = "string" },
-	{ .name = "channels", .type = JT_ARRAY, .items = "integer" });
+	{ .name = "channels", .type = JT_ARRAY, .items = "integer" },
+	VERSION_FIELD);
 
 BODY(member_body,
 	{ .name = "role", .type = JT_STRING,
@@ -82,10 +91,12 @@ BODY(token_create_body,
 BODY(plan_import_body,
 	{ .name = "yaml", .type = JT_STRING,
 	  .required = true, .max = PLAN_FILE_MAX, .min = 1 },
-	{ .name = "file", .type = JT_STRING, .max = 255, .min = 1 });
+	{ .name = "file", .type = JT_STRING, .max = 255, .min = 1 },
+	VERSION_FIELD);
 
 BODY(plan_step_body,
-	{ .name = "comment", .type = JT_STRING, .max = 4000 });
+	{ .name = "comment", .type = JT_STRING, .max = 4000 },
+	VERSION_FIELD);
 
 BODY(report_body,
 	{ .name = "title", .type = JT_STRING,
@@ -118,7 +129,8 @@ BODY(action_body,
 	{ .name = "level", .type = JT_STRING, .max = KEY_MAX, .min = 1 },
 	{ .name = "reason", .type = JT_STRING, .max = TEXT_MAX, .min = 1 },
 	{ .name = "summary", .type = JT_STRING, .max = TEXT_MAX, .min = 1 },
-	{ .name = "review", .type = JT_OBJECT, .of = &review_body });
+	{ .name = "review", .type = JT_OBJECT, .of = &review_body },
+	VERSION_FIELD);
 
 BODY(note_body,
 	{ .name = "text", .type = JT_STRING,
@@ -137,7 +149,8 @@ BODY(task_update_body,
 	{ .name = "status", .type = JT_STRING, .max = 16, .min = 1 },
 	{ .name = "notes", .type = JT_STRING, .max = TEXT_MAX },
 	{ .name = "assignee_id", .type = JT_INT },
-	{ .name = "due_at", .type = JT_STRING, .max = 40, .min = 1 });
+	{ .name = "due_at", .type = JT_STRING, .max = 40, .min = 1 },
+	VERSION_FIELD);
 
 BODY(clock_body,
 	{ .name = "now", .type = JT_STRING,
@@ -158,7 +171,8 @@ BODY(channel_update_body,
 	{ .name = "config", .type = JT_OBJECT },
 	{ .name = "rate_burst", .type = JT_INT, .max = 10000 },
 	{ .name = "rate_period_ms", .type = JT_INT, .max = 3600000 },
-	{ .name = "enabled", .type = JT_BOOL });
+	{ .name = "enabled", .type = JT_BOOL },
+	VERSION_FIELD);
 
 BODY(rotation_body,
 	{ .name = "name", .type = JT_STRING,
@@ -203,7 +217,8 @@ BODY(drill_body,
 BODY(drill_step_body,
 	{ .name = "scores", .type = JT_ARRAY },
 	{ .name = "findings", .type = JT_ARRAY },
-	{ .name = "notes", .type = JT_STRING, .max = 8000 });
+	{ .name = "notes", .type = JT_STRING, .max = 8000 },
+	VERSION_FIELD);
 
 BODY(supply_body,
 	{ .name = "name", .type = JT_STRING,
@@ -223,7 +238,8 @@ BODY(supply_update_body,
 	{ .name = "unit", .type = JT_STRING, .max = 31 },
 	{ .name = "min_quantity", .type = JT_INT, .max = 1000000000 },
 	{ .name = "inspect_by", .type = JT_STRING, .max = 40 },
-	{ .name = "notes", .type = JT_STRING, .max = 4000 });
+	{ .name = "notes", .type = JT_STRING, .max = 4000 },
+	VERSION_FIELD);
 
 BODY(move_body,
 	{ .name = "kind", .type = JT_STRING,
@@ -296,4 +312,5 @@ BODY(integration_body,
 
 BODY(integration_update_body,
 	{ .name = "name", .type = JT_STRING, .max = NAME_MAX_, .min = 1 },
-	INTEGRATION_SETTINGS);
+	INTEGRATION_SETTINGS,
+	VERSION_FIELD);

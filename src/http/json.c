@@ -129,13 +129,16 @@ void jcopy(char *dst, size_t n, const json_t *obj, const char *key)
 
 json_t *json_user(const struct user *u)
 {
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:o, s:o}",
+	json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:o, s:o}",
 			 "id", (json_int_t)u->id, "login", u->login,
 			 "display_name", u->display_name, "email", u->email,
 			 "phone", u->phone, "locale", u->locale,
 			 "is_admin", u->is_admin, "disabled", u->disabled,
 			 "created_at", json_time(u->created_ms),
 			 "updated_at", json_time(u->updated_ms));
+
+	json_add_stamp(o, &u->stamp);
+	return o;
 }
 
 json_t *json_string_array(const char *text)
@@ -159,6 +162,7 @@ json_t *json_group(const struct group *g, json_t *members)
 			      "created_at", json_time(g->created_ms),
 			      "updated_at", json_time(g->updated_ms));
 
+	json_add_stamp(o, &g->stamp);
 	if (members)
 		json_object_set_new(o, "members", members);
 	return o;

@@ -32,9 +32,14 @@ static const struct schema_row schemas[] = {
 	  .doc = "Every error answer" },
 	{ .name = "ErrorDetail",
 	  .props = "code:str message:str -field:str -message_en:str"
-		   " -details:[obj",
+		   " -details:[obj -current_version:int -changed_by:obj?"
+		   " -changed_at:time",
 	  .doc = "code: bad_json, unknown_field, forbidden, not_found, ...;"
-		 " message in the caller's language" },
+		 " message in the caller's language. A version_conflict"
+		 " (409) and a step the state no longer allows name the"
+		 " object's version now (current_version) and who changed"
+		 " it last (changed_by {id, name}, null: the system) and"
+		 " when (changed_at)" },
 	{ .name = "Health", .props = "status:str db:@HealthDb scheduler_leader:bool" },
 	{ .name = "HealthDb", .props = "engine:str role:str writable:bool",
 	  .doc = "engine: sqlite, postgres; role: embedded, primary,"
@@ -42,7 +47,7 @@ static const struct schema_row schemas[] = {
 	{ .name = "User",
 	  .props = "id:int login:str display_name:str email:str phone:str"
 		   " locale:str is_admin:bool disabled:bool created_at:time"
-		   " updated_at:time" },
+		   " updated_at:time version:int updated_by:obj?" },
 	{ .name = "Session", .props = "user:@User csrf_token:str" },
 	{ .name = "MyGroup", .props = "key:str kind:str role:str" },
 	{ .name = "Me", .props = "user:@User groups:[@MyGroup rights:[str" },
@@ -51,7 +56,8 @@ static const struct schema_row schemas[] = {
 		   " -reviews_plans_from:time" },
 	{ .name = "Group",
 	  .props = "id:int key:str name:str kind:str duties:[str"
-		   " created_at:time updated_at:time -members:[@Member" },
+		   " created_at:time updated_at:time version:int"
+		   " updated_by:obj? -members:[@Member" },
 	{ .name = "Token",
 	  .props = "id:int name:str kind:str user_id:int created_at:time"
 		   " last_used_at:time expires_at:time revoked:bool -token:str"
@@ -68,7 +74,8 @@ static const struct schema_row schemas[] = {
 		   " file:str author_id:int created_at:time updated_at:time"
 		   " submitted_at:time reviewer_id:int? reviewed_at:time"
 		   " review_comment:str published_at:time publisher_id:int?"
-		   " superseded_at:time editors:[obj? -content:obj?" },
+		   " superseded_at:time version:int updated_by:obj?"
+		   " editors:[obj? -content:obj?" },
 	{ .name = "Incident",
 	  .props = "id:int number:str title:str description:str impact:str"
 		   " category:str status:str level:str? level_rank:int"
@@ -78,7 +85,8 @@ static const struct schema_row schemas[] = {
 		   " resolved_at:time closed_at:time reviewed_at:time"
 		   " dismissed_at:time targets:obj deadlines:obj breaches:[str"
 		   " public:bool public_summary:str summary:str review:obj?"
-		   " actions:[str updated_at:time" },
+		   " actions:[str updated_at:time version:int"
+		   " updated_by:obj?" },
 	{ .name = "TimelineEntry",
 	  .props = "id:int incident_id:int at:time actor_id:int? kind:str"
 		   " text:str data:obj" },
@@ -86,14 +94,14 @@ static const struct schema_row schemas[] = {
 	  .props = "id:int incident_id:int title:str group:str"
 		   " assignee_id:int? status:str due_at:time notes:str"
 		   " origin:str created_by:int created_at:time"
-		   " updated_at:time" },
+		   " updated_at:time version:int updated_by:obj?" },
 	{ .name = "Bulletin",
 	  .props = "id:int incident_id:int audience:str text:str"
 		   " author_id:int created_at:time" },
 	{ .name = "Channel",
 	  .props = "id:int name:str kind:str config:obj rate_burst:int"
 		   " rate_period_ms:int enabled:bool created_at:time"
-		   " updated_at:time",
+		   " updated_at:time version:int updated_by:obj?",
 	  .doc = "config: secrets shown as ***, URLs cut to their host" },
 	{ .name = "ChannelTest",
 	  .props = "channel_id:int outcome:str delivered:bool code:str"
@@ -104,18 +112,19 @@ static const struct schema_row schemas[] = {
 		   " idempotency_key:str state:str attempts:int"
 		   " next_attempt_at:time last_error:str created_at:time"
 		   " sent_at:time acked_at:time acked_by:str" },
-	{ .name = "Rotation", .props = "id:int name:str" },
+	{ .name = "Rotation",
+	  .props = "id:int name:str version:int updated_by:obj?" },
 	{ .name = "Drill",
 	  .props = "id:int title:str kind:str category:str level:str"
 		   " scheduled_at:time minutes:int location:str status:str"
 		   " incident_id:int? evaluation:obj? created_at:time"
 		   " started_at:time completed_at:time evaluated_at:time"
-		   " updated_at:time" },
+		   " updated_at:time version:int updated_by:obj?" },
 	{ .name = "Supply",
 	  .props = "id:int name:str kind:str location:str quantity:int"
 		   " unit:str min_quantity:int low:bool inspect_by:time"
-		   " notes:str created_at:time updated_at:time"
-		   " -movements:[@Movement" },
+		   " notes:str created_at:time updated_at:time version:int"
+		   " updated_by:obj? -movements:[@Movement" },
 	{ .name = "Movement",
 	  .props = "id:int supply_id:int supply:str kind:str quantity:int"
 		   " unit:str incident_id:int? note:str actor_id:int at:time" },
@@ -148,7 +157,7 @@ static const struct schema_row schemas[] = {
 		   " interval_s:int? rate_limit_per_min:int rules:[@Rule"
 		   " maintenance:[@Window last_received_at:time received:int"
 		   " alerts_total:int alerts_firing:int created_at:time"
-		   " updated_at:time",
+		   " updated_at:time version:int updated_by:obj?",
 	  .doc = "kind: alertmanager, grafana, events, heartbeat; key (and"
 		 " url, which carries it) only in the answers of create and"
 		 " rotate" },

@@ -129,6 +129,67 @@ static bool parse_body(struct conn *cn)
 	return false;
 }
 
+/* Does the route's body table take a "version" (http/fields.c)? */
+static bool takes_version(const struct route *r)
+{
+	for (size_t i = 0; r->body && i < r->body->n; i++)
+		if (!strcmp(r->body->f[i].name, "version"))
+			return true;
+	return false;
+}
+
+/*
+ * If-Match on a write that takes a version: "n", W/"n" or n becomes
+ * the body's "version" (app/version.h), so that the handler and the app
+ * see one precondition whichever way it came; "*" is no precondition.
+ * A header that is none of these, or that disagrees with the body's
+ * version, is refused (400). Answers and returns false on error.
+ */
+static bool if_match(struct conn *cn)
+{
+	struct req *rq = &cn->rq;
+	const char *h = req_header(rq, "If-Match");
+	const char *s = h;
+	json_t *have;
+	bool quoted;
+	char *end;
+	long long v;
+
+	if (!h || !takes_version(rq->route))
+		return true;
+	while (*s == ' ')
+		s++;
+	if (!strcmp(s, "*"))
+		return true;
+	if (!strncmp(s, "W/", 2))
+		s += 2;
+	quoted = *s == '"';
+	s += quoted;
+	v = *s >= '0' && *s <= '9' ? strtoll(s, &end, 10) : 0;
+	if (v > 0 && quoted && *end++ != '"')
+		v = 0;
+	while (v > 0 && *end == ' ')
+		end++;
+	if (v <= 0 || *end) {
+		resp_fail(rq, &cn->rs, 400, "invalid", "If-Match",
+			  "If-Match is a version: \"3\", W/\"3\" or 3");
+		return false;
+	}
+	if (!rq->body)
+		rq->body = json_object();
+	if (!json_is_object(rq->body))
+		return true;	/* the handler's check refuses it */
+	have = json_object_get(rq->body, "version");
+	if (have && (!json_is_integer(have) ||
+		     json_integer_value(have) != v)) {
+		resp_fail(rq, &cn->rs, 400, "invalid", "version",
+			  "If-Match (%lld) and the body's version differ", v);
+		return false;
+	}
+	json_object_set_new(rq->body, "version", json_integer(v));
+	return true;
+}
+
 /*
  * The pipeline up to the handler, run on the I/O thread with a reader.
  * Returns true when the handler should run, false when rs is answered.
@@ -178,7 +239,7 @@ static bool admit(struct conn *cn)
 	if (r->raw_body) {
 		rq->raw = cn->body.len ? cn->body.data : "";
 		rq->raw_len = cn->body.len;
-	} else if (!parse_body(cn)) {
+	} else if (!parse_body(cn) || !if_match(cn)) {
 		return false;
 	}
 	if (r->access == ACCESS_ADMIN && !rq->who.actor.is_admin) {

@@ -199,6 +199,12 @@ void resp_err(struct req *rq, struct resp *rs, int rc, const struct errbuf *e);
 void resp_fail(struct req *rq, struct resp *rs, int status, const char *code,
 	       const char *field, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
+/* ETag: "version", for an answer of one versioned object (app/version.h);
+ * an If-Match of the same value makes a write from it. */
+void resp_etag(struct resp *rs, int64_t version);
+/* The version a write names (its body's "version", where If-Match put
+ * it too: http/pipeline.c); 0: none. */
+int64_t req_version(const struct req *rq);
 /* Free what rs owns and reset it. */
 void resp_release(struct resp *rs);
 /* HTTP status for an ERMS_E* code. */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/clock.h"
 #include "util/xalloc.h"
 
 void resp_release(struct resp *rs)
@@ -105,6 +106,18 @@ void resp_header(struct resp *rs, const char *name, const char *fmt, ...)
 	rs->nhdr++;
 }
 
+void resp_etag(struct resp *rs, int64_t version)
+{
+	resp_header(rs, "ETag", "\"%lld\"", (long long)version);
+}
+
+int64_t req_version(const struct req *rq)
+{
+	json_t *v = json_object_get(rq->body, "version");
+
+	return json_is_integer(v) ? json_integer_value(v) : 0;
+}
+
 int http_status_of(int rc)
 {
 	switch (rc) {
@@ -145,20 +158,44 @@ static const struct {
 	{ "rate_limited", "尝试次数过多，请稍后再试", NULL },
 	{ "unavailable", "存储暂不可用，请稍后再试", NULL },
 	{ "busy", "服务器正忙，请稍后再试", NULL },
+	{ "version_conflict", "此对象已被他人修改，请重新载入后再提交", NULL },
 	{ "four_eyes", "导入或编辑过此版本的人不能审批它，须由领导小组的其他成员审批",
 	  NULL },
 	{ "cooling_off", "新加入领导小组的成员须待现行预案规定的冷静期过后才能审批预案",
 	  NULL },
 };
 
+/* A version conflict's detail (app/version.h) into the error e. */
+static void version_detail(json_t *e, const struct err_version *v)
+{
+	char at[32];
+
+	time_fmt(v->at_ms, at);
+	json_object_set_new(e, "current_version", json_integer(v->current));
+	json_object_set_new(e, "changed_by",
+			    v->by_id ? json_pack("{s:I, s:s}", "id",
+						 (json_int_t)v->by_id, "name",
+						 v->by_name)
+				     : json_null());
+	json_object_set_new(e, "changed_at",
+			    v->at_ms ? json_string(at) : json_null());
+}
+
 static void error_body(struct req *rq, struct resp *rs, int status,
-		       const char *code, const char *field, const char *msg)
+		       const char *code, const char *field, const char *msg,
+		       const struct err_version *ver)
 {
 	json_t *e = json_object();
 	const char *detail = NULL;
-	char zh[256];
+	char zh[320];
+	bool in_zh = rq && rq->lang && !strcmp(rq->lang, "zh-CN");
 
-	if (rq && rq->lang && !strcmp(rq->lang, "zh-CN")) {
+	if (in_zh && ver && ver->current && ver->msg_zh[0]) {
+		/* The conflict's own Chinese text names who and when. */
+		snprintf(zh, sizeof(zh), "%s", ver->msg_zh);
+		detail = msg;
+		msg = zh;
+	} else if (in_zh) {
 		for (size_t i = 0; i < ARRAY_SIZE(zh_messages); i++) {
 			if (strcmp(zh_messages[i].code, code))
 				continue;
@@ -179,6 +216,8 @@ static void error_body(struct req *rq, struct resp *rs, int status,
 		json_object_set_new(e, "field", json_string(field));
 	if (detail && strcmp(detail, zh))
 		json_object_set_new(e, "message_en", json_string(detail));
+	if (ver && ver->current)
+		version_detail(e, ver);
 	resp_json(rs, status, json_pack("{s:o}", "error", e));
 }
 
@@ -191,7 +230,7 @@ void resp_fail(struct req *rq, struct resp *rs, int status, const char *code,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	error_body(rq, rs, status, code, field, msg);
+	error_body(rq, rs, status, code, field, msg, NULL);
 	rs->rc = ERMS_EINVAL;
 }
 
@@ -205,7 +244,8 @@ void resp_err(struct req *rq, struct resp *rs, int rc, const struct errbuf *e)
 		code = "unavailable";
 		msg = "storage unavailable; try again";
 	}
-	error_body(rq, rs, http_status_of(rc), code, e ? e->field : NULL, msg);
+	error_body(rq, rs, http_status_of(rc), code, e ? e->field : NULL, msg,
+		   e ? &e->ver : NULL);
 	if (rc == ERMS_EBUSY)
 		resp_header(rs, "Retry-After", "1");
 	rs->rc = rc ? rc : ERMS_EINVAL;
