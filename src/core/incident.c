@@ -321,8 +321,9 @@ void incident_row_release(struct incident_row *r)
 	free(r->summary);
 	free(r->review_json);
 	free(r->public_summary);
+	free(r->assessment);
 	r->title = r->description = r->impact = r->summary = NULL;
-	r->review_json = r->public_summary = NULL;
+	r->review_json = r->public_summary = r->assessment = NULL;
 }
 
 void task_release(struct task *t)

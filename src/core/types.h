@@ -123,6 +123,7 @@ struct incident_row {
 	char source[16];		/* "manual", or the kind of the
 					 * integration that reported it */
 	int64_t integration_id;		/* 0: reported by a person */
+	char *assessment;		/* command HQ's, at the ack, or "" */
 };
 
 void incident_row_release(struct incident_row *r);

@@ -77,6 +77,21 @@ void api_incident_report(struct req *rq, struct resp *rs)
 	memcpy(rs->finish_ctx, &r, sizeof(r));
 }
 
+/* One incident with what those deciding need (app_incident_extras). */
+static void answer_incident(struct req *rq, struct resp *rs,
+			    const struct incident_row *r)
+{
+	json_t *o = incident_json(r);
+	int rc = app_incident_extras(rq->st, r, o);
+
+	if (rc) {
+		json_decref(o);
+		resp_err(rq, rs, rc, NULL);
+		return;
+	}
+	resp_json(rs, 200, o);
+}
+
 void api_incident_get(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
@@ -86,7 +101,7 @@ void api_incident_get(struct req *rq, struct resp *rs)
 	if (rc)
 		resp_err(rq, rs, rc, &e);
 	else
-		resp_json(rs, 200, incident_json(&r));
+		answer_incident(rq, rs, &r);
 	incident_row_release(&r);
 }
 
@@ -210,6 +225,8 @@ void api_incident_act(struct req *rq, struct resp *rs)
 		args.reason = jstr(rq->body, "reason", NULL);
 		args.summary = jstr(rq->body, "summary", NULL);
 		args.review = json_object_get(rq->body, "review");
+		args.assessment = jstr(rq->body, "assessment", NULL);
+		args.proposed_level = jstr(rq->body, "proposed_level", NULL);
 		rc = app_incident_act(rq->st, &rq->who, rq->param[0],
 				      (enum inc_action)a, &args, rq->now_ms, &r,
 				      &e);
@@ -217,7 +234,7 @@ void api_incident_act(struct req *rq, struct resp *rs)
 	if (rc)
 		resp_err(rq, rs, rc, &e);
 	else
-		resp_json(rs, 200, incident_json(&r));
+		answer_incident(rq, rs, &r);
 	incident_row_release(&r);
 }
 

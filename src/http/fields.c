@@ -118,7 +118,10 @@ BODY(action_body,
 	{ .name = "level", .type = JT_STRING, .max = KEY_MAX, .min = 1 },
 	{ .name = "reason", .type = JT_STRING, .max = TEXT_MAX, .min = 1 },
 	{ .name = "summary", .type = JT_STRING, .max = TEXT_MAX, .min = 1 },
-	{ .name = "review", .type = JT_OBJECT, .of = &review_body });
+	{ .name = "review", .type = JT_OBJECT, .of = &review_body },
+	{ .name = "assessment", .type = JT_STRING, .max = TEXT_MAX },
+	{ .name = "proposed_level", .type = JT_STRING, .max = KEY_MAX,
+	  .min = 1 });
 
 BODY(note_body,
 	{ .name = "text", .type = JT_STRING,

@@ -238,6 +238,9 @@ const char *const store_sql[Q__COUNT] = {
 		" public_summary = $21, summary = $22, review_json = $23,"
 		" updated_ms = $24, esc_tiers = $25, esc_acked_ms = $26"
 		" WHERE id = $1",
+	[Q_INC_ASSESS] =
+		"UPDATE incident SET assessment = $2, proposed_level = $3"
+		" WHERE id = $1",
 	/* A pre-filter for the timers (core/incident.c decides): open
 	 * incidents with a target past and not yet recorded. Each part is
 	 * served by its partial index (migrations/sqlite/0013), which holds

@@ -227,7 +227,8 @@ _Static_assert(sizeof(enum inc_state) == sizeof(int), "enum size");
 	X(UINT, esc_tiers, "esc_tiers", ) S				\
 	X(I64, esc_acked_ms, "esc_acked_ms", ) S			\
 	X(CHARS, source, "source", ) S					\
-	X(I64, integration_id, "integration_id", )
+	X(I64, integration_id, "integration_id", ) S			\
+	X(DUP, assessment, "assessment", .dflt = "")
 
 /* INCIDENT_COLS' SELECT list on table alias i: "i.id, i.number, ...". */
 #define COL_SQL_I_(k, f, c, x) "i." c
