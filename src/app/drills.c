@@ -616,8 +616,9 @@ static int deliver_inject(struct store *st, const struct drill_row *d,
 		text = "";
 	line = xasprintf("drill inject (minute %lld): %s", (long long)minute,
 			 text);
+	/* A note by the system, told apart by its key. */
 	rc = app_timeline_add(
-	    st, r->inc.id, 0, "inject", line,
+	    st, r->inc.id, 0, "note", line,
 	    json_pack("{s:s, s:{s:I, s:s, s:s}, s:I, s:I, s:I}", "key",
 		      "drill.inject", "params", "minute", minute, "text", text,
 		      "drill", d->title, "drill_id", (json_int_t)d->id,

@@ -386,8 +386,9 @@ static int record_assessment(struct store *st, const struct principal *p,
 			 r->assessment ? r->assessment : "",
 			 r->proposed_level[0] ? " (proposed level " : "",
 			 r->proposed_level, r->proposed_level[0] ? ")" : "");
+	/* A note by whoever acknowledged, told apart by its key. */
 	rc = app_timeline_add(
-	    st, r->inc.id, p->user.id, "assessment", text,
+	    st, r->inc.id, p->user.id, "note", text,
 	    json_pack("{s:s, s:{s:s, s:s}, s:s, s:s}", "key",
 		      "incident.assessment", "params", "assessment",
 		      r->assessment ? r->assessment : "", "proposed_level",
@@ -642,10 +643,42 @@ static int is_group(void *ctx, const struct membership *m,
 	return 0;
 }
 
+/* What change c does to task t, field by field, for the task's history
+ * on the timeline: {"status": {"from", "to"}, "assignee_id": ...,
+ * "due_at": ..., "notes": "<the new notes>", "title": ...}. */
+static json_t *task_changes(const struct task *t, const struct task_change *c,
+			    int status)
+{
+	json_t *o = json_object();
+
+	if (status >= 0 && status != (int)t->status)
+		json_object_set_new(o, "status", json_pack(
+			"{s:s, s:s}", "from", task_status_name(t->status), "to",
+			task_status_name((enum task_status)status)));
+	if (c->set_assignee && c->assignee_id != t->assignee_id)
+		json_object_set_new(o, "assignee_id", json_pack(
+			"{s:o, s:o}", "from", t->assignee_id
+				? json_integer(t->assignee_id) : json_null(),
+			"to", c->assignee_id ? json_integer(c->assignee_id)
+					     : json_null()));
+	if (c->set_due && c->due_ms != t->due_ms)
+		json_object_set_new(o, "due_at", json_pack(
+			"{s:o, s:o}", "from", json_time(t->due_ms), "to",
+			json_time(c->due_ms)));
+	if (c->notes && strcmp(c->notes, t->notes ? t->notes : ""))
+		json_object_set_new(o, "notes", json_string(c->notes));
+	if (c->title && strcmp(c->title, t->title ? t->title : ""))
+		json_object_set_new(o, "title", json_pack(
+			"{s:s, s:s}", "from", t->title ? t->title : "", "to",
+			c->title));
+	return o;
+}
+
 int app_task_update(struct store *st, const struct principal *p,
 		    int64_t task_id, const struct task_change *c,
 		    int64_t now_ms, struct task *out, struct errbuf *err)
 {
+	json_t *changes;
 	struct in_group g = { 0 };
 	struct incident_row r = { 0 };
 	struct object o = { 0 };
@@ -671,6 +704,7 @@ int app_task_update(struct store *st, const struct principal *p,
 	    store_user_get(st, c->assignee_id, &u))
 		return field_error(err, ERMS_EINVAL, "invalid", "assignee_id",
 				   "no such user");
+	changes = task_changes(out, c, st_parsed);
 	if (c->title) {
 		free(out->title);
 		out->title = xstrdup(c->title);
@@ -686,13 +720,20 @@ int app_task_update(struct store *st, const struct principal *p,
 	if (c->set_due)
 		out->due_ms = c->due_ms;
 	out->updated_ms = now_ms;
-	if ((rc = store_task_update(st, out)))
+	if ((rc = store_task_update(st, out))) {
+		json_decref(changes);
 		return rc;
+	}
 	snprintf(text, sizeof(text), "%s: %s", out->title,
 		 task_status_name(out->status));
 	rc = app_timeline_add(st, out->incident_id, p->user.id, "task", text,
-			      json_pack("{s:s, s:I, s:s}", "change", "updated",
+			      json_pack("{s:s, s:I, s:s, s:o, s:s, s:{s:I, s:s}}",
+					"change", "updated",
 					"task", (json_int_t)out->id, "status",
+					task_status_name(out->status),
+					"changes", changes, "key",
+					"task.updated", "params", "task",
+					(json_int_t)out->id, "status",
 					task_status_name(out->status)),
 			      now_ms);
 	if (!rc)
