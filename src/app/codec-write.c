@@ -288,6 +288,8 @@ void incident_write(struct buf *b, const struct incident_row *r)
 	str_or_empty(b, r->public_summary);
 	key(b, "summary");
 	str_or_empty(b, r->summary);
+	key(b, "assessment");
+	str_or_empty(b, r->assessment);
 	key(b, "review");
 	review(b, r->review_json);
 	key(b, "actions");

@@ -49,8 +49,8 @@ json_t *incident_json(const struct incident_row *r)
 	o = json_pack(
 		"{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:i, s:o, s:b, s:I,"
 		" s:s, s:o, s:o, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o,"
-		" s:{s:i, s:i, s:i}, s:{s:o, s:o, s:o}, s:o, s:b, s:s, s:s, s:o,"
-		" s:o, s:o}",
+		" s:{s:i, s:i, s:i}, s:{s:o, s:o, s:o}, s:o, s:b, s:s, s:s, s:s,"
+		" s:o, s:o, s:o}",
 		"id", (json_int_t)inc->id, "number", r->number,
 		"title", r->title ? r->title : "",
 		"description", r->description ? r->description : "",
@@ -89,6 +89,7 @@ json_t *incident_json(const struct incident_row *r)
 		"breaches", breaches, "public", r->public,
 		"public_summary", r->public_summary ? r->public_summary : "",
 		"summary", r->summary ? r->summary : "",
+		"assessment", r->assessment ? r->assessment : "",
 		"review", review ? review : json_null(),
 		"actions", actions, "updated_at", json_time(r->updated_ms));
 	json_add_stamp(o, &r->stamp);

@@ -9,10 +9,13 @@
 #include <string.h>
 
 #include "app/audit.h"
+#include "app/codec.h"
 #include "app/incidents.h"
 #include "app/notify.h"
 #include "app/plancache.h"
 #include "app/version.h"
+#include "app/timeline.h"
+#include "core/calendar.h"
 #include "plan/plan.h"
 #include "util/buf.h"
 #include "util/xalloc.h"
@@ -266,6 +269,23 @@ out:
 	return rc;
 }
 
+/* A drill completes once its incident is over (core/drill.h). */
+static int incident_over(struct store *st, const struct drill_row *d,
+			 struct errbuf *err)
+{
+	struct incident_row r = { 0 };
+	int rc = d->incident_id ? store_incident_get_id(st, d->incident_id, &r)
+				: 0;
+
+	if (!rc && d->incident_id && !drill_incident_over(r.inc.state))
+		rc = err_ret(err, ERMS_ECONFLICT, "drill_incident_open",
+			     "the drill incident %s is still %s: resolve or "
+			     "dismiss it before completing the drill",
+			     r.number, incident_state_name(r.inc.state));
+	incident_row_release(&r);
+	return rc;
+}
+
 int app_drill_step(struct store *st, const struct principal *p, int64_t id,
 		   enum drill_step s, const json_t *args, int64_t now_ms,
 		   struct drill_row *out, struct errbuf *err)
@@ -292,7 +312,7 @@ int app_drill_step(struct store *st, const struct principal *p, int64_t id,
 	snprintf(was, sizeof(was), "%s", out->status);
 	if (s == DSS_START)
 		rc = start(st, p, out, now_ms, err);
-	else if (s == DSS_COMPLETE)
+	else if (s == DSS_COMPLETE && !(rc = incident_over(st, out, err)))
 		out->completed_ms = now_ms;
 	else if (s == DSS_EVALUATE)
 		rc = evaluate(st, p, out, args, now_ms, err);
@@ -310,6 +330,8 @@ int app_drill_step(struct store *st, const struct principal *p, int64_t id,
 
 struct done_list {
 	struct drill_done *v;
+	int64_t *incident;	/* by v's index: the drill incident, or 0 */
+	int *status;		/* enum drill_status */
 	int n, cap;
 	int64_t from_ms, to_ms;
 };
@@ -318,19 +340,49 @@ static int collect_done(void *ctx, const struct drill_row *d)
 {
 	struct done_list *l = ctx;
 	int64_t at = d->started_ms ? d->started_ms : d->scheduled_ms;
+	int status = drill_status_parse(d->status);
 
-	if (strcmp(d->status, "completed") && strcmp(d->status, "evaluated"))
+	/* The incident's state is looked at afterwards (keep_counted). */
+	if (status < 0 || !drill_counts((enum drill_status)status,
+					INC_RESOLVED))
 		return 0;
 	if (l->n == l->cap) {
 		l->cap = l->cap ? 2 * l->cap : 16;
 		l->v = xrealloc(l->v, (size_t)l->cap * sizeof(*l->v));
+		l->incident = xrealloc(l->incident,
+				       (size_t)l->cap * sizeof(*l->incident));
+		l->status = xrealloc(l->status,
+				     (size_t)l->cap * sizeof(*l->status));
 	}
 	snprintf(l->v[l->n].category, sizeof(l->v[l->n].category), "%s",
 		 d->category);
 	l->v[l->n].kind = drill_kind_parse(d->kind);
 	l->v[l->n].at_ms = at;
+	l->incident[l->n] = d->incident_id;
+	l->status[l->n] = status;
 	l->n++;
 	return 0;
+}
+
+/* Drop the drills whose incident was dismissed (core/drill.h). */
+static int keep_counted(struct store *st, struct done_list *l)
+{
+	int n = 0, rc = 0;
+
+	for (int i = 0; !rc && i < l->n; i++) {
+		struct incident_row r = { 0 };
+		enum inc_state s = INC_RESOLVED;
+
+		if (l->incident[i]) {
+			rc = store_incident_get_id(st, l->incident[i], &r);
+			s = r.inc.state;
+		}
+		if (!rc && drill_counts((enum drill_status)l->status[i], s))
+			l->v[n++] = l->v[i];
+		incident_row_release(&r);
+	}
+	l->n = n;
+	return rc;
 }
 
 /* A category's name (a T value: a string, or zh-CN and en); "" for no
@@ -376,6 +428,8 @@ static int compliance(struct store *st, const struct plan *plan, int year,
 	}
 	rc = store_drill_list(st, drill_year_end_ms(year - 1),
 			      drill_year_end_ms(year), collect_done, &done);
+	if (!rc)
+		rc = keep_counted(st, &done);
 	n = rc ? rc : drill_compliance(rules, (int)nr, cats, (int)nc, done.v,
 				       done.n, year, sl,
 				       (int)DRILL_LINES_MAX(nc));
@@ -404,6 +458,8 @@ static int compliance(struct store *st, const struct plan *plan, int year,
 	rc = 0;
 out:
 	free(done.v);
+	free(done.incident);
+	free(done.status);
 	free(rules);
 	free(sl);
 	free(cats);
@@ -468,4 +524,189 @@ out:
 	plan_unref(plan);
 	json_decref(c);
 	return rc;
+}
+
+/* ---- timed injects ---- */
+
+/* When inject v of a drill started at started_ms falls due; 0 when it
+ * was delivered already or is malformed. */
+static int64_t inject_at(const json_t *v, int64_t started_ms)
+{
+	const json_t *at = json_object_get(v, "at_min");
+
+	if (json_object_get(v, "delivered_at") || !json_is_integer(at) ||
+	    json_integer_value(at) < 0 || started_ms <= 0)
+		return 0;
+	return started_ms + json_integer_value(at) * MINUTE_MS;
+}
+
+struct inject_scan {
+	int64_t now;
+	json_t *ids;		/* running drills with an inject due */
+	bool any;
+};
+
+static int scan_injects(void *ctx, const struct drill_row *d)
+{
+	struct inject_scan *x = ctx;
+	json_t *detail, *v;
+	size_t i;
+	bool due = false;
+
+	if (strcmp(d->status, "running") || !d->incident_id)
+		return 0;
+	detail = json_loads(d->detail ? d->detail : "{}", 0, NULL);
+	json_array_foreach(json_object_get(detail, "injects"), i, v) {
+		int64_t at = inject_at(v, d->started_ms);
+
+		due = due || (at && at <= x->now);
+	}
+	json_decref(detail);
+	if (due && x->ids)
+		json_array_append_new(x->ids, json_integer(d->id));
+	x->any = x->any || due;
+	return due && !x->ids ? 1 : 0;
+}
+
+bool app_drill_injects_due(struct store *st, int64_t now_ms)
+{
+	struct inject_scan x = { now_ms, NULL, false };
+
+	return store_drill_list(st, 0, 0, scan_injects, &x) >= 0 && x.any;
+}
+
+/* Does participant name s name group g (its key, or its name in either
+ * language)? */
+static bool names_group(const char *s, const struct plan_group *g)
+{
+	return !strcmp(s, g->key) || !strcmp(s, plan_text(g->name, "zh-CN")) ||
+	       !strcmp(s, plan_text(g->name, "en"));
+}
+
+/* The keys of the groups an inject goes to, into keys (borrowed from
+ * the plan): those the participants name, else command HQ. */
+static size_t inject_groups(const struct plan *plan, const json_t *detail,
+			    const char **keys, size_t max)
+{
+	const char *cmd;
+	size_t n = 0;
+
+	for (size_t g = 0; g < plan->ngroups && n < max; g++) {
+		const json_t *v;
+		size_t i;
+
+		json_array_foreach(json_object_get(detail, "participants"), i,
+				   v) {
+			const char *s = json_string_value(v);
+
+			if (s && names_group(s, &plan->groups[g])) {
+				keys[n++] = plan->groups[g].key;
+				break;
+			}
+		}
+	}
+	if (!n && (cmd = notify_kind_group(plan, "command")))
+		keys[n++] = cmd;
+	return n;
+}
+
+/* Deliver inject i (v) of drill d, whose incident is r. */
+static int deliver_inject(struct store *st, const struct drill_row *d,
+			  const struct incident_row *r,
+			  const struct plan *plan, json_t *detail, size_t i,
+			  json_t *v, int64_t now_ms, int *delivered)
+{
+	const char *keys[32];
+	const char *text = json_string_value(json_object_get(v, "text"));
+	json_int_t minute = json_integer_value(json_object_get(v, "at_min"));
+	size_t n = inject_groups(plan, detail, keys, 32);
+	char *line, *subject, *body;
+	int rc, q;
+
+	if (!text)
+		text = "";
+	line = xasprintf("drill inject (minute %lld): %s", (long long)minute,
+			 text);
+	/* A note by the system, told apart by its key. */
+	rc = app_timeline_add(
+	    st, r->inc.id, 0, "note", line,
+	    json_pack("{s:s, s:{s:I, s:s, s:s}, s:I, s:I, s:I}", "key",
+		      "drill.inject", "params", "minute", minute, "text", text,
+		      "drill", d->title, "drill_id", (json_int_t)d->id,
+		      "index", (json_int_t)i, "minute", minute),
+	    now_ms);
+	free(line);
+	subject = xasprintf("【演练注入 / Drill inject】%s", d->title);
+	body = xasprintf("%s（第 %lld 分钟 / minute %lld）\n%s\n\n%s",
+			 r->number, (long long)minute, (long long)minute, text,
+			 d->title);
+	for (size_t k = 0; !rc && k < n; k++)
+		rc = notify_group(st, keys[k], "drill.inject", subject, body,
+				  now_ms, &q);
+	free(subject);
+	free(body);
+	if (!rc) {
+		json_object_set_new(v, "delivered_at", json_time(now_ms));
+		(*delivered)++;
+	}
+	return rc;
+}
+
+/* Deliver the injects of drill id due at now_ms, and mark them. */
+static int drill_injects(struct store *st, int64_t id, int64_t now_ms,
+			 int *delivered)
+{
+	struct drill_row d = { 0 };
+	struct incident_row r = { 0 };
+	const struct plan *plan = NULL;
+	json_t *detail = NULL, *v;
+	size_t i;
+	int before = *delivered;
+	int rc = store_drill_get(st, id, &d);
+
+	if (!rc && (strcmp(d.status, "running") || !d.incident_id))
+		goto out;
+	if (!rc)
+		rc = store_incident_get_id(st, d.incident_id, &r);
+	if (!rc)
+		rc = plan_load(st, r.plan_version_id, &plan);
+	if (rc)
+		goto out;
+	detail = json_loads(d.detail ? d.detail : "{}", 0, NULL);
+	json_array_foreach(json_object_get(detail, "injects"), i, v) {
+		int64_t at = inject_at(v, d.started_ms);
+
+		if (at && at <= now_ms &&
+		    (rc = deliver_inject(st, &d, &r, plan, detail, i, v,
+					 now_ms, delivered)))
+			break;
+	}
+	if (!rc && *delivered > before) {
+		free(d.detail);
+		d.detail = json_dumps(detail, JSON_COMPACT);
+		d.updated_ms = now_ms;
+		rc = store_drill_update(st, &d, "running");
+	}
+out:
+	json_decref(detail);
+	plan_unref(plan);
+	incident_row_release(&r);
+	drill_row_release(&d);
+	return rc;
+}
+
+int app_drill_injects(struct store *st, int64_t now_ms, int *delivered)
+{
+	struct inject_scan x = { now_ms, json_array(), false };
+	json_t *id;
+	size_t i;
+	int rc = store_drill_list(st, 0, 0, scan_injects, &x);
+
+	*delivered = 0;
+	json_array_foreach(x.ids, i, id)
+		if (!rc)
+			rc = drill_injects(st, json_integer_value(id), now_ms,
+					   delivered);
+	json_decref(x.ids);
+	return rc < 0 ? rc : 0;
 }

@@ -14,6 +14,7 @@
 #include "app/plancache.h"
 #include "app/timeline.h"
 #include "app/version.h"
+#include "core/escalation.h"
 #include "core/planrules.h"
 #include "plan/plan.h"
 #include "store/store.h"
@@ -219,25 +220,42 @@ static int add_task(struct store *st, const struct principal *p,
 				   task_json(t));
 }
 
+/* The measures of `level` that are not tasks yet into take[], with
+ * their titles in `locale` into m[]. */
+static void measures_missing(const struct plan_level *level,
+			     const char *locale, const struct task_refs *x,
+			     struct measure_ref *m, bool *take)
+{
+	for (size_t i = 0; i < level->nmeasures; i++)
+		m[i] = (struct measure_ref){
+			level->measures[i].group,
+			plan_text(level->measures[i].title, locale) };
+	measures_to_take(m, level->nmeasures, x->v, x->n, take);
+}
+
 /* The level's measures as tasks, but those already there (by group and
- * title, core/planrules.h): so raising a level adds only what is
- * missing. Titles are in the actor's language. */
+ * title in either language, core/planrules.h): so raising a level adds
+ * only what is missing, whoever activated and whoever raises. Titles
+ * are in the actor's language. */
 static int measures_to_tasks(struct store *st, const struct principal *p,
 			     const struct incident_row *r,
 			     const struct plan_level *level, int64_t now_ms)
 {
+	static const char *const locales[] = { "zh-CN", "en" };
 	struct task_refs x = { 0 };
 	size_t n = level->nmeasures;
 	struct measure_ref *m = xcalloc(n + 1, sizeof(*m));
 	bool *take = xcalloc(n + 1, sizeof(*take));
+	bool *also = xcalloc(n + 1, sizeof(*also));
 	int rc = store_task_list(st, r->inc.id, note_task, &x);
 
-	for (size_t i = 0; i < n; i++)
-		m[i] = (struct measure_ref){
-			level->measures[i].group,
-			plan_text(level->measures[i].title, p->user.locale) };
-	if (!rc)
-		measures_to_take(m, n, x.v, x.n, take);
+	for (size_t k = 0; !rc && k < 2; k++) {
+		measures_missing(level, locales[k], &x, m, also);
+		for (size_t i = 0; i < n; i++)
+			take[i] = (k == 0 || take[i]) && also[i];
+	}
+	measures_missing(level, p->user.locale, &x, m, also);
+	free(also);
 	for (size_t i = 0; !rc && i < n; i++) {
 		struct task t = { .incident_id = r->inc.id, .status = TS_TODO };
 
@@ -276,6 +294,112 @@ static int review_tasks(struct store *st, const struct principal *p,
 		if ((rc = add_task(st, p, &t, now_ms)))
 			break;
 	}
+	return rc;
+}
+
+/* Has the reporting chain told a leadership group of r's plan? */
+static bool chain_reached(const struct incident_row *r,
+			  const struct plan *plan)
+{
+	for (size_t i = 0; i < plan->ntiers && i < ESC_TIERS_MAX; i++) {
+		if (!(r->esc_tiers & (1u << i)))
+			continue;
+		for (size_t k = 0; k < plan->tiers[i].nnotify; k++) {
+			const struct plan_group *g =
+				plan_group(plan, plan->tiers[i].notify[k]);
+
+			if (g && !strcmp(g->kind, "leadership"))
+				return true;
+		}
+	}
+	return false;
+}
+
+struct task_counts {
+	int open, blocked;
+};
+
+static int count_task(void *ctx, const struct task *t)
+{
+	struct task_counts *c = ctx;
+
+	c->open += t->status == TS_TODO || t->status == TS_DOING;
+	c->blocked += t->status == TS_BLOCKED;
+	return 0;
+}
+
+int app_incident_extras(struct store *st, const struct incident_row *r,
+			json_t *o)
+{
+	struct task_counts c = { 0, 0 };
+	const struct plan *plan = NULL;
+	int rc = store_task_list(st, r->inc.id, count_task, &c);
+
+	if (!rc)
+		rc = plan_load(st, r->plan_version_id, &plan);
+	if (rc)
+		return rc;
+	json_object_set_new(o, "open_tasks", json_integer(c.open));
+	json_object_set_new(o, "blocked_tasks", json_integer(c.blocked));
+	json_object_set_new(o, "chain_reached_leadership",
+			    json_boolean(chain_reached(r, plan)));
+	plan_unref(plan);
+	return 0;
+}
+
+/* The acknowledgement's assessment and proposed level: checked against
+ * the plan (after rights and state), kept on the row and the timeline. */
+static int check_assessment(enum inc_action a, const struct incident_args *x,
+			    const struct plan *plan, struct errbuf *err)
+{
+	if (a != IA_ACK && x->assessment)
+		return field_error(err, ERMS_EINVAL, "invalid", "assessment",
+				   "an assessment goes with the "
+				   "acknowledgement");
+	if (a != IA_ACK && x->proposed_level)
+		return field_error(err, ERMS_EINVAL, "invalid",
+				   "proposed_level", "a proposed level goes "
+				   "with the acknowledgement");
+	if (x->proposed_level && !plan_level(plan, x->proposed_level))
+		return field_error(err, ERMS_EINVAL, "invalid",
+				   "proposed_level",
+				   "not a level of the incident's plan");
+	return 0;
+}
+
+static int record_assessment(struct store *st, const struct principal *p,
+			     struct incident_row *r,
+			     const struct incident_args *x, int64_t now_ms)
+{
+	char *text;
+	int rc;
+
+	if (!x->assessment && !x->proposed_level)
+		return 0;
+	if (x->assessment) {
+		free(r->assessment);
+		r->assessment = xstrdup(x->assessment);
+	}
+	if (x->proposed_level)
+		snprintf(r->proposed_level, sizeof(r->proposed_level), "%s",
+			 x->proposed_level);
+	if ((rc = store_incident_assess(st, r)))
+		return rc;
+	text = xasprintf("assessment: %s%s%s%s",
+			 r->assessment ? r->assessment : "",
+			 r->proposed_level[0] ? " (proposed level " : "",
+			 r->proposed_level, r->proposed_level[0] ? ")" : "");
+	/* A note by whoever acknowledged, told apart by its key. */
+	rc = app_timeline_add(
+	    st, r->inc.id, p->user.id, "note", text,
+	    json_pack("{s:s, s:{s:s, s:s}, s:s, s:s}", "key",
+		      "incident.assessment", "params", "assessment",
+		      r->assessment ? r->assessment : "", "proposed_level",
+		      r->proposed_level, "assessment",
+		      r->assessment ? r->assessment : "", "proposed_level",
+		      r->proposed_level),
+	    now_ms);
+	free(text);
 	return rc;
 }
 
@@ -340,7 +464,7 @@ int app_incident_act(struct store *st, const struct principal *p,
 	    (level = plan_level(plan, args->level)))
 		rank = level->rank;
 	{
-		struct object o = { 0 };
+		struct object o = { .chain_reached = chain_reached(out, plan) };
 
 		rc = app_may(p, incident_right(&out->inc, a, rank), &o, err);
 	}
@@ -360,7 +484,8 @@ int app_incident_act(struct store *st, const struct principal *p,
 				 VK_INCIDENT, out->number, err);
 		goto out;
 	}
-	if ((rc = check_args(a, args, err)))
+	if ((rc = check_args(a, args, err)) ||
+	    (rc = check_assessment(a, args, plan, err)))
 		goto out;
 	if (args->level && (a == IA_ACTIVATE || a == IA_SET_LEVEL) && !level) {
 		rc = field_error(err, ERMS_EINVAL, "invalid", "level",
@@ -416,6 +541,8 @@ int app_incident_act(struct store *st, const struct principal *p,
 		free(text);
 		free(full);
 	}
+	if (!rc && a == IA_ACK)
+		rc = record_assessment(st, p, out, args, now_ms);
 	/* Activation and a more severe level bring their measures. */
 	if (!rc && level && (a == IA_ACTIVATE || rank < before.level))
 		rc = measures_to_tasks(st, p, out, level, now_ms);
@@ -526,10 +653,42 @@ static int is_group(void *ctx, const struct membership *m,
 	return 0;
 }
 
+/* What change c does to task t, field by field, for the task's history
+ * on the timeline: {"status": {"from", "to"}, "assignee_id": ...,
+ * "due_at": ..., "notes": "<the new notes>", "title": ...}. */
+static json_t *task_changes(const struct task *t, const struct task_change *c,
+			    int status)
+{
+	json_t *o = json_object();
+
+	if (status >= 0 && status != (int)t->status)
+		json_object_set_new(o, "status", json_pack(
+			"{s:s, s:s}", "from", task_status_name(t->status), "to",
+			task_status_name((enum task_status)status)));
+	if (c->set_assignee && c->assignee_id != t->assignee_id)
+		json_object_set_new(o, "assignee_id", json_pack(
+			"{s:o, s:o}", "from", t->assignee_id
+				? json_integer(t->assignee_id) : json_null(),
+			"to", c->assignee_id ? json_integer(c->assignee_id)
+					     : json_null()));
+	if (c->set_due && c->due_ms != t->due_ms)
+		json_object_set_new(o, "due_at", json_pack(
+			"{s:o, s:o}", "from", json_time(t->due_ms), "to",
+			json_time(c->due_ms)));
+	if (c->notes && strcmp(c->notes, t->notes ? t->notes : ""))
+		json_object_set_new(o, "notes", json_string(c->notes));
+	if (c->title && strcmp(c->title, t->title ? t->title : ""))
+		json_object_set_new(o, "title", json_pack(
+			"{s:s, s:s}", "from", t->title ? t->title : "", "to",
+			c->title));
+	return o;
+}
+
 int app_task_update(struct store *st, const struct principal *p,
 		    int64_t task_id, const struct task_change *c,
 		    int64_t now_ms, struct task *out, struct errbuf *err)
 {
+	json_t *changes;
 	struct in_group g = { 0 };
 	struct incident_row r = { 0 };
 	struct object o = { 0 };
@@ -559,6 +718,7 @@ int app_task_update(struct store *st, const struct principal *p,
 	    store_user_get(st, c->assignee_id, &u))
 		return field_error(err, ERMS_EINVAL, "invalid", "assignee_id",
 				   "no such user");
+	changes = task_changes(out, c, st_parsed);
 	if (c->title) {
 		free(out->title);
 		out->title = xstrdup(c->title);
@@ -575,13 +735,20 @@ int app_task_update(struct store *st, const struct principal *p,
 		out->due_ms = c->due_ms;
 	out->updated_ms = now_ms;
 	app_stamp(&out->stamp, p);
-	if ((rc = store_task_update(st, out)))
+	if ((rc = store_task_update(st, out))) {
+		json_decref(changes);
 		return rc;
+	}
 	snprintf(text, sizeof(text), "%s: %s", out->title,
 		 task_status_name(out->status));
 	rc = app_timeline_add(st, out->incident_id, p->user.id, "task", text,
-			      json_pack("{s:s, s:I, s:s}", "change", "updated",
+			      json_pack("{s:s, s:I, s:s, s:o, s:s, s:{s:I, s:s}}",
+					"change", "updated",
 					"task", (json_int_t)out->id, "status",
+					task_status_name(out->status),
+					"changes", changes, "key",
+					"task.updated", "params", "task",
+					(json_int_t)out->id, "status",
 					task_status_name(out->status)),
 			      now_ms);
 	if (!rc)

@@ -43,6 +43,9 @@ struct incident_args {
 					 * went_badly, lessons, action_items} */
 	int64_t version;		/* the version the step was taken
 					 * from; 0: none (app/version.h) */
+	const char *assessment;		/* ack: command HQ's assessment */
+	const char *proposed_level;	/* ack: the level it proposes (a
+					 * level key of the incident's plan) */
 };
 
 /* Report an incident under the plan in force (409 when there is none). */
@@ -55,6 +58,15 @@ int app_incident_act(struct store *st, const struct principal *p,
 		     const char *key, enum inc_action a,
 		     const struct incident_args *args, int64_t now_ms,
 		     struct incident_row *out, struct errbuf *err);
+/*
+ * What one incident's JSON carries besides its row, for those deciding:
+ * "open_tasks" (todo or doing) and "blocked_tasks", and
+ * "chain_reached_leadership" (the reporting chain has told the
+ * leadership group, who may then acknowledge and decide: core/rights.h
+ * R_ESCALATED). Adds them to o.
+ */
+int app_incident_extras(struct store *st, const struct incident_row *r,
+			json_t *o);
 /* A note on the timeline; fills *entry_id. */
 int app_incident_note(struct store *st, const struct principal *p,
 		      const char *key, const char *text, int64_t now_ms,

@@ -50,7 +50,8 @@ static bool leads(struct app *app, struct store *st)
 }
 
 /*
- * On the writer: breaches, the chain's tiers due and, once a minute,
+ * On the writer: breaches, the chain's tiers due, drills' timed injects
+ * and, once a minute,
  * inspections coming due and drills overdue; on the leader only. Each
  * reads what it acts on in this same write transaction (so a leader
  * that follows another never does again what the first did).
@@ -67,6 +68,8 @@ static int timer_run(struct wjob *j, struct store *st)
 	rc = app_breaches_record(pc, st, b->now_ms, &n);
 	if (!rc)
 		rc = app_escalation_run(pc, st, b->now_ms, &n);
+	if (!rc)
+		rc = app_drill_injects(st, b->now_ms, &n);
 	if (!rc && b->minutely)
 		rc = app_supply_inspections(st, b->now_ms, &n);
 	/* Sign-in limits kept in the database (several nodes) are long
@@ -261,7 +264,8 @@ void app_tick(struct app_ticker *t, int64_t now_ms, bool minutely)
 	if (!due) {
 		st = app_reader_get(t->app);
 		due = app_breaches_due(st, now_ms) ||
-		      app_escalation_due(&t->app->plans, st, now_ms);
+		      app_escalation_due(&t->app->plans, st, now_ms) ||
+		      app_drill_injects_due(st, now_ms);
 		app_reader_put(t->app, st);
 	}
 	if (!due)

@@ -28,6 +28,7 @@ const struct drill_transition drill_table[] = {
 	{ DS_RUNNING, DSS_COMPLETE, DS_COMPLETED },
 	{ DS_COMPLETED, DSS_EVALUATE, DS_EVALUATED },
 	{ DS_PLANNED, DSS_CANCEL, DS_CANCELLED },
+	{ DS_RUNNING, DSS_CANCEL, DS_CANCELLED },
 };
 const int drill_table_len =
 	(int)(sizeof(drill_table) / sizeof(drill_table[0]));
@@ -41,6 +42,17 @@ int drill_next(enum drill_status from, enum drill_step s,
 			return 0;
 		}
 	return ERMS_ECONFLICT;
+}
+
+bool drill_incident_over(enum inc_state s)
+{
+	return s == INC_DISMISSED || s == INC_RESOLVED || s == INC_CLOSED ||
+	       s == INC_REVIEWED;
+}
+
+bool drill_counts(enum drill_status d, enum inc_state s)
+{
+	return (d == DS_COMPLETED || d == DS_EVALUATED) && s != INC_DISMISSED;
 }
 
 static const char *const statuses[DS__COUNT] = {

@@ -5,8 +5,8 @@
  * iCalendar feed of scheduled drills.
  *
  *   planned --start--> running --complete--> completed --evaluate--> evaluated
- *      |
- *      +--cancel--> cancelled
+ *      |                  |
+ *      +--cancel--> cancelled <--cancel--+
  *
  * Years are UTC calendar years: a drill at 2026-12-31T23:59:59.999Z
  * counts for 2026, one at 2027-01-01T00:00:00.000Z for 2027. Dates are
@@ -23,6 +23,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+
+#include "core/incident.h"
 
 struct buf;
 
@@ -53,6 +55,18 @@ extern const int drill_table_len;
  * step is illegal from `from` (out-of-range values are illegal too). */
 int drill_next(enum drill_status from, enum drill_step s,
 	       enum drill_status *to);
+
+/*
+ * Is a drill incident in state s over, so that its drill may complete?
+ * Resolved, closed, reviewed or dismissed; not while it is reported,
+ * acknowledged or active (nor an unknown state).
+ */
+bool drill_incident_over(enum inc_state s);
+/*
+ * Does a drill count for compliance? Completed or evaluated, and its
+ * incident (in state s) not dismissed; never a cancelled one.
+ */
+bool drill_counts(enum drill_status d, enum inc_state s);
 
 /* "planned", "running", "completed", "evaluated", "cancelled"; "?" when
  * out of range. */

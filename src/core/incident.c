@@ -20,6 +20,9 @@ const struct inc_transition inc_table[] = {
 	{ INC_REPORTED, IA_ACK, INC_ACKNOWLEDGED, A_INC_ACK, 0 },
 	{ INC_ACKNOWLEDGED, IA_ACTIVATE, INC_ACTIVE, A_INC_ACTIVATE,
 	  IARG_LEVEL },
+	/* The leadership deciding when command HQ stayed silent. */
+	{ INC_REPORTED, IA_ACTIVATE, INC_ACTIVE, A_INC_ACTIVATE_UNACKED,
+	  IARG_LEVEL },
 	{ INC_REPORTED, IA_DISMISS, INC_DISMISSED, A_INC_DISMISS,
 	  IARG_REASON },
 	{ INC_ACKNOWLEDGED, IA_DISMISS, INC_DISMISSED, A_INC_DISMISS,
@@ -107,6 +110,9 @@ int incident_apply(struct incident *inc, enum inc_action a, int level_rank,
 		inc->acked_ms = now_ms;
 		break;
 	case IA_ACTIVATE:
+		/* From `reported`, the decision acknowledges too. */
+		if (!inc->acked_ms)
+			inc->acked_ms = now_ms;
 		inc->activated_ms = now_ms;
 		inc->level = level_rank;
 		break;
@@ -138,8 +144,10 @@ int incident_apply(struct incident *inc, enum inc_action a, int level_rank,
 enum action incident_right(const struct incident *inc, enum inc_action a,
 			   int new_rank)
 {
-	const struct inc_transition *t = any_row(a);
+	const struct inc_transition *t = inc ? row(inc->state, a) : NULL;
 
+	if (!t)
+		t = any_row(a);
 	if (!t)
 		return A__COUNT;
 	if (a == IA_SET_LEVEL && inc && inc->level > 0 &&
@@ -313,8 +321,9 @@ void incident_row_release(struct incident_row *r)
 	free(r->summary);
 	free(r->review_json);
 	free(r->public_summary);
+	free(r->assessment);
 	r->title = r->description = r->impact = r->summary = NULL;
-	r->review_json = r->public_summary = NULL;
+	r->review_json = r->public_summary = r->assessment = NULL;
 }
 
 void task_release(struct task *t)

@@ -7,7 +7,9 @@
  *                                                              v  |
  *   reviewed <-review- closed <-close--------------------- resolved
  *
- *   and set-level: active -> active.
+ *   and set-level: active -> active; and activate: reported -> active, the
+ *   leadership deciding when command HQ stayed silent (its own right,
+ *   A_INC_ACTIVATE_UNACKED: only once the reporting chain reached them).
  *
  * Every transition is a row of inc_table (incident.c): the table *is* the
  * state machine, and the tests walk it. Anything not in the table is
@@ -129,7 +131,8 @@ void incident_init(struct incident *inc, int64_t id, int64_t detected_ms,
  * Take step `a` at now_ms (> 0). level_rank is the level of activate and
  * set-level and must be 0 for every other step.
  * Returns 0 and moves inc to the row's state, stamping the step's time
- * (report: reported_ms, and detected_ms if it was 0; ack: acked_ms; ...;
+ * (report: reported_ms, and detected_ms if it was 0; ack: acked_ms;
+ * activate: activated_ms, and acked_ms if it was 0; ...;
  * set-level: only the rank; reopen: clears resolved_ms). Otherwise inc is
  * left untouched and the result is
  *   ERMS_ECONFLICT  the step is not legal in inc->state (checked first);
@@ -144,8 +147,9 @@ int incident_apply(struct incident *inc, enum inc_action a, int level_rank,
 		   int64_t now_ms);
 
 /*
- * The right step `a` needs, whatever the state (legality is
- * incident_allowed()'s question). For set-level: A_INC_LOWER when new_rank
+ * The right step `a` needs: that of its row from inc's state, else that
+ * of its first row (legality is incident_allowed()'s question), so
+ * activate from `reported` needs A_INC_ACTIVATE_UNACKED. For set-level: A_INC_LOWER when new_rank
  * is less severe (a larger number) than inc->level, else A_INC_RAISE, the
  * stricter, so a malformed request never needs less than leadership.
  * A__COUNT (which may() refuses) for an unknown step.

@@ -44,8 +44,12 @@ const struct right rights_table[A__COUNT] = {
 	ROW(A_PLAN_ACKS_READ, "plan.acks",      R_ADMIN | R_LEADERSHIP | R_COMMAND, 0),
 	ROW(A_INC_READ,       "incident.read",  R_USER, 0),
 	ROW(A_INC_REPORT,     "incident.report", R_USER, 0),
-	ROW(A_INC_ACK,        "incident.ack",   R_COMMAND, 0),
+	/* Leadership acknowledges once the chain has reached it. */
+	ROW(A_INC_ACK,        "incident.ack",   R_COMMAND | R_ESCALATED, 0),
 	ROW(A_INC_ACTIVATE,   "incident.activate", R_LEADERSHIP, 0),
+	/* Activating a report nobody acknowledged: the leadership, once
+	 * the chain has reached it (the decision is the acknowledgement). */
+	ROW(A_INC_ACTIVATE_UNACKED, "incident.activate_unacked", R_ESCALATED, 0),
 	ROW(A_INC_DISMISS,    "incident.dismiss", R_COMMAND | R_LEADERSHIP, 0),
 	ROW(A_INC_RAISE,      "incident.raise", R_LEADERSHIP, 0),
 	ROW(A_INC_LOWER,      "incident.lower", R_LEADERSHIP | R_COMMAND, 0),
@@ -100,6 +104,8 @@ unsigned actor_roles(const struct actor *a, const struct object *o)
 			r |= R_AUTHOR;
 		if (o->actor_in_group)
 			r |= R_GROUP;
+		if (o->chain_reached && a->in_leadership)
+			r |= R_ESCALATED;
 	}
 	return r;
 }

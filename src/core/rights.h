@@ -8,6 +8,11 @@
  * and the roles that forbid it (the author of a plan version may never
  * approve it). Every route asks may(); nothing else decides.
  *
+ * Leadership is never stuck: when command HQ stays silent and the
+ * reporting chain reaches the leadership group, its members hold
+ * R_ESCALATED on that incident and may acknowledge it and decide
+ * (activate straight from `reported`, or dismiss) themselves.
+ *
  * Approving and rejecting a plan version take R_REVIEWER, not only
  * R_LEADERSHIP: a new member of the leadership group reviews plans only
  * after the cooling-off the plan in force sets (pv_review_from()), and
@@ -33,6 +38,9 @@ enum role {
 	R_GROUP = 1 << 7,	/* the actor belongs to the object's group */
 	R_REVIEWER = 1 << 8,	/* a leadership member whose membership counts
 				 * for approvals (core/planflow.h) */
+	R_ESCALATED = 1 << 9,	/* a leadership member, on an incident whose
+				 * reporting chain has reached the leadership
+				 * group with nobody acknowledging */
 };
 
 enum action {
@@ -48,7 +56,8 @@ enum action {
 	A_PLAN_APPROVE, A_PLAN_REJECT, A_PLAN_PUBLISH, A_PLAN_ACK,
 	A_PLAN_ACKS_READ,
 	/* incidents (SPEC §2 state machine) */
-	A_INC_READ, A_INC_REPORT, A_INC_ACK, A_INC_ACTIVATE, A_INC_DISMISS,
+	A_INC_READ, A_INC_REPORT, A_INC_ACK, A_INC_ACTIVATE,
+	A_INC_ACTIVATE_UNACKED, A_INC_DISMISS,
 	A_INC_RAISE, A_INC_LOWER, A_INC_RESOLVE, A_INC_REOPEN, A_INC_CLOSE,
 	A_INC_REVIEW, A_INC_NOTE, A_TASK_CREATE, A_TASK_UPDATE,
 	/* notifications and duty */
@@ -82,6 +91,8 @@ struct object {
 	int64_t author_id;	/* user who wrote it, or 0 */
 	bool actor_in_group;	/* the actor is a member of its group */
 	bool actor_edited;	/* the actor imported or edited it (R_AUTHOR) */
+	bool chain_reached;	/* an incident: its reporting chain has told
+				 * the leadership group (R_ESCALATED) */
 };
 
 struct right {

@@ -141,6 +141,7 @@ struct incident_row {
 					 * integration that reported it */
 	int64_t integration_id;		/* 0: reported by a person */
 	struct stamp stamp;
+	char *assessment;		/* command HQ's, at the ack, or "" */
 };
 
 void incident_row_release(struct incident_row *r);

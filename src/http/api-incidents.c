@@ -77,18 +77,32 @@ void api_incident_report(struct req *rq, struct resp *rs)
 	memcpy(rs->finish_ctx, &r, sizeof(r));
 }
 
+/* One incident with what those deciding need (app_incident_extras). */
+static void answer_incident(struct req *rq, struct resp *rs,
+			    const struct incident_row *r)
+{
+	json_t *o = incident_json(r);
+	int rc = app_incident_extras(rq->st, r, o);
+
+	if (rc) {
+		json_decref(o);
+		resp_err(rq, rs, rc, NULL);
+		return;
+	}
+	resp_json(rs, 200, o);
+	resp_etag(rs, r->stamp.version);
+}
+
 void api_incident_get(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
 	struct incident_row r = { 0 };
 	int rc = app_incident_read(rq->st, &rq->who, rq->param[0], &r, &e);
 
-	if (rc) {
+	if (rc)
 		resp_err(rq, rs, rc, &e);
-	} else {
-		resp_json(rs, 200, incident_json(&r));
-		resp_etag(rs, r.stamp.version);
-	}
+	else
+		answer_incident(rq, rs, &r);
 	incident_row_release(&r);
 }
 
@@ -213,16 +227,16 @@ void api_incident_act(struct req *rq, struct resp *rs)
 		args.summary = jstr(rq->body, "summary", NULL);
 		args.review = json_object_get(rq->body, "review");
 		args.version = req_version(rq);
+		args.assessment = jstr(rq->body, "assessment", NULL);
+		args.proposed_level = jstr(rq->body, "proposed_level", NULL);
 		rc = app_incident_act(rq->st, &rq->who, rq->param[0],
 				      (enum inc_action)a, &args, rq->now_ms, &r,
 				      &e);
 	}
-	if (rc) {
+	if (rc)
 		resp_err(rq, rs, rc, &e);
-	} else {
-		resp_json(rs, 200, incident_json(&r));
-		resp_etag(rs, r.stamp.version);
-	}
+	else
+		answer_incident(rq, rs, &r);
 	incident_row_release(&r);
 }
 

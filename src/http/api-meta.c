@@ -127,8 +127,8 @@ void api_openapi(struct req *rq, struct resp *rs)
 
 /*
  * POST /api/v1/test/clock {now}: set the server's clock (only with
- * `erms serve --test-clock`, for tests) and record the breaches due then,
- * in the same transaction. Never enable it in production.
+ * `erms serve --test-clock`, for tests) and record the breaches, the
+ * chain's tiers and the drills' injects due then, in the same transaction. Never enable it in production.
  */
 void api_test_clock(struct req *rq, struct resp *rs)
 {
@@ -156,6 +156,8 @@ void api_test_clock(struct req *rq, struct resp *rs)
 		if (!rc)
 			rc = app_escalation_run(&rq->app->plans, rq->st,
 						now, &q);
+		if (!rc)
+			rc = app_drill_injects(rq->st, now, &q);
 		if (!rc)
 			rc = app_drill_warn(rq->st, now,
 					    rq->app->cfg.drill_warn_days

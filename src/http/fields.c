@@ -130,6 +130,9 @@ BODY(action_body,
 	{ .name = "reason", .type = JT_STRING, .max = TEXT_MAX, .min = 1 },
 	{ .name = "summary", .type = JT_STRING, .max = TEXT_MAX, .min = 1 },
 	{ .name = "review", .type = JT_OBJECT, .of = &review_body },
+	{ .name = "assessment", .type = JT_STRING, .max = TEXT_MAX },
+	{ .name = "proposed_level", .type = JT_STRING, .max = KEY_MAX,
+	  .min = 1 },
 	VERSION_FIELD);
 
 BODY(note_body,

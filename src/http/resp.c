@@ -163,6 +163,8 @@ static const struct {
 	  NULL },
 	{ "cooling_off", "新加入领导小组的成员须待现行预案规定的冷静期过后才能审批预案",
 	  NULL },
+	{ "drill_incident_open", "演练事件仍在处置中：请先将其处置完毕（解除）或撤销，再完成演练",
+	  NULL },
 };
 
 /* A version conflict's detail (app/version.h) into the error e. */

@@ -128,6 +128,16 @@ int store_incident_update(struct store *st, struct incident_row *r)
 	return st_int(st, Q_INC_UPDATE, p, ARRAY_SIZE(p), &r->stamp.version);
 }
 
+int store_incident_assess(struct store *st, const struct incident_row *r)
+{
+	struct sval p[] = {
+		SV_I(r->inc.id), SV_S(r->assessment ? r->assessment : ""),
+		SV_S(r->proposed_level),
+	};
+
+	return st_run1(st, Q_INC_ASSESS, p, ARRAY_SIZE(p));
+}
+
 struct inc_walk {
 	store_incident_fn *fn;
 	void *ctx;

@@ -245,6 +245,9 @@ const char *const store_sql[Q__COUNT] = {
 		" updated_ms = $24, esc_tiers = $25, esc_acked_ms = $26,"
 		" version = version + 1, updated_by = $27"
 		" WHERE id = $1 RETURNING version",
+	[Q_INC_ASSESS] =
+		"UPDATE incident SET assessment = $2, proposed_level = $3"
+		" WHERE id = $1",
 	/* A pre-filter for the timers (core/incident.c decides): open
 	 * incidents with a target past and not yet recorded. Each part is
 	 * served by its partial index (migrations/sqlite/0013), which holds

@@ -244,7 +244,8 @@ _Static_assert(sizeof(enum inc_state) == sizeof(int), "enum size");
 	X(UINT, esc_tiers, "esc_tiers", ) S				\
 	X(I64, esc_acked_ms, "esc_acked_ms", ) S			\
 	X(CHARS, source, "source", ) S					\
-	X(I64, integration_id, "integration_id", ) S	\
+	X(I64, integration_id, "integration_id", ) S			\
+	X(DUP, assessment, "assessment", .dflt = "") S			\
 	X(I64, stamp.version, "version", ) S				\
 	X(I64, stamp.by, "updated_by", ) S				\
 	X(NAME, stamp.by_name, BY_NAME("i"), )

@@ -290,6 +290,8 @@ int store_incident_get(struct store *st, const char *key,
 int store_incident_get_id(struct store *st, int64_t id,
 			  struct incident_row *out);
 int store_incident_update(struct store *st, struct incident_row *r);
+/* Write r's assessment and proposed level (command HQ's, at the ack). */
+int store_incident_assess(struct store *st, const struct incident_row *r);
 int store_incident_list(struct store *st, const struct incident_filter *f,
 			store_incident_fn *fn, void *ctx);
 /* Up to limit open incidents with a target past at now_ms and not yet

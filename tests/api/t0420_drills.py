@@ -249,6 +249,12 @@ class Drills(notify.NotifyTestCase):
         did = int(out.split()[0].lstrip("#"))
         self.assertIn("硬件故障桌面推演", self.erms("drill", "list"))
         self.erms("drill", "start", str(did))
+        # Not while its incident is open (t0920_command has the rest).
+        self.erms("drill", "complete", str(did), code=1)
+        inc = {"id": self.c["staff"].get("/api/v1/drills/%d" % did).body["incident_id"]}
+        self.act("hq", inc["id"], "ack")
+        self.act("leader", inc["id"], "activate", level="level-3")
+        self.act("hq", inc["id"], "resolve", summary="演练处置完毕")
         self.erms("drill", "complete", str(did))
         self.erms("drill", "evaluate", str(did), "--score", "bad", code=2)
         out = self.erms("drill", "evaluate", str(did), "--score", "响应=9/10",

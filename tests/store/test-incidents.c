@@ -191,6 +191,32 @@ static void test_update(void **state)
 	incident_row_release(&r);
 }
 
+/* Command HQ's assessment and proposed level, written on their own: the
+ * rest of the row stays as it was. */
+static void test_assess(void **state)
+{
+	struct fixture *f = *state;
+	struct world w = world(f->st);
+	struct incident_row r, out = { 0 };
+
+	add_incident(f->st, &r, w.user, w.pv, T2026, "t", "d");
+	assert_int_equal(store_incident_get_id(f->st, r.inc.id, &out), 0);
+	assert_string_equal(out.assessment, "");
+	r.assessment = strdup("核心交易受影响，建议启动 II 级响应");
+	snprintf(r.proposed_level, sizeof(r.proposed_level), "II");
+	assert_int_equal(store_incident_assess(f->st, &r), 0);
+	assert_int_equal(store_incident_get_id(f->st, r.inc.id, &out), 0);
+	assert_string_equal(out.assessment,
+			    "核心交易受影响，建议启动 II 级响应");
+	assert_string_equal(out.proposed_level, "II");
+	assert_string_equal(out.title, "t");
+	assert_int_equal(out.inc.state, r.inc.state);
+	incident_row_release(&out);
+	r.inc.id += 100;
+	assert_int_equal(store_incident_assess(f->st, &r), ERMS_ENOTFOUND);
+	incident_row_release(&r);
+}
+
 struct inc_seen {
 	int n;
 	int64_t id[8];
@@ -508,6 +534,7 @@ int main(void)
 		CT(test_numbering),
 		CT(test_insert_get),
 		CT(test_update),
+		CT(test_assess),
 		CT(test_list_filters_and_pages),
 		CT(test_search),
 		CT(test_due),

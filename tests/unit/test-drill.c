@@ -43,7 +43,7 @@ static void test_every_status_and_step(void **state)
 	/* want[from][step]: the next status, or -1 for ERMS_ECONFLICT. */
 	static const int want[DS__COUNT][DSS__COUNT] = {
 		[DS_PLANNED] = { DS_RUNNING, -1, -1, DS_CANCELLED },
-		[DS_RUNNING] = { -1, DS_COMPLETED, -1, -1 },
+		[DS_RUNNING] = { -1, DS_COMPLETED, -1, DS_CANCELLED },
 		[DS_COMPLETED] = { -1, -1, DS_EVALUATED, -1 },
 		[DS_EVALUATED] = { -1, -1, -1, -1 },
 		[DS_CANCELLED] = { -1, -1, -1, -1 },
@@ -67,6 +67,38 @@ static void test_every_status_and_step(void **state)
 			}
 		}
 	assert_int_equal(legal, drill_table_len);
+}
+
+/* A drill completes only once its incident is over, and counts for
+ * compliance only when it was completed and its incident not dismissed. */
+static void test_incident_rules(void **state)
+{
+	static const struct {
+		enum inc_state s;
+		bool over;
+	} over[] = {
+		{ INC_NONE, false },	     { INC_REPORTED, false },
+		{ INC_ACKNOWLEDGED, false }, { INC_ACTIVE, false },
+		{ INC_DISMISSED, true },     { INC_RESOLVED, true },
+		{ INC_CLOSED, true },	     { INC_REVIEWED, true },
+		{ INC__COUNT, false },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(over) / sizeof(over[0]); i++)
+		assert_int_equal(drill_incident_over(over[i].s), over[i].over);
+	assert_true(drill_counts(DS_COMPLETED, INC_RESOLVED));
+	assert_true(drill_counts(DS_EVALUATED, INC_REVIEWED));
+	assert_true(drill_counts(DS_COMPLETED, INC_CLOSED));
+	/* dismissed: the drill did not take place as a response */
+	assert_false(drill_counts(DS_COMPLETED, INC_DISMISSED));
+	assert_false(drill_counts(DS_EVALUATED, INC_DISMISSED));
+	/* cancelled, or never completed */
+	assert_false(drill_counts(DS_CANCELLED, INC_RESOLVED));
+	assert_false(drill_counts(DS_CANCELLED, INC_NONE));
+	assert_false(drill_counts(DS_PLANNED, INC_NONE));
+	assert_false(drill_counts(DS_RUNNING, INC_ACTIVE));
+	assert_false(drill_counts(DS__COUNT, INC_RESOLVED));
 }
 
 static void test_out_of_range_is_conflict(void **state)
@@ -614,6 +646,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_status_and_step),
+		cmocka_unit_test(test_incident_rules),
 		cmocka_unit_test(test_out_of_range_is_conflict),
 		cmocka_unit_test(test_names_round_trip),
 		cmocka_unit_test(test_scores_valid),

@@ -31,7 +31,7 @@
 static const int want_to[INC__COUNT + 1][IA__COUNT] = {
 	/* report ack activate dismiss set-level resolve reopen close review */
 	[INC_NONE + 1] =         { REP, NO, NO, NO, NO, NO, NO, NO, NO },
-	[INC_REPORTED + 1] =     { NO, ACK, NO, DIS, NO, NO, NO, NO, NO },
+	[INC_REPORTED + 1] =     { NO, ACK, ACT, DIS, NO, NO, NO, NO, NO },
 	[INC_ACKNOWLEDGED + 1] = { NO, NO, ACT, DIS, NO, NO, NO, NO, NO },
 	[INC_ACTIVE + 1] =       { NO, NO, NO, NO, ACT, RES, NO, NO, NO },
 	[INC_DISMISSED + 1] =    { NO, NO, NO, NO, NO, NO, NO, NO, NO },
@@ -53,6 +53,15 @@ static const enum action want_right[IA__COUNT] = {
 	[IA_REOPEN] = A_INC_REOPEN, [IA_CLOSE] = A_INC_CLOSE,
 	[IA_REVIEW] = A_INC_REVIEW,
 };
+
+/* The right of a step from state s: activating a report nobody
+ * acknowledged is the leadership's own, once the chain reached them. */
+static enum action want_right_from(int s, int a)
+{
+	if (s == INC_REPORTED && a == IA_ACTIVATE)
+		return A_INC_ACTIVATE_UNACKED;
+	return want_right[a];
+}
 
 static const unsigned want_args[IA__COUNT] = {
 	[IA_REPORT] = 0, [IA_ACK] = 0, [IA_ACTIVATE] = IARG_LEVEL,
@@ -170,6 +179,8 @@ static void test_every_pair_of_state_and_step(void **state)
 				exp.acked_ms = now;
 				break;
 			case IA_ACTIVATE:
+				if (!exp.acked_ms)	/* from reported */
+					exp.acked_ms = now;
 				exp.activated_ms = now;
 				exp.level = 3;
 				break;
@@ -203,7 +214,7 @@ static void test_table_rows(void **state)
 		const struct inc_transition *t = &inc_table[i];
 
 		assert_int_equal(t->to, want(t->from, t->action));
-		assert_int_equal(t->right, want_right[t->action]);
+		assert_int_equal(t->right, want_right_from(t->from, t->action));
 		assert_int_equal(t->args, want_args[t->action]);
 		for (int j = 0; j < i; j++)	/* one row per pair */
 			assert_false(inc_table[j].from == t->from &&
@@ -242,7 +253,8 @@ static void test_right_of_every_pair(void **state)
 
 			put(&inc, s);
 			assert_int_equal(incident_right(&inc, a, rank_for(a)),
-					 want_right[a]);
+					 want(s, a) == NO ? want_right[a]
+						: want_right_from(s, a));
 		}
 }
 
@@ -316,6 +328,10 @@ static void check_who(int s, int a, int rank, const char *letters)
 	struct incident inc;
 
 	put(&inc, s);
+	/* Activating a report nobody acknowledged: nobody, until the
+	 * chain reaches the leadership (test_leadership_when_escalated). */
+	if (s == INC_REPORTED && a == IA_ACTIVATE)
+		letters = "";
 	for (size_t p = 0; p < sizeof(profiles) / sizeof(profiles[0]); p++) {
 		bool w = want(s, a) != NO &&
 			 strchr(letters, profiles[p].letter) != NULL;
@@ -340,6 +356,57 @@ static void test_who_may_take_each_step(void **state)
 			if (a == IA_SET_LEVEL)
 				check_who(s, a, 3, who_lowers);
 		}
+}
+
+/* Command HQ silent, the chain at the leadership group: its members may
+ * acknowledge, activate straight from `reported` and dismiss; others
+ * gain nothing from the chain. */
+static void test_leadership_when_escalated(void **state)
+{
+	static const struct {
+		char letter;
+		bool ack, activate, dismiss;
+	} want_of[] = {
+		{ 's', false, false, false }, { 'a', false, false, false },
+		{ 't', false, false, false }, { 'l', true, true, true },
+		{ 'c', true, false, true },   { 'b', true, true, true },
+		{ 'n', false, false, false },
+	};
+	struct object reached = { .chain_reached = true };
+	struct object before = { 0 };
+	struct incident inc;
+
+	(void)state;
+	put(&inc, INC_REPORTED);
+	for (size_t p = 0; p < sizeof(profiles) / sizeof(profiles[0]); p++) {
+		const struct actor *a = &profiles[p].a;
+
+		assert_int_equal(profiles[p].letter, want_of[p].letter);
+		assert_int_equal(may(a, incident_right(&inc, IA_ACK, 0),
+				     &reached), want_of[p].ack);
+		assert_int_equal(may(a, incident_right(&inc, IA_ACTIVATE, 1),
+				     &reached), want_of[p].activate);
+		assert_int_equal(may(a, incident_right(&inc, IA_DISMISS, 0),
+				     &reached), want_of[p].dismiss);
+		/* Before the chain reached them: leadership alone neither
+		 * acknowledges nor activates a silent report. */
+		if (profiles[p].letter == 'l') {
+			assert_false(may(a, incident_right(&inc, IA_ACK, 0),
+					 &before));
+			assert_false(may(a, incident_right(&inc, IA_ACTIVATE,
+							   1), &before));
+		}
+	}
+
+	/* The decision acknowledges too: the ack's clock stops there. */
+	incident_init(&inc, 3, 0, false);
+	assert_int_equal(incident_apply(&inc, IA_REPORT, 0, T0), 0);
+	assert_int_equal(incident_apply(&inc, IA_ACTIVATE, 1, T0 + 20 * MIN),
+			 0);
+	assert_int_equal(inc.state, INC_ACTIVE);
+	assert_int_equal(inc.acked_ms, T0 + 20 * MIN);
+	assert_int_equal(inc.activated_ms, T0 + 20 * MIN);
+	assert_int_equal(inc.level, 1);
 }
 
 static void test_lifecycle(void **state)
@@ -465,8 +532,10 @@ static void test_argument_errors(void **state)
 	assert_int_equal(bad(INC_REPORTED, IA__COUNT, 0, now), ERMS_EINVAL);
 	assert_int_equal(bad(INC_REPORTED, -1, 0, now), ERMS_EINVAL);
 	/* the state comes first: an illegal step is a conflict */
-	assert_int_equal(bad(INC_REPORTED, IA_ACTIVATE, 0, now),
+	assert_int_equal(bad(INC_DISMISSED, IA_ACTIVATE, 1, now),
 			 ERMS_ECONFLICT);
+	/* activate from reported (the leadership deciding) needs a level */
+	assert_int_equal(bad(INC_REPORTED, IA_ACTIVATE, 0, now), ERMS_EINVAL);
 	assert_int_equal(bad(INC_CLOSED, IA_SET_LEVEL, 2, 0), ERMS_ECONFLICT);
 	/* a corrupt state matches no row */
 	assert_int_equal(bad(INC__COUNT, IA_ACK, 0, now), ERMS_ECONFLICT);
@@ -694,6 +763,7 @@ int main(void)
 		cmocka_unit_test(test_right_of_every_pair),
 		cmocka_unit_test(test_raise_and_lower),
 		cmocka_unit_test(test_who_may_take_each_step),
+		cmocka_unit_test(test_leadership_when_escalated),
 		cmocka_unit_test(test_lifecycle),
 		cmocka_unit_test(test_report_without_detection_time),
 		cmocka_unit_test(test_dismiss),

@@ -40,14 +40,23 @@ static const struct profile profiles[] = {
 	/* a leader who replaced or edited the version someone else imported */
 	{ 'e', { .user_id = ME, .in_leadership = true, .reviewer = true },
 	  { .author_id = ME + 1, .actor_edited = true } },
+	/* a leader on an incident whose reporting chain has reached the
+	 * leadership group (R_ESCALATED) */
+	{ 'E', { .user_id = ME, .in_leadership = true, .reviewer = true },
+	  { .chain_reached = true } },
+	/* command HQ on such an incident: no more than command HQ */
+	{ 'x', { .user_id = ME, .in_command = true },
+	  { .chain_reached = true } },
+	/* the flag alone, outside the leadership group: nothing more */
+	{ 'y', { .user_id = ME }, { .chain_reached = true } },
 };
 
-#define ALL "saAlnrctgoue"
+#define ALL "saAlnrctgoueExy"
 
 /* Who may do each action: the letters of the profiles allowed. */
 static const char *const expected[A__COUNT] = {
 	[A_ME_READ] = ALL,		[A_ME_UPDATE] = ALL,
-	[A_USER_LIST] = "aAlncue",	[A_USER_READ] = "aAlncoue",
+	[A_USER_LIST] = "aAlncueEx",	[A_USER_READ] = "aAlncoueEx",
 	[A_USER_CREATE] = "aA",		[A_USER_UPDATE] = "aA",
 	[A_USER_DELETE] = "a",		/* never one's own account */
 	[A_GROUP_LIST] = ALL,		[A_GROUP_READ] = ALL,
@@ -57,25 +66,26 @@ static const char *const expected[A__COUNT] = {
 	[A_TOKEN_LIST_ALL] = "aA",
 	[A_TOKEN_REVOKE] = "aAo",
 	[A_AUDIT_READ] = "aA",
-	[A_PLAN_READ] = ALL,		[A_PLAN_IMPORT] = "aAc",
-	[A_PLAN_EDIT] = "aAc",		[A_PLAN_SUBMIT] = "aAc",
-	[A_PLAN_APPROVE] = "l",		/* no editor, none cooling off */
-	[A_PLAN_REJECT] = "l",		[A_PLAN_PUBLISH] = "lnue",
-	[A_PLAN_ACK] = ALL,		[A_PLAN_ACKS_READ] = "aAlncue",
+	[A_PLAN_READ] = ALL,		[A_PLAN_IMPORT] = "aAcx",
+	[A_PLAN_EDIT] = "aAcx",		[A_PLAN_SUBMIT] = "aAcx",
+	[A_PLAN_APPROVE] = "lE",		/* no editor, none cooling off */
+	[A_PLAN_REJECT] = "lE",		[A_PLAN_PUBLISH] = "lnueE",
+	[A_PLAN_ACK] = ALL,		[A_PLAN_ACKS_READ] = "aAlncueEx",
 	[A_INC_READ] = ALL,		[A_INC_REPORT] = ALL,
-	[A_INC_ACK] = "c",		[A_INC_ACTIVATE] = "lnue",
-	[A_INC_DISMISS] = "lncue",	[A_INC_RAISE] = "lnue",
-	[A_INC_LOWER] = "lncue",	[A_INC_RESOLVE] = "c",
-	[A_INC_REOPEN] = "c",		[A_INC_CLOSE] = "lnue",
-	[A_INC_REVIEW] = "c",		[A_INC_NOTE] = "lnctgue",
-	[A_TASK_CREATE] = "lncue",	[A_TASK_UPDATE] = "cg",
-	[A_CHANNEL_MANAGE] = "aA",	[A_NOTIFY_READ] = "aAlncue",
+	[A_INC_ACK] = "cEx",		[A_INC_ACTIVATE] = "lnueE",
+	[A_INC_ACTIVATE_UNACKED] = "E",	/* the chain reached leadership */
+	[A_INC_DISMISS] = "lncueEx",	[A_INC_RAISE] = "lnueE",
+	[A_INC_LOWER] = "lncueEx",	[A_INC_RESOLVE] = "cx",
+	[A_INC_REOPEN] = "cx",		[A_INC_CLOSE] = "lnueE",
+	[A_INC_REVIEW] = "cx",		[A_INC_NOTE] = "lnctgueEx",
+	[A_TASK_CREATE] = "lncueEx",	[A_TASK_UPDATE] = "cgx",
+	[A_CHANNEL_MANAGE] = "aA",	[A_NOTIFY_READ] = "aAlncueEx",
 	[A_NOTIFY_RETRY] = "aA",	[A_DUTY_READ] = ALL,
-	[A_DUTY_MANAGE] = "aAc",	[A_DUTY_SHIFTS] = "aAo",
-	[A_BULLETIN_POST] = "cg",
-	[A_SUPPLY_MANAGE] = "aAcg",	[A_FUNDS_READ] = "aAlncgue",
-	[A_FUNDS_MANAGE] = "aAlnue",	[A_FUNDS_SPEND] = "aAcg",
-	[A_DRILL_MANAGE] = "aAc",
+	[A_DUTY_MANAGE] = "aAcx",	[A_DUTY_SHIFTS] = "aAo",
+	[A_BULLETIN_POST] = "cgx",
+	[A_SUPPLY_MANAGE] = "aAcgx",	[A_FUNDS_READ] = "aAlncgueEx",
+	[A_FUNDS_MANAGE] = "aAlnueE",	[A_FUNDS_SPEND] = "aAcgx",
+	[A_DRILL_MANAGE] = "aAcx",
 	[A_INTEGRATION_MANAGE] = "aA",
 };
 

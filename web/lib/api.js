@@ -1,6 +1,9 @@
 // The API client. Every write carries the session's CSRF token and a JSON
 // body ({} when the step takes no argument). A 401 outside sign-in hands
-// over to the app (which shows the sign-in page).
+// over to the app (which shows the sign-in page). A write of an object
+// loaded at some version passes {version} in its options: it is sent as
+// If-Match, and a 409 version_conflict comes back as an ApiError that
+// names the version now and who changed it (ui.js showConflict()).
 
 import { getLang } from './i18n.js';
 
@@ -15,6 +18,14 @@ export class ApiError extends Error {
         this.code = err ? err.code : 'http';
         this.field = err ? err.field : undefined;
         this.details = err ? err.details : undefined;
+        this.currentVersion = err ? err.current_version : undefined;
+        this.changedBy = err ? err.changed_by : undefined;
+        this.changedAt = err ? err.changed_at : undefined;
+    }
+
+    /** A write refused because the object changed since it was loaded. */
+    get isConflict() {
+        return this.status === 409 && this.currentVersion !== undefined;
     }
 }
 
@@ -45,6 +56,7 @@ export function qs(params) {
 /**
  * api('GET', '/api/v1/me') → parsed JSON (null for 204).
  * opts.quiet401: do not call the unauthorized handler (sign-in itself).
+ * opts.version: the version the write was made from (If-Match).
  */
 export async function api(method, path, body, opts = {}) {
     const headers = { Accept: 'application/json', 'Accept-Language': getLang() };
@@ -53,6 +65,8 @@ export async function api(method, path, body, opts = {}) {
         headers['Content-Type'] = 'application/json';
         if (csrf)
             headers['X-CSRF-Token'] = csrf;
+        if (opts.version)
+            headers['If-Match'] = `"${opts.version}"`;
     }
     let res;
     try {

@@ -1,9 +1,26 @@
 // Shared pieces of the console: badges, timers, errors, notices.
 
 import { h, clear, fieldError } from './dom.js';
-import { t } from './i18n.js';
+import { addTexts, t } from './i18n.js';
 import { findLevel, levelColour, levelName } from './plan.js';
-import { timer, fmtMinutes, timeEl } from './time.js';
+import { timer, fmtMinutes, fmtTime, timeEl } from './time.js';
+
+addTexts({
+    'zh-CN': {
+        'conflict.title': '提交未保存：此内容已被他人修改',
+        'conflict.by': '{name}于 {at} 修改了它（现为第 {version} 版）。你填写的内容仍保留在表单中。',
+        'conflict.by_system': '系统于 {at} 修改了它（现为第 {version} 版）。你填写的内容仍保留在表单中。',
+        'conflict.load': '载入对方的版本',
+        'conflict.retry': '保留我的内容并重试',
+    },
+    en: {
+        'conflict.title': 'Not saved: someone else changed this',
+        'conflict.by': '{name} changed it at {at} (now version {version}). What you typed is still in the form.',
+        'conflict.by_system': 'The system changed it at {at} (now version {version}). What you typed is still in the form.',
+        'conflict.load': 'Load theirs',
+        'conflict.retry': 'Keep mine and retry',
+    },
+});
 
 export const STATUSES = ['reported', 'acknowledged', 'active', 'resolved', 'closed', 'reviewed', 'dismissed'];
 export const ACTIVE_STATUSES = ['reported', 'acknowledged', 'active'];
@@ -99,6 +116,50 @@ export function showFailure(err, controls, slot, testid) {
     } else {
         slot.append(errorBox(err, testid));
     }
+}
+
+/**
+ * A write from a form refused with 409 version_conflict (or a step the
+ * object's state no longer allows, which names who changed it too): show
+ * who changed it and when above the form's actions, keeping every value
+ * the user typed. opts.onLoad(): load their version (the caller
+ * re-renders); opts.onRetry(version): send mine again from the version
+ * now (hidden when the caller cannot retry). Returns the notice; a
+ * second conflict replaces the first.
+ */
+export function showConflict(form, err, opts = {}) {
+    const old = form.querySelector('[data-testid="conflict"]');
+    if (old)
+        old.remove();
+    const by = err.changedBy;
+    const vars = { name: by ? by.name : '', at: err.changedAt ? fmtTime(err.changedAt) : '',
+        version: err.currentVersion };
+    const load = h('button', { type: 'button', class: 'secondary', testid: 'conflict-load',
+        text: t('conflict.load') });
+    const retry = opts.onRetry ? h('button', { type: 'button', testid: 'conflict-retry',
+        text: t('conflict.retry') }) : null;
+    const box = h('div', { class: 'alert error conflict', role: 'alert', testid: 'conflict' },
+        h('p', {}, h('strong', { text: t('conflict.title') })),
+        h('p', { testid: 'conflict-who', text: t(by ? 'conflict.by' : 'conflict.by_system', vars) }),
+        h('div', { class: 'actions' }, load, retry));
+    load.addEventListener('click', () => {
+        box.remove();
+        if (opts.onLoad)
+            opts.onLoad();
+    });
+    if (retry) {
+        retry.addEventListener('click', async () => {
+            box.remove();
+            await opts.onRetry(err.currentVersion);
+        });
+    }
+    const actions = form.querySelector('.actions');
+    if (actions && actions.parentNode)
+        actions.parentNode.insertBefore(box, actions);
+    else
+        form.append(box);
+    load.focus();
+    return box;
 }
 
 export function errorBox(err, testid = 'error') {

@@ -5,14 +5,25 @@
 
 import { api, qs } from '../lib/api.js';
 import { h, replace, field, checkField, select, fieldError } from '../lib/dom.js';
-import { t, tx } from '../lib/i18n.js';
+import { t, tx, addTexts } from '../lib/i18n.js';
 import { can } from '../lib/session.js';
 import { subscribe } from '../lib/sse.js';
 import { currentPlan, contentOf, categoryTree, sortedLevels, categoryName, groupName } from '../lib/plan.js';
 import { timeEl, fmtDuration, fmtMinutes, localInputToIso, nowLocalInput } from '../lib/time.js';
 import { statusBadge, levelBadge, errorBox, emptyState, loading, toast, busy, setTitle, showFailure } from '../lib/ui.js';
 
-const STEPS = { planned: ['start', 'cancel'], running: ['complete'] };
+const STEPS = { planned: ['start', 'cancel'], running: ['complete', 'cancel'] };
+
+addTexts({
+    'zh-CN': {
+        'drillx.delivered': '已送达',
+        'drillx.pending': '待送达',
+    },
+    en: {
+        'drillx.delivered': 'delivered',
+        'drillx.pending': 'not yet delivered',
+    },
+});
 
 export function drillStatusBadge(status, testid) {
     return h('span', { class: ['badge', `dstatus-${status}`], testid, dataset: { status } }, t(`dstatus.${status}`));
@@ -279,9 +290,13 @@ async function renderDrill(ctx, id) {
             d.scenario ? h('div', { class: 'prewrap', testid: 'drill-scenario', text: d.scenario }) : emptyState(t('drill.none_given')),
             h('h3', { text: t('drill.injects') }),
             injects.length
-                ? h('ol', { class: 'timeline', testid: 'drill-injects' }, injects.map((x) => h('li', { class: 'tl-entry', dataset: { at: x.at_min } },
+                ? h('ol', { class: 'timeline', testid: 'drill-injects' }, injects.map((x) => h('li', { class: 'tl-entry', dataset: { at: x.at_min, delivered: x.delivered_at ? 'true' : 'false' } },
                     h('div', { class: 'tl-head' }, h('strong', { text: t('drill.inject_at', { m: x.at_min }) }),
-                        timeEl(new Date(start + x.at_min * 60000).toISOString(), 'datetime', { class: 'tl-time' })),
+                        timeEl(new Date(start + x.at_min * 60000).toISOString(), 'datetime', { class: 'tl-time' }),
+                        d.status === 'running' || x.delivered_at
+                            ? h('span', { class: ['small', x.delivered_at ? 'drill-inject-sent' : 'muted'], testid: 'drill-inject-state' },
+                                x.delivered_at ? t('drillx.delivered') : t('drillx.pending'))
+                            : null),
                     h('div', { class: 'tl-text', text: x.text }))))
                 : emptyState(t('drill.none_given'))));
     if (d.evaluation)

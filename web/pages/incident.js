@@ -17,6 +17,8 @@ import {
     emptyState, loading, toast, busy, setTitle, messageOf,
 } from '../lib/ui.js';
 import { incidentSupplies } from './supplies.js';
+import { decisionAllowed, escalationNote, ackFields, assessmentBlock, entryTextOf } from './decide.js';
+import { taskDetails, taskHistory, resolveWarning, confirmResolve, resetMembers } from './tasks.js';
 import { alertsCard, fromMonitor } from './alerts.js';
 
 const ACTION_RIGHTS = {
@@ -73,6 +75,7 @@ export async function render(ctx) {
             queue.push([kind, data]);
     }));
 
+    resetMembers();
     ctx.root.append(loading());
     const [inc, tl, tasks, plan] = await Promise.all([
         api('GET', `/api/v1/incidents/${enc}`),
@@ -183,7 +186,8 @@ export async function render(ctx) {
 
     // ---- actions --------------------------------------------------------
     function available() {
-        return ACTION_ORDER.filter((a) => (st.inc.actions || []).includes(a) && mayTake(a));
+        return ACTION_ORDER.filter((a) => (st.inc.actions || []).includes(a) &&
+            decisionAllowed(st.inc, a, mayTake(a)));
     }
 
     function renderActions() {
@@ -196,7 +200,7 @@ export async function render(ctx) {
             replace(actionsSlot, emptyState(t('room.no_actions'), 'no-actions'));
             return;
         }
-        replace(actionsSlot, h('div', { class: 'action-bar', role: 'group', 'aria-label': t('room.actions') },
+        replace(actionsSlot, escalationNote(st.inc), h('div', { class: 'action-bar', role: 'group', 'aria-label': t('room.actions') },
             list.map((a) => {
                 const b = h('button', {
                     type: 'button', class: ['action', a === 'dismiss' ? 'secondary' : 'primary'],
@@ -228,6 +232,15 @@ export async function render(ctx) {
         const needed = [];
         const hintKey = `action.${action}.hint`;
         parts.push(h('p', { class: 'muted', text: t(hintKey) }));
+        const ack = action === 'ack' ? ackFields(st.inc, st.content) : null;
+        if (ack) {
+            parts.push(...ack.parts);
+            Object.assign(controls, ack.controls);
+        }
+        if (action === 'activate')
+            parts.push(assessmentBlock(st.inc, st.content));
+        if (action === 'resolve')
+            parts.push(resolveWarning([...st.tasks.values()]));
         if (action === 'activate' || action === 'set-level') {
             const opts = levelOptions(action);
             const lv = select(opts, { testid: 'action-level-select', name: 'level' });
@@ -306,6 +319,10 @@ export async function render(ctx) {
                 body.reason = controls.reason.value.trim();
             if (controls.summary)
                 body.summary = controls.summary.value.trim();
+            if (ack)
+                Object.assign(body, ack.body());
+            if (action === 'resolve' && !confirmResolve([...st.tasks.values()]))
+                return;
             if (action === 'review') {
                 const review = { cause: controls.cause.value.trim() };
                 for (const k of ['impact', 'went_well', 'went_badly', 'lessons'])
@@ -450,6 +467,10 @@ export async function render(ctx) {
             parts.push(h('div', { class: 'task-edit' },
                 h('label', { for: s.id, class: 'small', text: t('task.status_label') }), s));
         }
+        parts.push(taskDetails(task, st.entries.values(), {
+            mayEdit: mayUpdateTask(task), open: openDetails.has(task.id),
+            onSaved: (next) => upsertTask(next, true, true),
+        }));
         return h('li', { class: ['task', `task-is-${task.status}`, String(task.id) === targetTask ? 'task-target' : ''], testid: 'task', dataset: { taskId: task.id, status: task.status, group: task.group } }, parts);
     }
 
@@ -475,7 +496,20 @@ export async function render(ctx) {
         })));
     }
 
-    function upsertTask(task, keepFocus) {
+    // A task's details stay open across re-renders; one being typed in is
+    // kept as it is when the task changes under it (saved: rebuilt).
+    const openDetails = new Set();
+    boardSlot.addEventListener('toggle', (ev) => {
+        const li = ev.target.closest && ev.target.closest('[data-task-id]');
+        if (li && ev.target.matches('[data-testid="task-details"]')) {
+            if (ev.target.open)
+                openDetails.add(Number(li.dataset.taskId));
+            else
+                openDetails.delete(Number(li.dataset.taskId));
+        }
+    }, true);
+
+    function upsertTask(task, keepFocus, saved = false) {
         if (task.incident_id !== st.inc.id)
             return;
         const old = st.tasks.get(task.id);
@@ -486,10 +520,19 @@ export async function render(ctx) {
         const focusedTask = active && active.closest && active.closest('[data-task-id]');
         const focusId = focusedTask ? focusedTask.dataset.taskId : null;
         const li = boardSlot.querySelector(`[data-task-id="${task.id}"]`);
+        const typing = !saved && li && active && active.closest && active.closest('[data-testid="task-form"]') &&
+            li.contains(active) ? li.querySelector('[data-testid="task-details"]') : null;
         if (li && li.dataset.group === task.group) {
             // Only this task changed: replace it in place, so that another
             // task's open status menu is left alone.
-            li.replaceWith(taskItem(task));
+            const fresh = taskItem(task);
+            if (typing) {
+                fresh.querySelector('[data-testid="task-details"]').replaceWith(typing);
+                li.replaceWith(fresh);
+                active.focus();
+                return;
+            }
+            li.replaceWith(fresh);
             const col = boardSlot.querySelector(`.task-col[data-group="${CSS.escape(task.group)}"]`);
             const list = [...st.tasks.values()].filter((x) => x.group === task.group);
             const pill = col && col.querySelector('.pill');
@@ -498,7 +541,11 @@ export async function render(ctx) {
         } else {
             renderBoard();
         }
-        if (focusId && (keepFocus || active.dataset.testid === 'task-status')) {
+        if (focusId && saved) {
+            const b = boardSlot.querySelector(`[data-task-id="${focusId}"] [data-testid="task-save"]`);
+            if (b)
+                b.focus();
+        } else if (focusId && (keepFocus || active.dataset.testid === 'task-status')) {
             const s = boardSlot.querySelector(`[data-task-id="${focusId}"] [data-testid="task-status"]`);
             if (s)
                 s.focus();
@@ -546,6 +593,9 @@ export async function render(ctx) {
     // ---- timeline --------------------------------------------------------
     function entryText(e) {
         const d = e.data || {};
+        const mine = entryTextOf(e, st.content);
+        if (mine)
+            return mine;
         if ((e.kind === 'status' || e.kind === 'level') && d.from && d.to) {
             let s = `${t(`status.${d.from}`)} → ${t(`status.${d.to}`)}`;
             if (d.action === 'set-level' || d.from === d.to)
@@ -575,7 +625,7 @@ export async function render(ctx) {
 
     function entryItem(e) {
         const d = e.data || {};
-        return h('li', { class: ['tl-entry', `tl-${e.kind}`], testid: 'timeline-entry', dataset: { kind: e.kind, id: e.id } },
+        return h('li', { class: ['tl-entry', `tl-${e.kind}`], testid: 'timeline-entry', dataset: { kind: e.kind, id: e.id, key: d.key || '' } },
             h('div', { class: 'tl-head' },
                 timeEl(e.at, 'seconds', { class: 'tl-time' }),
                 h('span', { class: ['badge', 'kind', `kind-${e.kind}`], text: t(`tl.kind.${e.kind}`) }),
@@ -597,6 +647,15 @@ export async function render(ctx) {
         if (empty)
             empty.remove();
         timelineList.insertBefore(li, after || null);
+        refreshTaskHistory(e);
+    }
+
+    // A task's history follows the timeline's entries about it.
+    function refreshTaskHistory(e) {
+        const id = e.kind === 'task' && e.data && e.data.task;
+        const hist = id && boardSlot.querySelector(`[data-task-id="${id}"] [data-testid="task-history"]`);
+        if (hist && st.tasks.has(id))
+            hist.replaceWith(taskHistory(st.tasks.get(id), st.entries.values()));
     }
 
     function renderTimeline() {
@@ -696,6 +755,13 @@ export async function render(ctx) {
             return;
         if (st.inc.updated_at > next.updated_at)
             return;
+        // A live update carries the row only: what GET adds (whether the
+        // chain reached the leadership, the task counts) comes after.
+        if (!('chain_reached_leadership' in next)) {
+            next = { ...next, chain_reached_leadership: st.inc.chain_reached_leadership };
+            if (next.status === 'reported')
+                refreshIncident();
+        }
         st.inc = next;
         renderHead();
         renderTimers();
