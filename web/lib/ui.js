@@ -153,7 +153,7 @@ export function showConflict(form, err, opts = {}) {
             await opts.onRetry(err.currentVersion);
         });
     }
-    const actions = form.querySelector('.actions');
+    const actions = form.querySelector('.form-actions, .actions');
     if (actions && actions.parentNode)
         actions.parentNode.insertBefore(box, actions);
     else

@@ -14,7 +14,7 @@ import { loadPeople, personName } from '../lib/people.js';
 import { timeEl } from '../lib/time.js';
 import {
     statusBadge, levelBadge, drillTag, sourceBadge, sourceName, targetsTable, incidentTimers, errorBox,
-    emptyState, loading, toast, busy, setTitle, messageOf,
+    emptyState, loading, toast, busy, setTitle, messageOf, showConflict,
 } from '../lib/ui.js';
 import { incidentSupplies } from './supplies.js';
 import { decisionAllowed, escalationNote, ackFields, assessmentBlock, entryTextOf } from './decide.js';
@@ -192,10 +192,9 @@ export async function render(ctx) {
 
     function renderActions() {
         const list = available();
-        if (st.openAction && !list.includes(st.openAction)) {
-            st.openAction = null;
-            replace(formSlot);
-        }
+        // An open form stays as it is when a live update takes its step
+        // away (somebody else acted): what was typed is kept, and sending
+        // it shows who changed the incident (showConflict).
         if (!list.length) {
             replace(actionsSlot, emptyState(t('room.no_actions'), 'no-actions'));
             return;
@@ -226,6 +225,8 @@ export async function render(ctx) {
 
     function openForm(action) {
         st.openAction = action;
+        // The version the form was opened at: its step is taken from it.
+        let loaded = st.inc.version;
         const slot = h('div', { class: 'slot' });
         const controls = {};
         const parts = [];
@@ -347,7 +348,8 @@ export async function render(ctx) {
             }
             await busy(submit, async () => {
                 try {
-                    const next = await api('POST', `/api/v1/incidents/${encodeURIComponent(st.inc.number)}/${action}`, body);
+                    const next = await api('POST', `/api/v1/incidents/${encodeURIComponent(st.inc.number)}/${action}`, body,
+                        { version: loaded });
                     st.openAction = null;
                     replace(formSlot);
                     applyIncident(next);
@@ -358,8 +360,23 @@ export async function render(ctx) {
                         h2.focus();
                     }
                 } catch (e) {
-                    const f = e.field && (controls[e.field] || controls[e.field.replace(/^review\./, '')]);
-                    if (f) {
+                    const f = e.field && e.field !== 'version' &&
+                        (controls[e.field] || controls[e.field.replace(/^review\./, '')]);
+                    if (e.isConflict) {
+                        refreshIncident();
+                        showConflict(form, e, {
+                            onLoad: () => {
+                                st.openAction = null;
+                                replace(formSlot);
+                                refreshIncident();
+                            },
+                            // Retry only where the step is still one to take.
+                            onRetry: e.code === 'version_conflict' ? (v) => {
+                                loaded = v;
+                                form.requestSubmit();
+                            } : null,
+                        });
+                    } else if (f) {
                         fieldError(f, e.message);
                         f.focus();
                     } else {
@@ -454,7 +471,8 @@ export async function render(ctx) {
                 const prev = task.status;
                 s.disabled = true;
                 try {
-                    const next = await api('PATCH', `/api/v1/tasks/${task.id}`, { status: s.value });
+                    const next = await api('PATCH', `/api/v1/tasks/${task.id}`, { status: s.value },
+                        { version: task.version });
                     upsertTask(next, true);
                     toast(t('task.updated'));
                 } catch (e) {
