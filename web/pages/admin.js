@@ -64,7 +64,7 @@ async function usersTab(ctx, body) {
             const b = h('button', { type: 'button', class: 'small secondary', testid: 'admin-user-toggle', text: u.disabled ? t('admin.enable') : t('admin.disable') });
             b.addEventListener('click', () => busy(b, async () => {
                 try {
-                    await api('PATCH', `/api/v1/users/${u.id}`, { disabled: !u.disabled });
+                    await api('PATCH', `/api/v1/users/${u.id}`, { disabled: !u.disabled }, { version: u.version });
                     toast(t('saved'));
                     resetPeople();
                     ctx.rerender();
@@ -336,7 +336,7 @@ async function channelsTab(ctx, body) {
         const toggle = h('button', { type: 'button', class: 'small secondary', testid: 'channel-toggle', text: c.enabled ? t('admin.disable') : t('admin.enable') });
         toggle.addEventListener('click', () => busy(toggle, async () => {
             try {
-                await api('PATCH', `/api/v1/channels/${c.id}`, { enabled: !c.enabled });
+                await api('PATCH', `/api/v1/channels/${c.id}`, { enabled: !c.enabled }, { version: c.version });
                 toast(t('saved'));
                 ctx.rerender();
             } catch (e) {

@@ -116,7 +116,7 @@ export function settingsForm(st, onSaved) {
         }
         busy(submit, async () => {
             try {
-                st.integ = await api('PATCH', `/api/v1/integrations/${st.integ.id}`, body);
+                st.integ = await api('PATCH', `/api/v1/integrations/${st.integ.id}`, body, { version: st.integ.version });
                 onSaved();
                 toast(t('saved'));
             } catch (e) {
@@ -218,7 +218,8 @@ function listEditor(st, spec) {
         }
         busy(save, async () => {
             try {
-                st.integ = await api('PATCH', `/api/v1/integrations/${st.integ.id}`, { [spec.key]: items.map(spec.body) });
+                st.integ = await api('PATCH', `/api/v1/integrations/${st.integ.id}`, { [spec.key]: items.map(spec.body) },
+                    { version: st.integ.version });
                 items = (st.integ[spec.key] || []).map((x) => ({ ...x }));
                 draw();
                 toast(t('saved'));

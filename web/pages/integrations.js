@@ -290,7 +290,8 @@ async function detailPage(ctx, id) {
     }));
     actions.toggle.addEventListener('click', () => busy(actions.toggle, async () => {
         try {
-            st.integ = await api('PATCH', `/api/v1/integrations/${st.integ.id}`, { enabled: !st.integ.enabled });
+            st.integ = await api('PATCH', `/api/v1/integrations/${st.integ.id}`, { enabled: !st.integ.enabled },
+                { version: st.integ.version });
             renderHead();
             toast(t('saved'));
         } catch (e) {

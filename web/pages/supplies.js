@@ -385,7 +385,7 @@ function editCard(supply, done) {
             return;
         await busy(submit, async () => {
             try {
-                done(await api('PATCH', `/api/v1/supplies/${supply().id}`, body));
+                done(await api('PATCH', `/api/v1/supplies/${supply().id}`, body, { version: supply().version }));
                 toast(t('saved'));
             } catch (e) {
                 slot.append(errorBox(e, 'supply-edit-error'));

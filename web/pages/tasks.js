@@ -198,7 +198,7 @@ export function taskDetails(task, entries, { mayEdit, onSaved, open = false }) {
                 delete patch.due_at;
             await busy(submit, async () => {
                 try {
-                    const next = await api('PATCH', `/api/v1/tasks/${task.id}`, patch);
+                    const next = await api('PATCH', `/api/v1/tasks/${task.id}`, patch, { version: task.version });
                     toast(t('taskx.saved'));
                     onSaved(next);
                 } catch (e) {
