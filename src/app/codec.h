@@ -25,7 +25,11 @@ char *incident_text(const struct incident_row *r);
 /* timeline_json() as compact JSON text, e->data (compact JSON, as
  * json_dumps() wrote it; NULL: {}) taken as it is. free() it. */
 char *timeline_text(const struct timeline_entry *e);
+/* A task; title in lang when the task has it in several (a plan's
+ * measure), and "titles" all of them (null: one only). task_json():
+ * the title as stored (the organisation's language). */
 json_t *task_json(const struct task *t);
+json_t *task_json_lang(const struct task *t, const char *lang);
 json_t *timeline_json(const struct timeline_entry *e);
 
 #endif

@@ -144,7 +144,9 @@ int app_incident_report(struct store *st, const struct principal *p,
 	out->esc_tiers = tiers;
 	if ((rc = store_incident_insert(st, out)))
 		goto out;
-	rc = app_timeline_add(st, out->inc.id, p->user.id, "report", out->title,
+	rc = app_timeline_msg(st, out->inc.id, p->user.id, "report",
+			      "tl.report",
+			      json_pack("{s:s}", "title", out->title),
 			      json_pack("{s:s, s:s, s:b}", "category",
 					out->category, "impact", out->impact,
 					"is_drill", out->inc.is_drill),
@@ -196,18 +198,31 @@ static void task_refs_release(struct task_refs *x)
 	free(x->v);
 }
 
+/* A task's title as a parameter of the catalog: every language it has. */
+static json_t *task_title_param(const struct task *t)
+{
+	json_t *all = t->titles && *t->titles
+			      ? json_loads(t->titles, 0, NULL) : NULL;
+
+	if (json_is_object(all))
+		return all;
+	json_decref(all);
+	return json_string(t->title ? t->title : "");
+}
+
 static int add_task(struct store *st, const struct principal *p,
 		    struct task *t, int64_t now_ms)
 {
-	char text[512];
 	int rc;
 
 	t->created_by = p ? p->user.id : 0;
 	t->created_ms = now_ms;
 	if ((rc = store_task_insert(st, t)))
 		return rc;
-	snprintf(text, sizeof(text), "%s → %s", t->title, t->group_key);
-	rc = app_timeline_add(st, t->incident_id, t->created_by, "task", text,
+	rc = app_timeline_msg(st, t->incident_id, t->created_by, "task",
+			      "tl.task_created",
+			      json_pack("{s:o, s:s}", "title", task_title_param(t),
+					"group", t->group_key),
 			      json_pack("{s:s, s:I}", "change", "created",
 					"task", (json_int_t)t->id),
 			      now_ms);
@@ -224,15 +239,19 @@ static int measures_to_tasks(struct store *st, const struct principal *p,
 			     const struct plan_level *level, int64_t now_ms)
 {
 	struct task_refs x = { 0 };
+	struct organisation o = { .locale = "zh-CN" };
 	size_t n = level->nmeasures;
 	struct measure_ref *m = xcalloc(n + 1, sizeof(*m));
 	bool *take = xcalloc(n + 1, sizeof(*take));
 	int rc = store_task_list(st, r->inc.id, note_task, &x);
 
+	/* Titles in the organisation's language, whoever acts, so that a
+	 * measure is found again by its title; each task keeps them all. */
+	store_org_get(st, &o);
 	for (size_t i = 0; i < n; i++)
 		m[i] = (struct measure_ref){
 			level->measures[i].group,
-			plan_text(level->measures[i].title, p->user.locale) };
+			plan_text(level->measures[i].title, o.locale) };
 	if (!rc)
 		measures_to_take(m, n, x.v, x.n, take);
 	for (size_t i = 0; !rc && i < n; i++) {
@@ -241,9 +260,14 @@ static int measures_to_tasks(struct store *st, const struct principal *p,
 		if (!take[i])
 			continue;
 		t.title = (char *)m[i].title;
+		t.titles = json_is_object(level->measures[i].title)
+				   ? json_dumps(level->measures[i].title,
+						JSON_COMPACT | JSON_SORT_KEYS)
+				   : NULL;
 		snprintf(t.group_key, sizeof(t.group_key), "%s", m[i].group);
 		snprintf(t.origin, sizeof(t.origin), "measure:%s", r->level_key);
 		rc = add_task(st, p, &t, now_ms);
+		free(t.titles);
 	}
 	free(take);
 	free(m);
@@ -386,25 +410,22 @@ int app_incident_act(struct store *st, const struct principal *p,
 	{
 		const char *why = args->reason ? args->reason
 				: a == IA_RESOLVE ? args->summary : NULL;
-		char *text = xasprintf("%s → %s%s%s%s",
-				       incident_state_name(before.state),
-				       incident_state_name(out->inc.state),
-				       level ? " (" : "",
-				       level ? out->level_key : "",
-				       level ? ")" : "");
-		char *full = why ? xasprintf("%s: %s", text, why) : xstrdup(text);
+		const char *msg = level ? why ? "tl.level_reason" : "tl.level"
+					: why ? "tl.status_reason" : "tl.status";
 
-		rc = app_timeline_add(
+		rc = app_timeline_msg(
 		    st, out->inc.id, p->user.id, level ? "level" : "status",
-		    full,
+		    msg,
+		    json_pack("{s:s, s:s, s:s?, s:s?}", "from",
+			      incident_state_name(before.state), "to",
+			      incident_state_name(out->inc.state), "level",
+			      level ? out->level_key : NULL, "reason", why),
 		    json_pack("{s:s, s:s, s:s, s:s?, s:s?}", "action",
 			      incident_action_name(a), "from",
 			      incident_state_name(before.state), "to",
 			      incident_state_name(out->inc.state), "level",
 			      level ? out->level_key : NULL, "reason", why),
 		    now_ms);
-		free(text);
-		free(full);
 	}
 	/* Activation and a more severe level bring their measures. */
 	if (!rc && level && (a == IA_ACTIVATE || rank < before.level))
@@ -524,7 +545,6 @@ int app_task_update(struct store *st, const struct principal *p,
 	struct incident_row r = { 0 };
 	struct object o = { 0 };
 	struct user u;
-	char text[640];
 	int st_parsed = -1;
 	int rc = store_task_get(st, task_id, out);
 
@@ -548,6 +568,9 @@ int app_task_update(struct store *st, const struct principal *p,
 	if (c->title) {
 		free(out->title);
 		out->title = xstrdup(c->title);
+		/* Written by someone: in their words only. */
+		free(out->titles);
+		out->titles = NULL;
 	}
 	if (c->notes) {
 		free(out->notes);
@@ -562,9 +585,10 @@ int app_task_update(struct store *st, const struct principal *p,
 	out->updated_ms = now_ms;
 	if ((rc = store_task_update(st, out)))
 		return rc;
-	snprintf(text, sizeof(text), "%s: %s", out->title,
-		 task_status_name(out->status));
-	rc = app_timeline_add(st, out->incident_id, p->user.id, "task", text,
+	rc = app_timeline_msg(st, out->incident_id, p->user.id, "task",
+			      "tl.task_status",
+			      json_pack("{s:o, s:s}", "title", task_title_param(out),
+					"status", task_status_name(out->status)),
 			      json_pack("{s:s, s:I, s:s}", "change", "updated",
 					"task", (json_int_t)out->id, "status",
 					task_status_name(out->status)),

@@ -151,6 +151,9 @@ struct task {
 	int64_t id;
 	int64_t incident_id;
 	char *title;			/* owned */
+	/* owned: the title in every language, {"zh-CN": ..., "en": ...}
+	 * as JSON text (a plan's measure), or NULL/"" (one language) */
+	char *titles;
 	char group_key[KEY_MAX + 1];
 	int64_t assignee_id;		/* 0: nobody yet */
 	enum task_status status;

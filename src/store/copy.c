@@ -85,7 +85,8 @@ static const struct copy_table copy_tables[] = {
 	  " updated_ms, esc_tiers, esc_acked_ms, source, integration_id",
 	  .after = index_incident),
 	T("task", 1, "id, incident_id, title, group_key, assignee_id, status,"
-	  " due_ms, notes, origin, created_by, created_ms, updated_ms"),
+	  " due_ms, notes, origin, created_by, created_ms, updated_ms,"
+	  " titles"),
 	T("timeline", 1, "id, incident_id, at_ms, actor_id, kind, text, data",
 	  .after = index_timeline),
 	T("event", 1, "id, at_ms, kind, incident_id, data"),

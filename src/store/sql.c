@@ -275,8 +275,8 @@ const char *const store_sql[Q__COUNT] = {
 	[Q_TASK_INSERT] =
 		"INSERT INTO task (incident_id, title, group_key, assignee_id,"
 		" status, due_ms, notes, origin, created_by, created_ms,"
-		" updated_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
-		" $10) RETURNING id",
+		" updated_ms, titles) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
+		" $10, $10, $11) RETURNING id",
 	[Q_TASK_GET] =
 		"SELECT " SELECT_LIST(TASK_COLS)
 		" FROM task WHERE id = $1",
@@ -285,7 +285,8 @@ const char *const store_sql[Q__COUNT] = {
 		" FROM task WHERE incident_id = $1 ORDER BY id",
 	[Q_TASK_UPDATE] =
 		"UPDATE task SET title = $2, assignee_id = $3, status = $4,"
-		" due_ms = $5, notes = $6, updated_ms = $7 WHERE id = $1",
+		" due_ms = $5, notes = $6, updated_ms = $7, titles = $8"
+		" WHERE id = $1",
 
 	[Q_TL_INSERT] =
 		"INSERT INTO timeline (incident_id, at_ms, actor_id, kind, text,"

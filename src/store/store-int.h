@@ -290,7 +290,8 @@ void inc_list_query(struct store *st, const struct incident_filter *f,
 	X(CHARS, origin, "origin", ) S					\
 	X(I64, created_by, "created_by", ) S				\
 	X(I64, created_ms, "created_ms", ) S				\
-	X(I64, updated_ms, "updated_ms", )
+	X(I64, updated_ms, "updated_ms", ) S				\
+	X(DUP, titles, "titles", )
 
 #define TIMELINE_COLS(X, S)						\
 	X(I64, id, "id", ) S						\
