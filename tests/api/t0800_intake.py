@@ -1174,7 +1174,9 @@ class Storm(IntakeCase):
         entries = [e for e in self.timeline(inc) if e["kind"] == "alert"
                    and e["data"].get("change") == "resolved"]
         self.assertEqual(len(entries), 1, self.timeline(inc))
-        self.assertIn("all 1 alert resolved", entries[0]["text"])
+        # In the reader's language (zh-CN here), from its key.
+        self.assertIn("1 条告警已全部恢复", entries[0]["text"])
+        self.assertEqual(entries[0]["key"], "tl.alerts_resolved")
 
         def told():
             out = []
