@@ -129,7 +129,6 @@ int notify_ack(struct store *st, const struct principal *p, int64_t id,
 {
 	struct incident_row r = { 0 };
 	char h[SHA256_HEX_LEN], obj[48];
-	char *text;
 	int rc;
 
 	if (secret) {
@@ -165,15 +164,20 @@ int notify_ack(struct store *st, const struct principal *p, int64_t id,
 		rc = store_incident_update(st, &r);
 	}
 	if (!rc && out->incident_id) {
-		text = xasprintf("acknowledged by %s (%s)", out->acked_by,
-				 out->event);
-		rc = app_timeline_add(st, out->incident_id, p ? p->user.id : 0,
-				      "notification", text,
+		/* A group's chat is named by the group's name. */
+		bool chat = !strncmp(out->acked_by, "group:", 6);
+
+		rc = app_timeline_msg(st, out->incident_id, p ? p->user.id : 0,
+				      "notification", chat ?
+				      "tl.notify_acked_group" :
+				      "tl.notify_acked",
+				      json_pack("{s:s, s:s}", chat ? "group" : "by",
+						out->acked_by + (chat ? 6 : 0),
+						"event", out->event),
 				      json_pack("{s:s, s:I}", "acknowledged",
 						out->event, "notification",
 						(json_int_t)out->id),
 				      now_ms);
-		free(text);
 	}
 	snprintf(obj, sizeof(obj), "notification:%" PRId64, out->id);
 	if (!rc)

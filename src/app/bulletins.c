@@ -100,7 +100,11 @@ int app_bulletin_post(struct store *st, const struct principal *p,
 	}
 	if (!rc)
 		rc =
-		    app_timeline_add(st, r.inc.id, p->user.id, "bulletin", text,
+		    app_timeline_msg(st, r.inc.id, p->user.id, "bulletin",
+				     "tl.bulletin",
+				     json_pack("{s:s, s:s}", "audience",
+					       public ? "public" : "internal",
+					       "text", text),
 				     json_pack("{s:s, s:I}", "audience",
 					       public ? "public" : "internal",
 					       "bulletin", (json_int_t)out->id),

@@ -19,6 +19,7 @@
 #include "app/codec-write.h"
 
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/clock.h"
@@ -337,5 +338,24 @@ void timeline_write(struct buf *b, const struct timeline_entry *e)
 	str_or_empty(b, e->text);
 	key(b, "data");
 	buf_adds(b, e->data && *e->data ? e->data : "{}");
+	/* The text's key and parameters, from data (NULL when none). */
+	{
+		json_t *d = json_loads(e->data && *e->data ? e->data : "{}",
+				       0, NULL);
+		const char *k = json_string_value(json_object_get(d, "key"));
+		json_t *p = json_object_get(d, "params");
+		char *ps = k && json_is_object(p)
+				   ? json_dumps(p, JSON_COMPACT) : NULL;
+
+		key(b, "key");
+		if (k)
+			json_str(b, k);
+		else
+			ADD_LIT(b, "null");
+		key(b, "params");
+		buf_adds(b, ps ? ps : "null");
+		free(ps);
+		json_decref(d);
+	}
 	ADD_LIT(b, "}");
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "app/codec-write.h"
+#include "plan/plan.h"
 #include "util/buf.h"
 #include "util/clock.h"
 
@@ -124,11 +125,27 @@ char *timeline_text(const struct timeline_entry *e)
 
 json_t *task_json(const struct task *t)
 {
-	json_t *o = json_pack("{s:I, s:I, s:s, s:s, s:o, s:s, s:o, s:s, s:s, s:I,"
+	return task_json_lang(t, NULL);
+}
+
+json_t *task_json_lang(const struct task *t, const char *lang)
+{
+	json_t *all = t->titles && *t->titles
+			      ? json_loads(t->titles, 0, NULL) : NULL;
+	const char *title = t->title ? t->title : "";
+	json_t *o;
+
+	if (!json_is_object(all)) {
+		json_decref(all);
+		all = NULL;
+	} else if (lang && *plan_text(all, lang)) {
+		title = plan_text(all, lang);
+	}
+	o = json_pack("{s:I, s:I, s:s, s:s, s:o, s:s, s:o, s:s, s:s, s:I,"
 			 " s:o, s:o}",
 			 "id", (json_int_t)t->id,
 			 "incident_id", (json_int_t)t->incident_id,
-			 "title", t->title ? t->title : "",
+			 "title", title,
 			 "group", t->group_key,
 			 "assignee_id", id_or_null(t->assignee_id),
 			 "status", task_status_name(t->status),
@@ -140,19 +157,25 @@ json_t *task_json(const struct task *t)
 			 "updated_at", json_time(t->updated_ms));
 
 	json_add_stamp(o, &t->stamp);
+	json_object_set_new(o, "titles", all ? all : json_null());
 	return o;
 }
 
 json_t *timeline_json(const struct timeline_entry *e)
 {
 	json_t *data = json_loads(e->data ? e->data : "{}", 0, NULL);
+	const char *k = json_string_value(json_object_get(data, "key"));
+	json_t *p = json_object_get(data, "params");
 
-	return json_pack("{s:I, s:I, s:o, s:o, s:s, s:s, s:o}",
+	return json_pack("{s:I, s:I, s:o, s:o, s:s, s:s, s:o, s:o, s:o}",
 			 "id", (json_int_t)e->id,
 			 "incident_id", (json_int_t)e->incident_id,
 			 "at", json_time(e->at_ms),
 			 "actor_id", id_or_null(e->actor_id),
 			 "kind", e->kind, "text", e->text,
+			 "key", k ? json_string(k) : json_null(),
+			 "params", k && json_is_object(p) ? json_incref(p)
+							  : json_null(),
 			 "data", data ? data : json_object());
 }
 

@@ -25,6 +25,9 @@ char *incident_text(const struct incident_row *r);
 /* timeline_json() as compact JSON text, e->data (compact JSON, as
  * json_dumps() wrote it; NULL: {}) taken as it is. free() it. */
 char *timeline_text(const struct timeline_entry *e);
+/* A task; title in lang when the task has it in several (a plan's
+ * measure), and "titles" all of them (null: one only). task_json():
+ * the title as stored (the organisation's language). */
 json_t *task_json(const struct task *t);
 /*
  * An object's version into its JSON o: "version": n and "updated_by":
@@ -32,6 +35,7 @@ json_t *task_json(const struct task *t);
  * wrote it last. Every editable object's answer has them.
  */
 void json_add_stamp(json_t *o, const struct stamp *s);
+json_t *task_json_lang(const struct task *t, const char *lang);
 json_t *timeline_json(const struct timeline_entry *e);
 
 #endif

@@ -620,22 +620,19 @@ static int deliver_inject(struct store *st, const struct drill_row *d,
 	const char *text = json_string_value(json_object_get(v, "text"));
 	json_int_t minute = json_integer_value(json_object_get(v, "at_min"));
 	size_t n = inject_groups(plan, detail, keys, 32);
-	char *line, *subject, *body;
+	char *subject, *body;
 	int rc, q;
 
 	if (!text)
 		text = "";
-	line = xasprintf("drill inject (minute %lld): %s", (long long)minute,
-			 text);
 	/* A note by the system, told apart by its key. */
-	rc = app_timeline_add(
-	    st, r->inc.id, 0, "note", line,
-	    json_pack("{s:s, s:{s:I, s:s, s:s}, s:I, s:I, s:I}", "key",
-		      "drill.inject", "params", "minute", minute, "text", text,
-		      "drill", d->title, "drill_id", (json_int_t)d->id,
-		      "index", (json_int_t)i, "minute", minute),
+	rc = app_timeline_msg(
+	    st, r->inc.id, 0, "note", "tl.drill_inject",
+	    json_pack("{s:I, s:s}", "minute", minute, "text", text),
+	    json_pack("{s:s, s:I, s:I, s:I}", "drill", d->title, "drill_id",
+		      (json_int_t)d->id, "index", (json_int_t)i, "minute",
+		      minute),
 	    now_ms);
-	free(line);
 	subject = xasprintf("【演练注入 / Drill inject】%s", d->title);
 	body = xasprintf("%s（第 %lld 分钟 / minute %lld）\n%s\n\n%s",
 			 r->number, (long long)minute, (long long)minute, text,

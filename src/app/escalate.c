@@ -59,14 +59,11 @@ int app_breaches_record(struct plan_cache *pc, struct store *st,
 		r.inc.breaches |= due;
 		rc = app_incident_save(st, NULL, &r, now_ms);
 		for (int b = 0; !rc && b < 3; b++) {
-			char text[96];
-
 			if (!(due & (1u << b)))
 				continue;
-			snprintf(text, sizeof(text), "target missed: %s",
-				 names[b]);
-			rc = app_timeline_add(
-			    st, r.inc.id, 0, "breach", text,
+			rc = app_timeline_msg(
+			    st, r.inc.id, 0, "breach", "tl.breach",
+			    json_pack("{s:s}", "target", names[b]),
 			    json_pack("{s:s}", "target", names[b]), now_ms);
 			if (!rc)
 				rc = app_event_emit(

@@ -147,7 +147,9 @@ int app_incident_report(struct store *st, const struct principal *p,
 	out->esc_tiers = tiers;
 	if ((rc = store_incident_insert(st, out)))
 		goto out;
-	rc = app_timeline_add(st, out->inc.id, p->user.id, "report", out->title,
+	rc = app_timeline_msg(st, out->inc.id, p->user.id, "report",
+			      "tl.report",
+			      json_pack("{s:s}", "title", out->title),
 			      json_pack("{s:s, s:s, s:b}", "category",
 					out->category, "impact", out->impact,
 					"is_drill", out->inc.is_drill),
@@ -199,10 +201,21 @@ static void task_refs_release(struct task_refs *x)
 	free(x->v);
 }
 
+/* A task's title as a parameter of the catalog: every language it has. */
+static json_t *task_title_param(const struct task *t)
+{
+	json_t *all = t->titles && *t->titles
+			      ? json_loads(t->titles, 0, NULL) : NULL;
+
+	if (json_is_object(all))
+		return all;
+	json_decref(all);
+	return json_string(t->title ? t->title : "");
+}
+
 static int add_task(struct store *st, const struct principal *p,
 		    struct task *t, int64_t now_ms)
 {
-	char text[512];
 	int rc;
 
 	t->created_by = p ? p->user.id : 0;
@@ -210,8 +223,10 @@ static int add_task(struct store *st, const struct principal *p,
 	app_stamp(&t->stamp, p);
 	if ((rc = store_task_insert(st, t)))
 		return rc;
-	snprintf(text, sizeof(text), "%s → %s", t->title, t->group_key);
-	rc = app_timeline_add(st, t->incident_id, t->created_by, "task", text,
+	rc = app_timeline_msg(st, t->incident_id, t->created_by, "task",
+			      "tl.task_created",
+			      json_pack("{s:o, s:s}", "title", task_title_param(t),
+					"group", t->group_key),
 			      json_pack("{s:s, s:I}", "change", "created",
 					"task", (json_int_t)t->id),
 			      now_ms);
@@ -235,14 +250,14 @@ static void measures_missing(const struct plan_level *level,
 
 /* The level's measures as tasks, but those already there (by group and
  * title in either language, core/planrules.h): so raising a level adds
- * only what is missing, whoever activated and whoever raises. Titles
- * are in the actor's language. */
+ * only what is missing, whoever activated and whoever raises. */
 static int measures_to_tasks(struct store *st, const struct principal *p,
 			     const struct incident_row *r,
 			     const struct plan_level *level, int64_t now_ms)
 {
 	static const char *const locales[] = { "zh-CN", "en" };
 	struct task_refs x = { 0 };
+	struct organisation o = { .locale = "zh-CN" };
 	size_t n = level->nmeasures;
 	struct measure_ref *m = xcalloc(n + 1, sizeof(*m));
 	bool *take = xcalloc(n + 1, sizeof(*take));
@@ -254,7 +269,10 @@ static int measures_to_tasks(struct store *st, const struct principal *p,
 		for (size_t i = 0; i < n; i++)
 			take[i] = (k == 0 || take[i]) && also[i];
 	}
-	measures_missing(level, p->user.locale, &x, m, also);
+	/* Titles in the organisation's language, whoever acts; each task
+	 * keeps them all. */
+	store_org_get(st, &o);
+	measures_missing(level, o.locale, &x, m, also);
 	free(also);
 	for (size_t i = 0; !rc && i < n; i++) {
 		struct task t = { .incident_id = r->inc.id, .status = TS_TODO };
@@ -262,9 +280,14 @@ static int measures_to_tasks(struct store *st, const struct principal *p,
 		if (!take[i])
 			continue;
 		t.title = (char *)m[i].title;
+		t.titles = json_is_object(level->measures[i].title)
+				   ? json_dumps(level->measures[i].title,
+						JSON_COMPACT | JSON_SORT_KEYS)
+				   : NULL;
 		snprintf(t.group_key, sizeof(t.group_key), "%s", m[i].group);
 		snprintf(t.origin, sizeof(t.origin), "measure:%s", r->level_key);
 		rc = add_task(st, p, &t, now_ms);
+		free(t.titles);
 	}
 	free(take);
 	free(m);
@@ -371,7 +394,6 @@ static int record_assessment(struct store *st, const struct principal *p,
 			     struct incident_row *r,
 			     const struct incident_args *x, int64_t now_ms)
 {
-	char *text;
 	int rc;
 
 	if (!x->assessment && !x->proposed_level)
@@ -385,21 +407,17 @@ static int record_assessment(struct store *st, const struct principal *p,
 			 x->proposed_level);
 	if ((rc = store_incident_assess(st, r)))
 		return rc;
-	text = xasprintf("assessment: %s%s%s%s",
-			 r->assessment ? r->assessment : "",
-			 r->proposed_level[0] ? " (proposed level " : "",
-			 r->proposed_level, r->proposed_level[0] ? ")" : "");
 	/* A note by whoever acknowledged, told apart by its key. */
-	rc = app_timeline_add(
-	    st, r->inc.id, p->user.id, "note", text,
-	    json_pack("{s:s, s:{s:s, s:s}, s:s, s:s}", "key",
-		      "incident.assessment", "params", "assessment",
-		      r->assessment ? r->assessment : "", "proposed_level",
-		      r->proposed_level, "assessment",
+	rc = app_timeline_msg(
+	    st, r->inc.id, p->user.id, "note",
+	    r->proposed_level[0] ? "tl.assessment_level" : "tl.assessment",
+	    json_pack("{s:s, s:s}", "assessment",
+		      r->assessment ? r->assessment : "", "level",
+		      r->proposed_level),
+	    json_pack("{s:s, s:s}", "assessment",
 		      r->assessment ? r->assessment : "", "proposed_level",
 		      r->proposed_level),
 	    now_ms);
-	free(text);
 	return rc;
 }
 
@@ -521,25 +539,22 @@ int app_incident_act(struct store *st, const struct principal *p,
 	{
 		const char *why = args->reason ? args->reason
 				: a == IA_RESOLVE ? args->summary : NULL;
-		char *text = xasprintf("%s → %s%s%s%s",
-				       incident_state_name(before.state),
-				       incident_state_name(out->inc.state),
-				       level ? " (" : "",
-				       level ? out->level_key : "",
-				       level ? ")" : "");
-		char *full = why ? xasprintf("%s: %s", text, why) : xstrdup(text);
+		const char *msg = level ? why ? "tl.level_reason" : "tl.level"
+					: why ? "tl.status_reason" : "tl.status";
 
-		rc = app_timeline_add(
+		rc = app_timeline_msg(
 		    st, out->inc.id, p->user.id, level ? "level" : "status",
-		    full,
+		    msg,
+		    json_pack("{s:s, s:s, s:s?, s:s?}", "from",
+			      incident_state_name(before.state), "to",
+			      incident_state_name(out->inc.state), "level",
+			      level ? out->level_key : NULL, "reason", why),
 		    json_pack("{s:s, s:s, s:s, s:s?, s:s?}", "action",
 			      incident_action_name(a), "from",
 			      incident_state_name(before.state), "to",
 			      incident_state_name(out->inc.state), "level",
 			      level ? out->level_key : NULL, "reason", why),
 		    now_ms);
-		free(text);
-		free(full);
 	}
 	if (!rc && a == IA_ACK)
 		rc = record_assessment(st, p, out, args, now_ms);
@@ -688,12 +703,12 @@ int app_task_update(struct store *st, const struct principal *p,
 		    int64_t task_id, const struct task_change *c,
 		    int64_t now_ms, struct task *out, struct errbuf *err)
 {
+	char text[32];
 	json_t *changes;
 	struct in_group g = { 0 };
 	struct incident_row r = { 0 };
 	struct object o = { 0 };
 	struct user u;
-	char text[640];
 	int st_parsed = -1;
 	int rc = store_task_get(st, task_id, out);
 
@@ -722,6 +737,9 @@ int app_task_update(struct store *st, const struct principal *p,
 	if (c->title) {
 		free(out->title);
 		out->title = xstrdup(c->title);
+		/* Written by someone: in their words only. */
+		free(out->titles);
+		out->titles = NULL;
 	}
 	if (c->notes) {
 		free(out->notes);
@@ -739,17 +757,14 @@ int app_task_update(struct store *st, const struct principal *p,
 		json_decref(changes);
 		return rc;
 	}
-	snprintf(text, sizeof(text), "%s: %s", out->title,
-		 task_status_name(out->status));
-	rc = app_timeline_add(st, out->incident_id, p->user.id, "task", text,
-			      json_pack("{s:s, s:I, s:s, s:o, s:s, s:{s:I, s:s}}",
-					"change", "updated",
+	rc = app_timeline_msg(st, out->incident_id, p->user.id, "task",
+			      "tl.task_status",
+			      json_pack("{s:o, s:s}", "title", task_title_param(out),
+					"status", task_status_name(out->status)),
+			      json_pack("{s:s, s:I, s:s, s:o}", "change", "updated",
 					"task", (json_int_t)out->id, "status",
 					task_status_name(out->status),
-					"changes", changes, "key",
-					"task.updated", "params", "task",
-					(json_int_t)out->id, "status",
-					task_status_name(out->status)),
+					"changes", changes),
 			      now_ms);
 	if (!rc)
 		rc = app_event_emit(st, now_ms, "task", out->incident_id,

@@ -212,20 +212,18 @@ static void names_text(const json_t *names, struct buf *b)
 int intake_group_flush(struct intake_run *r, struct intake_group *s)
 {
 	struct buf names = BUF_INIT;
-	char *text;
 	int rc;
 
 	names_text(gs_names(s), &names);
-	text = xasprintf("又有 %d 条告警 / %d more alert%s: %s", s->g.pending,
-			 s->g.pending, s->g.pending == 1 ? "" : "s",
-			 buf_str(&names));
-	rc = app_timeline_add(r->st, s->g.incident_id, 0, "alert", text,
+	rc = app_timeline_msg(r->st, s->g.incident_id, 0, "alert",
+			      "tl.alerts_more",
+			      json_pack("{s:i, s:s}", "n", s->g.pending,
+					"names", buf_str(&names)),
 			      json_pack("{s:s, s:i, s:O, s:I}", "change",
 					"alerts", "alerts", s->g.pending,
 					"names", s->names, "integration_id",
 					(json_int_t)s->g.integration_id),
 			      r->now_ms);
-	free(text);
 	buf_release(&names);
 	json_object_clear(s->names);
 	s->g.pending = 0;
@@ -249,7 +247,9 @@ static int gs_all_resolved(struct intake_run *r, struct intake_group *s)
 	s->g.flushed_ms = r->now_ms;
 	text = xasprintf("%d 条告警已全部恢复 / all %d alert%s resolved",
 			 s->g.alerts, s->g.alerts, s->g.alerts == 1 ? "" : "s");
-	rc = app_timeline_add(r->st, s->g.incident_id, 0, "alert", text,
+	rc = app_timeline_msg(r->st, s->g.incident_id, 0, "alert",
+			      "tl.alerts_resolved",
+			      json_pack("{s:i}", "n", s->g.alerts),
 			      json_pack("{s:s, s:i, s:I}", "change",
 					"resolved", "alerts", s->g.alerts,
 					"integration_id",

@@ -16,6 +16,8 @@
 #include "app/audit.h"
 #include "app/codec.h"
 #include "app/keys.h"
+#include "app/msgs.h"
+#include "app/org.h"
 #include "app/outbox.h"
 #include "app/timeline.h"
 #include "core/calendar.h"
@@ -96,9 +98,14 @@ static bool zh(const char *locale)
 }
 
 /* Subject, text and Markdown of this event in locale. */
-static void render(struct compose *c, const char *locale, char **subject,
-		   char **text, char **md, char **link)
+static void render(struct compose *c, const char *locale, const char *zone,
+		   char **subject, char **text, char **md, char **link)
 {
+	struct msg_names names = { c->plan, zone };
+	json_t *rep = json_pack("{s:I}", "at", (json_int_t)c->r->inc.reported_ms);
+	json_t *now = json_pack("{s:I}", "at", (json_int_t)c->now_ms);
+	char *reported = msg_text("nt.reported_at", rep, locale, &names);
+	char *at = msg_text("nt.at", now, locale, &names);
 	const struct incident_row *r = c->r;
 	bool z = zh(locale);
 	const struct plan_level *lv = r->level_key[0]
@@ -118,8 +125,10 @@ static void render(struct compose *c, const char *locale, char **subject,
 	buf_addf(&t, "%s%s %s\n%s: %s\n%s: %s\n%s: %s\n%s: %s\n", drill,
 		 r->number, r->title, z ? "级别" : "Level", level,
 		 z ? "分类" : "Category", category, z ? "状态" : "Status",
-		 incident_state_name(r->inc.state), z ? "影响" : "Impact",
+		 msg_word("state", incident_state_name(r->inc.state), locale),
+		 z ? "影响" : "Impact",
 		 r->impact && *r->impact ? r->impact : "-");
+	buf_addf(&t, "%s\n%s\n", reported, at);
 	if (c->detail && *c->detail)
 		buf_addf(&t, "%s: %s\n", z ? "说明" : "Detail", c->detail);
 	/* The links (to the incident, to acknowledge) are added by each
@@ -135,7 +144,9 @@ static void render(struct compose *c, const char *locale, char **subject,
 	esc_md(&m, level);
 	buf_addf(&m, "\n- %s: ", z ? "分类" : "Category");
 	esc_md(&m, category);
-	buf_adds(&m, "\n");
+	buf_addf(&m, "\n- %s: %s\n", z ? "状态" : "Status",
+		 msg_word("state", incident_state_name(r->inc.state), locale));
+	buf_addf(&m, "- %s\n- %s\n", reported, at);
 	if (c->detail && *c->detail) {
 		buf_addf(&m, "- %s: ", z ? "说明" : "Detail");
 		esc_md(&m, c->detail);
@@ -145,11 +156,15 @@ static void render(struct compose *c, const char *locale, char **subject,
 					     : words[c->ev].ask_en);
 	*text = buf_detach(&t, NULL);
 	*md = buf_detach(&m, NULL);
+	free(reported);
+	free(at);
+	json_decref(rep);
+	json_decref(now);
 }
 
 /* One message into the outbox. */
 static int queue(struct compose *c, int64_t channel_id, int64_t user_id,
-		 const char *recipient, const char *locale)
+		 const char *recipient, const char *locale, const char *zone)
 {
 	struct notification n = {
 		.incident_id = c->r ? c->r->inc.id : 0, .tier = c->tier,
@@ -172,7 +187,8 @@ static int queue(struct compose *c, int64_t channel_id, int64_t user_id,
 	sodium_memzero(secret, sizeof(secret));
 	n.recipient = (char *)recipient;
 	if (c->r) {
-		render(c, n.locale, &n.subject, &n.text, &n.markdown, &n.link);
+		render(c, n.locale, zone, &n.subject, &n.text, &n.markdown,
+		       &n.link);
 	} else {
 		struct buf md = BUF_INIT;
 
@@ -212,6 +228,7 @@ static bool already(json_t *set, int64_t id)
 static int email_user(struct compose *c, int64_t id)
 {
 	struct user u;
+	char zone[64];
 	int rc;
 
 	if (!id || !c->email_channel || already(c->told, id))
@@ -219,7 +236,10 @@ static int email_user(struct compose *c, int64_t id)
 	rc = store_user_get(c->st, id, &u);
 	if (rc == ERMS_ENOTFOUND || (!rc && (u.disabled || !u.email[0])))
 		return 0;
-	return rc ? rc : queue(c, c->email_channel, id, u.email, u.locale);
+	if (rc)
+		return rc;
+	app_zone_of_user(c->st, &u, zone);
+	return queue(c, c->email_channel, id, u.email, u.locale, zone);
 }
 
 struct members {
@@ -252,12 +272,16 @@ static int chat(void *ctx, const struct channel *ch)
 	struct chats *x = ctx;
 	json_t *cfg;
 	const char *locale;
+	char zone[64];
 
 	if (!ch->enabled || ch->kind == CH_EMAIL || already(x->c->chats, ch->id))
 		return 0;
 	cfg = json_loads(ch->config, 0, NULL);
 	locale = json_string_value(json_object_get(cfg, "locale"));
-	x->rc = queue(x->c, ch->id, 0, x->label, locale ? locale : "zh-CN");
+	/* A group's chat: the organisation's zone. */
+	app_zone_for(x->c->st, NULL, zone);
+	x->rc = queue(x->c, ch->id, 0, x->label, locale ? locale : "zh-CN",
+		      zone);
 	json_decref(cfg);
 	return x->rc;
 }
@@ -439,16 +463,15 @@ int notify_incident(struct store *st, const struct incident_row *r,
 	if (!rc)
 		rc = route(&c);
 	if (!rc && c.queued) {
-		char *text = xasprintf("%s: %d %s", event_names[ev], c.queued,
-				       c.queued == 1 ? "message" : "messages");
-
-		rc = app_timeline_add(st, r->inc.id, 0, "notification", text,
+		rc = app_timeline_msg(st, r->inc.id, 0, "notification",
+				      "tl.notified",
+				      json_pack("{s:s, s:i}", "event",
+						event_names[ev], "n", c.queued),
 				      json_pack("{s:s, s:i, s:i, s:O}", "event",
 						event_names[ev], "tier", tier,
 						"messages", c.queued, "groups",
 						c.groups),
 				      now_ms);
-		free(text);
 	}
 	*queued = c.queued;
 	json_decref(c.told);

@@ -7,8 +7,12 @@
 #include <string.h>
 
 #include "app/audit.h"
+#include "app/org.h"
+#include "app/plancache.h"
 #include "app/plans.h"
 #include "app/report.h"
+#include "app/timeline.h"
+#include "plan/model.h"
 #include "core/drill.h"
 #include "store/store.h"
 #include "util/xalloc.h"
@@ -71,13 +75,46 @@ int app_incident_tasks(struct store *st, const struct principal *p,
 	return of_incident(st, p, ref, &w, e);
 }
 
-int app_incident_timeline(struct store *st, const struct principal *p,
-			  const char *ref, app_entry_fn *fn, void *ctx,
-			  struct errbuf *e)
-{
-	struct rows w = { .entry = fn, .ctx = ctx };
+struct rendered {
+	app_entry_fn *fn;
+	void *ctx;
+	const struct plan *plan;
+	const char *lang;
+	char zone[64];
+};
 
-	return of_incident(st, p, ref, &w, e);
+/* store_timeline_fn: e with its text for the reader, to the caller. */
+static int render_entry(void *ctx, const struct timeline_entry *e)
+{
+	struct rendered *x = ctx;
+	struct timeline_entry copy = *e;
+	char *text = app_timeline_render(e, x->plan, x->lang, x->zone);
+	int rc;
+
+	copy.text = text;
+	rc = x->fn(x->ctx, &copy);
+	free(text);
+	return rc;
+}
+
+int app_incident_timeline(struct store *st, const struct principal *p,
+			  const char *ref, const char *lang, app_entry_fn *fn,
+			  void *ctx, struct errbuf *e)
+{
+	struct incident_row r = { 0 };
+	struct rendered x = { fn, ctx, NULL, lang, "" };
+	int rc = app_may(p, A_INC_READ, NULL, e);
+
+	if (!rc)
+		rc = store_incident_get(st, ref, &r);
+	if (!rc) {
+		app_zone_for(st, p, x.zone);
+		plan_load(st, r.plan_version_id, &x.plan);
+		rc = store_timeline_list(st, r.inc.id, 0, render_entry, &x);
+		plan_unref(x.plan);
+	}
+	incident_row_release(&r);
+	return rc;
 }
 
 int app_incident_movements(struct store *st, const struct principal *p,

@@ -47,9 +47,11 @@ int app_incident_list(struct store *st, const struct principal *p,
 int app_incident_tasks(struct store *st, const struct principal *p,
 		       const char *ref, app_task_fn *fn, void *ctx,
 		       struct errbuf *e);
+/* The timeline's entries come with their text in lang and times in
+ * p's zone (app_timeline_render()). */
 int app_incident_timeline(struct store *st, const struct principal *p,
-			  const char *ref, app_entry_fn *fn, void *ctx,
-			  struct errbuf *e);
+			  const char *ref, const char *lang, app_entry_fn *fn,
+			  void *ctx, struct errbuf *e);
 int app_incident_movements(struct store *st, const struct principal *p,
 			   const char *ref,
 			   int (*fn)(void *ctx, const struct movement *m),

@@ -12,6 +12,7 @@
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/csv.h"
+#include "util/tz.h"
 #include "util/xalloc.h"
 
 #define CSV_COLUMNS 9
@@ -155,9 +156,10 @@ static int import_row(void *ctx, char **f, int line)
 	if (!rc && (*end || s.min_quantity < 0))
 		rc = err_ret(im->e, ERMS_EINVAL, "invalid", "line %d: "
 			     "min_quantity >= 0", line);
-	if (!rc && *f[7] && time_parse(f[7], &s.inspect_by_ms))
+	if (!rc && *f[7] && tz_parse(f[7], &s.inspect_by_ms))
 		rc = err_ret(im->e, ERMS_EINVAL, "invalid", "line %d: "
-			     "inspect_by is RFC 3339", line);
+			     "inspect_by is a time with its offset "
+			     "(2026-11-28 03:03 +08:00, or RFC 3339)", line);
 	s.notes = xstrdup(f[8]);
 	if (!rc)
 		rc = app_supply_create(im->st, im->p, &s, im->now_ms, im->e);

@@ -163,16 +163,17 @@ int app_supply_move(struct store *st, const struct principal *p, int64_t id,
 	if (!rc)
 		rc = store_supply_get(st, id, out);
 	if (!rc && m.incident_id) {
-		char *text = xasprintf("%s: %" PRId64 " %s %s", kinds[kind], n,
-				       out->unit, out->name);
-
-		rc = app_timeline_add(st, m.incident_id, p->user.id, "task",
-				      text, json_pack("{s:s, s:I, s:I}",
+		rc = app_timeline_msg(st, m.incident_id, p->user.id, "task",
+				      "tl.supply",
+				      json_pack("{s:s, s:I, s:s, s:s}",
+						"movement", kinds[kind],
+						"n", (json_int_t)n, "unit",
+						out->unit, "name", out->name),
+				      json_pack("{s:s, s:I, s:I}",
 						      "supply", kinds[kind],
 						      "supply_id", (json_int_t)id,
 						      "quantity", (json_int_t)n),
 				      now_ms);
-		free(text);
 	}
 	if (!rc)
 		rc = check_low(st, out, now_ms);

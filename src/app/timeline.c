@@ -8,7 +8,11 @@
 
 #include "app/audit.h"
 #include "app/codec.h"
+#include "app/msgs.h"
+#include "app/plancache.h"
 #include "app/version.h"
+#include "plan/model.h"
+#include "util/tz.h"
 #include "util/xalloc.h"
 
 int app_event_emit(struct store *st, int64_t now_ms, const char *kind,
@@ -48,6 +52,57 @@ int app_timeline_add_id(struct store *st, int64_t incident_id,
 	free(d);
 	json_decref(data);
 	return rc;
+}
+
+int app_timeline_msg(struct store *st, int64_t incident_id, int64_t actor_id,
+		     const char *kind, const char *key, json_t *params,
+		     json_t *data, int64_t now_ms)
+{
+	struct organisation o = { .locale = "zh-CN", .time_zone = TZ_DEFAULT };
+	struct incident_row r = { 0 };
+	const struct plan *pl = NULL;
+	struct msg_names n;
+	char *text, *other;
+	int64_t id;
+	int rc;
+
+	if (!data)
+		data = json_object();
+	if (!params)
+		params = json_object();
+	store_org_get(st, &o);
+	if (!store_incident_get_id(st, incident_id, &r))
+		plan_load(st, r.plan_version_id, &pl);
+	n = (struct msg_names){ pl, o.time_zone };
+	text = msg_text(key, params, o.locale, &n);
+	other = msg_text(key, params, msg_lang_zh(o.locale) ? "en" : "zh-CN",
+			 &n);
+	json_object_set_new(data, "key", json_string(key));
+	json_object_set_new(data, "params", params);
+	rc = app_timeline_add_id(st, incident_id, actor_id, kind,
+				 text ? text : key, data, now_ms, &id);
+	/* The other language is found by a search too. */
+	if (!rc && other)
+		rc = store_incident_index(st, incident_id, other);
+	free(text);
+	free(other);
+	plan_unref(pl);
+	incident_row_release(&r);
+	return rc;
+}
+
+char *app_timeline_render(const struct timeline_entry *e,
+			  const struct plan *pl, const char *lang,
+			  const char *zone)
+{
+	json_t *d = json_loads(e->data && *e->data ? e->data : "{}", 0, NULL);
+	const char *key = json_string_value(json_object_get(d, "key"));
+	struct msg_names n = { pl, zone };
+	char *text = key ? msg_text(key, json_object_get(d, "params"), lang,
+				    &n) : NULL;
+
+	json_decref(d);
+	return text ? text : xstrdup(e->text ? e->text : "");
 }
 
 int app_timeline_add(struct store *st, int64_t incident_id, int64_t actor_id,

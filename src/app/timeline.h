@@ -14,6 +14,8 @@
 #include "app/app.h"
 #include "store/store.h"
 
+struct plan;
+
 /* An event row of `kind` for the streams; steals data. */
 int app_event_emit(struct store *st, int64_t now_ms, const char *kind,
 		   int64_t incident_id, json_t *data);
@@ -29,6 +31,27 @@ int app_timeline_add_id(struct store *st, int64_t incident_id,
 int app_timeline_add(struct store *st, int64_t incident_id, int64_t actor_id,
 		     const char *kind, const char *text, json_t *data,
 		     int64_t now_ms);
+
+/*
+ * A timeline entry whose text is the catalog's key (app/msgs.h) with
+ * params (stolen), kept in data (stolen, may be NULL) as "key" and
+ * "params": its text is rendered again in each reader's language when
+ * read (app_timeline_render()); the stored text, in the organisation's
+ * language, is for the search index (which also gets the other
+ * language) and for readers of old rows.
+ */
+int app_timeline_msg(struct store *st, int64_t incident_id, int64_t actor_id,
+		     const char *kind, const char *key, json_t *params,
+		     json_t *data, int64_t now_ms);
+
+/*
+ * The text of e for a reader of lang (zone: its times): rendered from the
+ * key and params of its data with the plan pl's names (may be NULL), or,
+ * for an entry without a key, its stored text. A new string: free() it.
+ */
+char *app_timeline_render(const struct timeline_entry *e,
+			  const struct plan *pl, const char *lang,
+			  const char *zone);
 
 /* Tell subscribers of r as it is (just inserted, or written). */
 int app_incident_event(struct store *st, const struct incident_row *r,

@@ -330,7 +330,8 @@ void task_release(struct task *t)
 {
 	free(t->title);
 	free(t->notes);
-	t->title = t->notes = NULL;
+	free(t->titles);
+	t->title = t->notes = t->titles = NULL;
 }
 
 static const char *const task_statuses[TS__COUNT] = { "todo", "doing", "done",

@@ -265,9 +265,16 @@ static int add_entry(void *ctx, const struct timeline_entry *e)
 	return 0;
 }
 
+struct task_items {
+	json_t *items;
+	const char *lang;
+};
+
 static int add_task(void *ctx, const struct task *t)
 {
-	json_array_append_new(ctx, task_json(t));
+	struct task_items *x = ctx;
+
+	json_array_append_new(x->items, task_json_lang(t, x->lang));
 	return 0;
 }
 
@@ -277,7 +284,7 @@ void api_incident_timeline(struct req *rq, struct resp *rs)
 	struct errbuf e = { 0 };
 	json_t *items = json_array();
 	int rc = app_incident_timeline(rq->st, &rq->who, rq->param[0],
-				       add_entry, items, &e);
+				       rq->lang, add_entry, items, &e);
 
 	api_answer_list(rq, rs, rc, items, &e);
 }
@@ -285,11 +292,11 @@ void api_incident_timeline(struct req *rq, struct resp *rs)
 void api_incident_tasks(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
-	json_t *items = json_array();
+	struct task_items x = { json_array(), rq->lang };
 	int rc = app_incident_tasks(rq->st, &rq->who, rq->param[0], add_task,
-				    items, &e);
+				    &x, &e);
 
-	api_answer_list(rq, rs, rc, items, &e);
+	api_answer_list(rq, rs, rc, x.items, &e);
 }
 
 void api_task_create(struct req *rq, struct resp *rs)
@@ -310,7 +317,7 @@ void api_task_create(struct req *rq, struct resp *rs)
 	if (rc)
 		resp_err(rq, rs, rc, &e);
 	else
-		resp_json(rs, 201, task_json(&t));
+		resp_json(rs, 201, task_json_lang(&t, rq->lang));
 	task_release(&t);
 }
 
@@ -339,7 +346,7 @@ void api_task_update(struct req *rq, struct resp *rs)
 	if (rc) {
 		resp_err(rq, rs, rc, &e);
 	} else {
-		resp_json(rs, 200, task_json(&t));
+		resp_json(rs, 200, task_json_lang(&t, rq->lang));
 		resp_etag(rs, t.stamp.version);
 	}
 	task_release(&t);

@@ -7,12 +7,14 @@
 #include <string.h>
 
 #include "app/codec.h"
+#include "app/org.h"
 #include "app/reads.h"
 #include "app/safeguards.h"
 #include "http/api.h"
 #include "http/fields.h"
 #include "http/json.h"
 #include "util/clock.h"
+#include "util/tz.h"
 #include "util/xalloc.h"
 
 static json_t *supply_json(const struct supply *s)
@@ -165,16 +167,23 @@ static void csv_field(struct buf *b, const char *s, bool last)
 	buf_adds(b, last ? "\r\n" : ",");
 }
 
+/* A CSV being written, its times in the reader's zone (tz_local()). */
+struct csv_out {
+	struct buf b;
+	char zone[64];
+};
+
 static int csv_supply(void *ctx, const struct supply *s)
 {
-	struct buf *b = ctx;
+	struct csv_out *o = ctx;
+	struct buf *b = &o->b;
 	char n[24], q[24], m[24], t[32] = "";
 
 	snprintf(n, sizeof(n), "%lld", (long long)s->id);
 	snprintf(q, sizeof(q), "%lld", (long long)s->quantity);
 	snprintf(m, sizeof(m), "%lld", (long long)s->min_quantity);
 	if (s->inspect_by_ms)
-		time_fmt(s->inspect_by_ms, t);
+		tz_local(s->inspect_by_ms, o->zone, t);
 	csv_field(b, n, false);
 	csv_field(b, s->name, false);
 	csv_field(b, s->kind, false);
@@ -193,16 +202,18 @@ static const char CSV_HEAD[] =
 void api_supply_csv(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
-	struct buf b = BUF_INIT;
+	struct csv_out o = { .b = BUF_INIT };
 	int rc;
 
-	buf_adds(&b, CSV_HEAD);
-	rc = app_supply_list(rq->st, &rq->who, csv_supply, &b, &e);
+	app_zone_for(rq->st, &rq->who, o.zone);
+	buf_adds(&o.b, CSV_HEAD);
+	rc = app_supply_list(rq->st, &rq->who, csv_supply, &o, &e);
 	if (rc)
 		resp_err(rq, rs, rc, &e);
 	else
-		resp_bytes(rs, 200, "text/csv; charset=utf-8", b.data, b.len);
-	buf_release(&b);
+		resp_bytes(rs, 200, "text/csv; charset=utf-8", o.b.data,
+			   o.b.len);
+	buf_release(&o.b);
 }
 
 static int import_shape(const json_t *body, struct errbuf *e)
@@ -326,10 +337,11 @@ void api_expense_add(struct req *rq, struct resp *rs)
 
 static int csv_expense(void *ctx, const struct expense *x)
 {
-	struct buf *b = ctx;
+	struct csv_out *o = ctx;
+	struct buf *b = &o->b;
 	char t[32];
 
-	time_fmt(x->at_ms, t);
+	tz_local(x->at_ms, o->zone, t);
 	buf_addf(b, "%lld,%d,%lld.%02lld,", (long long)x->id, x->year,
 		 (long long)(x->amount_cents / 100),
 		 (long long)(x->amount_cents % 100));
@@ -343,18 +355,20 @@ void api_expense_csv(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
 	const char *y = req_query(rq, "year");
-	struct buf b = BUF_INIT;
+	struct csv_out o = { .b = BUF_INIT };
 	int rc;
 
-	buf_adds(&b, "id,year,amount,purpose,incident_id,drill_id,supply_id,"
-		     "at\r\n");
+	app_zone_for(rq->st, &rq->who, o.zone);
+	buf_adds(&o.b, "id,year,amount,purpose,incident_id,drill_id,supply_id,"
+		       "at\r\n");
 	rc = app_expense_list(rq->st, &rq->who,
 			      y ? (int)strtol(y, NULL, 10)
 				: year_now(rq->now_ms),
-			      csv_expense, &b, &e);
+			      csv_expense, &o, &e);
 	if (rc)
 		resp_err(rq, rs, rc, &e);
 	else
-		resp_bytes(rs, 200, "text/csv; charset=utf-8", b.data, b.len);
-	buf_release(&b);
+		resp_bytes(rs, 200, "text/csv; charset=utf-8", o.b.data,
+			   o.b.len);
+	buf_release(&o.b);
 }

@@ -51,7 +51,7 @@ static int index_timeline(struct store *to, const struct srow *r);
 static const struct copy_table copy_tables[] = {
 	T("users", 1, "id, login, display_name, email, phone, locale,"
 	  " is_admin, disabled, password_hash, created_ms, updated_ms,"
-	  " version, updated_by"),
+	  " time_zone, version, updated_by"),
 	T("org_group", 1, "id, key, name, kind, duties_json, created_ms,"
 	  " updated_ms, version, updated_by"),
 	T("group_member", 2, "group_id, user_id, role, created_ms,"
@@ -88,7 +88,7 @@ static const struct copy_table copy_tables[] = {
 	  .after = index_incident),
 	T("task", 1, "id, incident_id, title, group_key, assignee_id, status,"
 	  " due_ms, notes, origin, created_by, created_ms, updated_ms,"
-	  " version, updated_by"),
+	  " titles, version, updated_by"),
 	T("timeline", 1, "id, incident_id, at_ms, actor_id, kind, text, data",
 	  .after = index_timeline),
 	T("event", 1, "id, at_ms, kind, incident_id, data"),
@@ -127,6 +127,8 @@ static const struct copy_table copy_tables[] = {
 	/* Last: inserting members and incidents above moves them. */
 	T("auth_epoch", 1, "id, gen", .single = true),
 	T("health", 1, "id, probed_ms", .single = true),
+	T("organisation", 1, "id, name, time_zone, locale, version,"
+	  " updated_ms, updated_by", .single = true),
 	T("incident_skew", 1, "id, ms", .single = true),
 };
 

@@ -20,8 +20,8 @@ const char *const store_sql[Q__COUNT] = {
 	[Q_USER_INSERT] =
 		"INSERT INTO users (login, display_name, email, phone, locale,"
 		" is_admin, disabled, password_hash, created_ms, updated_ms,"
-		" updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9,"
-		" $10)"
+		" time_zone, updated_by)"
+		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11)"
 		" RETURNING id",
 	[Q_USER_GET] =
 		"SELECT " SELECT_LIST(USER_COLS)
@@ -33,7 +33,7 @@ const char *const store_sql[Q__COUNT] = {
 	[Q_USER_UPDATE] =
 		"UPDATE users SET display_name = $2, email = $3, phone = $4,"
 		" locale = $5, is_admin = $6, disabled = $7, updated_ms = $8,"
-		" version = version + 1, updated_by = $9"
+		" time_zone = $9, version = version + 1, updated_by = $10"
 		" WHERE id = $1 RETURNING version",
 	[Q_USER_SET_PASSWORD] =
 		"UPDATE users SET password_hash = $2, updated_ms = $3"
@@ -42,6 +42,14 @@ const char *const store_sql[Q__COUNT] = {
 	[Q_USER_LIST] =
 		"SELECT " SELECT_LIST(USER_COLS) " FROM users WHERE id > $1"
 		" ORDER BY id LIMIT $2",
+	[Q_ORG_GET] =
+		"SELECT o.name, o.time_zone, o.locale, o.version, o.updated_ms,"
+		" coalesce(o.updated_by, 0), coalesce(u.display_name, '')"
+		" FROM organisation o LEFT JOIN users u ON u.id = o.updated_by"
+		" WHERE o.id = 1",
+	[Q_ORG_UPDATE] =
+		"UPDATE organisation SET name = $1, time_zone = $2, locale = $3,"
+		" version = $4, updated_ms = $5, updated_by = $6 WHERE id = 1",
 	[Q_AUDIT_KEY_GET] =
 		"SELECT fingerprint, plain_until FROM audit_key WHERE id = 1",
 	[Q_AUDIT_KEY_PUT] =
@@ -276,8 +284,8 @@ const char *const store_sql[Q__COUNT] = {
 	[Q_TASK_INSERT] =
 		"INSERT INTO task (incident_id, title, group_key, assignee_id,"
 		" status, due_ms, notes, origin, created_by, created_ms,"
-		" updated_ms, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7,"
-		" $8, $9, $10, $10, $9) RETURNING id",
+		" updated_ms, titles, updated_by) VALUES ($1, $2, $3, $4, $5, $6,"
+		" $7, $8, $9, $10, $10, $11, $9) RETURNING id",
 	[Q_TASK_GET] =
 		"SELECT " SELECT_LIST(TASK_COLS)
 		" FROM task WHERE id = $1",
@@ -286,8 +294,8 @@ const char *const store_sql[Q__COUNT] = {
 		" FROM task WHERE incident_id = $1 ORDER BY id",
 	[Q_TASK_UPDATE] =
 		"UPDATE task SET title = $2, assignee_id = $3, status = $4,"
-		" due_ms = $5, notes = $6, updated_ms = $7,"
-		" version = version + 1, updated_by = $8"
+		" due_ms = $5, notes = $6, updated_ms = $7, titles = $8,"
+		" version = version + 1, updated_by = $9"
 		" WHERE id = $1 RETURNING version",
 
 	[Q_TL_INSERT] =

@@ -101,6 +101,7 @@ _Static_assert(sizeof(enum inc_state) == sizeof(int), "enum size");
 	X(CHARS, email, "email", ) S					\
 	X(CHARS, phone, "phone", ) S					\
 	X(CHARS, locale, "locale", ) S					\
+	X(CHARS, time_zone, "time_zone", ) S				\
 	X(BOOL, is_admin, "is_admin", ) S				\
 	X(BOOL, disabled, "disabled", ) S				\
 	X(I64, created_ms, "created_ms", ) S				\
@@ -131,6 +132,7 @@ _Static_assert(sizeof(enum inc_state) == sizeof(int), "enum size");
 	X(CHARS, display_name, "u.display_name", ) S			\
 	X(CHARS, email, "u.email", ) S					\
 	X(CHARS, locale, "u.locale", ) S				\
+	X(CHARS, time_zone, "u.time_zone", ) S				\
 	X(BOOL, disabled, "u.disabled", )
 
 #define SESSION_COLS(X, S)						\
@@ -317,7 +319,8 @@ void inc_list_query(struct store *st, const struct incident_filter *f,
 	X(CHARS, origin, "origin", ) S					\
 	X(I64, created_by, "created_by", ) S				\
 	X(I64, created_ms, "created_ms", ) S				\
-	X(I64, updated_ms, "updated_ms", ) S	\
+	X(I64, updated_ms, "updated_ms", ) S				\
+	X(DUP, titles, "titles", ) S					\
 	STAMP_COLS(X, S, "task")
 
 #define TIMELINE_COLS(X, S)						\

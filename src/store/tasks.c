@@ -18,6 +18,7 @@ int store_task_insert(struct store *st, struct task *t)
 		SV_S(task_status_name(t->status)), SV_I(t->due_ms),
 		SV_S(t->notes ? t->notes : ""), SV_S(t->origin),
 		SV_I(t->created_by), SV_I(t->created_ms),
+		SV_S(t->titles ? t->titles : ""),
 	};
 
 	t->updated_ms = t->created_ms;
@@ -68,6 +69,7 @@ int store_task_update(struct store *st, struct task *t)
 		t->assignee_id ? SV_I(t->assignee_id) : SV_NUL,
 		SV_S(task_status_name(t->status)), SV_I(t->due_ms),
 		SV_S(t->notes ? t->notes : ""), SV_I(t->updated_ms),
+		SV_S(t->titles ? t->titles : ""),
 		sv_opt(t->stamp.by),
 	};
 

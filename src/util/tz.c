@@ -8,7 +8,10 @@
 #include "util/tz.h"
 
 #include <glib.h>
+#include <stdio.h>
 #include <string.h>
+
+#include "util/clock.h"
 
 static GTimeZone *zone_of(const char *name)
 {
@@ -84,4 +87,27 @@ void tz_rfc3339(int64_t ms, const char *zone, char out[32])
 void tz_short(int64_t ms, const char *zone, char out[32])
 {
 	tz_format(out, 32, ms, zone, "%Y-%m-%d %H:%M");
+}
+
+void tz_local(int64_t ms, const char *zone, char out[32])
+{
+	tz_format(out, 32, ms, zone, "%Y-%m-%d %H:%M %:z");
+}
+
+int tz_parse(const char *s, int64_t *ms)
+{
+	char iso[40];
+	size_t n = strlen(s);
+
+	if (!time_parse(s, ms))
+		return 0;
+	/* "YYYY-MM-DD HH:MM[:SS] +HH:MM" */
+	if ((n != 23 && n != 26) || s[10] != ' ' || s[n - 7] != ' ')
+		return -1;
+	if (n == 23)
+		snprintf(iso, sizeof(iso), "%.10sT%.5s:00%s", s, s + 11,
+			 s + 17);
+	else
+		snprintf(iso, sizeof(iso), "%.10sT%.8s%s", s, s + 11, s + 20);
+	return time_parse(iso, ms);
 }

@@ -40,4 +40,15 @@ void tz_rfc3339(int64_t ms, const char *zone, char out[32]);
 /* A person's short form: "2026-11-28 03:03" (zone's local time). */
 void tz_short(int64_t ms, const char *zone, char out[32]);
 
+/* The form of files a person opens (CSV): the zone's local time and its
+ * offset, "2026-11-28 03:03 +08:00". out must hold 32 bytes. */
+void tz_local(int64_t ms, const char *zone, char out[32]);
+
+/*
+ * A time as tz_local() writes it (seconds allowed: "2026-11-28 03:03:05
+ * +08:00"), or RFC 3339, into *ms. 0, or -1 when s is
+ * neither (a local time without its offset included).
+ */
+int tz_parse(const char *s, int64_t *ms);
+
 #endif

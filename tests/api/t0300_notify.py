@@ -536,7 +536,11 @@ class Payloads(NotifyTestCase):
         # The timeline has one new entry: the acknowledgement.
         entries = [e for e in self.timeline(inc) if e["kind"] == "notification"]
         self.assertEqual(len(entries), len(before) + 1, entries)
-        self.assertIn("group:command", entries[-1]["text"])
+        # The chat is named by its group's name, never "group:command".
+        self.assertIn("应急指挥部", entries[-1]["text"])
+        self.assertNotIn("group:", entries[-1]["text"])
+        self.assertEqual(entries[-1]["key"], "tl.notify_acked_group")
+        self.assertEqual(entries[-1]["params"]["group"], "command")
         self.assertIsNone(entries[-1]["actor_id"])
         # The incident itself is not acknowledged by a message.
         r = self.c["staff"].get("/api/v1/incidents/%d" % inc["id"])

@@ -440,11 +440,11 @@ class RealAlertmanager(IntakeCase):
 
     def all_resolved_entries(self, inc, before):
         """Timeline entries added since `before` that tell every alert is
-        resolved (zh-CN and English)."""
+        resolved (in the reader's language: zh-CN here)."""
         seen = {e["id"] for e in before}
         return [e for e in self.timeline(inc) if e["id"] not in seen and e["kind"] == "alert"
-                and e["data"].get("change") == "resolved" and "已全部恢复" in e["text"]
-                and "all 2 alerts resolved" in e["text"]]
+                and e["data"].get("change") == "resolved" and "2 条告警已全部恢复" in e["text"]
+                and e["key"] == "tl.alerts_resolved" and e["params"] == {"n": 2}]
 
     def test_storm_through_alertmanager(self):
         n = 1000
@@ -1000,7 +1000,8 @@ class TestClock(IntakeCase):
         first = batches()
         self.assertEqual(len(first), 1, first)
         self.assertEqual(first[0]["data"]["alerts"], 10, first)
-        self.assertIn("10 more alerts", first[0]["text"])
+        self.assertIn("又有 10 条告警", first[0]["text"])
+        self.assertEqual(first[0]["key"], "tl.alerts_more")
         self.assertIn("HighLatency×8", first[0]["text"])
         self.assertIn("DiskFull×2", first[0]["text"])
         self.clock(t0 + timedelta(seconds=20))
@@ -1173,7 +1174,9 @@ class Storm(IntakeCase):
         entries = [e for e in self.timeline(inc) if e["kind"] == "alert"
                    and e["data"].get("change") == "resolved"]
         self.assertEqual(len(entries), 1, self.timeline(inc))
-        self.assertIn("all 1 alert resolved", entries[0]["text"])
+        # In the reader's language (zh-CN here), from its key.
+        self.assertIn("1 条告警已全部恢复", entries[0]["text"])
+        self.assertEqual(entries[0]["key"], "tl.alerts_resolved")
 
         def told():
             out = []

@@ -95,10 +95,10 @@ class Command(notify.NotifyTestCase):
         self.assertEqual(r.body["status"], "acknowledged")
         self.assertEqual(r.body["assessment"], "核心交易中断，影响全部用户")
         self.assertEqual(r.body["proposed_level"], "level-1")
-        entry = [e for e in self.timeline(inc) if e["data"].get("key") == "incident.assessment"]
+        entry = [e for e in self.timeline(inc) if e["data"].get("key", "").startswith("tl.assessment")]
         self.assertEqual(len(entry), 1, self.timeline(inc))
-        self.assertEqual(entry[0]["data"]["key"], "incident.assessment")
-        self.assertEqual(entry[0]["data"]["params"]["proposed_level"], "level-1")
+        self.assertEqual(entry[0]["data"]["key"], "tl.assessment_level")
+        self.assertEqual(entry[0]["data"]["params"]["level"], "level-1")
         self.assertEqual(entry[0]["actor_id"], self.ids["leader"])
         r = self.act("leader", inc, "activate", level="level-1")
         self.assertEqual(r.body["status"], "active")
@@ -137,7 +137,7 @@ class Command(notify.NotifyTestCase):
         self.assertEqual((after["status"], after["assessment"], after["proposed_level"],
                           after["updated_at"]),
                          ("reported", "", None, before["updated_at"]))
-        self.assertEqual([e for e in self.timeline(inc) if e["data"].get("key") == "incident.assessment"], [])
+        self.assertEqual([e for e in self.timeline(inc) if e["data"].get("key", "").startswith("tl.assessment")], [])
 
         r = self.act("hq", inc, "ack", assessment="门户登录缓慢，约三成用户受影响",
                      proposed_level="level-2")
@@ -218,7 +218,7 @@ class Command(notify.NotifyTestCase):
 
     def injects_on(self, inc_id):
         r = self.c["staff"].get("/api/v1/incidents/%d/timeline" % inc_id)
-        return [e for e in r.body["items"] if e["data"].get("key") == "drill.inject"]
+        return [e for e in r.body["items"] if e["data"].get("key") == "tl.drill_inject"]
 
     def inject_hooks(self, text):
         return self.http.received(lambda r: r.path.startswith("/command")
@@ -233,7 +233,7 @@ class Command(notify.NotifyTestCase):
         # The minute-0 inject comes with the next tick.
         first = wait_until(lambda: self.injects_on(inc), what="the minute-0 inject")
         self.assertEqual(len(first), 1)
-        self.assertEqual(first[0]["data"]["key"], "drill.inject")
+        self.assertEqual(first[0]["data"]["key"], "tl.drill_inject")
         self.assertEqual(first[0]["data"]["params"]["text"], "流量告警：入口带宽打满")
         wait_until(lambda: self.inject_hooks("流量告警：入口带宽打满"),
                    what="the inject's message to command HQ")

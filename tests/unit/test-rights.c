@@ -87,6 +87,7 @@ static const char *const expected[A__COUNT] = {
 	[A_FUNDS_MANAGE] = "aAlnueE",	[A_FUNDS_SPEND] = "aAcgx",
 	[A_DRILL_MANAGE] = "aAcx",
 	[A_INTEGRATION_MANAGE] = "aA",
+	[A_ORG_READ] = ALL,		[A_ORG_UPDATE] = "aA",
 };
 
 static void test_every_entry_allowed_and_denied(void **state)

@@ -113,11 +113,11 @@ export function mayDecideAtAll() {
 export function entryTextOf(e, content) {
     const d = e.data || {};
     const p = d.params || {};
-    if (d.key === 'incident.assessment')
-        return p.proposed_level
-            ? t('decide.tl.assessment_level', { text: p.assessment || '—', level: levelName(content, p.proposed_level) })
+    if (d.key === 'tl.assessment' || d.key === 'tl.assessment_level')
+        return p.level
+            ? t('decide.tl.assessment_level', { text: p.assessment || '—', level: levelName(content, p.level) })
             : t('decide.tl.assessment', { text: p.assessment || '—' });
-    if (d.key === 'drill.inject')
+    if (d.key === 'tl.drill_inject')
         return t('decide.tl.inject', { minute: p.minute, text: p.text });
     return null;
 }
