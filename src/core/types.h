@@ -19,6 +19,7 @@
 #define EMAIL_MAX 254
 #define PHONE_MAX 32
 #define LOCALE_MAX 8
+#define CHAT_ID_MAX 64
 #define KEY_MAX 64
 
 enum group_kind { GK_LEADERSHIP, GK_COMMAND, GK_TEAM, GK__COUNT };
@@ -31,6 +32,10 @@ struct user {
 	char email[EMAIL_MAX + 1];
 	char phone[PHONE_MAX + 1];
 	char locale[LOCALE_MAX + 1];	/* "zh-CN" or "en" */
+	/* Ids in the chat platforms, for @-mentions ("" none). */
+	char chat_dingtalk[CHAT_ID_MAX + 1];
+	char chat_wecom[CHAT_ID_MAX + 1];
+	char chat_feishu[CHAT_ID_MAX + 1];
 	bool is_admin;
 	bool disabled;
 	int64_t created_ms;
@@ -194,6 +199,9 @@ struct notification {
 	char ack_hash[65];		/* "" when it carries no ack link */
 	char *recipient, *subject, *text, *markdown, *link, *ack_link;
 	char *last_error;		/* owned, like the texts above */
+	/* JSON array of {name, id, mobile}: whom a chat message @-mentions
+	 * (owned; NULL or "[]" none). */
+	char *mentions;
 	char acked_by[NAME_MAX_ + 1];
 	enum notif_state state;
 	int attempts;

@@ -23,12 +23,19 @@ BODY(signin_body,
 	{ .name = "password", .type = JT_STRING,
 	  .required = true, .max = PASSWORD_MAX });
 
+/* A user's ids in the chat platforms (checked by app/users.c). */
+BODY(chat_ids_body,
+	{ .name = "dingtalk", .type = JT_STRING, .max = CHAT_ID_MAX },
+	{ .name = "wecom", .type = JT_STRING, .max = CHAT_ID_MAX },
+	{ .name = "feishu", .type = JT_STRING, .max = CHAT_ID_MAX });
+
 BODY(me_body,
 	{ .name = "display_name", .type = JT_STRING,
 	  .max = NAME_MAX_, .min = 1 },
 	{ .name = "email", .type = JT_STRING, .max = EMAIL_MAX },
 	{ .name = "phone", .type = JT_STRING, .max = PHONE_MAX },
 	{ .name = "locale", .type = JT_STRING, .max = LOCALE_MAX },
+	{ .name = "chat_ids", .type = JT_OBJECT, .of = &chat_ids_body },
 	{ .name = "password", .type = JT_STRING, .max = PASSWORD_MAX },
 	{ .name = "current_password", .type = JT_STRING, .max = PASSWORD_MAX });
 
@@ -42,6 +49,7 @@ BODY(user_create_body,
 	{ .name = "email", .type = JT_STRING, .max = EMAIL_MAX },
 	{ .name = "phone", .type = JT_STRING, .max = PHONE_MAX },
 	{ .name = "locale", .type = JT_STRING, .max = LOCALE_MAX },
+	{ .name = "chat_ids", .type = JT_OBJECT, .of = &chat_ids_body },
 	{ .name = "is_admin", .type = JT_BOOL });
 
 BODY(user_update_body,
@@ -51,6 +59,7 @@ BODY(user_update_body,
 	{ .name = "email", .type = JT_STRING, .max = EMAIL_MAX },
 	{ .name = "phone", .type = JT_STRING, .max = PHONE_MAX },
 	{ .name = "locale", .type = JT_STRING, .max = LOCALE_MAX },
+	{ .name = "chat_ids", .type = JT_OBJECT, .of = &chat_ids_body },
 	{ .name = "is_admin", .type = JT_BOOL },
 	{ .name = "disabled", .type = JT_BOOL });
 

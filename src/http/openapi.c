@@ -41,8 +41,11 @@ static const struct schema_row schemas[] = {
 		 " standby" },
 	{ .name = "User",
 	  .props = "id:int login:str display_name:str email:str phone:str"
-		   " locale:str is_admin:bool disabled:bool created_at:time"
-		   " updated_at:time" },
+		   " locale:str chat_ids:@ChatIds is_admin:bool disabled:bool"
+		   " created_at:time updated_at:time" },
+	{ .name = "ChatIds", .props = "dingtalk:str wecom:str feishu:str",
+	  .doc = "the user's ids in the chat platforms, for @-mentions"
+		 " (\"\": none)" },
 	{ .name = "Session", .props = "user:@User csrf_token:str" },
 	{ .name = "MyGroup", .props = "key:str kind:str role:str" },
 	{ .name = "Me", .props = "user:@User groups:[@MyGroup rights:[str" },

@@ -32,7 +32,7 @@ api_fn api_me_get, api_me_prep, api_me_update;
 api_fn api_user_list, api_user_get, api_user_prep, api_user_create,
 	api_user_update, api_user_delete;
 api_fn api_group_list, api_group_get, api_group_create, api_group_update,
-	api_member_put, api_member_delete;
+	api_member_put, api_member_delete, api_group_channel;
 api_fn api_token_list, api_token_create, api_token_delete;
 api_fn api_feed_token_create, api_feed_token_delete;
 api_fn api_audit_list;

@@ -19,8 +19,9 @@ const char *const store_sql[Q__COUNT] = {
 
 	[Q_USER_INSERT] =
 		"INSERT INTO users (login, display_name, email, phone, locale,"
-		" is_admin, disabled, password_hash, created_ms, updated_ms)"
-		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)"
+		" is_admin, disabled, password_hash, created_ms, updated_ms,"
+		" chat_dingtalk, chat_wecom, chat_feishu)"
+		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12)"
 		" RETURNING id",
 	[Q_USER_GET] =
 		"SELECT " SELECT_LIST(USER_COLS)
@@ -31,7 +32,8 @@ const char *const store_sql[Q__COUNT] = {
 	[Q_USER_PWHASH] = "SELECT password_hash FROM users WHERE id = $1",
 	[Q_USER_UPDATE] =
 		"UPDATE users SET display_name = $2, email = $3, phone = $4,"
-		" locale = $5, is_admin = $6, disabled = $7, updated_ms = $8"
+		" locale = $5, is_admin = $6, disabled = $7, updated_ms = $8,"
+		" chat_dingtalk = $9, chat_wecom = $10, chat_feishu = $11"
 		" WHERE id = $1",
 	[Q_USER_SET_PASSWORD] =
 		"UPDATE users SET password_hash = $2, updated_ms = $3"
@@ -323,8 +325,9 @@ const char *const store_sql[Q__COUNT] = {
 		"INSERT INTO notification (incident_id, event, tier, channel_id,"
 		" user_id, recipient, locale, subject, text, markdown, link,"
 		" ack_link, idem_key, ack_hash, ack_expires_ms, state, next_ms,"
-		" created_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
-		" $11, $12, $13, $14, $15, 'pending', $17, $16) RETURNING id",
+		" created_ms, mentions) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
+		" $9, $10, $11, $12, $13, $14, $15, 'pending', $17, $16, $18)"
+		" RETURNING id",
 	[Q_NT_GET] =
 		"SELECT " SELECT_LIST(NOTIFICATION_COLS)
 		" FROM notification WHERE id = $1",
@@ -468,6 +471,14 @@ const char *const store_sql[Q__COUNT] = {
 	[Q_OV_LIST] =
 		"SELECT " SELECT_LIST(OVERRIDE_COLS) " FROM duty_override"
 		" WHERE rotation_id = $1 ORDER BY start_ms",
+	[Q_ROT_UPDATE] =
+		"UPDATE rotation SET name = $2, start_ms = $3,"
+		" shift_minutes = $4, time_zone = $5, members = $6,"
+		" updated_ms = $7 WHERE id = $1",
+	[Q_ROT_DELETE] = "DELETE FROM rotation WHERE id = $1",
+	[Q_OV_DELETE] =
+		"DELETE FROM duty_override WHERE id = $1 AND rotation_id = $2",
+	[Q_OV_DELETE_ALL] = "DELETE FROM duty_override WHERE rotation_id = $1",
 
 	[Q_BUL_INSERT] =
 		"INSERT INTO bulletin (incident_id, audience, text, author_id,"

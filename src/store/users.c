@@ -19,6 +19,8 @@ int store_user_insert(struct store *st, struct user *u, const char *pwhash)
 		SV_S(u->login), SV_S(u->display_name), SV_S(u->email),
 		SV_S(u->phone), SV_S(u->locale), SV_B(u->is_admin),
 		SV_B(u->disabled), SV_S(pwhash), SV_I(u->created_ms),
+		SV_S(u->chat_dingtalk), SV_S(u->chat_wecom),
+		SV_S(u->chat_feishu),
 	};
 
 	u->updated_ms = u->created_ms;
@@ -94,6 +96,8 @@ int store_user_update(struct store *st, const struct user *u)
 		SV_I(u->id), SV_S(u->display_name), SV_S(u->email),
 		SV_S(u->phone), SV_S(u->locale), SV_B(u->is_admin),
 		SV_B(u->disabled), SV_I(u->updated_ms),
+		SV_S(u->chat_dingtalk), SV_S(u->chat_wecom),
+		SV_S(u->chat_feishu),
 	};
 
 	return st_run1(st, Q_USER_UPDATE, p, ARRAY_SIZE(p));
