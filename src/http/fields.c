@@ -180,6 +180,14 @@ BODY(rotation_body,
 	  .required = true, .max = 40, .min = 1 },
 	{ .name = "time_zone", .type = JT_STRING, .max = 63, .min = 1 });
 
+BODY(rotation_update_body,
+	{ .name = "name", .type = JT_STRING, .max = NAME_MAX_, .min = 1 },
+	{ .name = "members", .type = JT_ARRAY, .items = "integer" },
+	{ .name = "shift_minutes", .type = JT_INT,
+	  .max = 366 * 24 * 60, .min = 1 },
+	{ .name = "start", .type = JT_STRING, .max = 40, .min = 1 },
+	{ .name = "time_zone", .type = JT_STRING, .max = 63, .min = 1 });
+
 BODY(override_body,
 	{ .name = "user_id", .type = JT_INT, .required = true, .min = 1 },
 	{ .name = "start", .type = JT_STRING,

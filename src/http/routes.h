@@ -61,6 +61,7 @@ api_fn api_integration_list, api_integration_create, api_integration_get,
 	api_integration_test, api_incident_alerts, api_intake_prep,
 	api_intake, api_enqueue_prep;
 api_fn api_rotation_list, api_rotation_create, api_override_create,
+	api_rotation_update, api_rotation_delete, api_override_delete,
 	api_on_duty, api_user_shifts;
 
 #endif
