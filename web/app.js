@@ -23,6 +23,8 @@ import * as suppliesPage from './pages/supplies.js';
 import * as fundsPage from './pages/funds.js';
 import * as adminPage from './pages/admin.js';
 import * as integrationsPage from './pages/integrations.js';
+import * as dutyPage from './pages/duty.js';
+import * as profilePage from './pages/profile.js';
 
 const ROUTES = [
     { re: /^\/signin$/, page: signinPage, name: 'signin', open: true },
@@ -36,6 +38,8 @@ const ROUTES = [
     { re: /^\/funds$/, page: fundsPage, name: 'funds' },
     { re: /^\/admin(?:\/([a-z-]+))?$/, page: adminPage, name: 'admin' },
     { re: /^\/integrations(?:\/(\d+))?$/, page: integrationsPage, name: 'integrations' },
+    { re: /^\/duty$/, page: dutyPage, name: 'duty' },
+    { re: /^\/profile$/, page: profilePage, name: 'profile' },
 ];
 
 const AFTER_SIGNIN = 'erms.afterSignin';
@@ -169,7 +173,7 @@ function renderChrome() {
     $('#live').hidden = !signedIn;
     if (signedIn) {
         $('#who').textContent = session.user.display_name || session.user.login;
-        $('#who').title = session.user.login;
+        $('#who').title = `${session.user.login} · ${t('profile.title')}`;
         const admin = session.user.is_admin || can('user.list') || can('channel.manage') ||
             can('notification.read');
         $('[data-testid="nav-admin"]').hidden = !admin;
