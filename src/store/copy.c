@@ -51,7 +51,7 @@ static int index_timeline(struct store *to, const struct srow *r);
 static const struct copy_table copy_tables[] = {
 	T("users", 1, "id, login, display_name, email, phone, locale,"
 	  " is_admin, disabled, password_hash, created_ms, updated_ms,"
-	  " chat_dingtalk, chat_wecom, chat_feishu"),
+	  " time_zone, chat_dingtalk, chat_wecom, chat_feishu"),
 	T("org_group", 1, "id, key, name, kind, duties_json, created_ms,"
 	  " updated_ms"),
 	T("group_member", 2, "group_id, user_id, role, created_ms,"
@@ -125,6 +125,8 @@ static const struct copy_table copy_tables[] = {
 	/* Last: inserting members and incidents above moves them. */
 	T("auth_epoch", 1, "id, gen", .single = true),
 	T("health", 1, "id, probed_ms", .single = true),
+	T("organisation", 1, "id, name, time_zone, locale, version,"
+	  " updated_ms, updated_by", .single = true),
 	T("incident_skew", 1, "id, ms", .single = true),
 };
 
