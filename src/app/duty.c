@@ -9,6 +9,7 @@
 
 #include "app/audit.h"
 #include "app/codec.h"
+#include "app/version.h"
 #include "core/calendar.h"
 #include "core/duty.h"
 #include "store/store.h"
@@ -285,6 +286,7 @@ int app_rotation_update(struct store *st, const struct principal *p,
 		free((char *)f.row.members);
 		f.row.members = json_dumps(members, JSON_COMPACT);
 	}
+	app_stamp(&f.row.stamp, p);
 	rc = store_rotation_update(st, &f.row, now_ms);
 	snprintf(obj, sizeof(obj), "group:%s", f.row.group_key);
 	if (!rc)

@@ -521,7 +521,7 @@ int app_integration_rotate(struct app *app, struct store *st,
 		r.updated_ms = now_ms;
 		keys_changed(app);
 		rc = store_integration_rekey(st, id, hash, r.key_prefix,
-					     now_ms);
+					     now_ms, p->user.id);
 	}
 	if (!rc)
 		rc = audit_row(st, p, "integration.rotate", &r, now_ms);

@@ -150,8 +150,8 @@ int app_supply_move(struct store *st, const struct principal *p, int64_t id,
 		err_ret(err, rc, "not_found", "no supply %" PRId64, id);
 	if (!rc)
 		rc = kind == MV_IN || kind == MV_RETURN
-			? store_supply_add(st, id, n, now_ms)
-			: store_supply_take(st, id, n, now_ms);
+			? store_supply_add(st, id, n, now_ms, p->user.id)
+			: store_supply_take(st, id, n, now_ms, p->user.id);
 	if (rc == ERMS_ECONFLICT)
 		err_ret(err, rc, "conflict", "only %" PRId64 " %s of '%s' left",
 			out->quantity, out->unit, out->name);

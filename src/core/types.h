@@ -27,6 +27,20 @@
 enum group_kind { GK_LEADERSHIP, GK_COMMAND, GK_TEAM, GK__COUNT };
 enum member_role { MR_LEAD, MR_DEPUTY, MR_MEMBER, MR__COUNT };
 
+/*
+ * The version of an object a person edits (issue: nothing lost when two
+ * people act at once): 1 when it is made, one more at every write of its
+ * row (the store counts), and who wrote it last. A write that names the
+ * version it was made from is refused when the row has moved on
+ * (app/version.h).
+ */
+struct stamp {
+	int64_t version;
+	int64_t by;			/* a user; 0: the system, or nobody
+					 * since it was made */
+	char by_name[NAME_MAX_ + 1];	/* by's display name (else login) */
+};
+
 struct user {
 	int64_t id;
 	char login[LOGIN_MAX + 1];
@@ -43,6 +57,7 @@ struct user {
 	bool disabled;
 	int64_t created_ms;
 	int64_t updated_ms;
+	struct stamp stamp;
 };
 
 /*
@@ -68,6 +83,7 @@ struct group {
 	char *duties_json;	/* JSON array text; owned, free() it */
 	int64_t created_ms;
 	int64_t updated_ms;
+	struct stamp stamp;
 };
 
 struct membership {
@@ -118,6 +134,7 @@ struct plan_version {
 	int64_t reviewer_id, reviewed_ms;
 	char *review_comment;	/* owned */
 	int64_t publisher_id, published_ms, superseded_ms;
+	struct stamp stamp;
 };
 
 /*
@@ -146,6 +163,7 @@ struct incident_row {
 	char source[16];		/* "manual", or the kind of the
 					 * integration that reported it */
 	int64_t integration_id;		/* 0: reported by a person */
+	struct stamp stamp;
 };
 
 void incident_row_release(struct incident_row *r);
@@ -165,6 +183,7 @@ struct task {
 	int64_t created_by;
 	int64_t created_ms;
 	int64_t updated_ms;
+	struct stamp stamp;
 };
 
 void task_release(struct task *t);
@@ -198,6 +217,7 @@ struct channel {
 	int64_t rate_period_ms;
 	bool enabled;
 	int64_t created_ms, updated_ms;
+	struct stamp stamp;
 };
 
 void channel_release(struct channel *c);

@@ -22,10 +22,11 @@ int store_channel_insert(struct store *st, struct channel *c)
 	struct sval p[] = {
 		SV_S(c->name), SV_S(channel_kind_name(c->kind)), SV_S(c->config),
 		SV_I(c->rate_burst), SV_I(c->rate_period_ms), SV_B(c->enabled),
-		SV_I(c->created_ms),
+		SV_I(c->created_ms), sv_opt(c->stamp.by),
 	};
 
 	c->updated_ms = c->created_ms;
+	c->stamp.version = 1;
 	return st_int(st, Q_CH_INSERT, p, ARRAY_SIZE(p), &c->id);
 }
 
@@ -36,15 +37,15 @@ int store_channel_get(struct store *st, int64_t id, struct channel *out)
 	return ST_ONE(st, Q_CH_GET, p, 1, channel_cols, channel_reset, out);
 }
 
-int store_channel_update(struct store *st, const struct channel *c)
+int store_channel_update(struct store *st, struct channel *c)
 {
 	struct sval p[] = {
 		SV_I(c->id), SV_S(c->name), SV_S(c->config),
 		SV_I(c->rate_burst), SV_I(c->rate_period_ms), SV_B(c->enabled),
-		SV_I(c->updated_ms),
+		SV_I(c->updated_ms), sv_opt(c->stamp.by),
 	};
 
-	return st_run1(st, Q_CH_UPDATE, p, ARRAY_SIZE(p));
+	return st_int(st, Q_CH_UPDATE, p, ARRAY_SIZE(p), &c->stamp.version);
 }
 
 struct channel_walk {

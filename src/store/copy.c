@@ -51,9 +51,10 @@ static int index_timeline(struct store *to, const struct srow *r);
 static const struct copy_table copy_tables[] = {
 	T("users", 1, "id, login, display_name, email, phone, locale,"
 	  " is_admin, disabled, password_hash, created_ms, updated_ms,"
-	  " time_zone, chat_dingtalk, chat_wecom, chat_feishu"),
+	  " time_zone, chat_dingtalk, chat_wecom, chat_feishu, version,"
+	  " updated_by"),
 	T("org_group", 1, "id, key, name, kind, duties_json, created_ms,"
-	  " updated_ms"),
+	  " updated_ms, version, updated_by"),
 	T("group_member", 2, "group_id, user_id, role, created_ms,"
 	  " review_from_ms"),
 	T("session", 1, "id, secret_hash, csrf, user_id, created_ms,"
@@ -67,14 +68,15 @@ static const struct copy_table copy_tables[] = {
 	T("plan_version", 1, "id, plan_id, n, status, name_json, source_name,"
 	  " source, content, author_id, created_ms, updated_ms, submitted_ms,"
 	  " reviewer_id, reviewed_ms, review_comment, publisher_id,"
-	  " published_ms, superseded_ms"),
+	  " published_ms, superseded_ms, version, updated_by"),
 	T("plan_version_editor", 2, "version_id, user_id, first_ms, last_ms"),
 	T("plan_ack", 2, "version_id, user_id, at_ms"),
 	T("integration", 1, "id, name, kind, key_hash, key_prefix, enabled,"
 	  " created_by, category, level, title_template, group_by,"
 	  " group_window_s, auto_dismiss, interval_s, rate_limit_per_min,"
 	  " rules, maintenance, received, alerts_total, alerts_firing,"
-	  " last_received_ms, hb_missed, deleted_ms, created_ms, updated_ms"),
+	  " last_received_ms, hb_missed, deleted_ms, created_ms, updated_ms,"
+	  " version, updated_by"),
 	T("incident_counter", 1, "year, last"),
 	T("incident", 1, "id, number, title, description, impact, category,"
 	  " status, level_rank, level_key, proposed_level, is_drill,"
@@ -82,15 +84,17 @@ static const struct copy_table copy_tables[] = {
 	  " reported_ms, acked_ms, activated_ms, resolved_ms, closed_ms,"
 	  " reviewed_ms, dismissed_ms, ack_min, activate_min, resolve_min,"
 	  " breaches, public, public_summary, summary, review_json,"
-	  " updated_ms, esc_tiers, esc_acked_ms, source, integration_id",
+	  " updated_ms, esc_tiers, esc_acked_ms, source, integration_id,"
+	  " version, updated_by",
 	  .after = index_incident),
 	T("task", 1, "id, incident_id, title, group_key, assignee_id, status,"
-	  " due_ms, notes, origin, created_by, created_ms, updated_ms"),
+	  " due_ms, notes, origin, created_by, created_ms, updated_ms,"
+	  " version, updated_by"),
 	T("timeline", 1, "id, incident_id, at_ms, actor_id, kind, text, data",
 	  .after = index_timeline),
 	T("event", 1, "id, at_ms, kind, incident_id, data"),
 	T("channel", 1, "id, name, kind, config, rate_burst, rate_period_ms,"
-	  " enabled, created_ms, updated_ms"),
+	  " enabled, created_ms, updated_ms, version, updated_by"),
 	T("group_channel", 2, "group_id, channel_id"),
 	T("notification", 1, "id, incident_id, event, tier, channel_id,"
 	  " user_id, recipient, locale, subject, text, markdown, link,"
@@ -98,21 +102,21 @@ static const struct copy_table copy_tables[] = {
 	  " state, attempts, next_ms, last_error, created_ms, sent_ms,"
 	  " mentions"),
 	T("rotation", 1, "id, group_id, name, start_ms, shift_minutes,"
-	  " time_zone, members, created_ms, updated_ms"),
+	  " time_zone, members, created_ms, updated_ms, version, updated_by"),
 	T("duty_override", 1, "id, rotation_id, user_id, start_ms, end_ms,"
 	  " created_ms"),
 	T("bulletin", 1, "id, incident_id, audience, text, author_id,"
 	  " created_ms"),
 	T("supply", 1, "id, name, kind, location, quantity, unit,"
 	  " min_quantity, inspect_by_ms, notes, low_notice_ms,"
-	  " inspect_notice_ms, created_ms, updated_ms"),
+	  " inspect_notice_ms, created_ms, updated_ms, version, updated_by"),
 	T("supply_movement", 1, "id, supply_id, kind, quantity, incident_id,"
 	  " note, actor_id, at_ms"),
 	T("budget", 1, "year, amount_cents, note, updated_ms"),
 	T("drill", 1, "id, title, kind, category, level, scheduled_ms,"
 	  " minutes, location, status, detail, evaluation, incident_id,"
 	  " created_by, created_ms, started_ms, completed_ms, evaluated_ms,"
-	  " updated_ms"),
+	  " updated_ms, version, updated_by"),
 	T("expense", 1, "id, year, amount_cents, purpose, incident_id,"
 	  " drill_id, supply_id, actor_id, at_ms"),
 	T("drill_notice", 1, "year, at_ms"),

@@ -38,6 +38,8 @@ int store_drill_insert(struct store *st, struct drill_row *d)
 	};
 
 	d->updated_ms = d->created_ms;
+	d->stamp.version = 1;
+	d->stamp.by = d->created_by;
 	snprintf(d->status, sizeof(d->status), "planned");
 	return st_int(st, Q_DRILL_INSERT, p, ARRAY_SIZE(p), &d->id);
 }
@@ -49,7 +51,7 @@ int store_drill_get(struct store *st, int64_t id, struct drill_row *out)
 	return ST_ONE(st, Q_DRILL_GET, p, 1, drill_cols, drill_reset, out);
 }
 
-int store_drill_update(struct store *st, const struct drill_row *d,
+int store_drill_update(struct store *st, struct drill_row *d,
 		       const char *was)
 {
 	struct sval p[] = {
@@ -58,8 +60,10 @@ int store_drill_update(struct store *st, const struct drill_row *d,
 		SV_I(d->started_ms), SV_I(d->completed_ms),
 		SV_I(d->evaluated_ms), SV_I(d->updated_ms), SV_S(d->title),
 		SV_I(d->scheduled_ms), SV_S(d->location), SV_S(was),
+		sv_opt(d->stamp.by),
 	};
-	int rc = st_run1(st, Q_DRILL_UPDATE, p, ARRAY_SIZE(p));
+	int rc = st_int(st, Q_DRILL_UPDATE, p, ARRAY_SIZE(p),
+			&d->stamp.version);
 
 	return rc == ERMS_ENOTFOUND ? ERMS_ECONFLICT : rc;
 }

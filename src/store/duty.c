@@ -24,9 +24,10 @@ int store_rotation_insert(struct store *st, struct rotation_row *r,
 	struct sval p[] = {
 		SV_I(r->group_id), SV_S(r->name), SV_I(r->start_ms),
 		SV_I(r->shift_minutes), SV_S(r->time_zone), SV_S(r->members),
-		SV_I(now_ms),
+		SV_I(now_ms), sv_opt(r->stamp.by),
 	};
 
+	r->stamp.version = 1;
 	return st_int(st, Q_ROT_INSERT, p, ARRAY_SIZE(p), &r->id);
 }
 
@@ -65,16 +66,16 @@ int store_override_insert(struct store *st, int64_t rotation_id,
 	return st_int(st, Q_OV_INSERT, p, ARRAY_SIZE(p), id);
 }
 
-int store_rotation_update(struct store *st, const struct rotation_row *r,
+int store_rotation_update(struct store *st, struct rotation_row *r,
 			  int64_t now_ms)
 {
 	struct sval p[] = {
 		SV_I(r->id), SV_S(r->name), SV_I(r->start_ms),
 		SV_I(r->shift_minutes), SV_S(r->time_zone), SV_S(r->members),
-		SV_I(now_ms),
+		SV_I(now_ms), sv_opt(r->stamp.by),
 	};
 
-	return st_run1(st, Q_ROT_UPDATE, p, ARRAY_SIZE(p));
+	return st_int(st, Q_ROT_UPDATE, p, ARRAY_SIZE(p), &r->stamp.version);
 }
 
 int store_rotation_delete(struct store *st, int64_t id)

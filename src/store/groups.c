@@ -23,10 +23,11 @@ int store_group_insert(struct store *st, struct group *g)
 	struct sval p[] = {
 		SV_S(g->key), SV_S(g->name), SV_S(group_kind_name(g->kind)),
 		SV_S(g->duties_json ? g->duties_json : "[]"),
-		SV_I(g->created_ms),
+		SV_I(g->created_ms), sv_opt(g->stamp.by),
 	};
 
 	g->updated_ms = g->created_ms;
+	g->stamp.version = 1;
 	return st_int(st, Q_GROUP_INSERT, p, ARRAY_SIZE(p), &g->id);
 }
 
@@ -37,15 +38,16 @@ int store_group_get(struct store *st, const char *key, struct group *out)
 	return ST_ONE(st, Q_GROUP_GET, p, 1, group_cols, NULL, out);
 }
 
-int store_group_update(struct store *st, const struct group *g)
+int store_group_update(struct store *st, struct group *g)
 {
 	struct sval p[] = {
 		SV_I(g->id), SV_S(g->name),
 		SV_S(g->duties_json ? g->duties_json : "[]"),
 		SV_I(g->updated_ms), SV_S(group_kind_name(g->kind)),
+		sv_opt(g->stamp.by),
 	};
 
-	return st_run1(st, Q_GROUP_UPDATE, p, ARRAY_SIZE(p));
+	return st_int(st, Q_GROUP_UPDATE, p, ARRAY_SIZE(p), &g->stamp.version);
 }
 
 struct group_walk {

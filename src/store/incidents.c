@@ -74,11 +74,12 @@ int store_incident_insert(struct store *st, struct incident_row *r)
 		SV_I(inc->activate_min), SV_I(inc->resolve_min),
 		SV_B(r->public), SV_S(r->public_summary ? r->public_summary : ""),
 		SV_I(r->esc_tiers), SV_S(r->source),
-		sv_opt(r->integration_id),
+		sv_opt(r->integration_id), sv_opt(r->stamp.by),
 	};
 	if ((rc = st_int(st, Q_INC_INSERT, p, ARRAY_SIZE(p), &inc->id)))
 		return rc;
 	r->updated_ms = inc->reported_ms;
+	r->stamp.version = 1;
 	return st->ops->search_new(st, inc->id, r->title, r->description);
 }
 
@@ -103,7 +104,7 @@ int store_incident_get(struct store *st, const char *key,
 		      incident_reset, out);
 }
 
-int store_incident_update(struct store *st, const struct incident_row *r)
+int store_incident_update(struct store *st, struct incident_row *r)
 {
 	const struct incident *inc = &r->inc;
 	struct sval p[] = {
@@ -121,9 +122,10 @@ int store_incident_update(struct store *st, const struct incident_row *r)
 		SV_S(r->summary ? r->summary : ""),
 		SV_S(r->review_json ? r->review_json : ""),
 		SV_I(r->updated_ms), SV_I(r->esc_tiers), SV_I(r->esc_acked_ms),
+		sv_opt(r->stamp.by),
 	};
 
-	return st_run1(st, Q_INC_UPDATE, p, ARRAY_SIZE(p));
+	return st_int(st, Q_INC_UPDATE, p, ARRAY_SIZE(p), &r->stamp.version);
 }
 
 struct inc_walk {

@@ -94,6 +94,8 @@ int store_integration_insert(struct store *st, struct integration_row *r,
 	};
 
 	r->updated_ms = r->created_ms;
+	r->stamp.version = 1;
+	r->stamp.by = r->created_by;
 	return st_int(st, Q_INTG_INSERT, p, ARRAY_SIZE(p), &r->id);
 }
 
@@ -115,8 +117,7 @@ int store_integration_by_hash(struct store *st, const char *key_hash,
 		      integration_reset, out);
 }
 
-int store_integration_update(struct store *st,
-			     const struct integration_row *r)
+int store_integration_update(struct store *st, struct integration_row *r)
 {
 	struct sval p[] = {
 		SV_I(r->id), SV_S(r->name), SV_B(r->enabled),
@@ -126,18 +127,18 @@ int store_integration_update(struct store *st,
 		SV_I(r->interval_s), SV_I(r->rate_limit_per_min),
 		SV_S(r->rules ? r->rules : "[]"),
 		SV_S(r->maintenance ? r->maintenance : "[]"),
-		SV_I(r->updated_ms),
+		SV_I(r->updated_ms), sv_opt(r->stamp.by),
 	};
 
-	return st_run1(st, Q_INTG_UPDATE, p, ARRAY_SIZE(p));
+	return st_int(st, Q_INTG_UPDATE, p, ARRAY_SIZE(p), &r->stamp.version);
 }
 
 int store_integration_rekey(struct store *st, int64_t id,
 			    const char *key_hash, const char *key_prefix,
-			    int64_t now_ms)
+			    int64_t now_ms, int64_t by)
 {
 	struct sval p[] = { SV_I(id), SV_S(key_hash), SV_S(key_prefix),
-			    SV_I(now_ms) };
+			    SV_I(now_ms), sv_opt(by) };
 
 	return st_run1(st, Q_INTG_REKEY, p, ARRAY_SIZE(p));
 }

@@ -121,8 +121,9 @@ int store_pv_insert(struct store *st, struct plan_version *v)
 		SV_S(v->name_json), SV_S(v->source_name),
 		SV_S(v->source ? v->source : ""),
 		SV_S(v->content ? v->content : "{}"), SV_I(v->author_id),
-		SV_I(v->created_ms),
+		SV_I(v->created_ms), sv_opt(v->stamp.by),
 	};
+	v->stamp.version = 1;
 	return st_int(st, Q_PV_INSERT, p, ARRAY_SIZE(p), &v->id);
 }
 
@@ -179,7 +180,7 @@ int store_pv_list(struct store *st, int64_t plan_id, store_pv_fn *fn,
 	return st_query(st, Q_PV_LIST, p, 1, walk_pv, &w);
 }
 
-int store_pv_update(struct store *st, const struct plan_version *v)
+int store_pv_update(struct store *st, struct plan_version *v)
 {
 	struct sval p[] = {
 		SV_I(v->id), SV_S(pv_status_name(v->status)),
@@ -190,10 +191,10 @@ int store_pv_update(struct store *st, const struct plan_version *v)
 		sv_opt(v->reviewed_ms),
 		SV_S(v->review_comment ? v->review_comment : ""),
 		sv_opt(v->publisher_id), sv_opt(v->published_ms),
-		sv_opt(v->superseded_ms),
+		sv_opt(v->superseded_ms), sv_opt(v->stamp.by),
 	};
 
-	return st_run1(st, Q_PV_UPDATE, p, ARRAY_SIZE(p));
+	return st_int(st, Q_PV_UPDATE, p, ARRAY_SIZE(p), &v->stamp.version);
 }
 
 int store_pv_published_n(struct store *st, int64_t plan_id, int *n)

@@ -20,9 +20,9 @@ const char *const store_sql[Q__COUNT] = {
 	[Q_USER_INSERT] =
 		"INSERT INTO users (login, display_name, email, phone, locale,"
 		" is_admin, disabled, password_hash, created_ms, updated_ms,"
-		" time_zone, chat_dingtalk, chat_wecom, chat_feishu)"
+		" time_zone, chat_dingtalk, chat_wecom, chat_feishu, updated_by)"
 		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12,"
-		" $13)"
+		" $13, $14)"
 		" RETURNING id",
 	[Q_USER_GET] =
 		"SELECT " SELECT_LIST(USER_COLS)
@@ -35,7 +35,8 @@ const char *const store_sql[Q__COUNT] = {
 		"UPDATE users SET display_name = $2, email = $3, phone = $4,"
 		" locale = $5, is_admin = $6, disabled = $7, updated_ms = $8,"
 		" time_zone = $9, chat_dingtalk = $10, chat_wecom = $11,"
-		" chat_feishu = $12 WHERE id = $1",
+		" chat_feishu = $12, version = version + 1, updated_by = $13"
+		" WHERE id = $1 RETURNING version",
 	[Q_USER_SET_PASSWORD] =
 		"UPDATE users SET password_hash = $2, updated_ms = $3"
 		" WHERE id = $1",
@@ -59,14 +60,16 @@ const char *const store_sql[Q__COUNT] = {
 
 	[Q_GROUP_INSERT] =
 		"INSERT INTO org_group (key, name, kind, duties_json,"
-		" created_ms, updated_ms) VALUES ($1, $2, $3, $4, $5, $5)"
+		" created_ms, updated_ms, updated_by)"
+		" VALUES ($1, $2, $3, $4, $5, $5, $6)"
 		" RETURNING id",
 	[Q_GROUP_GET] =
 		"SELECT " SELECT_LIST(GROUP_COLS)
 		" FROM org_group WHERE key = $1",
 	[Q_GROUP_UPDATE] =
 		"UPDATE org_group SET name = $2, duties_json = $3,"
-		" updated_ms = $4, kind = $5 WHERE id = $1",
+		" updated_ms = $4, kind = $5, version = version + 1,"
+		" updated_by = $6 WHERE id = $1 RETURNING version",
 	[Q_GROUP_LIST] =
 		"SELECT " SELECT_LIST(GROUP_COLS)
 		" FROM org_group ORDER BY id",
@@ -159,7 +162,8 @@ const char *const store_sql[Q__COUNT] = {
 	[Q_PV_INSERT] =
 		"INSERT INTO plan_version (plan_id, n, status, name_json,"
 		" source_name, source, content, author_id, created_ms,"
-		" updated_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)"
+		" updated_ms, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7,"
+		" $8, $9, $9, $10)"
 		" RETURNING id",
 	[Q_PV_GET] =
 		"SELECT " SELECT_LIST(PV_COLS) ", "
@@ -175,7 +179,8 @@ const char *const store_sql[Q__COUNT] = {
 		" source_name = $4, source = $5, content = $6, updated_ms = $7,"
 		" submitted_ms = $8, reviewer_id = $9, reviewed_ms = $10,"
 		" review_comment = $11, publisher_id = $12, published_ms = $13,"
-		" superseded_ms = $14 WHERE id = $1",
+		" superseded_ms = $14, version = version + 1, updated_by = $15"
+		" WHERE id = $1 RETURNING version",
 	/* The plan in force: the version published last, of any plan. */
 	[Q_PV_CURRENT] =
 		"SELECT " SELECT_LIST(PV_COLS) ", "
@@ -230,15 +235,15 @@ const char *const store_sql[Q__COUNT] = {
 		" is_drill, reporter_id, commander_id, plan_version_id,"
 		" detected_ms, reported_ms, ack_min, activate_min, resolve_min,"
 		" public, public_summary, updated_ms, esc_tiers, source,"
-		" integration_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
-		" $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $15,"
-		" $21, $22, $23) RETURNING id",
+		" integration_id, updated_by) VALUES ($1, $2, $3, $4, $5, $6,"
+		" $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,"
+		" $20, $15, $21, $22, $23, $24) RETURNING id",
 	[Q_INC_GET] =
 		"SELECT " SELECT_LIST(INCIDENT_COLS)
-		" FROM incident WHERE id = $1",
+		" FROM incident i WHERE id = $1",
 	[Q_INC_BY_NUMBER] =
 		"SELECT " SELECT_LIST(INCIDENT_COLS)
-		" FROM incident WHERE number = $1",
+		" FROM incident i WHERE number = $1",
 	[Q_INC_UPDATE] =
 		"UPDATE incident SET title = $2, description = $3, impact = $4,"
 		" category = $5, status = $6, level_rank = $7, level_key = $8,"
@@ -247,15 +252,16 @@ const char *const store_sql[Q__COUNT] = {
 		" dismissed_ms = $15, ack_min = $16, activate_min = $17,"
 		" resolve_min = $18, breaches = $19, public = $20,"
 		" public_summary = $21, summary = $22, review_json = $23,"
-		" updated_ms = $24, esc_tiers = $25, esc_acked_ms = $26"
-		" WHERE id = $1",
+		" updated_ms = $24, esc_tiers = $25, esc_acked_ms = $26,"
+		" version = version + 1, updated_by = $27"
+		" WHERE id = $1 RETURNING version",
 	/* A pre-filter for the timers (core/incident.c decides): open
 	 * incidents with a target past and not yet recorded. Each part is
 	 * served by its partial index (migrations/sqlite/0013), which holds
 	 * only rows still waiting for that target: a tick costs what is
 	 * due. The ids come out of the IN list in order: no sort. */
 	[Q_INC_DUE] =
-		"SELECT " SELECT_LIST(INCIDENT_COLS) " FROM incident WHERE id IN"
+		"SELECT " SELECT_LIST(INCIDENT_COLS) " FROM incident i WHERE id IN"
 		" (SELECT id FROM incident WHERE status = 'reported'"
 		"   AND ack_min > 0 AND (breaches & 1) = 0"
 		"   AND reported_ms + ack_min * 60000 <= $1"
@@ -271,14 +277,14 @@ const char *const store_sql[Q__COUNT] = {
 	 * partial index holds exactly these). */
 	[Q_INC_UNACKED] =
 		"SELECT " SELECT_LIST(INCIDENT_COLS)
-		" FROM incident WHERE status = 'reported'"
+		" FROM incident i WHERE status = 'reported'"
 		" AND esc_acked_ms = 0 ORDER BY id LIMIT $1",
 
 	[Q_TASK_INSERT] =
 		"INSERT INTO task (incident_id, title, group_key, assignee_id,"
 		" status, due_ms, notes, origin, created_by, created_ms,"
-		" updated_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
-		" $10) RETURNING id",
+		" updated_ms, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7,"
+		" $8, $9, $10, $10, $9) RETURNING id",
 	[Q_TASK_GET] =
 		"SELECT " SELECT_LIST(TASK_COLS)
 		" FROM task WHERE id = $1",
@@ -287,7 +293,9 @@ const char *const store_sql[Q__COUNT] = {
 		" FROM task WHERE incident_id = $1 ORDER BY id",
 	[Q_TASK_UPDATE] =
 		"UPDATE task SET title = $2, assignee_id = $3, status = $4,"
-		" due_ms = $5, notes = $6, updated_ms = $7 WHERE id = $1",
+		" due_ms = $5, notes = $6, updated_ms = $7,"
+		" version = version + 1, updated_by = $8"
+		" WHERE id = $1 RETURNING version",
 
 	[Q_TL_INSERT] =
 		"INSERT INTO timeline (incident_id, at_ms, actor_id, kind, text,"
@@ -306,15 +314,16 @@ const char *const store_sql[Q__COUNT] = {
 
 	[Q_CH_INSERT] =
 		"INSERT INTO channel (name, kind, config, rate_burst,"
-		" rate_period_ms, enabled, created_ms, updated_ms)"
-		" VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+		" rate_period_ms, enabled, created_ms, updated_ms, updated_by)"
+		" VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) RETURNING id",
 	[Q_CH_GET] =
 		"SELECT " SELECT_LIST(CHANNEL_COLS)
 		" FROM channel WHERE id = $1",
 	[Q_CH_UPDATE] =
 		"UPDATE channel SET name = $2, config = $3, rate_burst = $4,"
-		" rate_period_ms = $5, enabled = $6, updated_ms = $7"
-		" WHERE id = $1",
+		" rate_period_ms = $5, enabled = $6, updated_ms = $7,"
+		" version = version + 1, updated_by = $8"
+		" WHERE id = $1 RETURNING version",
 	[Q_CH_LIST] =
 		"SELECT " SELECT_LIST(CHANNEL_COLS)
 		" FROM channel ORDER BY id",
@@ -383,8 +392,9 @@ const char *const store_sql[Q__COUNT] = {
 		" enabled, created_by, category, level, title_template,"
 		" group_by, group_window_s, auto_dismiss, interval_s,"
 		" rate_limit_per_min, rules, maintenance, created_ms,"
-		" updated_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
-		" $11, $12, $13, $14, $15, $16, $17, $17) RETURNING id",
+		" updated_ms, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7,"
+		" $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $6)"
+		" RETURNING id",
 	[Q_INTG_GET] =
 		"SELECT " SELECT_LIST(INTEGRATION_COLS)
 		" FROM integration WHERE id = $1 AND deleted_ms = 0",
@@ -396,10 +406,12 @@ const char *const store_sql[Q__COUNT] = {
 		" level = $5, title_template = $6, group_by = $7,"
 		" group_window_s = $8, auto_dismiss = $9, interval_s = $10,"
 		" rate_limit_per_min = $11, rules = $12, maintenance = $13,"
-		" updated_ms = $14 WHERE id = $1 AND deleted_ms = 0",
+		" updated_ms = $14, version = version + 1, updated_by = $15"
+		" WHERE id = $1 AND deleted_ms = 0 RETURNING version",
 	[Q_INTG_REKEY] =
 		"UPDATE integration SET key_hash = $2, key_prefix = $3,"
-		" updated_ms = $4 WHERE id = $1 AND deleted_ms = 0",
+		" updated_ms = $4, version = version + 1, updated_by = $5"
+		" WHERE id = $1 AND deleted_ms = 0",
 	[Q_INTG_DELETE] =
 		"UPDATE integration SET key_hash = NULL, enabled = 0,"
 		" deleted_ms = $2, updated_ms = $2"
@@ -468,8 +480,8 @@ const char *const store_sql[Q__COUNT] = {
 
 	[Q_ROT_INSERT] =
 		"INSERT INTO rotation (group_id, name, start_ms, shift_minutes,"
-		" time_zone, members, created_ms, updated_ms)"
-		" VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+		" time_zone, members, created_ms, updated_ms, updated_by)"
+		" VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) RETURNING id",
 	[Q_ROT_LIST] =
 		"SELECT " SELECT_LIST(ROTATION_COLS) " FROM rotation r"
 		" JOIN org_group g ON g.id = r.group_id"
@@ -483,7 +495,8 @@ const char *const store_sql[Q__COUNT] = {
 	[Q_ROT_UPDATE] =
 		"UPDATE rotation SET name = $2, start_ms = $3,"
 		" shift_minutes = $4, time_zone = $5, members = $6,"
-		" updated_ms = $7 WHERE id = $1",
+		" updated_ms = $7, version = version + 1, updated_by = $8"
+		" WHERE id = $1 RETURNING version",
 	[Q_ROT_DELETE] = "DELETE FROM rotation WHERE id = $1",
 	[Q_OV_DELETE] =
 		"DELETE FROM duty_override WHERE id = $1 AND rotation_id = $2",
@@ -504,25 +517,28 @@ const char *const store_sql[Q__COUNT] = {
 
 	[Q_SUP_INSERT] =
 		"INSERT INTO supply (name, kind, location, quantity, unit,"
-		" min_quantity, inspect_by_ms, notes, created_ms, updated_ms)"
-		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+		" min_quantity, inspect_by_ms, notes, created_ms, updated_ms,"
+		" updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10)"
+		" RETURNING id",
 	[Q_SUP_GET] =
 		"SELECT " SELECT_LIST(SUPPLY_COLS)
 		" FROM supply WHERE id = $1",
 	[Q_SUP_UPDATE] =
 		"UPDATE supply SET name = $2, kind = $3, location = $4, unit = $5,"
 		" min_quantity = $6, inspect_by_ms = $7, notes = $8,"
-		" updated_ms = $9 WHERE id = $1",
+		" updated_ms = $9, version = version + 1, updated_by = $10"
+		" WHERE id = $1 RETURNING version",
 	[Q_SUP_LIST] =
 		"SELECT " SELECT_LIST(SUPPLY_COLS)
 		" FROM supply ORDER BY id",
 	/* Never below zero, also when allocations race: one statement. */
 	[Q_SUP_TAKE] =
-		"UPDATE supply SET quantity = quantity - $2, updated_ms = $3"
+		"UPDATE supply SET quantity = quantity - $2, updated_ms = $3,"
+		" version = version + 1, updated_by = $4"
 		" WHERE id = $1 AND quantity >= $2",
 	[Q_SUP_ADD] =
-		"UPDATE supply SET quantity = quantity + $2, updated_ms = $3"
-		" WHERE id = $1",
+		"UPDATE supply SET quantity = quantity + $2, updated_ms = $3,"
+		" version = version + 1, updated_by = $4 WHERE id = $1",
 	[Q_SUP_NOTICE] =
 		"UPDATE supply SET low_notice_ms = $2, inspect_notice_ms = $3"
 		" WHERE id = $1",
@@ -558,8 +574,8 @@ const char *const store_sql[Q__COUNT] = {
 	[Q_DRILL_INSERT] =
 		"INSERT INTO drill (title, kind, category, level, scheduled_ms,"
 		" minutes, location, status, detail, created_by, created_ms,"
-		" updated_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, 'planned', $8,"
-		" $9, $10, $10) RETURNING id",
+		" updated_ms, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7,"
+		" 'planned', $8, $9, $10, $10, $9) RETURNING id",
 	[Q_DRILL_GET] =
 		"SELECT " SELECT_LIST(DRILL_COLS)
 		" FROM drill WHERE id = $1",
@@ -569,8 +585,9 @@ const char *const store_sql[Q__COUNT] = {
 		"UPDATE drill SET status = $2, detail = $3, evaluation = $4,"
 		" incident_id = nullif(CAST($5 AS BIGINT), 0), started_ms = $6,"
 		" completed_ms = $7, evaluated_ms = $8, updated_ms = $9,"
-		" title = $10, scheduled_ms = $11, location = $12"
-		" WHERE id = $1 AND status = $13",
+		" title = $10, scheduled_ms = $11, location = $12,"
+		" version = version + 1, updated_by = $14"
+		" WHERE id = $1 AND status = $13 RETURNING version",
 	/* Drills scheduled in [$1, $2) (0, 0: all), by time. */
 	[Q_DRILL_LIST] =
 		"SELECT " SELECT_LIST(DRILL_COLS) " FROM drill WHERE ($2 = 0 OR"

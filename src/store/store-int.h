@@ -36,6 +36,8 @@ enum col_kind {
 	COL_BOOL,	/* bool: the integer is not 0 */
 	COL_SET,	/* bool: the column is not NULL */
 	COL_CHARS,	/* char[size]: copied, cut at a whole character */
+	COL_NAME,	/* as COL_CHARS; in SELECT_LIST_I not prefixed (a
+			 * subquery naming its table itself: BY_NAME) */
 	COL_DUP,	/* char *: an owned copy; NULL (or dflt) when NULL */
 	COL_TEXT,	/* const char *: borrowed; dflt ("" if none) if NULL */
 	COL_ENUM,	/* an int-sized enum: parse(text, "" when NULL) */
@@ -77,6 +79,18 @@ void cols_decode(const struct col *t, size_t n, const struct srow *r,
 _Static_assert(sizeof(enum inc_state) == sizeof(int), "enum size");
 
 /*
+ * An object's version columns (struct stamp) on table (or alias) t: the
+ * version, who wrote it last and that user's name.
+ */
+#define BY_NAME(t)							\
+	"(SELECT coalesce(nullif(ub.display_name, ''), ub.login)"	\
+	" FROM users ub WHERE ub.id = " t ".updated_by)"
+#define STAMP_COLS(X, S, t)						\
+	X(I64, stamp.version, t ".version", ) S				\
+	X(I64, stamp.by, t ".updated_by", ) S				\
+	X(NAME, stamp.by_name, BY_NAME(t), )
+
+/*
  * The column lists, one per entity (table aliases as the queries in
  * sql.c use them).
  */
@@ -94,7 +108,8 @@ _Static_assert(sizeof(enum inc_state) == sizeof(int), "enum size");
 	X(BOOL, is_admin, "is_admin", ) S				\
 	X(BOOL, disabled, "disabled", ) S				\
 	X(I64, created_ms, "created_ms", ) S				\
-	X(I64, updated_ms, "updated_ms", )
+	X(I64, updated_ms, "updated_ms", ) S	\
+	STAMP_COLS(X, S, "users")
 
 #define GROUP_COLS(X, S)						\
 	X(I64, id, "id", ) S						\
@@ -103,7 +118,8 @@ _Static_assert(sizeof(enum inc_state) == sizeof(int), "enum size");
 	X(ENUM, kind, "kind", .parse = group_kind_parse) S		\
 	X(DUP, duties_json, "duties_json", .dflt = "[]") S		\
 	X(I64, created_ms, "created_ms", ) S				\
-	X(I64, updated_ms, "updated_ms", )
+	X(I64, updated_ms, "updated_ms", ) S	\
+	STAMP_COLS(X, S, "org_group")
 
 /* A membership, then its user (MEMBER_USER_COLS). */
 #define MEMBER_COLS(X, S)						\
@@ -179,7 +195,8 @@ _Static_assert(sizeof(enum inc_state) == sizeof(int), "enum size");
 	X(DUP, review_comment, "v.review_comment", ) S			\
 	X(I64, publisher_id, "v.publisher_id", ) S			\
 	X(I64, published_ms, "v.published_ms", ) S			\
-	X(I64, superseded_ms, "v.superseded_ms", )
+	X(I64, superseded_ms, "v.superseded_ms", ) S	\
+	STAMP_COLS(X, S, "v")
 #define PV_TEXT_COLS(X, S)						\
 	X(DUP, source, "v.source", ) S					\
 	X(DUP, content, "v.content", )
@@ -232,10 +249,21 @@ _Static_assert(sizeof(enum inc_state) == sizeof(int), "enum size");
 	X(UINT, esc_tiers, "esc_tiers", ) S				\
 	X(I64, esc_acked_ms, "esc_acked_ms", ) S			\
 	X(CHARS, source, "source", ) S					\
-	X(I64, integration_id, "integration_id", )
+	X(I64, integration_id, "integration_id", ) S	\
+	X(I64, stamp.version, "version", ) S				\
+	X(I64, stamp.by, "updated_by", ) S				\
+	X(NAME, stamp.by_name, BY_NAME("i"), )
 
 /* INCIDENT_COLS' SELECT list on table alias i: "i.id, i.number, ...". */
-#define COL_SQL_I_(k, f, c, x) "i." c
+#define COL_SQL_I_(k, f, c, x) COL_PFX_##k c
+#define COL_PFX_I64 "i."
+#define COL_PFX_INT "i."
+#define COL_PFX_UINT "i."
+#define COL_PFX_BOOL "i."
+#define COL_PFX_CHARS "i."
+#define COL_PFX_DUP "i."
+#define COL_PFX_ENUM "i."
+#define COL_PFX_NAME ""
 #define SELECT_LIST_I(LIST) LIST(COL_SQL_I_, ", ")
 
 /*
@@ -293,7 +321,8 @@ void inc_list_query(struct store *st, const struct incident_filter *f,
 	X(CHARS, origin, "origin", ) S					\
 	X(I64, created_by, "created_by", ) S				\
 	X(I64, created_ms, "created_ms", ) S				\
-	X(I64, updated_ms, "updated_ms", )
+	X(I64, updated_ms, "updated_ms", ) S	\
+	STAMP_COLS(X, S, "task")
 
 #define TIMELINE_COLS(X, S)						\
 	X(I64, id, "id", ) S						\
@@ -320,7 +349,8 @@ void inc_list_query(struct store *st, const struct incident_filter *f,
 	X(I64, rate_period_ms, "rate_period_ms", ) S			\
 	X(BOOL, enabled, "enabled", ) S					\
 	X(I64, created_ms, "created_ms", ) S				\
-	X(I64, updated_ms, "updated_ms", )
+	X(I64, updated_ms, "updated_ms", ) S	\
+	STAMP_COLS(X, S, "channel")
 
 #define NOTIFICATION_COLS(X, S)						\
 	X(I64, id, "id", ) S						\
@@ -357,7 +387,8 @@ void inc_list_query(struct store *st, const struct incident_filter *f,
 	X(I64, start_ms, "r.start_ms", ) S				\
 	X(INT, shift_minutes, "r.shift_minutes", ) S			\
 	X(CHARS, time_zone, "r.time_zone", ) S				\
-	X(TEXT, members, "r.members", .dflt = "[]")
+	X(TEXT, members, "r.members", .dflt = "[]") S	\
+	STAMP_COLS(X, S, "r")
 
 #define OVERRIDE_COLS(X, S)						\
 	X(I64, id, "id", ) S						\
@@ -386,7 +417,8 @@ void inc_list_query(struct store *st, const struct incident_filter *f,
 	X(I64, low_notice_ms, "low_notice_ms", ) S			\
 	X(I64, inspect_notice_ms, "inspect_notice_ms", ) S		\
 	X(I64, created_ms, "created_ms", ) S				\
-	X(I64, updated_ms, "updated_ms", )
+	X(I64, updated_ms, "updated_ms", ) S	\
+	STAMP_COLS(X, S, "supply")
 
 #define MOVEMENT_COLS(X, S)						\
 	X(I64, id, "m.id", ) S						\
@@ -429,7 +461,8 @@ void inc_list_query(struct store *st, const struct incident_filter *f,
 	X(I64, started_ms, "started_ms", ) S				\
 	X(I64, completed_ms, "completed_ms", ) S			\
 	X(I64, evaluated_ms, "evaluated_ms", ) S			\
-	X(I64, updated_ms, "updated_ms", )
+	X(I64, updated_ms, "updated_ms", ) S	\
+	STAMP_COLS(X, S, "drill")
 
 #define INTEGRATION_COLS(X, S)						\
 	X(I64, id, "id", ) S						\
@@ -455,7 +488,8 @@ void inc_list_query(struct store *st, const struct incident_filter *f,
 	X(BOOL, hb_missed, "hb_missed", ) S				\
 	X(I64, deleted_ms, "deleted_ms", ) S				\
 	X(I64, created_ms, "created_ms", ) S				\
-	X(I64, updated_ms, "updated_ms", )
+	X(I64, updated_ms, "updated_ms", ) S	\
+	STAMP_COLS(X, S, "integration")
 
 #define ALERT_COLS(X, S)						\
 	X(I64, id, "id", ) S						\

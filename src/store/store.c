@@ -297,6 +297,7 @@ static void col_decode(const struct col *c, const struct sval *v, void *f)
 		*(bool *)f = v->t != SV_NULL;
 		break;
 	case COL_CHARS:
+	case COL_NAME:
 		sv_copy(f, c->size, v);
 		break;
 	case COL_DUP:

@@ -11,6 +11,14 @@
  * ERMS_ENOTFOUND (no such row), ERMS_ECONFLICT (a unique key is taken),
  * ERMS_ESTORE (the database failed; the backend has logged why).
  *
+ * Versions (struct stamp): an insert of an object a person edits writes
+ * version 1 and stamp.by as who made it; its update writes one more
+ * (the database counts: `version = version + 1`) and stamp.by as who
+ * writes, and leaves the row's new version in stamp.version. stamp.by
+ * 0 is the system. Bookkeeping writes that change no field a person
+ * edits (last-used times, notices sent, intake counters, a password)
+ * leave the version alone.
+ *
  * Lists call a callback per row; a non-zero return from the callback stops
  * the walk and is returned. Row pointers passed to callbacks are borrowed
  * for the duration of the call.
@@ -114,7 +122,7 @@ int store_user_get(struct store *st, int64_t id, struct user *out);
 int store_user_by_login(struct store *st, const char *login, struct user *out,
 			char *pwhash, size_t pwhash_len);
 int store_user_pwhash(struct store *st, int64_t id, char *pwhash, size_t len);
-int store_user_update(struct store *st, const struct user *u);
+int store_user_update(struct store *st, struct user *u);
 int store_user_set_password(struct store *st, int64_t id, const char *pwhash,
 			    int64_t now_ms);
 int store_user_count(struct store *st, int64_t *n);
@@ -136,7 +144,7 @@ typedef int store_member_fn(void *ctx, const struct membership *m,
 int store_group_insert(struct store *st, struct group *g);
 /* out->duties_json is allocated: free() it. */
 int store_group_get(struct store *st, const char *key, struct group *out);
-int store_group_update(struct store *st, const struct group *g);
+int store_group_update(struct store *st, struct group *g);
 int store_group_list(struct store *st, store_group_fn *fn, void *ctx);
 /* A new membership counts for plan approvals from review_from_ms (0: at
  * once); a role change keeps the time the membership had. */
@@ -245,7 +253,7 @@ int store_pv_current_id(struct store *st, int64_t *id);
 /* Without texts. */
 int store_pv_list(struct store *st, int64_t plan_id, store_pv_fn *fn,
 		  void *ctx);
-int store_pv_update(struct store *st, const struct plan_version *v);
+int store_pv_update(struct store *st, struct plan_version *v);
 /* The published version's n of a plan, 0 when none. */
 int store_pv_published_n(struct store *st, int64_t plan_id, int *n);
 /* Record user_id as an editor of the version (import, replace, edit). */
@@ -289,7 +297,7 @@ int store_incident_get(struct store *st, const char *key,
 		       struct incident_row *out);
 int store_incident_get_id(struct store *st, int64_t id,
 			  struct incident_row *out);
-int store_incident_update(struct store *st, const struct incident_row *r);
+int store_incident_update(struct store *st, struct incident_row *r);
 int store_incident_list(struct store *st, const struct incident_filter *f,
 			store_incident_fn *fn, void *ctx);
 /* Up to limit open incidents with a target past at now_ms and not yet
@@ -306,7 +314,7 @@ int store_task_insert(struct store *st, struct task *t);
 int store_task_get(struct store *st, int64_t id, struct task *out);
 int store_task_list(struct store *st, int64_t incident_id, store_task_fn *fn,
 		    void *ctx);
-int store_task_update(struct store *st, const struct task *t);
+int store_task_update(struct store *st, struct task *t);
 
 /* Append to the (append-only) timeline; fills e->id. */
 int store_timeline_add(struct store *st, struct timeline_entry *e);
@@ -334,7 +342,7 @@ int store_event_prune(struct store *st, int64_t before_ms, int64_t upto_id,
 typedef int store_channel_fn(void *ctx, const struct channel *c);
 int store_channel_insert(struct store *st, struct channel *c);
 int store_channel_get(struct store *st, int64_t id, struct channel *out);
-int store_channel_update(struct store *st, const struct channel *c);
+int store_channel_update(struct store *st, struct channel *c);
 int store_channel_list(struct store *st, store_channel_fn *fn, void *ctx);
 /* Delete, or only disable when notifications refer to it (*disabled). */
 int store_channel_delete(struct store *st, int64_t id, bool *disabled);
@@ -390,6 +398,7 @@ struct rotation_row {
 	int64_t start_ms;
 	int shift_minutes;
 	const char *members;	/* JSON array of user ids; borrowed */
+	struct stamp stamp;
 };
 typedef int store_rotation_fn(void *ctx, const struct rotation_row *r);
 typedef int store_override_fn(void *ctx, int64_t id, int64_t user_id,
@@ -404,8 +413,9 @@ int store_override_insert(struct store *st, int64_t rotation_id,
 			  int64_t now_ms, int64_t *id);
 int store_override_list(struct store *st, int64_t rotation_id,
 			store_override_fn *fn, void *ctx);
-/* r's name, start, shift, zone and members (by r->id; its group stays). */
-int store_rotation_update(struct store *st, const struct rotation_row *r,
+/* r's name, start, shift, zone and members (by r->id; its group stays),
+ * written by r->stamp.by; r->stamp.version receives the new version. */
+int store_rotation_update(struct store *st, struct rotation_row *r,
 			  int64_t now_ms);
 /* The rotation and its overrides. */
 int store_rotation_delete(struct store *st, int64_t id);
@@ -442,6 +452,7 @@ struct supply {
 	int64_t inspect_by_ms;	/* 0: none */
 	int64_t low_notice_ms, inspect_notice_ms;
 	int64_t created_ms, updated_ms;
+	struct stamp stamp;
 };
 void supply_release(struct supply *s);
 
@@ -470,12 +481,14 @@ typedef int store_expense_fn(void *ctx, const struct expense *e);
 
 int store_supply_insert(struct store *st, struct supply *s);
 int store_supply_get(struct store *st, int64_t id, struct supply *out);
-int store_supply_update(struct store *st, const struct supply *s);
+int store_supply_update(struct store *st, struct supply *s);
 int store_supply_list(struct store *st, store_supply_fn *fn, void *ctx);
 /* Take n units: ERMS_ECONFLICT when fewer than n are there (nothing
  * changes). */
-int store_supply_take(struct store *st, int64_t id, int64_t n, int64_t now_ms);
-int store_supply_add(struct store *st, int64_t id, int64_t n, int64_t now_ms);
+int store_supply_take(struct store *st, int64_t id, int64_t n, int64_t now_ms,
+		      int64_t by);
+int store_supply_add(struct store *st, int64_t id, int64_t n, int64_t now_ms,
+		     int64_t by);
 int store_supply_notice(struct store *st, int64_t id, int64_t low_ms,
 			int64_t inspect_ms);
 int store_movement_insert(struct store *st, const struct movement *m,
@@ -512,6 +525,7 @@ struct drill_row {
 	int64_t incident_id;		/* 0: not started */
 	int64_t created_by, created_ms;
 	int64_t started_ms, completed_ms, evaluated_ms, updated_ms;
+	struct stamp stamp;
 };
 void drill_row_release(struct drill_row *d);
 
@@ -520,7 +534,7 @@ typedef int store_drill_fn(void *ctx, const struct drill_row *d);
 int store_drill_insert(struct store *st, struct drill_row *d);
 int store_drill_get(struct store *st, int64_t id, struct drill_row *out);
 /* Write d if its row still has status `was`: ERMS_ECONFLICT otherwise. */
-int store_drill_update(struct store *st, const struct drill_row *d,
+int store_drill_update(struct store *st, struct drill_row *d,
 		       const char *was);
 /* Drills scheduled in [from_ms, to_ms) by time; to_ms 0: all. */
 int store_drill_list(struct store *st, int64_t from_ms, int64_t to_ms,
@@ -587,6 +601,7 @@ struct integration_row {
 	bool hb_missed;			/* a missed-heartbeat alert is open */
 	int64_t deleted_ms;		/* 0: not deleted */
 	int64_t created_ms, updated_ms;
+	struct stamp stamp;
 };
 void integration_row_release(struct integration_row *r);
 
@@ -601,12 +616,11 @@ int store_integration_get(struct store *st, int64_t id,
 int store_integration_by_hash(struct store *st, const char *key_hash,
 			      struct integration_row *out);
 /* Writes the name, enabled and the settings, and updated_ms. */
-int store_integration_update(struct store *st,
-			     const struct integration_row *r);
+int store_integration_update(struct store *st, struct integration_row *r);
 /* A new key (its hash and prefix): the old one stops working. */
 int store_integration_rekey(struct store *st, int64_t id,
 			    const char *key_hash, const char *key_prefix,
-			    int64_t now_ms);
+			    int64_t now_ms, int64_t by);
 /* Mark deleted: its key and name are freed. */
 int store_integration_delete(struct store *st, int64_t id, int64_t now_ms);
 /* Those not deleted, by id. */

@@ -33,10 +33,11 @@ int store_supply_insert(struct store *st, struct supply *s)
 		SV_S(s->name), SV_S(s->kind), SV_S(s->location),
 		SV_I(s->quantity), SV_S(s->unit), SV_I(s->min_quantity),
 		SV_I(s->inspect_by_ms), SV_S(s->notes ? s->notes : ""),
-		SV_I(s->created_ms),
+		SV_I(s->created_ms), sv_opt(s->stamp.by),
 	};
 
 	s->updated_ms = s->created_ms;
+	s->stamp.version = 1;
 	return st_int(st, Q_SUP_INSERT, p, ARRAY_SIZE(p), &s->id);
 }
 
@@ -47,15 +48,16 @@ int store_supply_get(struct store *st, int64_t id, struct supply *out)
 	return ST_ONE(st, Q_SUP_GET, p, 1, supply_cols, supply_reset, out);
 }
 
-int store_supply_update(struct store *st, const struct supply *s)
+int store_supply_update(struct store *st, struct supply *s)
 {
 	struct sval p[] = {
 		SV_I(s->id), SV_S(s->name), SV_S(s->kind), SV_S(s->location),
 		SV_S(s->unit), SV_I(s->min_quantity), SV_I(s->inspect_by_ms),
 		SV_S(s->notes ? s->notes : ""), SV_I(s->updated_ms),
+		sv_opt(s->stamp.by),
 	};
 
-	return st_run1(st, Q_SUP_UPDATE, p, ARRAY_SIZE(p));
+	return st_int(st, Q_SUP_UPDATE, p, ARRAY_SIZE(p), &s->stamp.version);
 }
 
 struct supply_walk {
@@ -84,19 +86,21 @@ int store_supply_list(struct store *st, store_supply_fn *fn, void *ctx)
 	return st_query(st, Q_SUP_LIST, NULL, 0, walk_supply, &w);
 }
 
-int store_supply_take(struct store *st, int64_t id, int64_t n, int64_t now_ms)
+int store_supply_take(struct store *st, int64_t id, int64_t n, int64_t now_ms,
+		      int64_t by)
 {
-	struct sval p[] = { SV_I(id), SV_I(n), SV_I(now_ms) };
-	int rc = st_run1(st, Q_SUP_TAKE, p, 3);
+	struct sval p[] = { SV_I(id), SV_I(n), SV_I(now_ms), sv_opt(by) };
+	int rc = st_run1(st, Q_SUP_TAKE, p, 4);
 
 	return rc == ERMS_ENOTFOUND ? ERMS_ECONFLICT : rc;
 }
 
-int store_supply_add(struct store *st, int64_t id, int64_t n, int64_t now_ms)
+int store_supply_add(struct store *st, int64_t id, int64_t n, int64_t now_ms,
+		     int64_t by)
 {
-	struct sval p[] = { SV_I(id), SV_I(n), SV_I(now_ms) };
+	struct sval p[] = { SV_I(id), SV_I(n), SV_I(now_ms), sv_opt(by) };
 
-	return st_run1(st, Q_SUP_ADD, p, 3);
+	return st_run1(st, Q_SUP_ADD, p, 4);
 }
 
 int store_supply_notice(struct store *st, int64_t id, int64_t low_ms,

@@ -21,6 +21,8 @@ int store_task_insert(struct store *st, struct task *t)
 	};
 
 	t->updated_ms = t->created_ms;
+	t->stamp.version = 1;
+	t->stamp.by = t->created_by;
 	return st_int(st, Q_TASK_INSERT, p, ARRAY_SIZE(p), &t->id);
 }
 
@@ -59,14 +61,15 @@ int store_task_list(struct store *st, int64_t incident_id, store_task_fn *fn,
 	return st_query(st, Q_TASK_LIST, p, 1, walk_task, &w);
 }
 
-int store_task_update(struct store *st, const struct task *t)
+int store_task_update(struct store *st, struct task *t)
 {
 	struct sval p[] = {
 		SV_I(t->id), SV_S(t->title),
 		t->assignee_id ? SV_I(t->assignee_id) : SV_NUL,
 		SV_S(task_status_name(t->status)), SV_I(t->due_ms),
 		SV_S(t->notes ? t->notes : ""), SV_I(t->updated_ms),
+		sv_opt(t->stamp.by),
 	};
 
-	return st_run1(st, Q_TASK_UPDATE, p, ARRAY_SIZE(p));
+	return st_int(st, Q_TASK_UPDATE, p, ARRAY_SIZE(p), &t->stamp.version);
 }

@@ -20,10 +20,11 @@ int store_user_insert(struct store *st, struct user *u, const char *pwhash)
 		SV_S(u->phone), SV_S(u->locale), SV_B(u->is_admin),
 		SV_B(u->disabled), SV_S(pwhash), SV_I(u->created_ms),
 		SV_S(u->time_zone), SV_S(u->chat_dingtalk), SV_S(u->chat_wecom),
-		SV_S(u->chat_feishu),
+		SV_S(u->chat_feishu), sv_opt(u->stamp.by),
 	};
 
 	u->updated_ms = u->created_ms;
+	u->stamp.version = 1;
 	return st_int(st, Q_USER_INSERT, p, ARRAY_SIZE(p), &u->id);
 }
 
@@ -90,17 +91,17 @@ int store_user_pwhash(struct store *st, int64_t id, char *pwhash, size_t len)
 	return rc ? rc : t.found ? 0 : ERMS_ENOTFOUND;
 }
 
-int store_user_update(struct store *st, const struct user *u)
+int store_user_update(struct store *st, struct user *u)
 {
 	struct sval p[] = {
 		SV_I(u->id), SV_S(u->display_name), SV_S(u->email),
 		SV_S(u->phone), SV_S(u->locale), SV_B(u->is_admin),
 		SV_B(u->disabled), SV_I(u->updated_ms), SV_S(u->time_zone),
 		SV_S(u->chat_dingtalk), SV_S(u->chat_wecom),
-		SV_S(u->chat_feishu),
+		SV_S(u->chat_feishu), sv_opt(u->stamp.by),
 	};
 
-	return st_run1(st, Q_USER_UPDATE, p, ARRAY_SIZE(p));
+	return st_int(st, Q_USER_UPDATE, p, ARRAY_SIZE(p), &u->stamp.version);
 }
 
 int store_user_set_password(struct store *st, int64_t id, const char *pwhash,

@@ -23,10 +23,26 @@ enum {
 	ERMS_EBUSY = -10,	/* no capacity right now -> 503 */
 };
 
+#include <stdint.h>
+
+/*
+ * A write made from a version of an object that is no longer its own
+ * (code "version_conflict", app/version.h): what the object is now and
+ * who made it so, for the caller to show and load.
+ */
+struct err_version {
+	int64_t current;	/* the object's version now; 0: no conflict */
+	int64_t by_id;		/* who wrote it last; 0: the system */
+	char by_name[129];
+	int64_t at_ms;		/* ... when */
+	char msg_zh[320];	/* the message in Chinese */
+};
+
 struct errbuf {
 	char code[32];		/* machine code, e.g. "missing_field" */
 	char field[64];		/* offending field, or "" */
 	char msg[256];		/* for a person */
+	struct err_version ver;	/* a version conflict's detail */
 };
 
 /* Fill e (no-op when e is NULL). code may be NULL to keep the old one. */

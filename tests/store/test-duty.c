@@ -169,6 +169,7 @@ static void test_edit_and_delete(void **state)
 	r.shift_minutes = 480;
 	r.members = "[2,1]";
 	assert_int_equal(store_rotation_update(f->st, &r, 5), 0);
+	assert_int_equal(r.stamp.version, 2);
 	assert_int_equal(store_rotation_list(f->st, g, rot_seen, &s), 0);
 	assert_int_equal(s.n, 2);
 	assert_string_equal(s.row[0].name, "夜班");

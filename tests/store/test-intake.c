@@ -116,7 +116,7 @@ static void test_integration_rekey_delete(void **state)
 
 	assert_int_equal(store_integration_insert(f->st, &r, "old"), 0);
 	assert_int_equal(store_integration_rekey(f->st, r.id, "new", "ab12cd",
-						 T2026 + 1), 0);
+						 T2026 + 1, 0), 0);
 	assert_int_equal(store_integration_by_hash(f->st, "old", &got),
 			 ERMS_ENOTFOUND);
 	assert_int_equal(store_integration_by_hash(f->st, "new", &got), 0);
@@ -144,7 +144,7 @@ static void test_integration_rekey_delete(void **state)
 	assert_int_equal(store_integration_by_hash(f->st, "new", &got),
 			 ERMS_ENOTFOUND);
 	assert_int_equal(store_integration_rekey(f->st, r.id, "newer", "x",
-						 T2026 + 5), ERMS_ENOTFOUND);
+						 T2026 + 5, 0), ERMS_ENOTFOUND);
 	got.id = r.id;
 	got.updated_ms = T2026 + 5;
 	assert_int_equal(store_integration_update(f->st, &got),

@@ -108,20 +108,20 @@ static void test_stock(void **state)
 	struct supply s = mk_supply("口罩", 10), out = { 0 };
 
 	assert_int_equal(store_supply_insert(f->st, &s), 0);
-	assert_int_equal(store_supply_take(f->st, s.id, 4, 200), 0);
-	assert_int_equal(store_supply_take(f->st, s.id, 7, 201),
+	assert_int_equal(store_supply_take(f->st, s.id, 4, 200, 0), 0);
+	assert_int_equal(store_supply_take(f->st, s.id, 7, 201, 0),
 			 ERMS_ECONFLICT);
 	assert_int_equal(store_supply_get(f->st, s.id, &out), 0);
 	assert_int_equal(out.quantity, 6);
 	assert_int_equal(out.updated_ms, 200);
-	assert_int_equal(store_supply_take(f->st, s.id, 6, 202), 0);
-	assert_int_equal(store_supply_add(f->st, s.id, 20, 203), 0);
+	assert_int_equal(store_supply_take(f->st, s.id, 6, 202, 0), 0);
+	assert_int_equal(store_supply_add(f->st, s.id, 20, 203, 0), 0);
 	assert_int_equal(store_supply_get(f->st, s.id, &out), 0);
 	assert_int_equal(out.quantity, 20);
 	assert_int_equal(out.updated_ms, 203);
-	assert_int_equal(store_supply_add(f->st, s.id + 100, 1, 204),
+	assert_int_equal(store_supply_add(f->st, s.id + 100, 1, 204, 0),
 			 ERMS_ENOTFOUND);
-	assert_int_equal(store_supply_take(f->st, s.id + 100, 1, 204),
+	assert_int_equal(store_supply_take(f->st, s.id + 100, 1, 204, 0),
 			 ERMS_ECONFLICT);
 	assert_int_equal(store_supply_notice(f->st, s.id, 300, 400), 0);
 	assert_int_equal(store_supply_get(f->st, s.id, &out), 0);

@@ -279,7 +279,7 @@ static void test_matcher_operators(void **state)
 static void bad(const char *text, const char *want)
 {
 	struct matcher m;
-	struct errbuf e = { "", "", "" };
+	struct errbuf e = { 0 };
 
 	assert_int_equal(matcher_parse(&m, text, &e), ERMS_EINVAL);
 	assert_string_equal(e.code, "invalid");

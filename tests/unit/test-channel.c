@@ -171,7 +171,7 @@ static void test_webhook(void **state)
 	json_t *ev = event_new(), *c = config(LINK "/hook", "whsec-test");
 	struct message m = msg_sample(ev);
 	struct http_request r;
-	struct errbuf err = { { 0 }, { 0 }, { 0 } };
+	struct errbuf err = { 0 };
 	json_t *j;
 
 	(void)state;
