@@ -24,7 +24,6 @@ import * as fundsPage from './pages/funds.js';
 import * as adminPage from './pages/admin.js';
 import * as integrationsPage from './pages/integrations.js';
 import * as dutyPage from './pages/duty.js';
-import * as profilePage from './pages/profile.js';
 
 const ROUTES = [
     { re: /^\/signin$/, page: signinPage, name: 'signin', open: true },
@@ -39,7 +38,6 @@ const ROUTES = [
     { re: /^\/admin(?:\/([a-z-]+))?$/, page: adminPage, name: 'admin' },
     { re: /^\/integrations(?:\/(\d+))?$/, page: integrationsPage, name: 'integrations' },
     { re: /^\/duty$/, page: dutyPage, name: 'duty' },
-    { re: /^\/profile$/, page: profilePage, name: 'profile' },
 ];
 
 const AFTER_SIGNIN = 'erms.afterSignin';
@@ -173,7 +171,7 @@ function renderChrome() {
     $('#live').hidden = !signedIn;
     if (signedIn) {
         $('#who').textContent = session.user.display_name || session.user.login;
-        $('#who').title = `${session.user.login} · ${t('profile.title')}`;
+        $('#who').title = session.user.login;
         const admin = session.user.is_admin || can('user.list') || can('channel.manage') ||
             can('notification.read');
         $('[data-testid="nav-admin"]').hidden = !admin;
