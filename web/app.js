@@ -23,6 +23,7 @@ import * as suppliesPage from './pages/supplies.js';
 import * as fundsPage from './pages/funds.js';
 import * as adminPage from './pages/admin.js';
 import * as integrationsPage from './pages/integrations.js';
+import * as dutyPage from './pages/duty.js';
 
 const ROUTES = [
     { re: /^\/signin$/, page: signinPage, name: 'signin', open: true },
@@ -36,6 +37,7 @@ const ROUTES = [
     { re: /^\/funds$/, page: fundsPage, name: 'funds' },
     { re: /^\/admin(?:\/([a-z-]+))?$/, page: adminPage, name: 'admin' },
     { re: /^\/integrations(?:\/(\d+))?$/, page: integrationsPage, name: 'integrations' },
+    { re: /^\/duty$/, page: dutyPage, name: 'duty' },
 ];
 
 const AFTER_SIGNIN = 'erms.afterSignin';

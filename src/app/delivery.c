@@ -78,6 +78,7 @@ static int collect(void *ctx, const struct notification *n)
 	it->n.link = xstrdup(n->link ? n->link : "");
 	it->n.ack_link = notify_ack_link(n);
 	it->n.last_error = xstrdup(n->last_error ? n->last_error : "");
+	it->n.mentions = xstrdup(n->mentions ? n->mentions : "[]");
 	return 0;
 }
 
@@ -111,8 +112,8 @@ static void ehlo_name(char *out, size_t n)
 		freeaddrinfo(ai);
 }
 
-/* The message of n; m->event (what a webhook receives) is new: the
- * caller decrefs it. */
+/* The message of n; m->event (what a webhook receives) and m->mentions
+ * are new: the caller releases them (message_done). */
 static void to_message(const struct notification *n, struct message *m)
 {
 	*m = (struct message){
@@ -124,7 +125,15 @@ static void to_message(const struct notification *n, struct message *m)
 				   n->event, "incident_id",
 				   (json_int_t)n->incident_id, "tier", n->tier,
 				   "recipient", n->recipient, "link", n->link),
+		.mentions = json_loads(n->mentions ? n->mentions : "[]", 0,
+				       NULL),
 	};
+}
+
+static void message_done(struct message *m)
+{
+	json_decref((json_t *)m->event);
+	json_decref((json_t *)m->mentions);
 }
 
 static struct bucket *bucket_for(struct delivery *w,
@@ -181,7 +190,7 @@ static void send_digest(struct delivery *w, struct item *items, int k,
 	}
 	digest_release(&d);
 	for (int i = 0; i < k; i++)
-		json_decref((json_t *)msgs[i].event);
+		message_done(&msgs[i]);
 	free(msgs);
 }
 
@@ -224,7 +233,7 @@ static void send_each(struct delivery *w, struct item *items, int k,
 		items[i].retry_after_ms = v.retry_ms;
 		snprintf(items[i].error, sizeof(items[i].error), "%s",
 			 v.error);
-		json_decref((json_t *)m.event);
+		message_done(&m);
 	}
 }
 

@@ -14,6 +14,7 @@
 #include "core/duty.h"
 #include "store/store.h"
 #include "util/clock.h"
+#include "util/tz.h"
 #include "util/xalloc.h"
 
 #define OVERRIDES_MAX 256
@@ -159,6 +160,18 @@ static const char *text_of(const json_t *body, const char *name,
 	return s ? s : dflt;
 }
 
+/* body's time_zone, when there: a zone of the tz database. */
+static int check_zone(const json_t *body, struct errbuf *e)
+{
+	const char *z = json_string_value(json_object_get(body, "time_zone"));
+
+	if (!z || tz_valid(z))
+		return 0;
+	return err_fail(e, ERMS_EINVAL, "time_zone",
+			"'%s' is not a time zone of the tz database "
+			"(e.g. Asia/Shanghai)", z);
+}
+
 int app_rotation_create(struct store *st, const struct principal *p,
 			const char *key, const json_t *body, int64_t now_ms,
 			json_t **out, struct errbuf *e)
@@ -170,6 +183,8 @@ int app_rotation_create(struct store *st, const struct principal *p,
 	int rc = app_may(p, A_DUTY_MANAGE, NULL, e);
 
 	*out = NULL;
+	if (!rc)
+		rc = check_zone(body, e);
 	if (!rc)
 		rc = time_of(body, "start", &r.start_ms, e);
 	if (!rc)
@@ -202,14 +217,132 @@ int app_rotation_create(struct store *st, const struct principal *p,
 struct find_rot {
 	int64_t id;
 	bool found;
+	struct rotation_row row;	/* members: owned copy */
 };
 
 static int is_rotation(void *ctx, const struct rotation_row *r)
 {
 	struct find_rot *f = ctx;
 
-	f->found = f->found || r->id == f->id;
+	if (r->id == f->id && !f->found) {
+		f->row = *r;
+		f->row.members = xstrdup(r->members);
+		f->found = true;
+	}
 	return 0;
+}
+
+/* Rotation id of group `key` into *f (ERMS_ENOTFOUND, with a message,
+ * when the group has none such); free f->row.members after. */
+static int rotation_of_group(struct store *st, const char *key, int64_t id,
+			     struct find_rot *f, struct errbuf *e)
+{
+	struct group g = { 0 };
+	int rc = group_of(st, key, &g);
+
+	memset(f, 0, sizeof(*f));
+	f->id = id;
+	if (!rc)
+		rc = store_rotation_list(st, g.id, is_rotation, f);
+	if (!rc && !f->found)
+		rc = err_ret(e, ERMS_ENOTFOUND, "not_found",
+			     "group '%s' has no rotation %lld", key,
+			     (long long)id);
+	return rc;
+}
+
+int app_rotation_update(struct store *st, const struct principal *p,
+			const char *key, int64_t id, const json_t *body,
+			int64_t now_ms, json_t **out, struct errbuf *e)
+{
+	struct find_rot f = { 0 };
+	const json_t *members = json_object_get(body, "members");
+	const json_t *shift = json_object_get(body, "shift_minutes");
+	char obj[KEY_MAX + 16];
+	int rc = app_may(p, A_DUTY_MANAGE, NULL, e);
+
+	*out = NULL;
+	if (!rc)
+		rc = check_zone(body, e);
+	if (!rc && json_object_get(body, "start"))
+		rc = time_of(body, "start", &f.row.start_ms, e);
+	if (!rc && members)
+		rc = check_members(st, members, e);
+	if (!rc) {
+		int64_t start = f.row.start_ms;
+
+		rc = rotation_of_group(st, key, id, &f, e);
+		if (!rc && json_object_get(body, "start"))
+			f.row.start_ms = start;
+	}
+	if (rc) {
+		free((char *)f.row.members);
+		return rc;
+	}
+	snprintf(f.row.name, sizeof(f.row.name), "%s",
+		 text_of(body, "name", f.row.name));
+	snprintf(f.row.time_zone, sizeof(f.row.time_zone), "%s",
+		 text_of(body, "time_zone", f.row.time_zone));
+	if (shift)
+		f.row.shift_minutes = (int)json_integer_value(shift);
+	if (members) {
+		free((char *)f.row.members);
+		f.row.members = json_dumps(members, JSON_COMPACT);
+	}
+	app_stamp(&f.row.stamp, p);
+	rc = store_rotation_update(st, &f.row, now_ms);
+	snprintf(obj, sizeof(obj), "group:%s", f.row.group_key);
+	if (!rc)
+		rc = audit_append(st, p->user.id, "duty.rotation.update", obj,
+				  f.row.members, now_ms);
+	if (!rc)
+		*out = rotation_json(st, &f.row);
+	free((char *)f.row.members);
+	return rc;
+}
+
+int app_rotation_delete(struct store *st, const struct principal *p,
+			const char *key, int64_t id, int64_t now_ms,
+			struct errbuf *e)
+{
+	struct find_rot f = { 0 };
+	char obj[KEY_MAX + 16];
+	int rc = app_may(p, A_DUTY_MANAGE, NULL, e);
+
+	if (!rc)
+		rc = rotation_of_group(st, key, id, &f, e);
+	if (!rc)
+		rc = store_rotation_delete(st, id);
+	snprintf(obj, sizeof(obj), "group:%s", key);
+	if (!rc)
+		rc = audit_append(st, p->user.id, "duty.rotation.delete", obj,
+				  f.row.name, now_ms);
+	free((char *)f.row.members);
+	return rc;
+}
+
+int app_override_delete(struct store *st, const struct principal *p,
+			const char *key, int64_t rotation_id, int64_t id,
+			int64_t now_ms, struct errbuf *e)
+{
+	struct find_rot f = { 0 };
+	char obj[KEY_MAX + 16], summary[48];
+	int rc = app_may(p, A_DUTY_MANAGE, NULL, e);
+
+	if (!rc)
+		rc = rotation_of_group(st, key, rotation_id, &f, e);
+	free((char *)f.row.members);
+	if (!rc && store_override_delete(st, rotation_id, id) ==
+		   ERMS_ENOTFOUND)
+		rc = err_ret(e, ERMS_ENOTFOUND, "not_found",
+			     "rotation %lld has no override %lld",
+			     (long long)rotation_id, (long long)id);
+	snprintf(obj, sizeof(obj), "group:%s", key);
+	snprintf(summary, sizeof(summary), "override=%lld", (long long)id);
+	if (!rc)
+		rc = audit_append(st, p->user.id, "duty.override.delete", obj,
+				  summary, now_ms);
+	return rc;
 }
 
 /* The override's window from body into *start, *end. */
@@ -242,7 +375,7 @@ int app_override_create(struct store *st, const struct principal *p,
 			struct errbuf *e)
 {
 	struct group g = { 0 };
-	struct find_rot f = { rotation_id, false };
+	struct find_rot f = { rotation_id, false, { 0 } };
 	struct user u;
 	int64_t start = 0, end = 0, id = 0;
 	int rc = app_may(p, A_DUTY_MANAGE, NULL, e);
@@ -258,6 +391,7 @@ int app_override_create(struct store *st, const struct principal *p,
 		rc = store_rotation_list(st, g.id, is_rotation, &f);
 	if (!rc && !f.found)
 		rc = ERMS_ENOTFOUND;
+	free((char *)f.row.members);
 	if (!rc)
 		rc = store_override_insert(st, f.id, u.id, start, end, now_ms,
 					   &id);

@@ -23,11 +23,26 @@ int app_rotation_list(struct store *st, const struct principal *p,
 /*
  * A new rotation of group `key` from body {name, members, shift_minutes,
  * start, time_zone?}: members are 1 to 64 ids of active users, start an
- * RFC 3339 time. *out receives the rotation as listed.
+ * RFC 3339 time, time_zone one of the tz database (default
+ * Asia/Shanghai). *out receives the rotation as listed.
  */
 int app_rotation_create(struct store *st, const struct principal *p,
 			const char *key, const json_t *body, int64_t now_ms,
 			json_t **out, struct errbuf *e);
+/* Rotation id of group `key` changed by body {name?, members?,
+ * shift_minutes?, start?, time_zone?} (as create checks them); *out
+ * receives it as listed. */
+int app_rotation_update(struct store *st, const struct principal *p,
+			const char *key, int64_t id, const json_t *body,
+			int64_t now_ms, json_t **out, struct errbuf *e);
+/* Rotation id of group `key` removed, with its overrides. */
+int app_rotation_delete(struct store *st, const struct principal *p,
+			const char *key, int64_t id, int64_t now_ms,
+			struct errbuf *e);
+/* Override id of rotation rotation_id of group `key` removed. */
+int app_override_delete(struct store *st, const struct principal *p,
+			const char *key, int64_t rotation_id, int64_t id,
+			int64_t now_ms, struct errbuf *e);
 /* A new override of rotation `rotation_id` of group `key` from body
  * {user_id, start, end}; *out receives it. */
 int app_override_create(struct store *st, const struct principal *p,

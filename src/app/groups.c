@@ -366,6 +366,62 @@ int app_member_set(struct store *st, const struct principal *p,
 	return rc;
 }
 
+struct channel_ids {
+	int64_t ids[CHANNELS_MAX];
+	int n;
+	int64_t drop;		/* left out of ids; *found when it was there */
+	bool found;
+};
+
+static int channel_id_of(void *ctx, const struct channel *c)
+{
+	struct channel_ids *x = ctx;
+
+	if (c->id == x->drop)
+		x->found = true;
+	else if (x->n < CHANNELS_MAX)
+		x->ids[x->n++] = c->id;
+	return 0;
+}
+
+int app_group_channel(struct store *st, const struct principal *p,
+		      const char *key, int64_t channel_id, bool attach,
+		      int64_t now_ms, struct errbuf *e)
+{
+	struct channel_ids x = { .drop = channel_id };
+	struct channel c = { 0 };
+	char summary[NAME_MAX_ + 32];
+	int64_t gid = 0;
+	int rc = app_may(p, A_GROUP_UPDATE, NULL, e);
+
+	if (!rc)
+		rc = group_id(st, key, &gid, e);
+	if (!rc && (rc = store_channel_get(st, channel_id, &c)) ==
+		   ERMS_ENOTFOUND)
+		rc = err_ret(e, rc, "not_found", "no channel %" PRId64,
+			     channel_id);
+	if (!rc)
+		rc = store_group_channels(st, gid, channel_id_of, &x);
+	if (!rc && !attach && !x.found)
+		rc = err_ret(e, ERMS_ENOTFOUND, "not_found",
+			     "channel %" PRId64 " is not attached to group "
+			     "'%s'", channel_id, key);
+	if (!rc && attach && x.n == CHANNELS_MAX)
+		rc = bad(e, "channels", "a group has at most 64 channels");
+	if (!rc && attach)
+		x.ids[x.n++] = channel_id;
+	if (!rc)
+		rc = store_group_channels_set(st, gid, x.ids, x.n);
+	snprintf(summary, sizeof(summary), "channel=%" PRId64 " %s",
+		 channel_id, c.name);
+	if (!rc)
+		rc = group_audit(st, p, attach ? "group.channel.attach"
+					       : "group.channel.detach", key,
+				 summary, now_ms);
+	channel_release(&c);
+	return rc;
+}
+
 int app_group_list(struct store *st, const struct principal *p,
 		   app_group_fn *fn, void *ctx, struct errbuf *e)
 {

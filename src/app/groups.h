@@ -45,6 +45,14 @@ int app_group_add(struct store *st, const struct principal *p,
 int app_group_edit(struct store *st, const struct principal *p,
 		   const char *key, const json_t *body, int64_t now_ms,
 		   struct errbuf *e);
+/*
+ * Attach channel channel_id to group `key` (attach: the group's messages
+ * go to it too; again is no change), or detach it (ERMS_ENOTFOUND when
+ * it was not attached). A group has at most 64 channels.
+ */
+int app_group_channel(struct store *st, const struct principal *p,
+		      const char *key, int64_t channel_id, bool attach,
+		      int64_t now_ms, struct errbuf *e);
 /* Put user_id into group `key` with role "lead", "deputy" or
  * "member" (app_member_put()). */
 int app_member_set(struct store *st, const struct principal *p,

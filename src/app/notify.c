@@ -88,6 +88,7 @@ struct compose {
 	json_t *told;		/* user ids already e-mailed, for this event */
 	json_t *chats;		/* channel ids already told, for this event */
 	json_t *groups;		/* group keys told, for the timeline */
+	const char *mentions;	/* the chat message's, JSON; NULL: none */
 	int queued;
 	int64_t email_channel;	/* the default e-mail channel, 0: none */
 };
@@ -186,6 +187,7 @@ static int queue(struct compose *c, int64_t channel_id, int64_t user_id,
 	sha256_hex(secret, strlen(secret), n.ack_hash);
 	sodium_memzero(secret, sizeof(secret));
 	n.recipient = (char *)recipient;
+	n.mentions = (char *)(c->mentions ? c->mentions : "[]");
 	if (c->r) {
 		render(c, n.locale, zone, &n.subject, &n.text, &n.markdown,
 		       &n.link);
@@ -203,7 +205,7 @@ static int queue(struct compose *c, int64_t channel_id, int64_t user_id,
 	/* Delivery runs on real time, even under a test clock. */
 	n.next_ms = clock_real_ms();
 	rc = store_notification_insert(c->st, &n);
-	n.recipient = NULL;
+	n.recipient = n.mentions = NULL;
 	notification_release(&n);
 	if (!rc) {
 		c->queued++;
@@ -264,8 +266,40 @@ static int member(void *ctx, const struct membership *m, const struct user *u)
 struct chats {
 	struct compose *c;
 	const char *label;
+	json_t *mention;	/* user ids the group's chat messages name */
 	int rc;
 };
+
+/* u's id in the platform of channel kind k, "" when none. */
+static const char *chat_id(const struct user *u, enum channel_kind k)
+{
+	return k == CH_DINGTALK ? u->chat_dingtalk
+	       : k == CH_WECOM	? u->chat_wecom
+	       : k == CH_FEISHU ? u->chat_feishu : "";
+}
+
+/* The mentions of x's users for a channel of kind k, as JSON text. */
+static char *mentions_for(struct chats *x, enum channel_kind k)
+{
+	json_t *a = json_array(), *v;
+	size_t i;
+	char *s;
+
+	json_array_foreach(x->mention, i, v) {
+		struct user u;
+
+		if (store_user_get(x->c->st, json_integer_value(v), &u) ||
+		    u.disabled)
+			continue;
+		if (*chat_id(&u, k) || *u.phone)
+			json_array_append_new(a, json_pack(
+				"{s:s, s:s, s:s}", "name", u.display_name,
+				"id", chat_id(&u, k), "mobile", u.phone));
+	}
+	s = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	return s;
+}
 
 static int chat(void *ctx, const struct channel *ch)
 {
@@ -273,17 +307,31 @@ static int chat(void *ctx, const struct channel *ch)
 	json_t *cfg;
 	const char *locale;
 	char zone[64];
+	char *mentions;
 
 	if (!ch->enabled || ch->kind == CH_EMAIL || already(x->c->chats, ch->id))
 		return 0;
 	cfg = json_loads(ch->config, 0, NULL);
 	locale = json_string_value(json_object_get(cfg, "locale"));
+	mentions = mentions_for(x, (enum channel_kind)ch->kind);
+	x->c->mentions = mentions;
 	/* A group's chat: the organisation's zone. */
 	app_zone_for(x->c->st, NULL, zone);
 	x->rc = queue(x->c, ch->id, 0, x->label, locale ? locale : "zh-CN",
 		      zone);
+	x->c->mentions = NULL;
+	free(mentions);
 	json_decref(cfg);
 	return x->rc;
+}
+
+/* The leads and deputies of a group, who stand in for a roster. */
+static int lead_id(void *ctx, const struct membership *m,
+		   const struct user *u)
+{
+	if (m->role != MR_MEMBER && !u->disabled)
+		json_array_append_new(ctx, json_integer(u->id));
+	return 0;
 }
 
 static int first_email(void *ctx, const struct channel *ch)
@@ -340,20 +388,35 @@ static int on_duty(void *ctx, const struct rotation_row *row)
 	return p->user ? 1 : 0;
 }
 
-/* Tell group `key`: its chat channels, and e-mail to `who` of it. */
+/*
+ * Tell group `key`: its chat channels, and e-mail to `who` of it. The
+ * chat messages @-mention the person on duty now (where the robot can),
+ * or, when the group has no roster or nobody is on duty, its leads and
+ * deputies, whoever the message is for: the group's chat is where the
+ * person who must act sees it first.
+ */
 static int tell_group(struct compose *c, const char *key, const char *who)
 {
 	struct group g = { 0 };
-	struct chats ch = { c, NULL, 0 };
+	struct chats ch = { c, NULL, json_array(), 0 };
 	struct members m = { c, who, 0, 0 };
+	struct rot_pick p = { c->now_ms, 0, c->st };
 	char label[KEY_MAX + 8];
 	int rc = store_group_get(c->st, key, &g);
 
 	free(g.duties_json);
-	if (rc == ERMS_ENOTFOUND)
-		return 0;
-	if (rc)
-		return rc;
+	if (!rc) {
+		rc = store_rotation_list(c->st, g.id, on_duty, &p);
+		rc = rc == 1 ? 0 : rc;
+	}
+	if (!rc && p.user)
+		json_array_append_new(ch.mention, json_integer(p.user));
+	else if (!rc)	/* no roster: the leads stand in */
+		rc = store_members_of_group(c->st, g.id, lead_id, ch.mention);
+	if (rc) {
+		json_decref(ch.mention);
+		return rc == ERMS_ENOTFOUND ? 0 : rc;
+	}
 	json_array_append_new(c->groups, json_pack("{s:s, s:s}", "group", key,
 						   "who", who));
 	snprintf(label, sizeof(label), "group:%s", key);
@@ -361,11 +424,8 @@ static int tell_group(struct compose *c, const char *key, const char *who)
 	rc = store_group_channels(c->st, g.id, chat, &ch);
 	if (!rc)
 		rc = ch.rc;
+	json_decref(ch.mention);
 	if (!rc && !strcmp(who, "on_duty")) {
-		struct rot_pick p = { c->now_ms, 0, c->st };
-
-		rc = store_rotation_list(c->st, g.id, on_duty, &p);
-		rc = rc == 1 ? 0 : rc;
 		m.on_duty = p.user;
 		if (!p.user)	/* no roster: the leads stand in */
 			m.who = "leads";

@@ -11,6 +11,7 @@
 #include "store/store.h"
 #include "util/crypto.h"
 #include "util/tz.h"
+#include "util/xalloc.h"
 
 int app_user_list(struct store *st, const struct principal *p, int64_t after,
 		  int limit, app_user_fn *fn, void *ctx, struct errbuf *e)
@@ -35,6 +36,40 @@ static const char *text(const json_t *body, const char *name)
 	return json_string_value(json_object_get(body, name));
 }
 
+static const char *const chat_kinds[] = { "dingtalk", "wecom", "feishu" };
+
+/* body's chat_ids, when there: an object of chat_kinds' ids. */
+static int check_chat_ids(const json_t *ids, struct errbuf *e)
+{
+	const char *k;
+	json_t *v;
+
+	if (!ids)
+		return 0;
+	if (!json_is_object(ids))
+		return err_fail(e, ERMS_EINVAL, "chat_ids",
+				"chat_ids is an object {dingtalk, wecom, "
+				"feishu}");
+	json_object_foreach((json_t *)ids, k, v) {
+		bool known = false;
+		char field[32];
+
+		for (size_t i = 0; i < ARRAY_SIZE(chat_kinds); i++)
+			known = known || !strcmp(k, chat_kinds[i]);
+		if (!known)
+			return err_fail(e, ERMS_EINVAL, "chat_ids",
+					"chat_ids has dingtalk, wecom and "
+					"feishu only, not '%s'", k);
+		snprintf(field, sizeof(field), "chat_ids.%s", k);
+		if (!json_is_string(v) || !chat_id_valid(json_string_value(v)))
+			return err_fail(e, ERMS_EINVAL, field,
+					"a chat id is up to %d printable "
+					"characters without spaces, quotes, "
+					"'<', '>' or '&'", CHAT_ID_MAX);
+	}
+	return 0;
+}
+
 /* The profile fields' rules, for those present in body. */
 static int check_profile(const json_t *body, struct errbuf *e)
 {
@@ -55,6 +90,12 @@ static int check_profile(const json_t *body, struct errbuf *e)
 	if ((s = text(body, "email")) && !email_valid(s))
 		return err_fail(e, ERMS_EINVAL, "email",
 				"'%s' is not an email address", s);
+	if ((s = text(body, "phone")) && !phone_valid(s))
+		return err_fail(e, ERMS_EINVAL, "phone",
+				"'%s' is not a mobile number: an optional '+' "
+				"and 5 to 20 digits, no spaces or dashes", s);
+	if (check_chat_ids(json_object_get(body, "chat_ids"), e))
+		return ERMS_EINVAL;
 	if ((s = text(body, "password")) && !password_valid(s))
 		return err_fail(e, ERMS_EINVAL, "password",
 				"a password has %d to %d bytes", PASSWORD_MIN,
@@ -75,12 +116,18 @@ static void text_into(char *dst, size_t n, const json_t *body,
 /* Copy the profile fields present in body into u. */
 static void apply_profile(const json_t *body, struct user *u)
 {
+	const json_t *ids;
+
 	text_into(u->display_name, sizeof(u->display_name), body,
 		  "display_name");
 	text_into(u->email, sizeof(u->email), body, "email");
 	text_into(u->phone, sizeof(u->phone), body, "phone");
 	text_into(u->locale, sizeof(u->locale), body, "locale");
 	text_into(u->time_zone, sizeof(u->time_zone), body, "time_zone");
+	ids = json_object_get(body, "chat_ids");
+	text_into(u->chat_dingtalk, sizeof(u->chat_dingtalk), ids, "dingtalk");
+	text_into(u->chat_wecom, sizeof(u->chat_wecom), ids, "wecom");
+	text_into(u->chat_feishu, sizeof(u->chat_feishu), ids, "feishu");
 }
 
 /* body's boolean `name`, or dflt. */

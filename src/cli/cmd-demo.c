@@ -26,7 +26,7 @@ static int demo_run(int argc, char **argv);
 const struct cli_cmd cmd_demo = {
 	.name = "demo",
 	.usage = "erms demo [--data DIR] [--db URL] [--listen HOST:PORT]"
-		 " [--port-file F]",
+		 " [--port-file F] [--allow-private-webhooks]",
 	.summary_en = "Serve a demo database with sample users",
 	.summary_zh = "使用示例数据运行演示服务",
 	.help_en =
@@ -37,7 +37,10 @@ const struct cli_cmd cmd_demo = {
 		"                       postgres://USER@HOST/erms (created if\n"
 		"                       missing); its key DIR/erms.key\n"
 		"  --listen HOST:PORT   address (default 127.0.0.1:8080)\n"
-		"  --port-file FILE     write the bound port to FILE\n",
+		"  --port-file FILE     write the bound port to FILE\n"
+		"  --allow-private-webhooks  channel URLs may point at loopback,\n"
+		"                       link-local and private addresses (a\n"
+		"                       robot receiver on this machine)\n",
 	.help_zh =
 		"  --data DIR           数据目录（默认 $ERMS_DATA 或 ./erms-data），\n"
 		"                       数据库为 DIR/erms.db\n"
@@ -46,7 +49,9 @@ const struct cli_cmd cmd_demo = {
 		"                       postgres://USER@HOST/erms（不存在则创建），\n"
 		"                       密钥为 DIR/erms.key\n"
 		"  --listen HOST:PORT   监听地址（默认 127.0.0.1:8080）\n"
-		"  --port-file FILE     把实际端口写入 FILE\n",
+		"  --port-file FILE     把实际端口写入 FILE\n"
+		"  --allow-private-webhooks  允许通道 URL 指向本机、链路本地和\n"
+		"                       内网地址（本机上的机器人接收端）\n",
 	.run = demo_run,
 };
 
@@ -81,6 +86,7 @@ static int demo_run(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },
 		{ "listen", required_argument, NULL, 'l' },
 		{ "port-file", required_argument, NULL, 'p' },
+		{ "allow-private-webhooks", no_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dir = getenv("ERMS_DATA");
@@ -102,6 +108,8 @@ static int demo_run(int argc, char **argv)
 			o.listen = optarg;
 		else if (c == 'p')
 			o.port_file = optarg;
+		else if (c == 'P')
+			cfg.allow_private_webhooks = true;
 		else
 			return cli_usage(&cmd_demo);
 	}

@@ -61,6 +61,27 @@ bool email_valid(const char *s)
 	return at && at != s && at[1] && !strchr(at + 1, '@');
 }
 
+bool phone_valid(const char *s)
+{
+	size_t n = strspn(s + (*s == '+'), "0123456789");
+
+	if (!*s)
+		return true;
+	return n >= 5 && n <= 20 && !s[(*s == '+') + n];
+}
+
+bool chat_id_valid(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n > CHAT_ID_MAX)
+		return false;
+	for (; *s; s++)
+		if (*s <= ' ' || *s > '~' || strchr("\"'<>&", *s))
+			return false;
+	return true;
+}
+
 static const char *const kinds[GK__COUNT] = { "leadership", "command",
 					      "team" };
 static const char *const roles[MR__COUNT] = { "lead", "deputy", "member" };

@@ -21,5 +21,13 @@ bool key_valid(const char *s);
 bool password_valid(const char *s);
 /* Empty, or something@something without spaces. */
 bool email_valid(const char *s);
+/* Empty, or a mobile number as the chat robots take it for a mention:
+ * an optional '+', then 5 to 20 digits (no spaces or dashes). */
+bool phone_valid(const char *s);
+/* Empty, or a user's id in a chat platform (a DingTalk or WeCom userid, a
+ * Feishu open_id "ou_..."): 1 to CHAT_ID_MAX printable ASCII characters,
+ * no spaces, quotes, '<', '>' or '&' (it is written into the robots'
+ * markup). */
+bool chat_id_valid(const char *s);
 
 #endif

@@ -362,11 +362,12 @@ void notification_release(struct notification *n)
 	free(n->subject);
 	free(n->text);
 	free(n->markdown);
+	free(n->mentions);
 	free(n->link);
 	free(n->ack_link);
 	free(n->last_error);
 	n->recipient = n->subject = n->text = n->markdown = NULL;
-	n->link = n->ack_link = n->last_error = NULL;
+	n->link = n->ack_link = n->last_error = n->mentions = NULL;
 }
 
 static const char *const notif_states[NS__COUNT] = { "pending", "sent",

@@ -19,6 +19,7 @@
 #define EMAIL_MAX 254
 #define PHONE_MAX 32
 #define LOCALE_MAX 8
+#define CHAT_ID_MAX 64
 #define KEY_MAX 64
 /* An IANA zone name ("Asia/Shanghai"); util/tz.h checks it. */
 #define ZONE_MAX 63
@@ -48,6 +49,10 @@ struct user {
 	char phone[PHONE_MAX + 1];
 	char locale[LOCALE_MAX + 1];	/* "zh-CN" or "en" */
 	char time_zone[ZONE_MAX + 1];	/* "": the organisation's */
+	/* Ids in the chat platforms, for @-mentions ("" none). */
+	char chat_dingtalk[CHAT_ID_MAX + 1];
+	char chat_wecom[CHAT_ID_MAX + 1];
+	char chat_feishu[CHAT_ID_MAX + 1];
 	bool is_admin;
 	bool disabled;
 	int64_t created_ms;
@@ -236,6 +241,9 @@ struct notification {
 	char ack_hash[65];		/* "" when it carries no ack link */
 	char *recipient, *subject, *text, *markdown, *link, *ack_link;
 	char *last_error;		/* owned, like the texts above */
+	/* JSON array of {name, id, mobile}: whom a chat message @-mentions
+	 * (owned; NULL or "[]" none). */
+	char *mentions;
 	char acked_by[NAME_MAX_ + 1];
 	enum notif_state state;
 	int attempts;

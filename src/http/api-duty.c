@@ -59,6 +59,52 @@ void api_override_create(struct req *rq, struct resp *rs)
 	answer_new(rq, rs, rc, out, &e);
 }
 
+void api_rotation_update(struct req *rq, struct resp *rs)
+{
+	struct errbuf e = { 0 };
+	json_t *out = NULL;
+	int rc = json_check(rq->body, rotation_update_body.f,
+			    rotation_update_body.n, &e);
+
+	if (!rc)
+		rc = app_rotation_update(rq->st, &rq->who, rq->param[0],
+					 req_param_id(rq, 1), rq->body,
+					 rq->now_ms, &out, &e);
+	if (rc)
+		resp_err(rq, rs, rc, &e);
+	else
+		resp_json(rs, 200, out);
+}
+
+/* 204, or the error rc. */
+static void answer_gone(struct req *rq, struct resp *rs, int rc,
+			const struct errbuf *e)
+{
+	if (rc)
+		resp_err(rq, rs, rc, e);
+	else
+		resp_status(rs, 204);
+}
+
+void api_rotation_delete(struct req *rq, struct resp *rs)
+{
+	struct errbuf e = { 0 };
+	int rc = app_rotation_delete(rq->st, &rq->who, rq->param[0],
+				     req_param_id(rq, 1), rq->now_ms, &e);
+
+	answer_gone(rq, rs, rc, &e);
+}
+
+void api_override_delete(struct req *rq, struct resp *rs)
+{
+	struct errbuf e = { 0 };
+	int rc = app_override_delete(rq->st, &rq->who, rq->param[0],
+				     req_param_id(rq, 1), req_param_id(rq, 2),
+				     rq->now_ms, &e);
+
+	answer_gone(rq, rs, rc, &e);
+}
+
 void api_on_duty(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };

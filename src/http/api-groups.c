@@ -5,6 +5,7 @@
 #include "http/routes.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "app/groups.h"
 #include "core/account.h"
@@ -137,6 +138,23 @@ void api_member_put(struct req *rq, struct resp *rs)
 		resp_err(rq, rs, rc, &e);
 	else
 		answer_group(rq, rs, rq->param[0], 200);
+}
+
+/* PUT attaches, DELETE detaches channel {id} to group {key}. */
+void api_group_channel(struct req *rq, struct resp *rs)
+{
+	struct errbuf e = { 0 };
+	bool attach = !strcmp(rq->method, "PUT");
+	int rc = app_group_channel(rq->st, &rq->who, rq->param[0],
+				   req_param_id(rq, 1), attach, rq->now_ms,
+				   &e);
+
+	if (rc)
+		resp_err(rq, rs, rc, &e);
+	else if (attach)
+		answer_group(rq, rs, rq->param[0], 200);
+	else
+		resp_status(rs, 204);
 }
 
 void api_member_delete(struct req *rq, struct resp *rs)

@@ -29,6 +29,12 @@ BODY(signin_body,
 	{ .name = "password", .type = JT_STRING,
 	  .required = true, .max = PASSWORD_MAX });
 
+/* A user's ids in the chat platforms (checked by app/users.c). */
+BODY(chat_ids_body,
+	{ .name = "dingtalk", .type = JT_STRING, .max = CHAT_ID_MAX },
+	{ .name = "wecom", .type = JT_STRING, .max = CHAT_ID_MAX },
+	{ .name = "feishu", .type = JT_STRING, .max = CHAT_ID_MAX });
+
 BODY(me_body,
 	{ .name = "display_name", .type = JT_STRING,
 	  .max = NAME_MAX_, .min = 1 },
@@ -36,6 +42,7 @@ BODY(me_body,
 	{ .name = "phone", .type = JT_STRING, .max = PHONE_MAX },
 	{ .name = "locale", .type = JT_STRING, .max = LOCALE_MAX },
 	{ .name = "time_zone", .type = JT_STRING, .max = ZONE_MAX },
+	{ .name = "chat_ids", .type = JT_OBJECT, .of = &chat_ids_body },
 	{ .name = "password", .type = JT_STRING, .max = PASSWORD_MAX },
 	{ .name = "current_password", .type = JT_STRING, .max = PASSWORD_MAX },
 	VERSION_FIELD);
@@ -57,6 +64,7 @@ BODY(user_create_body,
 	{ .name = "phone", .type = JT_STRING, .max = PHONE_MAX },
 	{ .name = "locale", .type = JT_STRING, .max = LOCALE_MAX },
 	{ .name = "time_zone", .type = JT_STRING, .max = ZONE_MAX },
+	{ .name = "chat_ids", .type = JT_OBJECT, .of = &chat_ids_body },
 	{ .name = "is_admin", .type = JT_BOOL });
 
 BODY(user_update_body,
@@ -67,6 +75,7 @@ BODY(user_update_body,
 	{ .name = "phone", .type = JT_STRING, .max = PHONE_MAX },
 	{ .name = "locale", .type = JT_STRING, .max = LOCALE_MAX },
 	{ .name = "time_zone", .type = JT_STRING, .max = ZONE_MAX },
+	{ .name = "chat_ids", .type = JT_OBJECT, .of = &chat_ids_body },
 	{ .name = "is_admin", .type = JT_BOOL },
 	{ .name = "disabled", .type = JT_BOOL },
 	VERSION_FIELD);
@@ -195,6 +204,14 @@ BODY(rotation_body,
 	  .required = true, .max = 366 * 24 * 60, .min = 1 },
 	{ .name = "start", .type = JT_STRING,
 	  .required = true, .max = 40, .min = 1 },
+	{ .name = "time_zone", .type = JT_STRING, .max = 63, .min = 1 });
+
+BODY(rotation_update_body,
+	{ .name = "name", .type = JT_STRING, .max = NAME_MAX_, .min = 1 },
+	{ .name = "members", .type = JT_ARRAY, .items = "integer" },
+	{ .name = "shift_minutes", .type = JT_INT,
+	  .max = 366 * 24 * 60, .min = 1 },
+	{ .name = "start", .type = JT_STRING, .max = 40, .min = 1 },
 	{ .name = "time_zone", .type = JT_STRING, .max = 63, .min = 1 });
 
 BODY(override_body,

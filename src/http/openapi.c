@@ -46,9 +46,13 @@ static const struct schema_row schemas[] = {
 		 " standby" },
 	{ .name = "User",
 	  .props = "id:int login:str display_name:str email:str phone:str"
-		   " locale:str time_zone:str is_admin:bool disabled:bool"
-		   " created_at:time updated_at:time version:int updated_by:obj?",
+		   " locale:str time_zone:str chat_ids:@ChatIds is_admin:bool"
+		   " disabled:bool created_at:time updated_at:time version:int"
+		   " updated_by:obj?",
 	  .doc = "time_zone: an IANA zone, \"\" for the organisation's" },
+	{ .name = "ChatIds", .props = "dingtalk:str wecom:str feishu:str",
+	  .doc = "the user's ids in the chat platforms, for @-mentions"
+		 " (\"\": none)" },
 	{ .name = "Session", .props = "user:@User csrf_token:str" },
 	{ .name = "MyGroup", .props = "key:str kind:str role:str" },
 	{ .name = "Me",

@@ -33,7 +33,7 @@ api_fn api_org_get, api_org_prep, api_org_update;
 api_fn api_user_list, api_user_get, api_user_prep, api_user_create,
 	api_user_update, api_user_delete;
 api_fn api_group_list, api_group_get, api_group_create, api_group_update,
-	api_member_put, api_member_delete;
+	api_member_put, api_member_delete, api_group_channel;
 api_fn api_token_list, api_token_create, api_token_delete;
 api_fn api_feed_token_create, api_feed_token_delete;
 api_fn api_audit_list;
@@ -62,6 +62,7 @@ api_fn api_integration_list, api_integration_create, api_integration_get,
 	api_integration_test, api_incident_alerts, api_intake_prep,
 	api_intake, api_enqueue_prep;
 api_fn api_rotation_list, api_rotation_create, api_override_create,
+	api_rotation_update, api_rotation_delete, api_override_delete,
 	api_on_duty, api_user_shifts;
 
 #endif

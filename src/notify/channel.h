@@ -63,6 +63,21 @@ struct message {
 	/* "zh-CN" or "en" (NULL: "en"): the language of the labels the
 	 * channel puts on the links it adds. */
 	const char *lang;
+	/*
+	 * Whom a chat robot @-mentions (borrowed JSON array, or NULL):
+	 * objects {name, id, mobile}, id being the person's id in the
+	 * channel's own platform ("" none). As the vendors document them
+	 * (domain-research.md §3):
+	 *   dingtalk: "@id" (else "@mobile") in the Markdown text and the
+	 *             same in at.atUserIds (at.atMobiles), isAtAll false;
+	 *   wecom:    a text message (markdown has no mention lists) with
+	 *             text.mentioned_list (ids) and
+	 *             text.mentioned_mobile_list (mobiles);
+	 *   feishu:   {"tag":"at","user_id":id,"user_name":name} in the
+	 *             post's paragraph (Feishu mentions by id only);
+	 *   others:   ignored.
+	 */
+	const json_t *mentions;
 };
 
 /* An HTTP request to send (owned strings; free with http_request_release). */
@@ -258,8 +273,9 @@ char *utf8_cut(const char *s, size_t max);
  * subject, link and ack link, an idempotency key derived from the keys of
  * the messages (so a retried digest keeps its key), and an event
  * {"type":"digest","count":N,"items":[{"idempotency_key","subject",
- * "link","ack_link","event"}, ...]} for webhooks. msg points into the
- * struct's own strings and has no link or ack_link of its own.
+ * "link","ack_link","event"}, ...]} for webhooks, and the mentions of
+ * all the messages (each person once). msg points into the struct's own
+ * strings and has no link or ack_link of its own.
  */
 struct digest {
 	struct message msg;
@@ -268,6 +284,7 @@ struct digest {
 	char *markdown;
 	char *idempotency_key;
 	json_t *event;
+	json_t *mentions;
 };
 
 /* Fill d from msgs[0..n-1] (borrowed, may be freed afterwards). */

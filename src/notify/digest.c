@@ -10,6 +10,22 @@
 #include "util/escape.h"
 #include "util/xalloc.h"
 
+/* Add m's mentions to all, each person once. */
+static void add_mentions(json_t *all, const struct message *m)
+{
+	const json_t *v, *w;
+	size_t i, j;
+
+	json_array_foreach(m->mentions, i, v) {
+		bool seen = false;
+
+		json_array_foreach(all, j, w)
+			seen = seen || json_equal((json_t *)v, (json_t *)w);
+		if (!seen)
+			json_array_append(all, (json_t *)v);
+	}
+}
+
 void digest_build(struct digest *d, const struct message *msgs, int n,
 		  const char *lang)
 {
@@ -20,6 +36,7 @@ void digest_build(struct digest *d, const struct message *msgs, int n,
 	char hash[SHA256_HEX_LEN];
 
 	memset(d, 0, sizeof(*d));
+	d->mentions = json_array();
 	if (n < 0)
 		n = 0;
 	if (zh)
@@ -50,6 +67,7 @@ void digest_build(struct digest *d, const struct message *msgs, int n,
 		}
 		buf_adds(&md, "\n");
 
+		add_mentions(d->mentions, m);
 		buf_addf(&keys, "%s\n", ch_or_empty(m->idempotency_key));
 		json_array_append_new(items, json_pack(
 			"{s:o, s:o, s:o, s:o, s:o}",
@@ -74,6 +92,7 @@ void digest_build(struct digest *d, const struct message *msgs, int n,
 	d->msg.markdown = d->markdown;
 	d->msg.idempotency_key = d->idempotency_key;
 	d->msg.event = d->event;
+	d->msg.mentions = d->mentions;
 	d->msg.lang = zh ? "zh-CN" : "en";
 }
 
@@ -84,6 +103,7 @@ void digest_release(struct digest *d)
 	free(d->markdown);
 	free(d->idempotency_key);
 	json_decref(d->event);
+	json_decref(d->mentions);
 	memset(d, 0, sizeof(*d));
 }
 

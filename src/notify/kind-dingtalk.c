@@ -1,6 +1,7 @@
 /*
- * kind-dingtalk.c - DingTalk custom robots: a Markdown message; with a
- * secret the URL is signed (HMAC key = secret, milliseconds).
+ * kind-dingtalk.c - DingTalk custom robots: a Markdown message, its
+ * mentions as "@id" in the text and in "at"; with a secret the URL is
+ * signed (HMAC key = secret, milliseconds).
  */
 #include "notify/ops.h"
 
@@ -20,11 +21,30 @@ void sign_dingtalk(const char *secret, int64_t timestamp_ms, char out[64])
 	free(sts);
 }
 
+struct at {
+	struct buf *text;
+	json_t *ids, *mobiles;
+};
+
+/* One mention: "@id" (else "@mobile") in the text, as DingTalk wants it
+ * there too for the mention to show, and in at.atUserIds (atMobiles). */
+static void at_one(void *ctx, const char *name, const char *id,
+		   const char *mobile)
+{
+	struct at *a = ctx;
+
+	(void)name;
+	buf_addf(a->text, " @%s", *id ? id : mobile);
+	json_array_append_new(*id ? a->ids : a->mobiles,
+			      json_string(*id ? id : mobile));
+}
+
 static char *dingtalk_shape(const struct message *m, const char *secret,
 			    int64_t now_ms, struct buf *url)
 {
-	struct buf text = BUF_INIT;
+	struct buf text = BUF_INIT, ats = BUF_INIT;
 	json_t *o = json_object(), *md = json_object();
+	struct at at = { &ats, json_array(), json_array() };
 
 	if (secret) {
 		char sign[64];
@@ -36,11 +56,21 @@ static char *dingtalk_shape(const struct message *m, const char *secret,
 		ch_url_encode(url, sign);
 	}
 	ch_md_head(&text, "### %s\n\n", m);
+	ch_mentions(m, false, at_one, &at);
+	if (ats.len)	/* "\n\n@a @b" */
+		buf_addf(&text, "\n\n%s", buf_str(&ats) + 1);
+	buf_release(&ats);
 	ch_md_links(&text, m, "\n\n");
 	ch_set_str(o, "msgtype", "markdown");
 	ch_set_str(md, "title", m->subject);
 	ch_set_str_take(md, "text", buf_detach(&text, NULL));
 	json_object_set_new(o, "markdown", md);
+	if (json_array_size(at.ids) || json_array_size(at.mobiles))
+		json_object_set_new(o, "at", json_pack("{s:O, s:O, s:b}",
+			"atMobiles", at.mobiles, "atUserIds", at.ids,
+			"isAtAll", 0));
+	json_decref(at.ids);
+	json_decref(at.mobiles);
 	return ch_dump_take(o);
 }
 

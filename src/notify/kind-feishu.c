@@ -1,7 +1,8 @@
 /*
  * kind-feishu.c - Feishu custom bots: a "post" message; with a secret
  * the body is signed (HMAC key = timestamp + "\n" + secret over an empty
- * message, seconds). The body is kept under 20,000 bytes.
+ * message, seconds). The body is kept under 20,000 bytes. Mentions are
+ * "at" elements of the post, by the person's Feishu id.
  */
 #include "notify/ops.h"
 
@@ -24,6 +25,16 @@ void sign_feishu(const char *secret, int64_t timestamp_s, char out[64])
 	ch_hmac_base64(sts, strlen(sts), "", 0, out);
 	sodium_memzero(sts, strlen(sts));
 	free(sts);
+}
+
+/* One mention: Feishu's "at" element of a post, by id. */
+static void at_one(void *ctx, const char *name, const char *id,
+		   const char *mobile)
+{
+	(void)mobile;
+	json_array_append_new(ctx, json_pack("{s:s, s:s, s:s}", "tag", "at",
+					     "user_id", id, "user_name",
+					     name));
 }
 
 static json_t *body_feishu(const struct message *m, const char *text,
@@ -61,6 +72,7 @@ static json_t *body_feishu(const struct message *m, const char *text,
 	if (ch_has(m->ack_link))
 		json_array_append_new(para, json_pack("{s:s, s:s, s:s}",
 			"tag", "a", "text", l->ack, "href", m->ack_link));
+	ch_mentions(m, true, at_one, para);
 	json_object_set_new(o, "content", json_pack("{s:{s:{s:s, s:[o]}}}",
 		"post", "zh_cn", "title", m->subject, "content", para));
 	return o;

@@ -112,6 +112,15 @@ char *ch_dump_take(json_t *o);
 void ch_md_head(struct buf *b, const char *fmt, const struct message *m);
 /* "[label](url)" lines for the link and the ack link, each after sep. */
 void ch_md_links(struct buf *b, const struct message *m, const char *sep);
+/*
+ * The mentions of m for a robot: calls fn with each one's name, id (""
+ * none) and mobile ("" none), skipping those with neither (and, when
+ * need_id, those without an id).
+ */
+typedef void ch_mention_fn(void *ctx, const char *name, const char *id,
+			   const char *mobile);
+void ch_mentions(const struct message *m, bool need_id, ch_mention_fn *fn,
+		 void *ctx);
 /* HMAC-SHA256 of msg under key, Base64 (not URL-encoded) into out. */
 void ch_hmac_base64(const void *key, size_t keylen, const void *msg, size_t len,
 		    char out[64]);

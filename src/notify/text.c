@@ -183,6 +183,24 @@ void ch_md_links(struct buf *b, const struct message *m, const char *sep)
 	}
 }
 
+void ch_mentions(const struct message *m, bool need_id, ch_mention_fn *fn,
+		 void *ctx)
+{
+	const json_t *v;
+	size_t i;
+
+	json_array_foreach(m->mentions, i, v) {
+		const char *name = json_string_value(json_object_get(v, "name"));
+		const char *id = json_string_value(json_object_get(v, "id"));
+		const char *mob = json_string_value(json_object_get(v, "mobile"));
+
+		id = ch_or_empty(id);
+		mob = need_id ? "" : ch_or_empty(mob);
+		if (*id || *mob)
+			fn(ctx, ch_or_empty(name), id, mob);
+	}
+}
+
 /* ---- signatures ------------------------------------------------------- */
 
 static void hmac_raw(const void *key, size_t keylen, const void *msg,

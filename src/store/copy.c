@@ -51,7 +51,8 @@ static int index_timeline(struct store *to, const struct srow *r);
 static const struct copy_table copy_tables[] = {
 	T("users", 1, "id, login, display_name, email, phone, locale,"
 	  " is_admin, disabled, password_hash, created_ms, updated_ms,"
-	  " time_zone, version, updated_by"),
+	  " time_zone, chat_dingtalk, chat_wecom, chat_feishu, version,"
+	  " updated_by"),
 	T("org_group", 1, "id, key, name, kind, duties_json, created_ms,"
 	  " updated_ms, version, updated_by"),
 	T("group_member", 2, "group_id, user_id, role, created_ms,"
@@ -98,7 +99,8 @@ static const struct copy_table copy_tables[] = {
 	T("notification", 1, "id, incident_id, event, tier, channel_id,"
 	  " user_id, recipient, locale, subject, text, markdown, link,"
 	  " ack_link, idem_key, ack_hash, ack_expires_ms, acked_ms, acked_by,"
-	  " state, attempts, next_ms, last_error, created_ms, sent_ms"),
+	  " state, attempts, next_ms, last_error, created_ms, sent_ms,"
+	  " mentions"),
 	T("rotation", 1, "id, group_id, name, start_ms, shift_minutes,"
 	  " time_zone, members, created_ms, updated_ms, version, updated_by"),
 	T("duty_override", 1, "id, rotation_id, user_id, start_ms, end_ms,"

@@ -66,6 +66,33 @@ int store_override_insert(struct store *st, int64_t rotation_id,
 	return st_int(st, Q_OV_INSERT, p, ARRAY_SIZE(p), id);
 }
 
+int store_rotation_update(struct store *st, struct rotation_row *r,
+			  int64_t now_ms)
+{
+	struct sval p[] = {
+		SV_I(r->id), SV_S(r->name), SV_I(r->start_ms),
+		SV_I(r->shift_minutes), SV_S(r->time_zone), SV_S(r->members),
+		SV_I(now_ms), sv_opt(r->stamp.by),
+	};
+
+	return st_int(st, Q_ROT_UPDATE, p, ARRAY_SIZE(p), &r->stamp.version);
+}
+
+int store_rotation_delete(struct store *st, int64_t id)
+{
+	struct sval p[] = { SV_I(id) };
+	int rc = st_run(st, Q_OV_DELETE_ALL, p, 1, NULL);
+
+	return rc ? rc : st_run1(st, Q_ROT_DELETE, p, 1);
+}
+
+int store_override_delete(struct store *st, int64_t rotation_id, int64_t id)
+{
+	struct sval p[] = { SV_I(id), SV_I(rotation_id) };
+
+	return st_run1(st, Q_OV_DELETE, p, ARRAY_SIZE(p));
+}
+
 struct ov_walk {
 	store_override_fn *fn;
 	void *ctx;

@@ -29,6 +29,7 @@ int store_notification_insert(struct store *st, struct notification *n)
 		n->ack_hash[0] ? SV_S(n->ack_hash) : SV_NUL,
 		SV_I(n->ack_expires_ms), SV_I(n->created_ms),
 		SV_I(n->next_ms ? n->next_ms : n->created_ms),
+		SV_S(n->mentions ? n->mentions : "[]"),
 	};
 
 	n->state = NS_PENDING;

@@ -20,8 +20,9 @@ const char *const store_sql[Q__COUNT] = {
 	[Q_USER_INSERT] =
 		"INSERT INTO users (login, display_name, email, phone, locale,"
 		" is_admin, disabled, password_hash, created_ms, updated_ms,"
-		" time_zone, updated_by)"
-		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11)"
+		" time_zone, chat_dingtalk, chat_wecom, chat_feishu, updated_by)"
+		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12,"
+		" $13, $14)"
 		" RETURNING id",
 	[Q_USER_GET] =
 		"SELECT " SELECT_LIST(USER_COLS)
@@ -33,7 +34,8 @@ const char *const store_sql[Q__COUNT] = {
 	[Q_USER_UPDATE] =
 		"UPDATE users SET display_name = $2, email = $3, phone = $4,"
 		" locale = $5, is_admin = $6, disabled = $7, updated_ms = $8,"
-		" time_zone = $9, version = version + 1, updated_by = $10"
+		" time_zone = $9, chat_dingtalk = $10, chat_wecom = $11,"
+		" chat_feishu = $12, version = version + 1, updated_by = $13"
 		" WHERE id = $1 RETURNING version",
 	[Q_USER_SET_PASSWORD] =
 		"UPDATE users SET password_hash = $2, updated_ms = $3"
@@ -344,8 +346,9 @@ const char *const store_sql[Q__COUNT] = {
 		"INSERT INTO notification (incident_id, event, tier, channel_id,"
 		" user_id, recipient, locale, subject, text, markdown, link,"
 		" ack_link, idem_key, ack_hash, ack_expires_ms, state, next_ms,"
-		" created_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
-		" $11, $12, $13, $14, $15, 'pending', $17, $16) RETURNING id",
+		" created_ms, mentions) VALUES ($1, $2, $3, $4, $5, $6, $7, $8,"
+		" $9, $10, $11, $12, $13, $14, $15, 'pending', $17, $16, $18)"
+		" RETURNING id",
 	[Q_NT_GET] =
 		"SELECT " SELECT_LIST(NOTIFICATION_COLS)
 		" FROM notification WHERE id = $1",
@@ -492,6 +495,15 @@ const char *const store_sql[Q__COUNT] = {
 	[Q_OV_LIST] =
 		"SELECT " SELECT_LIST(OVERRIDE_COLS) " FROM duty_override"
 		" WHERE rotation_id = $1 ORDER BY start_ms",
+	[Q_ROT_UPDATE] =
+		"UPDATE rotation SET name = $2, start_ms = $3,"
+		" shift_minutes = $4, time_zone = $5, members = $6,"
+		" updated_ms = $7, version = version + 1, updated_by = $8"
+		" WHERE id = $1 RETURNING version",
+	[Q_ROT_DELETE] = "DELETE FROM rotation WHERE id = $1",
+	[Q_OV_DELETE] =
+		"DELETE FROM duty_override WHERE id = $1 AND rotation_id = $2",
+	[Q_OV_DELETE_ALL] = "DELETE FROM duty_override WHERE rotation_id = $1",
 
 	[Q_BUL_INSERT] =
 		"INSERT INTO bulletin (incident_id, audience, text, author_id,"

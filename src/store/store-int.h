@@ -102,6 +102,9 @@ _Static_assert(sizeof(enum inc_state) == sizeof(int), "enum size");
 	X(CHARS, phone, "phone", ) S					\
 	X(CHARS, locale, "locale", ) S					\
 	X(CHARS, time_zone, "time_zone", ) S				\
+	X(CHARS, chat_dingtalk, "chat_dingtalk", ) S			\
+	X(CHARS, chat_wecom, "chat_wecom", ) S				\
+	X(CHARS, chat_feishu, "chat_feishu", ) S			\
 	X(BOOL, is_admin, "is_admin", ) S				\
 	X(BOOL, disabled, "disabled", ) S				\
 	X(I64, created_ms, "created_ms", ) S				\
@@ -375,7 +378,8 @@ void inc_list_query(struct store *st, const struct incident_filter *f,
 	X(I64, next_ms, "next_ms", ) S					\
 	X(DUP, last_error, "last_error", ) S				\
 	X(I64, created_ms, "created_ms", ) S				\
-	X(I64, sent_ms, "sent_ms", )
+	X(I64, sent_ms, "sent_ms", ) S					\
+	X(DUP, mentions, "mentions", .dflt = "[]")
 
 #define ROTATION_COLS(X, S)						\
 	X(I64, id, "r.id", ) S						\

@@ -415,6 +415,14 @@ int store_override_insert(struct store *st, int64_t rotation_id,
 			  int64_t now_ms, int64_t *id);
 int store_override_list(struct store *st, int64_t rotation_id,
 			store_override_fn *fn, void *ctx);
+/* r's name, start, shift, zone and members (by r->id; its group stays),
+ * written by r->stamp.by; r->stamp.version receives the new version. */
+int store_rotation_update(struct store *st, struct rotation_row *r,
+			  int64_t now_ms);
+/* The rotation and its overrides. */
+int store_rotation_delete(struct store *st, int64_t id);
+/* Override id of rotation rotation_id (ERMS_ENOTFOUND: no such pair). */
+int store_override_delete(struct store *st, int64_t rotation_id, int64_t id);
 
 /* Bulletins (texts borrowed in callbacks). */
 struct bulletin {

@@ -19,8 +19,8 @@ int store_user_insert(struct store *st, struct user *u, const char *pwhash)
 		SV_S(u->login), SV_S(u->display_name), SV_S(u->email),
 		SV_S(u->phone), SV_S(u->locale), SV_B(u->is_admin),
 		SV_B(u->disabled), SV_S(pwhash), SV_I(u->created_ms),
-		SV_S(u->time_zone),
-		sv_opt(u->stamp.by),
+		SV_S(u->time_zone), SV_S(u->chat_dingtalk), SV_S(u->chat_wecom),
+		SV_S(u->chat_feishu), sv_opt(u->stamp.by),
 	};
 
 	u->updated_ms = u->created_ms;
@@ -97,7 +97,8 @@ int store_user_update(struct store *st, struct user *u)
 		SV_I(u->id), SV_S(u->display_name), SV_S(u->email),
 		SV_S(u->phone), SV_S(u->locale), SV_B(u->is_admin),
 		SV_B(u->disabled), SV_I(u->updated_ms), SV_S(u->time_zone),
-		sv_opt(u->stamp.by),
+		SV_S(u->chat_dingtalk), SV_S(u->chat_wecom),
+		SV_S(u->chat_feishu), sv_opt(u->stamp.by),
 	};
 
 	return st_int(st, Q_USER_UPDATE, p, ARRAY_SIZE(p), &u->stamp.version);

@@ -20,13 +20,14 @@ function sleep(ms) {
 }
 
 // Start `erms demo` on a free loopback port; resolves to {url, stop}.
-export async function startServer() {
+// args: more options of `erms demo` (e.g. --allow-private-webhooks).
+export async function startServer(args = []) {
     const bin = process.env.ERMS_BIN || join(ROOT, 'build', 'erms');
     const dir = mkdtempSync(join(tmpdir(), 'erms-browser-'));
     const portFile = join(dir, 'port');
     let stderr = '';
     const proc = spawn(bin, ['demo', '--data', join(dir, 'data'), '--listen',
-        '127.0.0.1:0', '--port-file', portFile],
+        '127.0.0.1:0', '--port-file', portFile, ...args],
         { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ERMS_LOG_LEVEL: 'warn' } });
     proc.stderr.on('data', (d) => { stderr += d; });
     for (let i = 0; i < 300 && !existsSync(portFile); i++)

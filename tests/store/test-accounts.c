@@ -36,11 +36,18 @@ static void test_user_round_trip_and_conflict(void **state)
 			 0);
 	assert_string_equal(h, "hash-1");
 	assert_int_equal(store_user_get(f->st, 999, &v), ERMS_ENOTFOUND);
+	assert_string_equal(v.chat_dingtalk, "");
 	v.is_admin = true;
 	v.updated_ms = 2000;
+	snprintf(v.chat_dingtalk, sizeof(v.chat_dingtalk), "dt-alice");
+	snprintf(v.chat_wecom, sizeof(v.chat_wecom), "wc-alice");
+	snprintf(v.chat_feishu, sizeof(v.chat_feishu), "ou_alice");
 	assert_int_equal(store_user_update(f->st, &v), 0);
 	assert_int_equal(store_user_get(f->st, u.id, &v), 0);
 	assert_true(v.is_admin);
+	assert_string_equal(v.chat_dingtalk, "dt-alice");
+	assert_string_equal(v.chat_wecom, "wc-alice");
+	assert_string_equal(v.chat_feishu, "ou_alice");
 	v.id = 999;
 	assert_int_equal(store_user_update(f->st, &v), ERMS_ENOTFOUND);
 }

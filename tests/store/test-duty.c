@@ -145,11 +145,64 @@ static void test_overrides(void **state)
 					       &id), ERMS_ENOTFOUND);
 }
 
+/* A rotation rewritten, an override removed, a rotation removed with its
+ * overrides; what is not there is ERMS_ENOTFOUND. */
+static void test_edit_and_delete(void **state)
+{
+	struct fixture *f = *state;
+	int64_t g = add_group(f->st, "tech", GK_TEAM), u = add_user(f->st, "sub");
+	struct rotation_row r = mk_rotation(g, "r", "[1]");
+	struct rotation_row q = mk_rotation(g, "q", "[]");
+	struct rot_seen s = { 0 };
+	struct ov_seen o = { 0 };
+	int64_t a, b;
+
+	assert_int_equal(store_rotation_insert(f->st, &r, 1), 0);
+	assert_int_equal(store_rotation_insert(f->st, &q, 1), 0);
+	assert_int_equal(store_override_insert(f->st, r.id, u, 1000, 2000, 1,
+					       &a), 0);
+	assert_int_equal(store_override_insert(f->st, r.id, u, 3000, 4000, 1,
+					       &b), 0);
+	snprintf(r.name, sizeof(r.name), "夜班");
+	snprintf(r.time_zone, sizeof(r.time_zone), "Europe/Paris");
+	r.start_ms = T2026 + 60000;
+	r.shift_minutes = 480;
+	r.members = "[2,1]";
+	assert_int_equal(store_rotation_update(f->st, &r, 5), 0);
+	assert_int_equal(r.stamp.version, 2);
+	assert_int_equal(store_rotation_list(f->st, g, rot_seen, &s), 0);
+	assert_int_equal(s.n, 2);
+	assert_string_equal(s.row[0].name, "夜班");
+	assert_string_equal(s.row[0].time_zone, "Europe/Paris");
+	assert_int_equal(s.row[0].start_ms, T2026 + 60000);
+	assert_int_equal(s.row[0].shift_minutes, 480);
+	assert_string_equal(s.members[0], "[2,1]");
+	assert_string_equal(s.row[1].name, "q");
+	assert_int_equal(store_override_delete(f->st, q.id, a), ERMS_ENOTFOUND);
+	assert_int_equal(store_override_delete(f->st, r.id, a), 0);
+	assert_int_equal(store_override_delete(f->st, r.id, a), ERMS_ENOTFOUND);
+	assert_int_equal(store_override_list(f->st, r.id, ov_seen, &o), 0);
+	assert_int_equal(o.n, 1);
+	assert_int_equal(o.line[0][0], b);
+	assert_int_equal(store_rotation_delete(f->st, r.id), 0);
+	assert_int_equal(store_rotation_delete(f->st, r.id), ERMS_ENOTFOUND);
+	o.n = 0;
+	assert_int_equal(store_override_list(f->st, r.id, ov_seen, &o), 0);
+	assert_int_equal(o.n, 0);
+	s.n = 0;
+	assert_int_equal(store_rotation_list(f->st, g, rot_seen, &s), 0);
+	assert_int_equal(s.n, 1);
+	assert_int_equal(s.row[0].id, q.id);
+	r.id = q.id + 100;
+	assert_int_equal(store_rotation_update(f->st, &r, 6), ERMS_ENOTFOUND);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		CT(test_rotations),
 		CT(test_overrides),
+		CT(test_edit_and_delete),
 	};
 
 	return contract_main("duty", tests, ARRAY_LEN(tests));

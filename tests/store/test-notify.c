@@ -191,6 +191,7 @@ static void test_notification_fields(void **state)
 	n.ack_link = (char *)"https://erms.example/ack/xyz";
 	snprintf(n.ack_hash, sizeof(n.ack_hash), "ackhash1");
 	n.ack_expires_ms = 9000;
+	n.mentions = (char *)"[{\"name\":\"张三\",\"id\":\"zs\",\"mobile\":\"\"}]";
 	n.state = NS_SENT;	/* insert always makes it pending */
 	assert_int_equal(store_notification_insert(f->st, &n), 0);
 	assert_int_equal(n.state, NS_PENDING);
@@ -218,6 +219,8 @@ static void test_notification_fields(void **state)
 	assert_int_equal(out.acked_ms, 0);
 	assert_int_equal(out.created_ms, 500);
 	assert_int_equal(out.sent_ms, 0);
+	assert_string_equal(out.mentions,
+			    "[{\"name\":\"张三\",\"id\":\"zs\",\"mobile\":\"\"}]");
 	assert_int_equal(store_notification_by_ack(f->st, "ackhash1", &out), 0);
 	assert_int_equal(out.id, n.id);
 	assert_int_equal(store_notification_by_ack(f->st, "nope", &out),

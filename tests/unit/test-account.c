@@ -57,6 +57,33 @@ static void test_key_locale_password_email(void **state)
 	assert_false(email_valid("a@"));
 }
 
+static void test_phone_and_chat_id(void **state)
+{
+	char longest[CHAT_ID_MAX + 2];
+
+	(void)state;
+	assert_true(phone_valid(""));
+	assert_true(phone_valid("13800001111"));
+	assert_true(phone_valid("+8613800001111"));
+	assert_false(phone_valid("138-0000-1111"));
+	assert_false(phone_valid("1234"));
+	assert_false(phone_valid("+"));
+	assert_false(phone_valid("123456789012345678901"));
+	assert_true(chat_id_valid(""));
+	assert_true(chat_id_valid("ou_7d8a6e6df7621556ce0d21922b676706ccs"));
+	assert_true(chat_id_valid("zhangsan"));
+	assert_false(chat_id_valid("zhang san"));
+	assert_false(chat_id_valid("a<b"));
+	assert_false(chat_id_valid("a\"b"));
+	assert_false(chat_id_valid("张三"));
+	memset(longest, 'a', sizeof(longest) - 1);
+	longest[CHAT_ID_MAX] = '\0';
+	assert_true(chat_id_valid(longest));
+	longest[CHAT_ID_MAX] = 'a';
+	longest[CHAT_ID_MAX + 1] = '\0';
+	assert_false(chat_id_valid(longest));
+}
+
 static void test_enum_names_round_trip(void **state)
 {
 	(void)state;
@@ -74,6 +101,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_login),
 		cmocka_unit_test(test_key_locale_password_email),
+		cmocka_unit_test(test_phone_and_chat_id),
 		cmocka_unit_test(test_enum_names_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

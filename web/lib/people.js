@@ -54,3 +54,10 @@ export function personName(id) {
     const p = people && people.get(id);
     return p ? p.display_name || p.login : t('people.unknown', { id });
 }
+
+/** Everyone loadPeople() knows, [{id, name}] sorted by name (active ones only). */
+export function knownPeople() {
+    return [...(people ? people.values() : [])].filter((p) => !p.disabled)
+        .map((p) => ({ id: p.id, name: p.display_name || p.login }))
+        .sort((a, b) => a.name.localeCompare(b.name));
+}

@@ -1,18 +1,61 @@
-// #/admin/{users|groups|duty|channels|delivery}: administration. Each tab
-// shows only to those with the rights it needs.
+// #/admin/{users|groups|channels|delivery}: administration. Each tab
+// shows only to those with the rights it needs. The duty roster has its
+// own page (pages/duty.js).
 
 import { api, apiAll, qs } from '../lib/api.js';
 import { h, replace, field, checkField, select, fieldError } from '../lib/dom.js';
-import { t } from '../lib/i18n.js';
 import { can, session } from '../lib/session.js';
-import { loadPeople, personName, resetPeople } from '../lib/people.js';
-import { timeEl, localInputToIso, nowLocalInput, fmtMinutes } from '../lib/time.js';
+import { t, addTexts } from '../lib/i18n.js';
+import { loadPeople, resetPeople } from '../lib/people.js';
+import { timeEl } from '../lib/time.js';
 import { errorBox, emptyState, loading, toast, busy, setTitle, messageOf } from '../lib/ui.js';
+
+addTexts({
+    'zh-CN': {
+        'admin.u.edit': '编辑',
+        'admin.u.edit_title': '编辑用户 {login}',
+        'admin.u.save': '保存',
+        'admin.u.cancel': '取消',
+        'admin.u.phone.hint': '手机号，可带 +，不含空格或横线（钉钉、企业微信按手机号 @ 人）',
+        'admin.u.chat': '聊天平台账号（用于在群机器人消息中 @ 值班人）',
+        'admin.u.chat.dingtalk': '钉钉 userId',
+        'admin.u.chat.wecom': '企业微信 userid',
+        'admin.u.chat.feishu': '飞书 open_id（ou_…）',
+        'admin.g.channels': '通知通道',
+        'admin.g.no_channels': '该小组没有接入通知通道。',
+        'admin.g.attach': '接入',
+        'admin.g.detach': '移除',
+        'admin.g.channel_pick': '通道',
+        'admin.g.manage_channels': '管理通道',
+        'admin.g.duty_link': '查看值班表',
+        'admin.ch.test_code': '平台返回码',
+    },
+    en: {
+        'admin.u.edit': 'Edit',
+        'admin.u.edit_title': 'Edit user {login}',
+        'admin.u.save': 'Save',
+        'admin.u.cancel': 'Cancel',
+        'admin.u.phone.hint': 'A mobile number, + allowed, no spaces or dashes (DingTalk and WeCom mention by mobile)',
+        'admin.u.chat': 'Chat accounts (to @-mention the person on duty in robot messages)',
+        'admin.u.chat.dingtalk': 'DingTalk userId',
+        'admin.u.chat.wecom': 'WeCom userid',
+        'admin.u.chat.feishu': 'Feishu open_id (ou_…)',
+        'admin.g.channels': 'Notification channels',
+        'admin.g.no_channels': 'No channel is attached to this group.',
+        'admin.g.attach': 'Attach',
+        'admin.g.detach': 'Detach',
+        'admin.g.channel_pick': 'Channel',
+        'admin.g.manage_channels': 'Manage channels',
+        'admin.g.duty_link': 'Duty roster',
+        'admin.ch.test_code': 'vendor code',
+    },
+});
+
+const CHAT_KINDS = ['dingtalk', 'wecom', 'feishu'];
 
 const TABS = [
     { key: 'users', right: 'user.list', render: usersTab },
     { key: 'groups', right: 'group.read', render: groupsTab },
-    { key: 'duty', right: 'duty.read', render: dutyTab },
     { key: 'channels', right: 'channel.manage', render: channelsTab },
     { key: 'delivery', right: 'notification.read', render: deliveryTab },
 ];
@@ -58,8 +101,17 @@ async function usersTab(ctx, body) {
     const users = await apiAll('/api/v1/users');
     if (!ctx.alive())
         return;
+    const editSlot = h('div', { class: 'slot', 'aria-live': 'polite' });
     const rows = users.map((u) => {
         const actions = [];
+        if (can('user.update')) {
+            const b = h('button', { type: 'button', class: 'small secondary', testid: 'admin-user-edit', text: t('admin.u.edit'), 'aria-label': `${t('admin.u.edit')}: ${u.login}` });
+            b.addEventListener('click', () => {
+                replace(editSlot, userEditForm(ctx, u, () => replace(editSlot)));
+                editSlot.querySelector('input').focus();
+            });
+            actions.push(b, ' ');
+        }
         if (can('user.update') && u.id !== session.user.id) {
             const b = h('button', { type: 'button', class: 'small secondary', testid: 'admin-user-toggle', text: u.disabled ? t('admin.enable') : t('admin.disable') });
             b.addEventListener('click', () => busy(b, async () => {
@@ -77,7 +129,8 @@ async function usersTab(ctx, body) {
         return h('tr', { testid: 'admin-user-row', dataset: { login: u.login }, class: u.disabled ? 'disabled-row' : '' },
             h('td', {}, h('code', { text: u.login })),
             h('td', { text: u.display_name }),
-            h('td', { text: [u.email, u.phone].filter(Boolean).join(' · ') || '—' }),
+            h('td', { text: [u.email, u.phone, ...CHAT_KINDS.map((k) => u.chat_ids && u.chat_ids[k])]
+                .filter(Boolean).join(' · ') || '—' }),
             h('td', { text: u.locale }),
             h('td', { text: yesNo(u.is_admin) }),
             h('td', {}, u.disabled ? h('span', { class: 'badge status-dismissed', text: t('admin.disabled') })
@@ -88,9 +141,68 @@ async function usersTab(ctx, body) {
     body.append(h('section', { class: 'card', 'aria-labelledby': 'users-title' },
         h('h2', { id: 'users-title', text: t('admin.users') }),
         table('admin-users', ['admin.u.login', 'admin.u.name', 'admin.u.contact', 'admin.u.locale', 'admin.u.admin',
-            'admin.u.state', 'admin.u.created', ...(can('user.update') ? ['admin.u.actions'] : [])], rows)));
+            'admin.u.state', 'admin.u.created', ...(can('user.update') ? ['admin.u.actions'] : [])], rows)),
+    editSlot);
     if (can('user.create'))
         body.append(userForm(ctx));
+}
+
+// An administrator's edit of user u: name, contacts, chat ids, language.
+function userEditForm(ctx, u, close) {
+    const c = {
+        display_name: h('input', { testid: 'user-edit-name', maxlength: 128, value: u.display_name }),
+        email: h('input', { type: 'email', testid: 'user-edit-email', autocomplete: 'off', value: u.email }),
+        phone: h('input', { type: 'tel', testid: 'user-edit-phone', autocomplete: 'off', value: u.phone }),
+        locale: select([{ value: 'zh-CN', label: '中文 (zh-CN)' }, { value: 'en', label: 'English (en)' }], { testid: 'user-edit-locale', value: u.locale }),
+    };
+    const chat = {};
+    for (const k of CHAT_KINDS)
+        chat[k] = h('input', { testid: `user-edit-chat-${k}`, maxlength: 64, autocomplete: 'off', autocapitalize: 'none', spellcheck: 'false', value: (u.chat_ids || {})[k] || '' });
+    const out = h('div', { class: 'slot' });
+    const submit = h('button', { type: 'submit', class: 'primary', testid: 'user-edit-submit', text: t('admin.u.save') });
+    const cancel = h('button', { type: 'button', class: 'secondary', text: t('admin.u.cancel') });
+    cancel.addEventListener('click', close);
+    const form = h('form', { class: 'grid-form', novalidate: true },
+        field(t('admin.u.name'), c.display_name), field(t('admin.u.email'), c.email, { optional: t('optional') }),
+        field(t('admin.u.phone'), c.phone, { optional: t('optional'), hint: t('admin.u.phone.hint') }),
+        field(t('admin.u.locale'), c.locale),
+        h('fieldset', { class: 'grid-form inner' }, h('legend', { text: t('admin.u.chat') }),
+            CHAT_KINDS.map((k) => field(t(`admin.u.chat.${k}`), chat[k], { optional: t('optional') }))),
+        out, h('div', { class: 'form-actions' }, submit, cancel));
+    form.addEventListener('submit', (ev) => {
+        ev.preventDefault();
+        out.replaceChildren();
+        for (const x of [...Object.values(c), ...Object.values(chat)])
+            fieldError(x, null);
+        if (!c.display_name.value.trim()) {
+            fieldError(c.display_name, t('required'));
+            c.display_name.focus();
+            return;
+        }
+        const json = {
+            display_name: c.display_name.value.trim(), email: c.email.value.trim(), phone: c.phone.value.trim(),
+            locale: c.locale.value, chat_ids: Object.fromEntries(CHAT_KINDS.map((k) => [k, chat[k].value.trim()])),
+        };
+        busy(submit, async () => {
+            try {
+                await api('PATCH', `/api/v1/users/${u.id}`, json);
+                toast(t('saved'));
+                resetPeople();
+                ctx.rerender();
+            } catch (e) {
+                const k = e.field && e.field.startsWith('chat_ids.') ? e.field.slice(9) : null;
+                const el = k ? chat[k] : c[e.field];
+                if (el) {
+                    fieldError(el, messageOf(e));
+                    el.focus();
+                } else {
+                    out.append(errorBox(e, 'user-edit-error'));
+                }
+            }
+        });
+    });
+    return h('section', { class: 'card', testid: 'admin-user-edit-form', 'aria-labelledby': 'user-edit-title' },
+        h('h2', { id: 'user-edit-title', text: t('admin.u.edit_title', { login: u.login }) }), form);
 }
 
 function userForm(ctx) {
@@ -202,6 +314,7 @@ async function groupDetail(ctx, slot, key) {
         h('h2', { text: g.name }),
         h('p', { class: 'muted' }, h('code', { text: g.key }), ' · ', t(`kind.${g.kind}`)),
         g.duties && g.duties.length ? h('ul', { class: 'duties' }, g.duties.map((d) => h('li', { text: d }))) : null,
+        h('p', { class: 'small' }, h('a', { href: `#/duty${qs({ group: key })}`, testid: 'group-duty-link', text: t('admin.g.duty_link') })),
         h('h3', { text: t('admin.members') }),
         members.length ? table('admin-members', ['admin.u.name', 'admin.u.login', 'admin.role',
             ...(can('group.members') ? ['admin.u.actions'] : [])], rows) : emptyState(t('admin.no_members')),
@@ -232,88 +345,57 @@ async function groupDetail(ctx, slot, key) {
         });
         parts.push(h('h3', { text: t('admin.add_member') }), form);
     }
+    if (can('channel.manage'))
+        parts.push(await groupChannels(ctx, slot, key, g.channels || []));
     replace(slot, parts);
 }
 
-// ---- duty rosters ---------------------------------------------------------------
-
-async function dutyTab(ctx, body) {
-    const groups = await apiAll('/api/v1/groups');
-    if (!ctx.alive())
-        return;
-    const key = ctx.query.get('group') || (groups.find((g) => g.kind === 'command') || groups[0] || {}).key;
-    if (!key) {
-        body.append(emptyState(t('admin.no_groups')));
-        return;
-    }
-    const pick = select(groups.map((g) => ({ value: g.key, label: g.name })), { value: key, testid: 'duty-group' });
-    pick.addEventListener('change', () => ctx.navigate(`#/admin/duty${qs({ group: pick.value })}`));
+// The chat channels a group's messages go to: detach each, attach another.
+async function groupChannels(ctx, slot, key, attached) {
+    const all = await apiAll('/api/v1/channels');
     const enc = encodeURIComponent(key);
-    const [rot, duty, group] = await Promise.all([
-        api('GET', `/api/v1/groups/${enc}/rotations`),
-        api('GET', `/api/v1/groups/${enc}/on-duty`),
-        api('GET', `/api/v1/groups/${enc}`),
-    ]);
-    if (!ctx.alive())
-        return;
-    const od = duty.on_duty;
-    body.append(h('section', { class: 'card', 'aria-labelledby': 'duty-title' },
-        h('div', { class: 'card-head' }, h('h2', { id: 'duty-title', text: t('admin.duty') }), field(t('admin.group'), pick, { class: 'picker' })),
-        h('div', { class: 'on-duty', testid: 'on-duty' },
-            h('strong', { text: `${t('admin.on_duty_now')}: ` }),
-            od ? [h('span', { text: `${od.display_name} (${od.login})` }), ' · ', timeEl(od.shift.start), ' – ', timeEl(od.shift.end)]
-                : h('span', { class: 'muted', text: t('admin.nobody_on_duty') })),
-        rot.items.length ? h('ul', { class: 'rotations', testid: 'rotations' }, rot.items.map((r) => h('li', {},
-            h('h3', { text: r.name }),
-            h('p', { class: 'small' }, t('admin.rot.start'), ' ', timeEl(r.start), ' · ', t('admin.rot.shift'), ' ', fmtMinutes(r.shift_minutes),
-                r.time_zone ? ` · ${r.time_zone}` : ''),
-            h('ol', { class: 'rot-members' }, (r.members || []).map((id) => h('li', { text: personName(id) }))),
-            r.overrides && r.overrides.length ? [h('h4', { text: t('admin.rot.overrides') }),
-                h('ul', {}, r.overrides.map((o) => h('li', {}, personName(o.user_id), ': ', timeEl(o.start), ' – ', timeEl(o.end))))] : null)))
-            : emptyState(t('admin.no_rotations'), 'no-rotations')));
-    if (can('duty.manage'))
-        body.append(rotationForm(ctx, key, group.members || []));
-}
-
-function rotationForm(ctx, key, members) {
-    const name = h('input', { testid: 'rotation-name', maxlength: 128 });
-    const hours = h('input', { type: 'number', min: 1, max: 744, value: '24', testid: 'rotation-hours' });
-    const start = h('input', { type: 'datetime-local', value: nowLocalInput(), testid: 'rotation-start' });
-    const tz = h('input', { value: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC', testid: 'rotation-tz' });
-    const boxes = members.map((m) => h('input', { type: 'checkbox', value: String(m.user_id), checked: true }));
-    const out = h('div', { class: 'slot' });
-    const submit = h('button', { type: 'submit', class: 'primary', testid: 'rotation-submit', text: t('admin.rot.create') });
-    const form = h('form', { class: 'grid-form', novalidate: true },
-        field(t('admin.rot.name'), name), field(t('admin.rot.hours'), hours), field(t('admin.rot.start'), start),
-        field(t('admin.rot.tz'), tz),
-        h('fieldset', { class: 'checks' }, h('legend', { text: t('admin.rot.members') }),
-            members.length ? members.map((m, i) => checkField(`${m.display_name} (${m.login})`, boxes[i]))
-                : h('p', { class: 'muted', text: t('admin.no_members') })),
-        out, h('div', { class: 'form-actions' }, submit));
-    form.addEventListener('submit', (ev) => {
-        ev.preventDefault();
-        out.replaceChildren();
-        fieldError(name, null);
-        if (!name.value.trim()) {
-            fieldError(name, t('required'));
-            name.focus();
-            return;
-        }
-        const ids = boxes.filter((b) => b.checked).map((b) => Number(b.value));
-        busy(submit, async () => {
+    const on = all.filter((c) => attached.includes(c.id));
+    const off = all.filter((c) => !attached.includes(c.id) && c.enabled);
+    const again = () => groupDetail(ctx, slot, key);
+    const rows = on.map((c) => {
+        const rm = h('button', { type: 'button', class: 'small secondary', testid: 'group-channel-detach', text: t('admin.g.detach'), 'aria-label': `${t('admin.g.detach')}: ${c.name}` });
+        rm.addEventListener('click', () => busy(rm, async () => {
             try {
-                await api('POST', `/api/v1/groups/${encodeURIComponent(key)}/rotations`, {
-                    name: name.value.trim(), members: ids, shift_minutes: Math.round(Number(hours.value) * 60),
-                    start: localInputToIso(start.value), time_zone: tz.value.trim() || 'UTC',
-                });
+                await api('DELETE', `/api/v1/groups/${enc}/channels/${c.id}`);
                 toast(t('saved'));
-                ctx.rerender();
+                await again();
             } catch (e) {
-                out.append(errorBox(e));
+                toast(messageOf(e), 'error');
             }
-        });
+        }));
+        return h('li', { testid: 'group-channel', dataset: { id: c.id, kind: c.kind } },
+            h('strong', { text: c.name }), ' ', h('span', { class: 'badge kind-tag', text: c.kind }), ' ', rm);
     });
-    return h('section', { class: 'card', 'aria-labelledby': 'rot-new' }, h('h2', { id: 'rot-new', text: t('admin.rot.create') }), form);
+    const parts = [h('h3', { text: t('admin.g.channels') }),
+        rows.length ? h('ul', { class: 'mini-list', testid: 'group-channels' }, rows) : emptyState(t('admin.g.no_channels'), 'group-no-channels')];
+    if (off.length) {
+        const pick = select(off.map((c) => ({ value: String(c.id), label: `${c.name} (${c.kind})` })), { testid: 'group-channel-pick' });
+        const out = h('div', { class: 'slot' });
+        const submit = h('button', { type: 'submit', class: 'primary', testid: 'group-channel-attach', text: t('admin.g.attach') });
+        const form = h('form', { class: 'inline-form', novalidate: true, 'aria-label': t('admin.g.attach') },
+            field(t('admin.g.channel_pick'), pick), submit, out);
+        form.addEventListener('submit', (ev) => {
+            ev.preventDefault();
+            out.replaceChildren();
+            busy(submit, async () => {
+                try {
+                    await api('PUT', `/api/v1/groups/${enc}/channels/${encodeURIComponent(pick.value)}`);
+                    toast(t('saved'));
+                    await again();
+                } catch (e) {
+                    out.append(errorBox(e));
+                }
+            });
+        });
+        parts.push(form);
+    }
+    parts.push(h('p', { class: 'small' }, h('a', { href: '#/admin/channels', text: t('admin.g.manage_channels') })));
+    return parts;
 }
 
 // ---- channels -----------------------------------------------------------------
@@ -351,8 +433,9 @@ async function channelsTab(ctx, body) {
             try {
                 const r = await api('POST', `/api/v1/channels/${c.id}/test`, {});
                 verdict.className = ['badge', r.delivered ? 'status-resolved' : 'status-dismissed'].join(' ');
-                verdict.textContent = r.delivered ? t('admin.ch.test_ok')
-                    : `${t('admin.ch.test_' + r.outcome)}: ${r.error}`;
+                verdict.textContent = (r.delivered ? t('admin.ch.test_ok')
+                    : `${t('admin.ch.test_' + r.outcome)}: ${r.error}`) +
+                    (r.code ? ` (${t('admin.ch.test_code')} ${r.code})` : '');
             } catch (e) {
                 toast(messageOf(e), 'error');
             }
