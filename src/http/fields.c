@@ -103,6 +103,8 @@ BODY(item_body,
 	{ .name = "title", .type = JT_STRING,
 	  .required = true, .max = TITLE_MAX, .min = 1 },
 	{ .name = "group", .type = JT_STRING, .max = KEY_MAX, .min = 1 },
+	{ .name = "owner_id", .type = JT_INT },
+	{ .name = "due_at", .type = JT_STRING, .max = 40, .min = 1 },
 	{ .name = "plan_revision", .type = JT_BOOL });
 
 BODY(review_body,
