@@ -295,6 +295,20 @@ static char *entry_text(struct rep *r, const struct timeline_entry *e)
 			      word(r, TARGETS, json_string_value(
 						       json_object_get(d, "target"))));
 	} else if (!strcmp(kind, "task") &&
+		   json_is_string(json_object_get(d, "supply"))) {
+		struct supply sp = { 0 };
+		json_int_t id = json_integer_value(json_object_get(d,
+								   "supply_id"));
+		json_int_t q = json_integer_value(json_object_get(d,
+								  "quantity"));
+
+		if (!store_supply_get(r->st, id, &sp))
+			s = xasprintf(r->zh ? "%s：%lld %s %s" : "%s: %lld %s %s",
+				      word(r, MOVES, json_string_value(
+							     json_object_get(d, "supply"))),
+				      (long long)q, sp.unit, sp.name);
+		supply_release(&sp);
+	} else if (!strcmp(kind, "task") &&
 		   json_is_integer(json_object_get(d, "task"))) {
 		struct task_name n = { .r = r, .id = json_integer_value(
 					       json_object_get(d, "task")) };
@@ -347,7 +361,9 @@ static int tl_row(void *ctx, const struct timeline_entry *e)
 	struct rep *r = ctx;
 	char t[32], who[NAME_MAX_ + 1];
 	char *text = entry_text(r, e);
-	const char *c[4] = { t, who, word(r, KINDS, e->kind), text };
+	bool supply = e->data && strstr(e->data, "\"supply\"");
+	const char *c[4] = { t, who, supply ? T(r, "Supplies", "物资")
+					    : word(r, KINDS, e->kind), text };
 
 	when(r, e->at_ms, t);
 	person(r, e->actor_id, who, sizeof(who));

@@ -33,6 +33,8 @@ struct pdf {
 	cairo_t *cr;
 	PangoContext *pc;
 	PangoLayout *lay;
+	PangoLayout *foot;	/* the foot's own, so a page break in the
+				 * middle of a text leaves that text alone */
 	double y;		/* where the next block starts */
 	int page, total;	/* total: 0 in the counting pass */
 	bool zh;
@@ -50,21 +52,27 @@ static double bottom(void)
 
 /* Set the layout's font (size in points, bold or not) and text, wrapped
  * at w points (w <= 0: one line). */
-static void text_in(struct pdf *p, const char *s, double size, bool bold,
-		    double w)
+static void set_text(PangoLayout *lay, const char *s, double size, bool bold,
+		     double w)
 {
 	PangoFontDescription *fd = pango_font_description_from_string(FONT);
 
 	pango_font_description_set_size(fd, (gint)(size * PANGO_SCALE));
 	pango_font_description_set_weight(fd, bold ? PANGO_WEIGHT_BOLD
 						   : PANGO_WEIGHT_NORMAL);
-	pango_layout_set_font_description(p->lay, fd);
+	pango_layout_set_font_description(lay, fd);
 	pango_font_description_free(fd);
-	pango_layout_set_width(p->lay, w > 0 ? (int)(w * PANGO_SCALE) : -1);
-	pango_layout_set_height(p->lay, -1);
-	pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_NONE);
-	pango_layout_set_wrap(p->lay, PANGO_WRAP_WORD_CHAR);
-	pango_layout_set_text(p->lay, s ? s : "", -1);
+	pango_layout_set_width(lay, w > 0 ? (int)(w * PANGO_SCALE) : -1);
+	pango_layout_set_height(lay, -1);
+	pango_layout_set_ellipsize(lay, PANGO_ELLIPSIZE_NONE);
+	pango_layout_set_wrap(lay, PANGO_WRAP_WORD_CHAR);
+	pango_layout_set_text(lay, s ? s : "", -1);
+}
+
+static void text_in(struct pdf *p, const char *s, double size, bool bold,
+		    double w)
+{
+	set_text(p->lay, s, size, bold, w);
 }
 
 static double text_h(struct pdf *p)
@@ -93,6 +101,7 @@ static void foot(struct pdf *p)
 {
 	char n[64];
 	double y = PAGE_H - FOOT;
+	int w, h;
 
 	cairo_set_line_width(p->cr, 0.5);
 	gray(p, 0.6);
@@ -106,12 +115,13 @@ static void foot(struct pdf *p)
 			 p->total);
 	else
 		snprintf(n, sizeof(n), "%d", p->page);
-	text_in(p, n, 8, false, 0);
-	cairo_move_to(p->cr, PAGE_W - MARGIN - text_w(p), y);
-	pango_cairo_show_layout(p->cr, p->lay);
-	text_in(p, p->d->footer, 8, false, width() - 110);
+	set_text(p->foot, n, 8, false, 0);
+	pango_layout_get_size(p->foot, &w, &h);
+	cairo_move_to(p->cr, PAGE_W - MARGIN - (double)w / PANGO_SCALE, y);
+	pango_cairo_show_layout(p->cr, p->foot);
+	set_text(p->foot, p->d->footer, 8, false, width() - 110);
 	cairo_move_to(p->cr, MARGIN, y);
-	pango_cairo_show_layout(p->cr, p->lay);
+	pango_cairo_show_layout(p->cr, p->foot);
 }
 
 static void new_page(struct pdf *p)
@@ -363,9 +373,11 @@ static int pass(const struct doc *d, cairo_write_func_t fn, void *ctx,
 	pango_context_set_language(p.pc, pango_language_from_string(
 						 p.zh ? "zh-cn" : "en"));
 	p.lay = pango_layout_new(p.pc);
+	p.foot = pango_layout_new(p.pc);
 	body(&p);
 	*pages = p.page;
 	g_object_unref(p.lay);
+	g_object_unref(p.foot);
 	g_object_unref(p.pc);
 	if (cairo_status(p.cr) != CAIRO_STATUS_SUCCESS)
 		rc = ERMS_EIO;

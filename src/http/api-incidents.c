@@ -357,6 +357,12 @@ void api_incident_report_doc(struct req *rq, struct resp *rs)
 		resp_err(rq, rs, rc, &e);
 		return;
 	}
+	/* The HTML page carries its own styles, and nothing else runs. */
+	if (formats[i].f == REPORT_HTML)
+		resp_header(rs, "Content-Security-Policy",
+			    "default-src 'none'; style-src 'unsafe-inline'; "
+			    "img-src data:; base-uri 'none'; form-action 'none'; "
+			    "frame-ancestors 'none'");
 	if (formats[i].f == REPORT_PDF)
 		resp_header(rs, "Content-Disposition",
 			    "inline; filename=\"%s.pdf\"", rq->param[0]);
