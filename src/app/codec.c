@@ -49,8 +49,8 @@ json_t *incident_json(const struct incident_row *r)
 	return json_pack(
 		"{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:i, s:o, s:b, s:I,"
 		" s:s, s:o, s:o, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o,"
-		" s:{s:i, s:i, s:i}, s:{s:o, s:o, s:o}, s:o, s:b, s:s, s:s, s:o,"
-		" s:o, s:o}",
+		" s:{s:i, s:i, s:i}, s:{s:o, s:o, s:o}, s:o, s:b, s:s, s:s, s:s,"
+		" s:s, s:o, s:o, s:o}",
 		"id", (json_int_t)inc->id, "number", r->number,
 		"title", r->title ? r->title : "",
 		"description", r->description ? r->description : "",
@@ -88,6 +88,8 @@ json_t *incident_json(const struct incident_row *r)
 			: json_null(),
 		"breaches", breaches, "public", r->public,
 		"public_summary", r->public_summary ? r->public_summary : "",
+		"public_title", r->public_title ? r->public_title : "",
+		"public_message", r->public_message ? r->public_message : "",
 		"summary", r->summary ? r->summary : "",
 		"review", review ? review : json_null(),
 		"actions", actions, "updated_at", json_time(r->updated_ms));

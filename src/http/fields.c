@@ -186,6 +186,10 @@ BODY(bulletin_body,
 	{ .name = "audience", .type = JT_STRING,
 	  .required = true, .max = 16, .min = 1 });
 
+BODY(public_body,
+	{ .name = "public_title", .type = JT_STRING, .max = TITLE_MAX },
+	{ .name = "public_message", .type = JT_STRING, .max = 20000 });
+
 BODY(drill_body,
 	{ .name = "title", .type = JT_STRING,
 	  .required = true, .max = 255, .min = 1 },

@@ -121,6 +121,8 @@ int store_incident_update(struct store *st, const struct incident_row *r)
 		SV_S(r->summary ? r->summary : ""),
 		SV_S(r->review_json ? r->review_json : ""),
 		SV_I(r->updated_ms), SV_I(r->esc_tiers), SV_I(r->esc_acked_ms),
+		SV_S(r->public_title ? r->public_title : ""),
+		SV_S(r->public_message ? r->public_message : ""),
 	};
 
 	return st_run1(st, Q_INC_UPDATE, p, ARRAY_SIZE(p));

@@ -236,7 +236,8 @@ const char *const store_sql[Q__COUNT] = {
 		" dismissed_ms = $15, ack_min = $16, activate_min = $17,"
 		" resolve_min = $18, breaches = $19, public = $20,"
 		" public_summary = $21, summary = $22, review_json = $23,"
-		" updated_ms = $24, esc_tiers = $25, esc_acked_ms = $26"
+		" updated_ms = $24, esc_tiers = $25, esc_acked_ms = $26,"
+		" public_title = $27, public_message = $28"
 		" WHERE id = $1",
 	/* A pre-filter for the timers (core/incident.c decides): open
 	 * incidents with a target past and not yet recorded. Each part is

@@ -227,7 +227,9 @@ _Static_assert(sizeof(enum inc_state) == sizeof(int), "enum size");
 	X(UINT, esc_tiers, "esc_tiers", ) S				\
 	X(I64, esc_acked_ms, "esc_acked_ms", ) S			\
 	X(CHARS, source, "source", ) S					\
-	X(I64, integration_id, "integration_id", )
+	X(I64, integration_id, "integration_id", ) S			\
+	X(DUP, public_title, "public_title", ) S			\
+	X(DUP, public_message, "public_message", )
 
 /* INCIDENT_COLS' SELECT list on table alias i: "i.id, i.number, ...". */
 #define COL_SQL_I_(k, f, c, x) "i." c
