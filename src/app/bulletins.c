@@ -10,6 +10,7 @@
 #include "app/codec.h"
 #include "app/incidents.h"
 #include "app/notify.h"
+#include "app/org.h"
 #include "app/plancache.h"
 #include "app/timeline.h"
 #include "core/calendar.h"
@@ -273,8 +274,7 @@ static int collect(void *ctx, const struct bulletin *b)
 
 void app_public_zone(struct store *st, char zone[64])
 {
-	(void)st;
-	snprintf(zone, 64, "%s", TZ_DEFAULT);
+	app_zone_for(st, NULL, zone);
 }
 
 int app_public_view(struct store *st, int64_t now_ms, json_t **out)

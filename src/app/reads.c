@@ -7,11 +7,11 @@
 #include <string.h>
 
 #include "app/audit.h"
+#include "app/org.h"
 #include "app/plans.h"
 #include "app/report.h"
 #include "core/drill.h"
 #include "store/store.h"
-#include "util/tz.h"
 #include "util/xalloc.h"
 
 #define DRILL_CALENDAR "应急演练 / Drills"
@@ -102,7 +102,10 @@ int app_incident_document(struct store *st, const struct principal *p,
 	*len = 0;
 	if (rc)
 		return rc;
-	*doc = app_report(st, ref, lang, TZ_DEFAULT, (enum report_format)f,
+	char zone[64];
+
+	app_zone_for(st, p, zone);
+	*doc = app_report(st, ref, lang, zone, (enum report_format)f,
 			  now_ms, len, &rc);
 	if (rc == ERMS_ENOTFOUND)
 		return err_ret(e, rc, "not_found", "no incident '%s'", ref);

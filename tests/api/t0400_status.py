@@ -218,6 +218,21 @@ class PublicWording(ServerTestCase):
             ATOM + "entry")
         self.assertIn("Resolved", entries[0].find(ATOM + "title").text)
 
+        # The organisation's zone is the public's.
+        r = self.admin.patch("/api/v1/organisation", {"time_zone": "Europe/London"})
+        self.assertStatus(r, 200)
+        # The pages are kept for a second of the (test) clock.
+        self.admin.post("/api/v1/test/clock", {"now": "2026-11-27T19:31:00.000Z"})
+        try:
+            page = anon.get("/status?lang=zh-CN").body
+            self.assertIn("2026-11-27 19:30", page)
+            self.assertIn("Europe/London", page)
+            self.assertEqual(anon.get("/status.json").body["updated_at"],
+                             "2026-11-27T19:30:00+00:00")
+        finally:
+            self.assertStatus(self.admin.patch("/api/v1/organisation",
+                                               {"time_zone": "Asia/Shanghai"}), 200)
+
 
 if __name__ == "__main__":
     unittest.main()

@@ -121,6 +121,21 @@ class Report(ServerTestCase):
                 self.assertNotIn("UTC", body)
                 self.assertIn("Asia/Shanghai", body)
 
+    def test_the_readers_own_zone(self):
+        # A reader with a zone of their own reads the same event in it.
+        r = self.c["boss"].patch("/api/v1/me", {"time_zone": "Europe/London"})
+        self.assertStatus(r, 200)
+        try:
+            md = re.sub(
+                r"\\(.)", r"\1", self.doc("md", "zh-CN", who="boss").body)
+            self.assertIn("2026-11-27 19:03", md)
+            self.assertNotIn(LOCAL, md)
+            self.assertIn("Europe/London", md)
+        finally:
+            self.assertStatus(self.c["boss"].patch("/api/v1/me", {"time_zone": ""}), 200)
+        self.assertIn(LOCAL, re.sub(r"\\(.)", r"\1",
+                                    self.doc("md", "zh-CN", who="boss").body))
+
     def test_zh_has_no_machine_words(self):
         for fmt in ("md", "html"):
             text = words_of(self.doc(fmt, "zh-CN").body)
