@@ -27,7 +27,8 @@ core:   util
 plan:   core util
 store:  core util
 notify: core util
-app:    core plan store notify util
+doc:    util
+app:    core plan store notify doc util
 http:   app core plan util
 cli:    app http core util
 main.c: cli util

@@ -3,16 +3,21 @@
  */
 #include "app/bulletins.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "app/codec.h"
 #include "app/incidents.h"
 #include "app/notify.h"
+#include "app/org.h"
 #include "app/plancache.h"
 #include "app/timeline.h"
+#include "app/version.h"
 #include "core/calendar.h"
+#include "plan/plan.h"
 #include "util/clock.h"
+#include "util/tz.h"
 #include "util/xalloc.h"
 
 /* What the public view covers: 90 days, at most 500 bulletins. */
@@ -126,10 +131,49 @@ int app_bulletin_post(struct store *st, const struct principal *p,
 	return rc;
 }
 
+int app_incident_public(struct store *st, const struct principal *p,
+			const char *key, const char *title,
+			const char *message, int64_t version, int64_t now_ms,
+			struct incident_row *out, struct errbuf *err)
+{
+	struct comms cm = { false };
+	struct object o = { 0 };
+	int rc = store_groups_of_user(st, p->user.id, in_comms, &cm);
+
+	o.actor_in_group = cm.in;
+	incident_row_release(out);
+	if (!rc)
+		rc = app_may(p, A_BULLETIN_POST, &o, err);
+	if (!rc) {
+		rc = store_incident_get(st, key, out);
+		if (rc == ERMS_ENOTFOUND)
+			err_ret(err, rc, "not_found", "no incident '%s'", key);
+	}
+	if (!rc)
+		rc = app_version_check(p, version, &out->stamp, out->updated_ms,
+				       VK_INCIDENT, out->number, err);
+	if (rc)
+		return rc;
+	if (title) {
+		free(out->public_title);
+		out->public_title = xstrdup(title);
+	}
+	if (message) {
+		free(out->public_message);
+		out->public_message = xstrdup(message);
+	}
+	rc = app_incident_save(st, p, out, now_ms);
+	if (!rc)
+		rc = app_incident_audit(st, p, "incident.public", out,
+					out->public_title, now_ms);
+	return rc;
+}
+
 /* The public view: incidents (newest first) with their bulletins. */
 struct view {
 	struct store *st;
-	json_t *incidents;	/* [{number, title, status, phase, updates}] */
+	char zone[64];
+	json_t *incidents;	/* see app_public_view() */
 };
 
 static const char *phase_of(int state)
@@ -143,6 +187,72 @@ static const char *phase_of(int state)
 	default:
 		return "resolved";
 	}
+}
+
+/* How bad it is, for the public: the most severe level is a major
+ * outage, the least severe of several a minor disruption, any between a
+ * partial outage; no level yet: "" (still being looked into). */
+static const char *severity_of(const struct plan *plan, int rank)
+{
+	size_t n = plan ? plan->nlevels : 0;
+
+	if (rank <= 0)
+		return "";
+	if (rank == 1)
+		return "major";
+	return (size_t)rank >= n ? "minor" : "partial";
+}
+
+static json_t *at_json(const struct view *v, int64_t ms)
+{
+	char t[32];
+
+	tz_rfc3339(ms, v->zone, t);
+	return json_string(t);
+}
+
+/* The incident of bulletin b as the public sees it: its public title
+ * and message (never the internal title), its phase and severity, the
+ * level's name in both languages. */
+static json_t *public_incident(struct view *v, const struct incident_row *r)
+{
+	const struct plan *plan = NULL;
+	const struct plan_level *lv = NULL;
+	int64_t done = 0;
+	json_t *inc;
+
+	if (r->level_key[0] && !plan_load(v->st, r->plan_version_id, &plan))
+		lv = plan_level(plan, r->level_key);
+	if (!strcmp(phase_of(r->inc.state), "resolved"))
+		done = r->inc.resolved_ms ? r->inc.resolved_ms
+		     : r->inc.closed_ms ? r->inc.closed_ms
+		     : r->inc.dismissed_ms ? r->inc.dismissed_ms : r->updated_ms;
+	inc = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o,"
+			" s:[]}",
+			"id", (json_int_t)r->inc.id, "number", r->number,
+			"title", r->public_title ? r->public_title : "",
+			"message", r->public_message ? r->public_message : "",
+			"status", incident_state_name(r->inc.state),
+			"phase", phase_of(r->inc.state),
+			"severity", severity_of(plan, lv ? lv->rank : 0),
+			"level", lv ? json_pack("{s:s, s:i, s:{s:s, s:s}}",
+						"key", lv->key, "rank", lv->rank,
+						"name", "zh-CN",
+						plan_text(lv->name, "zh-CN"),
+						"en", plan_text(lv->name, "en"))
+				    : json_null(),
+			"reported_at", at_json(v, r->inc.reported_ms),
+			"resolved_at", done ? at_json(v, done) : json_null(),
+			"updates");
+	/* After the end, the last update says so. */
+	if (done)
+		json_array_append_new(json_object_get(inc, "updates"), json_pack(
+			"{s:s, s:s, s:o}", "kind", "resolved", "text",
+			"此事件已解决，服务已恢复正常。 / This incident has been "
+			"resolved; service is back to normal.",
+			"at", at_json(v, done)));
+	plan_unref(plan);
+	return inc;
 }
 
 static int collect(void *ctx, const struct bulletin *b)
@@ -160,27 +270,29 @@ static int collect(void *ctx, const struct bulletin *b)
 
 		if (store_incident_get_id(v->st, b->incident_id, &r))
 			return 0;
-		inc = json_pack("{s:I, s:s, s:s, s:s, s:s, s:o, s:[]}", "id",
-				(json_int_t)r.inc.id, "number", r.number,
-				"title", r.title, "status",
-				incident_state_name(r.inc.state), "phase",
-				phase_of(r.inc.state), "reported_at",
-				json_time(r.inc.reported_ms), "updates");
+		inc = public_incident(v, &r);
 		json_array_append_new(v->incidents, inc);
 		incident_row_release(&r);
 	}
 	json_array_append_new(json_object_get(inc, "updates"), json_pack(
-		"{s:I, s:s, s:o}", "id", (json_int_t)b->id, "text", b->text,
-		"at", json_time(b->created_ms)));
+		"{s:I, s:s, s:s, s:o}", "id", (json_int_t)b->id, "kind",
+		"bulletin", "text", b->text, "at", at_json(v, b->created_ms)));
 	return 0;
+}
+
+void app_public_zone(struct store *st, char zone[64])
+{
+	app_zone_for(st, NULL, zone);
 }
 
 int app_public_view(struct store *st, int64_t now_ms, json_t **out)
 {
-	struct view v = { st, json_array() };
-	int rc = store_bulletin_public(st, now_ms - HISTORY_MS, PUBLIC_MAX,
-				       collect, &v);
+	struct view v = { .st = st, .incidents = json_array() };
+	int rc;
 
+	app_public_zone(st, v.zone);
+	rc = store_bulletin_public(st, now_ms - HISTORY_MS, PUBLIC_MAX,
+				   collect, &v);
 	*out = v.incidents;
 	return rc;
 }

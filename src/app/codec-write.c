@@ -287,6 +287,10 @@ void incident_write(struct buf *b, const struct incident_row *r)
 	boolean(b, r->public);
 	key(b, "public_summary");
 	str_or_empty(b, r->public_summary);
+	key(b, "public_title");
+	str_or_empty(b, r->public_title);
+	key(b, "public_message");
+	str_or_empty(b, r->public_message);
 	key(b, "summary");
 	str_or_empty(b, r->summary);
 	key(b, "assessment");

@@ -9,6 +9,7 @@
 #include "plan/plan.h"
 #include "util/buf.h"
 #include "util/clock.h"
+#include "util/xalloc.h"
 
 json_t *json_time(int64_t ms)
 {
@@ -51,7 +52,7 @@ json_t *incident_json(const struct incident_row *r)
 		"{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:i, s:o, s:b, s:I,"
 		" s:s, s:o, s:o, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o,"
 		" s:{s:i, s:i, s:i}, s:{s:o, s:o, s:o}, s:o, s:b, s:s, s:s, s:s,"
-		" s:o, s:o, s:o}",
+		" s:s, s:s, s:o, s:o, s:o}",
 		"id", (json_int_t)inc->id, "number", r->number,
 		"title", r->title ? r->title : "",
 		"description", r->description ? r->description : "",
@@ -89,6 +90,8 @@ json_t *incident_json(const struct incident_row *r)
 			: json_null(),
 		"breaches", breaches, "public", r->public,
 		"public_summary", r->public_summary ? r->public_summary : "",
+		"public_title", r->public_title ? r->public_title : "",
+		"public_message", r->public_message ? r->public_message : "",
 		"summary", r->summary ? r->summary : "",
 		"assessment", r->assessment ? r->assessment : "",
 		"review", review ? review : json_null(),
@@ -128,19 +131,37 @@ json_t *task_json(const struct task *t)
 	return task_json_lang(t, NULL);
 }
 
-json_t *task_json_lang(const struct task *t, const char *lang)
+/* t's titles in every language as an object, or NULL when it has one. */
+static json_t *task_titles(const struct task *t)
 {
 	json_t *all = t->titles && *t->titles
 			      ? json_loads(t->titles, 0, NULL) : NULL;
+
+	if (json_is_object(all))
+		return all;
+	json_decref(all);
+	return NULL;
+}
+
+char *task_title_in(const struct task *t, const char *lang)
+{
+	json_t *all = task_titles(t);
+	char *s = xstrdup(all && lang && *plan_text(all, lang)
+				  ? plan_text(all, lang)
+				  : t->title ? t->title : "");
+
+	json_decref(all);
+	return s;
+}
+
+json_t *task_json_lang(const struct task *t, const char *lang)
+{
+	json_t *all = task_titles(t);
 	const char *title = t->title ? t->title : "";
 	json_t *o;
 
-	if (!json_is_object(all)) {
-		json_decref(all);
-		all = NULL;
-	} else if (lang && *plan_text(all, lang)) {
+	if (all && lang && *plan_text(all, lang))
 		title = plan_text(all, lang);
-	}
 	o = json_pack("{s:I, s:I, s:s, s:s, s:o, s:s, s:o, s:s, s:s, s:I,"
 			 " s:o, s:o}",
 			 "id", (json_int_t)t->id,

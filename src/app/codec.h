@@ -36,6 +36,8 @@ json_t *task_json(const struct task *t);
  */
 void json_add_stamp(json_t *o, const struct stamp *s);
 json_t *task_json_lang(const struct task *t, const char *lang);
+/* t's title in lang (as stored when it has no other), a new string. */
+char *task_title_in(const struct task *t, const char *lang);
 json_t *timeline_json(const struct timeline_entry *e);
 
 #endif

@@ -18,6 +18,7 @@
 #include "core/planrules.h"
 #include "plan/plan.h"
 #include "store/store.h"
+#include "util/clock.h"
 #include "util/xalloc.h"
 
 /* A level's targets for the rules of core/planrules.h; NULL: none. */
@@ -298,7 +299,7 @@ static int measures_to_tasks(struct store *st, const struct principal *p,
 /* The review's action items as tasks. */
 static int review_tasks(struct store *st, const struct principal *p,
 			const struct incident_row *r, const json_t *review,
-			int64_t now_ms)
+			int64_t now_ms, struct errbuf *err)
 {
 	json_t *item;
 	size_t i;
@@ -308,9 +309,23 @@ static int review_tasks(struct store *st, const struct principal *p,
 		struct task t = { .incident_id = r->inc.id, .status = TS_TODO };
 		const char *g = json_string_value(json_object_get(item, "group"));
 
+		const char *due = json_string_value(json_object_get(item,
+								    "due_at"));
+		struct user owner;
+
 		t.title = (char *)json_string_value(json_object_get(item, "title"));
 		snprintf(t.group_key, sizeof(t.group_key), "%s",
 			 g ? g : "command");
+		t.assignee_id = json_integer_value(json_object_get(item,
+								   "owner_id"));
+		if (t.assignee_id && store_user_get(st, t.assignee_id, &owner))
+			return field_error(err, ERMS_EINVAL, "invalid_field",
+					   "review.owner_id",
+					   "owner_id is no user");
+		if (due && time_parse(due, &t.due_ms))
+			return field_error(err, ERMS_EINVAL, "invalid_field",
+					   "review.due_at",
+					   "due_at is an RFC 3339 time");
 		snprintf(t.origin, sizeof(t.origin), "%s",
 			 json_is_true(json_object_get(item, "plan_revision"))
 				 ? "review:plan" : "review");
@@ -562,7 +577,7 @@ int app_incident_act(struct store *st, const struct principal *p,
 	if (!rc && level && (a == IA_ACTIVATE || rank < before.level))
 		rc = measures_to_tasks(st, p, out, level, now_ms);
 	if (!rc && a == IA_REVIEW)
-		rc = review_tasks(st, p, out, args->review, now_ms);
+		rc = review_tasks(st, p, out, args->review, now_ms, err);
 	if (!rc && notify_of[a] != NE__COUNT) {
 		int n;
 

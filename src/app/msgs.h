@@ -45,7 +45,8 @@ struct msg_names {
 
 /*
  * The word of value in set ("state", "status", "action", "target",
- * "event", "audience", "movement") in lang, or NULL when the set or the
+ * "event", "audience", "movement", "kind" of a timeline entry,
+ * "delivery" of a notification) in lang, or NULL when the set or the
  * value is unknown.
  */
 const char *msg_word(const char *set, const char *value, const char *lang);

@@ -128,16 +128,23 @@ int app_incident_movements(struct store *st, const struct principal *p,
 }
 
 int app_incident_document(struct store *st, const struct principal *p,
-			  const char *ref, const char *lang, bool md,
-			  char **doc, struct errbuf *e)
+			  const char *ref, const char *lang, int f,
+			  int64_t now_ms, char **doc, size_t *len,
+			  struct errbuf *e)
 {
 	int rc = app_may(p, A_INC_READ, NULL, e);
 
 	*doc = NULL;
+	*len = 0;
 	if (rc)
 		return rc;
-	*doc = md ? app_report_markdown(st, ref, lang, &rc)
-		  : app_report_html(st, ref, lang, &rc);
+	char zone[64];
+
+	app_zone_for(st, p, zone);
+	*doc = app_report(st, ref, lang, zone, (enum report_format)f,
+			  now_ms, len, &rc);
+	if (rc == ERMS_ENOTFOUND)
+		return err_ret(e, rc, "not_found", "no incident '%s'", ref);
 	return *doc ? 0 : rc ? rc : ERMS_ESTORE;
 }
 

@@ -56,11 +56,12 @@ int app_incident_movements(struct store *st, const struct principal *p,
 			   const char *ref,
 			   int (*fn)(void *ctx, const struct movement *m),
 			   void *ctx, struct errbuf *e);
-/* The report of incident `ref` in lang: *doc receives Markdown (md) or
- * a printable HTML page, to free. */
+/* The report of incident `ref` in lang (app/report.h's format f), times
+ * in p's zone, generated at now_ms: *doc (*len bytes) to free. */
 int app_incident_document(struct store *st, const struct principal *p,
-			  const char *ref, const char *lang, bool md,
-			  char **doc, struct errbuf *e);
+			  const char *ref, const char *lang, int f,
+			  int64_t now_ms, char **doc, size_t *len,
+			  struct errbuf *e);
 /* Real incidents reported in [from_ms, to_ms), grouped, to fn. */
 int app_incident_stats(struct store *st, const struct principal *p,
 		       int64_t from_ms, int64_t to_ms, app_stat_fn *fn,

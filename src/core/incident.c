@@ -322,8 +322,11 @@ void incident_row_release(struct incident_row *r)
 	free(r->review_json);
 	free(r->public_summary);
 	free(r->assessment);
+	free(r->public_title);
+	free(r->public_message);
 	r->title = r->description = r->impact = r->summary = NULL;
 	r->review_json = r->public_summary = r->assessment = NULL;
+	r->public_title = r->public_message = NULL;
 }
 
 void task_release(struct task *t)

@@ -153,6 +153,8 @@ struct incident_row {
 	char *summary;			/* the resolution summary */
 	char *review_json;		/* the review (应急总结), JSON or "" */
 	char *public_summary;
+	char *public_title;		/* for the status page; "" until set */
+	char *public_message;
 	bool public;
 	int64_t reporter_id;
 	int64_t commander_id;		/* 0: none */

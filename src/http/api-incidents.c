@@ -10,6 +10,7 @@
 #include "app/codec-write.h"
 #include "app/incidents.h"
 #include "app/reads.h"
+#include "app/report.h"
 #include "http/api.h"
 #include "http/fields.h"
 #include "http/json.h"
@@ -352,26 +353,48 @@ void api_task_update(struct req *rq, struct resp *rs)
 	task_release(&t);
 }
 
-/* GET .../report: Markdown (?format=md) or a printable HTML page. */
+/* GET .../report: a printable HTML page (default), Markdown (?format=md)
+ * or a PDF (?format=pdf). */
 void api_incident_report_doc(struct req *rq, struct resp *rs)
 {
+	static const struct {
+		const char *name, *ctype;
+		enum report_format f;
+	} formats[] = {
+		{ "html", "text/html; charset=utf-8", REPORT_HTML },
+		{ "md", "text/markdown; charset=utf-8", REPORT_MD },
+		{ "pdf", "application/pdf", REPORT_PDF },
+	};
 	const char *format = req_query(rq, "format");
-	bool md = format && !strcmp(format, "md");
 	struct errbuf e = { 0 };
 	char *doc = NULL;
+	size_t len = 0, i = 0;
 	int rc = 0;
 
-	if (format && !md && strcmp(format, "html"))
+	if (format)
+		for (i = 0; i < ARRAY_SIZE(formats); i++)
+			if (!strcmp(format, formats[i].name))
+				break;
+	if (i == ARRAY_SIZE(formats))
 		rc = err_fail(&e, ERMS_EINVAL, "format",
-			      "format is html or md");
+			      "format is html, md or pdf");
 	if (!rc)
 		rc = app_incident_document(rq->st, &rq->who, rq->param[0],
-					   rq->lang, md, &doc, &e);
+					   rq->lang, (int)formats[i].f,
+					   rq->now_ms, &doc, &len, &e);
 	if (rc) {
 		resp_err(rq, rs, rc, &e);
 		return;
 	}
-	resp_bytes(rs, 200, md ? "text/markdown; charset=utf-8"
-			       : "text/html; charset=utf-8", doc, strlen(doc));
+	/* The HTML page carries its own styles, and nothing else runs. */
+	if (formats[i].f == REPORT_HTML)
+		resp_header(rs, "Content-Security-Policy",
+			    "default-src 'none'; style-src 'unsafe-inline'; "
+			    "img-src data:; base-uri 'none'; form-action 'none'; "
+			    "frame-ancestors 'none'");
+	if (formats[i].f == REPORT_PDF)
+		resp_header(rs, "Content-Disposition",
+			    "inline; filename=\"%s.pdf\"", rq->param[0]);
+	resp_bytes(rs, 200, formats[i].ctype, doc, len);
 	free(doc);
 }

@@ -132,6 +132,8 @@ BODY(item_body,
 	{ .name = "title", .type = JT_STRING,
 	  .required = true, .max = TITLE_MAX, .min = 1 },
 	{ .name = "group", .type = JT_STRING, .max = KEY_MAX, .min = 1 },
+	{ .name = "owner_id", .type = JT_INT },
+	{ .name = "due_at", .type = JT_STRING, .max = 40, .min = 1 },
 	{ .name = "plan_revision", .type = JT_BOOL });
 
 BODY(review_body,
@@ -226,6 +228,11 @@ BODY(bulletin_body,
 	  .required = true, .max = 20000, .min = 1 },
 	{ .name = "audience", .type = JT_STRING,
 	  .required = true, .max = 16, .min = 1 });
+
+BODY(public_body,
+	{ .name = "public_title", .type = JT_STRING, .max = TITLE_MAX },
+	{ .name = "public_message", .type = JT_STRING, .max = 20000 },
+	VERSION_FIELD);
 
 BODY(drill_body,
 	{ .name = "title", .type = JT_STRING,

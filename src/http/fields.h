@@ -28,8 +28,7 @@ extern const struct jbody report_body, action_body, review_body, item_body,
 	note_body, task_body, task_update_body, clock_body;
 /* Notifications, duty, bulletins. */
 extern const struct jbody channel_body, channel_update_body, rotation_body,
-	rotation_update_body,
-	override_body, bulletin_body;
+	rotation_update_body, override_body, bulletin_body, public_body;
 /* Drills, supplies and funds. */
 extern const struct jbody drill_body, drill_step_body, supply_body,
 	supply_update_body, move_body, supply_import_body, budget_body,

@@ -97,7 +97,8 @@ static const struct schema_row schemas[] = {
 		   " reported_at:time acked_at:time activated_at:time"
 		   " resolved_at:time closed_at:time reviewed_at:time"
 		   " dismissed_at:time targets:obj deadlines:obj breaches:[str"
-		   " public:bool public_summary:str summary:str review:obj?"
+		   " public:bool public_summary:str public_title:str"
+		   " public_message:str summary:str review:obj?"
 		   " actions:[str updated_at:time version:int"
 		   " updated_by:obj?" },
 	{ .name = "TimelineEntry",

@@ -48,7 +48,8 @@ static const struct route_query q_incidents[] = {
 	{ 0 },
 };
 static const struct route_query q_report[] = {
-	{ .name = "format", .type = "string", .doc = "html (default) or md" },
+	{ .name = "format", .type = "string",
+	  .doc = "html (default), md or pdf" },
 	{ .name = "lang", .type = "string", .doc = "zh-CN or en" },
 	{ 0 },
 };
@@ -320,7 +321,7 @@ const struct route routes[] = {
 	{ .method = "GET", .pattern = "/api/v1/incidents/{id}/report",
 	  .fn = api_incident_report_doc, .tag = "incidents",
 	  .op = "getIncidentReport", .query = q_report, .answer = "text/html",
-	  .summary = "The review report, HTML or Markdown" },
+	  .summary = "The review report, HTML, Markdown or PDF" },
 	{ .method = "GET", .pattern = "/api/v1/incidents/{id}/bulletins",
 	  .fn = api_bulletin_list, .tag = "status", .op = "listBulletins",
 	  .answer = "list:Bulletin",
@@ -330,6 +331,11 @@ const struct route routes[] = {
 	  .op = "postBulletin", .body = &bulletin_body, .status = 201,
 	  .answer = "Bulletin",
 	  .summary = "Publish a bulletin (internal or public)" },
+	{ .method = "PATCH", .pattern = "/api/v1/incidents/{id}/public",
+	  .fn = api_incident_public, .write = true, .tag = "status",
+	  .op = "setIncidentPublic", .body = &public_body,
+	  .answer = "Incident",
+	  .summary = "Set the title and message the status page shows" },
 	{ .method = "GET", .pattern = "/api/v1/incidents/{id}/supplies",
 	  .fn = api_incident_supplies, .tag = "supplies",
 	  .op = "listIncidentSupplies", .answer = "list:Movement",

@@ -49,7 +49,8 @@ api_fn api_channel_list, api_channel_create, api_channel_update,
 	api_channel_delete, api_channel_test, api_notification_list,
 	api_notification_retry,
 	api_notification_ack, api_ack_page, api_ack_link;
-api_fn api_bulletin_post, api_bulletin_list, api_status_page,
+api_fn api_bulletin_post, api_bulletin_list, api_incident_public,
+	api_status_page,
 	api_status_json, api_status_atom;
 api_fn api_drill_list, api_drill_create, api_drill_get, api_drill_step,
 	api_drill_compliance, api_drill_ics, api_stats;

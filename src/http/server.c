@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -204,6 +205,7 @@ static enum MHD_Result send_resp(struct conn *cn)
 	struct MHD_Response *r;
 	enum MHD_Result ret;
 	const char *ctype = rs->ctype;
+	int i;
 
 	if (!rs->status)
 		resp_fail(&cn->rq, rs, 500, "internal", NULL,
@@ -228,12 +230,18 @@ static enum MHD_Result send_resp(struct conn *cn)
 	if (ctype)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r, "Content-Security-Policy", CSP);
+	/* A handler may set a policy of its own (a document that carries
+	 * its styles); else the console's. */
+	for (i = 0; i < rs->nhdr; i++)
+		if (!strcasecmp(rs->hdr[i].name, "Content-Security-Policy"))
+			break;
+	if (i == rs->nhdr)
+		MHD_add_response_header(r, "Content-Security-Policy", CSP);
 	MHD_add_response_header(r, "Referrer-Policy", "same-origin");
 	if (cn->srv->app->cfg.https)
 		MHD_add_response_header(r, "Strict-Transport-Security",
 					"max-age=31536000");
-	for (int i = 0; i < rs->nhdr; i++)
+	for (i = 0; i < rs->nhdr; i++)
 		MHD_add_response_header(r, rs->hdr[i].name, rs->hdr[i].value);
 	if (!rs->ctype || !strncmp(rs->ctype, "application/json", 16))
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL,

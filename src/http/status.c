@@ -13,6 +13,7 @@
 #include "http/routes.h"
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,7 @@
 #include "app/bus.h"
 #include "app/bulletins.h"
 #include "app/notify.h"
+#include "app/version.h"
 #include "http/fields.h"
 #include "http/json.h"
 #include "http/pagecache.h"
@@ -57,6 +59,31 @@ void api_bulletin_post(struct req *rq, struct resp *rs)
 		resp_err(rq, rs, rc, &e);
 	else
 		resp_json(rs, 201, bulletin_json(&b));
+}
+
+void api_incident_public(struct req *rq, struct resp *rs)
+{
+	struct errbuf e = { 0 };
+	struct incident_row r = { 0 };
+	int rc = json_check(rq->body, public_body.f, public_body.n, &e);
+
+	if (!rc && !jhas(rq->body, "public_title") &&
+	    !jhas(rq->body, "public_message"))
+		rc = err_fail(&e, ERMS_EINVAL, "public_title",
+			      "give public_title or public_message");
+	if (!rc)
+		rc = app_incident_public(rq->st, &rq->who, rq->param[0],
+					 jstr(rq->body, "public_title", NULL),
+					 jstr(rq->body, "public_message", NULL),
+					 app_body_version(rq->body), rq->now_ms,
+					 &r, &e);
+	if (rc)
+		resp_err(rq, rs, rc, &e);
+	else {
+		resp_json(rs, 200, incident_json(&r));
+		resp_etag(rs, r.stamp.version);
+	}
+	incident_row_release(&r);
 }
 
 void api_bulletin_list(struct req *rq, struct resp *rs)
@@ -154,14 +181,43 @@ static void serve(struct req *rq, struct resp *rs, enum page pg,
 	keep(rq, rs, pg, event, ctype, body, len);
 }
 
+/* The newest update's time of the view ("" when there is none): what
+ * the answers say they were updated at, so they stay the same bytes (and
+ * ETag) while nothing public changed. */
+static const char *newest(const json_t *incs)
+{
+	const json_t *inc, *u;
+	const char *best = "";
+	int64_t best_ms = INT64_MIN, ms;
+	size_t i, j;
+
+	json_array_foreach(incs, i, inc)
+		json_array_foreach(json_object_get(inc, "updates"), j, u) {
+			const char *at = json_string_value(json_object_get(u,
+									   "at"));
+
+			if (at && !time_parse(at, &ms) && ms > best_ms) {
+				best_ms = ms;
+				best = at;
+			}
+		}
+	return best;
+}
+
 static void render_json(struct req *rq, const json_t *incs, bool zh,
 			struct buf *b)
 {
-	json_t *doc = json_pack("{s:o, s:O}", "updated_at",
-				json_time(rq->now_ms), "incidents", incs);
-	char *text = json_dumps(doc, JSON_COMPACT);
+	const char *at = newest(incs);
+	char zone[64];
+	json_t *doc;
+	char *text;
 
 	(void)zh;
+	app_public_zone(rq->st, zone);
+	doc = json_pack("{s:o, s:s, s:O}", "updated_at",
+			*at ? json_string(at) : json_null(), "time_zone", zone,
+			"incidents", incs);
+	text = json_dumps(doc, JSON_COMPACT);
 	buf_adds(b, text);
 	free(text);
 	json_decref(doc);
@@ -193,16 +249,81 @@ static const char *S(const json_t *o, const char *k)
 	return s ? s : "";
 }
 
+/* The words for the public of a severity (bulletins.h) and a phase. */
+static const char *severity_words(const char *sev, bool zh)
+{
+	if (!strcmp(sev, "major"))
+		return zh ? "重大服务中断" : "Major outage";
+	if (!strcmp(sev, "partial"))
+		return zh ? "部分服务中断" : "Partial outage";
+	if (!strcmp(sev, "minor"))
+		return zh ? "轻微影响" : "Minor disruption";
+	return zh ? "服务异常" : "Service disruption";
+}
+
+static const char *phase_words(const char *phase, bool zh)
+{
+	return !strcmp(phase, "investigating") ? (zh ? "调查中" : "Investigating")
+	       : !strcmp(phase, "handling") ? (zh ? "处置中" : "Handling")
+					    : (zh ? "已解决" : "Resolved");
+}
+
+/* The line at the top: the worst of what is still open. */
+static const char *overall(const json_t *incs, bool zh, const char **cls)
+{
+	static const char *const order[] = { "major", "partial", "minor", "" };
+	const json_t *inc;
+	size_t i;
+	int worst = 4;
+
+	json_array_foreach(incs, i, inc) {
+		if (!strcmp(S(inc, "phase"), "resolved"))
+			continue;
+		for (int k = 0; k < 4; k++)
+			if (!strcmp(S(inc, "severity"), order[k]) && k < worst)
+				worst = k;
+	}
+	*cls = worst == 0 ? "open major" : worst < 4 ? "open" : "ok";
+	switch (worst) {
+	case 0:
+		return zh ? "重大服务中断：部分关键服务无法使用，我们正在全力抢修。"
+			  : "Major outage: key services are unavailable; we "
+			    "are working to restore them.";
+	case 1:
+		return zh ? "部分服务中断，我们正在处理。"
+			  : "Some services are down; we are on it.";
+	case 2:
+		return zh ? "个别服务受到轻微影响，我们正在处理。"
+			  : "A minor disruption affects some services; we are "
+			    "on it.";
+	case 3:
+		return zh ? "我们正在调查一个可能影响服务的问题。"
+			  : "We are investigating an issue that may affect our "
+			    "services.";
+	default:
+		return zh ? "所有服务运行正常。" : "All services are running.";
+	}
+}
+
+/* An RFC 3339 time in the organisation's zone as a person reads it:
+ * "2026-11-28 03:03". */
+static void local(struct buf *b, const char *at)
+{
+	if (strlen(at) >= 16)
+		buf_addf(b, "%.10s %.5s", at, at + 11);
+	else
+		esc(b, at);
+}
+
 static void render_page(struct req *rq, const json_t *incs, bool zh,
 			struct buf *b)
 {
 	const json_t *inc, *u;
+	const char *cls, *line = overall(incs, zh, &cls);
+	char zone[64];
 	size_t i, j;
-	int open = 0;
 
-	(void)rq;
-	json_array_foreach(incs, i, inc)
-		open += strcmp(S(inc, "phase"), "resolved") != 0;
+	app_public_zone(rq->st, zone);
 	buf_addf(b, "<!doctype html>\n<html lang=\"%s\"><head><meta "
 		 "charset=\"utf-8\"><meta name=\"viewport\" content=\"width="
 		 "device-width, initial-scale=1\"><title>%s</title>"
@@ -215,30 +336,56 @@ static void render_page(struct req *rq, const json_t *incs, bool zh,
 		 zh ? "zh-CN" : "en", zh ? "服务状态" : "Service status",
 		 zh ? "服务状态" : "Service status", zh ? "en" : "zh-CN",
 		 zh ? "English" : "中文");
-	buf_addf(b, "<p class=\"overall %s\">%s</p>", open ? "open" : "ok",
-		 open ? (zh ? "部分服务受到影响，我们正在处理。"
-			    : "Some services are affected; we are on it.")
-		      : (zh ? "所有服务运行正常。" : "All services are running."));
-	buf_addf(b, "<h2>%s</h2>", zh ? "近 90 天" : "The last 90 days");
+	buf_addf(b, "<p class=\"overall %s\">%s</p>", cls, line);
+	buf_addf(b, "<h2>%s</h2><p class=\"zone\">", zh ? "近 90 天"
+							 : "The last 90 days");
+	buf_addf(b, zh ? "时间均为当地时间（%s）。" : "Times are local (%s).",
+		 zone);
+	buf_adds(b, "</p>");
 	if (!json_array_size(incs))
 		buf_addf(b, "<p>%s</p>", zh ? "没有公开的事件。"
 					     : "No public incidents.");
 	json_array_foreach(incs, i, inc) {
-		const char *phase = S(inc, "phase");
+		const char *phase = S(inc, "phase"), *sev = S(inc, "severity");
+		const json_t *lv = json_object_get(inc, "level");
+		const char *lvname = lv ? json_string_value(json_object_get(
+			json_object_get(lv, "name"), zh ? "zh-CN" : "en")) : NULL;
 
-		buf_addf(b, "<article class=\"incident %s\" id=\"%s\"><h3>",
-			 phase, S(inc, "number"));
-		esc(b, S(inc, "title"));
-		buf_addf(b, "</h3><p class=\"phase\">%s · %s</p><ul>",
-			 !strcmp(phase, "investigating")
-				 ? (zh ? "调查中" : "Investigating")
-			 : !strcmp(phase, "handling") ? (zh ? "处置中" : "Handling")
-						      : (zh ? "已解决" : "Resolved"),
-			 S(inc, "number"));
+		buf_addf(b, "<article class=\"incident %s%s%s\" id=\"%s\"><h3>",
+			 phase, *sev ? " " : "", sev, S(inc, "number"));
+		esc(b, *S(inc, "title") ? S(inc, "title")
+					: severity_words(sev, zh));
+		buf_addf(b, "</h3><p class=\"phase\">%s", phase_words(phase, zh));
+		if (*sev) {
+			buf_addf(b, " · %s", severity_words(sev, zh));
+			if (lvname && *lvname) {
+				buf_adds(b, zh ? "（" : " (");
+				esc(b, lvname);
+				buf_adds(b, zh ? "）" : ")");
+			}
+		}
+		buf_addf(b, " · %s</p>", S(inc, "number"));
+		if (*S(inc, "message")) {
+			buf_adds(b, "<p class=\"message\">");
+			esc(b, S(inc, "message"));
+			buf_adds(b, "</p>");
+		}
+		buf_adds(b, "<ul>");
 		json_array_foreach(json_object_get(inc, "updates"), j, u) {
-			buf_addf(b, "<li><time datetime=\"%s\">%s</time> ",
-				 S(u, "at"), S(u, "at"));
-			esc(b, S(u, "text"));
+			bool done = !strcmp(S(u, "kind"), "resolved");
+
+			buf_addf(b, "<li%s><time datetime=\"%s\">",
+				 done ? " class=\"resolved\"" : "", S(u, "at"));
+			local(b, S(u, "at"));
+			buf_adds(b, "</time> ");
+			if (done)
+				buf_adds(b, zh ? "<strong>已解决</strong>：此事件已解决，"
+						 "服务已恢复正常。"
+					       : "<strong>Resolved</strong>: this "
+						 "incident has been resolved; "
+						 "service is back to normal.");
+			else
+				esc(b, S(u, "text"));
 			buf_adds(b, "</li>");
 		}
 		buf_adds(b, "</ul></article>");
@@ -254,36 +401,58 @@ void api_status_page(struct req *rq, struct resp *rs)
 	      "text/html; charset=utf-8", render_page);
 }
 
+/* An incident's name for the public: its public title, else the words
+ * of its severity. */
+static void public_name(struct buf *b, const json_t *inc)
+{
+	esc(b, S(inc, "number"));
+	buf_adds(b, " ");
+	if (*S(inc, "title")) {
+		esc(b, S(inc, "title"));
+		return;
+	}
+	buf_addf(b, "%s / %s", severity_words(S(inc, "severity"), true),
+		 severity_words(S(inc, "severity"), false));
+}
+
 static void render_atom(struct req *rq, const json_t *incs, bool zh,
 			struct buf *b)
 {
 	const char *base = notify_base_url();
+	const char *updated = newest(incs);
 	const json_t *inc, *u;
-	char now[32];
 	size_t i, j;
 
 	(void)zh;
-	time_fmt(rq->now_ms, now);
+	(void)rq;
 	buf_adds(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 		     "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
 	buf_adds(b, "<title>服务状态 / Service status</title>\n<id>");
 	esc(b, base);
+	/* Nothing was ever published: the epoch, not the time of asking. */
 	buf_addf(b, "/status</id>\n<updated>%s</updated>\n"
-		 "<author><name>erms</name></author>\n<link href=\"", now);
+		 "<author><name>erms</name></author>\n<link href=\"",
+		 *updated ? updated : "1970-01-01T00:00:00Z");
 	esc(b, base);
 	buf_adds(b, "/status\"/>\n<link rel=\"self\" href=\"");
 	esc(b, base);
 	buf_adds(b, "/status.atom\"/>\n");
 	json_array_foreach(incs, i, inc)
 		json_array_foreach(json_object_get(inc, "updates"), j, u) {
+			bool done = !strcmp(S(u, "kind"), "resolved");
+
 			buf_adds(b, "<entry>\n<id>");
 			esc(b, base);
-			buf_addf(b, "/status#bulletin-%lld</id>\n<title>",
-				 (long long)json_integer_value(
-					 json_object_get(u, "id")));
-			esc(b, S(inc, "number"));
-			buf_adds(b, " ");
-			esc(b, S(inc, "title"));
+			if (done)
+				buf_addf(b, "/status#resolved-%s", S(inc, "number"));
+			else
+				buf_addf(b, "/status#bulletin-%lld",
+					 (long long)json_integer_value(
+						 json_object_get(u, "id")));
+			buf_adds(b, "</id>\n<title>");
+			public_name(b, inc);
+			if (done)
+				buf_adds(b, " · 已解决 / Resolved");
 			buf_addf(b, "</title>\n<updated>%s</updated>\n"
 				 "<link href=\"", S(u, "at"));
 			esc(b, base);

@@ -37,7 +37,7 @@ struct sval {
 #define SV_B(x) SV_I((x) ? 1 : 0)
 #define SV_NUL ((struct sval){ .t = SV_NULL })
 
-#define SROW_MAX 40
+#define SROW_MAX 48
 
 struct srow {
 	int n;

@@ -85,7 +85,7 @@ static const struct copy_table copy_tables[] = {
 	  " reviewed_ms, dismissed_ms, ack_min, activate_min, resolve_min,"
 	  " breaches, public, public_summary, summary, review_json,"
 	  " updated_ms, esc_tiers, esc_acked_ms, source, integration_id,"
-	  " assessment, version, updated_by",
+	  " assessment, version, updated_by, public_title, public_message",
 	  .after = index_incident),
 	T("task", 1, "id, incident_id, title, group_key, assignee_id, status,"
 	  " due_ms, notes, origin, created_by, created_ms, updated_ms,"

@@ -123,6 +123,8 @@ int store_incident_update(struct store *st, struct incident_row *r)
 		SV_S(r->review_json ? r->review_json : ""),
 		SV_I(r->updated_ms), SV_I(r->esc_tiers), SV_I(r->esc_acked_ms),
 		sv_opt(r->stamp.by),
+		SV_S(r->public_title ? r->public_title : ""),
+		SV_S(r->public_message ? r->public_message : ""),
 	};
 
 	return st_int(st, Q_INC_UPDATE, p, ARRAY_SIZE(p), &r->stamp.version);

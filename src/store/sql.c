@@ -253,7 +253,8 @@ const char *const store_sql[Q__COUNT] = {
 		" resolve_min = $18, breaches = $19, public = $20,"
 		" public_summary = $21, summary = $22, review_json = $23,"
 		" updated_ms = $24, esc_tiers = $25, esc_acked_ms = $26,"
-		" version = version + 1, updated_by = $27"
+		" version = version + 1, updated_by = $27,"
+		" public_title = $28, public_message = $29"
 		" WHERE id = $1 RETURNING version",
 	[Q_INC_ASSESS] =
 		"UPDATE incident SET assessment = $2, proposed_level = $3"

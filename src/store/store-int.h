@@ -251,6 +251,8 @@ _Static_assert(sizeof(enum inc_state) == sizeof(int), "enum size");
 	X(CHARS, source, "source", ) S					\
 	X(I64, integration_id, "integration_id", ) S			\
 	X(DUP, assessment, "assessment", .dflt = "") S			\
+	X(DUP, public_title, "public_title", ) S			\
+	X(DUP, public_message, "public_message", ) S			\
 	X(I64, stamp.version, "version", ) S				\
 	X(I64, stamp.by, "updated_by", ) S				\
 	X(NAME, stamp.by_name, BY_NAME("i"), )

@@ -527,7 +527,7 @@ class Lifecycle(OrgTestCase):
         self.assertStatus(r, 200)
         self.assertIn("报告 → 确认", r.body)
         self.assertNotIn("<script", r.body)
-        self.assertError(self.c["staff"].get(base + "?format=pdf"), 400, "invalid", "format")
+        self.assertError(self.c["staff"].get(base + "?format=docx"), 400, "invalid", "format")
         self.assertError(self.c["staff"].get("/api/v1/incidents/999999/report"),
                          404, "not_found")
 

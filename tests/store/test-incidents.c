@@ -81,6 +81,8 @@ static void test_insert_get(void **state)
 	assert_string_equal(out.proposed_level, "II");
 	assert_string_equal(out.level_key, "");
 	assert_string_equal(out.public_summary, "系统维护中");
+	assert_string_equal(out.public_title, "");
+	assert_string_equal(out.public_message, "");
 	assert_string_equal(out.summary, "");
 	assert_string_equal(out.review_json, "");
 	assert_int_equal(out.inc.state, INC_REPORTED);
@@ -135,6 +137,8 @@ static void test_update(void **state)
 	r.summary = strdup("已恢复");
 	r.review_json = strdup("{\"lessons\":[]}");
 	r.public_summary = strdup("已恢复服务");
+	r.public_title = strdup("网上银行暂时无法登录");
+	r.public_message = strdup("我们正在恢复。");
 	snprintf(r.category, sizeof(r.category), "network");
 	snprintf(r.level_key, sizeof(r.level_key), "I");
 	r.inc.state = INC_REVIEWED;
@@ -162,6 +166,8 @@ static void test_update(void **state)
 	assert_string_equal(out.summary, "已恢复");
 	assert_string_equal(out.review_json, "{\"lessons\":[]}");
 	assert_string_equal(out.public_summary, "已恢复服务");
+	assert_string_equal(out.public_title, "网上银行暂时无法登录");
+	assert_string_equal(out.public_message, "我们正在恢复。");
 	assert_string_equal(out.category, "network");
 	assert_string_equal(out.level_key, "I");
 	assert_int_equal(out.inc.state, INC_REVIEWED);

@@ -6,12 +6,12 @@
 
 import { api, qs } from '../lib/api.js';
 import { h, replace, field, checkField, select, fieldError, newId } from '../lib/dom.js';
-import { t, tx, getLang } from '../lib/i18n.js';
+import { t, tx, getLang, addTexts } from '../lib/i18n.js';
 import { can, inGroup, session } from '../lib/session.js';
 import { subscribe, debounce } from '../lib/sse.js';
 import { currentPlan, contentOf, sortedLevels, findLevel, categoryName, groupName, levelName } from '../lib/plan.js';
 import { loadPeople, personName } from '../lib/people.js';
-import { timeEl } from '../lib/time.js';
+import { timeEl, localInputToIso } from '../lib/time.js';
 import {
     statusBadge, levelBadge, drillTag, sourceBadge, sourceName, targetsTable, incidentTimers, errorBox,
     emptyState, loading, toast, busy, setTitle, messageOf, showConflict,
@@ -20,6 +20,23 @@ import { incidentSupplies } from './supplies.js';
 import { decisionAllowed, escalationNote, ackFields, assessmentBlock, entryTextOf } from './decide.js';
 import { taskDetails, taskHistory, resolveWarning, confirmResolve, resetMembers } from './tasks.js';
 import { alertsCard, fromMonitor } from './alerts.js';
+
+addTexts({
+    'zh-CN': {
+        'review.item.owner': '负责人',
+        'review.item.due': '完成期限',
+        'review.item.done': '已完成',
+        'review.item.open': '未完成',
+        'review.report_pdf': 'PDF 报告',
+    },
+    en: {
+        'review.item.owner': 'Owner',
+        'review.item.due': 'Due',
+        'review.item.done': 'done',
+        'review.item.open': 'open',
+        'review.report_pdf': 'PDF report',
+    },
+});
 
 const ACTION_RIGHTS = {
     ack: ['incident.ack'],
@@ -77,7 +94,7 @@ export async function render(ctx) {
 
     resetMembers();
     ctx.root.append(loading());
-    const [inc, tl, tasks, plan] = await Promise.all([
+    const [inc, tl, tasks, plan, people] = await Promise.all([
         api('GET', `/api/v1/incidents/${enc}`),
         api('GET', `/api/v1/incidents/${enc}/timeline`),
         api('GET', `/api/v1/incidents/${enc}/tasks`),
@@ -87,6 +104,7 @@ export async function render(ctx) {
     if (!ctx.alive())
         return;
     st.inc = inc;
+    st.people = people || new Map();
     st.content = contentOf(plan);
     for (const e of tl.items)
         st.entries.set(e.id, e);
@@ -338,6 +356,12 @@ export async function render(ctx) {
                     const g = row.querySelector('[data-testid="review-item-group"]').value;
                     if (g)
                         item.group = g;
+                    const owner = row.querySelector('[data-testid="review-item-owner"]').value;
+                    if (owner)
+                        item.owner_id = Number(owner);
+                    const due = localInputToIso(row.querySelector('[data-testid="review-item-due"]').value);
+                    if (due)
+                        item.due_at = due;
                     if (row.querySelector('[data-testid="review-item-plan"]').checked)
                         item.plan_revision = true;
                     ai.push(item);
@@ -400,9 +424,15 @@ export async function render(ctx) {
         const title = h('input', { testid: 'review-item-title', maxlength: 200 });
         const group = select(groupOptions(true), { testid: 'review-item-group' });
         const plan = h('input', { type: 'checkbox', testid: 'review-item-plan' });
+        const owner = select([{ value: '', label: '—' }, ...[...st.people.values()].map((u) => ({
+            value: String(u.id), label: u.display_name || u.login,
+        }))], { testid: 'review-item-owner' });
+        const due = h('input', { type: 'datetime-local', testid: 'review-item-due' });
         const remove = h('button', { type: 'button', class: 'link-button small', text: t('remove') });
         const li = h('li', { class: 'item-row' },
             field(t('review.item.title'), title), field(t('review.item.group'), group),
+            field(t('review.item.owner'), owner, { optional: t('optional') }),
+            field(t('review.item.due'), due, { optional: t('optional') }),
             checkField(t('review.item.plan'), plan), remove);
         remove.addEventListener('click', () => {
             li.remove();
@@ -430,9 +460,17 @@ export async function render(ctx) {
             parts.push(h('dl', { class: 'meta wide', testid: 'incident-review' }, rows));
             if (Array.isArray(r.action_items) && r.action_items.length)
                 parts.push(h('h3', { text: t('review.action_items') }),
-                    h('ul', {}, r.action_items.map((a) => h('li', {}, a.title,
-                        a.group ? h('span', { class: 'muted', text: ` → ${groupName(st.content, a.group)}` }) : null,
-                        a.plan_revision ? h('span', { class: 'badge plan-rev', text: t('review.item.plan') }) : null))));
+                    h('ul', { testid: 'review-action-items' }, r.action_items.map((a) => {
+                        // Tracked as a task of origin "review": its state is the item's.
+                        const task = [...st.tasks.values()].find((x) => (x.origin || '').startsWith('review') && x.title === a.title);
+                        const done = task && task.status === 'done';
+                        return h('li', { testid: 'review-action-item', dataset: { done: String(!!done) } }, a.title,
+                            a.group ? h('span', { class: 'muted', text: ` → ${groupName(st.content, a.group)}` }) : null,
+                            a.owner_id ? h('span', { class: 'muted small', text: ` · ${personName(a.owner_id)}` }) : null,
+                            a.due_at ? h('span', { class: 'muted small' }, ' · ', t('review.item.due'), ' ', timeEl(a.due_at)) : null,
+                            task ? h('span', { class: ['badge', done ? 'task-done' : 'task-todo'], text: t(done ? 'review.item.done' : 'review.item.open') }) : null,
+                            a.plan_revision ? h('span', { class: 'badge plan-rev', text: t('review.item.plan') }) : null);
+                    })));
         }
         if (i.status === 'reviewed') {
             const lang = getLang();
@@ -446,6 +484,11 @@ export async function render(ctx) {
                     class: 'button secondary', testid: 'incident-report-md', download: `${i.number}.md`,
                     href: `/api/v1/incidents/${encodeURIComponent(i.number)}/report${qs({ format: 'md', lang })}`,
                     text: t('review.report_md'),
+                }), ' ',
+                h('a', {
+                    class: 'button secondary', testid: 'incident-report-pdf', target: '_blank', rel: 'noopener',
+                    href: `/api/v1/incidents/${encodeURIComponent(i.number)}/report${qs({ format: 'pdf', lang })}`,
+                    text: t('review.report_pdf'),
                 })));
         }
         replace(reviewSlot, parts);
@@ -534,6 +577,8 @@ export async function render(ctx) {
         if (old && old.updated_at > task.updated_at)
             return;
         st.tasks.set(task.id, task);
+        if ((task.origin || '').startsWith('review'))
+            renderReview();
         const active = document.activeElement;
         const focusedTask = active && active.closest && active.closest('[data-task-id]');
         const focusId = focusedTask ? focusedTask.dataset.taskId : null;
