@@ -13,6 +13,7 @@
 #include "http/fields.h"
 #include "http/json.h"
 #include "util/clock.h"
+#include "util/csv.h"
 #include "util/xalloc.h"
 
 static json_t *supply_json(const struct supply *s)
@@ -142,23 +143,6 @@ void api_incident_supplies(struct req *rq, struct resp *rs)
 	api_answer_list(rq, rs, rc, items, &e);
 }
 
-/* One CSV field (RFC 4180): quoted when it needs to be. */
-static void csv_field(struct buf *b, const char *s, bool last)
-{
-	if (strpbrk(s, ",\"\r\n")) {
-		buf_adds(b, "\"");
-		for (; *s; s++) {
-			if (*s == '"')
-				buf_adds(b, "\"");
-			buf_add(b, s, 1);
-		}
-		buf_adds(b, "\"");
-	} else {
-		buf_adds(b, s);
-	}
-	buf_adds(b, last ? "\r\n" : ",");
-}
-
 static int csv_supply(void *ctx, const struct supply *s)
 {
 	struct buf *b = ctx;
@@ -169,15 +153,15 @@ static int csv_supply(void *ctx, const struct supply *s)
 	snprintf(m, sizeof(m), "%lld", (long long)s->min_quantity);
 	if (s->inspect_by_ms)
 		time_fmt(s->inspect_by_ms, t);
-	csv_field(b, n, false);
-	csv_field(b, s->name, false);
-	csv_field(b, s->kind, false);
-	csv_field(b, s->location, false);
-	csv_field(b, q, false);
-	csv_field(b, s->unit, false);
-	csv_field(b, m, false);
-	csv_field(b, t, false);
-	csv_field(b, s->notes ? s->notes : "", true);
+	csv_put(b, n, false);
+	csv_put(b, s->name, false);
+	csv_put(b, s->kind, false);
+	csv_put(b, s->location, false);
+	csv_put(b, q, false);
+	csv_put(b, s->unit, false);
+	csv_put(b, m, false);
+	csv_put(b, t, false);
+	csv_put(b, s->notes ? s->notes : "", true);
 	return 0;
 }
 
@@ -327,7 +311,7 @@ static int csv_expense(void *ctx, const struct expense *x)
 	buf_addf(b, "%lld,%d,%lld.%02lld,", (long long)x->id, x->year,
 		 (long long)(x->amount_cents / 100),
 		 (long long)(x->amount_cents % 100));
-	csv_field(b, x->purpose, false);
+	csv_put(b, x->purpose, false);
 	buf_addf(b, "%lld,%lld,%lld,%s\r\n", (long long)x->incident_id,
 		 (long long)x->drill_id, (long long)x->supply_id, t);
 	return 0;

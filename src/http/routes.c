@@ -55,6 +55,18 @@ static const struct route_query q_incidents[] = {
 	PAGE,
 	{ 0 },
 };
+static const struct route_query q_incidents_csv[] = {
+	{ .name = "status", .type = "string", .doc = "reported, active, ..." },
+	{ .name = "level", .type = "string", .doc = "a level key of the plan" },
+	{ .name = "category", .type = "string", .doc = "a category key" },
+	{ .name = "is_drill", .type = "boolean", .doc = "true or false" },
+	{ .name = "from", .type = "string",
+	  .doc = "reported at or after (RFC 3339)" },
+	{ .name = "to", .type = "string", .doc = "reported before (RFC 3339)" },
+	{ .name = "q", .type = "string", .doc = "words of the title or text" },
+	{ .name = "lang", .type = "string", .doc = "zh-CN or en" },
+	{ 0 },
+};
 static const struct route_query q_report[] = {
 	{ .name = "format", .type = "string", .doc = "html (default) or md" },
 	{ .name = "lang", .type = "string", .doc = "zh-CN or en" },
@@ -284,6 +296,12 @@ const struct route routes[] = {
 	  .fn = api_incident_list, .tag = "incidents", .op = "listIncidents",
 	  .query = q_incidents, .answer = "list:Incident",
 	  .summary = "List and search incidents" },
+	{ .method = "GET", .pattern = "/api/v1/incidents.csv",
+	  .fn = api_incident_csv, .tag = "incidents",
+	  .op = "exportIncidents", .query = q_incidents_csv,
+	  .answer = "text/csv",
+	  .summary = "The incident list as CSV: the list's filters, every "
+		    "matching row, in the reader's language and time zone" },
 	{ .method = "POST", .pattern = "/api/v1/incidents",
 	  .fn = api_incident_report, .write = true, .tag = "incidents",
 	  .op = "reportIncident", .body = &report_body, .status = 201,
