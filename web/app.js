@@ -4,7 +4,7 @@
 
 import { api, setUnauthorizedHandler } from './lib/api.js';
 import { h, clear, $, $$ } from './lib/dom.js';
-import { t, getLang, setLang, applyStaticText, onLangChange } from './lib/i18n.js';
+import { t, getLang, setLang, applyStaticText, onLangChange, addTexts } from './lib/i18n.js';
 import { session, believedSignedIn, resume, forget, signOut, isSignedIn, can } from './lib/session.js';
 import { startEvents, stopEvents, onEventState } from './lib/sse.js';
 import { startTicker, resetFormatters } from './lib/time.js';
@@ -23,6 +23,12 @@ import * as suppliesPage from './pages/supplies.js';
 import * as fundsPage from './pages/funds.js';
 import * as adminPage from './pages/admin.js';
 import * as integrationsPage from './pages/integrations.js';
+import * as statsPage from './pages/stats.js';
+
+addTexts({
+    'zh-CN': { 'nav.menu': '菜单', 'nav.stats': '统计' },
+    en: { 'nav.menu': 'Menu', 'nav.stats': 'Statistics' },
+});
 
 const ROUTES = [
     { re: /^\/signin$/, page: signinPage, name: 'signin', open: true },
@@ -34,6 +40,7 @@ const ROUTES = [
     { re: /^\/drills(?:\/(\d+))?$/, page: drillsPage, name: 'drills' },
     { re: /^\/supplies(?:\/(\d+))?$/, page: suppliesPage, name: 'supplies' },
     { re: /^\/funds$/, page: fundsPage, name: 'funds' },
+    { re: /^\/stats$/, page: statsPage, name: 'stats' },
     { re: /^\/admin(?:\/([a-z-]+))?$/, page: adminPage, name: 'admin' },
     { re: /^\/integrations(?:\/(\d+))?$/, page: integrationsPage, name: 'integrations' },
 ];
@@ -124,6 +131,7 @@ async function route(opts = {}) {
     }
     if (current)
         current.kill();
+    setMenu(false);
     const view = $('#view');
     clear(view);
     const root = h('div', { class: ['page', match ? `page-${match.name}` : 'page-missing'] });
@@ -160,10 +168,17 @@ async function route(opts = {}) {
     }
 }
 
+/** The sections' menu of a narrow screen (CSS shows the button there). */
+function setMenu(open) {
+    $('.bar').classList.toggle('menu-open', open);
+    $('#menu').setAttribute('aria-expanded', open ? 'true' : 'false');
+}
+
 function renderChrome() {
     applyStaticText();
     const signedIn = isSignedIn();
     $('#nav').hidden = !signedIn;
+    $('#menu').hidden = !signedIn;
     $('#signout').hidden = !signedIn;
     $('#who').hidden = !signedIn;
     $('#live').hidden = !signedIn;
@@ -252,6 +267,13 @@ async function boot() {
     renderChrome();
     startTicker();
     $('#lang').addEventListener('click', switchLanguage);
+    $('#menu').addEventListener('click', () => setMenu($('#menu').getAttribute('aria-expanded') !== 'true'));
+    document.addEventListener('keydown', (ev) => {
+        if (ev.key === 'Escape' && $('#menu').getAttribute('aria-expanded') === 'true') {
+            setMenu(false);
+            $('#menu').focus();
+        }
+    });
     $('#signout').addEventListener('click', async () => {
         try {
             await signOut();

@@ -14,10 +14,11 @@ import { loadPeople, personName } from '../lib/people.js';
 import { timeEl } from '../lib/time.js';
 import {
     statusBadge, levelBadge, drillTag, sourceBadge, sourceName, targetsTable, incidentTimers, errorBox,
-    emptyState, loading, toast, busy, setTitle, messageOf,
+    emptyState, loading, toast, busy, setTitle, messageOf, isOpen,
 } from '../lib/ui.js';
 import { incidentSupplies } from './supplies.js';
 import { alertsCard, fromMonitor } from './alerts.js';
+import { bulletinsCard } from './bulletins.js';
 
 const ACTION_RIGHTS = {
     ack: ['incident.ack'],
@@ -128,6 +129,7 @@ export async function render(ctx) {
                     h('h2', { id: 'room-details', text: t('room.details') }), detailsSlot),
                 h('section', { class: 'card', testid: 'incident-supplies', 'aria-labelledby': 'room-supplies' },
                     h('h2', { id: 'room-supplies', text: t('incident.supplies') }), suppliesSlot),
+                bulletinsCard(ctx, inc),
                 can('notification.read') ? h('section', { class: 'card', testid: 'incident-notifications', 'aria-labelledby': 'room-notif' },
                     h('h2', { id: 'room-notif', text: t('room.notifications') }), notifSlot) : null)));
 
@@ -141,7 +143,7 @@ export async function render(ctx) {
                 levelBadge(st.content, i.level, 'incident-level'),
                 i.is_drill ? drillTag() : null,
                 sourceBadge(i, 'incident-source'),
-                i.breaches && i.breaches.length ? h('span', { class: 'badge breach', testid: 'incident-breached' }, t('breach.any')) : null,
+                isOpen(i) && i.breaches && i.breaches.length ? h('span', { class: 'badge breach', testid: 'incident-breached' }, t('breach.any')) : null,
                 st.drill ? h('a', { href: `#/drills/${st.drill.id}`, testid: 'incident-drill', text: `${t('incident.drill')}: ${st.drill.title}` }) : null),
             h('h1', { testid: 'incident-title', text: i.title }),
             h('p', { class: 'muted' },
