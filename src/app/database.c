@@ -9,6 +9,7 @@
 #include "app/app.h"
 #include "app/audit.h"
 #include "app/keys.h"
+#include "app/org.h"
 #include "core/account.h"
 #include "store/store.h"
 #include "util/clock.h"
@@ -110,9 +111,23 @@ int app_db_user_create(struct store *st, struct user *u, const char *password,
 	return rc;
 }
 
+/* The organisation's zone, in a transaction of its own. */
+static int set_zone(struct store *st, const char *zone, struct errbuf *e)
+{
+	int rc = store_begin(st);
+
+	if (!rc)
+		rc = app_org_set_zone(st, zone, clock_now_ms(), e);
+	if (!rc)
+		rc = store_commit(st);
+	else
+		store_rollback(st);
+	return rc;
+}
+
 int app_db_init(const char *db, const char *key, struct user *u,
-		const char *password, enum app_db_stage *stage,
-		struct errbuf *e)
+		const char *password, const char *zone,
+		enum app_db_stage *stage, struct errbuf *e)
 {
 	struct store *st;
 	int rc = app_db_open(db, true, &st, stage, e);
@@ -125,6 +140,8 @@ int app_db_init(const char *db, const char *key, struct user *u,
 		*stage = APP_DB_WORK;
 		rc = app_db_user_create(st, u, password, e);
 	}
+	if (!rc)
+		rc = set_zone(st, zone, e);
 	if (!rc)
 		rc = audit_anchor_write(st);
 	store_close(st);

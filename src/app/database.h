@@ -64,10 +64,12 @@ int app_db_backup(const char *db, const char *file, enum app_db_stage *stage,
  * Create db if missing and migrate it, create or open its key file (key,
  * or NULL for the default path next to db), create the administrator u
  * (u->login and u->display_name set, u->is_admin true) with password,
- * and write the audit anchor. Returns 0 or an ERMS_E* code.
+ * set the organisation's time zone (a valid zone name), and write the
+ * audit anchor. Returns 0 or an ERMS_E* code.
  */
 int app_db_init(const char *db, const char *key, struct user *u,
-		const char *password, enum app_db_stage *stage,
+		const char *password, const char *zone,
+		enum app_db_stage *stage,
 		struct errbuf *e);
 
 /*

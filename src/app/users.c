@@ -9,6 +9,7 @@
 #include "core/account.h"
 #include "store/store.h"
 #include "util/crypto.h"
+#include "util/tz.h"
 
 int app_user_list(struct store *st, const struct principal *p, int64_t after,
 		  int limit, app_user_fn *fn, void *ctx, struct errbuf *e)
@@ -41,6 +42,15 @@ static int check_profile(const json_t *body, struct errbuf *e)
 	if ((s = text(body, "locale")) && !locale_valid(s))
 		return err_fail(e, ERMS_EINVAL, "locale",
 				"locale must be 'zh-CN' or 'en'");
+	if ((s = text(body, "time_zone")) && *s && !tz_valid(s)) {
+		int rc = err_ret(e, ERMS_EINVAL, "invalid_field",
+				 "'%s' is not a time zone of the tz database "
+				 "(e.g. Asia/Shanghai; \"\" for the "
+				 "organisation's)", s);
+
+		errbuf_field(e, "time_zone");
+		return rc;
+	}
 	if ((s = text(body, "email")) && !email_valid(s))
 		return err_fail(e, ERMS_EINVAL, "email",
 				"'%s' is not an email address", s);
@@ -69,6 +79,7 @@ static void apply_profile(const json_t *body, struct user *u)
 	text_into(u->email, sizeof(u->email), body, "email");
 	text_into(u->phone, sizeof(u->phone), body, "phone");
 	text_into(u->locale, sizeof(u->locale), body, "locale");
+	text_into(u->time_zone, sizeof(u->time_zone), body, "time_zone");
 }
 
 /* body's boolean `name`, or dflt. */

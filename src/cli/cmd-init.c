@@ -9,13 +9,14 @@
 
 #include "core/account.h"
 #include "core/types.h"
+#include "util/tz.h"
 
 static int init_run(int argc, char **argv);
 
 const struct cli_cmd cmd_init = {
 	.name = "init",
 	.usage = "erms init [--db PATH] [--key FILE] --admin LOGIN [--name NAME] "
-		 "< password",
+		 "[--time-zone ZONE] < password",
 	.summary_en = "Create the database and its first administrator",
 	.summary_zh = "创建数据库及第一个管理员",
 	.help_en =
@@ -27,7 +28,10 @@ const struct cli_cmd cmd_init = {
 		"                 database; the audit anchor goes next to it.\n"
 		"                 Required for a postgres:// URL\n"
 		"  --admin LOGIN  the administrator's login\n"
-		"  --name NAME    the administrator's display name\n",
+		"  --name NAME    the administrator's display name\n"
+		"  --time-zone ZONE  the organisation's time zone, an IANA\n"
+		"                 name (default Asia/Shanghai); times in\n"
+		"                 messages, reports and files are shown in it\n",
 	.help_zh =
 		"管理员密码从标准输入的第一行读取（8 至 256 字节）。\n\n"
 		"  --db PATH      数据库（默认 $ERMS_DB 或 erms.db）\n"
@@ -35,7 +39,10 @@ const struct cli_cmd cmd_init = {
 		"                 请妥善保管并与数据库分开备份；审计锚点文件\n"
 		"                 放在它旁边。数据库为 postgres:// URL 时必须给出\n"
 		"  --admin LOGIN  管理员登录名\n"
-		"  --name NAME    管理员显示名称\n",
+		"  --name NAME    管理员显示名称\n"
+		"  --time-zone ZONE  本单位的时区，IANA 名称（默认\n"
+		"                 Asia/Shanghai）；消息、报告和文件中的时间\n"
+		"                 按此时区显示\n",
 	.run = init_run,
 };
 
@@ -46,9 +53,11 @@ static int init_run(int argc, char **argv)
 		{ "key", required_argument, NULL, 'k' },
 		{ "admin", required_argument, NULL, 'a' },
 		{ "name", required_argument, NULL, 'n' },
+		{ "time-zone", required_argument, NULL, 'z' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *db = NULL, *key = NULL, *login = NULL, *name = NULL;
+	const char *zone = TZ_DEFAULT;
 	struct user u = { .is_admin = true, .locale = "zh-CN" };
 	struct errbuf e = { 0 };
 	enum app_db_stage stage;
@@ -64,6 +73,8 @@ static int init_run(int argc, char **argv)
 			login = optarg;
 		else if (c == 'n')
 			name = optarg;
+		else if (c == 'z')
+			zone = optarg;
 		else
 			return cli_usage(&cmd_init);
 	}
@@ -76,6 +87,13 @@ static int init_run(int argc, char **argv)
 			L("bad login", "登录名无效"), login);
 		return 2;
 	}
+	if (!tz_valid(zone)) {
+		fprintf(stderr, "erms: %s '%s'\n",
+			L("not a time zone of the tz database (e.g. "
+			  "Asia/Shanghai):", "不是时区数据库中的时区（如 "
+			  "Asia/Shanghai）："), zone);
+		return 2;
+	}
 	if (!cli_read_line(pw, sizeof(pw)) || !password_valid(pw)) {
 		fprintf(stderr, "erms: %s\n",
 			L("give the password (8 to 256 bytes) on standard input",
@@ -85,7 +103,7 @@ static int init_run(int argc, char **argv)
 	snprintf(u.login, sizeof(u.login), "%s", login);
 	snprintf(u.display_name, sizeof(u.display_name), "%s",
 		 name ? name : login);
-	rc = app_db_init(cli_db(db), key, &u, pw, &stage, &e);
+	rc = app_db_init(cli_db(db), key, &u, pw, zone, &stage, &e);
 	if (rc)
 		return cli_db_fail(rc, &e, stage, stage == APP_DB_KEY ?
 				   L("cannot open the key file", "无法打开密钥文件") :

@@ -73,6 +73,8 @@ const struct right rights_table[A__COUNT] = {
 	ROW(A_DRILL_MANAGE,   "drill.manage",   R_ADMIN | R_COMMAND, 0),
 	/* Monitors that may open incidents: their keys and rules. */
 	ROW(A_INTEGRATION_MANAGE, "integration.manage", R_ADMIN, 0),
+	ROW(A_ORG_READ,       "organisation.read", R_USER, 0),
+	ROW(A_ORG_UPDATE,     "organisation.update", R_ADMIN, 0),
 };
 
 unsigned actor_roles(const struct actor *a, const struct object *o)

@@ -62,6 +62,8 @@ enum action {
 	A_DRILL_MANAGE,
 	/* monitoring intake: integrations, their keys and rules */
 	A_INTEGRATION_MANAGE,
+	/* the organisation's settings (name, time zone, language) */
+	A_ORG_READ, A_ORG_UPDATE,
 	A__COUNT
 };
 

@@ -20,6 +20,8 @@
 #define PHONE_MAX 32
 #define LOCALE_MAX 8
 #define KEY_MAX 64
+/* An IANA zone name ("Asia/Shanghai"); util/tz.h checks it. */
+#define ZONE_MAX 63
 
 enum group_kind { GK_LEADERSHIP, GK_COMMAND, GK_TEAM, GK__COUNT };
 enum member_role { MR_LEAD, MR_DEPUTY, MR_MEMBER, MR__COUNT };
@@ -31,10 +33,26 @@ struct user {
 	char email[EMAIL_MAX + 1];
 	char phone[PHONE_MAX + 1];
 	char locale[LOCALE_MAX + 1];	/* "zh-CN" or "en" */
+	char time_zone[ZONE_MAX + 1];	/* "": the organisation's */
 	bool is_admin;
 	bool disabled;
 	int64_t created_ms;
 	int64_t updated_ms;
+};
+
+/*
+ * The organisation: one row. Its zone and language are those of what
+ * the server writes for no one in particular (a group's chat, the public
+ * status page) and of users who have not set their own.
+ */
+struct organisation {
+	char name[NAME_MAX_ * 2 + 1];
+	char time_zone[ZONE_MAX + 1];
+	char locale[LOCALE_MAX + 1];
+	int64_t version;		/* 1 at first, +1 on every write */
+	int64_t updated_ms;		/* 0: never changed */
+	int64_t updated_by;		/* a user id; 0: none */
+	char updated_by_name[NAME_MAX_ + 1];
 };
 
 struct group {

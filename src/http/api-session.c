@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/org.h"
 #include "app/users.h"
 #include "core/account.h"
 #include "http/api.h"
@@ -123,15 +124,18 @@ void api_me_get(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
 	json_t *groups, *rights;
+	char zone[64];
 	int rc = app_me_view(rq->st, &rq->who, &groups, &rights, &e);
 
 	if (rc) {
 		resp_err(rq, rs, rc, &e);
 		return;
 	}
-	resp_json(rs, 200, json_pack("{s:o, s:o, s:o}", "user",
+	app_zone_for(rq->st, &rq->who, zone);
+	resp_json(rs, 200, json_pack("{s:o, s:o, s:o, s:s}", "user",
 				     json_user(&rq->who.user), "groups",
-				     groups, "rights", rights));
+				     groups, "rights", rights,
+				     "effective_time_zone", zone));
 }
 
 void api_me_prep(struct req *rq, struct resp *rs)

@@ -29,8 +29,15 @@ BODY(me_body,
 	{ .name = "email", .type = JT_STRING, .max = EMAIL_MAX },
 	{ .name = "phone", .type = JT_STRING, .max = PHONE_MAX },
 	{ .name = "locale", .type = JT_STRING, .max = LOCALE_MAX },
+	{ .name = "time_zone", .type = JT_STRING, .max = ZONE_MAX },
 	{ .name = "password", .type = JT_STRING, .max = PASSWORD_MAX },
 	{ .name = "current_password", .type = JT_STRING, .max = PASSWORD_MAX });
+
+BODY(org_body,
+	{ .name = "name", .type = JT_STRING, .max = NAME_MAX_ * 2 },
+	{ .name = "time_zone", .type = JT_STRING, .max = ZONE_MAX, .min = 1 },
+	{ .name = "locale", .type = JT_STRING, .max = LOCALE_MAX },
+	{ .name = "version", .type = JT_INT, .min = 1 });
 
 BODY(user_create_body,
 	{ .name = "login", .type = JT_STRING,
@@ -42,6 +49,7 @@ BODY(user_create_body,
 	{ .name = "email", .type = JT_STRING, .max = EMAIL_MAX },
 	{ .name = "phone", .type = JT_STRING, .max = PHONE_MAX },
 	{ .name = "locale", .type = JT_STRING, .max = LOCALE_MAX },
+	{ .name = "time_zone", .type = JT_STRING, .max = ZONE_MAX },
 	{ .name = "is_admin", .type = JT_BOOL });
 
 BODY(user_update_body,
@@ -51,6 +59,7 @@ BODY(user_update_body,
 	{ .name = "email", .type = JT_STRING, .max = EMAIL_MAX },
 	{ .name = "phone", .type = JT_STRING, .max = PHONE_MAX },
 	{ .name = "locale", .type = JT_STRING, .max = LOCALE_MAX },
+	{ .name = "time_zone", .type = JT_STRING, .max = ZONE_MAX },
 	{ .name = "is_admin", .type = JT_BOOL },
 	{ .name = "disabled", .type = JT_BOOL });
 

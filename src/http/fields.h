@@ -18,6 +18,8 @@
 extern const struct jbody signin_body, me_body, user_create_body,
 	user_update_body, group_create_body, group_update_body, member_body,
 	token_create_body;
+/* The organisation (api-org.c). */
+extern const struct jbody org_body;
 /* Plans (api-plans.c). */
 extern const struct jbody plan_import_body, plan_step_body;
 /* Incidents and tasks (api-incidents.c); review_body is action_body's

@@ -129,10 +129,12 @@ void jcopy(char *dst, size_t n, const json_t *obj, const char *key)
 
 json_t *json_user(const struct user *u)
 {
-	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:o, s:o}",
+	return json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:o,"
+			 " s:o}",
 			 "id", (json_int_t)u->id, "login", u->login,
 			 "display_name", u->display_name, "email", u->email,
 			 "phone", u->phone, "locale", u->locale,
+			 "time_zone", u->time_zone,
 			 "is_admin", u->is_admin, "disabled", u->disabled,
 			 "created_at", json_time(u->created_ms),
 			 "updated_at", json_time(u->updated_ms));

@@ -41,11 +41,20 @@ static const struct schema_row schemas[] = {
 		 " standby" },
 	{ .name = "User",
 	  .props = "id:int login:str display_name:str email:str phone:str"
-		   " locale:str is_admin:bool disabled:bool created_at:time"
-		   " updated_at:time" },
+		   " locale:str time_zone:str is_admin:bool disabled:bool"
+		   " created_at:time updated_at:time",
+	  .doc = "time_zone: an IANA zone, \"\" for the organisation's" },
 	{ .name = "Session", .props = "user:@User csrf_token:str" },
 	{ .name = "MyGroup", .props = "key:str kind:str role:str" },
-	{ .name = "Me", .props = "user:@User groups:[@MyGroup rights:[str" },
+	{ .name = "Me",
+	  .props = "user:@User groups:[@MyGroup rights:[str"
+		   " effective_time_zone:str",
+	  .doc = "effective_time_zone: the user's zone, else the"
+		 " organisation's" },
+	{ .name = "Organisation",
+	  .props = "name:str time_zone:str locale:str version:int"
+		   " updated_at:time updated_by:obj?",
+	  .doc = "updated_by: {id, name} of who changed it last, or null" },
 	{ .name = "Member",
 	  .props = "user_id:int login:str display_name:str role:str"
 		   " -reviews_plans_from:time" },
@@ -512,6 +521,7 @@ static json_t *operation(const struct route *r)
 static const struct { const char *name, *doc; } tags[] = {
 	{ "system", "Health, metrics and this document" },
 	{ "session", "Signing in and the signed-in user" },
+	{ "organisation", "The organisation's settings: time zone, language" },
 	{ "tokens", "API tokens and calendar feed tokens" },
 	{ "users", "User accounts" },
 	{ "groups", "The organisation: groups and their members" },

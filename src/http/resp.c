@@ -133,6 +133,7 @@ static const struct {
 	{ "missing_field", "缺少必填字段", "缺少必填字段“%s”" },
 	{ "wrong_type", "字段类型错误", "字段“%s”的类型错误" },
 	{ "invalid", "输入无效", "字段“%s”的值无效" },
+	{ "invalid_field", "输入无效", "字段“%s”的值无效" },
 	{ "unauthorized", "未登录，或登录已失效", NULL },
 	{ "bad_credentials", "用户名或密码错误", NULL },
 	{ "forbidden", "无权执行此操作", NULL },

@@ -115,6 +115,7 @@ enum q {
 	Q_ALERT_LIST,
 	Q_AGROUP_INSERT, Q_AGROUP_GET, Q_AGROUP_LAST, Q_AGROUP_UPDATE,
 	Q_AGROUP_PENDING,
+	Q_ORG_GET, Q_ORG_UPDATE,
 	/* Text only in a backend's table (store_ops.sql): the search. */
 	Q_FTS_INSERT, Q_FTS_APPEND, Q_FTS2_INSERT, Q_FTS2_APPEND,
 	/* The engine's catalog: (table, column) of every table of the

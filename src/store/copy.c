@@ -50,7 +50,8 @@ static int index_timeline(struct store *to, const struct srow *r);
 /* In foreign-key order: a table after every table it references. */
 static const struct copy_table copy_tables[] = {
 	T("users", 1, "id, login, display_name, email, phone, locale,"
-	  " is_admin, disabled, password_hash, created_ms, updated_ms"),
+	  " is_admin, disabled, password_hash, created_ms, updated_ms,"
+	  " time_zone"),
 	T("org_group", 1, "id, key, name, kind, duties_json, created_ms,"
 	  " updated_ms"),
 	T("group_member", 2, "group_id, user_id, role, created_ms,"
@@ -123,6 +124,8 @@ static const struct copy_table copy_tables[] = {
 	/* Last: inserting members and incidents above moves them. */
 	T("auth_epoch", 1, "id, gen", .single = true),
 	T("health", 1, "id, probed_ms", .single = true),
+	T("organisation", 1, "id, name, time_zone, locale, version,"
+	  " updated_ms, updated_by", .single = true),
 	T("incident_skew", 1, "id, ms", .single = true),
 };
 

@@ -19,8 +19,9 @@ const char *const store_sql[Q__COUNT] = {
 
 	[Q_USER_INSERT] =
 		"INSERT INTO users (login, display_name, email, phone, locale,"
-		" is_admin, disabled, password_hash, created_ms, updated_ms)"
-		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)"
+		" is_admin, disabled, password_hash, created_ms, updated_ms,"
+		" time_zone)"
+		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10)"
 		" RETURNING id",
 	[Q_USER_GET] =
 		"SELECT " SELECT_LIST(USER_COLS)
@@ -31,8 +32,8 @@ const char *const store_sql[Q__COUNT] = {
 	[Q_USER_PWHASH] = "SELECT password_hash FROM users WHERE id = $1",
 	[Q_USER_UPDATE] =
 		"UPDATE users SET display_name = $2, email = $3, phone = $4,"
-		" locale = $5, is_admin = $6, disabled = $7, updated_ms = $8"
-		" WHERE id = $1",
+		" locale = $5, is_admin = $6, disabled = $7, updated_ms = $8,"
+		" time_zone = $9 WHERE id = $1",
 	[Q_USER_SET_PASSWORD] =
 		"UPDATE users SET password_hash = $2, updated_ms = $3"
 		" WHERE id = $1",
@@ -40,6 +41,14 @@ const char *const store_sql[Q__COUNT] = {
 	[Q_USER_LIST] =
 		"SELECT " SELECT_LIST(USER_COLS) " FROM users WHERE id > $1"
 		" ORDER BY id LIMIT $2",
+	[Q_ORG_GET] =
+		"SELECT o.name, o.time_zone, o.locale, o.version, o.updated_ms,"
+		" coalesce(o.updated_by, 0), coalesce(u.display_name, '')"
+		" FROM organisation o LEFT JOIN users u ON u.id = o.updated_by"
+		" WHERE o.id = 1",
+	[Q_ORG_UPDATE] =
+		"UPDATE organisation SET name = $1, time_zone = $2, locale = $3,"
+		" version = $4, updated_ms = $5, updated_by = $6 WHERE id = 1",
 	[Q_AUDIT_KEY_GET] =
 		"SELECT fingerprint, plain_until FROM audit_key WHERE id = 1",
 	[Q_AUDIT_KEY_PUT] =

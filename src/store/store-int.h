@@ -87,6 +87,7 @@ _Static_assert(sizeof(enum inc_state) == sizeof(int), "enum size");
 	X(CHARS, email, "email", ) S					\
 	X(CHARS, phone, "phone", ) S					\
 	X(CHARS, locale, "locale", ) S					\
+	X(CHARS, time_zone, "time_zone", ) S				\
 	X(BOOL, is_admin, "is_admin", ) S				\
 	X(BOOL, disabled, "disabled", ) S				\
 	X(I64, created_ms, "created_ms", ) S				\
@@ -115,6 +116,7 @@ _Static_assert(sizeof(enum inc_state) == sizeof(int), "enum size");
 	X(CHARS, display_name, "u.display_name", ) S			\
 	X(CHARS, email, "u.email", ) S					\
 	X(CHARS, locale, "u.locale", ) S				\
+	X(CHARS, time_zone, "u.time_zone", ) S				\
 	X(BOOL, disabled, "u.disabled", )
 
 #define SESSION_COLS(X, S)						\

@@ -121,6 +121,14 @@ int store_user_count(struct store *st, int64_t *n);
 int store_user_list(struct store *st, int64_t after_id, int limit,
 		    store_user_fn *fn, void *ctx);
 
+/*
+ * The organisation's one row (it always exists: the migrations create
+ * it). store_org_update() writes o as it is, its version included: the
+ * caller has checked and raised it.
+ */
+int store_org_get(struct store *st, struct organisation *out);
+int store_org_update(struct store *st, const struct organisation *o);
+
 /* Groups and members. */
 typedef int store_group_fn(void *ctx, const struct group *g);
 typedef int store_member_fn(void *ctx, const struct membership *m,

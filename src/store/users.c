@@ -19,6 +19,7 @@ int store_user_insert(struct store *st, struct user *u, const char *pwhash)
 		SV_S(u->login), SV_S(u->display_name), SV_S(u->email),
 		SV_S(u->phone), SV_S(u->locale), SV_B(u->is_admin),
 		SV_B(u->disabled), SV_S(pwhash), SV_I(u->created_ms),
+		SV_S(u->time_zone),
 	};
 
 	u->updated_ms = u->created_ms;
@@ -93,7 +94,7 @@ int store_user_update(struct store *st, const struct user *u)
 	struct sval p[] = {
 		SV_I(u->id), SV_S(u->display_name), SV_S(u->email),
 		SV_S(u->phone), SV_S(u->locale), SV_B(u->is_admin),
-		SV_B(u->disabled), SV_I(u->updated_ms),
+		SV_B(u->disabled), SV_I(u->updated_ms), SV_S(u->time_zone),
 	};
 
 	return st_run1(st, Q_USER_UPDATE, p, ARRAY_SIZE(p));

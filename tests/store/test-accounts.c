@@ -530,6 +530,67 @@ static void test_revocation_more(void **state)
 	assert_int_equal(g, g0);
 }
 
+/* A user's own zone is kept ("" by default: the organisation's). */
+static void test_user_time_zone(void **state)
+{
+	struct fixture *f = *state;
+	struct user u = mk_user("zoe"), v;
+
+	assert_int_equal(store_user_insert(f->st, &u, "h"), 0);
+	assert_int_equal(store_user_get(f->st, u.id, &v), 0);
+	assert_string_equal(v.time_zone, "");
+	snprintf(v.time_zone, sizeof(v.time_zone), "Europe/Berlin");
+	assert_int_equal(store_user_update(f->st, &v), 0);
+	assert_int_equal(store_user_get(f->st, u.id, &v), 0);
+	assert_string_equal(v.time_zone, "Europe/Berlin");
+	assert_int_equal(store_user_by_login(f->st, "zoe", &v, NULL, 0), 0);
+	assert_string_equal(v.time_zone, "Europe/Berlin");
+}
+
+/* The organisation's one row: there from the start, written whole. */
+static void test_organisation(void **state)
+{
+	struct fixture *f = *state;
+	struct user u = mk_user("olga");
+	struct organisation o;
+
+	assert_int_equal(store_org_get(f->st, &o), 0);
+	assert_string_equal(o.name, "");
+	assert_string_equal(o.time_zone, "Asia/Shanghai");
+	assert_string_equal(o.locale, "zh-CN");
+	assert_int_equal(o.version, 1);
+	assert_int_equal(o.updated_ms, 0);
+	assert_int_equal(o.updated_by, 0);
+	assert_string_equal(o.updated_by_name, "");
+	assert_int_equal(store_user_insert(f->st, &u, "h"), 0);
+	snprintf(o.name, sizeof(o.name), "某市大数据中心");
+	snprintf(o.time_zone, sizeof(o.time_zone), "Europe/Berlin");
+	snprintf(o.locale, sizeof(o.locale), "en");
+	o.version = 2;
+	o.updated_ms = 7000;
+	o.updated_by = u.id;
+	assert_int_equal(store_begin(f->st), 0);
+	assert_int_equal(store_org_update(f->st, &o), 0);
+	assert_int_equal(store_commit(f->st), 0);
+	memset(&o, 0, sizeof(o));
+	assert_int_equal(store_org_get(f->st, &o), 0);
+	assert_string_equal(o.name, "某市大数据中心");
+	assert_string_equal(o.time_zone, "Europe/Berlin");
+	assert_string_equal(o.locale, "en");
+	assert_int_equal(o.version, 2);
+	assert_int_equal(o.updated_ms, 7000);
+	assert_int_equal(o.updated_by, u.id);
+	assert_string_equal(o.updated_by_name, "名字 olga");
+	/* No one: the system's own write. */
+	o.updated_by = 0;
+	o.version = 3;
+	assert_int_equal(store_org_update(f->st, &o), 0);
+	assert_int_equal(store_org_get(f->st, &o), 0);
+	assert_int_equal(o.updated_by, 0);
+	assert_string_equal(o.updated_by_name, "");
+	assert_int_equal(o.version, 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -545,6 +606,8 @@ int main(void)
 		CT(test_token_life),
 		CT(test_revocation_generation),
 		CT(test_revocation_more),
+		CT(test_user_time_zone),
+		CT(test_organisation),
 	};
 
 	return contract_main("accounts", tests, ARRAY_LEN(tests));

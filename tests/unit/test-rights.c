@@ -77,6 +77,7 @@ static const char *const expected[A__COUNT] = {
 	[A_FUNDS_MANAGE] = "aAlnue",	[A_FUNDS_SPEND] = "aAcg",
 	[A_DRILL_MANAGE] = "aAc",
 	[A_INTEGRATION_MANAGE] = "aA",
+	[A_ORG_READ] = ALL,		[A_ORG_UPDATE] = "aA",
 };
 
 static void test_every_entry_allowed_and_denied(void **state)

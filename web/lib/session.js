@@ -3,6 +3,7 @@
 // signed-out start issues no request that would fail.
 
 import { api, setCsrf } from './api.js';
+import { setZone } from './time.js';
 
 const FLAG = 'erms.signedIn';
 
@@ -37,6 +38,7 @@ export async function loadMe() {
     session.user = me.user;
     session.groups = me.groups || [];
     session.rights = new Set(me.rights || []);
+    setZone(me.effective_time_zone);
     return me;
 }
 
@@ -58,6 +60,7 @@ export function forget() {
     session.user = null;
     session.groups = [];
     session.rights = new Set();
+    setZone(undefined);
     setCsrf(null);
     localStorage.removeItem(FLAG);
 }

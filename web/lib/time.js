@@ -1,22 +1,69 @@
-// Times: the API speaks RFC 3339 UTC; people read local time.
+// Times: the API speaks RFC 3339 UTC; people read local time, in the
+// zone GET /api/v1/me names (effective_time_zone: the user's own, else
+// the organisation's), the browser's own until it is known.
 
 import { getLang, t } from './i18n.js';
 import { h } from './dom.js';
 
 const cache = new Map();
+let zone;	// undefined: the browser's
+
+/** Whether Intl knows the IANA zone name z. */
+export function zoneValid(z) {
+    if (!z)
+        return false;
+    try {
+        new Intl.DateTimeFormat('en', { timeZone: z });
+        return true;
+    } catch {
+        return false;
+    }
+}
+
+/** Show times in zone z from now on (an unknown or empty one: the browser's). */
+export function setZone(z) {
+    const next = zoneValid(z) ? z : undefined;
+    if (next !== zone) {
+        zone = next;
+        cache.clear();
+    }
+}
+
+/** The zone times are shown in. */
+export function getZone() {
+    return zone || Intl.DateTimeFormat().resolvedOptions().timeZone;
+}
 
 function formatter(kind) {
-    const key = `${getLang()}|${kind}`;
+    const key = `${getLang()}|${kind}|${zone || ''}`;
     if (!cache.has(key)) {
         const opts = {
             datetime: { dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23' },
             seconds: { dateStyle: 'medium', timeStyle: 'medium', hourCycle: 'h23' },
             time: { timeStyle: 'medium', hourCycle: 'h23' },
             date: { dateStyle: 'medium' },
+            parts: { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit',
+                minute: '2-digit', second: '2-digit', hourCycle: 'h23' },
         }[kind];
-        cache.set(key, new Intl.DateTimeFormat(getLang(), opts));
+        cache.set(key, new Intl.DateTimeFormat(kind === 'parts' ? 'en-US' : getLang(),
+            { ...opts, timeZone: zone }));
     }
     return cache.get(key);
+}
+
+/** The wall clock of instant ms in the zone: {y, mo, d, hh, mm, ss}. */
+function wall(ms) {
+    const p = {};
+    for (const x of formatter('parts').formatToParts(new Date(ms)))
+        p[x.type] = Number(x.value);
+    return { y: p.year, mo: p.month, d: p.day, hh: p.hour % 24, mm: p.minute, ss: p.second };
+}
+
+/** The zone's offset from UTC at instant ms, in ms. */
+function offsetAt(ms) {
+    const w = wall(ms);
+    const asUtc = Date.UTC(w.y, w.mo - 1, w.d, w.hh, w.mm, w.ss);
+    return asUtc - Math.floor(ms / 1000) * 1000;
 }
 
 function valid(iso) {
@@ -70,28 +117,36 @@ export function fmtMinutes(min) {
     return parts.join(' ');
 }
 
-/** A datetime-local value ("2026-11-28T20:15") to RFC 3339 UTC, or null. */
+/** A datetime-local value ("2026-11-28T20:15", wall time in the zone) to RFC 3339 UTC, or null. */
 export function localInputToIso(value) {
-    if (!value)
+    const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value || '');
+    if (!m)
         return null;
-    const d = new Date(value);
-    return Number.isNaN(d.getTime()) ? null : d.toISOString();
+    const asUtc = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +(m[6] || 0));
+    if (Number.isNaN(asUtc))
+        return null;
+    // The offset at the guess, then again at the instant it gives (a
+    // change of offset between the two: daylight saving).
+    let ms = asUtc - offsetAt(asUtc);
+    ms = asUtc - offsetAt(ms);
+    return new Date(ms).toISOString();
 }
 
-/** An RFC 3339 instant as a datetime-local value in local time, '' for none. */
+function inputOf(ms) {
+    const w = wall(ms);
+    const p = (n) => String(n).padStart(2, '0');
+    return `${w.y}-${p(w.mo)}-${p(w.d)}T${p(w.hh)}:${p(w.mm)}`;
+}
+
+/** An RFC 3339 instant as a datetime-local value in the zone, '' for none. */
 export function isoToLocalInput(iso) {
     const d = valid(iso);
-    if (!d)
-        return '';
-    const p = (n) => String(n).padStart(2, '0');
-    return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+    return d ? inputOf(d.getTime()) : '';
 }
 
-/** Now as a datetime-local value, in local time. */
+/** Now as a datetime-local value, in the zone. */
 export function nowLocalInput(offsetMin = 0) {
-    const d = new Date(Date.now() + offsetMin * 60000);
-    const p = (n) => String(n).padStart(2, '0');
-    return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+    return inputOf(Date.now() + offsetMin * 60000);
 }
 
 /**

@@ -1,0 +1,50 @@
+/*
+ * org.h - the organisation's settings (its name, time zone and language)
+ * and the zone a person's times are shown in.
+ *
+ * One row, made by the migrations: read by anyone signed in, changed by
+ * administrators (and by the operator's `erms init`). Its version starts
+ * at 1 and rises with every write; a write that names another version
+ * than the row's is refused (version_conflict) with nothing changed.
+ */
+#ifndef ERMS_APP_ORG_H
+#define ERMS_APP_ORG_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "core/types.h"
+#include "util/err.h"
+
+struct principal;
+struct store;
+
+/* The organisation into *out. */
+int app_org_read(struct store *st, const struct principal *p,
+		 struct organisation *out, struct errbuf *e);
+/*
+ * Change the organisation from body {name?, time_zone?, locale?,
+ * version?} (checked for shape by the caller); if_match is the version
+ * the writer last saw (If-Match), 0 when not given. *out receives the
+ * row as written. An unknown zone: ERMS_EINVAL, code invalid_field,
+ * field time_zone.
+ */
+int app_org_edit(struct store *st, const struct principal *p,
+		 const json_t *body, int64_t if_match, int64_t now_ms,
+		 struct organisation *out, struct errbuf *e);
+/* The operator's local setting of the zone (erms init): no version. */
+int app_org_set_zone(struct store *st, const char *zone, int64_t now_ms,
+		     struct errbuf *e);
+
+/*
+ * The zone to show times in to p: p's own zone, else the organisation's,
+ * else TZ_DEFAULT (util/tz.h). p NULL or the system: the organisation's.
+ * Never fails: a store error gives the default.
+ */
+void app_zone_for(struct store *st, const struct principal *p,
+		  char zone[64]);
+/* The zone of a user read from the store (u->time_zone, else the
+ * organisation's, else TZ_DEFAULT). */
+void app_zone_of_user(struct store *st, const struct user *u, char zone[64]);
+
+#endif
