@@ -1,13 +1,15 @@
 /*
  * api-export.c - the incident list as CSV (GET /api/v1/incidents.csv):
  * the list's filters, every matching row, newest first, in the reader's
- * language (headings, states, level and category names) and time zone.
+ * language (headings, states, level and category names) and time zone
+ * (app_zone_for: the user's own, else the organisation's).
  */
 #include "http/routes.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/org.h"
 #include "app/plancache.h"
 #include "app/reads.h"
 #include "http/api.h"
@@ -110,8 +112,9 @@ void api_incident_csv(struct req *rq, struct resp *rs)
 	struct errbuf e = { 0 };
 	struct incident_filter f = { .is_drill = -1 };
 	struct buf b = BUF_INIT;
+	char zone[64];
 	struct export x = { .st = rq->st, .b = &b, .zh = !strcmp(rq->lang, "zh-CN"),
-			    .zone = TZ_DEFAULT };
+			    .zone = zone };
 	const char *const *head;
 	int rc = api_incident_filter(rq, &f, &e);
 
@@ -119,6 +122,7 @@ void api_incident_csv(struct req *rq, struct resp *rs)
 		resp_err(rq, rs, rc, &e);
 		return;
 	}
+	app_zone_for(rq->st, &rq->who, zone);
 	/* A byte order mark: spreadsheets then read the file as UTF-8. */
 	buf_adds(&b, "\xef\xbb\xbf");
 	head = x.zh ? head_zh : head_en;

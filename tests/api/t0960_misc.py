@@ -286,6 +286,11 @@ class IncidentsCsv(ServerTestCase):
         self.assertEqual(ra[6], local + "0:00+08:00")
         self.assertEqual(ra[7], local + "3:00+08:00")
         self.assertEqual(ra[8], "")
+        # A reader with a zone of their own reads times in it.
+        self.assertStatus(self.c["staff"].patch("/api/v1/me", {"time_zone": "Europe/London"}), 200)
+        mine = self.rows("/api/v1/incidents.csv?lang=en&status=acknowledged")
+        self.assertRegex(mine[1][6], r"T01:00:00\+00:00$|T02:00:00\+01:00$")
+        self.assertStatus(self.c["staff"].patch("/api/v1/me", {"time_zone": ""}), 200)
         # A title a spreadsheet would run as a formula stays text.
         self.assertEqual(rows[2][1], "'=HYPERLINK(\"http://x\")")
         self.assertEqual(rows[1][5], "yes")
