@@ -41,7 +41,7 @@ export ALERTS_BATCH ALERTS_SETS
 scripts/deps.sh bench
 command -v prometheus-alertmanager >/dev/null ||
 	fail "no prometheus-alertmanager (apt-get install prometheus-alertmanager)"
-[ -d build-bench ] || meson setup build-bench --buildtype=release -Dtests=false >/dev/null
+[ -d build-bench ] || meson setup build-bench --buildtype=release -Dtests=false -Dbench_routes=true >/dev/null
 ninja -C build-bench ${JOBS:+-j"$JOBS"} erms >/dev/null
 bin=build-bench/erms
 first=build-bench/erms-bench-first-out

@@ -22,7 +22,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
 scripts/deps.sh bench
-[ -d build-bench ] || meson setup build-bench --buildtype=release -Dtests=false >/dev/null
+[ -d build-bench ] || meson setup build-bench --buildtype=release -Dtests=false -Dbench_routes=true >/dev/null
 ninja -C build-bench ${JOBS:+-j"$JOBS"} erms >/dev/null
 command -v pgbench >/dev/null || fail "no pgbench (apt-get install postgresql)"
 

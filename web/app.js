@@ -4,7 +4,7 @@
 
 import { api, setUnauthorizedHandler } from './lib/api.js';
 import { h, clear, $, $$ } from './lib/dom.js';
-import { t, getLang, setLang, applyStaticText, onLangChange } from './lib/i18n.js';
+import { t, getLang, setLang, applyStaticText, onLangChange, addTexts } from './lib/i18n.js';
 import { session, believedSignedIn, resume, forget, signOut, isSignedIn, can } from './lib/session.js';
 import { startEvents, stopEvents, onEventState } from './lib/sse.js';
 import { startTicker, resetFormatters } from './lib/time.js';
@@ -24,6 +24,12 @@ import * as fundsPage from './pages/funds.js';
 import * as adminPage from './pages/admin.js';
 import * as integrationsPage from './pages/integrations.js';
 import * as dutyPage from './pages/duty.js';
+import * as statsPage from './pages/stats.js';
+
+addTexts({
+    'zh-CN': { 'nav.menu': '菜单', 'nav.stats': '统计', 'nav.duty': '值班' },
+    en: { 'nav.menu': 'Menu', 'nav.stats': 'Statistics', 'nav.duty': 'On duty' },
+});
 
 const ROUTES = [
     { re: /^\/signin$/, page: signinPage, name: 'signin', open: true },
@@ -35,6 +41,7 @@ const ROUTES = [
     { re: /^\/drills(?:\/(\d+))?$/, page: drillsPage, name: 'drills' },
     { re: /^\/supplies(?:\/(\d+))?$/, page: suppliesPage, name: 'supplies' },
     { re: /^\/funds$/, page: fundsPage, name: 'funds' },
+    { re: /^\/stats$/, page: statsPage, name: 'stats' },
     { re: /^\/admin(?:\/([a-z-]+))?$/, page: adminPage, name: 'admin' },
     { re: /^\/integrations(?:\/(\d+))?$/, page: integrationsPage, name: 'integrations' },
     { re: /^\/duty$/, page: dutyPage, name: 'duty' },
@@ -126,6 +133,7 @@ async function route(opts = {}) {
     }
     if (current)
         current.kill();
+    setMenu(false);
     const view = $('#view');
     clear(view);
     const root = h('div', { class: ['page', match ? `page-${match.name}` : 'page-missing'] });
@@ -162,10 +170,17 @@ async function route(opts = {}) {
     }
 }
 
+/** The sections' menu of a narrow screen (CSS shows the button there). */
+function setMenu(open) {
+    $('.bar').classList.toggle('menu-open', open);
+    $('#menu').setAttribute('aria-expanded', open ? 'true' : 'false');
+}
+
 function renderChrome() {
     applyStaticText();
     const signedIn = isSignedIn();
     $('#nav').hidden = !signedIn;
+    $('#menu').hidden = !signedIn;
     $('#signout').hidden = !signedIn;
     $('#who').hidden = !signedIn;
     $('#live').hidden = !signedIn;
@@ -254,6 +269,13 @@ async function boot() {
     renderChrome();
     startTicker();
     $('#lang').addEventListener('click', switchLanguage);
+    $('#menu').addEventListener('click', () => setMenu($('#menu').getAttribute('aria-expanded') !== 'true'));
+    document.addEventListener('keydown', (ev) => {
+        if (ev.key === 'Escape' && $('#menu').getAttribute('aria-expanded') === 'true') {
+            setMenu(false);
+            $('#menu').focus();
+        }
+    });
     $('#signout').addEventListener('click', async () => {
         try {
             await signOut();

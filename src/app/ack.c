@@ -11,8 +11,10 @@
 
 #include "app/audit.h"
 #include "app/keys.h"
+#include "app/plancache.h"
 #include "app/timeline.h"
 #include "app/version.h"
+#include "plan/plan.h"
 #include "util/xalloc.h"
 
 static char base_url[256] = "http://127.0.0.1:8080";
@@ -184,5 +186,62 @@ int notify_ack(struct store *st, const struct principal *p, int64_t id,
 		rc = audit_append(st, p ? p->user.id : 0, "notification.ack",
 				  obj, out->acked_by, now_ms);
 	incident_row_release(&r);
+	return rc;
+}
+
+void ack_view_release(struct ack_view *v)
+{
+	free(v->title);
+	v->title = NULL;
+}
+
+/* The names of level `key` of plan version `pv` into v, or "". */
+static void level_names(struct store *st, int64_t pv, const char *key,
+			struct ack_view *v)
+{
+	const struct plan *p = NULL;
+	const struct plan_level *l;
+
+	if (!*key || plan_load(st, pv, &p))
+		return;
+	l = plan_level(p, key);
+	if (l) {
+		snprintf(v->level_zh, sizeof(v->level_zh), "%s",
+			 plan_text(l->name, "zh-CN"));
+		snprintf(v->level_en, sizeof(v->level_en), "%s",
+			 plan_text(l->name, "en"));
+	}
+	plan_unref(p);
+}
+
+int notify_ack_view(struct store *st, const char *secret, int64_t now_ms,
+		    struct ack_view *out)
+{
+	struct notification n = { 0 };
+	struct incident_row r = { 0 };
+	char h[SHA256_HEX_LEN];
+	int rc;
+
+	*out = (struct ack_view){ 0 };
+	sha256_hex(secret, strlen(secret), h);
+	rc = store_notification_by_ack(st, h, &n);
+	if (rc)
+		goto out;
+	out->used = n.acked_ms != 0;
+	out->expired = !out->used && now_ms >= n.ack_expires_ms;
+	if (n.incident_id) {
+		rc = store_incident_get_id(st, n.incident_id, &r);
+		if (rc == ERMS_ENOTFOUND)
+			rc = 0;
+		else if (!rc) {
+			snprintf(out->number, sizeof(out->number), "%s",
+				 r.number);
+			out->title = xstrdup(r.title ? r.title : "");
+			level_names(st, r.plan_version_id, r.level_key, out);
+		}
+	}
+out:
+	incident_row_release(&r);
+	notification_release(&n);
 	return rc;
 }

@@ -5,6 +5,7 @@
 #ifndef ERMS_APP_ACK_H
 #define ERMS_APP_ACK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "app/app.h"
@@ -43,5 +44,21 @@ int notify_rekey_ack_links(struct store *st);
 int notify_ack(struct store *st, const struct principal *p, int64_t id,
 	       const char *secret, int64_t now_ms, struct notification *out,
 	       struct errbuf *err);
+
+/* What the page of a one-time link shows: the state of its message and
+ * the incident it is about (no incident: number "" and no title). */
+struct ack_view {
+	bool used;			/* acknowledged already */
+	bool expired;
+	char number[32];		/* INC-2026-0001, or "" */
+	char *title;			/* owned; NULL without an incident */
+	char level_zh[96], level_en[96];	/* the level's names, or "" */
+};
+void ack_view_release(struct ack_view *v);
+
+/* The view of the link whose secret is `secret`, at now_ms: changes
+ * nothing. ERMS_ENOTFOUND for an unknown secret. */
+int notify_ack_view(struct store *st, const char *secret, int64_t now_ms,
+		    struct ack_view *out);
 
 #endif

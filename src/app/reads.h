@@ -32,8 +32,7 @@ typedef int app_editor_fn(void *ctx, int64_t user_id, const char *login,
 typedef int app_ack_fn(void *ctx, int64_t user_id, const char *login,
 		       const char *display_name, int64_t acked_ms);
 typedef int app_drill_fn(void *ctx, const struct drill_row *d);
-typedef int app_stat_fn(void *ctx, const char *status, const char *level,
-			const char *category, int64_t n);
+typedef int app_stat_fn(void *ctx, const struct incident_stat *s);
 
 /* Incident `ref` into *out (release with incident_row_release()). */
 int app_incident_read(struct store *st, const struct principal *p,

@@ -239,37 +239,166 @@ static void bump(json_t *o, const char *key, int64_t n)
 	json_object_set_new(o, key, json_integer(json_integer_value(v) + n));
 }
 
-static int add_stat(void *ctx, const char *status, const char *level,
-		    const char *category, int64_t n)
-{
-	json_t *o = ctx;
+/* The sums of one group of the answer (a level, a category, all). */
+struct stat_sum {
+	int64_t n, acked_n, ack_ms, activated_n, activate_ms, resolved_n,
+		resolve_ms;
+};
 
-	bump(o, "total", n);
-	bump(json_object_get(o, "by_status"), status, n);
-	bump(json_object_get(o, "by_level"), *level ? level : "none", n);
-	bump(json_object_get(o, "by_category"), category, n);
+static void sum_add(struct stat_sum *t, const struct incident_stat *s)
+{
+	t->n += s->n;
+	t->acked_n += s->acked_n;
+	t->ack_ms += s->ack_ms;
+	t->activated_n += s->activated_n;
+	t->activate_ms += s->activate_ms;
+	t->resolved_n += s->resolved_n;
+	t->resolve_ms += s->resolve_ms;
+}
+
+/* A mean span in seconds, or null over no incident. */
+static json_t *mean_s(int64_t sum_ms, int64_t n)
+{
+	return n ? json_real((double)sum_ms / (double)n / 1000.0)
+		 : json_null();
+}
+
+static json_t *sum_json(const char *name, const char *key,
+			const struct stat_sum *t)
+{
+	json_t *o = json_pack("{s:I, s:I, s:I, s:I, s:o, s:o, s:o}",
+			      "count", (json_int_t)t->n,
+			      "acknowledged", (json_int_t)t->acked_n,
+			      "activated", (json_int_t)t->activated_n,
+			      "resolved", (json_int_t)t->resolved_n,
+			      "mtta_s", mean_s(t->ack_ms, t->acked_n),
+			      "time_to_activate_s",
+			      mean_s(t->activate_ms, t->activated_n),
+			      "mttr_s", mean_s(t->resolve_ms, t->resolved_n));
+
+	if (name)
+		json_object_set_new(o, name, *key ? json_string(key)
+						  : json_null());
+	return o;
+}
+
+/* Groups by one key (a level or a category), in the order met. */
+struct stat_groups {
+	char (*key)[KEY_MAX + 1];
+	struct stat_sum *sum;
+	size_t n, cap;
+};
+
+static void groups_add(struct stat_groups *g, const char *key,
+		       const struct incident_stat *s)
+{
+	size_t i;
+
+	for (i = 0; i < g->n && strcmp(g->key[i], key); i++)
+		;
+	if (i == g->n) {
+		if (g->n == g->cap) {
+			g->cap = g->cap ? 2 * g->cap : 8;
+			g->key = xrealloc(g->key, g->cap * sizeof(*g->key));
+			g->sum = xrealloc(g->sum, g->cap * sizeof(*g->sum));
+		}
+		snprintf(g->key[i], sizeof(g->key[i]), "%s", key);
+		g->sum[i] = (struct stat_sum){ 0 };
+		g->n++;
+	}
+	sum_add(&g->sum[i], s);
+}
+
+static json_t *groups_json(struct stat_groups *g, const char *name)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < g->n; i++)
+		json_array_append_new(a, sum_json(name, g->key[i], &g->sum[i]));
+	free(g->key);
+	free(g->sum);
+	return a;
+}
+
+struct stat_walk {
+	json_t *o;			/* counts by status, level, category */
+	struct stat_sum all;
+	struct stat_groups levels, categories;
+};
+
+static int add_stat(void *ctx, const struct incident_stat *s)
+{
+	struct stat_walk *w = ctx;
+	json_t *o = w->o;
+
+	bump(o, "total", s->n);
+	bump(json_object_get(o, "by_status"), s->status, s->n);
+	bump(json_object_get(o, "by_level"), *s->level ? s->level : "none",
+	     s->n);
+	bump(json_object_get(o, "by_category"), s->category, s->n);
+	sum_add(&w->all, s);
+	groups_add(&w->levels, s->level, s);
+	groups_add(&w->categories, s->category, s);
+	return 0;
+}
+
+/* The period of the statistics: from/to (RFC 3339) or a year (the
+ * current one by default), not both. */
+static int stats_period(struct req *rq, int *year, int64_t *from,
+			int64_t *to, struct errbuf *e)
+{
+	const char *f = req_query(rq, "from"), *t = req_query(rq, "to");
+
+	if (!f && !t) {
+		if (year_param(rq, year) < 0)
+			return bad_year(e);
+		*from = drill_year_end_ms(*year - 1);
+		*to = drill_year_end_ms(*year);
+		return 0;
+	}
+	*year = 0;
+	if (req_query(rq, "year"))
+		return err_fail(e, ERMS_EINVAL, "year",
+				"give a year or from/to, not both");
+	*from = 0;
+	*to = rq->now_ms + 1;
+	if (f && time_parse(f, from))
+		return err_fail(e, ERMS_EINVAL, "from",
+				"'%s' is not an RFC 3339 time", f);
+	if (t && time_parse(t, to))
+		return err_fail(e, ERMS_EINVAL, "to",
+				"'%s' is not an RFC 3339 time", t);
+	if (*from >= *to)
+		return err_fail(e, ERMS_EINVAL, "to", "to is not after from");
 	return 0;
 }
 
 void api_stats(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
-	int year, rc = year_param(rq, &year);
-	json_t *o;
+	struct stat_walk w = { 0 };
+	int year;
+	int64_t from, to;
+	int rc = stats_period(rq, &year, &from, &to, &e);
 
-	if (rc < 0) {
-		resp_err(rq, rs, bad_year(&e), &e);
+	if (rc) {
+		resp_err(rq, rs, rc, &e);
 		return;
 	}
-	o = json_pack("{s:i, s:i, s:{}, s:{}, s:{}, s:b}", "year", year,
-		      "total", 0, "by_status", "by_level", "by_category",
-		      "drills_excluded", 1);
-	rc = app_incident_stats(rq->st, &rq->who, drill_year_end_ms(year - 1),
-				drill_year_end_ms(year), add_stat, o, &e);
+	w.o = json_pack("{s:o, s:o, s:o, s:i, s:{}, s:{}, s:{}, s:b}",
+			"year", year ? json_integer(year) : json_null(),
+			"from", json_time(from), "to", json_time(to),
+			"total", 0, "by_status", "by_level", "by_category",
+			"drills_excluded", 1);
+	rc = app_incident_stats(rq->st, &rq->who, from, to, add_stat, &w, &e);
+	json_object_set_new(w.o, "overall", sum_json(NULL, "", &w.all));
+	json_object_set_new(w.o, "levels", groups_json(&w.levels, "level"));
+	json_object_set_new(w.o, "categories",
+			    groups_json(&w.categories, "category"));
 	if (rc) {
-		json_decref(o);
+		json_decref(w.o);
 		resp_err(rq, rs, rc, &e);
 	} else {
-		resp_json(rs, 200, o);
+		resp_json(rs, 200, w.o);
 	}
 }

@@ -135,9 +135,8 @@ static int time_query(struct req *rq, const char *name, int64_t *ms,
 	return 0;
 }
 
-/* The list's filter from the query string into f. */
-static int filter_of(struct req *rq, struct incident_filter *f,
-		     struct errbuf *e)
+int api_incident_filter(struct req *rq, struct incident_filter *f,
+			struct errbuf *e)
 {
 	const char *drill = req_query(rq, "is_drill");
 	const char *status = req_query(rq, "status");
@@ -174,7 +173,7 @@ void api_incident_list(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
 	struct incident_filter f = { .is_drill = -1 };
-	int rc = filter_of(rq, &f, &e);
+	int rc = api_incident_filter(rq, &f, &e);
 
 	if (rc) {
 		resp_err(rq, rs, rc, &e);

@@ -1,6 +1,7 @@
 /*
  * api-meta.c - the routes about the server itself: health, metrics, the
- * benchmark's hello world, and the OpenAPI document (openapi.c).
+ * OpenAPI document (openapi.c), and in a bench build the benchmark's
+ * hello world.
  */
 #include "http/routes.h"
 
@@ -112,6 +113,8 @@ void api_metrics(struct req *rq, struct resp *rs)
 	free(s);
 }
 
+#ifdef ERMS_BENCH_ROUTES
+/* The benchmark's ceiling: no database, no sign-in, a static body. */
 void api_hello(struct req *rq, struct resp *rs)
 {
 	static const char hello[] = "{\"hello\":\"world\"}";
@@ -119,6 +122,7 @@ void api_hello(struct req *rq, struct resp *rs)
 	(void)rq;
 	resp_static(rs, 200, "application/json", hello, sizeof(hello) - 1);
 }
+#endif
 
 void api_openapi(struct req *rq, struct resp *rs)
 {

@@ -14,6 +14,7 @@
 #include "http/api.h"
 #include "http/fields.h"
 #include "http/json.h"
+#include "util/escape.h"
 #include "util/xalloc.h"
 
 /* Fields of a channel's config that are secrets: never answered. */
@@ -274,9 +275,11 @@ void api_notification_ack(struct req *rq, struct resp *rs)
 	notification_release(&n);
 }
 
-/* The page a one-time link opens: zh-CN and en together, no script. */
+/* The page a one-time link opens: zh-CN and en together, no script;
+ * v (NULL for a link that is not valid) names the incident. */
 static void ack_page(struct resp *rs, int status, const char *token,
-		     const char *zh, const char *en, bool form)
+		     const char *zh, const char *en,
+		     const struct ack_view *v)
 {
 	struct buf b = BUF_INIT;
 
@@ -286,7 +289,26 @@ static void ack_page(struct resp *rs, int status, const char *token,
 		 "<title>erms</title><link rel=\"stylesheet\" "
 		 "href=\"/app.css\"></head><body><main><section class=\"card\">"
 		 "<h1>%s</h1><p lang=\"en\">%s</p>", zh, en);
-	if (form)
+	if (v && v->number[0]) {
+		buf_adds(&b, "<dl class=\"ack-incident\"><dt>事件 / "
+			 "<span lang=\"en\">Incident</span></dt><dd>");
+		esc_html(&b, v->number);
+		buf_adds(&b, " · ");
+		esc_html(&b, v->title);
+		buf_adds(&b, "</dd><dt>级别 / <span lang=\"en\">Level</span>"
+			 "</dt><dd>");
+		if (v->level_zh[0]) {
+			esc_html(&b, v->level_zh);
+			buf_adds(&b, " / <span lang=\"en\">");
+			esc_html(&b, v->level_en);
+			buf_adds(&b, "</span>");
+		} else {
+			buf_adds(&b, "未定级 / <span lang=\"en\">not yet "
+				 "levelled</span>");
+		}
+		buf_adds(&b, "</dd></dl>");
+	}
+	if (token)
 		/* The token is base64url: safe in an attribute. */
 		buf_addf(&b, "<form method=\"post\" action=\"/ack/%s\">"
 			 "<button type=\"submit\">确认收到 / Acknowledge"
@@ -310,37 +332,66 @@ static bool token_ok(const char *t)
 	return true;
 }
 
-/* GET /ack/{token}: a page with one button; a GET never acknowledges,
- * so mail scanners that open links do not. */
+static void invalid_page(struct resp *rs)
+{
+	ack_page(rs, 404, NULL, "链接无效", "This link is not valid.", NULL);
+}
+
+/* The page of a link already used or expired: no button. */
+static void spent_page(struct resp *rs, const struct ack_view *v)
+{
+	if (v->used)
+		ack_page(rs, 409, NULL, "此通知已确认，链接已使用",
+			 "This notification was already acknowledged: the "
+			 "link has been used.", v);
+	else
+		ack_page(rs, 409, NULL, "链接已过期",
+			 "This link has expired.", v);
+}
+
+/* GET /ack/{token}: a page with one button, naming the incident; a GET
+ * never acknowledges, so mail scanners that open links do not. */
 void api_ack_page(struct req *rq, struct resp *rs)
 {
-	if (!token_ok(rq->param[0])) {
-		ack_page(rs, 404, NULL, "链接无效", "This link is not valid.",
-			 false);
-		return;
-	}
-	ack_page(rs, 200, rq->param[0], "确认收到此通知？",
-		 "Acknowledge this notification? Escalation stops.", true);
+	struct ack_view v = { 0 };
+	int rc = token_ok(rq->param[0])
+		? notify_ack_view(rq->st, rq->param[0], rq->now_ms, &v)
+		: ERMS_ENOTFOUND;
+
+	if (rc == ERMS_ENOTFOUND)
+		invalid_page(rs);
+	else if (rc)
+		resp_err(rq, rs, rc, NULL);
+	else if (v.used || v.expired)
+		spent_page(rs, &v);
+	else
+		ack_page(rs, 200, rq->param[0], "确认收到此通知？",
+			 "Acknowledge this notification? Escalation stops.",
+			 &v);
+	ack_view_release(&v);
 }
 
 void api_ack_link(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
 	struct notification n = { 0 };
+	struct ack_view v = { 0 };
 	int rc = token_ok(rq->param[0])
 		? notify_ack(rq->st, NULL, 0, rq->param[0], rq->now_ms, &n, &e)
 		: ERMS_ENOTFOUND;
 
+	if ((!rc || rc == ERMS_ECONFLICT) &&
+	    notify_ack_view(rq->st, rq->param[0], rq->now_ms, &v))
+		rc = ERMS_ESTORE;
 	if (rc == ERMS_ENOTFOUND)
-		ack_page(rs, 404, NULL, "链接无效", "This link is not valid.",
-			 false);
+		invalid_page(rs);
 	else if (rc == ERMS_ECONFLICT)
-		ack_page(rs, 409, NULL, "链接已使用或已过期",
-			 "This link was already used, or has expired.", false);
+		spent_page(rs, &v);
 	else if (rc)
 		resp_err(rq, rs, rc, &e);
 	else
-		ack_page(rs, 200, NULL, "已确认，谢谢", "Acknowledged. Thank you.",
-			 false);
+		ack_page(rs, 200, NULL, "已确认，谢谢",
+			 "Acknowledged. Thank you.", &v);
+	ack_view_release(&v);
 	notification_release(&n);
 }

@@ -14,6 +14,7 @@
 #include "http/fields.h"
 #include "http/json.h"
 #include "util/clock.h"
+#include "util/csv.h"
 #include "util/tz.h"
 #include "util/xalloc.h"
 
@@ -150,23 +151,6 @@ void api_incident_supplies(struct req *rq, struct resp *rs)
 	api_answer_list(rq, rs, rc, items, &e);
 }
 
-/* One CSV field (RFC 4180): quoted when it needs to be. */
-static void csv_field(struct buf *b, const char *s, bool last)
-{
-	if (strpbrk(s, ",\"\r\n")) {
-		buf_adds(b, "\"");
-		for (; *s; s++) {
-			if (*s == '"')
-				buf_adds(b, "\"");
-			buf_add(b, s, 1);
-		}
-		buf_adds(b, "\"");
-	} else {
-		buf_adds(b, s);
-	}
-	buf_adds(b, last ? "\r\n" : ",");
-}
-
 /* A CSV being written, its times in the reader's zone (tz_local()). */
 struct csv_out {
 	struct buf b;
@@ -184,15 +168,15 @@ static int csv_supply(void *ctx, const struct supply *s)
 	snprintf(m, sizeof(m), "%lld", (long long)s->min_quantity);
 	if (s->inspect_by_ms)
 		tz_local(s->inspect_by_ms, o->zone, t);
-	csv_field(b, n, false);
-	csv_field(b, s->name, false);
-	csv_field(b, s->kind, false);
-	csv_field(b, s->location, false);
-	csv_field(b, q, false);
-	csv_field(b, s->unit, false);
-	csv_field(b, m, false);
-	csv_field(b, t, false);
-	csv_field(b, s->notes ? s->notes : "", true);
+	csv_put(b, n, false);
+	csv_put(b, s->name, false);
+	csv_put(b, s->kind, false);
+	csv_put(b, s->location, false);
+	csv_put(b, q, false);
+	csv_put(b, s->unit, false);
+	csv_put(b, m, false);
+	csv_put(b, t, false);
+	csv_put(b, s->notes ? s->notes : "", true);
 	return 0;
 }
 
@@ -345,7 +329,7 @@ static int csv_expense(void *ctx, const struct expense *x)
 	buf_addf(b, "%lld,%d,%lld.%02lld,", (long long)x->id, x->year,
 		 (long long)(x->amount_cents / 100),
 		 (long long)(x->amount_cents % 100));
-	csv_field(b, x->purpose, false);
+	csv_put(b, x->purpose, false);
 	buf_addf(b, "%lld,%lld,%lld,%s\r\n", (long long)x->incident_id,
 		 (long long)x->drill_id, (long long)x->supply_id, t);
 	return 0;

@@ -68,4 +68,11 @@ void api_page_rows(struct req *rq, struct resp *rs, page_call *call);
  * before every row but the first. */
 void page_sep(struct page *p);
 
+/* The incident list's filter (status, level, category, is_drill, from,
+ * to, q) from the query string into f: 0, or ERMS_EINVAL with e naming
+ * the argument. Strings are borrowed from the request. */
+struct incident_filter;
+int api_incident_filter(struct req *rq, struct incident_filter *f,
+			struct errbuf *e);
+
 #endif

@@ -160,8 +160,17 @@ static const struct schema_row schemas[] = {
 	{ .name = "Compliance",
 	  .props = "year:int plan:any lines:[obj overdue:[str" },
 	{ .name = "Stats",
-	  .props = "year:int total:int by_status:obj by_level:obj"
-		   " by_category:obj drills_excluded:bool" },
+	  .props = "year:int? from:time to:time total:int by_status:obj"
+		   " by_level:obj by_category:obj drills_excluded:bool"
+		   " overall:@StatGroup levels:[@StatGroup"
+		   " categories:[@StatGroup" },
+	{ .name = "StatGroup",
+	  .props = "-level:str? -category:str count:int acknowledged:int"
+		   " activated:int resolved:int mtta_s:num? mttr_s:num?"
+		   " time_to_activate_s:num?",
+	  .doc = "means in seconds from the report, over the incidents that"
+		 " reached the step (null: none did); level in levels (null:"
+		 " not levelled), category in categories" },
 	{ .name = "Imported", .props = "created:int" },
 	{ .name = "Clock", .props = "now:time breaches:int" },
 	{ .name = "Integration",

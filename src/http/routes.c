@@ -24,6 +24,14 @@
 
 static const struct route_query q_page[] = { PAGE, { 0 } };
 static const struct route_query q_year[] = { YEAR, { 0 } };
+static const struct route_query q_stats[] = {
+	YEAR,
+	{ .name = "from", .type = "string",
+	  .doc = "reported at or after (RFC 3339); with to, instead of year" },
+	{ .name = "to", .type = "string",
+	  .doc = "reported before (RFC 3339); now by default" },
+	{ 0 },
+};
 static const struct route_query q_tokens[] = {
 	{ .name = "all", .type = "string",
 	  .doc = "1: every user's tokens (administrators)" },
@@ -45,6 +53,18 @@ static const struct route_query q_incidents[] = {
 	{ .name = "to", .type = "string", .doc = "reported before (RFC 3339)" },
 	{ .name = "q", .type = "string", .doc = "words of the title or text" },
 	PAGE,
+	{ 0 },
+};
+static const struct route_query q_incidents_csv[] = {
+	{ .name = "status", .type = "string", .doc = "reported, active, ..." },
+	{ .name = "level", .type = "string", .doc = "a level key of the plan" },
+	{ .name = "category", .type = "string", .doc = "a category key" },
+	{ .name = "is_drill", .type = "boolean", .doc = "true or false" },
+	{ .name = "from", .type = "string",
+	  .doc = "reported at or after (RFC 3339)" },
+	{ .name = "to", .type = "string", .doc = "reported before (RFC 3339)" },
+	{ .name = "q", .type = "string", .doc = "words of the title or text" },
+	{ .name = "lang", .type = "string", .doc = "zh-CN or en" },
 	{ 0 },
 };
 static const struct route_query q_report[] = {
@@ -91,10 +111,13 @@ const struct route routes[] = {
 	  .fn = api_metrics, .access = ACCESS_ANYONE, .tag = "system",
 	  .op = "getMetrics", .answer = "text/plain",
 	  .summary = "Prometheus metrics" },
+#ifdef ERMS_BENCH_ROUTES
+	/* Only in a bench build (meson -Dbench_routes=true). */
 	{ .method = "GET", .pattern = "/hello",
 	  .fn = api_hello, .access = ACCESS_ANYONE, .tag = "system",
 	  .op = "getHello",
 	  .summary = "Hello world (benchmark ceiling)" },
+#endif
 	{ .method = "GET", .pattern = "/api/v1/openapi.json",
 	  .fn = api_openapi, .access = ACCESS_ANYONE, .tag = "system",
 	  .op = "getOpenapi",
@@ -292,6 +315,12 @@ const struct route routes[] = {
 	  .fn = api_incident_list, .tag = "incidents", .op = "listIncidents",
 	  .query = q_incidents, .answer = "list:Incident",
 	  .summary = "List and search incidents" },
+	{ .method = "GET", .pattern = "/api/v1/incidents.csv",
+	  .fn = api_incident_csv, .tag = "incidents",
+	  .op = "exportIncidents", .query = q_incidents_csv,
+	  .answer = "text/csv",
+	  .summary = "The incident list as CSV: the list's filters, every "
+		    "matching row, in the reader's language and time zone" },
 	{ .method = "POST", .pattern = "/api/v1/incidents",
 	  .fn = api_incident_report, .write = true, .tag = "incidents",
 	  .op = "reportIncident", .body = &report_body, .status = 201,
@@ -634,9 +663,10 @@ const struct route routes[] = {
 	  .summary = "Cancel a planned drill" },
 	{ .method = "GET", .pattern = "/api/v1/stats",
 	  .fn = api_stats, .tag = "drills", .op = "getStats",
-	  .answer = "Stats", .query = q_year,
-	  .summary = "A year's real incidents by status, level and category "
-		    "(drills left out)" },
+	  .answer = "Stats", .query = q_stats,
+	  .summary = "Real incidents of a year or a period (drills left "
+		    "out): counts by status, level and category, MTTA, MTTR "
+		    "and time to activate per level and category" },
 	{ .method = "GET", .pattern = "/status",
 	  .fn = api_status_page, .access = ACCESS_ANYONE, .tag = "status",
 	  .op = "getStatusPage", .query = q_lang, .answer = "text/html",

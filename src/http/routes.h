@@ -26,6 +26,7 @@ void route_allow(const char *path, char *buf, size_t n);
 
 /* Handlers, one file per resource (api-*.c). */
 api_fn api_health, api_metrics, api_openapi, api_hello;
+api_fn api_incident_csv;
 api_fn api_session_prep, api_session_create, api_session_get,
 	api_session_delete;
 api_fn api_me_get, api_me_prep, api_me_update;

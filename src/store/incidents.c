@@ -12,17 +12,12 @@
 #include "store/store-int.h"
 
 /* One row of the statistics (texts borrowed). */
-struct stat_rec {
-	const char *status, *level, *category;
-	int64_t n;
-};
-
 /* Decoder tables of store-int.h's column lists. */
 #define COL_TYPE struct incident_row
 static const struct col incident_cols[] = COL_TABLE(INCIDENT_COLS);
 #undef COL_TYPE
 COL_TABLE_FITS(incident_cols);
-#define COL_TYPE struct stat_rec
+#define COL_TYPE struct incident_stat
 static const struct col stat_cols[] = COL_TABLE(STAT_COLS);
 #undef COL_TYPE
 
@@ -265,10 +260,10 @@ struct stat_walk {
 static int walk_stat(void *ctx, const struct srow *r)
 {
 	struct stat_walk *w = ctx;
-	struct stat_rec s;
+	struct incident_stat s;
 
 	DECODE(stat_cols, r, 0, &s);
-	return w->fn(w->ctx, s.status, s.level, s.category, s.n);
+	return w->fn(w->ctx, &s);
 }
 
 int store_incident_stats(struct store *st, int64_t from_ms, int64_t to_ms,

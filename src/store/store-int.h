@@ -306,11 +306,23 @@ void inc_list_sql(unsigned key, struct buf *b);
 void inc_list_query(struct store *st, const struct incident_filter *f,
 		    struct built_query *bq);
 
+/* The spans of incident_stat: a count and a sum of (t - reported_ms)
+ * over the rows where t is set. */
+#define STAT_N(t) "CAST(sum(CASE WHEN " t " > 0 THEN 1 ELSE 0 END) AS BIGINT)"
+#define STAT_SUM(t)							\
+	"CAST(sum(CASE WHEN " t " > 0 THEN " t " - reported_ms ELSE 0 END)" \
+	" AS BIGINT)"
 #define STAT_COLS(X, S)							\
 	X(TEXT, status, "status", ) S					\
 	X(TEXT, level, "level_key", ) S					\
 	X(TEXT, category, "category", ) S				\
-	X(I64, n, "count(*)", )
+	X(I64, n, "count(*)", ) S					\
+	X(I64, acked_n, STAT_N("acked_ms"), ) S				\
+	X(I64, ack_ms, STAT_SUM("acked_ms"), ) S			\
+	X(I64, activated_n, STAT_N("activated_ms"), ) S			\
+	X(I64, activate_ms, STAT_SUM("activated_ms"), ) S		\
+	X(I64, resolved_n, STAT_N("resolved_ms"), ) S			\
+	X(I64, resolve_ms, STAT_SUM("resolved_ms"), )
 
 #define TASK_COLS(X, S)							\
 	X(I64, id, "id", ) S						\

@@ -545,9 +545,20 @@ int store_drill_list(struct store *st, int64_t from_ms, int64_t to_ms,
  * already recorded. */
 int store_drill_notice(struct store *st, int year, int64_t now_ms);
 
-/* Real incidents reported in [from_ms, to_ms), grouped. */
-typedef int store_stat_fn(void *ctx, const char *status, const char *level,
-			  const char *category, int64_t n);
+/*
+ * Real incidents reported in [from_ms, to_ms), grouped by status, level
+ * and category: how many, and of those acknowledged, activated and
+ * resolved how many and the sum of the times from their report (ms), so
+ * that a caller can add groups up and take means.
+ */
+struct incident_stat {
+	const char *status, *level, *category;
+	int64_t n;
+	int64_t acked_n, ack_ms;	/* reported to acknowledged */
+	int64_t activated_n, activate_ms;	/* reported to activated */
+	int64_t resolved_n, resolve_ms;	/* reported to resolved */
+};
+typedef int store_stat_fn(void *ctx, const struct incident_stat *s);
 int store_incident_stats(struct store *st, int64_t from_ms, int64_t to_ms,
 			 store_stat_fn *fn, void *ctx);
 

@@ -1,12 +1,14 @@
 /*
- * csv.c - reading CSV tables (RFC 4180).
+ * csv.c - reading and writing CSV tables (RFC 4180).
  */
 #include "util/csv.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "util/buf.h"
+#include "util/xalloc.h"
 
 #define CSV_WIDTH_MAX 64
 
@@ -147,4 +149,33 @@ int csv_parse(const char *text, size_t len, int width, csv_row_fn *fn,
 		release(f, n, width);
 	}
 	return rc;
+}
+
+void csv_put(struct buf *b, const char *s, bool last)
+{
+	if (strpbrk(s, ",\"\r\n")) {
+		buf_adds(b, "\"");
+		for (; *s; s++) {
+			if (*s == '"')
+				buf_adds(b, "\"");
+			buf_add(b, s, 1);
+		}
+		buf_adds(b, "\"");
+	} else {
+		buf_adds(b, s);
+	}
+	buf_adds(b, last ? "\r\n" : ",");
+}
+
+void csv_put_text(struct buf *b, const char *s, bool last)
+{
+	char *t;
+
+	if (!*s || !strchr("=+-@\t\r", *s)) {
+		csv_put(b, s, last);
+		return;
+	}
+	t = xasprintf("'%s", s);
+	csv_put(b, t, last);
+	free(t);
 }

@@ -25,4 +25,8 @@
  */
 void esc_md(struct buf *b, const char *s);
 
+/* Append s to b as text of HTML or XML, in an element or an attribute
+ * in quotes: & < > " ' are written as entities. s NULL appends nothing. */
+void esc_html(struct buf *b, const char *s);
+
 #endif

@@ -462,31 +462,33 @@ struct stat_seen {
 	char line[8][96];
 };
 
-static int stat_seen(void *ctx, const char *status, const char *level,
-		     const char *category, int64_t n)
+static int stat_seen(void *ctx, const struct incident_stat *t)
 {
 	struct stat_seen *s = ctx;
 
 	if (s->n < 8)
-		snprintf(s->line[s->n], sizeof(s->line[0]), "%s/%s/%s=%lld",
-			 status, level, category, (long long)n);
+		snprintf(s->line[s->n], sizeof(s->line[0]),
+			 "%s/%s/%s=%lld ack %lld/%lld act %lld/%lld "
+			 "res %lld/%lld", t->status, t->level, t->category,
+			 (long long)t->n, (long long)t->acked_n,
+			 (long long)t->ack_ms, (long long)t->activated_n,
+			 (long long)t->activate_ms, (long long)t->resolved_n,
+			 (long long)t->resolve_ms);
 	s->n++;
 	return 0;
 }
 
-static int stat_stop(void *ctx, const char *status, const char *level,
-		     const char *category, int64_t n)
+static int stat_stop(void *ctx, const struct incident_stat *t)
 {
-	(void)status;
-	(void)level;
-	(void)category;
-	(void)n;
+	(void)t;
 	++*(int *)ctx;
 	return 12;
 }
 
 /* Real incidents reported in [from, to), counted by status, level and
- * category, in that order; drills are left out. */
+ * category, in that order, with the spans from the report to the
+ * acknowledgement, the activation and the resolution summed over those
+ * that reached them; drills are left out. */
 static void test_stats(void **state)
 {
 	struct fixture *f = *state;
@@ -499,6 +501,8 @@ static void test_stats(void **state)
 		add_incident(f->st, &r[i], w.user, w.pv, T2026 + i * DAY_MS,
 			     "x", "");
 	r[1].inc.state = INC_ACTIVE;
+	r[1].inc.acked_ms = r[1].inc.reported_ms + 60000;
+	r[1].inc.activated_ms = r[1].inc.reported_ms + 300000;
 	snprintf(r[1].level_key, sizeof(r[1].level_key), "I");
 	assert_int_equal(store_incident_update(f->st, &r[1]), 0);
 	snprintf(r[2].category, sizeof(r[2].category), "fire");
@@ -516,13 +520,17 @@ static void test_stats(void **state)
 	assert_int_equal(store_incident_stats(f->st, T2026, T2026 + 3 * DAY_MS,
 					      stat_seen, &s), 0);
 	assert_int_equal(s.n, 3);
-	assert_string_equal(s.line[0], "active/I/system-failure=1");
-	assert_string_equal(s.line[1], "reported//fire=1");
-	assert_string_equal(s.line[2], "reported//system-failure=1");
+	assert_string_equal(s.line[0], "active/I/system-failure=1 ack 1/60000 "
+			    "act 1/300000 res 0/0");
+	assert_string_equal(s.line[1], "reported//fire=1 ack 0/0 act 0/0 "
+			    "res 0/0");
+	assert_string_equal(s.line[2], "reported//system-failure=1 ack 0/0 "
+			    "act 0/0 res 0/0");
 	s.n = 0;
 	assert_int_equal(store_incident_stats(f->st, T2026, T2026 + 4 * DAY_MS,
 					      stat_seen, &s), 0);
-	assert_string_equal(s.line[2], "reported//system-failure=2");
+	assert_string_equal(s.line[2], "reported//system-failure=2 ack 0/0 "
+			    "act 0/0 res 0/0");
 	s.n = 0;
 	assert_int_equal(store_incident_stats(f->st, 0, T2026, stat_seen, &s),
 			 0);

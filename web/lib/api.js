@@ -53,6 +53,16 @@ export function qs(params) {
     return s ? `?${s}` : '';
 }
 
+/** Retry-After (seconds, or an HTTP date) as whole seconds from now; null if absent. */
+export function retryAfterSeconds(value) {
+    if (!value)
+        return null;
+    if (/^\d+$/.test(value.trim()))
+        return Number(value.trim());
+    const at = Date.parse(value);
+    return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - Date.now()) / 1000));
+}
+
 /**
  * api('GET', '/api/v1/me') → parsed JSON (null for 204).
  * opts.quiet401: do not call the unauthorized handler (sign-in itself).
@@ -84,6 +94,7 @@ export async function api(method, path, body, opts = {}) {
     }
     if (!res.ok) {
         const err = new ApiError(res.status, data && data.error);
+        err.retryAfter = retryAfterSeconds(res.headers.get('Retry-After'));
         if (res.status === 401 && !opts.quiet401)
             onUnauthorized(err);
         throw err;

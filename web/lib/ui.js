@@ -25,6 +25,12 @@ addTexts({
 export const STATUSES = ['reported', 'acknowledged', 'active', 'resolved', 'closed', 'reviewed', 'dismissed'];
 export const ACTIVE_STATUSES = ['reported', 'acknowledged', 'active'];
 
+/** Still open: a missed target is "overdue" only then; once resolved,
+ * closed, reviewed or dismissed it is history (the targets panel keeps it). */
+export function isOpen(inc) {
+    return ACTIVE_STATUSES.includes(inc.status);
+}
+
 export function statusBadge(status, testid) {
     return h('span', { class: ['badge', `status-${status}`], testid, dataset: { status } },
         t(`status.${status}`));
@@ -60,9 +66,11 @@ export function sourceBadge(inc, testid = 'source-badge') {
 
 /** Live timers for an incident's open deadlines (ack, activate, resolve). */
 export function incidentTimers(inc, opts = {}) {
-    const wrap = h('span', { class: 'timers', dataset: { timers: '1', breached: inc.breaches && inc.breaches.length ? '1' : '0' } });
+    const wrap = h('span', { class: 'timers', dataset: { timers: '1', breached: isOpen(inc) && inc.breaches && inc.breaches.length ? '1' : '0' } });
     const dl = inc.deadlines || {};
     const breaches = new Set(inc.breaches || []);
+    if (!isOpen(inc))
+        return wrap;
     for (const k of ['ack', 'activate', 'resolve']) {
         if (!dl[k])
             continue;

@@ -10,7 +10,7 @@ import { subscribe, debounce } from '../lib/sse.js';
 import { currentPlan, contentOf, sortedLevels, categoryName, groupName } from '../lib/plan.js';
 import { timeEl } from '../lib/time.js';
 import {
-    ACTIVE_STATUSES, statusBadge, levelBadge, drillTag, sourceBadge, incidentTimers, emptyState,
+    ACTIVE_STATUSES, isOpen, statusBadge, levelBadge, drillTag, sourceBadge, incidentTimers, emptyState,
     loading, errorBox, incidentLink, toast, busy, setTitle, messageOf,
 } from '../lib/ui.js';
 import { loadCompliance, outstandingList } from './drills.js';
@@ -23,7 +23,7 @@ async function activeIncidents() {
 
 function incidentItem(content, inc) {
     return h('li', {
-        class: ['inc-item', inc.breaches && inc.breaches.length ? 'breached' : ''],
+        class: ['inc-item', isOpen(inc) && inc.breaches && inc.breaches.length ? 'breached' : ''],
         testid: 'dashboard-incident', dataset: { number: inc.number, status: inc.status },
     },
     h('div', { class: 'inc-line' }, incidentLink(inc), statusBadge(inc.status),

@@ -112,16 +112,16 @@ async function renderList(ctx) {
 
     const items = [...list.items].sort((a, b) => b.scheduled_at.localeCompare(a.scheduled_at));
     const table = items.length
-        ? h('div', { class: 'table-wrap' }, h('table', { class: 'data', testid: 'drills-table' },
+        ? h('div', { class: 'table-wrap' }, h('table', { class: 'data cards', testid: 'drills-table' },
             h('caption', { class: 'sr-only', text: t('drills.list') }),
             h('thead', {}, h('tr', {}, ['drills.col.title', 'drills.col.kind', 'drills.col.category', 'drills.col.scheduled', 'drills.col.status']
                 .map((k) => h('th', { scope: 'col', text: t(k) })))),
             h('tbody', {}, items.map((d) => h('tr', { testid: 'drill-row', dataset: { id: d.id, status: d.status } },
-                h('td', {}, h('a', { href: `#/drills/${d.id}`, text: d.title })),
-                h('td', {}, kindTag(d.kind)),
-                h('td', { text: categoryName(content, d.category) }),
-                h('td', { class: 'nowrap' }, timeEl(d.scheduled_at)),
-                h('td', {}, drillStatusBadge(d.status)))))))
+                h('td', { class: 'card-title' }, h('a', { href: `#/drills/${d.id}`, text: d.title })),
+                h('td', { dataset: { label: t('drills.col.kind') } }, kindTag(d.kind)),
+                h('td', { dataset: { label: t('drills.col.category') }, text: categoryName(content, d.category) }),
+                h('td', { class: 'nowrap', dataset: { label: t('drills.col.scheduled') } }, timeEl(d.scheduled_at)),
+                h('td', { dataset: { label: t('drills.col.status') } }, drillStatusBadge(d.status)))))))
         : emptyState(t('drills.none'), 'drills-empty');
 
     const feedSlot = h('div', { testid: 'feed-slot' });

@@ -14,12 +14,13 @@ import { loadPeople, personName } from '../lib/people.js';
 import { timeEl, localInputToIso } from '../lib/time.js';
 import {
     statusBadge, levelBadge, drillTag, sourceBadge, sourceName, targetsTable, incidentTimers, errorBox,
-    emptyState, loading, toast, busy, setTitle, messageOf, showConflict,
+    emptyState, loading, toast, busy, setTitle, messageOf, showConflict, isOpen,
 } from '../lib/ui.js';
 import { incidentSupplies } from './supplies.js';
 import { decisionAllowed, escalationNote, ackFields, assessmentBlock, entryTextOf } from './decide.js';
 import { taskDetails, taskHistory, resolveWarning, confirmResolve, resetMembers } from './tasks.js';
 import { alertsCard, fromMonitor } from './alerts.js';
+import { bulletinsCard } from './bulletins.js';
 
 addTexts({
     'zh-CN': {
@@ -149,6 +150,7 @@ export async function render(ctx) {
                     h('h2', { id: 'room-details', text: t('room.details') }), detailsSlot),
                 h('section', { class: 'card', testid: 'incident-supplies', 'aria-labelledby': 'room-supplies' },
                     h('h2', { id: 'room-supplies', text: t('incident.supplies') }), suppliesSlot),
+                bulletinsCard(ctx, inc),
                 can('notification.read') ? h('section', { class: 'card', testid: 'incident-notifications', 'aria-labelledby': 'room-notif' },
                     h('h2', { id: 'room-notif', text: t('room.notifications') }), notifSlot) : null)));
 
@@ -162,7 +164,7 @@ export async function render(ctx) {
                 levelBadge(st.content, i.level, 'incident-level'),
                 i.is_drill ? drillTag() : null,
                 sourceBadge(i, 'incident-source'),
-                i.breaches && i.breaches.length ? h('span', { class: 'badge breach', testid: 'incident-breached' }, t('breach.any')) : null,
+                isOpen(i) && i.breaches && i.breaches.length ? h('span', { class: 'badge breach', testid: 'incident-breached' }, t('breach.any')) : null,
                 st.drill ? h('a', { href: `#/drills/${st.drill.id}`, testid: 'incident-drill', text: `${t('incident.drill')}: ${st.drill.title}` }) : null),
             h('h1', { testid: 'incident-title', text: i.title }),
             h('p', { class: 'muted' },

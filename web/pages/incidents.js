@@ -3,12 +3,17 @@
 
 import { api, qs } from '../lib/api.js';
 import { h, replace, field, select } from '../lib/dom.js';
-import { t, tx } from '../lib/i18n.js';
+import { t, tx, getLang, addTexts } from '../lib/i18n.js';
 import { currentPlan, contentOf, categoryTree, sortedLevels, categoryName } from '../lib/plan.js';
 import { timeEl } from '../lib/time.js';
-import { STATUSES, statusBadge, levelBadge, drillTag, sourceBadge, errorBox, emptyState, loading, setTitle, busy } from '../lib/ui.js';
+import { STATUSES, isOpen, statusBadge, levelBadge, drillTag, sourceBadge, errorBox, emptyState, loading, setTitle, busy } from '../lib/ui.js';
 
 const FILTERS = ['status', 'level', 'category', 'is_drill', 'q'];
+
+addTexts({
+    'zh-CN': { 'incidents.csv': '导出 CSV', 'incidents.csv.title': '按当前筛选条件导出事件列表（CSV，本地时间）' },
+    en: { 'incidents.csv': 'Export CSV', 'incidents.csv.title': 'The incident list with the current filters, as CSV (local time)' },
+});
 
 export async function render(ctx) {
     setTitle(t('nav.incidents'));
@@ -54,7 +59,7 @@ export async function render(ctx) {
         s.addEventListener('change', () => form.requestSubmit());
 
     const tbody = h('tbody', {});
-    const table = h('div', { class: 'table-wrap' }, h('table', { class: 'data incidents', testid: 'incidents-table' },
+    const table = h('div', { class: 'table-wrap' }, h('table', { class: 'data incidents cards', testid: 'incidents-table' },
         h('caption', { class: 'sr-only', text: t('nav.incidents') }),
         h('thead', {}, h('tr', {},
             ['incidents.col.number', 'incidents.col.title', 'incidents.col.status', 'incidents.col.level',
@@ -64,9 +69,18 @@ export async function render(ctx) {
     const moreSlot = h('div', { class: 'more' });
     const errSlot = h('div', { class: 'slot' });
 
+    const csvParams = { lang: getLang() };
+    for (const k of FILTERS)
+        if (q.get(k))
+            csvParams[k] = q.get(k);
     ctx.root.append(
         h('div', { class: 'page-head' }, h('h1', { text: t('nav.incidents') }),
-            h('a', { href: '#/report', class: 'button primary', text: t('nav.report') })),
+            h('div', { class: 'head-tools' },
+                h('a', {
+                    href: `/api/v1/incidents.csv${qs(csvParams)}`, class: 'button secondary', download: 'incidents.csv',
+                    testid: 'incidents-csv', title: t('incidents.csv.title'), text: t('incidents.csv'),
+                }),
+                h('a', { href: '#/report', class: 'button primary', text: t('nav.report') }))),
         h('section', { class: 'card' }, form),
         h('section', { class: 'card' }, status_line, errSlot, table, moreSlot));
 
@@ -77,15 +91,15 @@ export async function render(ctx) {
     let shown = 0;
 
     function row(inc) {
-        return h('tr', { testid: 'incident-row', dataset: { number: inc.number, status: inc.status }, class: inc.breaches && inc.breaches.length ? 'late' : '' },
-            h('td', { class: 'nowrap' }, h('a', { href: `#/incidents/${encodeURIComponent(inc.number)}`, text: inc.number })),
-            h('td', {}, h('a', { href: `#/incidents/${encodeURIComponent(inc.number)}`, class: 'plain', text: inc.title }),
+        return h('tr', { testid: 'incident-row', dataset: { number: inc.number, status: inc.status }, class: isOpen(inc) && inc.breaches && inc.breaches.length ? 'late' : '' },
+            h('td', { class: 'nowrap card-number' }, h('a', { href: `#/incidents/${encodeURIComponent(inc.number)}`, text: inc.number })),
+            h('td', { class: 'card-title' }, h('a', { href: `#/incidents/${encodeURIComponent(inc.number)}`, class: 'plain', text: inc.title }),
                 inc.is_drill ? [' ', drillTag()] : null,
                 inc.source && inc.source !== 'manual' ? [' ', sourceBadge(inc)] : null),
-            h('td', {}, statusBadge(inc.status)),
-            h('td', {}, levelBadge(content, inc.level)),
-            h('td', { text: categoryName(content, inc.category) }),
-            h('td', { class: 'nowrap' }, timeEl(inc.reported_at)));
+            h('td', { dataset: { label: t('incidents.col.status') } }, statusBadge(inc.status)),
+            h('td', { dataset: { label: t('incidents.col.level') } }, levelBadge(content, inc.level)),
+            h('td', { dataset: { label: t('incidents.col.category') }, text: categoryName(content, inc.category) }),
+            h('td', { class: 'nowrap', dataset: { label: t('incidents.col.reported') } }, timeEl(inc.reported_at)));
     }
 
     async function load(cursor, button) {

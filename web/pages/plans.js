@@ -10,6 +10,7 @@ import { invalidatePlan, levelColour, sortedLevels } from '../lib/plan.js';
 import { loadPeople, personName } from '../lib/people.js';
 import { timeEl, fmtMinutes } from '../lib/time.js';
 import { errorBox, emptyState, loading, toast, busy, setTitle, messageOf } from '../lib/ui.js';
+import { enhanceToc } from '../lib/toc.js';
 
 function versionBadge(status) {
     return h('span', { class: ['badge', `plan-${status}`], testid: 'plan-version-status', text: t(`planstatus.${status}`) });
@@ -107,7 +108,7 @@ function readingView(content) {
                 ? tx(content.categories.find((c) => c.key === d.category).name) : d.category),
             ': ', t('plandoc.per_year', { n: d.per_year }), d.kind ? ` (${t(`drillkind.${d.kind}`)})` : ''))));
     return h('div', { class: 'reading' },
-        h('nav', { class: 'toc-box', 'aria-label': t('plandoc.toc') }, h('h3', { class: 'toc-title', text: t('plandoc.toc') }), toc),
+        h('nav', { class: 'toc-box', 'aria-label': t('plandoc.toc') }, h('h3', { class: 'toc-title', text: t('plandoc.toc') }), enhanceToc(toc, body)),
         body);
 }
 

@@ -75,20 +75,21 @@ async function renderList(ctx) {
         return;
     const items = list.items || [];
     const table = items.length
-        ? h('div', { class: 'table-wrap' }, h('table', { class: 'data', testid: 'supplies-table' },
+        ? h('div', { class: 'table-wrap' }, h('table', { class: 'data cards', testid: 'supplies-table' },
             h('caption', { class: 'sr-only', text: t('supplies.title') }),
             h('thead', {}, h('tr', {}, ['supply.f.name', 'supply.f.kind', 'supply.f.location', 'supply.f.quantity', 'supply.f.min', 'supply.f.inspect']
                 .map((k) => h('th', { scope: 'col', text: t(k) })))),
             h('tbody', {}, items.map((s) => h('tr', { testid: 'supply-row', class: s.low ? 'late' : '', dataset: { id: s.id, name: s.name, low: s.low ? '1' : '0' } },
-                h('td', {}, h('a', { href: `#/supplies/${s.id}`, testid: 'supply-link', text: s.name })),
-                h('td', { text: s.kind || '—' }),
-                h('td', { text: s.location || '—' }),
-                h('td', { class: 'nowrap' }, h('strong', { testid: 'supply-row-quantity', text: String(s.quantity) }), ` ${s.unit} `, lowBadge(s)),
-                h('td', { text: `${s.min_quantity} ${s.unit}` }),
-                h('td', { class: 'nowrap' }, s.inspect_by ? timeEl(s.inspect_by, 'date') : '—', ' ', inspectBadge(s)))))))
+                h('td', { class: 'card-title' }, h('a', { href: `#/supplies/${s.id}`, testid: 'supply-link', text: s.name })),
+                h('td', { dataset: { label: t('supply.f.kind') }, text: s.kind || '—' }),
+                h('td', { dataset: { label: t('supply.f.location') }, text: s.location || '—' }),
+                h('td', { class: 'nowrap', dataset: { label: t('supply.f.quantity') } }, h('span', {}, h('strong', { testid: 'supply-row-quantity', text: String(s.quantity) }), ` ${s.unit} `, lowBadge(s))),
+                h('td', { dataset: { label: t('supply.f.min') }, text: `${s.min_quantity} ${s.unit}` }),
+                h('td', { class: 'nowrap', dataset: { label: t('supply.f.inspect') } }, h('span', {}, s.inspect_by ? timeEl(s.inspect_by, 'date') : '—', ' ', inspectBadge(s))))))))
         : emptyState(t('supplies.none'), 'supplies-empty');
     const low = items.filter((s) => s.low).length;
-    ctx.root.replaceChildren(
+    // replace() skips a missing part; replaceChildren() would write "null".
+    replace(ctx.root,
         h('div', { class: 'page-head' },
             h('div', {}, h('h1', { text: t('supplies.title') }), h('p', { class: 'muted', text: t('supplies.sub') })),
             h('a', { href: '/api/v1/supplies.csv', class: 'button secondary', download: 'supplies.csv', testid: 'supplies-csv', text: t('supplies.csv') })),
