@@ -131,7 +131,8 @@ static int import_shape(const json_t *body, struct errbuf *e)
 
 /*
  * A plan file's problems for the reader: "message" and "text" in the
- * reader's language (the English kept as "message_en" for a zh reader).
+ * reader's language (the English kept as "message_en" and "text_en" for
+ * a zh reader).
  */
 static void errors_for(json_t *errors, const char *lang)
 {
@@ -151,6 +152,7 @@ static void errors_for(json_t *errors, const char *lang)
 					    text, zh);
 
 			json_object_set_new(d, "message_en", json_string(en));
+			json_object_set_new(d, "text_en", json_string(text));
 			json_object_set_new(d, "message", json_string(zh));
 			json_object_set_new(d, "text", json_string(t));
 			free(t);
