@@ -49,7 +49,7 @@ int notify_group(struct store *st, const char *key, const char *event,
  * publications, reminders): to the chat channels and members' e-mail of
  * each of groups[0..ngroups), and by e-mail to user_id (0: nobody), each
  * person once, each in their language. path: the console's page it links
- * to ("#/plans/key"), or NULL for the front page.
+ * to ("#/plans?plan=key"), or NULL for the front page.
  */
 struct notify_plan_msg {
 	const char *event;

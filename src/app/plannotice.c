@@ -188,7 +188,7 @@ int plan_notice_step(struct store *st, const struct principal *p,
 	name_of(v, "zh-CN", zname, sizeof(zname));
 	name_of(v, "en", ename, sizeof(ename));
 	person(st, p->user.id, who, sizeof(who));
-	snprintf(path, sizeof(path), "#/plans/%s", v->plan_key);
+	snprintf(path, sizeof(path), "#/plans?plan=%s", v->plan_key);
 	switch (step) {
 	case PVS_SUBMIT:
 		lead = notify_kind_group(plan, "leadership");
@@ -279,7 +279,7 @@ int app_plan_reminders(struct store *st, int64_t now_ms, int *n)
 				  REMIND_BATCH, collect, ids);
 	name_of(&v, "zh-CN", zname, sizeof(zname));
 	name_of(&v, "en", ename, sizeof(ename));
-	snprintf(path, sizeof(path), "#/plans/%s", v.plan_key);
+	snprintf(path, sizeof(path), "#/plans?plan=%s", v.plan_key);
 	json_array_foreach(ids, i, id) {
 		struct texts x = { BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT };
 		int64_t days = (now_ms - v.published_ms) / DAY_MS;

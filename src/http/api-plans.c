@@ -86,6 +86,10 @@ static json_t *version_json(struct req *rq, const struct plan_version *v,
 		json_object_set_new(o, "content",
 				    c ? plan_render(c, rq->lang) : json_null());
 		json_decref(c);
+		/* The file as written (with its comments), for the editor. */
+		json_object_set_new(o, "source", json_string(v->source
+							     ? v->source
+							     : ""));
 	}
 	return o;
 }
