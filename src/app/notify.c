@@ -79,6 +79,8 @@ struct compose {
 	struct store *st;
 	const struct incident_row *r;	/* NULL: a message of its own */
 	const char *subject, *text;	/* when r is NULL */
+	const char *subject_en, *text_en;	/* the same in English, or NULL */
+	const char *path;		/* the console's page, or NULL */
 	const char *event;		/* when r is NULL */
 	const struct plan *plan;	/* when r is not NULL */
 	enum notify_event ev;
@@ -194,11 +196,15 @@ static int queue(struct compose *c, int64_t channel_id, int64_t user_id,
 	} else {
 		struct buf md = BUF_INIT;
 
-		n.subject = xstrdup(c->subject);
-		n.text = xstrdup(c->text);
-		esc_md(&md, c->text);
+		bool en = c->subject_en && !zh(n.locale);
+		const char *text = en ? c->text_en : c->text;
+
+		n.subject = xstrdup(en ? c->subject_en : c->subject);
+		n.text = xstrdup(text);
+		esc_md(&md, text);
 		n.markdown = buf_detach(&md, NULL);
-		n.link = xasprintf("%s/", notify_base_url());
+		n.link = xasprintf("%s/%s", notify_base_url(),
+				   c->path ? c->path : "");
 	}
 	/* The link without its token: the same bytes on every attempt. */
 	n.ack_link = xasprintf("%s/ack/", notify_base_url());
@@ -554,6 +560,30 @@ int notify_group(struct store *st, const char *key, const char *event,
 	rc = rc == 1 ? 0 : rc;
 	if (!rc)
 		rc = tell_group(&c, key, "all");
+	*queued = c.queued;
+	json_decref(c.told);
+	json_decref(c.chats);
+	json_decref(c.groups);
+	return rc;
+}
+
+int notify_plan(struct store *st, const struct notify_plan_msg *m,
+		int64_t now_ms, int *queued)
+{
+	struct compose c = {
+		.st = st, .subject = m->subject_zh, .text = m->text_zh,
+		.subject_en = m->subject_en, .text_en = m->text_en,
+		.event = m->event, .path = m->path, .tier = -1,
+		.now_ms = now_ms, .told = json_array(), .chats = json_array(),
+		.groups = json_array(),
+	};
+	int rc = store_channel_list(st, first_email, &c.email_channel);
+
+	rc = rc == 1 ? 0 : rc;
+	for (size_t i = 0; !rc && i < m->ngroups; i++)
+		rc = tell_group(&c, m->groups[i], "all");
+	if (!rc)
+		rc = email_user(&c, m->user_id);
 	*queued = c.queued;
 	json_decref(c.told);
 	json_decref(c.chats);

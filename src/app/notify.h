@@ -44,6 +44,24 @@ int notify_group(struct store *st, const char *key, const char *event,
 		 const char *subject, const char *text, int64_t now_ms,
 		 int *queued);
 
+/*
+ * A message about no incident written in both languages (plan approvals,
+ * publications, reminders): to the chat channels and members' e-mail of
+ * each of groups[0..ngroups), and by e-mail to user_id (0: nobody), each
+ * person once, each in their language. path: the console's page it links
+ * to ("#/plans?plan=key"), or NULL for the front page.
+ */
+struct notify_plan_msg {
+	const char *event;
+	const char *subject_zh, *text_zh, *subject_en, *text_en;
+	const char *path;
+	const char *const *groups;
+	size_t ngroups;
+	int64_t user_id;
+};
+int notify_plan(struct store *st, const struct notify_plan_msg *m,
+		int64_t now_ms, int *queued);
+
 /* The tiers of the reporting chain due at now_ms for a reported incident
  * nobody acknowledged, as a set of esc_told_add() bits (none told yet in
  * r->esc_tiers). */

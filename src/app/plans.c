@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "app/audit.h"
+#include "app/plannotice.h"
 #include "app/version.h"
 #include "plan/model.h"
 #include "plan/plan.h"
@@ -304,6 +305,7 @@ int app_plan_step(struct store *st, const struct principal *p,
 {
 	enum pv_status to;
 	char *extra;
+	int prev_n = 0;
 	int rc = load(st, plan_id, n, out, err);
 
 	if (!rc)
@@ -325,10 +327,13 @@ int app_plan_step(struct store *st, const struct principal *p,
 		free(out->review_comment);
 		out->review_comment = xstrdup(comment ? comment : "");
 	}
-	if (step == PVS_PUBLISH && (rc = publish(st, p, out, now_ms, err)))
+	if (step == PVS_PUBLISH &&
+	    ((rc = store_pv_published_n(st, plan_id, &prev_n)) ||
+	     (rc = publish(st, p, out, now_ms, err))))
 		return rc;
 	app_stamp(&out->stamp, p);
-	if ((rc = store_pv_update(st, out)))
+	if ((rc = store_pv_update(st, out)) ||
+	    (rc = plan_notice_step(st, p, out, step, prev_n, comment, now_ms)))
 		return rc;
 	extra = xasprintf("%s%s", comment && *comment ? " comment=" : "",
 			  comment ? comment : "");
@@ -358,5 +363,237 @@ int app_plan_ack(struct store *st, const struct principal *p,
 	if (!rc)
 		rc = plan_audit(st, p, "plan.ack", &v, "", now_ms);
 	plan_version_release(&v);
+	return rc;
+}
+
+/* The n of plan_id's version in force, else of its newest; 0: none. */
+static int newest(void *ctx, const struct plan_version *v)
+{
+	int *n = ctx;
+
+	if (v->n > *n)
+		*n = v->n;
+	return 0;
+}
+
+static int base_n(struct store *st, int64_t plan_id, int *n)
+{
+	int rc = store_pv_published_n(st, plan_id, n);
+
+	if (!rc && !*n)
+		rc = store_pv_list(st, plan_id, newest, n);
+	return rc;
+}
+
+/*
+ * The findings of incident key's review that a plan revision answers:
+ * its action items marked plan_revision, else all of them, and its
+ * lessons, as [{incident_id, number, title}].
+ */
+static int review_findings(struct store *st, const char *key,
+			   int64_t *incident_id, json_t **out,
+			   struct errbuf *err)
+{
+	struct incident_row r = { 0 };
+	json_t *review = NULL, *item, *found = json_array();
+	const char *lessons;
+	bool marked = false;
+	size_t i;
+	int rc = store_incident_get(st, key, &r);
+
+	if (rc == ERMS_ENOTFOUND) {
+		errbuf_field(err, "from_review");
+		rc = err_ret(err, ERMS_EINVAL, "invalid_field",
+			     "no incident '%s'", key);
+	}
+	if (!rc && (!r.review_json || !*r.review_json ||
+		    !(review = json_loads(r.review_json, 0, NULL)))) {
+		errbuf_field(err, "from_review");
+		rc = err_ret(err, ERMS_ECONFLICT, "conflict",
+			     "incident %s has no review yet", r.number);
+	}
+	json_array_foreach(json_object_get(review, "action_items"), i, item)
+		marked |= json_is_true(json_object_get(item, "plan_revision"));
+	json_array_foreach(json_object_get(review, "action_items"), i, item) {
+		const char *t = json_string_value(json_object_get(item,
+								  "title"));
+
+		if (t && *t && (!marked || json_is_true(json_object_get(
+					    item, "plan_revision"))))
+			json_array_append_new(found, json_pack(
+				"{s:I, s:s, s:s}", "incident_id",
+				(json_int_t)r.inc.id, "number", r.number,
+				"title", t));
+	}
+	lessons = json_string_value(json_object_get(review, "lessons"));
+	if (lessons && *lessons)
+		json_array_append_new(found, json_pack(
+			"{s:I, s:s, s:s}", "incident_id", (json_int_t)r.inc.id,
+			"number", r.number, "title", lessons));
+	if (!rc && !json_array_size(found)) {
+		errbuf_field(err, "from_review");
+		rc = err_ret(err, ERMS_ECONFLICT, "conflict",
+			     "the review of incident %s names no finding",
+			     r.number);
+	}
+	*incident_id = r.inc.id;
+	json_decref(review);
+	incident_row_release(&r);
+	if (rc)
+		json_decref(found);
+	else
+		*out = found;
+	return rc;
+}
+
+int app_plan_draft(struct store *st, const struct principal *p,
+		   int64_t plan_id, int from_n, const char *from_review,
+		   int64_t now_ms, struct plan_version *out,
+		   struct errbuf *err)
+{
+	struct plan_version src = { 0 };
+	json_t *findings = NULL, *content = NULL;
+	int64_t incident_id = 0;
+	char *text = NULL, *extra;
+	int rc = app_may(p, A_PLAN_IMPORT, NULL, err);
+
+	memset(out, 0, sizeof(*out));
+	if (!rc && !from_n)
+		rc = base_n(st, plan_id, &from_n);
+	if (!rc && !from_n)
+		rc = err_ret(err, ERMS_ENOTFOUND, "not_found",
+			     "no plan %" PRId64, plan_id);
+	if (!rc)
+		rc = load(st, plan_id, from_n, &src, err);
+	if (!rc && from_review)
+		rc = review_findings(st, from_review, &incident_id, &findings,
+				     err);
+	if (!rc && !(content = json_loads(src.content ? src.content : "", 0,
+					  NULL)))
+		rc = ERMS_ESTORE;
+	if (rc)
+		goto out;
+	out->plan_id = plan_id;
+	snprintf(out->plan_key, sizeof(out->plan_key), "%s", src.plan_key);
+	out->status = PV_DRAFT;
+	out->author_id = p->user.id;
+	out->created_ms = now_ms;
+	if (!src.source || !*src.source)
+		text = plan_export(content, NULL);
+	set_content(out, content, src.source_name ? src.source_name
+						  : "plan.yaml",
+		    text ? text : src.source);
+	free(text);
+	text = findings ? json_dumps(findings, JSON_COMPACT) : NULL;
+	if ((rc = store_pv_insert(st, out)) ||
+	    (rc = store_pv_editor_put(st, out->id, p->user.id, now_ms)) ||
+	    (rc = store_pv_basis_put(st, out->id, from_n, incident_id,
+				     text ? text : "[]")))
+		goto out;
+	extra = xasprintf(" from=v%d%s%s", from_n,
+			  from_review ? " review=" : "",
+			  from_review ? from_review : "");
+	rc = plan_audit(st, p, "plan.draft", out, extra, now_ms);
+	free(extra);
+out:
+	free(text);
+	json_decref(content);
+	json_decref(findings);
+	plan_version_release(&src);
+	return rc;
+}
+
+int app_plan_basis(struct store *st, int64_t version_id, json_t **out)
+{
+	int from_n = 0;
+	int64_t incident_id = 0;
+	char *findings = NULL;
+	struct incident_row r = { 0 };
+	int rc = store_pv_basis_get(st, version_id, &from_n, &incident_id,
+				    &findings);
+
+	*out = NULL;
+	if (rc == ERMS_ENOTFOUND)
+		return 0;
+	if (!rc && incident_id)
+		rc = store_incident_get_id(st, incident_id, &r);
+	if (!rc) {
+		json_t *f = json_loads(findings ? findings : "[]", 0, NULL);
+
+		*out = json_pack("{s:i, s:o, s:o}", "from_n", from_n,
+				 "incident", incident_id
+				 ? json_pack("{s:I, s:s}", "id",
+					     (json_int_t)incident_id, "number",
+					     r.number)
+				 : json_null(),
+				 "findings", f ? f : json_array());
+	}
+	incident_row_release(&r);
+	free(findings);
+	return rc;
+}
+
+struct pending_ref {
+	int64_t plan_id;
+	int n;
+};
+
+static int add_plan_id(void *ctx, const struct plan_row *p)
+{
+	json_array_append_new(ctx, json_integer(p->id));
+	return 0;
+}
+
+static int add_waiting(void *ctx, const struct plan_version *v)
+{
+	if (v->status == PV_IN_REVIEW || v->status == PV_APPROVED)
+		json_array_append_new(ctx, json_pack("[I, i]",
+						     (json_int_t)v->plan_id,
+						     v->n));
+	return 0;
+}
+
+int app_plan_pending(struct store *st, const struct principal *p,
+		     app_plan_pending_fn *fn, void *ctx, struct errbuf *err)
+{
+	static const enum pv_step steps[] = { PVS_APPROVE, PVS_REJECT,
+					      PVS_PUBLISH };
+	json_t *plans = json_array(), *refs = json_array(), *x;
+	struct plan_version v = { 0 };
+	size_t i;
+	int rc = app_may(p, A_PLAN_READ, NULL, err);
+
+	if (!rc)
+		rc = store_plan_list(st, add_plan_id, plans);
+	json_array_foreach(plans, i, x)
+		if (!rc)
+			rc = store_pv_list(st, json_integer_value(x),
+					   add_waiting, refs);
+	json_array_foreach(refs, i, x) {
+		unsigned mask = 0;
+
+		if (rc || (rc = load(st, json_integer_value(json_array_get(
+					     x, 0)),
+				     (int)json_integer_value(
+					     json_array_get(x, 1)),
+				     &v, err)))
+			break;
+		for (size_t k = 0; !rc && k < sizeof(steps) / sizeof(*steps);
+		     k++) {
+			struct errbuf scratch = { 0 };
+			enum pv_status to;
+			int r = check_step(st, p, &v, steps[k], &to, &scratch);
+
+			if (!r)
+				mask |= 1u << steps[k];
+			else if (r == ERMS_ESTORE)
+				rc = r;
+		}
+		if (!rc && mask)
+			rc = fn(ctx, &v, mask);
+	}
+	plan_version_release(&v);
+	json_decref(plans);
+	json_decref(refs);
 	return rc;
 }

@@ -47,6 +47,30 @@ int app_plan_step(struct store *st, const struct principal *p,
 /* The signed-in user has read the version in force. */
 int app_plan_ack(struct store *st, const struct principal *p,
 		 int64_t plan_id, int n, int64_t now_ms, struct errbuf *err);
+/*
+ * A new draft of plan plan_id, a copy of its version from_n (0: the one
+ * in force, else the newest), answering the review of incident
+ * from_review (an id or a number; NULL: none): the draft keeps the
+ * review's findings (app_plan_basis()). Fills *out.
+ */
+int app_plan_draft(struct store *st, const struct principal *p,
+		   int64_t plan_id, int from_n, const char *from_review,
+		   int64_t now_ms, struct plan_version *out,
+		   struct errbuf *err);
+/*
+ * Where draft version_id came from, a new
+ * {from_n, incident: {id, number}|null, findings: [{incident_id, number,
+ * title}]}, or *out NULL when it was imported.
+ */
+int app_plan_basis(struct store *st, int64_t version_id, json_t **out);
+/*
+ * The versions awaiting a step p may take now (approve, reject,
+ * publish): fn gets each with the steps as bits 1 << enum pv_step.
+ */
+typedef int app_plan_pending_fn(void *ctx, const struct plan_version *v,
+				unsigned steps);
+int app_plan_pending(struct store *st, const struct principal *p,
+		     app_plan_pending_fn *fn, void *ctx, struct errbuf *err);
 /* A plan's id from its id as text or its key. */
 int app_plan_resolve(struct store *st, const char *id_or_key, int64_t *id,
 		     struct errbuf *err);

@@ -10,6 +10,7 @@
 #include "app/drills.h"
 #include "app/escalate.h"
 #include "app/intake.h"
+#include "app/plannotice.h"
 #include "app/supplies.h"
 #include "app/writer.h"
 #include "store/store.h"
@@ -51,8 +52,8 @@ static bool leads(struct app *app, struct store *st)
 
 /*
  * On the writer: breaches, the chain's tiers due, drills' timed injects
- * and, once a minute,
- * inspections coming due and drills overdue; on the leader only. Each
+ * and, once a minute, inspections coming due, drills overdue and
+ * reminders to acknowledge the plan in force; on the leader only. Each
  * reads what it acts on in this same write transaction (so a leader
  * that follows another never does again what the first did).
  */
@@ -80,6 +81,8 @@ static int timer_run(struct wjob *j, struct store *st)
 		rc = app_drill_warn(st, b->now_ms, cfg->drill_warn_days
 				    ? cfg->drill_warn_days
 				    : DRILL_WARN_DAYS_DEFAULT, &n);
+	if (!rc && b->minutely)
+		rc = app_plan_reminders(st, b->now_ms, &n);
 	return rc;
 }
 

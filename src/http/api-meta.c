@@ -11,6 +11,7 @@
 #include "app/drills.h"
 #include "app/escalate.h"
 #include "app/incidents.h"
+#include "app/plannotice.h"
 #include "http/fields.h"
 #include "http/json.h"
 #include "http/metrics.h"
@@ -131,8 +132,9 @@ void api_openapi(struct req *rq, struct resp *rs)
 
 /*
  * POST /api/v1/test/clock {now}: set the server's clock (only with
- * `erms serve --test-clock`, for tests) and record the breaches, the
- * chain's tiers and the drills' injects due then, in the same transaction. Never enable it in production.
+ * `erms serve --test-clock`, for tests) and run the scheduler's steps due
+ * then (breaches, the chain's tiers, drills' injects and warnings, plan
+ * reminders), in the same transaction. Never enable it in production.
  */
 void api_test_clock(struct req *rq, struct resp *rs)
 {
@@ -167,6 +169,8 @@ void api_test_clock(struct req *rq, struct resp *rs)
 					    rq->app->cfg.drill_warn_days
 					    ? rq->app->cfg.drill_warn_days
 					    : DRILL_WARN_DAYS_DEFAULT, &q);
+		if (!rc)
+			rc = app_plan_reminders(rq->st, now, &q);
 	}
 	if (rc)
 		resp_err(rq, rs, rc, &e);

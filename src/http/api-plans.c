@@ -44,6 +44,16 @@ static json_t *editors_json(struct req *rq, const struct plan_version *v)
 	return a;
 }
 
+/* Where a draft came from and the findings it answers (null: imported). */
+static json_t *basis_json(struct req *rq, const struct plan_version *v)
+{
+	json_t *b = NULL;
+
+	if (app_plan_basis(rq->st, v->id, &b))
+		return json_null();
+	return b ? b : json_null();
+}
+
 static json_t *version_json(struct req *rq, const struct plan_version *v,
 			    bool with_content)
 {
@@ -69,6 +79,7 @@ static json_t *version_json(struct req *rq, const struct plan_version *v,
 
 	json_add_stamp(o, &v->stamp);
 	json_object_set_new(o, "editors", editors_json(rq, v));
+	json_object_set_new(o, "based_on", basis_json(rq, v));
 
 	if (with_content && v->content) {
 		json_t *c = json_loads(v->content, 0, NULL);
@@ -76,6 +87,10 @@ static json_t *version_json(struct req *rq, const struct plan_version *v,
 		json_object_set_new(o, "content",
 				    c ? plan_render(c, rq->lang) : json_null());
 		json_decref(c);
+		/* The file as written (with its comments), for the editor. */
+		json_object_set_new(o, "source", json_string(v->source
+							     ? v->source
+							     : ""));
 	}
 	return o;
 }
@@ -119,6 +134,38 @@ static int import_shape(const json_t *body, struct errbuf *e)
 	return json_check(body, plan_import_body.f, plan_import_body.n, e);
 }
 
+/*
+ * A plan file's problems for the reader: "message" and "text" in the
+ * reader's language (the English kept as "message_en" and "text_en" for
+ * a zh reader).
+ */
+static void errors_for(json_t *errors, const char *lang)
+{
+	json_t *d;
+	size_t i;
+
+	json_array_foreach(errors, i, d) {
+		json_t *m = json_object_get(d, "messages");
+		const char *zh = json_string_value(json_object_get(m, "zh-CN"));
+		const char *en = json_string_value(json_object_get(d, "message"));
+		const char *text = json_string_value(json_object_get(d, "text"));
+
+		if (lang && !strcmp(lang, "zh-CN") && zh && en && text &&
+		    strlen(text) >= strlen(en)) {
+			char *t = xasprintf("%.*s%s",
+					    (int)(strlen(text) - strlen(en)),
+					    text, zh);
+
+			json_object_set_new(d, "message_en", json_string(en));
+			json_object_set_new(d, "text_en", json_string(text));
+			json_object_set_new(d, "message", json_string(zh));
+			json_object_set_new(d, "text", json_string(t));
+			free(t);
+		}
+		json_object_del(d, "messages");
+	}
+}
+
 /* prep: check the body and parse the plan file it carries. */
 void api_plan_prep(struct req *rq, struct resp *rs)
 {
@@ -133,9 +180,11 @@ void api_plan_prep(struct req *rq, struct resp *rs)
 			   errors, &e);
 	if (rc) {
 		resp_err(rq, rs, rc, &e);
-		if (!strcmp(e.code, "invalid_plan"))
+		if (!strcmp(e.code, "invalid_plan")) {
+			errors_for(errors, rq->lang);
 			json_object_set(json_object_get(rs->json, "error"),
 					"details", errors);
+		}
 	} else {
 		x->file = xstrdup(jstr(rq->body, "file", "plan.yaml"));
 		x->source = xstrdup(jstr(rq->body, "yaml", ""));
@@ -440,4 +489,83 @@ void api_plan_acks(struct req *rq, struct resp *rs)
 			"acknowledged", a.acked, "items", a.items));
 	}
 	plan_version_release(&v);
+}
+
+void api_plan_validate(struct req *rq, struct resp *rs)
+{
+	struct errbuf e = { 0 };
+	json_t *errors = json_array();
+	const char *yaml = jstr(rq->body, "yaml", "");
+	int rc = app_may(&rq->who, A_PLAN_IMPORT, NULL, &e);
+
+	if (!rc)
+		rc = json_check(rq->body, plan_validate_body.f,
+				plan_validate_body.n, &e);
+	if (rc) {
+		json_decref(errors);
+		resp_err(rq, rs, rc, &e);
+		return;
+	}
+	rc = app_plan_validate(jstr(rq->body, "file", "plan.yaml"), yaml,
+			       strlen(yaml), errors);
+	errors_for(errors, rq->lang);
+	resp_json(rs, 200, json_pack("{s:b, s:o}", "ok", rc == 0, "errors",
+				     errors));
+}
+
+void api_plan_draft(struct req *rq, struct resp *rs)
+{
+	struct errbuf e = { 0 };
+	struct plan_version v = { 0 };
+	json_t *review = json_object_get(rq->body, "from_review");
+	char key[32] = "";
+	int64_t id = 0;
+	int rc = json_check(rq->body, plan_draft_body.f, plan_draft_body.n,
+			    &e);
+
+	if (json_is_integer(review))
+		snprintf(key, sizeof(key), "%lld",
+			 (long long)json_integer_value(review));
+	else if (json_is_string(review))
+		snprintf(key, sizeof(key), "%s", json_string_value(review));
+	if (!rc)
+		rc = plan_id(rq, &id, &e);
+	if (!rc)
+		rc = app_plan_draft(rq->st, &rq->who, id,
+				    (int)jint(rq->body, "from", 0),
+				    review ? key : NULL, rq->now_ms, &v, &e);
+	if (rc)
+		resp_err(rq, rs, rc, &e);
+	else
+		resp_json(rs, 201, version_json(rq, &v, false));
+	plan_version_release(&v);
+}
+
+struct pending {
+	struct req *rq;
+	json_t *items;
+};
+
+static int add_pending(void *ctx, const struct plan_version *v,
+		       unsigned steps)
+{
+	struct pending *x = ctx;
+	json_t *o = version_json(x->rq, v, false), *a = json_array();
+
+	for (int s = PVS_SUBMIT; s <= PVS_PUBLISH; s++)
+		if (steps & (1u << s))
+			json_array_append_new(a, json_string(pv_step_name(
+							 (enum pv_step)s)));
+	json_object_set_new(o, "steps", a);
+	json_array_append_new(x->items, o);
+	return 0;
+}
+
+void api_plan_pending(struct req *rq, struct resp *rs)
+{
+	struct errbuf e = { 0 };
+	struct pending x = { rq, json_array() };
+	int rc = app_plan_pending(rq->st, &rq->who, add_pending, &x, &e);
+
+	api_answer_list(rq, rs, rc, x.items, &e);
 }

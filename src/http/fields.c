@@ -112,6 +112,15 @@ BODY(plan_import_body,
 	{ .name = "file", .type = JT_STRING, .max = 255, .min = 1 },
 	VERSION_FIELD);
 
+BODY(plan_validate_body,
+	{ .name = "yaml", .type = JT_STRING,
+	  .required = true, .max = PLAN_FILE_MAX },
+	{ .name = "file", .type = JT_STRING, .max = 255, .min = 1 });
+
+BODY(plan_draft_body,
+	{ .name = "from", .type = JT_INT, .min = 1, .max = 1000000 },
+	{ .name = "from_review", .type = JT_REF });
+
 BODY(plan_step_body,
 	{ .name = "comment", .type = JT_STRING, .max = 4000 },
 	VERSION_FIELD);

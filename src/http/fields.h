@@ -21,7 +21,8 @@ extern const struct jbody signin_body, me_body, user_create_body,
 /* The organisation (api-org.c). */
 extern const struct jbody org_body;
 /* Plans (api-plans.c). */
-extern const struct jbody plan_import_body, plan_step_body;
+extern const struct jbody plan_import_body, plan_step_body,
+	plan_validate_body, plan_draft_body;
 /* Incidents and tasks (api-incidents.c); review_body is action_body's
  * "review", item_body one of its action_items. */
 extern const struct jbody report_body, action_body, review_body, item_body,

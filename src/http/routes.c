@@ -248,6 +248,16 @@ const struct route routes[] = {
 	  .tag = "plans", .op = "importPlan", .body = &plan_import_body,
 	  .status = 201, .answer = "PlanVersion",
 	  .summary = "Import a plan file as a new draft version" },
+	{ .method = "POST", .pattern = "/api/v1/plans/validate",
+	  .fn = api_plan_validate, .tag = "plans", .op = "validatePlan",
+	  .body = &plan_validate_body,
+	  .summary = "Check a plan file as import would, without importing "
+		    "it ({ok, errors: [{line, column, path, message}]})" },
+	{ .method = "GET", .pattern = "/api/v1/plans/pending",
+	  .fn = api_plan_pending, .tag = "plans", .op = "listPendingPlans",
+	  .answer = "list:PlanVersion",
+	  .summary = "Versions awaiting a step the caller may take now "
+		    "(approve, reject, publish)" },
 	{ .method = "GET", .pattern = "/api/v1/plans/current",
 	  .fn = api_plan_current, .tag = "plans", .op = "getCurrentPlan",
 	  .answer = "PlanVersion",
@@ -260,6 +270,13 @@ const struct route routes[] = {
 	  .fn = api_plan_versions, .tag = "plans", .op = "listPlanVersions",
 	  .answer = "list:PlanVersion",
 	  .summary = "A plan's versions" },
+	{ .method = "POST", .pattern = "/api/v1/plans/{id}/versions",
+	  .fn = api_plan_draft, .write = true, .tag = "plans",
+	  .op = "draftPlanVersion", .body = &plan_draft_body, .status = 201,
+	  .answer = "PlanVersion",
+	  .summary = "A new draft: a copy of version {from} (default: the "
+		    "one in force), answering the review of incident "
+		    "{from_review}" },
 	{ .method = "GET", .pattern = "/api/v1/plans/{id}/versions/{n}",
 	  .fn = api_plan_version, .tag = "plans", .op = "getPlanVersion",
 	  .answer = "PlanVersion",

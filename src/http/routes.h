@@ -41,7 +41,7 @@ api_fn api_audit_list;
 api_fn api_plan_list, api_plan_prep, api_plan_import, api_plan_current,
 	api_plan_get, api_plan_versions, api_plan_version, api_plan_replace,
 	api_plan_export, api_plan_acks, api_plan_diff, api_plan_ack,
-	api_plan_step;
+	api_plan_step, api_plan_validate, api_plan_draft, api_plan_pending;
 api_fn api_incident_list, api_incident_report, api_incident_get,
 	api_incident_timeline, api_incident_tasks, api_incident_note,
 	api_incident_report_doc, api_incident_act, api_task_create,

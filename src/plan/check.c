@@ -250,6 +250,7 @@ static void check_drills(struct ctx *c, const json_t *plan)
 
 void pp_check(struct ctx *c, const json_t *plan)
 {
+	c->root = plan;
 	c->gidx = index_of(json_object_get(plan, "groups"));
 	c->cidx = index_of(json_object_get(plan, "categories"));
 	check_groups(c, plan);

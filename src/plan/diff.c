@@ -284,10 +284,41 @@ static void diff_value(json_t *out, const char *path, const json_t *a,
 		change(out, path, "changed", a, b);
 }
 
+/*
+ * Where change c is, for a reader: its section (the top field, "levels"),
+ * the item of that list ("level-1", "" for a plain field) and the field
+ * within it ("targets.activate_min", "" for the item as a whole).
+ */
+static void place(json_t *c)
+{
+	const char *path = json_string_value(json_object_get(c, "path"));
+	size_t top = strcspn(path, "[.");
+	const char *rest = path + top, *item = "", *end;
+	size_t ilen = 0;
+
+	if (*rest == '[' && (end = strstr(rest, "]."))) {
+		item = rest + 1;
+		ilen = (size_t)(end - item);
+		rest = end + 2;
+	} else if (*rest == '[' && path[strlen(path) - 1] == ']') {
+		item = rest + 1;
+		ilen = strlen(item) - 1;
+		rest = "";
+	} else if (*rest == '.') {
+		rest++;
+	}
+	json_object_set_new(c, "section", json_stringn(path, top));
+	json_object_set_new(c, "item", json_stringn(item, ilen));
+	json_object_set_new(c, "field", json_string(rest));
+}
+
 json_t *plan_diff(const json_t *a, const json_t *b)
 {
-	json_t *out = json_array();
+	json_t *out = json_array(), *c;
+	size_t i;
 
 	diff_value(out, "", a, b);
+	json_array_foreach(out, i, c)
+		place(c);
 	return out;
 }

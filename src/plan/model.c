@@ -218,6 +218,9 @@ struct plan *plan_build(json_t *content, int64_t version_id)
 	p->key = str(content, "key");
 	p->name = json_object_get(content, "name");
 	p->cooling_off_h = integer(content, "cooling_off_h", -1);
+	p->remind_after_days = integer(json_object_get(content,
+						       "acknowledgement"),
+				       "remind_after_days", 0);
 	build_groups(p, &bad);
 	build_categories(p, &bad);
 	build_levels(p, &bad);

@@ -84,6 +84,7 @@ struct plan {
 	const char *key;
 	const json_t *name;		/* T */
 	int cooling_off_h;		/* -1: not set */
+	int remind_after_days;		/* acknowledgement reminders, 0: none */
 	const struct plan_group *groups;
 	size_t ngroups;
 	const struct plan_category *categories;

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "plan/parse.h"
+#include "util/buf.h"
 #include "util/err.h"
 #include "util/utf8.h"
 #include "util/xalloc.h"
@@ -36,23 +37,106 @@ static void scrub(char *s)
 			s[i] = '?', w = 1;
 }
 
-void pp_err_at(struct ctx *c, int line, int col, const char *fmt, ...)
+/* One problem at line:col (path: where in the plan, "" if unknown), in
+ * English and in Chinese (msg.c). */
+static void verr(struct ctx *c, int line, int col, const char *path,
+		 const char *fmt, va_list ap)
 {
-	char msg[256], text[512];
-	va_list ap;
+	char en[256], zh[512], text[512];
 
 	if (json_array_size(c->errors) >= PLAN_ERRORS_MAX)
 		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	scrub(msg);
-	snprintf(text, sizeof(text), "%s:%d:%d: %s", c->file, line, col, msg);
+	pp_msg(fmt, ap, en, sizeof(en), zh, sizeof(zh));
+	scrub(en);
+	scrub(zh);
+	snprintf(text, sizeof(text), "%s:%d:%d: %s", c->file, line, col, en);
 	scrub(text);
 	json_array_append_new(c->errors,
-			      json_pack("{s:i, s:i, s:s, s:s}", "line", line,
-					"column", col, "message", msg, "text",
-					text));
+			      json_pack("{s:i, s:i, s:s, s:s, s:s, s:{s:s, s:s}}",
+					"line", line, "column", col,
+					"path", path, "message", en,
+					"text", text, "messages", "zh-CN", zh,
+					"en", en));
+}
+
+void pp_err_at(struct ctx *c, int line, int col, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verr(c, line, col, "", fmt, ap);
+	va_end(ap);
+}
+
+/* Append one step of a path: ".name" ("name" first), or "[i]". */
+static void path_step(struct buf *b, const char *s, size_t n)
+{
+	bool index = n > 0;
+
+	for (size_t i = 0; i < n; i++)
+		index &= s[i] >= '0' && s[i] <= '9';
+	if (index)
+		buf_addf(b, "[%.*s]", (int)n, s);
+	else
+		buf_addf(b, "%s%.*s", b->len ? "." : "", (int)n, s);
+}
+
+void pp_err_node(struct ctx *c, struct fy_node *n, const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	char *fp;
+	va_list ap;
+	int line, col;
+
+	if (json_array_size(c->errors) >= PLAN_ERRORS_MAX)
+		return;
+	pp_node_pos(n, &line, &col);
+	/* libfyaml's "/levels/0/key" as "levels[0].key" */
+	fp = n ? fy_node_get_path(n) : NULL;
+	for (const char *p = fp ? fp : ""; *p;) {
+		size_t len;
+
+		p += *p == '/';
+		len = strcspn(p, "/");
+		if (len)
+			path_step(&b, p, len);
+		p += len;
+	}
+	free(fp);
+	va_start(ap, fmt);
+	verr(c, line, col, b.len ? buf_str(&b) : "", fmt, ap);
+	va_end(ap);
+	buf_release(&b);
+}
+
+/* Into b the path from v to j ("levels[0].targets"); true when found. */
+static bool path_to(const json_t *v, const json_t *j, struct buf *b)
+{
+	size_t len = b->len;
+	const char *k;
+	json_t *x;
+	size_t i;
+
+	if (v == j)
+		return true;
+	if (json_is_object(v)) {
+		json_object_foreach((json_t *)v, k, x) {
+			path_step(b, k, strlen(k));
+			if (path_to(x, j, b))
+				return true;
+			b->len = len;
+		}
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, x) {
+			buf_addf(b, "[%zu]", i);
+			if (path_to(x, j, b))
+				return true;
+			b->len = len;
+		}
+	}
+	if (b->data)
+		b->data[len] = 0;
+	return false;
 }
 
 /* For an empty collection: the key it is the value of, else NULL. */
@@ -117,7 +201,7 @@ static json_t *at(struct ctx *c, struct fy_node *n, json_t *j)
 /* An error at the place the JSON value j was read from. */
 void pp_err_json(struct ctx *c, const json_t *j, const char *fmt, ...)
 {
-	char msg[256];
+	struct buf b = BUF_INIT;
 	va_list ap;
 	int line = 1, col = 1;
 
@@ -129,10 +213,12 @@ void pp_err_json(struct ctx *c, const json_t *j, const char *fmt, ...)
 			col = c->pos[i].col;
 			break;
 		}
+	if (!c->root || !path_to(c->root, j, &b))
+		buf_reset(&b);
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	verr(c, line, col, b.len ? buf_str(&b) : "", fmt, ap);
 	va_end(ap);
-	pp_err_at(c, line, col, "%s", msg);
+	buf_release(&b);
 }
 
 static bool shape(struct ctx *c, struct fy_node *n);
@@ -462,7 +548,7 @@ static void yaml_errors(struct ctx *c, struct fy_diag *diag, const char *text,
 	bool any = false;
 
 	while ((e = fy_diag_errors_iterate(diag, &it))) {
-		pp_err_at(c, e->line + 1, e->column + 1, "%s", e->msg);
+		pp_err_at(c, e->line + 1, e->column + 1, "YAML: %s", e->msg);
 		any = true;
 	}
 	if (any)

@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 #include <libfyaml.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -68,6 +69,7 @@ struct ctx {
 	size_t values;		/* nodes seen by shape() */
 	json_t *gidx, *cidx;	/* groups and categories by key: index_of() */
 	struct text *texts;	/* what scalar() assembled, freed at the end */
+	const json_t *root;	/* the plan pp_check() checks, for paths */
 };
 
 struct text {
@@ -81,12 +83,18 @@ void pp_err_at(struct ctx *c, int line, int col, const char *fmt, ...)
 /* An error at the place the JSON value j was read from. */
 void pp_err_json(struct ctx *c, const json_t *j, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/*
+ * A problem's text from its English format and arguments: en as printf
+ * writes it, zh from msg.c's table (en again when the table lacks fmt).
+ */
+void pp_msg(const char *fmt, va_list ap, char *en, size_t en_n, char *zh,
+	    size_t zh_n) __attribute__((format(printf, 1, 0)));
 /* Where node n starts (lines and columns from 1). */
 void pp_node_pos(struct fy_node *n, int *line, int *col);
-/* An error at node n. */
-#define err_node(c, n, ...) do { int l_, c_; \
-	if (json_array_size((c)->errors) >= PLAN_ERRORS_MAX) break; \
-	pp_node_pos((n), &l_, &c_); pp_err_at((c), l_, c_, __VA_ARGS__); } while (0)
+/* An error at node n, with its path in the file. */
+void pp_err_node(struct ctx *c, struct fy_node *n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+#define err_node(c, n, ...) pp_err_node((c), (n), __VA_ARGS__)
 
 /* The whole file: its size, UTF-8 only, no NUL (reported). */
 bool pp_bytes_ok(struct ctx *c, const char *text, size_t len);

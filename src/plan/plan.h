@@ -43,7 +43,10 @@ char *plan_export(const json_t *content, size_t *len);
  *    "from": 15, "to": 10}
  * with op "added" (only "to"), "removed" (only "from"), "changed", or
  * "text" for Markdown bodies: {"op": "text", "lines": [{"op": "-"|"+"|" ",
- * "text": "..."}]} (a line-level diff).
+ * "text": "..."}]} (a line-level diff). Each change also says where it is
+ * for a reader: "section" (the path's top field, "levels"), "item" (the
+ * key of the list's item, "level-1", or "") and "field" (the rest of the
+ * path within the item, "targets.activate_min", or "").
  */
 json_t *plan_diff(const json_t *a, const json_t *b);
 

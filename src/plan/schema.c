@@ -84,6 +84,11 @@ static const struct field section_f[] = {
 };
 SCHEMA(section, "section");
 
+static const struct field acknowledgement_f[] = {
+	{ "remind_after_days", FT_INT, false, NULL, NULL, 1, 365 },
+};
+SCHEMA(acknowledgement, "acknowledgement");
+
 static const struct field plan_f[] = {
 	{ "format", FT_CONST, true, NULL, format, 0, 0 },
 	{ "key", FT_KEY, true, NULL, NULL, 0, 0 },
@@ -94,6 +99,7 @@ static const struct field plan_f[] = {
 	{ "owner", FT_REF, false, NULL, NULL, 0, 0 },
 	{ "review_months", FT_INT, false, NULL, NULL, 1, 60 },
 	{ "cooling_off_h", FT_INT, false, NULL, NULL, 0, 720 },
+	{ "acknowledgement", FT_OBJ, false, &acknowledgement_s, NULL, 0, 0 },
 	{ "groups", FT_LIST, true, &group_s, NULL, 0, 0 },
 	{ "categories", FT_LIST, true, &category_s, NULL, 0, 0 },
 	{ "levels", FT_LIST, true, &level_s, NULL, 0, 0 },

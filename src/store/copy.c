@@ -87,6 +87,9 @@ static const struct copy_table copy_tables[] = {
 	  " updated_ms, esc_tiers, esc_acked_ms, source, integration_id,"
 	  " assessment, version, updated_by, public_title, public_message",
 	  .after = index_incident),
+	T("plan_version_basis", 1, "version_id, from_n, incident_id,"
+	  " findings"),
+	T("plan_ack_reminder", 2, "version_id, user_id, sent, last_ms"),
 	T("task", 1, "id, incident_id, title, group_key, assignee_id, status,"
 	  " due_ms, notes, origin, created_by, created_ms, updated_ms,"
 	  " titles, version, updated_by"),

@@ -274,3 +274,77 @@ int store_ack_list(struct store *st, int64_t version_id,
 	return st_query(st, group_key ? Q_ACK_LIST_GROUP : Q_ACK_LIST, p,
 			group_key ? 2 : 1, walk_ack, &w);
 }
+
+int store_pv_basis_put(struct store *st, int64_t version_id, int from_n,
+		       int64_t incident_id, const char *findings)
+{
+	struct sval p[] = { SV_I(version_id), SV_I(from_n),
+			    sv_opt(incident_id), SV_S(findings) };
+
+	return st_run(st, Q_PV_BASIS_PUT, p, 4, NULL);
+}
+
+struct basis {
+	int *from_n;
+	int64_t *incident_id;
+	char **findings;
+	bool found;
+};
+
+static int walk_basis(void *ctx, const struct srow *r)
+{
+	struct basis *b = ctx;
+
+	*b->from_n = (int)sv_int(&r->col[0]);
+	*b->incident_id = sv_int(&r->col[1]);
+	*b->findings = sv_dup(&r->col[2]);
+	b->found = true;
+	return 0;
+}
+
+int store_pv_basis_get(struct store *st, int64_t version_id, int *from_n,
+		       int64_t *incident_id, char **findings)
+{
+	struct sval p[] = { SV_I(version_id) };
+	struct basis b = { from_n, incident_id, findings, false };
+	int rc;
+
+	*from_n = 0;
+	*incident_id = 0;
+	*findings = NULL;
+	rc = st_query(st, Q_PV_BASIS_GET, p, 1, walk_basis, &b);
+	if (!rc && !b.found)
+		rc = ERMS_ENOTFOUND;
+	return rc;
+}
+
+struct remind_walk {
+	store_id_fn *fn;
+	void *ctx;
+};
+
+static int walk_remind(void *ctx, const struct srow *r)
+{
+	struct remind_walk *w = ctx;
+
+	return w->fn(w->ctx, sv_int(&r->col[0]));
+}
+
+int store_ack_remind_due(struct store *st, int64_t version_id,
+			 int64_t published_ms, int64_t before_ms, int limit,
+			 store_id_fn *fn, void *ctx)
+{
+	struct sval p[] = { SV_I(version_id), SV_I(published_ms),
+			    SV_I(before_ms), SV_I(limit) };
+	struct remind_walk w = { fn, ctx };
+
+	return st_query(st, Q_ACK_REMIND_DUE, p, 4, walk_remind, &w);
+}
+
+int store_ack_remind_put(struct store *st, int64_t version_id,
+			 int64_t user_id, int64_t now_ms)
+{
+	struct sval p[] = { SV_I(version_id), SV_I(user_id), SV_I(now_ms) };
+
+	return st_run(st, Q_ACK_REMIND_PUT, p, 3, NULL);
+}

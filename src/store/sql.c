@@ -221,6 +221,28 @@ const char *const store_sql[Q__COUNT] = {
 		" JOIN org_group g ON g.id = m.group_id AND g.key = $2"
 		" LEFT JOIN plan_ack a ON a.user_id = u.id AND a.version_id = $1"
 		" WHERE u.disabled = 0 ORDER BY u.id",
+	/* Where a draft came from and the findings it answers. */
+	[Q_PV_BASIS_PUT] =
+		"INSERT INTO plan_version_basis (version_id, from_n, incident_id,"
+		" findings) VALUES ($1, $2, $3, $4)"
+		" ON CONFLICT (version_id) DO UPDATE SET from_n = $2,"
+		" incident_id = $3, findings = $4",
+	[Q_PV_BASIS_GET] =
+		"SELECT from_n, incident_id, findings FROM plan_version_basis"
+		" WHERE version_id = $1",
+	/* Active users who have not acknowledged version $1, reminded
+	 * last (or, never reminded, published) at or before $3. */
+	[Q_ACK_REMIND_DUE] =
+		"SELECT u.id FROM users u"
+		" LEFT JOIN plan_ack a ON a.user_id = u.id AND a.version_id = $1"
+		" LEFT JOIN plan_ack_reminder r ON r.user_id = u.id"
+		" AND r.version_id = $1"
+		" WHERE u.disabled = 0 AND a.user_id IS NULL"
+		" AND COALESCE(r.last_ms, $2) <= $3 ORDER BY u.id LIMIT $4",
+	[Q_ACK_REMIND_PUT] =
+		"INSERT INTO plan_ack_reminder (version_id, user_id, sent, last_ms)"
+		" VALUES ($1, $2, 1, $3) ON CONFLICT (version_id, user_id)"
+		" DO UPDATE SET sent = plan_ack_reminder.sent + 1, last_ms = $3",
 
 	/* Numbers per year without gaps: the counter moves in the same
 	 * transaction as the insert, so a rolled-back report frees its

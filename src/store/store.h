@@ -270,6 +270,25 @@ int store_ack_put(struct store *st, int64_t version_id, int64_t user_id,
 /* Every active user (of group_key, unless NULL) and when they acked. */
 int store_ack_list(struct store *st, int64_t version_id,
 		   const char *group_key, store_ack_fn *fn, void *ctx);
+/* Where a draft came from: the version it copies (0: none), the incident
+ * whose review it answers (0: none) and those findings (JSON text). */
+int store_pv_basis_put(struct store *st, int64_t version_id, int from_n,
+		       int64_t incident_id, const char *findings);
+/* *findings is owned (free()); ERMS_ENOTFOUND when the draft has none. */
+int store_pv_basis_get(struct store *st, int64_t version_id, int *from_n,
+		       int64_t *incident_id, char **findings);
+typedef int store_id_fn(void *ctx, int64_t id);
+/*
+ * Up to limit active users who have not acknowledged version_id and were
+ * last reminded (never reminded: it was published, published_ms) at or
+ * before before_ms, by id.
+ */
+int store_ack_remind_due(struct store *st, int64_t version_id,
+			 int64_t published_ms, int64_t before_ms, int limit,
+			 store_id_fn *fn, void *ctx);
+/* A reminder went to user_id at now_ms. */
+int store_ack_remind_put(struct store *st, int64_t version_id,
+			 int64_t user_id, int64_t now_ms);
 
 /* Incidents. */
 struct incident_filter {

@@ -141,7 +141,7 @@ class Plans(ServerTestCase):
         r = self.c["author"].post("/api/v1/plans", {
             "yaml": read(os.path.join(DATA, "plan-meaning-errors.yaml")),
             "file": "m.yaml"})
-        texts = [d["text"] for d in r.body["error"]["details"]]
+        texts = [d.get("text_en", d["text"]) for d in r.body["error"]["details"]]
         self.assertIn("m.yaml:18:11: category 'network-attack' names unknown group "
                       "'team-network'", texts)
         self.assertIn("m.yaml:12:10: duplicate group key 'command'", texts)
@@ -287,7 +287,7 @@ class Plans(ServerTestCase):
                                                                   "file": "p.yaml"}),
                           self.c["author"].put(path, {"yaml": yaml, "file": "p.yaml"})):
                     self.assertError(r, 400, "invalid_plan", "yaml")
-                    texts = [d["text"] for d in r.body["error"]["details"]]
+                    texts = [d.get("text_en", d["text"]) for d in r.body["error"]["details"]]
                     self.assertTrue(any(want in t for t in texts), texts)
         self.assertEqual(self.c["staff"].get(path).body, before)
         self.assertEqual(self.admin.get("/api/v1/plans").body["items"], before_plans)

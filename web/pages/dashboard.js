@@ -4,7 +4,7 @@
 
 import { api, qs } from '../lib/api.js';
 import { h, replace } from '../lib/dom.js';
-import { t, tx } from '../lib/i18n.js';
+import { t, tx, addTexts } from '../lib/i18n.js';
 import { can, session, myGroupKeys } from '../lib/session.js';
 import { subscribe, debounce } from '../lib/sse.js';
 import { currentPlan, contentOf, sortedLevels, categoryName, groupName } from '../lib/plan.js';
@@ -14,6 +14,28 @@ import {
     loading, errorBox, incidentLink, toast, busy, setTitle, messageOf,
 } from '../lib/ui.js';
 import { loadCompliance, outstandingList } from './drills.js';
+
+addTexts({
+    'zh-CN': {
+        'dashboard.plans_pending': '待审批/发布的预案',
+        'dashboard.plan_version': '{name} 第 {n} 版',
+        'dashboard.plan_step.approve': '待批准',
+        'dashboard.plan_step.publish': '待发布',
+    },
+    en: {
+        'dashboard.plans_pending': 'Plans awaiting approval or publication',
+        'dashboard.plan_version': '{name}, version {n}',
+        'dashboard.plan_step.approve': 'to approve',
+        'dashboard.plan_step.publish': 'to publish',
+    },
+});
+
+/* Plan versions awaiting a step the user may take (approve, publish). */
+async function pendingPlans() {
+    if (!can('plan.approve') && !can('plan.publish'))
+        return null;
+    return (await api('GET', '/api/v1/plans/pending')).items;
+}
 
 async function activeIncidents() {
     const lists = await Promise.all(ACTIVE_STATUSES.map((s) =>
@@ -70,8 +92,15 @@ function miniList(items, make, emptyText, testid) {
     return h('ul', { class: 'mini-list', testid }, items.map(make));
 }
 
-function renderMine(slot, content, incidents, tasks) {
+function renderMine(slot, content, incidents, tasks, plans) {
     const parts = [];
+    if (plans) {
+        parts.push(h('h3', { text: t('dashboard.plans_pending') }),
+            miniList(plans, (v) => h('li', { dataset: { plan: v.plan_key, n: v.n } },
+                h('a', { href: `#/plans${qs({ plan: v.plan_key, v: v.n })}`, text: t('dashboard.plan_version', { name: tx(v.name) || v.plan_key, n: v.n }) }),
+                ' ', h('span', { class: 'badge plan-in_review', text: t(v.steps.includes('publish') ? 'dashboard.plan_step.publish' : 'dashboard.plan_step.approve') })),
+            t('dashboard.nothing'), 'dashboard-plans-pending'));
+    }
     if (can('incident.ack')) {
         const list = incidents.filter((i) => i.status === 'reported');
         parts.push(h('h3', { text: t('dashboard.to_ack') }),
@@ -244,9 +273,9 @@ export async function render(ctx) {
             if (!ctx.alive())
                 return;
             renderActive(activeSlot, content, incidents);
-            const tasks = await myTasks(incidents);
+            const [tasks, plans] = await Promise.all([myTasks(incidents), pendingPlans()]);
             if (ctx.alive())
-                renderMine(mineSlot, content, incidents, tasks);
+                renderMine(mineSlot, content, incidents, tasks, plans);
         } catch (e) {
             if (ctx.alive() && e.status !== 401)
                 replace(activeSlot, errorBox(e));

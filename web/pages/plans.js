@@ -1,6 +1,8 @@
 // #/plans?plan=KEY&v=N : the plan for reading, its versions and their
 // workflow (submit, approve, reject, publish), the difference between two
-// versions, importing a plan file, and who has not read the plan in force.
+// versions, a new draft and the editor of a draft (plan-revision.js),
+// importing a plan file, what changed before one acknowledges the plan in
+// force, and who has not read it.
 
 import { api, qs } from '../lib/api.js';
 import { h, replace, field, select, fragmentFromSafeHtml } from '../lib/dom.js';
@@ -11,17 +13,10 @@ import { loadPeople, personName } from '../lib/people.js';
 import { timeEl, fmtMinutes } from '../lib/time.js';
 import { errorBox, emptyState, loading, toast, busy, setTitle, messageOf } from '../lib/ui.js';
 import { enhanceToc } from '../lib/toc.js';
+import { diffView, editorCard, newDraftCard, basisNote } from './plan-revision.js';
 
 function versionBadge(status) {
     return h('span', { class: ['badge', `plan-${status}`], testid: 'plan-version-status', text: t(`planstatus.${status}`) });
-}
-
-function jsonText(v) {
-    if (v === undefined)
-        return '';
-    if (v && typeof v === 'object' && !Array.isArray(v) && ('zh-CN' in v || 'en' in v))
-        return tx(v);
-    return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
 // ---- reading ---------------------------------------------------------------
@@ -158,13 +153,18 @@ export async function render(ctx) {
     const side = h('div', { class: 'plan-side' },
         versionsCard(ctx, chosen, versions, readN),
         versions.length > 1 ? diffCard(chosen, versions) : null,
+        can('plan.import') && versions.length ? newDraftCard(ctx, chosen) : null,
         can('plan.import') ? importCard(ctx) : null,
         can('plan.acks') && published ? acksCard(chosen, published) : null);
+    const editing = reading.status === 'draft' && can('plan.edit');
     ctx.root.append(h('div', { class: 'plan-grid' },
-        h('div', { class: 'plan-ack-slot' }, published ? ackCard(chosen, published) : null),
-        h('section', { class: 'card plan-reading', testid: 'plan-reading', 'aria-labelledby': 'plan-read-title' },
-            h('h2', { id: 'plan-read-title', class: 'sr-only', text: t('plandoc.title') }),
-            readingView(reading.content || {})),
+        h('div', { class: 'plan-ack-slot' }, published ? ackCard(chosen, published, versions) : null),
+        h('div', { class: 'plan-main' },
+            reading.status === 'draft' ? basisNote(reading) : null,
+            editing ? editorCard(ctx, chosen, reading) : null,
+            h('section', { class: 'card plan-reading', testid: 'plan-reading', 'aria-labelledby': 'plan-read-title' },
+                h('h2', { id: 'plan-read-title', class: 'sr-only', text: t('plandoc.title') }),
+                readingView(reading.content || {}))),
         side));
 }
 
@@ -174,7 +174,27 @@ function planPicker(ctx, items, chosen) {
     return field(t('plan.pick'), s, { class: 'picker' });
 }
 
-function ackCard(plan, published) {
+/* What changed from the version before the one in force, to read before
+ * acknowledging it. */
+function changesBeforeAck(plan, published, versions) {
+    const before = (versions || []).filter((v) => v.n < published.n && v.status === 'superseded')
+        .sort((a, b) => b.n - a.n)[0];
+    if (!before)
+        return null;
+    const key = encodeURIComponent(plan.key);
+    const slot = h('div', { class: 'slot' }, loading());
+    Promise.all([
+        api('GET', `/api/v1/plans/${key}/versions/${before.n}/diff/${published.n}`),
+        api('GET', `/api/v1/plans/${key}/versions/${before.n}${qs({ lang: getLang() })}`),
+        api('GET', `/api/v1/plans/${key}/versions/${published.n}${qs({ lang: getLang() })}`),
+    ]).then(([d, a, b]) => replace(slot, diffView(d, a.content, b.content)))
+        .catch((e) => replace(slot, errorBox(e)));
+    return h('details', { class: 'ack-changes', testid: 'plan-ack-changes', open: true },
+        h('summary', { text: t('rev.ack.changes', { n: before.n }) }),
+        h('p', { class: 'muted small', text: t('rev.ack.read_first') }), slot);
+}
+
+function ackCard(plan, published, versions) {
     const state = h('p', { class: 'ack-state', testid: 'plan-ack-state', role: 'status' });
     const button = h('button', { type: 'button', class: 'primary', testid: 'plan-ack', text: t('plan.ack') });
     button.addEventListener('click', () => busy(button, async () => {
@@ -191,7 +211,8 @@ function ackCard(plan, published) {
     return h('section', { class: 'card', testid: 'plan-ack-card', 'aria-labelledby': 'plan-ack-title' },
         h('h2', { id: 'plan-ack-title', text: t('plan.in_force') }),
         h('p', {}, t('plan.version_n', { n: published.n }), ' · ', t('plan.published_at'), ' ', timeEl(published.published_at)),
-        h('p', { class: 'muted small', text: t('plan.ack_hint') }), state, button);
+        h('p', { class: 'muted small', text: t('plan.ack_hint') }),
+        changesBeforeAck(plan, published, versions), state, button);
 }
 
 function versionsCard(ctx, plan, versions, readN) {
@@ -287,8 +308,13 @@ function diffCard(plan, versions) {
         ev.preventDefault();
         busy(go, async () => {
             try {
-                const d = await api('GET', `/api/v1/plans/${encodeURIComponent(plan.key)}/versions/${from.value}/diff/${to.value}`);
-                replace(out, diffList(d));
+                const key = encodeURIComponent(plan.key);
+                const [d, a, b] = await Promise.all([
+                    api('GET', `/api/v1/plans/${key}/versions/${from.value}/diff/${to.value}`),
+                    api('GET', `/api/v1/plans/${key}/versions/${from.value}${qs({ lang: getLang() })}`),
+                    api('GET', `/api/v1/plans/${key}/versions/${to.value}${qs({ lang: getLang() })}`),
+                ]);
+                replace(out, diffView(d, a.content, b.content));
             } catch (e) {
                 replace(out, errorBox(e));
             }
@@ -296,24 +322,6 @@ function diffCard(plan, versions) {
     });
     return h('section', { class: 'card', 'aria-labelledby': 'plan-diff-title' },
         h('h2', { id: 'plan-diff-title', text: t('plan.diff') }), form, out);
-}
-
-function diffList(d) {
-    if (!d.changes || !d.changes.length)
-        return emptyState(t('plan.diff.none'), 'plan-diff-empty');
-    return h('ul', { class: 'diff', testid: 'plan-diff' }, d.changes.map((c) => {
-        const parts = [h('div', {}, h('span', { class: ['badge', `op-${c.op}`], text: t(`diff.${c.op}`) }), ' ', h('code', { class: 'path', text: c.path }))];
-        if (c.op === 'text' && Array.isArray(c.lines)) {
-            parts.push(h('pre', { class: 'diff-lines' }, c.lines.map((l) =>
-                h('span', { class: ['line', l.op === '+' ? 'add' : l.op === '-' ? 'del' : 'same'] }, `${l.op} ${l.text}\n`))));
-        } else {
-            if (c.op !== 'added')
-                parts.push(h('div', { class: 'diff-val del' }, h('span', { class: 'sr-only', text: t('diff.before') }), '− ', jsonText(c.from)));
-            if (c.op !== 'removed')
-                parts.push(h('div', { class: 'diff-val add' }, h('span', { class: 'sr-only', text: t('diff.after') }), '+ ', jsonText(c.to)));
-        }
-        return h('li', { testid: 'plan-diff-change', dataset: { op: c.op, path: c.path } }, parts);
-    }));
 }
 
 function importCard(ctx) {
