@@ -252,13 +252,14 @@ class Lifecycle(OrgTestCase):
         self.assertEqual(inc["breaches"], [])
         self.assertIsNone(inc["proposed_level"])
         # Rights first, then the state, then the arguments: an unknown level
-        # is 403 for staff and 409 for the leadership while reported.
+        # is 403 for staff, and for the leadership too while the report is
+        # unacknowledged and the chain has not reached them (t0920_command).
         before = self.snapshot(inc)
         for who, action, body, status, code in (
                 ("staff", "activate", {"level": "level-9"}, 403, "forbidden"),
                 ("hq", "set-level", {"level": "level-9", "reason": "x"}, 403, "forbidden"),
-                ("leader", "activate", {"level": "level-9"}, 409, "conflict"),
-                ("leader", "activate", {}, 409, "conflict")):
+                ("leader", "activate", {"level": "level-9"}, 403, "forbidden"),
+                ("leader", "activate", {}, 403, "forbidden")):
             with self.subTest(order=(who, action, body)):
                 self.assertError(self.c[who].post("/api/v1/incidents/%d/%s" % (inc["id"], action),
                                                   body), status, code)
