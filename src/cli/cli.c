@@ -43,11 +43,30 @@ const char *L(const char *en, const char *zh)
 	return cli_zh() ? zh : en;
 }
 
+/* The options every client command takes, for its help. */
+static void client_options(const struct cli_cmd *c)
+{
+	if (!strstr(c->usage, "[--json]"))
+		return;
+	printf("\n%s\n", L(
+		"Client options: --server URL ($ERMS_SERVER), --token T\n"
+		"($ERMS_TOKEN, see 'erms login'), --json (the API's answer as\n"
+		"JSON; errors as the API's error object, one line on stderr),\n"
+		"and for lists --cursor C (start at that page; the next page's\n"
+		"cursor is told on stderr) or --all (follow every page).",
+		"客户端选项：--server URL（$ERMS_SERVER）、--token 令牌\n"
+		"（$ERMS_TOKEN，见 'erms login'）、--json（以 JSON 输出应答；\n"
+		"错误以 API 的错误对象输出到标准错误，一行）；列表另有\n"
+		"--cursor C（从该页开始；下一页的游标输出到标准错误）或\n"
+		"--all（取全部页）。"));
+}
+
 int cli_help(const struct cli_cmd *c)
 {
 	printf("%s: %s\n\n%s\n%s", L("usage", "用法"), c->usage,
 	       L(c->summary_en, c->summary_zh),
 	       c->help_en ? L(c->help_en, c->help_zh) : "");
+	client_options(c);
 	return 0;
 }
 
@@ -136,16 +155,7 @@ int cli_sub_help(const struct cli_cmd *c, const char *sub)
 		return cli_help(c);
 	}
 	printf("%s: erms %s %s", L("usage", "用法"), c->name, b.data);
-	if (strstr(c->usage, "--server"))
-		printf("\n%s\n", L(
-			"Client options: --server URL ($ERMS_SERVER), --token T\n"
-			"($ERMS_TOKEN), --json (the API's answer as JSON; errors\n"
-			"as the API's error object on stderr), and for lists\n"
-			"--cursor C (start at that page) or --all (every page).",
-			"客户端选项：--server URL（$ERMS_SERVER）、--token 令牌\n"
-			"（$ERMS_TOKEN）、--json（以 JSON 输出应答；错误以 API 的\n"
-			"错误对象输出到标准错误）；列表另有 --cursor C（从该页开始）\n"
-			"或 --all（取全部页）。"));
+	client_options(c);
 	buf_release(&b);
 	return 0;
 }
