@@ -55,7 +55,12 @@ int client_init(struct client *c, int *argc, char **argv)
 	if (c->server[0] && c->server[strlen(c->server) - 1] == '/')
 		c->server[strlen(c->server) - 1] = '\0';
 	c->curl = curl_easy_init();
-	return c->curl ? 0 : 1;
+	if (!c->curl)
+		return 1;
+	/* The cookie engine keeps the session (login) across the requests;
+	 * set once: the handle is reused without a reset (client_call). */
+	curl_easy_setopt(c->curl, CURLOPT_COOKIEFILE, "");
+	return 0;
 }
 
 void client_release(struct client *c)
@@ -85,14 +90,15 @@ int client_call(struct client *c, const char *method, const char *path,
 	CURLcode rc;
 
 	buf_init(&b, 64u << 20);
-	curl_easy_reset(h);
+	/* Every option a request sets is set again by the next one (a
+	 * reset would drop the cookie engine's pending list and leak it). */
+	curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);	/* no body of before */
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 60000L);
 	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
-	curl_easy_setopt(h, CURLOPT_COOKIEFILE, "");	/* keep the session */
 	hdr = curl_slist_append(hdr, cli_zh() ? "Accept-Language: zh-CN"
 					      : "Accept-Language: en");
 	if (c->token) {
@@ -323,11 +329,16 @@ void table_print(struct table *t)
 				wid[i] = w;
 		}
 	json_array_foreach(t->rows, r, row) {
-		for (int i = 0; i < t->ncol; i++) {
+		int last = t->ncol - 1;
+
+		while (last > 0 &&
+		       !*json_string_value(json_array_get(row, last)))
+			last--;		/* no blanks at the end of a line */
+		for (int i = 0; i <= last; i++) {
 			const char *s = json_string_value(json_array_get(row, i));
 
 			fputs(s, stdout);
-			if (i < t->ncol - 1)
+			if (i < last)
 				printf("%*s", wid[i] - text_width(s) + 2, "");
 		}
 		putchar('\n');

@@ -26,7 +26,7 @@ static int demo_run(int argc, char **argv);
 const struct cli_cmd cmd_demo = {
 	.name = "demo",
 	.usage = "erms demo [--data DIR] [--db URL] [--listen HOST:PORT]"
-		 " [--port-file F]",
+		 " [--port-file F] [--smtp HOST:PORT]",
 	.summary_en = "Serve a demo database with sample users",
 	.summary_zh = "使用示例数据运行演示服务",
 	.help_en =
@@ -37,7 +37,14 @@ const struct cli_cmd cmd_demo = {
 		"                       postgres://USER@HOST/erms (created if\n"
 		"                       missing); its key DIR/erms.key\n"
 		"  --listen HOST:PORT   address (default 127.0.0.1:8080)\n"
-		"  --port-file FILE     write the bound port to FILE\n",
+		"  --port-file FILE     write the bound port to FILE\n"
+		"  --smtp HOST:PORT     the mail server of the demo's e-mail\n"
+		"                       channel (default 127.0.0.1:1025, a local\n"
+		"                       mail catcher such as mailpit); set when\n"
+		"                       the database is first made\n"
+		"\nThe demo's messages: the console's Admin > Delivery log\n"
+		"(#/admin/delivery: to whom, what, whether it went), 'erms\n"
+		"notification list', and the mail catcher's inbox.\n",
 	.help_zh =
 		"  --data DIR           数据目录（默认 $ERMS_DATA 或 ./erms-data），\n"
 		"                       数据库为 DIR/erms.db\n"
@@ -46,7 +53,13 @@ const struct cli_cmd cmd_demo = {
 		"                       postgres://USER@HOST/erms（不存在则创建），\n"
 		"                       密钥为 DIR/erms.key\n"
 		"  --listen HOST:PORT   监听地址（默认 127.0.0.1:8080）\n"
-		"  --port-file FILE     把实际端口写入 FILE\n",
+		"  --port-file FILE     把实际端口写入 FILE\n"
+		"  --smtp HOST:PORT     演示邮件渠道的邮件服务器（默认\n"
+		"                       127.0.0.1:1025，本机的邮件接收工具，\n"
+		"                       如 mailpit）；仅在首次创建数据库时设置\n"
+		"\n演示数据发出的消息：控制台“管理 > 发送记录”（#/admin/delivery：\n"
+		"发给谁、内容、是否送达），'erms notification list'，以及邮件\n"
+		"接收工具的收件箱。\n",
 	.run = demo_run,
 };
 
@@ -81,6 +94,7 @@ static int demo_run(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },
 		{ "listen", required_argument, NULL, 'l' },
 		{ "port-file", required_argument, NULL, 'p' },
+		{ "smtp", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dir = getenv("ERMS_DATA");
@@ -89,7 +103,7 @@ static int demo_run(int argc, char **argv)
 	struct errbuf e = { 0 };
 	enum app_db_stage stage;
 	enum app_demo_step part;
-	const char *url = NULL;
+	const char *url = NULL, *smtp = NULL;
 	char db[4096], key[4096];
 	int c, rc;
 
@@ -102,6 +116,8 @@ static int demo_run(int argc, char **argv)
 			o.listen = optarg;
 		else if (c == 'p')
 			o.port_file = optarg;
+		else if (c == 's')
+			smtp = optarg;
 		else
 			return cli_usage(&cmd_demo);
 	}
@@ -120,7 +136,7 @@ static int demo_run(int argc, char **argv)
 	snprintf(key, sizeof(key), "%s/erms.key", dir);
 	if (url)
 		snprintf(db, sizeof(db), "%s", url);
-	rc = app_demo_prepare(db, url ? key : NULL, &stage, &part, &e);
+	rc = app_demo_prepare(db, url ? key : NULL, smtp, &stage, &part, &e);
 	if (rc)
 		return cli_db_fail(rc, &e, stage, failed(stage, part));
 	cfg.db_url = db;
