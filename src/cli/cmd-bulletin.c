@@ -94,7 +94,7 @@ static int bulletin_run(int argc, char **argv)
 				     aud);
 			goto done;
 		}
-		body = json_pack("{s:s?, s:s?}", "text",
+		body = json_pack("{s:s*, s:s*}", "text",
 				 cli_opt(argc, argv, "--text"), "audience",
 				 aud);
 		esc = cli_urlencode(pos[0]);

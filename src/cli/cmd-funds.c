@@ -140,7 +140,7 @@ static int add_expense(struct client *c, int argc, char **argv)
 		return cli_bad(L("--amount is an amount in yuan, e.g. 1200.50",
 				 "--amount 须为以元计的金额，如 1200.50"),
 			       amount ? amount : "");
-	body = json_pack("{s:I, s:s?, s:s?}", "amount_cents",
+	body = json_pack("{s:I, s:s*, s:s*}", "amount_cents",
 			 (json_int_t)cents, "purpose",
 			 cli_opt(argc, argv, "--purpose"), "incident",
 			 cli_opt(argc, argv, "--incident"));
@@ -234,7 +234,7 @@ static int budget_run(int argc, char **argv)
 				       "如 200000"), amount ? amount : "");
 			goto done;
 		}
-		body = json_pack("{s:I, s:s?}", "amount_cents",
+		body = json_pack("{s:I, s:s*}", "amount_cents",
 				 (json_int_t)cents, "note",
 				 cli_opt(argc, argv, "--note"));
 		path = xasprintf("/api/v1/budgets/%d", year);
