@@ -287,9 +287,10 @@ static int help_run(int argc, char **argv)
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		printf("  %-12s %s\n", commands[i]->name,
 		       L(commands[i]->summary_en, commands[i]->summary_zh));
-	printf("\n%s\n", L("'erms help <command>' or 'erms <command> --help' "
-			   "tells more.",
-			   "'erms help <命令>' 或 'erms <命令> --help' 查看详情。"));
+	printf("\n%s\n", L("'erms help <command> [<sub-command>]' or 'erms "
+			   "<command> [<sub-command>] --help' tells more.",
+			   "'erms help <命令> [<子命令>]' 或 'erms <命令> [<子命令>] "
+			   "--help' 查看详情。"));
 	return 0;
 }
 
