@@ -152,6 +152,10 @@ static int seed_rotations(struct store *st, const struct principal *admin,
 				continue;
 			json_array_append_new(members, json_integer(u.id));
 		}
+		if (!json_array_size(members)) {	/* a database of before */
+			json_decref(members);
+			continue;
+		}
 		body = json_pack("{s:s, s:o, s:i, s:s, s:s}", "name",
 				 "日常值班 / Daily duty", "members", members,
 				 "shift_minutes", 12 * 60, "start", start,

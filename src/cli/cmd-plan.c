@@ -288,7 +288,7 @@ static int do_acks(struct client *c, const char *plan, const char *n,
 	json_t *out = NULL, *a;
 	struct table t;
 	size_t i;
-	int rc = client_get(c, path, &out);
+	int rc = client_list(c, path, &out);
 
 	if (rc || !out)
 		return rc;

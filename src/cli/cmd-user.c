@@ -122,8 +122,10 @@ static void print_user(const json_t *u)
 			       jfield(u, rows[i][0]));
 }
 
-/* The fields of add and edit; NULL after saying why (*rc). */
-static json_t *user_body(int argc, char **argv, bool create, int *rc)
+/* The fields of add and edit (the password from stdin on add, and on
+ * edit with read_password); NULL after saying why (*rc). */
+static json_t *user_body(int argc, char **argv, bool create,
+			 bool read_password, int *rc)
 {
 	static const char *const texts[][2] = {
 		{ "--name", "display_name" }, { "--email", "email" },
@@ -139,10 +141,7 @@ static json_t *user_body(int argc, char **argv, bool create, int *rc)
 		json_decref(body);
 		return NULL;
 	}
-	for (int i = 1; !create && i < argc; i++)
-		if (!strcmp(argv[i], "--password-stdin"))
-			create = true;	/* read it below */
-	if (create) {
+	if (create || read_password) {
 		if (!cli_read_line(pw, sizeof(pw))) {
 			*rc = client_fail(2, "missing_field", L(
 				"the password is read from stdin",
@@ -163,10 +162,19 @@ static int user_run(int argc, char **argv)
 	json_t *body = NULL, *out = NULL;
 	char *path = NULL;
 	long long id = 0;
-	int n, rc;
+	bool pw = false;
+	int n, rc, kept = 1;
 
 	if ((rc = client_init(&c, &argc, argv)))
 		return rc;
+	/* The one switch without a value: out of the way of the operands. */
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--password-stdin"))
+			pw = true;
+		else
+			argv[kept++] = argv[i];
+	argv[kept] = NULL;
+	argc = kept;
 	sub = argc > 1 ? argv[1] : "";
 	n = cli_positional(argc, argv, pos, 1);
 	if (n == 1 && cli_parse_int(pos[0], &id)) {
@@ -177,11 +185,11 @@ static int user_run(int argc, char **argv)
 	} else if (!strcmp(sub, "show") && n == 1) {
 		rc = client_get(&c, xasprintf("/api/v1/users/%lld", id), &out);
 	} else if (!strcmp(sub, "add") && n == 0) {
-		if ((body = user_body(argc, argv, true, &rc)))
+		if ((body = user_body(argc, argv, true, pw, &rc)))
 			rc = client_expect(&c, "POST", "/api/v1/users", body,
 					   201, &out);
 	} else if (!strcmp(sub, "edit") && n == 1) {
-		if ((body = user_body(argc, argv, false, &rc)))
+		if ((body = user_body(argc, argv, false, pw, &rc)))
 			rc = client_edit(&c, "PATCH", xasprintf(
 				"/api/v1/users/%lld", id), NULL, body, NULL,
 				NULL, 200, &out);
