@@ -10,6 +10,8 @@
 
 #include "app/app.h"
 #include "app/audit.h"
+#include "app/channels.h"
+#include "app/duty.h"
 #include "app/drills.h"
 #include "app/incidents.h"
 #include "app/keys.h"
@@ -20,25 +22,35 @@
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/embed.h"
+#include "util/tz.h"
 #include "util/xalloc.h"
 
+/* The people: the first six are the ones of each role (the README's
+ * logins); the others fill the groups so that each has a duty roster.
+ * Each has a demo e-mail address and phone number. */
 static const struct {
-	const char *login, *name_zh, *name_en, *group;
+	const char *login, *name_zh, *group;
 	enum member_role role;
 	bool admin;
 } people[] = {
-	{ "admin", "系统管理员", "Administrator", NULL, MR_MEMBER, true },
-	{ "leader", "应急领导小组组长", "Leadership group lead", "leadership", MR_LEAD,
-	  false },
-	{ "commander", "总指挥", "Commander-in-chief", "command",
-	  MR_LEAD, false },
-	{ "deputy", "副总指挥", "Deputy commander", "command",
-	  MR_DEPUTY, false },
-	{ "tech", "技术支持工程师", "Technical support engineer", "tech", MR_MEMBER,
-	  false },
-	{ "staff", "普通员工", "Staff member", NULL, MR_MEMBER, false },
+	{ "admin", "系统管理员", NULL, MR_MEMBER, true },
+	{ "leader", "应急领导小组组长", "leadership", MR_LEAD, false },
+	{ "commander", "总指挥", "command", MR_LEAD, false },
+	{ "deputy", "副总指挥", "command", MR_DEPUTY, false },
+	{ "tech", "技术支持工程师", "tech", MR_MEMBER, false },
+	{ "staff", "普通员工", NULL, MR_MEMBER, false },
+	{ "vice-leader", "应急领导小组副组长", "leadership", MR_DEPUTY, false },
+	{ "duty-a", "指挥部值班员（甲）", "command", MR_MEMBER, false },
+	{ "duty-b", "指挥部值班员（乙）", "command", MR_MEMBER, false },
+	{ "netops", "网络工程师", "tech", MR_MEMBER, false },
+	{ "comms", "通信联络员", "comms", MR_LEAD, false },
+	{ "press", "信息发布专员", "comms", MR_MEMBER, false },
+	{ "logistics", "后勤保障员", "logistics", MR_LEAD, false },
+	{ "stores", "物资管理员", "logistics", MR_MEMBER, false },
 };
 
+/* The groups the sample plan names that the people above are in (the
+ * plan's import creates the others). */
 static const struct {
 	const char *key, *name;
 	enum group_kind kind;
@@ -51,6 +63,10 @@ static const struct {
 	  "[\"接收报告并研判\",\"指挥现场处置\",\"向领导小组汇报\"]" },
 	{ "tech", "技术支持小组", GK_TEAM,
 	  "[\"技术分析，查找根因\",\"提供技术解决方案\"]" },
+	{ "comms", "通信联络小组", GK_TEAM,
+	  "[\"内外部通报与信息发布\",\"保障通信畅通\"]" },
+	{ "logistics", "后勤保障小组", GK_TEAM,
+	  "[\"应急物资与经费保障\",\"后勤支持\"]" },
 };
 
 const char *app_demo_login(size_t i)
@@ -85,6 +101,10 @@ static int seed_people(struct store *st, struct errbuf *e)
 		snprintf(u.login, sizeof(u.login), "%s", people[i].login);
 		snprintf(u.display_name, sizeof(u.display_name), "%s",
 			 people[i].name_zh);
+		snprintf(u.email, sizeof(u.email), "%s@example.org",
+			 people[i].login);
+		snprintf(u.phone, sizeof(u.phone), "+86 138 0000 %04zu",
+			 1001 + i);
 		if ((rc = app_db_user_create(st, &u, APP_DEMO_PASSWORD, e)))
 			goto fail;
 		if (!people[i].group)
@@ -102,6 +122,108 @@ fail:
 	return rc;
 }
 
+/* *p: the demo user login, with its rights loaded. */
+static int as_user(struct store *st, const char *login, struct principal *p);
+
+/*
+ * A rotation for each group: its members in turn, twelve-hour shifts
+ * from 08:00 and 20:00 Shanghai time, started yesterday morning so that
+ * somebody is on duty at every time the demo's incidents name.
+ */
+static int seed_rotations(struct store *st, const struct principal *admin,
+			  int64_t now, struct errbuf *e)
+{
+	int64_t off = (int64_t)tz_offset_s(TZ_DEFAULT, now) * 1000;
+	int64_t day = (now + off) / DAY_MS * DAY_MS - off;
+	char start[32];
+	int rc = 0;
+
+	tz_rfc3339(day - DAY_MS + 8 * HOUR_MS, TZ_DEFAULT, start);
+	for (size_t g = 0; !rc && g < ARRAY_SIZE(groups); g++) {
+		json_t *members = json_array(), *body, *out = NULL;
+
+		for (size_t i = 0; i < ARRAY_SIZE(people); i++) {
+			struct user u;
+
+			if (!people[i].group ||
+			    strcmp(people[i].group, groups[g].key) ||
+			    store_user_by_login(st, people[i].login, &u, NULL,
+						0))
+				continue;
+			json_array_append_new(members, json_integer(u.id));
+		}
+		if (!json_array_size(members)) {	/* a database of before */
+			json_decref(members);
+			continue;
+		}
+		body = json_pack("{s:s, s:o, s:i, s:s, s:s}", "name",
+				 "日常值班 / Daily duty", "members", members,
+				 "shift_minutes", 12 * 60, "start", start,
+				 "time_zone", TZ_DEFAULT);
+		rc = app_rotation_create(st, admin, groups[g].key, body, now,
+					 &out, e);
+		json_decref(body);
+		json_decref(out);
+	}
+	return rc;
+}
+
+static int count_channel(void *ctx, const struct channel *c)
+{
+	(void)c;
+	++*(int *)ctx;
+	return 0;
+}
+
+/*
+ * How the demo reaches people: an e-mail channel to the mail server at
+ * smtp (HOST:PORT, no TLS: a local mail catcher), and a duty roster in
+ * every group; one transaction, as the administrator, unless there is a
+ * channel already.
+ */
+static int seed_reach(struct store *st, const char *smtp, struct errbuf *e)
+{
+	/* No server runs yet: the channel's config is checked as a server
+	 * with the default options would. */
+	static struct app defaults;
+	struct principal admin;
+	struct channel ch = { 0 };
+	const char *colon = strrchr(smtp, ':');
+	int64_t now = clock_now_ms();
+	json_t *cfg;
+	int n = 0, rc;
+
+	if (!colon || colon == smtp || !colon[1])
+		return err_ret(e, ERMS_EINVAL, "invalid", "--smtp is HOST:PORT, "
+			       "not '%s'", smtp);
+	if ((rc = store_channel_list(st, count_channel, &n)) || n ||
+	    (rc = as_user(st, "admin", &admin)))
+		return rc;
+	cfg = json_pack("{s:s%, s:I, s:s, s:s}", "host", smtp,
+			(size_t)(colon - smtp), "port",
+			(json_int_t)strtoll(colon + 1, NULL, 10), "tls", "none",
+			"from", "应急管理系统 <erms@example.org>");
+	if (!(rc = store_begin(st))) {
+		struct channel_in in = {
+			.name = "演示邮件 / Demo e-mail", .kind = "email",
+			.config = cfg, .rate_burst = -1,
+			.rate_period_ms = -1, .enabled = 1,
+		};
+
+		rc = app_channel_create(&defaults, st, &admin, &in, now, &ch,
+					e);
+		if (!rc)
+			rc = seed_rotations(st, &admin, now, e);
+		if (!rc)
+			rc = store_commit(st);
+		else
+			store_rollback(st);
+	}
+	channel_release(&ch);
+	json_decref(cfg);
+	return rc;
+}
+
 /* The parsed content of an embedded sample plan. */
 static json_t *sample(const char *name)
 {
@@ -115,7 +237,6 @@ static json_t *sample(const char *name)
 	return content;
 }
 
-/* *p: the demo user login, with its rights loaded. */
 static int as_user(struct store *st, const char *login, struct principal *p)
 {
 	int rc;
@@ -360,12 +481,13 @@ static int seed_safeguards(struct store *st, struct errbuf *e)
 }
 
 /* Every part of the demo data the database lacks; *part: the failed one. */
-static int seed(struct store *st, enum app_demo_step *part, struct errbuf *e)
+static int seed(struct store *st, const char *smtp, enum app_demo_step *part,
+		struct errbuf *e)
 {
 	int rc;
 
 	*part = APP_DEMO_PEOPLE;
-	if ((rc = seed_people(st, e)))
+	if ((rc = seed_people(st, e)) || (rc = seed_reach(st, smtp, e)))
 		return rc;
 	*part = APP_DEMO_PLAN;
 	if ((rc = seed_plan(st, e)))
@@ -378,7 +500,7 @@ static int seed(struct store *st, enum app_demo_step *part, struct errbuf *e)
 	return rc;
 }
 
-int app_demo_prepare(const char *db, const char *key,
+int app_demo_prepare(const char *db, const char *key, const char *smtp,
 		     enum app_db_stage *stage, enum app_demo_step *part,
 		     struct errbuf *e)
 {
@@ -392,7 +514,7 @@ int app_demo_prepare(const char *db, const char *key,
 	rc = keys_open_store(st, db, key, NULL, true, e);
 	if (!rc) {
 		*stage = APP_DB_WORK;
-		rc = seed(st, part, e);
+		rc = seed(st, smtp ? smtp : APP_DEMO_SMTP, part, e);
 	}
 	store_close(st);
 	if (!rc)

@@ -29,16 +29,25 @@ struct cli_cmd {
 
 extern const struct cli_cmd cmd_version, cmd_help, cmd_init, cmd_migrate,
 	cmd_backup, cmd_audit, cmd_serve, cmd_demo, cmd_plan, cmd_login, cmd_incident, cmd_duty,
-	cmd_drill, cmd_supply, cmd_copy, cmd_integration, cmd_alert;
+	cmd_drill, cmd_supply, cmd_copy, cmd_integration, cmd_alert,
+	cmd_bulletin, cmd_expense, cmd_budget, cmd_channel, cmd_user, cmd_group,
+	cmd_notification;
 
 int cli_main(int argc, char **argv);
+/* --json was given: failures are printed as {"error": {code, message}}
+ * on stderr (client_init sets it). */
+extern bool cli_json_errors;
 /* Whether messages should be in Chinese (LANG and friends say zh). */
 bool cli_zh(void);
 /* Pick the string for the user's language. */
 const char *L(const char *en, const char *zh);
 /* Print the command's usage and help to stdout; returns 0. */
 int cli_help(const struct cli_cmd *c);
-/* Print "usage: ..." to stderr; returns 2. */
+/* Print sub-command sub's usage and options (the lines of c's help that
+ * name it), else all of c's help, to stdout; returns 0. */
+int cli_sub_help(const struct cli_cmd *c, const char *sub);
+/* Print "usage: ..." to stderr (with --json as an error object); returns
+ * 2. */
 int cli_usage(const struct cli_cmd *c);
 /* Print "erms: <msg>" to stderr; returns the exit code for rc. */
 int cli_fail(int rc, const struct errbuf *e, const char *what);

@@ -26,7 +26,8 @@ static int demo_run(int argc, char **argv);
 const struct cli_cmd cmd_demo = {
 	.name = "demo",
 	.usage = "erms demo [--data DIR] [--db URL] [--listen HOST:PORT]"
-		 " [--port-file F] [--allow-private-webhooks]",
+		 " [--port-file F] [--smtp HOST:PORT]\n"
+		 "                 [--allow-private-webhooks]",
 	.summary_en = "Serve a demo database with sample users",
 	.summary_zh = "使用示例数据运行演示服务",
 	.help_en =
@@ -40,7 +41,14 @@ const struct cli_cmd cmd_demo = {
 		"  --port-file FILE     write the bound port to FILE\n"
 		"  --allow-private-webhooks  channel URLs may point at loopback,\n"
 		"                       link-local and private addresses (a\n"
-		"                       robot receiver on this machine)\n",
+		"                       robot receiver on this machine)\n"
+		"  --smtp HOST:PORT     the mail server of the demo's e-mail\n"
+		"                       channel (default 127.0.0.1:1025, a local\n"
+		"                       mail catcher such as mailpit); set when\n"
+		"                       the database is first made\n"
+		"\nThe demo's messages: the console's Admin > Delivery log\n"
+		"(#/admin/delivery: to whom, what, whether it went), 'erms\n"
+		"notification list', and the mail catcher's inbox.\n",
 	.help_zh =
 		"  --data DIR           数据目录（默认 $ERMS_DATA 或 ./erms-data），\n"
 		"                       数据库为 DIR/erms.db\n"
@@ -51,7 +59,13 @@ const struct cli_cmd cmd_demo = {
 		"  --listen HOST:PORT   监听地址（默认 127.0.0.1:8080）\n"
 		"  --port-file FILE     把实际端口写入 FILE\n"
 		"  --allow-private-webhooks  允许通道 URL 指向本机、链路本地和\n"
-		"                       内网地址（本机上的机器人接收端）\n",
+		"                       内网地址（本机上的机器人接收端）\n"
+		"  --smtp HOST:PORT     演示邮件渠道的邮件服务器（默认\n"
+		"                       127.0.0.1:1025，本机的邮件接收工具，\n"
+		"                       如 mailpit）；仅在首次创建数据库时设置\n"
+		"\n演示数据发出的消息：控制台“管理 > 发送记录”（#/admin/delivery：\n"
+		"发给谁、内容、是否送达），'erms notification list'，以及邮件\n"
+		"接收工具的收件箱。\n",
 	.run = demo_run,
 };
 
@@ -87,6 +101,7 @@ static int demo_run(int argc, char **argv)
 		{ "listen", required_argument, NULL, 'l' },
 		{ "port-file", required_argument, NULL, 'p' },
 		{ "allow-private-webhooks", no_argument, NULL, 'P' },
+		{ "smtp", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dir = getenv("ERMS_DATA");
@@ -95,7 +110,7 @@ static int demo_run(int argc, char **argv)
 	struct errbuf e = { 0 };
 	enum app_db_stage stage;
 	enum app_demo_step part;
-	const char *url = NULL;
+	const char *url = NULL, *smtp = NULL;
 	char db[4096], key[4096];
 	int c, rc;
 
@@ -110,6 +125,8 @@ static int demo_run(int argc, char **argv)
 			o.port_file = optarg;
 		else if (c == 'P')
 			cfg.allow_private_webhooks = true;
+		else if (c == 's')
+			smtp = optarg;
 		else
 			return cli_usage(&cmd_demo);
 	}
@@ -128,7 +145,7 @@ static int demo_run(int argc, char **argv)
 	snprintf(key, sizeof(key), "%s/erms.key", dir);
 	if (url)
 		snprintf(db, sizeof(db), "%s", url);
-	rc = app_demo_prepare(db, url ? key : NULL, &stage, &part, &e);
+	rc = app_demo_prepare(db, url ? key : NULL, smtp, &stage, &part, &e);
 	if (rc)
 		return cli_db_fail(rc, &e, stage, failed(stage, part));
 	cfg.db_url = db;

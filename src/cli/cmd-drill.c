@@ -87,7 +87,7 @@ static int list(struct client *c, const char *year)
 	json_t *out = NULL, *d;
 	struct table t;
 	size_t i;
-	int rc = client_get(c, path, &out);
+	int rc = client_list(c, path, &out);
 
 	if (rc || !out)
 		return rc;

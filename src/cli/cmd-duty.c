@@ -68,7 +68,7 @@ static int show_rotations(struct client *c, const char *group)
 	json_t *out = NULL, *r;
 	struct table t;
 	size_t i;
-	int rc = client_get(c, path, &out);
+	int rc = client_list(c, path, &out);
 
 	if (rc || !out)
 		return rc;

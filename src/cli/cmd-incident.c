@@ -193,7 +193,7 @@ static int do_list(struct client *c, const json_t *body)
 	json_t *out = NULL, *x;
 	struct table t;
 	size_t i;
-	int rc = client_get(c, path, &out);
+	int rc = client_list(c, path, &out);
 
 	if (rc || !out)
 		return rc;
@@ -215,7 +215,7 @@ static int do_items(struct client *c, const char *id, bool tasks)
 	json_t *out = NULL, *x;
 	struct table t;
 	size_t i;
-	int rc = client_get(c, path, &out);
+	int rc = client_list(c, path, &out);
 
 	if (rc || !out)
 		return rc;

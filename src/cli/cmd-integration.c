@@ -62,7 +62,7 @@ static int list(struct client *c)
 	json_t *out = NULL, *x;
 	struct table t;
 	size_t i;
-	int rc = client_get(c, xstrdup("/api/v1/integrations"), &out);
+	int rc = client_list(c, xstrdup("/api/v1/integrations"), &out);
 
 	if (rc || !out)
 		return rc;

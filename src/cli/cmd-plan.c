@@ -35,9 +35,7 @@ const struct cli_cmd cmd_plan = {
 		"  acks PLAN N [--group KEY] [--pending]\n"
 		"                            who has acknowledged it\n"
 		"  diff PLAN N M             what changed from version N to M\n"
-		"  export PLAN N             the version as a YAML file\n"
-		"\nClient commands use --server or $ERMS_SERVER, and --token or\n"
-		"$ERMS_TOKEN (see 'erms login'); --json prints the API's answer.\n",
+		"  export PLAN N             the version as a YAML file\n",
 	.help_zh =
 		"  validate FILE             在本地校验预案文件；每个问题输出一行\n"
 		"                            文件:行:列: 说明\n"
@@ -53,9 +51,7 @@ const struct cli_cmd cmd_plan = {
 		"  acks PLAN N [--group KEY] [--pending]\n"
 		"                            学习确认情况\n"
 		"  diff PLAN N M             版本 N 到 M 的变化\n"
-		"  export PLAN N             导出为 YAML 文件\n"
-		"\n客户端命令使用 --server 或 $ERMS_SERVER，以及 --token 或\n"
-		"$ERMS_TOKEN（见 'erms login'）；--json 输出 API 原始应答。\n",
+		"  export PLAN N             导出为 YAML 文件\n",
 	.run = plan_run,
 };
 
@@ -159,7 +155,7 @@ static int do_list(struct client *c)
 	json_t *out = NULL, *p;
 	struct table t;
 	size_t i;
-	int rc = client_expect(c, "GET", "/api/v1/plans", NULL, 200, &out);
+	int rc = client_list(c, xstrdup("/api/v1/plans"), &out);
 
 	if (rc || !out)
 		return rc;
@@ -190,7 +186,7 @@ static int do_versions(struct client *c, const char *plan)
 	json_t *out = NULL, *v;
 	struct table t;
 	size_t i;
-	int rc = client_get(c, path, &out);
+	int rc = client_list(c, path, &out);
 
 	if (rc || !out)
 		return rc;
@@ -292,7 +288,7 @@ static int do_acks(struct client *c, const char *plan, const char *n,
 	json_t *out = NULL, *a;
 	struct table t;
 	size_t i;
-	int rc = client_get(c, path, &out);
+	int rc = client_list(c, path, &out);
 
 	if (rc || !out)
 		return rc;

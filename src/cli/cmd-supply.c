@@ -47,7 +47,7 @@ static int list(struct client *c)
 	json_t *out = NULL, *s;
 	struct table t;
 	size_t i;
-	int rc = client_get(c, xstrdup("/api/v1/supplies"), &out);
+	int rc = client_list(c, xstrdup("/api/v1/supplies"), &out);
 
 	if (rc || !out)
 		return rc;

@@ -168,6 +168,65 @@ static const struct {
 	  NULL },
 };
 
+/* The field checks' common endings (http/json.c), in Chinese. */
+static const struct {
+	const char *en, *zh;
+} zh_details[] = {
+	{ " has a bad length", "长度不符合要求" },
+	{ " is out of range", "超出取值范围" },
+	{ " must be a string", "须为字符串" },
+	{ " must be an integer", "须为整数" },
+	{ " must be true or false", "须为 true 或 false" },
+	{ " must be an array", "须为数组" },
+	{ " must be an object", "须为对象" },
+	{ " must be an id or a name (a string or a positive integer)",
+	  "须为 ID 或名称（字符串或正整数）" },
+};
+
+/*
+ * The zh-CN message for code: the table's, with what the English detail
+ * says beyond it, so that a specific reason is not lost: a field check's
+ * ending translated, the bare "missing field 'f'" nothing more, any other
+ * detail after a colon as it is.
+ */
+static bool zh_message(const char *code, const char *field, const char *en,
+		       char *zh, size_t n)
+{
+	size_t i;
+	const char *tail = NULL;
+
+	for (i = 0; i < ARRAY_SIZE(zh_messages); i++)
+		if (!strcmp(zh_messages[i].code, code))
+			break;
+	if (i == ARRAY_SIZE(zh_messages))
+		return false;
+	if (field && *field && zh_messages[i].zh_field)
+		snprintf(zh, n, zh_messages[i].zh_field, field);
+	else
+		snprintf(zh, n, "%s", zh_messages[i].zh);
+	if (!en || !*en)
+		return true;
+	if (field && *field) {
+		char quoted[96];
+		const char *q;
+
+		snprintf(quoted, sizeof(quoted), "'%s'", field);
+		q = strstr(en, quoted);
+		if (q && !strchr(en, ':'))
+			tail = q + strlen(quoted);
+	}
+	if (tail && !*tail)
+		return true;	/* "missing field 'f'": said already */
+	for (size_t k = 0; tail && k < ARRAY_SIZE(zh_details); k++)
+		if (!strcmp(tail, zh_details[k].en)) {
+			snprintf(zh + strlen(zh), n - strlen(zh), "：%s",
+				 zh_details[k].zh);
+			return true;
+		}
+	if (strlen(zh) + strlen(en) + 4 < n)
+		snprintf(zh + strlen(zh), n - strlen(zh), "：%s", en);
+	return true;
+
 /* A version conflict's detail (app/version.h) into the error e. */
 static void version_detail(json_t *e, const struct err_version *v)
 {
@@ -190,7 +249,7 @@ static void error_body(struct req *rq, struct resp *rs, int status,
 {
 	json_t *e = json_object();
 	const char *detail = NULL;
-	char zh[320];
+	char zh[640];
 	bool in_zh = rq && rq->lang && !strcmp(rq->lang, "zh-CN");
 
 	if (in_zh && ver && ver->current && ver->msg_zh[0]) {
@@ -198,20 +257,9 @@ static void error_body(struct req *rq, struct resp *rs, int status,
 		snprintf(zh, sizeof(zh), "%s", ver->msg_zh);
 		detail = msg;
 		msg = zh;
-	} else if (in_zh) {
-		for (size_t i = 0; i < ARRAY_SIZE(zh_messages); i++) {
-			if (strcmp(zh_messages[i].code, code))
-				continue;
-			if (field && *field && zh_messages[i].zh_field)
-				snprintf(zh, sizeof(zh),
-					 zh_messages[i].zh_field, field);
-			else
-				snprintf(zh, sizeof(zh), "%s",
-					 zh_messages[i].zh);
-			detail = msg;	/* the specific text, in English */
-			msg = zh;
-			break;
-		}
+	} else if (in_zh && zh_message(code, field, msg, zh, sizeof(zh))) {
+		detail = msg;	/* the specific text, in English */
+		msg = zh;
 	}
 	json_object_set_new(e, "code", json_string(code));
 	json_object_set_new(e, "message", json_string(msg));

@@ -126,7 +126,7 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             pass
 
-    do_POST = do_GET = do_PUT = _any
+    do_POST = do_GET = do_PUT = do_PATCH = do_DELETE = _any
 
 
 class HttpReceiver:

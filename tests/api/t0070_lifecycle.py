@@ -127,7 +127,7 @@ class Demo(unittest.TestCase):
         p = subprocess.run(["sqlite3", db, "select count(*) from users;"
                             " select count(*) from plan_version;"],
                            capture_output=True, text=True)
-        self.assertEqual(p.stdout.split(), ["6", "1"], p.stderr)
+        self.assertEqual(p.stdout.split(), ["14", "1"], p.stderr)
         self.assertEqual(run_erms("audit", "verify", "--db", db).returncode, 0)
 
 
