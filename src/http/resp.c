@@ -226,6 +226,7 @@ static bool zh_message(const char *code, const char *field, const char *en,
 	if (strlen(zh) + strlen(en) + 4 < n)
 		snprintf(zh + strlen(zh), n - strlen(zh), "：%s", en);
 	return true;
+}
 
 /* A version conflict's detail (app/version.h) into the error e. */
 static void version_detail(json_t *e, const struct err_version *v)
