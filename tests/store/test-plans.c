@@ -333,6 +333,85 @@ static void test_acks(void **state)
 	assert_int_equal(calls, 1);
 }
 
+/* Where a draft came from, kept once and rewritten in place. */
+static void test_basis(void **state)
+{
+	struct fixture *f = *state;
+	int64_t a = add_user(f->st, "ann");
+	int64_t v = add_version(f->st, "it", a);
+	int64_t inc = 7;
+	char *findings = NULL;
+	int from = -1;
+
+	assert_int_equal(store_pv_basis_get(f->st, v, &from, &inc, &findings),
+			 ERMS_ENOTFOUND);
+	assert_int_equal(store_pv_basis_put(f->st, v, 1, 0, "[\"慢\"]"), 0);
+	assert_int_equal(store_pv_basis_get(f->st, v, &from, &inc, &findings),
+			 0);
+	assert_int_equal(from, 1);
+	assert_int_equal(inc, 0);
+	assert_string_equal(findings, "[\"慢\"]");
+	free(findings);
+	findings = NULL;
+	assert_int_equal(store_pv_basis_put(f->st, v, 2, 0, "[]"), 0);
+	assert_int_equal(store_pv_basis_get(f->st, v, &from, &inc, &findings),
+			 0);
+	assert_int_equal(from, 2);
+	assert_string_equal(findings, "[]");
+	free(findings);
+}
+
+static int note_id(void *ctx, int64_t id)
+{
+	int64_t *ids = ctx;
+
+	ids[++ids[0]] = id;
+	return 0;
+}
+
+/* Who is due a reminder to acknowledge: active users who have not, last
+ * reminded (or published) at or before the time asked, by id. */
+static void test_ack_reminders(void **state)
+{
+	struct fixture *f = *state;
+	int64_t a = add_user(f->st, "ann"), b = add_user(f->st, "bob");
+	int64_t c = add_user(f->st, "cyd"), d = add_user(f->st, "dan");
+	int64_t v = add_version(f->st, "it", a);
+	int64_t ids[8] = { 0 };
+	struct user u;
+
+	assert_int_equal(store_ack_put(f->st, v, b, 500), 0);
+	assert_int_equal(store_user_get(f->st, d, &u), 0);
+	u.disabled = true;
+	assert_int_equal(store_user_update(f->st, &u), 0);
+	/* Published at 1000: nobody is due before then. */
+	assert_int_equal(store_ack_remind_due(f->st, v, 1000, 999, 10,
+					      note_id, ids), 0);
+	assert_int_equal(ids[0], 0);
+	assert_int_equal(store_ack_remind_due(f->st, v, 1000, 1000, 10,
+					      note_id, ids), 0);
+	assert_int_equal(ids[0], 2);
+	assert_int_equal(ids[1], a);
+	assert_int_equal(ids[2], c);
+	ids[0] = 0;
+	assert_int_equal(store_ack_remind_due(f->st, v, 1000, 5000, 1,
+					      note_id, ids), 0);
+	assert_int_equal(ids[0], 1);
+	assert_int_equal(ids[1], a);
+	/* Reminded at 3000, twice: due again only from then. */
+	assert_int_equal(store_ack_remind_put(f->st, v, a, 2000), 0);
+	assert_int_equal(store_ack_remind_put(f->st, v, a, 3000), 0);
+	ids[0] = 0;
+	assert_int_equal(store_ack_remind_due(f->st, v, 1000, 2999, 10,
+					      note_id, ids), 0);
+	assert_int_equal(ids[0], 1);
+	assert_int_equal(ids[1], c);
+	ids[0] = 0;
+	assert_int_equal(store_ack_remind_due(f->st, v, 1000, 3000, 10,
+					      note_id, ids), 0);
+	assert_int_equal(ids[0], 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -341,6 +420,8 @@ int main(void)
 		CT(test_version_update_and_current),
 		CT(test_version_editors),
 		CT(test_acks),
+		CT(test_basis),
+		CT(test_ack_reminders),
 	};
 
 	return contract_main("plans", tests, ARRAY_LEN(tests));
