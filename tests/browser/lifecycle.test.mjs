@@ -75,7 +75,9 @@ test('an incident from report to review, watched live', async () => {
     // The command room, in Chinese and in English, while the incident is active.
     await watcher.screenshot({ path: screenshotPath('command-room.zh-CN.png'), fullPage: true });
 
-    // Command HQ resolves, the leadership closes, command HQ reviews.
+    // Command HQ resolves (with other measures still open it is
+    // asked first, and goes ahead), the leadership closes, command HQ reviews.
+    commander.once('dialog', (d) => d.accept());
     await act(commander, 'resolve', (p) =>
         p.getByTestId('action-summary').fill('切换至备库并修复主库，交易恢复'));
     await statusIs(watcher, 'resolved');
