@@ -150,7 +150,7 @@ int app_incident_public(struct store *st, const struct principal *p,
 			err_ret(err, rc, "not_found", "no incident '%s'", key);
 	}
 	if (!rc)
-		rc = app_version_check(p, version, &out->stamp, out->updated_ms,
+		rc = app_version_check(st, p, version, &out->stamp, out->updated_ms,
 				       VK_INCIDENT, out->number, err);
 	if (rc)
 		return rc;

@@ -118,7 +118,7 @@ int app_channel_update(struct app *app, struct store *st,
 	if (!rc)
 		rc = store_channel_get(st, id, out);
 	if (!rc)
-		rc = app_version_check(p, in->version, &out->stamp,
+		rc = app_version_check(st, p, in->version, &out->stamp,
 				       out->updated_ms, VK_CHANNEL, out->name,
 				       err);
 	if (!rc && in->config)

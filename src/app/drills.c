@@ -297,7 +297,7 @@ int app_drill_step(struct store *st, const struct principal *p, int64_t id,
 	if (rc || (rc = store_drill_get(st, id, out)))
 		return rc;
 	snprintf(action, sizeof(action), "#%" PRId64, out->id);
-	if ((rc = app_version_check(p, app_body_version(args), &out->stamp,
+	if ((rc = app_version_check(st, p, app_body_version(args), &out->stamp,
 				    out->updated_ms, VK_DRILL, action, err)))
 		return rc;
 	from = drill_status_parse(out->status);
@@ -305,7 +305,7 @@ int app_drill_step(struct store *st, const struct principal *p, int64_t id,
 		rc = err_ret(err, ERMS_ECONFLICT, "conflict",
 			     "a drill that is %s cannot %s", out->status,
 			     drill_step_name(s));
-		app_version_note(p, &out->stamp, out->updated_ms, VK_DRILL,
+		app_version_note(st, p, &out->stamp, out->updated_ms, VK_DRILL,
 				 action, err);
 		return rc;
 	}

@@ -337,7 +337,7 @@ int app_group_edit(struct store *st, const struct principal *p,
 	if (!rc)
 		rc = store_group_get(st, key, &g);
 	if (!rc)
-		rc = app_version_check(p, app_body_version(body), &g.stamp,
+		rc = app_version_check(st, p, app_body_version(body), &g.stamp,
 				       g.updated_ms, VK_GROUP, g.key, e);
 	if (!rc)
 		rc = take_duties(body, &g, e);

@@ -502,7 +502,7 @@ int app_incident_act(struct store *st, const struct principal *p,
 		rc = app_may(p, incident_right(&out->inc, a, rank), &o, err);
 	}
 	if (!rc)
-		rc = app_version_check(p, args->version, &out->stamp,
+		rc = app_version_check(st, p, args->version, &out->stamp,
 				       out->updated_ms, VK_INCIDENT,
 				       out->number, err);
 	if (rc)
@@ -513,7 +513,7 @@ int app_incident_act(struct store *st, const struct principal *p,
 			     incident_action_name(a), out->number,
 			     incident_state_name(out->inc.state));
 		/* Say who moved it there (two people resolving at once). */
-		app_version_note(p, &out->stamp, out->updated_ms,
+		app_version_note(st, p, &out->stamp, out->updated_ms,
 				 VK_INCIDENT, out->number, err);
 		goto out;
 	}
@@ -738,7 +738,7 @@ int app_task_update(struct store *st, const struct principal *p,
 	if ((rc = app_may(p, A_TASK_UPDATE, &o, err)))
 		return rc;
 	snprintf(text, sizeof(text), "#%" PRId64, out->id);
-	if ((rc = app_version_check(p, c->version, &out->stamp,
+	if ((rc = app_version_check(st, p, c->version, &out->stamp,
 				    out->updated_ms, VK_TASK, text, err)))
 		return rc;
 	if (c->status && (st_parsed = task_status_parse(c->status)) < 0)

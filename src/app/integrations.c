@@ -495,7 +495,7 @@ int app_integration_update(struct app *app, struct store *st,
 	if (!rc)
 		rc = load(st, id, &r, e);
 	if (!rc)
-		rc = app_version_check(p, app_body_version(body), &r.stamp,
+		rc = app_version_check(st, p, app_body_version(body), &r.stamp,
 				       r.updated_ms, VK_INTEGRATION, r.name, e);
 	if (!rc)
 		rc = settings_from(st, body, &r, false, e);

@@ -122,7 +122,7 @@ int app_plan_check_version(struct store *st, const struct principal *p,
 	if ((rc = load(st, plan_id, n, &v, err)))
 		return rc;
 	snprintf(name, sizeof(name), "%s v%d", v.plan_key, v.n);
-	rc = app_version_check(p, version, &v.stamp, v.updated_ms,
+	rc = app_version_check(st, p, version, &v.stamp, v.updated_ms,
 			       VK_PLAN_VERSION, name, err);
 	plan_version_release(&v);
 	return rc;

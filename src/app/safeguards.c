@@ -100,7 +100,7 @@ int app_supply_edit(struct store *st, const struct principal *p, int64_t id,
 	if (!rc)
 		rc = app_supply_may(st, p, A_SUPPLY_MANAGE, e);
 	if (!rc)
-		rc = app_version_check(p, app_body_version(body), &out->stamp,
+		rc = app_version_check(st, p, app_body_version(body), &out->stamp,
 				       out->updated_ms, VK_SUPPLY, out->name,
 				       e);
 	if (!rc)

@@ -166,10 +166,11 @@ int app_user_add(struct store *st, const struct principal *p,
 }
 
 /* The body's version (If-Match) against the row u as read. */
-static int check_user_version(const struct principal *p, const json_t *body,
-			      const struct user *u, struct errbuf *e)
+static int check_user_version(struct store *st, const struct principal *p,
+			      const json_t *body, const struct user *u,
+			      struct errbuf *e)
 {
-	return app_version_check(p, app_body_version(body), &u->stamp,
+	return app_version_check(st, p, app_body_version(body), &u->stamp,
 				 u->updated_ms, VK_USER, u->login, e);
 }
 
@@ -180,7 +181,7 @@ int app_user_edit(struct store *st, const struct principal *p, int64_t id,
 	int rc = store_user_get(st, id, out);
 
 	if (!rc)
-		rc = check_user_version(p, body, out, e);
+		rc = check_user_version(st, p, body, out, e);
 	if (rc)
 		return rc;
 	apply_profile(body, out);
@@ -224,7 +225,7 @@ int app_me_edit(struct store *st, const struct principal *p,
 	if (!rc)
 		rc = store_user_get(st, p->user.id, out);
 	if (!rc)
-		rc = check_user_version(p, body, out, e);
+		rc = check_user_version(st, p, body, out, e);
 	if (rc)
 		return rc;
 	apply_profile(body, out);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app/org.h"
 #include "util/tz.h"
 
 static const struct {
@@ -41,13 +42,6 @@ void app_stamp(struct stamp *s, const struct principal *p)
 		 !u ? "" : u->display_name[0] ? u->display_name : u->login);
 }
 
-/* The zone p reads times in. */
-static const char *zone_of(const struct principal *p)
-{
-	(void)p;
-	return TZ_DEFAULT;
-}
-
 /* err->ver from s, with the Chinese message zh. */
 static void fill(struct errbuf *err, const struct stamp *s, int64_t at_ms,
 		 const char *zh)
@@ -59,15 +53,17 @@ static void fill(struct errbuf *err, const struct stamp *s, int64_t at_ms,
 	snprintf(err->ver.msg_zh, sizeof(err->ver.msg_zh), "%s", zh);
 }
 
-void app_version_note(const struct principal *p, const struct stamp *s,
+void app_version_note(struct store *st, const struct principal *p,
+		      const struct stamp *s,
 		      int64_t changed_ms, enum ver_kind kind,
 		      const char *name, struct errbuf *err)
 {
-	char at[32], zh[320], msg[sizeof(err->msg)];
+	char at[32], zh[320], msg[sizeof(err->msg)], zone[64];
 
 	if (!err)
 		return;
-	tz_short(changed_ms, zone_of(p), at);
+	app_zone_for(st, p, zone);
+	tz_short(changed_ms, zone, at);
 	snprintf(msg, sizeof(msg), "%s", err->msg);
 	errbuf_set(err, NULL, "%s (last changed by %s at %s, version %" PRId64
 		   ")", msg, s->by ? s->by_name : "the system", at,
@@ -79,17 +75,19 @@ void app_version_note(const struct principal *p, const struct stamp *s,
 	fill(err, s, changed_ms, zh);
 }
 
-int app_version_check(const struct principal *p, int64_t expected,
+int app_version_check(struct store *st, const struct principal *p,
+		      int64_t expected,
 		      const struct stamp *s, int64_t changed_ms,
 		      enum ver_kind kind, const char *name,
 		      struct errbuf *err)
 {
-	char at[32];
+	char at[32], zone[64];
 	const char *who_en, *who_zh;
 
 	if (!expected || expected == s->version)
 		return 0;
-	tz_short(changed_ms, zone_of(p), at);
+	app_zone_for(st, p, zone);
+	tz_short(changed_ms, zone, at);
 	who_en = s->by ? s->by_name : "the system";
 	who_zh = s->by ? s->by_name : "系统";
 	errbuf_set(err, "version_conflict",

@@ -20,6 +20,8 @@
 #include "core/types.h"
 #include "util/err.h"
 
+struct store;
+
 /* The kinds of versioned objects, for the conflict's message. */
 enum ver_kind {
 	VK_INCIDENT, VK_TASK, VK_SUPPLY, VK_CHANNEL, VK_GROUP, VK_USER,
@@ -40,9 +42,11 @@ void app_stamp(struct stamp *s, const struct principal *p);
  * err filled: code "version_conflict", field "version", err->ver with
  * the version now, who wrote it and when (changed_ms), and the message
  * in English and Chinese, naming the object (kind and name, e.g. the
- * incident's number) and the time in the reader's (p's) zone.
+ * incident's number) and the time in the reader's (p's) zone
+ * (app_zone_for(), read from st).
  */
-int app_version_check(const struct principal *p, int64_t expected,
+int app_version_check(struct store *st, const struct principal *p,
+		      int64_t expected,
 		      const struct stamp *s, int64_t changed_ms,
 		      enum ver_kind kind, const char *name,
 		      struct errbuf *err);
@@ -52,7 +56,8 @@ int app_version_check(const struct principal *p, int64_t expected,
  * allows) found on the row s: add who wrote it last and when to err's
  * message (kept in its code) and err->ver, as app_version_check() does.
  */
-void app_version_note(const struct principal *p, const struct stamp *s,
+void app_version_note(struct store *st, const struct principal *p,
+		      const struct stamp *s,
 		      int64_t changed_ms, enum ver_kind kind,
 		      const char *name, struct errbuf *err);
 
