@@ -12,6 +12,23 @@ import { errorBox, emptyState, loading, toast, busy, setTitle, messageOf } from 
 
 addTexts({
     'zh-CN': {
+        'admin.ch.f.host': '邮件服务器',
+        'admin.ch.f.port': '端口',
+        'admin.ch.f.tls': '加密方式',
+        'admin.ch.f.from': '发件人地址',
+        'admin.ch.f.user': '登录用户名',
+        'admin.ch.f.password': '登录密码',
+        'admin.ch.f.url': '机器人 / Webhook 地址',
+        'admin.ch.f.secret': '签名密钥',
+        'admin.ch.f.locale': '消息语言',
+        'admin.ch.f.url_set': '地址已设置',
+        'admin.ch.secret_set': '已设置',
+        'admin.ch.kind.email': '电子邮件',
+        'admin.ch.kind.webhook': 'Webhook',
+        'admin.ch.kind.slack': 'Slack',
+        'admin.ch.kind.dingtalk': '钉钉机器人',
+        'admin.ch.kind.wecom': '企业微信机器人',
+        'admin.ch.kind.feishu': '飞书机器人',
         'admin.u.edit': '编辑',
         'admin.u.edit_title': '编辑用户 {login}',
         'admin.u.save': '保存',
@@ -31,6 +48,23 @@ addTexts({
         'admin.ch.test_code': '平台返回码',
     },
     en: {
+        'admin.ch.f.host': 'Mail server',
+        'admin.ch.f.port': 'Port',
+        'admin.ch.f.tls': 'Encryption',
+        'admin.ch.f.from': 'From address',
+        'admin.ch.f.user': 'User name',
+        'admin.ch.f.password': 'Password',
+        'admin.ch.f.url': 'Robot / webhook URL',
+        'admin.ch.f.secret': 'Signing secret',
+        'admin.ch.f.locale': 'Message language',
+        'admin.ch.f.url_set': 'URL set',
+        'admin.ch.secret_set': 'set',
+        'admin.ch.kind.email': 'E-mail',
+        'admin.ch.kind.webhook': 'Webhook',
+        'admin.ch.kind.slack': 'Slack',
+        'admin.ch.kind.dingtalk': 'DingTalk robot',
+        'admin.ch.kind.wecom': 'WeCom robot',
+        'admin.ch.kind.feishu': 'Feishu robot',
         'admin.u.edit': 'Edit',
         'admin.u.edit_title': 'Edit user {login}',
         'admin.u.save': 'Save',
@@ -410,6 +444,32 @@ const CHANNEL_FIELDS = {
     feishu: [['url', 'url', true], ['secret', 'password', false]],
 };
 
+/** A channel kind's name in the reader's language. */
+function kindLabel(kind) {
+    const key = `admin.ch.kind.${kind}`;
+    const s = t(key);
+    return s === key ? kind : s;
+}
+
+/** A config field's label in the reader's language. */
+function fieldLabel(k) {
+    const key = `admin.ch.f.${k}`;
+    const s = t(key);
+    return s === key ? k : s;
+}
+
+/** What a channel's config says, as labelled lines (secrets as "set"). */
+function configSummary(config) {
+    const list = h('dl', { class: 'config-summary small' });
+    for (const [k, v] of Object.entries(config)) {
+        if (k === 'url_set')
+            continue;
+        list.append(h('dt', { text: fieldLabel(k) }),
+            h('dd', { text: v === '***' ? t('admin.ch.secret_set') : String(v) }));
+    }
+    return list;
+}
+
 async function channelsTab(ctx, body) {
     const channels = await apiAll('/api/v1/channels');
     if (!ctx.alive())
@@ -441,8 +501,8 @@ async function channelsTab(ctx, body) {
             }
         }));
         return h('tr', { testid: 'channel-row', dataset: { id: c.id, kind: c.kind } },
-            h('td', { text: c.name }), h('td', { text: c.kind }),
-            h('td', {}, h('code', { class: 'small', text: Object.entries(c.config || {}).map(([k, v]) => `${k}=${v}`).join(' ') })),
+            h('td', { text: c.name }), h('td', { text: kindLabel(c.kind) }),
+            h('td', {}, configSummary(c.config || {})),
             h('td', { text: c.rate_burst ? `${c.rate_burst} / ${c.rate_period_ms} ms` : t('admin.ch.default_rate') }),
             h('td', {}, h('span', { class: ['badge', c.enabled ? 'status-resolved' : 'status-dismissed'], text: c.enabled ? t('admin.enabled') : t('admin.disabled') })),
             h('td', {}, toggle, ' ', test, ' ', verdict));
@@ -456,7 +516,7 @@ async function channelsTab(ctx, body) {
 
 function channelForm(ctx) {
     const name = h('input', { testid: 'channel-name', maxlength: 128 });
-    const kind = select(Object.keys(CHANNEL_FIELDS).map((k) => ({ value: k, label: k })), { testid: 'channel-kind' });
+    const kind = select(Object.keys(CHANNEL_FIELDS).map((k) => ({ value: k, label: kindLabel(k) })), { testid: 'channel-kind' });
     const enabled = h('input', { type: 'checkbox', checked: true, testid: 'channel-enabled' });
     const configBox = h('fieldset', { class: 'grid-form inner' });
     let inputs = {};
@@ -470,7 +530,7 @@ function channelForm(ctx) {
             else
                 el = h('input', { type, testid: `channel-cfg-${k}`, autocomplete: type === 'password' ? 'new-password' : 'off' });
             inputs[k] = { el, required, type };
-            parts.push(field(k, el, required ? {} : { optional: t('optional') }));
+            parts.push(field(fieldLabel(k), el, required ? {} : { optional: t('optional') }));
         }
         replace(configBox, parts);
     };
