@@ -6,7 +6,7 @@
 import { api, qs } from '../lib/api.js';
 import { h, replace, field } from '../lib/dom.js';
 import { t, tx, addTexts } from '../lib/i18n.js';
-import { errorBox, emptyState, toast, busy } from '../lib/ui.js';
+import { errorBox, emptyState, toast, busy, showConflict } from '../lib/ui.js';
 
 addTexts({
     'zh-CN': {
@@ -409,10 +409,19 @@ export function editorCard(ctx, plan, v) {
         busy(save, async () => {
             try {
                 const body = { yaml: area.value, file: v.file || 'plan.yaml' };
-                await api('PUT', `/api/v1/plans/${key}/versions/${v.n}`, body);
+                await api('PUT', `/api/v1/plans/${key}/versions/${v.n}`, body, { version: v.version });
                 toast(t('rev.editor.saved'));
                 ctx.navigate(`#/plans${qs({ plan: plan.key, v: v.n })}`);
             } catch (e) {
+                if (e.isConflict) {
+                    // Somebody saved the draft meanwhile: keep this text,
+                    // say who, and let the author load theirs or save over.
+                    showConflict(form, e, {
+                        onLoad: () => ctx.rerender(),
+                        onRetry: (n) => { v.version = n; form.requestSubmit(); },
+                    });
+                    return;
+                }
                 if (e.details) {
                     errors = e.details;
                     showProblems();

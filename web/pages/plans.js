@@ -218,10 +218,11 @@ function ackCard(plan, published, versions) {
 function versionsCard(ctx, plan, versions, readN) {
     const key = encodeURIComponent(plan.key);
     const slot = h('div', { class: 'slot' });
-    const step = async (button, n, what, body) => busy(button, async () => {
+    const step = async (button, v, what, body) => busy(button, async () => {
+        const n = v.n;
         slot.replaceChildren();
         try {
-            await api('POST', `/api/v1/plans/${key}/versions/${n}/${what}`, body || {});
+            await api('POST', `/api/v1/plans/${key}/versions/${n}/${what}`, body || {}, { version: v.version });
             if (what === 'publish')
                 invalidatePlan();
             toast(t(`plan.done.${what}`, { n }));
@@ -235,12 +236,12 @@ function versionsCard(ctx, plan, versions, readN) {
         const extra = h('div', { class: 'slot' });
         if (v.status === 'draft' && can('plan.submit')) {
             const b = h('button', { type: 'button', class: 'small primary', testid: 'plan-submit', text: t('plan.submit') });
-            b.addEventListener('click', () => step(b, v.n, 'submit'));
+            b.addEventListener('click', () => step(b, v, 'submit'));
             buttons.push(b);
         }
         if (v.status === 'in_review' && can('plan.approve')) {
             const b = h('button', { type: 'button', class: 'small primary', testid: 'plan-approve', text: t('plan.approve') });
-            b.addEventListener('click', () => step(b, v.n, 'approve'));
+            b.addEventListener('click', () => step(b, v, 'approve'));
             buttons.push(b);
         }
         if (v.status === 'in_review' && can('plan.reject')) {
@@ -262,7 +263,7 @@ function versionsCard(ctx, plan, versions, readN) {
                         comment.focus();
                         return;
                     }
-                    step(ok, v.n, 'reject', { comment: comment.value.trim() });
+                    step(ok, v, 'reject', { comment: comment.value.trim() });
                 });
                 replace(extra, f);
                 comment.focus();
@@ -271,7 +272,7 @@ function versionsCard(ctx, plan, versions, readN) {
         }
         if (v.status === 'approved' && can('plan.publish')) {
             const b = h('button', { type: 'button', class: 'small primary', testid: 'plan-publish', text: t('plan.publish') });
-            b.addEventListener('click', () => step(b, v.n, 'publish'));
+            b.addEventListener('click', () => step(b, v, 'publish'));
             buttons.push(b);
         }
         const read = v.n === readN
