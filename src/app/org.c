@@ -10,6 +10,7 @@
 
 #include "app/app.h"
 #include "app/audit.h"
+#include "app/version.h"
 #include "core/account.h"
 #include "store/store.h"
 #include "util/tz.h"
@@ -54,14 +55,12 @@ static int org_audit(struct store *st, const struct principal *p,
 }
 
 int app_org_edit(struct store *st, const struct principal *p,
-		 const json_t *body, int64_t if_match, int64_t now_ms,
-		 struct organisation *out, struct errbuf *e)
+		 const json_t *body, int64_t now_ms, struct organisation *out,
+		 struct errbuf *e)
 {
 	const char *name = text(body, "name"), *zone = text(body, "time_zone");
 	const char *locale = text(body, "locale");
-	json_t *v = json_object_get(body, "version");
-	int64_t want = json_is_integer(v) ? json_integer_value(v) : if_match;
-	char at[32];
+	struct stamp was = { 0 };
 	int rc = app_may(p, A_ORG_UPDATE, NULL, e);
 
 	if (rc)
@@ -73,15 +72,13 @@ int app_org_edit(struct store *st, const struct principal *p,
 				"locale must be 'zh-CN' or 'en'");
 	if ((rc = store_org_get(st, out)))
 		return rc;
-	if (want && want != out->version) {
-		tz_short(out->updated_ms, out->time_zone, at);
-		return err_ret(e, ERMS_ECONFLICT, "version_conflict",
-			       "the organisation was changed by %s at %s "
-			       "(now version %" PRId64 ")",
-			       out->updated_by_name[0] ?
-			       out->updated_by_name : "erms", at,
-			       out->version);
-	}
+	was.version = out->version;
+	was.by = out->updated_by;
+	snprintf(was.by_name, sizeof(was.by_name), "%s", out->updated_by_name);
+	if ((rc = app_version_check(st, p, app_body_version(body), &was,
+				    out->updated_ms, VK_ORGANISATION,
+				    out->name, e)))
+		return rc;
 	if (name)
 		snprintf(out->name, sizeof(out->name), "%s", name);
 	if (zone)

@@ -24,14 +24,13 @@ int app_org_read(struct store *st, const struct principal *p,
 		 struct organisation *out, struct errbuf *e);
 /*
  * Change the organisation from body {name?, time_zone?, locale?,
- * version?} (checked for shape by the caller); if_match is the version
- * the writer last saw (If-Match), 0 when not given. *out receives the
- * row as written. An unknown zone: ERMS_EINVAL, code invalid_field,
+ * version?} (checked for shape by the caller; version is the one the
+ * writer last saw, app/version.h). *out receives the row as written. An unknown zone: ERMS_EINVAL, code invalid_field,
  * field time_zone.
  */
 int app_org_edit(struct store *st, const struct principal *p,
-		 const json_t *body, int64_t if_match, int64_t now_ms,
-		 struct organisation *out, struct errbuf *e);
+		 const json_t *body, int64_t now_ms, struct organisation *out,
+		 struct errbuf *e);
 /* The operator's local setting of the zone (erms init): no version. */
 int app_org_set_zone(struct store *st, const char *zone, int64_t now_ms,
 		     struct errbuf *e);

@@ -4,14 +4,11 @@
  */
 #include "http/routes.h"
 
-#include <ctype.h>
-#include <stdlib.h>
 
 #include "app/codec.h"
 #include "app/org.h"
 #include "http/fields.h"
 #include "http/json.h"
-#include "util/xalloc.h"
 
 static json_t *json_org(const struct organisation *o)
 {
@@ -44,57 +41,15 @@ void api_org_get(struct req *rq, struct resp *rs)
 		answer(rs, &o);
 }
 
-/* If-Match: "n", W/"n" or n; 0 when absent, -1 when not a version. */
-static int64_t if_match(const char *h)
-{
-	char *end;
-	long long n;
-
-	if (!h)
-		return 0;
-	while (isspace((unsigned char)*h))
-		h++;
-	if (h[0] == 'W' && h[1] == '/')
-		h += 2;
-	if (*h == '"')
-		h++;
-	n = strtoll(h, &end, 10);
-	if (end == h || n < 1 || (*end && *end != '"'))
-		return -1;
-	return n;
-}
-
-/* On the I/O thread: the body's shape and the If-Match header. */
-void api_org_prep(struct req *rq, struct resp *rs)
-{
-	struct errbuf e = { 0 };
-	int64_t *v;
-	int rc = json_check(rq->body, org_body.f, org_body.n, &e);
-
-	if (rc) {
-		resp_err(rq, rs, rc, &e);
-		return;
-	}
-	v = xmalloc(sizeof(*v));
-	*v = if_match(req_header(rq, "If-Match"));
-	if (*v < 0) {
-		free(v);
-		resp_fail(rq, rs, 400, "invalid_field", "If-Match",
-			  "If-Match must be a version (\"3\")");
-		return;
-	}
-	rq->ctx = v;
-	rq->ctx_free = free;
-}
-
 void api_org_update(struct req *rq, struct resp *rs)
 {
 	struct errbuf e = { 0 };
 	struct organisation o;
-	int64_t want = rq->ctx ? *(int64_t *)rq->ctx : 0;
-	int rc = app_org_edit(rq->st, &rq->who, rq->body, want, rq->now_ms,
-			      &o, &e);
+	int rc = json_check(rq->body, org_body.f, org_body.n, &e);
 
+	if (!rc)
+		rc = app_org_edit(rq->st, &rq->who, rq->body, rq->now_ms, &o,
+				  &e);
 	if (rc)
 		resp_err(rq, rs, rc, &e);
 	else

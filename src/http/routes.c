@@ -149,7 +149,7 @@ const struct route routes[] = {
 	  .answer = "Organisation",
 	  .summary = "The organisation: name, time zone, language" },
 	{ .method = "PATCH", .pattern = "/api/v1/organisation",
-	  .fn = api_org_update, .prep = api_org_prep, .access = ACCESS_ADMIN,
+	  .fn = api_org_update, .access = ACCESS_ADMIN,
 	  .write = true, .tag = "organisation", .op = "updateOrganisation",
 	  .body = &org_body, .answer = "Organisation",
 	  .summary = "Change the organisation's name, time zone or language "

@@ -257,6 +257,10 @@ class Events(ServerTestCase):
         # The last incident event is the incident as it is now.
         final = [e["data"] for e in e1 if e["event"] == "incident"][-1]
         now = self.call("staff", "GET", "/api/v1/incidents/%d" % inc["id"])
+        # One incident's answer also counts its tasks for those deciding
+        # (app_incident_extras); the stream carries task events instead.
+        for extra in ("open_tasks", "blocked_tasks", "chain_reached_leadership"):
+            now.pop(extra, None)
         self.assertEqual(final, now)
         # The timeline events are exactly the timeline, in order.
         timeline = self.call("staff", "GET", "/api/v1/incidents/%d/timeline" % inc["id"])["items"]

@@ -81,22 +81,22 @@ class Engine(ServerTestCase):
         self.assertStatus(r, 200)
         return r.body
 
-    def timeline(self, inc):
-        r = self.admin.get("/api/v1/incidents/%d/timeline" % inc["id"])
+    def timeline(self, inc, lang="en"):
+        r = self.admin.get("/api/v1/incidents/%d/timeline?lang=%s" % (inc["id"], lang))
         self.assertStatus(r, 200)
         return r.body["items"]
 
     def alerts(self, inc):
         return list_all(self.c["staff"], "/api/v1/incidents/%d/alerts" % inc["id"])
 
-    def alert_entries(self, inc):
-        """The timeline's batches of alerts."""
-        return [e for e in self.timeline(inc) if e["kind"] == "alert"
+    def alert_entries(self, inc, lang="en"):
+        """The timeline's batches of alerts, read in lang."""
+        return [e for e in self.timeline(inc, lang) if e["kind"] == "alert"
                 and e["data"]["change"] == "alerts"]
 
-    def resolved_entries(self, inc):
-        """The timeline's entries telling every alert resolved."""
-        return [e for e in self.timeline(inc) if e["kind"] == "alert"
+    def resolved_entries(self, inc, lang="en"):
+        """The timeline's entries telling every alert resolved, in lang."""
+        return [e for e in self.timeline(inc, lang) if e["kind"] == "alert"
                 and e["data"]["change"] == "resolved"]
 
     def test_storm_is_one_incident(self):
@@ -158,8 +158,8 @@ class Engine(ServerTestCase):
         self.assertEqual(done["resolved"], 1)
         entries = self.resolved_entries(inc)
         self.assertEqual(len(entries), 1)
-        self.assertIn("all 2 alerts resolved", entries[0]["text"])
-        self.assertIn("已全部恢复", entries[0]["text"])
+        self.assertIn("All 2 alerts resolved", entries[0]["text"])
+        self.assertIn("2 条告警已全部恢复", self.resolved_entries(inc, "zh-CN")[0]["text"])
         self.assertEqual(self.incident(inc["number"])["status"], "dismissed")
         states = {a["status"] for a in self.alerts(inc)}
         self.assertEqual(states, {"resolved"})
@@ -271,7 +271,7 @@ class Engine(ServerTestCase):
         entries = self.alert_entries(inc)
         self.assertEqual(len(entries), 1)
         self.assertIn("3 more alerts: Err×2, Warn×1", entries[0]["text"])
-        self.assertIn("又有 3 条告警", entries[0]["text"])
+        self.assertIn("又有 3 条告警", self.alert_entries(inc, "zh-CN")[0]["text"])
         self.assertEqual(entries[0]["data"]["names"], {"Err": 2, "Warn": 1})
         # Within the minute after, the next waits for the scheduler.
         self.post(it, am([alert("Err", "e"), alert("Err", "a")], group="b"))

@@ -87,13 +87,14 @@ class Organisation(ServerTestCase):
         r = self.admin.patch("/api/v1/organisation",
                              {"time_zone": "UTC", "version": before["version"] - 1})
         self.assertError(r, 409, "version_conflict")
-        self.assertIn("version %d" % before["version"], r.body["error"]["message"])
+        self.assertEqual(r.body["error"]["current_version"], before["version"])
+        self.assertIn("version %d" % before["version"], r.body["error"]["message_en"])
         r = self.admin.patch("/api/v1/organisation", {"time_zone": "UTC"},
                              headers={"If-Match": 'W/"%d"' % (before["version"] + 5)})
         self.assertError(r, 409, "version_conflict")
         r = self.admin.patch("/api/v1/organisation", {"time_zone": "UTC"},
                              headers={"If-Match": "yesterday"})
-        self.assertError(r, 400, "invalid_field", "If-Match")
+        self.assertError(r, 400, "invalid", "If-Match")
         self.assertEqual(self.org().body, before)
 
     def test_d_zh_error(self):

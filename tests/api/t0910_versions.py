@@ -93,12 +93,12 @@ class Versions(ServerTestCase):
         self.edit_cycle(path, "admin", "admin2", {"email": "a@example.org"},
                         {"email": "b@example.org"}, "email")
         v = self.c["hq"].get("/api/v1/me").body["user"]["version"]
-        r = self.c["admin2"].patch("/api/v1/users/%d" % self.ids["hq"], {"phone": "123"})
+        r = self.c["admin2"].patch("/api/v1/users/%d" % self.ids["hq"], {"phone": "+8613800000123"})
         self.stamped(r, "admin2", v + 1)
-        self.conflict(self.c["hq"].patch("/api/v1/me", {"phone": "456"},
+        self.conflict(self.c["hq"].patch("/api/v1/me", {"phone": "+8613800000456"},
                                          headers={"If-Match": '"%d"' % v}), "admin2", v + 1)
-        self.assertEqual(self.c["hq"].get("/api/v1/me").body["user"]["phone"], "123")
-        r = self.c["hq"].patch("/api/v1/me", {"phone": "456", "version": v + 1})
+        self.assertEqual(self.c["hq"].get("/api/v1/me").body["user"]["phone"], "+8613800000123")
+        r = self.c["hq"].patch("/api/v1/me", {"phone": "+8613800000456", "version": v + 1})
         self.stamped(r, "hq", v + 2)
 
     def test_groups(self):
