@@ -112,27 +112,3 @@ int app_org_set_zone(struct store *st, const char *zone, int64_t now_ms,
 	return rc ? rc : org_audit(st, &principal_system, &o, now_ms);
 }
 
-/* The organisation's zone, or TZ_DEFAULT. */
-static void org_zone(struct store *st, char zone[64])
-{
-	struct organisation o;
-
-	if (st && !store_org_get(st, &o) && tz_valid(o.time_zone))
-		snprintf(zone, 64, "%s", o.time_zone);
-	else
-		snprintf(zone, 64, "%s", TZ_DEFAULT);
-}
-
-void app_zone_of_user(struct store *st, const struct user *u, char zone[64])
-{
-	if (u && u->time_zone[0] && tz_valid(u->time_zone))
-		snprintf(zone, 64, "%s", u->time_zone);
-	else
-		org_zone(st, zone);
-}
-
-void app_zone_for(struct store *st, const struct principal *p,
-		  char zone[64])
-{
-	app_zone_of_user(st, p && p->user.id ? &p->user : NULL, zone);
-}

@@ -1,6 +1,6 @@
 /*
  * org.h - the organisation's settings (its name, time zone and language)
- * and the zone a person's times are shown in.
+ * (the zone a person reads times in: app/zone.h).
  *
  * One row, made by the migrations: read by anyone signed in, changed by
  * administrators (and by the operator's `erms init`). Its version starts
@@ -34,16 +34,5 @@ int app_org_edit(struct store *st, const struct principal *p,
 /* The operator's local setting of the zone (erms init): no version. */
 int app_org_set_zone(struct store *st, const char *zone, int64_t now_ms,
 		     struct errbuf *e);
-
-/*
- * The zone to show times in to p: p's own zone, else the organisation's,
- * else TZ_DEFAULT (util/tz.h). p NULL or the system: the organisation's.
- * Never fails: a store error gives the default.
- */
-void app_zone_for(struct store *st, const struct principal *p,
-		  char zone[64]);
-/* The zone of a user read from the store (u->time_zone, else the
- * organisation's, else TZ_DEFAULT). */
-void app_zone_of_user(struct store *st, const struct user *u, char zone[64]);
 
 #endif

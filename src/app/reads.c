@@ -7,11 +7,11 @@
 #include <string.h>
 
 #include "app/audit.h"
-#include "app/org.h"
 #include "app/plancache.h"
 #include "app/plans.h"
 #include "app/report.h"
 #include "app/timeline.h"
+#include "app/zone.h"
 #include "plan/model.h"
 #include "core/drill.h"
 #include "store/store.h"

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "app/org.h"
+#include "app/zone.h"
 #include "util/tz.h"
 
 static const struct {

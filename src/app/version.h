@@ -43,7 +43,7 @@ void app_stamp(struct stamp *s, const struct principal *p);
  * the version now, who wrote it and when (changed_ms), and the message
  * in English and Chinese, naming the object (kind and name, e.g. the
  * incident's number) and the time in the reader's (p's) zone
- * (app_zone_for(), read from st).
+ * (app/zone.h, read from st).
  */
 int app_version_check(struct store *st, const struct principal *p,
 		      int64_t expected,

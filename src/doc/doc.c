@@ -236,17 +236,16 @@ char *doc_markdown(const struct doc *d)
 /* Text into HTML: & < > " ' as entities; new lines as <br> when br. */
 static void html_text(struct buf *b, const char *s, bool br)
 {
-	for (; s && *s; s++)
-		switch (*s) {
-		case '&': buf_adds(b, "&amp;"); break;
-		case '<': buf_adds(b, "&lt;"); break;
-		case '>': buf_adds(b, "&gt;"); break;
-		case '"': buf_adds(b, "&quot;"); break;
-		case '\'': buf_adds(b, "&#39;"); break;
-		case '\r': break;
-		case '\n': buf_adds(b, br ? "<br>\n" : " "); break;
-		default: buf_add(b, s, 1);
-		}
+	while (s && *s) {
+		size_t n = strcspn(s, "\r\n");
+
+		esc_html_n(b, s, n);
+		s += n;
+		if (*s == '\n')
+			buf_adds(b, br ? "<br>\n" : " ");
+		if (*s)
+			s++;
+	}
 }
 
 static void html_table(struct buf *b, const struct doc_block *k)

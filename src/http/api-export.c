@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/org.h"
 #include "app/plancache.h"
 #include "app/reads.h"
+#include "app/zone.h"
 #include "http/api.h"
 #include "plan/plan.h"
 #include "util/csv.h"

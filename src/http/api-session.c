@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app/org.h"
 #include "app/users.h"
+#include "app/zone.h"
 #include "core/account.h"
 #include "http/api.h"
 #include "http/fields.h"

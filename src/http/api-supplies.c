@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "app/codec.h"
-#include "app/org.h"
 #include "app/reads.h"
 #include "app/safeguards.h"
+#include "app/zone.h"
 #include "http/api.h"
 #include "http/fields.h"
 #include "http/json.h"

@@ -27,6 +27,7 @@
 #include "http/json.h"
 #include "http/pagecache.h"
 #include "util/crypto.h"
+#include "util/escape.h"
 #include "util/clock.h"
 #include "util/xalloc.h"
 
@@ -228,20 +229,6 @@ void api_status_json(struct req *rq, struct resp *rs)
 	serve(rq, rs, PG_JSON, "application/json", render_json);
 }
 
-/* Text into HTML or XML: & < > " ' escaped. */
-static void esc(struct buf *b, const char *s)
-{
-	for (; s && *s; s++)
-		switch (*s) {
-		case '&': buf_adds(b, "&amp;"); break;
-		case '<': buf_adds(b, "&lt;"); break;
-		case '>': buf_adds(b, "&gt;"); break;
-		case '"': buf_adds(b, "&quot;"); break;
-		case '\'': buf_adds(b, "&#39;"); break;
-		default: buf_add(b, s, 1);
-		}
-}
-
 static const char *S(const json_t *o, const char *k)
 {
 	const char *s = json_string_value(json_object_get(o, k));
@@ -312,7 +299,7 @@ static void local(struct buf *b, const char *at)
 	if (strlen(at) >= 16)
 		buf_addf(b, "%.10s %.5s", at, at + 11);
 	else
-		esc(b, at);
+		esc_html(b, at);
 }
 
 static void render_page(struct req *rq, const json_t *incs, bool zh,
@@ -353,21 +340,21 @@ static void render_page(struct req *rq, const json_t *incs, bool zh,
 
 		buf_addf(b, "<article class=\"incident %s%s%s\" id=\"%s\"><h3>",
 			 phase, *sev ? " " : "", sev, S(inc, "number"));
-		esc(b, *S(inc, "title") ? S(inc, "title")
+		esc_html(b, *S(inc, "title") ? S(inc, "title")
 					: severity_words(sev, zh));
 		buf_addf(b, "</h3><p class=\"phase\">%s", phase_words(phase, zh));
 		if (*sev) {
 			buf_addf(b, " · %s", severity_words(sev, zh));
 			if (lvname && *lvname) {
 				buf_adds(b, zh ? "（" : " (");
-				esc(b, lvname);
+				esc_html(b, lvname);
 				buf_adds(b, zh ? "）" : ")");
 			}
 		}
 		buf_addf(b, " · %s</p>", S(inc, "number"));
 		if (*S(inc, "message")) {
 			buf_adds(b, "<p class=\"message\">");
-			esc(b, S(inc, "message"));
+			esc_html(b, S(inc, "message"));
 			buf_adds(b, "</p>");
 		}
 		buf_adds(b, "<ul>");
@@ -385,7 +372,7 @@ static void render_page(struct req *rq, const json_t *incs, bool zh,
 						 "incident has been resolved; "
 						 "service is back to normal.");
 			else
-				esc(b, S(u, "text"));
+				esc_html(b, S(u, "text"));
 			buf_adds(b, "</li>");
 		}
 		buf_adds(b, "</ul></article>");
@@ -405,10 +392,10 @@ void api_status_page(struct req *rq, struct resp *rs)
  * of its severity. */
 static void public_name(struct buf *b, const json_t *inc)
 {
-	esc(b, S(inc, "number"));
+	esc_html(b, S(inc, "number"));
 	buf_adds(b, " ");
 	if (*S(inc, "title")) {
-		esc(b, S(inc, "title"));
+		esc_html(b, S(inc, "title"));
 		return;
 	}
 	buf_addf(b, "%s / %s", severity_words(S(inc, "severity"), true),
@@ -428,21 +415,21 @@ static void render_atom(struct req *rq, const json_t *incs, bool zh,
 	buf_adds(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 		     "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
 	buf_adds(b, "<title>服务状态 / Service status</title>\n<id>");
-	esc(b, base);
+	esc_html(b, base);
 	/* Nothing was ever published: the epoch, not the time of asking. */
 	buf_addf(b, "/status</id>\n<updated>%s</updated>\n"
 		 "<author><name>erms</name></author>\n<link href=\"",
 		 *updated ? updated : "1970-01-01T00:00:00Z");
-	esc(b, base);
+	esc_html(b, base);
 	buf_adds(b, "/status\"/>\n<link rel=\"self\" href=\"");
-	esc(b, base);
+	esc_html(b, base);
 	buf_adds(b, "/status.atom\"/>\n");
 	json_array_foreach(incs, i, inc)
 		json_array_foreach(json_object_get(inc, "updates"), j, u) {
 			bool done = !strcmp(S(u, "kind"), "resolved");
 
 			buf_adds(b, "<entry>\n<id>");
-			esc(b, base);
+			esc_html(b, base);
 			if (done)
 				buf_addf(b, "/status#resolved-%s", S(inc, "number"));
 			else
@@ -455,10 +442,10 @@ static void render_atom(struct req *rq, const json_t *incs, bool zh,
 				buf_adds(b, " · 已解决 / Resolved");
 			buf_addf(b, "</title>\n<updated>%s</updated>\n"
 				 "<link href=\"", S(u, "at"));
-			esc(b, base);
+			esc_html(b, base);
 			buf_addf(b, "/status#%s\"/>\n<content type=\"text\">",
 				 S(inc, "number"));
-			esc(b, S(u, "text"));
+			esc_html(b, S(u, "text"));
 			buf_adds(b, "</content>\n</entry>\n");
 		}
 	buf_adds(b, "</feed>\n");

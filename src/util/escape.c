@@ -68,7 +68,13 @@ void esc_md(struct buf *b, const char *s)
 
 void esc_html(struct buf *b, const char *s)
 {
-	for (; s && *s; s++)
+	if (s)
+		esc_html_n(b, s, strlen(s));
+}
+
+void esc_html_n(struct buf *b, const char *s, size_t n)
+{
+	for (; n--; s++)
 		switch (*s) {
 		case '&': buf_adds(b, "&amp;"); break;
 		case '<': buf_adds(b, "&lt;"); break;

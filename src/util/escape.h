@@ -9,6 +9,8 @@
 #ifndef ERMS_UTIL_ESCAPE_H
 #define ERMS_UTIL_ESCAPE_H
 
+#include <stddef.h>
+
 #include "util/buf.h"
 
 /*
@@ -28,5 +30,7 @@ void esc_md(struct buf *b, const char *s);
 /* Append s to b as text of HTML or XML, in an element or an attribute
  * in quotes: & < > " ' are written as entities. s NULL appends nothing. */
 void esc_html(struct buf *b, const char *s);
+/* esc_html() of the n bytes at s. */
+void esc_html_n(struct buf *b, const char *s, size_t n);
 
 #endif
