@@ -73,8 +73,8 @@ test('leadership deciding after the chain reached them with no acknowledgement',
         await p.getByTestId('action-proposed-level').selectOption('level-1');
     });
     await statusIs(leader, 'acknowledged');
-    await leader.locator('[data-testid="timeline-entry"][data-key="incident.assessment"]').waitFor();
-    assert.ok((await leader.locator('[data-key="incident.assessment"] .tl-text').textContent())
+    await leader.locator('[data-testid="timeline-entry"][data-key="tl.assessment_level"]').waitFor();
+    assert.ok((await leader.locator('[data-key="tl.assessment_level"] .tl-text').textContent())
         .includes('支付全部失败，影响全体客户'));
 
     // The activation shows the assessment and proposes its level.
@@ -171,7 +171,7 @@ test('a drill inject arriving', async () => {
     await hq.locator('[data-testid="drill-status"][data-status="running"]').waitFor();
     await hq.getByTestId('drill-incident').click();
     await hq.waitForURL(/#\/incidents\/INC-\d{4}-\d{4}/);
-    const entry = hq.locator('[data-testid="timeline-entry"][data-key="drill.inject"]');
+    const entry = hq.locator('[data-testid="timeline-entry"][data-key="tl.drill_inject"]');
     await entry.waitFor({ timeout: 15000 });
     assert.ok((await entry.textContent()).includes('外部媒体询问客户数据是否泄露'));
     assert.equal(await entry.count(), 1, 'the minute-600 inject is not due');
