@@ -73,6 +73,8 @@ test('a drill is planned, run on the real workflow and evaluated', async () => {
     await act(leader, 'activate'); // the drill's level is proposed and chosen
     await statusIs(leader, 'active');
     await statusIs(hq, 'active');
+    // The level's measures are still open: resolving asks first.
+    hq.once('dialog', (d) => d.accept());
     await act(hq, 'resolve', (p) => p.getByTestId('action-summary').fill('已切换至备用集群，交易恢复'));
     await statusIs(leader, 'resolved');
     await act(leader, 'close');
