@@ -178,6 +178,7 @@ test('a drill inject arriving', async () => {
     // Back on the drill: delivered, and not before its time.
     await hq.getByTestId('incident-drill').click();
     await hq.waitForURL(/#\/drills\/\d+$/);
+    await hq.getByTestId('drill-injects').locator('li').first().waitFor();
     const states = await hq.getByTestId('drill-injects').locator('li').evaluateAll((els) => els.map((e) => e.dataset.delivered));
     assert.deepEqual(states, ['true', 'false']);
     // Not completed while its incident is open; cancelled instead.
