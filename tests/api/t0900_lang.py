@@ -93,7 +93,7 @@ class Organisation(ServerTestCase):
         self.assertError(r, 409, "version_conflict")
         r = self.admin.patch("/api/v1/organisation", {"time_zone": "UTC"},
                              headers={"If-Match": "yesterday"})
-        self.assertError(r, 400, "invalid_field", "If-Match")
+        self.assertError(r, 400, "invalid", "If-Match")
         self.assertEqual(self.org().body, before)
 
     def test_d_zh_error(self):

@@ -147,7 +147,7 @@ class Report(ServerTestCase):
         text = self.md("en")
         for s in ("Facts", "Timeline", "Tasks", "Supplies used", "Expenses", "Bulletins issued",
                   "Messages sent", "Review", "Action items", "Acknowledged → Active",
-                  "Command HQ", "Public: ", "Internal: ", "Allocated", "Done", "open"):
+                  "Command HQ", "Public bulletin: ", "Internal bulletin: ", "Allocated", "Done", "open"):
             self.assertIn(s, text)
         for s in ("基本情况", "时间线", "对外发布", "整改事项", "生成于"):
             self.assertNotIn(s, text)
