@@ -37,7 +37,7 @@ static const struct msg_def catalog[] = {
 	  "Acknowledged by {by} ({event})" },
 	{ "tl.notify_acked_group", "{group}的群已确认收到（{event}）",
 	  "Acknowledged in the chat of {group} ({event})" },
-	{ "tl.bulletin", "{audience}通报：{text}",
+	{ "tl.bulletin", "{audience}：{text}",
 	  "{audience} bulletin: {text}" },
 	{ "tl.supply", "{movement}：{n} {unit} {name}",
 	  "{movement}: {n} {unit} {name}" },
@@ -57,6 +57,7 @@ static const struct msg_def catalog[] = {
 	/* Notification bodies (app/notify.c): times in the reader's zone. */
 	{ "nt.reported_at", "上报时间：{at}", "Reported: {at}" },
 	{ "nt.at", "本次时间：{at}", "This update: {at}" },
+	{ "nt.breach", "未在时限内{target}", "Target missed: {target}" },
 };
 
 const struct msg_def *msg_catalog(size_t *n)
@@ -135,11 +136,12 @@ static const struct word words[] = {
 	{ "delivery", "sent", "已发送", "Sent" },
 	{ "delivery", "failed", "发送失败", "Failed" },
 	{ "delivery", "merged", "已合并", "Merged" },
-	{ "audience", "public", "公开", "Public" },
-	{ "audience", "internal", "内部", "Internal" },
+	/* As the console's bulletin form names them. */
+	{ "audience", "public", "对外发布", "Public" },
+	{ "audience", "internal", "内部通报", "Internal" },
 	{ "movement", "in", "入库", "In" },
 	{ "movement", "out", "出库", "Out" },
-	{ "movement", "allocate", "调拨给事件", "Allocated" },
+	{ "movement", "allocate", "调拨", "Allocated" },
 	{ "movement", "return", "归还", "Returned" },
 };
 

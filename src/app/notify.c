@@ -75,6 +75,11 @@ static const char *const event_names[NE__COUNT] = {
 	"resolve", "reopen", "close", "dismiss", "bulletin",
 };
 
+const char *notify_event_name(enum notify_event ev)
+{
+	return (unsigned)ev < NE__COUNT ? event_names[ev] : "?";
+}
+
 struct compose {
 	struct store *st;
 	const struct incident_row *r;	/* NULL: a message of its own */
@@ -120,6 +125,12 @@ static void render(struct compose *c, const char *locale, const char *zone,
 				   : r->category;
 	const char *drill = r->inc.is_drill ? (z ? "[演练] " : "[DRILL] ") : "";
 	struct buf t = BUF_INIT, m = BUF_INIT;
+	/* A missed target is named in the reader's words, not by its key. */
+	json_t *missed = c->ev == NE_BREACH && c->detail
+		? json_pack("{s:s}", "target", c->detail) : NULL;
+	char *breach = missed ? msg_text("nt.breach", missed, locale, &names)
+			      : NULL;
+	const char *detail = breach ? breach : c->detail;
 
 	*link = xasprintf("%s/#/incidents/%s", notify_base_url(), r->number);
 	*subject = xasprintf("%s【%s】%s %s", drill,
@@ -132,8 +143,8 @@ static void render(struct compose *c, const char *locale, const char *zone,
 		 z ? "影响" : "Impact",
 		 r->impact && *r->impact ? r->impact : "-");
 	buf_addf(&t, "%s\n%s\n", reported, at);
-	if (c->detail && *c->detail)
-		buf_addf(&t, "%s: %s\n", z ? "说明" : "Detail", c->detail);
+	if (detail && *detail)
+		buf_addf(&t, "%s: %s\n", z ? "说明" : "Detail", detail);
 	/* The links (to the incident, to acknowledge) are added by each
 	 * channel in its own form. */
 	buf_addf(&t, "\n%s\n", z ? words[c->ev].ask_zh : words[c->ev].ask_en);
@@ -150,9 +161,9 @@ static void render(struct compose *c, const char *locale, const char *zone,
 	buf_addf(&m, "\n- %s: %s\n", z ? "状态" : "Status",
 		 msg_word("state", incident_state_name(r->inc.state), locale));
 	buf_addf(&m, "- %s\n- %s\n", reported, at);
-	if (c->detail && *c->detail) {
+	if (detail && *detail) {
 		buf_addf(&m, "- %s: ", z ? "说明" : "Detail");
-		esc_md(&m, c->detail);
+		esc_md(&m, detail);
 		buf_adds(&m, "\n");
 	}
 	buf_addf(&m, "\n**%s**\n", z ? words[c->ev].ask_zh
@@ -161,6 +172,8 @@ static void render(struct compose *c, const char *locale, const char *zone,
 	*md = buf_detach(&m, NULL);
 	free(reported);
 	free(at);
+	free(breach);
+	json_decref(missed);
 	json_decref(rep);
 	json_decref(now);
 }

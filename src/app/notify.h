@@ -23,6 +23,9 @@ enum notify_event {
 	NE_RESOLVE, NE_REOPEN, NE_CLOSE, NE_DISMISS, NE_BULLETIN, NE__COUNT
 };
 
+/* The event's name in the outbox and the API ("report", "set-level"). */
+const char *notify_event_name(enum notify_event ev);
+
 /*
  * Queue the messages for event ev of incident r (whose typed plan is
  * given); tier is the escalation tier for NE_REPORT/NE_ESCALATE, detail
