@@ -272,6 +272,10 @@ int app_rotation_update(struct store *st, const struct principal *p,
 		int64_t start = f.row.start_ms;
 
 		rc = rotation_of_group(st, key, id, &f, e);
+		if (!rc)
+			rc = app_version_check(st, p, app_body_version(body),
+					       &f.row.stamp, f.row.updated_ms,
+					       VK_ROTATION, f.row.name, e);
 		if (!rc && json_object_get(body, "start"))
 			f.row.start_ms = start;
 	}

@@ -223,7 +223,8 @@ BODY(rotation_update_body,
 	{ .name = "shift_minutes", .type = JT_INT,
 	  .max = 366 * 24 * 60, .min = 1 },
 	{ .name = "start", .type = JT_STRING, .max = 40, .min = 1 },
-	{ .name = "time_zone", .type = JT_STRING, .max = 63, .min = 1 });
+	{ .name = "time_zone", .type = JT_STRING, .max = 63, .min = 1 },
+	VERSION_FIELD);
 
 BODY(override_body,
 	{ .name = "user_id", .type = JT_INT, .required = true, .min = 1 },

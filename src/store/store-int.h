@@ -404,6 +404,7 @@ void inc_list_query(struct store *st, const struct incident_filter *f,
 	X(INT, shift_minutes, "r.shift_minutes", ) S			\
 	X(CHARS, time_zone, "r.time_zone", ) S				\
 	X(TEXT, members, "r.members", .dflt = "[]") S	\
+	X(I64, updated_ms, "r.updated_ms", ) S				\
 	STAMP_COLS(X, S, "r")
 
 #define OVERRIDE_COLS(X, S)						\

@@ -419,6 +419,7 @@ struct rotation_row {
 	int64_t start_ms;
 	int shift_minutes;
 	const char *members;	/* JSON array of user ids; borrowed */
+	int64_t updated_ms;	/* read only: the last write's time */
 	struct stamp stamp;
 };
 typedef int store_rotation_fn(void *ctx, const struct rotation_row *r);

@@ -167,6 +167,13 @@ class Versions(ServerTestCase):
         self.assertEqual(r.status, 201, r)
         self.assertEqual(r.body["version"], 1)
         self.assertEqual(r.body["updated_by"], {"id": self.ids["hq"], "name": NAMES["hq"]})
+        path = "/api/v1/groups/command/rotations/%d" % r.body["id"]
+        self.stamped(self.c["hq2"].patch(path, {"name": "早班", "version": 1}), "hq2", 2)
+        self.conflict(self.c["hq"].patch(path, {"shift_minutes": 480},
+                                         headers={"If-Match": '"1"'}), "hq2", 2)
+        rot = [x for x in self.c["hq"].get("/api/v1/groups/command/rotations").body["items"]
+               if x["id"] == r.body["id"]][0]
+        self.assertEqual((rot["name"], rot["shift_minutes"], rot["version"]), ("早班", 720, 2))
 
     def test_plan_versions(self):
         with open(PLAN_MINIMAL, encoding="utf-8") as f:

@@ -9,7 +9,7 @@ import { t, addTexts } from '../lib/i18n.js';
 import { can } from '../lib/session.js';
 import { loadPeople, personName, knownPeople } from '../lib/people.js';
 import { timeEl, localInputToIso, isoToLocalInput, nowLocalInput, fmtMinutes } from '../lib/time.js';
-import { errorBox, emptyState, loading, toast, busy, setTitle, messageOf } from '../lib/ui.js';
+import { errorBox, emptyState, loading, toast, busy, setTitle, messageOf, showConflict } from '../lib/ui.js';
 
 addTexts({
     'zh-CN': {
@@ -259,13 +259,18 @@ function rotationEditor(ctx, key, r, members, done) {
         busy(submit, async () => {
             try {
                 if (r)
-                    await api('PATCH', `/api/v1/groups/${encodeURIComponent(key)}/rotations/${r.id}`, json);
+                    await api('PATCH', `/api/v1/groups/${encodeURIComponent(key)}/rotations/${r.id}`, json, { version: r.version });
                 else
                     await api('POST', `/api/v1/groups/${encodeURIComponent(key)}/rotations`, json);
                 toast(t('saved'));
                 ctx.rerender();
             } catch (e) {
-                if (e.field && controls[e.field]) {
+                if (e.isConflict) {
+                    showConflict(form, e, {
+                        onLoad: () => ctx.rerender(),
+                        onRetry: (n) => { r.version = n; form.requestSubmit(); },
+                    });
+                } else if (e.field && controls[e.field]) {
                     fieldError(controls[e.field], messageOf(e));
                     controls[e.field].focus();
                 } else {
