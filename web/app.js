@@ -25,6 +25,7 @@ import * as adminPage from './pages/admin.js';
 import * as integrationsPage from './pages/integrations.js';
 import * as dutyPage from './pages/duty.js';
 import * as statsPage from './pages/stats.js';
+import * as profilePage from './pages/profile.js';
 
 addTexts({
     'zh-CN': { 'nav.menu': '菜单', 'nav.stats': '统计', 'nav.duty': '值班' },
@@ -45,6 +46,7 @@ const ROUTES = [
     { re: /^\/admin(?:\/([a-z-]+))?$/, page: adminPage, name: 'admin' },
     { re: /^\/integrations(?:\/(\d+))?$/, page: integrationsPage, name: 'integrations' },
     { re: /^\/duty$/, page: dutyPage, name: 'duty' },
+    { re: /^\/profile$/, page: profilePage, name: 'profile' },
 ];
 
 const AFTER_SIGNIN = 'erms.afterSignin';
@@ -186,7 +188,7 @@ function renderChrome() {
     $('#live').hidden = !signedIn;
     if (signedIn) {
         $('#who').textContent = session.user.display_name || session.user.login;
-        $('#who').title = session.user.login;
+        $('#who').title = `${session.user.login} · ${t('nav.profile')}`;
         const admin = session.user.is_admin || can('user.list') || can('channel.manage') ||
             can('notification.read');
         $('[data-testid="nav-admin"]').hidden = !admin;

@@ -403,12 +403,12 @@ async function groupChannels(ctx, slot, key, attached) {
             }
         }));
         return h('li', { testid: 'group-channel', dataset: { id: c.id, kind: c.kind } },
-            h('strong', { text: c.name }), ' ', h('span', { class: 'badge kind-tag', text: c.kind }), ' ', rm);
+            h('strong', { text: c.name }), ' ', h('span', { class: 'badge kind-tag', text: kindLabel(c.kind) }), ' ', rm);
     });
     const parts = [h('h3', { text: t('admin.g.channels') }),
         rows.length ? h('ul', { class: 'mini-list', testid: 'group-channels' }, rows) : emptyState(t('admin.g.no_channels'), 'group-no-channels')];
     if (off.length) {
-        const pick = select(off.map((c) => ({ value: String(c.id), label: `${c.name} (${c.kind})` })), { testid: 'group-channel-pick' });
+        const pick = select(off.map((c) => ({ value: String(c.id), label: `${c.name} (${kindLabel(c.kind)})` })), { testid: 'group-channel-pick' });
         const out = h('div', { class: 'slot' });
         const submit = h('button', { type: 'submit', class: 'primary', testid: 'group-channel-attach', text: t('admin.g.attach') });
         const form = h('form', { class: 'inline-form', novalidate: true, 'aria-label': t('admin.g.attach') },

@@ -17,12 +17,18 @@ import { loadCompliance, outstandingList } from './drills.js';
 
 addTexts({
     'zh-CN': {
+        'dashboard.on_duty': '当前值班',
+        'dashboard.on_duty.roster': '值班表',
+        'dashboard.on_duty.until': '至',
         'dashboard.plans_pending': '待审批/发布的预案',
         'dashboard.plan_version': '{name} 第 {n} 版',
         'dashboard.plan_step.approve': '待批准',
         'dashboard.plan_step.publish': '待发布',
     },
     en: {
+        'dashboard.on_duty': 'On duty now',
+        'dashboard.on_duty.roster': 'Duty roster',
+        'dashboard.on_duty.until': 'until',
         'dashboard.plans_pending': 'Plans awaiting approval or publication',
         'dashboard.plan_version': '{name}, version {n}',
         'dashboard.plan_step.approve': 'to approve',
@@ -224,6 +230,22 @@ async function renderFailures(slot) {
     })));
 }
 
+/** Who is on duty now in each group (GET …/on-duty), linked to the roster. */
+async function renderOnDuty(slot) {
+    const groups = (await api('GET', '/api/v1/groups')).items || [];
+    const rows = await Promise.all(groups.map(async (g) => {
+        const d = await api('GET', `/api/v1/groups/${encodeURIComponent(g.key)}/on-duty`).catch(() => null);
+        return { g, od: d && d.on_duty };
+    }));
+    const list = h('ul', { class: 'plain on-duty-list', testid: 'on-duty-list' }, rows.map(({ g, od }) =>
+        h('li', { testid: 'on-duty-group', dataset: { group: g.key } },
+            h('a', { href: `#/duty${qs({ group: g.key })}`, text: g.name }), ': ',
+            od ? [h('strong', { testid: 'on-duty-person', text: od.display_name || od.login }),
+                od.shift && od.shift.end ? [' ', h('span', { class: 'muted small' }, `${t('dashboard.on_duty.until')} `, timeEl(od.shift.end))] : null]
+                : h('span', { class: 'muted', text: t('admin.nobody_on_duty') }))));
+    replace(slot, rows.length ? list : emptyState(t('admin.nobody_on_duty')));
+}
+
 export async function render(ctx) {
     setTitle(t('nav.dashboard'));
     const activeSlot = h('div', { class: 'slot' }, loading());
@@ -231,6 +253,7 @@ export async function render(ctx) {
     const planSlot = h('div', { class: 'slot' }, loading());
     const failSlot = h('div', { class: 'slot' }, loading());
     const drillSlot = h('div', { class: 'slot' }, loading());
+    const dutySlot = h('div', { class: 'slot' }, loading());
     const showFailures = can('notification.retry');
 
     ctx.root.append(
@@ -246,6 +269,10 @@ export async function render(ctx) {
             h('div', { class: 'dash-side' },
                 h('section', { class: 'card', testid: 'dashboard-mine', 'aria-labelledby': 'dash-mine' },
                     h('h2', { id: 'dash-mine', text: t('dashboard.mine') }), mineSlot),
+                h('section', { class: 'card', testid: 'dashboard-on-duty', 'aria-labelledby': 'dash-duty' },
+                    h('div', { class: 'card-head' }, h('h2', { id: 'dash-duty', text: t('dashboard.on_duty') }),
+                        h('a', { href: '#/duty', class: 'small', text: t('dashboard.on_duty.roster') })),
+                    dutySlot),
                 h('section', { class: 'card', testid: 'dashboard-plan', 'aria-labelledby': 'dash-plan' },
                     h('h2', { id: 'dash-plan', text: t('dashboard.plan') }), planSlot),
                 h('section', { class: 'card', testid: 'dashboard-drills-overdue', 'aria-labelledby': 'dash-drills' },
@@ -265,6 +292,7 @@ export async function render(ctx) {
     if (!ctx.alive())
         return;
     renderDrills(drillSlot, content);
+    renderOnDuty(dutySlot).catch((e) => replace(dutySlot, errorBox(e)));
 
     let incidents = [];
     const loadIncidents = async () => {

@@ -147,7 +147,7 @@ async function renderList(ctx) {
  * (never the session or an API token). A new one revokes the old; the
  * URLs are shown once, here.
  */
-function feedButton(slot) {
+export function feedButton(slot) {
     const b = h('button', { type: 'button', class: 'button secondary', testid: 'feed-token-new', text: t('feed.new') });
     b.addEventListener('click', async () => {
         slot.replaceChildren();
