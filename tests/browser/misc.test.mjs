@@ -90,7 +90,8 @@ test('every list page at 360 px without horizontal overflow', async () => {
     const page = await newPage(browser, { viewport: { width: 360, height: 740 } });
     await signIn(page, server.url, 'admin');
     const pages = ['#/', '#/incidents', '#/supplies', '#/drills', '#/plans', '#/stats', '#/integrations',
-        '#/admin/users', '#/admin/groups', '#/admin/duty', '#/admin/channels', '#/admin/delivery', '#/funds'];
+        '#/admin/users', '#/admin/groups', '#/admin/duty', '#/admin/channels', '#/admin/delivery', '#/funds',
+        '#/duty', '#/profile'];
     for (const hash of pages) {
         await page.goto(`${server.url}/${hash}`);
         await page.locator('#view .page h1').first().waitFor();
