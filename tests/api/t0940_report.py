@@ -149,7 +149,7 @@ class Report(ServerTestCase):
                   "Messages sent", "Review", "Action items", "Acknowledged → Active",
                   "Command HQ", "Public bulletin: ", "Internal bulletin: ", "Allocated", "Done", "open"):
             self.assertIn(s, text)
-        for s in ("基本情况", "时间线", "公开通报", "整改事项", "生成于"):
+        for s in ("基本情况", "时间线", "对外发布", "整改事项", "生成于"):
             self.assertNotIn(s, text)
 
     def test_sections_with_names(self):
@@ -162,8 +162,8 @@ class Report(ServerTestCase):
                   "一级", "已确认 → 响应中", "已总结",
                   # what was used, spent, said and sent
                   "备用服务器", "调拨", "2 台", "临时扩容", "加急采购硬盘", "¥1234.56",
-                  "网上银行暂时无法登录，正在抢修", "请技术组关注主库", "公开通报", "内部通报",
-                  "指挥部值班群", "事件报告", "调拨给事件：2 台 备用服务器",
+                  "网上银行暂时无法登录，正在抢修", "请技术组关注主库", "对外发布", "内部通报",
+                  "指挥部值班群", "事件报告", "调拨：2 台 备用服务器",
                   # the review
                   "主库磁盘写满", "监控要覆盖磁盘"):
             self.assertIn(s, md)
