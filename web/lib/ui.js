@@ -1,7 +1,7 @@
 // Shared pieces of the console: badges, timers, errors, notices.
 
 import { h, clear, fieldError } from './dom.js';
-import { addTexts, t } from './i18n.js';
+import { addTexts, t, tx } from './i18n.js';
 import { findLevel, levelColour, levelName } from './plan.js';
 import { timer, fmtMinutes, fmtTime, timeEl } from './time.js';
 
@@ -27,6 +27,11 @@ export const ACTIVE_STATUSES = ['reported', 'acknowledged', 'active'];
 
 /** Still open: a missed target is "overdue" only then; once resolved,
  * closed, reviewed or dismissed it is history (the targets panel keeps it). */
+/** A task's title in the reader's language (a plan's measure has them all). */
+export function taskTitle(task) {
+    return (task.titles && tx(task.titles)) || task.title;
+}
+
 export function isOpen(inc) {
     return ACTIVE_STATUSES.includes(inc.status);
 }

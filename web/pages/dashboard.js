@@ -11,7 +11,7 @@ import { currentPlan, contentOf, sortedLevels, categoryName, groupName } from '.
 import { timeEl } from '../lib/time.js';
 import {
     ACTIVE_STATUSES, isOpen, statusBadge, levelBadge, drillTag, sourceBadge, incidentTimers, emptyState,
-    loading, errorBox, incidentLink, toast, busy, setTitle, messageOf,
+    loading, errorBox, incidentLink, toast, busy, setTitle, messageOf, taskTitle,
 } from '../lib/ui.js';
 import { loadCompliance, outstandingList } from './drills.js';
 
@@ -123,7 +123,7 @@ function renderMine(slot, content, incidents, tasks, plans) {
         parts.push(h('h3', { text: t('dashboard.my_tasks') }),
             miniList(tasks, ({ task, inc }) => h('li', { dataset: { taskId: task.id } },
                 h('a', { href: `#/incidents/${encodeURIComponent(inc.number)}`, text: inc.number }), ' ',
-                h('span', { text: task.title }), ' ',
+                h('span', { text: taskTitle(task) }), ' ',
                 h('span', { class: 'muted small', text: `(${groupName(content, task.group)})` }), ' ',
                 h('span', { class: ['badge', `task-${task.status}`], text: t(`task.${task.status}`) })),
             t('dashboard.no_tasks'), 'dashboard-my-tasks'));

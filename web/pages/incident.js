@@ -14,7 +14,7 @@ import { loadPeople, personName } from '../lib/people.js';
 import { timeEl, localInputToIso } from '../lib/time.js';
 import {
     statusBadge, levelBadge, drillTag, sourceBadge, sourceName, targetsTable, incidentTimers, errorBox,
-    emptyState, loading, toast, busy, setTitle, messageOf, showConflict, isOpen,
+    emptyState, loading, toast, busy, setTitle, messageOf, showConflict, isOpen, taskTitle,
 } from '../lib/ui.js';
 import { incidentSupplies } from './supplies.js';
 import { decisionAllowed, escalationNote, ackFields, assessmentBlock, entryTextOf } from './decide.js';
@@ -503,7 +503,7 @@ export async function render(ctx) {
 
     function taskItem(task) {
         const parts = [
-            h('div', { class: 'task-title', text: task.title }),
+            h('div', { class: 'task-title', text: taskTitle(task) }),
             h('div', { class: 'task-meta' },
                 h('span', { class: ['badge', `task-${task.status}`], testid: 'task-status-badge', text: t(`task.${task.status}`) }),
                 task.assignee_id ? h('span', { class: 'muted small', text: personName(task.assignee_id) }) : null,
@@ -681,9 +681,9 @@ export async function render(ctx) {
         if (e.kind === 'task' && d.task && st.tasks.has(d.task)) {
             const task = st.tasks.get(d.task);
             if (d.change === 'created')
-                return t('tl.task_created', { title: task.title, group: groupName(st.content, task.group) });
+                return t('tl.task_created', { title: taskTitle(task), group: groupName(st.content, task.group) });
             if (d.status)
-                return t('tl.task_status', { title: task.title, status: t(`task.${d.status}`) });
+                return t('tl.task_status', { title: taskTitle(task), status: t(`task.${d.status}`) });
         }
         return e.text;
     }
