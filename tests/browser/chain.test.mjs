@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { startServer, launch, newPage, assertClean, signIn } from './harness.mjs';
+import { startServer, launch, newPage, assertClean, signIn, screenshotPath } from './harness.mjs';
 
 let server, browser, robot;
 const received = [];
@@ -128,6 +128,9 @@ test('a person edits their own profile; a bad mobile is refused at its field', a
     await page.getByTestId('token-name').fill('巡检脚本');
     await page.getByTestId('token-create').click();
     assert.match(await page.getByTestId('token-secret').inputValue(), /^erms_/);
+    await page.locator('[data-testid="token-row"]', { hasText: '巡检脚本' }).waitFor();
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: screenshotPath('profile.png'), fullPage: true });
     assertClean(page);
 });
 
@@ -140,5 +143,6 @@ test('the dashboard names who is on duty in each group', async () => {
     await command.getByRole('link').click();
     await page.waitForURL(/#\/duty\?group=command/);
     await page.getByTestId('on-duty-name').waitFor();
+    await page.screenshot({ path: screenshotPath('duty.png'), fullPage: true });
     assertClean(page);
 });

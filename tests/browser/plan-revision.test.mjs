@@ -7,7 +7,7 @@
 // concerns; a member of staff reads what changed and acknowledges.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, assertClean, signIn } from './harness.mjs';
+import { startServer, launch, newPage, assertClean, signIn, screenshotPath } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launch(); });
@@ -137,6 +137,8 @@ test('a plan is revised, approved and published in the console, and staff read t
     assert.equal(await words.locator('del').first().textContent(), '5');
     assert.equal(await words.locator('ins').first().textContent(), '3');
     assert.ok(await view.locator('ins', { hasText: '30' }).count() >= 1, 'the new words are marked');
+    await view.scrollIntoViewIfNeeded();
+    await hq.screenshot({ path: screenshotPath('plan-diff.png') });
 
     // Submitted: the leadership is told.
     await hq.getByTestId('plan-version-2').getByTestId('plan-submit').click();

@@ -20,6 +20,7 @@ addTexts({
         'dashboard.on_duty': '当前值班',
         'dashboard.on_duty.roster': '值班表',
         'dashboard.on_duty.until': '至',
+        'dashboard.on_duty.rest': '其余 {n} 个小组当前没有排班。',
         'dashboard.plans_pending': '待审批/发布的预案',
         'dashboard.plan_version': '{name} 第 {n} 版',
         'dashboard.plan_step.approve': '待批准',
@@ -29,6 +30,7 @@ addTexts({
         'dashboard.on_duty': 'On duty now',
         'dashboard.on_duty.roster': 'Duty roster',
         'dashboard.on_duty.until': 'until',
+        'dashboard.on_duty.rest': '{n} more groups have nobody scheduled now.',
         'dashboard.plans_pending': 'Plans awaiting approval or publication',
         'dashboard.plan_version': '{name}, version {n}',
         'dashboard.plan_step.approve': 'to approve',
@@ -237,13 +239,15 @@ async function renderOnDuty(slot) {
         const d = await api('GET', `/api/v1/groups/${encodeURIComponent(g.key)}/on-duty`).catch(() => null);
         return { g, od: d && d.on_duty };
     }));
-    const list = h('ul', { class: 'plain on-duty-list', testid: 'on-duty-list' }, rows.map(({ g, od }) =>
+    const on = rows.filter((x) => x.od);
+    const list = h('ul', { class: 'plain on-duty-list', testid: 'on-duty-list' }, on.map(({ g, od }) =>
         h('li', { testid: 'on-duty-group', dataset: { group: g.key } },
             h('a', { href: `#/duty${qs({ group: g.key })}`, text: g.name }), ': ',
-            od ? [h('strong', { testid: 'on-duty-person', text: od.display_name || od.login }),
-                od.shift && od.shift.end ? [' ', h('span', { class: 'muted small' }, `${t('dashboard.on_duty.until')} `, timeEl(od.shift.end))] : null]
-                : h('span', { class: 'muted', text: t('admin.nobody_on_duty') }))));
-    replace(slot, rows.length ? list : emptyState(t('admin.nobody_on_duty')));
+            h('strong', { testid: 'on-duty-person', text: od.display_name || od.login }),
+            od.shift && od.shift.end ? [' ', h('span', { class: 'muted small' }, `${t('dashboard.on_duty.until')} `, timeEl(od.shift.end))] : null)));
+    const rest = rows.length - on.length;
+    const note = rest ? h('p', { class: 'muted small', testid: 'on-duty-rest', text: t('dashboard.on_duty.rest', { n: rest }) }) : null;
+    replace(slot, on.length ? list : emptyState(t('admin.nobody_on_duty')), note);
 }
 
 export async function render(ctx) {

@@ -100,6 +100,9 @@ addTexts({
     },
 });
 
+// A new token's secret, shown once on the page drawn after it was made.
+let newSecret = null;
+
 export async function render(ctx) {
     setTitle(t('profile.title'));
     const body = h('div', { class: 'stack' }, loading());
@@ -271,6 +274,12 @@ function tokensCard(ctx, tokens) {
     const name = h('input', { maxlength: 128, testid: 'token-name' });
     const days = h('input', { type: 'number', min: 1, max: 3650, value: 90, class: 'num', testid: 'token-days' });
     const out = h('div', { class: 'slot' });
+    if (newSecret) {
+        out.append(h('div', { class: 'alert ok', testid: 'token-secret-box' },
+            h('p', { text: t('profile.tokens.secret') }),
+            h('input', { readonly: true, value: newSecret, class: 'wide code', testid: 'token-secret', 'aria-label': t('profile.tokens.secret') })));
+        newSecret = null;
+    }
     const create = h('button', { type: 'submit', class: 'secondary', testid: 'token-create', text: t('profile.tokens.create') });
     const form = h('form', { class: 'inline-form', novalidate: true, testid: 'token-form' },
         field(t('profile.tokens.name'), name), field(t('profile.tokens.days'), days), create);
@@ -286,10 +295,8 @@ function tokensCard(ctx, tokens) {
         busy(create, async () => {
             try {
                 const tok = await api('POST', '/api/v1/tokens', { name: name.value.trim(), expires_in_days: Number(days.value) || 90 });
-                form.reset();
-                out.append(h('div', { class: 'alert ok', testid: 'token-secret-box' },
-                    h('p', { text: t('profile.tokens.secret') }),
-                    h('input', { readonly: true, value: tok.token, class: 'wide code', testid: 'token-secret', 'aria-label': t('profile.tokens.secret') })));
+                newSecret = tok.token;
+                ctx.rerender();
             } catch (e) {
                 if (e.field === 'name' || e.field === 'expires_in_days') {
                     fieldError(e.field === 'name' ? name : days, messageOf(e));
