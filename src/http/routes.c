@@ -43,27 +43,24 @@ static const struct route_query q_acks[] = {
 	{ .name = "state", .type = "string", .doc = "pending or acknowledged" },
 	{ 0 },
 };
+/* The incident list's filters (http/api.h api_incident_filter). */
+#define INCIDENT_FILTERS						\
+	{ .name = "status", .type = "string", .doc = "reported, active, ..." }, \
+	{ .name = "level", .type = "string", .doc = "a level key of the plan" }, \
+	{ .name = "category", .type = "string", .doc = "a category key" }, \
+	{ .name = "is_drill", .type = "boolean", .doc = "true or false" }, \
+	{ .name = "from", .type = "string",				\
+	  .doc = "reported at or after (RFC 3339)" },			\
+	{ .name = "to", .type = "string", .doc = "reported before (RFC 3339)" }, \
+	{ .name = "q", .type = "string", .doc = "words of the title or text" }
+
 static const struct route_query q_incidents[] = {
-	{ .name = "status", .type = "string", .doc = "reported, active, ..." },
-	{ .name = "level", .type = "string", .doc = "a level key of the plan" },
-	{ .name = "category", .type = "string", .doc = "a category key" },
-	{ .name = "is_drill", .type = "boolean", .doc = "true or false" },
-	{ .name = "from", .type = "string",
-	  .doc = "reported at or after (RFC 3339)" },
-	{ .name = "to", .type = "string", .doc = "reported before (RFC 3339)" },
-	{ .name = "q", .type = "string", .doc = "words of the title or text" },
+	INCIDENT_FILTERS,
 	PAGE,
 	{ 0 },
 };
 static const struct route_query q_incidents_csv[] = {
-	{ .name = "status", .type = "string", .doc = "reported, active, ..." },
-	{ .name = "level", .type = "string", .doc = "a level key of the plan" },
-	{ .name = "category", .type = "string", .doc = "a category key" },
-	{ .name = "is_drill", .type = "boolean", .doc = "true or false" },
-	{ .name = "from", .type = "string",
-	  .doc = "reported at or after (RFC 3339)" },
-	{ .name = "to", .type = "string", .doc = "reported before (RFC 3339)" },
-	{ .name = "q", .type = "string", .doc = "words of the title or text" },
+	INCIDENT_FILTERS,
 	{ .name = "lang", .type = "string", .doc = "zh-CN or en" },
 	{ 0 },
 };
