@@ -221,9 +221,13 @@ class Drills(notify.NotifyTestCase):
 
         def warned():
             return [m for m in self.admin.get("/api/v1/notifications?limit=500").body["items"]
-                    if m["event"] == "drill.overdue"]
+                    if m["event"] == "drill.overdue" and m["subject"].endswith(str(year))]
+        # In December the server's own ticks (real time) may have warned
+        # already: then that is the one warning of the year.
+        before = warned()
+        self.assertLessEqual(len(before), 1, before)
         self.admin.post("/api/v1/test/clock", {"now": "%d-11-30T00:00:00Z" % year})
-        self.assertEqual(warned(), [])
+        self.assertEqual(warned(), before)
         for _ in range(2):
             r = self.admin.post("/api/v1/test/clock", {"now": "%d-12-15T00:00:00Z" % year})
             self.assertStatus(r, 200)
