@@ -405,6 +405,21 @@ static int check_assessment(enum inc_action a, const struct incident_args *x,
 	return 0;
 }
 
+/* The acknowledgement's assessment onto r, before r is saved: so the
+ * incident's event already carries it. */
+static void take_assessment(struct incident_row *r,
+			    const struct incident_args *x)
+{
+	if (x->assessment) {
+		free(r->assessment);
+		r->assessment = xstrdup(x->assessment);
+	}
+	if (x->proposed_level)
+		snprintf(r->proposed_level, sizeof(r->proposed_level), "%s",
+			 x->proposed_level);
+}
+
+/* The assessment taken onto r (take_assessment()) written and noted. */
 static int record_assessment(struct store *st, const struct principal *p,
 			     struct incident_row *r,
 			     const struct incident_args *x, int64_t now_ms)
@@ -413,13 +428,6 @@ static int record_assessment(struct store *st, const struct principal *p,
 
 	if (!x->assessment && !x->proposed_level)
 		return 0;
-	if (x->assessment) {
-		free(r->assessment);
-		r->assessment = xstrdup(x->assessment);
-	}
-	if (x->proposed_level)
-		snprintf(r->proposed_level, sizeof(r->proposed_level), "%s",
-			 x->proposed_level);
 	if ((rc = store_incident_assess(st, r)))
 		return rc;
 	/* A note by whoever acknowledged, told apart by its key. */
@@ -549,6 +557,8 @@ int app_incident_act(struct store *st, const struct principal *p,
 		free(out->review_json);
 		out->review_json = json_dumps(args->review, JSON_COMPACT);
 	}
+	if (a == IA_ACK)
+		take_assessment(out, args);
 	if ((rc = app_incident_save(st, p, out, now_ms)))
 		goto out;
 	{
