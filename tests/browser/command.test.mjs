@@ -15,31 +15,14 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launch, newPage, assertClean, signIn, act, statusIs, ROOT } from './harness.mjs';
+import { startServer, launch, assertClean, act, statusIs, ROOT, call, signedIn } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.stop(); });
 
-async function as(login, options) {
-    const page = await newPage(browser, options);
-    await signIn(page, server.url, login);
-    return page;
-}
+const as = (login, options) => signedIn(browser, server.url, login, options);
 
-// A JSON request from the signed-in page (its session and CSRF token).
-async function call(page, method, path, body) {
-    return page.evaluate(async ([m, p, b]) => {
-        const csrf = (await (await fetch('/api/v1/session')).json()).csrf_token;
-        const none = b === undefined || b === null;
-        const r = await fetch(p, {
-            method: m, credentials: 'same-origin',
-            headers: none ? {} : { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
-            body: none ? undefined : JSON.stringify(b),
-        });
-        return { status: r.status, body: await r.json().catch(() => null) };
-    }, [method, path, body]);
-}
 
 // The sample plan again, its reporting chain telling every tier at once.
 async function chainAtOnce(hq, leader) {

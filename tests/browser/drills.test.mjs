@@ -8,17 +8,13 @@
 // dashboard card show the result. Screenshot: docs/screenshots/drill.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, assertClean, signIn, screenshotPath, act, statusIs } from './harness.mjs';
+import { startServer, launch, assertClean, screenshotPath, act, statusIs, signedIn } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.stop(); });
 
-async function as(login) {
-    const page = await newPage(browser);
-    await signIn(page, server.url, login);
-    return page;
-}
+const as = (login, options) => signedIn(browser, server.url, login, options);
 
 async function drillIs(page, status) {
     await page.locator(`[data-testid="drill-status"][data-status="${status}"]`)

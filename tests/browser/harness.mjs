@@ -90,6 +90,28 @@ export async function signIn(page, url, login) {
     await page.waitForFunction(() => !location.hash.startsWith('#/signin'));
 }
 
+// A new page of browser signed in at url as login (newPage's options).
+export async function signedIn(browser, url, login, options) {
+    const page = await newPage(browser, options);
+    await signIn(page, url, login);
+    return page;
+}
+
+// A JSON request from a signed-in page (its session and CSRF token):
+// {status, body}.
+export async function call(page, method, path, body) {
+    return page.evaluate(async ([m, p, b]) => {
+        const csrf = (await (await fetch('/api/v1/session')).json()).csrf_token;
+        const none = b === undefined || b === null;
+        const r = await fetch(p, {
+            method: m, credentials: 'same-origin',
+            headers: none ? {} : { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+            body: none ? undefined : JSON.stringify(b),
+        });
+        return { status: r.status, body: await r.json().catch(() => null) };
+    }, [method, path, body]);
+}
+
 export function screenshotPath(name) {
     mkdirSync(SCREENSHOTS, { recursive: true });
     return join(SCREENSHOTS, name);

@@ -11,17 +11,13 @@
 // Screenshots go to docs/screenshots/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, assertClean, signIn, screenshotPath } from './harness.mjs';
+import { startServer, launch, assertClean, screenshotPath, signedIn } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.stop(); });
 
-async function as(login, options) {
-    const page = await newPage(browser, options);
-    await signIn(page, server.url, login);
-    return page;
-}
+const as = (login, options) => signedIn(browser, server.url, login, options);
 
 // Alertmanager's webhook body (version 4) for one group of two alerts.
 function payload(status) {

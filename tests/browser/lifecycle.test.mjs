@@ -8,17 +8,13 @@
 // violation fails the test. Screenshots go to docs/screenshots/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, assertClean, signIn, screenshotPath, act, statusIs } from './harness.mjs';
+import { startServer, launch, assertClean, screenshotPath, act, statusIs, signedIn } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.stop(); });
 
-async function as(login, options) {
-    const page = await newPage(browser, options);
-    await signIn(page, server.url, login);
-    return page;
-}
+const as = (login, options) => signedIn(browser, server.url, login, options);
 
 test('an incident from report to review, watched live', async () => {
     // A member of staff reports from a phone.

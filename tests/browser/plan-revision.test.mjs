@@ -7,17 +7,13 @@
 // concerns; a member of staff reads what changed and acknowledges.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, newPage, assertClean, signIn, screenshotPath } from './harness.mjs';
+import { startServer, launch, assertClean, screenshotPath, signedIn } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.stop(); });
 
-async function as(login) {
-    const page = await newPage(browser);
-    await signIn(page, server.url, login);
-    return page;
-}
+const as = (login, options) => signedIn(browser, server.url, login, options);
 
 // An API call in the page's session (with its CSRF token for writes).
 function call(page, method, path, body) {

@@ -5,17 +5,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launch, newPage, assertClean, signIn, screenshotPath, ROOT } from './harness.mjs';
+import { startServer, launch, assertClean, screenshotPath, ROOT, signedIn } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launch(); });
 after(async () => { await browser?.close(); await server?.stop(); });
 
-async function as(login) {
-    const page = await newPage(browser);
-    await signIn(page, server.url, login);
-    return page;
-}
+const as = (login, options) => signedIn(browser, server.url, login, options);
 
 test('staff read the plan and acknowledge it', async () => {
     const page = await as('staff');
