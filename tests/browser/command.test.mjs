@@ -15,7 +15,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launch, assertClean, act, statusIs, ROOT, call, signedIn } from './harness.mjs';
+import { startServer, launch, assertClean, act, statusIs, ROOT, call, signedIn, screenshotPath } from './harness.mjs';
 
 let server, browser;
 before(async () => { server = await startServer(); browser = await launch(); });
@@ -65,6 +65,7 @@ test('leadership deciding after the chain reached them with no acknowledgement',
     await leader.getByTestId('action-form-activate').waitFor();
     assert.equal(await leader.getByTestId('activate-assessment-text').textContent(), '支付全部失败，影响全体客户');
     assert.equal(await leader.getByTestId('action-level-select').inputValue(), 'level-1');
+    await leader.screenshot({ path: screenshotPath('activate.png'), fullPage: true });
     await leader.getByTestId('action-submit').click();
     await statusIs(leader, 'active');
 

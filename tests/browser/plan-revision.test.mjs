@@ -103,6 +103,7 @@ test('a plan is revised, approved and published in the console, and staff read t
     await problem.click();
     const caretLine = await yaml.evaluate((el) => el.value.slice(0, el.selectionStart).split('\n').length);
     assert.equal(caretLine, at + 1);
+    await editor.screenshot({ path: screenshotPath('plan-editor.png') });
     // Saving is refused while the file has a problem.
     await hq.getByTestId('plan-editor-save').click();
     await hq.getByTestId('plan-editor-fix').waitFor();
