@@ -14,6 +14,7 @@ import {
     loading, errorBox, incidentLink, toast, busy, setTitle, messageOf, taskTitle,
 } from '../lib/ui.js';
 import { loadCompliance, outstandingList } from './drills.js';
+import { regulatoryBadge } from '../lib/regulatory.js';
 
 addTexts({
     'zh-CN': {
@@ -64,7 +65,8 @@ function incidentItem(content, inc) {
     h('a', { class: 'inc-title', href: `#/incidents/${encodeURIComponent(inc.number)}`, text: inc.title }),
     h('div', { class: 'inc-meta muted' }, categoryName(content, inc.category), ' · ',
         t('incident.reported_at'), ' ', timeEl(inc.reported_at)),
-    incidentTimers(inc));
+    incidentTimers(inc),
+    inc.regulatory && inc.regulatory.required ? h('div', { class: 'inc-reg' }, regulatoryBadge(inc, 'dashboard-reg')) : null);
 }
 
 function renderActive(slot, content, incidents) {

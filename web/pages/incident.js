@@ -21,6 +21,8 @@ import { decisionAllowed, escalationNote, ackFields, assessmentBlock, entryTextO
 import { taskDetails, taskHistory, resolveWarning, confirmResolve, resetMembers } from './tasks.js';
 import { alertsCard, fromMonitor } from './alerts.js';
 import { bulletinsCard } from './bulletins.js';
+import { regulatoryCard } from './regulatory-panel.js';
+import { regulatoryBadge } from '../lib/regulatory.js';
 
 addTexts({
     'zh-CN': {
@@ -125,6 +127,7 @@ export async function render(ctx) {
     const notifSlot = h('div', { class: 'slot' });
     const suppliesSlot = h('div', { class: 'slot' }, loading());
     const alerts = alertsCard(ctx, inc.number);
+    const regulatory = regulatoryCard(ctx, inc);
     const timelineList = h('ol', { class: 'timeline', testid: 'timeline', 'aria-live': 'polite', 'aria-relevant': 'additions' });
 
     ctx.root.replaceChildren(
@@ -144,6 +147,7 @@ export async function render(ctx) {
                 h('section', { class: 'card', 'aria-labelledby': 'room-timeline' },
                     h('h2', { id: 'room-timeline', text: t('room.timeline') }), timelineList, noteForm())),
             h('div', { class: 'room-side' },
+                regulatory.section,
                 h('section', { class: 'card', testid: 'incident-timers', 'aria-labelledby': 'room-timers' },
                     h('h2', { id: 'room-timers', text: t('room.targets') }), timersSlot),
                 h('section', { class: 'card', 'aria-labelledby': 'room-details' },
@@ -164,6 +168,7 @@ export async function render(ctx) {
                 levelBadge(st.content, i.level, 'incident-level'),
                 i.is_drill ? drillTag() : null,
                 sourceBadge(i, 'incident-source'),
+                regulatoryBadge(i, 'incident-reg'),
                 isOpen(i) && i.breaches && i.breaches.length ? h('span', { class: 'badge breach', testid: 'incident-breached' }, t('breach.any')) : null,
                 st.drill ? h('a', { href: `#/drills/${st.drill.id}`, testid: 'incident-drill', text: `${t('incident.drill')}: ${st.drill.title}` }) : null),
             h('h1', { testid: 'incident-title', text: i.title }),
@@ -828,6 +833,7 @@ export async function render(ctx) {
                 refreshIncident();
         }
         st.inc = next;
+        regulatory.update(next);
         renderHead();
         renderTimers();
         renderDetails();

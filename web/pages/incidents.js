@@ -6,6 +6,7 @@ import { h, replace, field, select } from '../lib/dom.js';
 import { t, tx, getLang, addTexts } from '../lib/i18n.js';
 import { currentPlan, contentOf, categoryTree, sortedLevels, categoryName } from '../lib/plan.js';
 import { timeEl } from '../lib/time.js';
+import { regulatoryBadge } from '../lib/regulatory.js';
 import { STATUSES, isOpen, statusBadge, levelBadge, drillTag, sourceBadge, errorBox, emptyState, loading, setTitle, busy } from '../lib/ui.js';
 
 const FILTERS = ['status', 'level', 'category', 'is_drill', 'q'];
@@ -95,7 +96,8 @@ export async function render(ctx) {
             h('td', { class: 'nowrap card-number' }, h('a', { href: `#/incidents/${encodeURIComponent(inc.number)}`, text: inc.number })),
             h('td', { class: 'card-title' }, h('a', { href: `#/incidents/${encodeURIComponent(inc.number)}`, class: 'plain', text: inc.title }),
                 inc.is_drill ? [' ', drillTag()] : null,
-                inc.source && inc.source !== 'manual' ? [' ', sourceBadge(inc)] : null),
+                inc.source && inc.source !== 'manual' ? [' ', sourceBadge(inc)] : null,
+                inc.regulatory && inc.regulatory.required ? h('div', { class: 'inc-reg' }, regulatoryBadge(inc, 'incident-row-reg')) : null),
             h('td', { dataset: { label: t('incidents.col.status') } }, statusBadge(inc.status)),
             h('td', { dataset: { label: t('incidents.col.level') } }, levelBadge(content, inc.level)),
             h('td', { dataset: { label: t('incidents.col.category') }, text: categoryName(content, inc.category) }),
