@@ -26,10 +26,11 @@ import * as integrationsPage from './pages/integrations.js';
 import * as dutyPage from './pages/duty.js';
 import * as statsPage from './pages/stats.js';
 import * as profilePage from './pages/profile.js';
+import * as regulatoryPage from './pages/regulatory.js';
 
 addTexts({
-    'zh-CN': { 'nav.menu': '菜单', 'nav.stats': '统计', 'nav.duty': '值班' },
-    en: { 'nav.menu': 'Menu', 'nav.stats': 'Statistics', 'nav.duty': 'On duty' },
+    'zh-CN': { 'nav.menu': '菜单', 'nav.stats': '统计', 'nav.duty': '值班', 'nav.regulatory': '监管报告' },
+    en: { 'nav.menu': 'Menu', 'nav.stats': 'Statistics', 'nav.duty': 'On duty', 'nav.regulatory': 'Regulator' },
 });
 
 const ROUTES = [
@@ -43,6 +44,7 @@ const ROUTES = [
     { re: /^\/supplies(?:\/(\d+))?$/, page: suppliesPage, name: 'supplies' },
     { re: /^\/funds$/, page: fundsPage, name: 'funds' },
     { re: /^\/stats$/, page: statsPage, name: 'stats' },
+    { re: /^\/regulatory$/, page: regulatoryPage, name: 'regulatory' },
     { re: /^\/admin(?:\/([a-z-]+))?$/, page: adminPage, name: 'admin' },
     { re: /^\/integrations(?:\/(\d+))?$/, page: integrationsPage, name: 'integrations' },
     { re: /^\/duty$/, page: dutyPage, name: 'duty' },
