@@ -1,4 +1,4 @@
-// #/admin/{users|groups|channels|delivery}: administration. Each tab
+// #/admin/{users|groups|channels|delivery|organisation}: administration. Each tab
 // shows only to those with the rights it needs. The duty roster has its
 // own page (pages/duty.js).
 
@@ -9,6 +9,7 @@ import { t, addTexts } from '../lib/i18n.js';
 import { loadPeople, resetPeople } from '../lib/people.js';
 import { timeEl } from '../lib/time.js';
 import { errorBox, emptyState, loading, toast, busy, setTitle, messageOf } from '../lib/ui.js';
+import { orgTab } from './admin-org.js';
 
 addTexts({
     'zh-CN': {
@@ -92,10 +93,11 @@ const TABS = [
     { key: 'groups', right: 'group.read', render: groupsTab },
     { key: 'channels', right: 'channel.manage', render: channelsTab },
     { key: 'delivery', right: 'notification.read', render: deliveryTab },
+    { key: 'organisation', right: 'organisation.update', render: orgTab },
 ];
 
 export async function render(ctx) {
-    const tabs = TABS.filter((x) => can(x.right));
+    const tabs = TABS.filter((x) => can(x.right) || x.key === 'organisation' && session.user.is_admin);
     const want = ctx.params[0];
     const tab = tabs.find((x) => x.key === want) || tabs[0];
     setTitle(t('admin.title'));
