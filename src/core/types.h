@@ -69,11 +69,17 @@ struct organisation {
 	char name[NAME_MAX_ * 2 + 1];
 	char time_zone[ZONE_MAX + 1];
 	char locale[LOCALE_MAX + 1];
+	char operator_type[16];		/* core/regulatory.h: cii, central, other */
+	char *regulators_json;		/* JSON array text; owned */
+	char *calendar_json;		/* {"2026": {holidays, workdays}}; owned */
 	int64_t version;		/* 1 at first, +1 on every write */
 	int64_t updated_ms;		/* 0: never changed */
 	int64_t updated_by;		/* a user id; 0: none */
 	char updated_by_name[NAME_MAX_ + 1];
 };
+
+/* Free an organisation's texts (and NULL them). */
+void organisation_release(struct organisation *o);
 
 struct group {
 	int64_t id;
@@ -167,6 +173,11 @@ struct incident_row {
 	int64_t integration_id;		/* 0: reported by a person */
 	struct stamp stamp;
 	char *assessment;		/* command HQ's, at the ack, or "" */
+	/* The duty to report to regulators (app/regulatory.c): JSON, or
+	 * "" when none ever opened; its next reminder (0: none). */
+	char *regulatory;
+	int64_t reg_next_ms;
+	int64_t reg_opened_ms;
 };
 
 void incident_row_release(struct incident_row *r);

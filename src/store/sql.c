@@ -45,13 +45,15 @@ const char *const store_sql[Q__COUNT] = {
 		"SELECT " SELECT_LIST(USER_COLS) " FROM users WHERE id > $1"
 		" ORDER BY id LIMIT $2",
 	[Q_ORG_GET] =
-		"SELECT o.name, o.time_zone, o.locale, o.version, o.updated_ms,"
+		"SELECT o.name, o.time_zone, o.locale, o.operator_type,"
+		" o.regulators, o.calendar, o.version, o.updated_ms,"
 		" coalesce(o.updated_by, 0), coalesce(u.display_name, '')"
 		" FROM organisation o LEFT JOIN users u ON u.id = o.updated_by"
 		" WHERE o.id = 1",
 	[Q_ORG_UPDATE] =
 		"UPDATE organisation SET name = $1, time_zone = $2, locale = $3,"
-		" version = $4, updated_ms = $5, updated_by = $6 WHERE id = 1",
+		" operator_type = $4, regulators = $5, calendar = $6,"
+		" version = $7, updated_ms = $8, updated_by = $9 WHERE id = 1",
 	[Q_AUDIT_KEY_GET] =
 		"SELECT fingerprint, plain_until FROM audit_key WHERE id = 1",
 	[Q_AUDIT_KEY_PUT] =
