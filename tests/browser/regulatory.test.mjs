@@ -36,6 +36,7 @@ test('the regulator\'s clock: operator type, countdown, a first report from the 
     const admin = await as('admin');
     await admin.goto(`${server.url}/#/admin/organisation`);
     await admin.getByTestId('org-form').waitFor();
+    await admin.getByTestId('org-name').fill('示例城市商业银行');
     await admin.getByTestId('org-operator-type').selectOption('cii');
     assert.match(await admin.getByTestId('org-deadline').textContent(), /60/);
     await admin.getByTestId('org-reg-add').click();

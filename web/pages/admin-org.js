@@ -123,7 +123,7 @@ export async function orgTab(ctx, body) {
     let version = org.version;
     const loadedYears = new Set(Object.keys(org.calendar || {}));
     const controls = {
-        name: h('input', { value: org.name || '', maxlength: 200, required: true, testid: 'org-name' }),
+        name: h('input', { value: org.name || '', maxlength: 200, autocomplete: 'organization', testid: 'org-name' }),
         time_zone: select(zones(org.time_zone).map((z) => ({ value: z, label: z })), { value: org.time_zone || '', testid: 'org-zone' }),
         locale: select(['zh-CN', 'en'].map((l) => ({ value: l, label: t(`org.locale.${l}`) })), { value: org.locale || 'zh-CN', testid: 'org-locale' }),
         operator_type: select(OPERATOR_TYPES.map((o) => ({ value: o, label: label('reg.operator', o) })),
@@ -273,8 +273,6 @@ export async function orgTab(ctx, body) {
         out.replaceChildren();
         for (const c of allControls())
             fieldError(c, null);
-        if (!controls.name.value.trim())
-            return fail(controls.name, t('required'));
         if (!zoneValid(controls.time_zone.value))
             return fail(controls.time_zone, t('org.bad_zone'));
         const regulators = [];
@@ -312,9 +310,12 @@ export async function orgTab(ctx, body) {
             if (!(y in calendar))
                 calendar[y] = null;
         const json = {
-            name: controls.name.value.trim(), time_zone: controls.time_zone.value, locale: controls.locale.value,
+            time_zone: controls.time_zone.value, locale: controls.locale.value,
             operator_type: controls.operator_type.value, regulators, calendar,
         };
+        const name = controls.name.value.trim();
+        if (name || name !== (org.name || ''))
+            json.name = name;
         return busy(save, async () => {
             try {
                 const next = await api('PATCH', '/api/v1/organisation', json, { version });
