@@ -182,6 +182,23 @@ struct incident_row {
 
 void incident_row_release(struct incident_row *r);
 
+/* A report recorded to a regulator (app/regulatory.h); texts borrowed. */
+struct reg_report {
+	int64_t id;
+	int64_t incident_id;
+	int n;				/* 1, 2, ... within the incident */
+	const char *kind;		/* first, follow_up, final */
+	const char *recipient;
+	const char *via;		/* phone, fax, email, platform, letter */
+	int64_t sent_ms;
+	const char *content;		/* JSON object of texts */
+	const char *changes;		/* JSON array of content keys */
+	int on_time;			/* a first report's: 1, 0; else -1 */
+	int64_t recorded_by;
+	const char *recorded_by_name;
+	int64_t recorded_ms;
+};
+
 enum task_status { TS_TODO, TS_DOING, TS_DONE, TS_BLOCKED, TS__COUNT };
 
 struct task {
