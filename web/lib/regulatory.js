@@ -112,8 +112,8 @@ function updateShort(el, now) {
     if (reg.status === 'due' && !Number.isNaN(dl) && dl <= now)
         state = 'late';
     if (state === 'due') {
-        const left = Math.ceil((dl - now) / 60000);
-        text = left <= 1 && dl - now < 60000 ? t('reg.short.due_soon') : t('reg.short.due', { d: minutesText(left) });
+        const left = Math.floor((dl - now) / 60000);
+        text = left < 1 ? t('reg.short.due_soon') : t('reg.short.due', { d: minutesText(left) });
     } else if (state === 'late') {
         text = t('reg.short.late', { d: minutesText(Math.max(1, lateMinutes(reg, now))) });
     } else {

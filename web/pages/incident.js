@@ -2,7 +2,9 @@
 // targets and live timers, the steps I may take now, the task board, the
 // live timeline, notes, notifications, the supplies allocated, and the
 // review report; for an incident a monitor reported, its alerts. ?task=ID
-// marks one task on the board (drill findings link to theirs).
+// marks one task on the board (drill findings link to theirs). An
+// incident to be reported to the regulator has its panel
+// (regulatory-panel.js) under the actions.
 
 import { api, qs } from '../lib/api.js';
 import { h, replace, field, checkField, select, fieldError, newId } from '../lib/dom.js';
@@ -138,6 +140,7 @@ export async function render(ctx) {
             h('div', { class: 'room-main' },
                 h('section', { class: 'card', testid: 'incident-actions', 'aria-labelledby': 'room-actions', hidden: !Object.keys(ACTION_RIGHTS).some(mayTake) },
                     h('h2', { id: 'room-actions', text: t('room.actions') }), actionsSlot, formSlot),
+                regulatory.section,
                 alerts.section,
                 h('section', { class: 'card', testid: 'incident-review-card', 'aria-labelledby': 'room-review' },
                     h('h2', { id: 'room-review', text: t('room.review') }), reviewSlot),
@@ -147,7 +150,6 @@ export async function render(ctx) {
                 h('section', { class: 'card', 'aria-labelledby': 'room-timeline' },
                     h('h2', { id: 'room-timeline', text: t('room.timeline') }), timelineList, noteForm())),
             h('div', { class: 'room-side' },
-                regulatory.section,
                 h('section', { class: 'card', testid: 'incident-timers', 'aria-labelledby': 'room-timers' },
                     h('h2', { id: 'room-timers', text: t('room.targets') }), timersSlot),
                 h('section', { class: 'card', 'aria-labelledby': 'room-details' },
