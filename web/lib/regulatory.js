@@ -5,7 +5,7 @@
 import { h } from './dom.js';
 import { t, addTexts } from './i18n.js';
 import { fmtDuration, fmtMinutes } from './time.js';
-import { can, inGroup, session } from './session.js';
+import { can } from './session.js';
 
 addTexts({
     'zh-CN': {
@@ -83,12 +83,9 @@ export function label(prefix, v) {
     return s === k ? String(v) : s;
 }
 
-/** Whether this user records reports: command HQ, the leadership, an administrator. */
+/** Whether this user records reports (the right regulatory.record: command HQ and the leadership). */
 export function mayRecordReports() {
-    if (can('regulatory.report') || (session.user && session.user.is_admin))
-        return true;
-    return session.groups.some((g) => g.kind === 'command' || g.kind === 'leadership') ||
-        inGroup('command') || inGroup('leadership');
+    return can('regulatory.record');
 }
 
 /** Whole minutes as "37 分钟" / "37 min", hours when more than one. */
