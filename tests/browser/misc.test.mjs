@@ -91,7 +91,7 @@ test('every list page at 360 px without horizontal overflow', async () => {
     await signIn(page, server.url, 'admin');
     const pages = ['#/', '#/incidents', '#/supplies', '#/drills', '#/plans', '#/stats', '#/integrations',
         '#/admin/users', '#/admin/groups', '#/admin/duty', '#/admin/channels', '#/admin/delivery', '#/funds',
-        '#/duty', '#/profile'];
+        '#/duty', '#/profile', '#/regulatory', '#/admin/organisation'];
     for (const hash of pages) {
         await page.goto(`${server.url}/${hash}`);
         await page.locator('#view .page h1').first().waitFor();
