@@ -19,6 +19,8 @@
 #include <unistd.h>
 #include <zip.h>
 
+#include "app/keys.h"
+#include "store/store.h"
 #include "util/crypto.h"
 #include "util/xalloc.h"
 
@@ -334,5 +336,86 @@ out:
 	json_decref(m);
 	free(man);
 	free(sig);
+	return rc;
+}
+
+/* ---- local commands ---------------------------------------------------- */
+
+/* The key file of db, which must be the one the database is bound to. */
+static int local_keys(struct store *st, const char *db, const char *key_path,
+		      struct keys *k, struct errbuf *e)
+{
+	char kp[PATH_MAX], fp[65];
+	int64_t plain;
+	int rc;
+
+	if (!key_path) {
+		keys_default_path(db, kp, sizeof(kp));
+		key_path = kp;
+	}
+	rc = keys_load(key_path, false, k, e);
+	if (rc == ERMS_ENOTFOUND)
+		return err_ret(e, rc, "not_found",
+			       "key file '%s' does not exist: give --key",
+			       key_path);
+	if (rc)
+		return rc;
+	rc = store_audit_key(st, fp, &plain);
+	if (rc == ERMS_ENOTFOUND)
+		return 0;	/* no key bound yet: this one will be */
+	if (rc)
+		return err_ret(e, rc, "store",
+			       "cannot read the database's key binding");
+	if (strcmp(fp, k->fp))
+		return err_ret(e, ERMS_EINVAL, "bad_request",
+			       "key file '%s' (key %.16s) is not this "
+			       "database's key (%.16s)", key_path, k->fp, fp);
+	return 0;
+}
+
+int app_pack_local(const char *db, const char *key_path, const char *dir,
+		   int64_t now_ms, struct pack *out, enum app_db_stage *stage,
+		   struct errbuf *e)
+{
+	struct store *st;
+	struct keys k;
+	int rc = app_db_open(db, false, &st, stage, e);
+
+	memset(out, 0, sizeof(*out));
+	if (rc)
+		return rc;
+	*stage = APP_DB_KEY;
+	rc = local_keys(st, db, key_path, &k, e);
+	if (!rc) {
+		*stage = APP_DB_WORK;
+		rc = app_pack_build(st, &k, now_ms, out, e);
+	}
+	store_close(st);
+	sodium_memzero(&k, sizeof(k));
+	if (!rc)
+		rc = app_pack_write_dir(out, dir, e);
+	if (!rc)
+		*stage = APP_DB_DONE;
+	return rc;
+}
+
+int app_pack_local_key(const char *db, const char *key_path,
+		       unsigned char pk[32], enum app_db_stage *stage,
+		       struct errbuf *e)
+{
+	struct store *st;
+	struct keys k;
+	int rc = app_db_open(db, false, &st, stage, e);
+
+	if (rc)
+		return rc;
+	*stage = APP_DB_KEY;
+	rc = local_keys(st, db, key_path, &k, e);
+	store_close(st);
+	if (!rc) {
+		app_pack_public_key(&k, pk);
+		*stage = APP_DB_DONE;
+	}
+	sodium_memzero(&k, sizeof(k));
 	return rc;
 }

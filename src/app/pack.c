@@ -1047,6 +1047,8 @@ int app_pack_build(struct store *st, const struct keys *keys, int64_t now_ms,
 			err_ret(e, rc, "store", "cannot read the plan in force");
 		goto out;
 	}
+	if (!*k.org.name)	/* never set: say whose pack it is anyway */
+		snprintf(k.org.name, sizeof(k.org.name), "erms");
 	k.zh = !strcmp(k.org.locale, "zh-CN");
 	k.lang = k.zh ? "zh-CN" : "en";
 	k.zone = *k.org.time_zone ? k.org.time_zone : TZ_DEFAULT;

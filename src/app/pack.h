@@ -30,6 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "app/database.h"
 #include "core/types.h"
 #include "util/err.h"
 
@@ -92,5 +93,19 @@ void app_pack_fingerprint(const unsigned char pk[32], char out[48]);
  */
 int app_pack_verify(const char *dir, const unsigned char *want,
 		    unsigned char pk[32], struct errbuf *e);
+
+/*
+ * The local commands, without a server (erms pack): open database db
+ * and its key file (key_path, or NULL for the one next to db), which
+ * must be the database's key, and write the pack of the plan in force
+ * at now_ms to dir (as app_pack_write_dir()); or only give the public
+ * half of the installation's pack key. *stage says which step failed.
+ */
+int app_pack_local(const char *db, const char *key_path, const char *dir,
+		   int64_t now_ms, struct pack *out, enum app_db_stage *stage,
+		   struct errbuf *e);
+int app_pack_local_key(const char *db, const char *key_path,
+		       unsigned char pk[32], enum app_db_stage *stage,
+		       struct errbuf *e);
 
 #endif
