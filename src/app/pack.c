@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/app.h"
 #include "app/codec.h"
 #include "app/keys.h"
 #include "app/plancache.h"
@@ -1110,4 +1111,13 @@ int app_pack_build(struct store *st, const struct keys *keys, int64_t now_ms,
 out:
 	pk_release(&k);
 	return rc;
+}
+
+int app_pack_get(struct store *st, const struct principal *p,
+		 int64_t now_ms, struct pack *out, struct errbuf *e)
+{
+	memset(out, 0, sizeof(*out));
+	if (!p)
+		return err_ret(e, ERMS_EAUTH, "unauthorized", "sign in first");
+	return app_pack_build(st, keys_current(), now_ms, out, e);
 }

@@ -35,6 +35,7 @@
 #include "util/err.h"
 
 struct keys;
+struct principal;
 struct store;
 
 #define PACK_FILES_MAX 12
@@ -64,6 +65,11 @@ void pack_release(struct pack *p);
  */
 int app_pack_build(struct store *st, const struct keys *k, int64_t now_ms,
 		   struct pack *out, struct errbuf *e);
+
+/* The pack for p (anyone signed in), signed with the installed keys
+ * (app/keys.h). */
+int app_pack_get(struct store *st, const struct principal *p,
+		 int64_t now_ms, struct pack *out, struct errbuf *e);
 
 /* The pack as a zip, its files in a folder named p->name; free() *out. */
 int app_pack_zip(const struct pack *p, char **out, size_t *len,

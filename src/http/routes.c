@@ -151,6 +151,11 @@ const struct route routes[] = {
 	  .body = &org_body, .answer = "Organisation",
 	  .summary = "Change the organisation's name, time zone or language "
 		    "(If-Match or version: the version last read)" },
+	{ .method = "GET", .pattern = "/api/v1/pack",
+	  .fn = api_pack, .tag = "organisation", .op = "getPack",
+	  .answer = "application/zip",
+	  .summary = "The emergency pack of the plan in force, as a zip "
+		    "(PDFs, offline HTML, signed manifest)" },
 	{ .method = "GET", .pattern = "/api/v1/tokens",
 	  .fn = api_token_list, .tag = "tokens", .op = "listTokens",
 	  .query = q_tokens, .answer = "list:Token",
