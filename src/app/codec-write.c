@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app/regstate.h"
 #include "util/clock.h"
 
 static void add(struct buf *b, const char *s, size_t n)
@@ -197,6 +198,26 @@ static void review(struct buf *b, const char *s)
 	json_decref(j);
 }
 
+/* The duty to report as incident_json() has it: a constant while none
+ * opened (nearly every incident), else built and written (rare). */
+static void regulatory(struct buf *b, const char *s)
+{
+	json_t *j;
+
+	if (!s || !*s) {
+		ADD_LIT(b, "{\"required\":false,\"national_level\":null,"
+			   "\"operator_type\":null,\"opened_at\":null,"
+			   "\"deadline_at\":null,\"status\":null,"
+			   "\"first_report_at\":null,\"late_by_min\":null,"
+			   "\"final_due_at\":null,\"final_report_at\":null,"
+			   "\"drill\":false,\"reports\":[]}");
+		return;
+	}
+	j = regulatory_json(s, clock_now_ms());
+	json_dump_callback(j, dump_to, b, JSON_COMPACT);
+	json_decref(j);
+}
+
 void incident_write(struct buf *b, const struct incident_row *r)
 {
 	static const char *const names[] = { "ack", "activate", "resolve" };
@@ -311,6 +332,8 @@ void incident_write(struct buf *b, const struct incident_row *r)
 	ADD_LIT(b, "]");
 	key(b, "updated_at");
 	json_time_at(b, r->updated_ms);
+	key(b, "regulatory");
+	regulatory(b, r->regulatory);
 	key(b, "version");
 	json_int(b, r->stamp.version);
 	key(b, "updated_by");

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "app/codec-write.h"
+#include "app/regstate.h"
 #include "plan/plan.h"
 #include "util/buf.h"
 #include "util/clock.h"
@@ -96,6 +97,8 @@ json_t *incident_json(const struct incident_row *r)
 		"assessment", r->assessment ? r->assessment : "",
 		"review", review ? review : json_null(),
 		"actions", actions, "updated_at", json_time(r->updated_ms));
+	json_object_set_new(o, "regulatory",
+			    regulatory_json(r->regulatory, clock_now_ms()));
 	json_add_stamp(o, &r->stamp);
 	return o;
 }

@@ -273,6 +273,7 @@ static int measures_to_tasks(struct store *st, const struct principal *p,
 	/* Titles in the organisation's language, whoever acts; each task
 	 * keeps them all. */
 	store_org_get(st, &o);
+	organisation_release(&o);
 	measures_missing(level, o.locale, &x, m, also);
 	free(also);
 	for (size_t i = 0; !rc && i < n; i++) {

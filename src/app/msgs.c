@@ -54,6 +54,16 @@ static const struct msg_def catalog[] = {
 	  "Assessment: {assessment} (proposed level: {level})" },
 	{ "tl.drill_inject", "演练注入（第 {minute} 分钟）：{text}",
 	  "Drill inject (minute {minute}): {text}" },
+	/* The duty to report (app/regulatory.c). */
+	{ "tl.reg_open", "须向监管部门报告（国家 {national} 级），初报时限 {at}",
+	  "Must be reported to the regulator (national level {national}): "
+	  "first report due {at}" },
+	{ "tl.reg_closed", "级别已低于较大，监管报告义务关闭",
+	  "Level below national III: the duty to report is closed" },
+	{ "tl.reg_missed", "未在时限 {at} 前向监管部门初报",
+	  "No first report to the regulator by {at}" },
+	{ "tl.reg_report", "已向 {to} 报送{report}（{via}，{at}）",
+	  "{report} sent to {to} ({via}, {at})" },
 	/* Notification bodies (app/notify.c): times in the reader's zone. */
 	{ "nt.reported_at", "上报时间：{at}", "Reported: {at}" },
 	{ "nt.at", "本次时间：{at}", "This update: {at}" },
@@ -132,6 +142,15 @@ static const struct word words[] = {
 	{ "kind", "alert", "告警", "Alert" },
 	{ "kind", "breach", "超时", "Target missed" },
 	{ "kind", "drill", "演练", "Drill" },
+	{ "kind", "regulatory", "监管报告", "Regulator" },
+	{ "report", "first", "初报", "First report" },
+	{ "report", "follow_up", "续报", "Follow-up report" },
+	{ "report", "final", "总结报告", "Final report" },
+	{ "via", "phone", "电话", "phone" },
+	{ "via", "fax", "传真", "fax" },
+	{ "via", "email", "电子邮件", "e-mail" },
+	{ "via", "platform", "报送平台", "reporting platform" },
+	{ "via", "letter", "书面函件", "letter" },
 	{ "delivery", "pending", "待发送", "Pending" },
 	{ "delivery", "sent", "已发送", "Sent" },
 	{ "delivery", "failed", "发送失败", "Failed" },
@@ -164,6 +183,7 @@ static const char *set_of(const char *name)
 		{ "status", "status" }, { "action", "action" },
 		{ "target", "target" }, { "event", "event" },
 		{ "audience", "audience" }, { "movement", "movement" },
+		{ "report", "report" }, { "via", "via" },
 	};
 
 	for (size_t i = 0; i < ARRAY_LEN(sets); i++)

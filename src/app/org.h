@@ -19,14 +19,18 @@
 struct principal;
 struct store;
 
-/* The organisation into *out. */
+/* The organisation into *out (organisation_release() it). */
 int app_org_read(struct store *st, const struct principal *p,
 		 struct organisation *out, struct errbuf *e);
 /*
  * Change the organisation from body {name?, time_zone?, locale?,
- * version?} (checked for shape by the caller; version is the one the
- * writer last saw, app/version.h). *out receives the row as written. An unknown zone: ERMS_EINVAL, code invalid_field,
- * field time_zone.
+ * operator_type?, regulators?, calendar?, version?} (checked for shape
+ * by the caller; version is the one the writer last saw, app/version.h).
+ * regulators replaces the list; calendar replaces the years it names (a
+ * year null: removed). *out receives the row as written
+ * (organisation_release() it). A bad value: ERMS_EINVAL, code
+ * invalid_field, its field (time_zone, regulators[1].name,
+ * calendar.2026.holidays).
  */
 int app_org_edit(struct store *st, const struct principal *p,
 		 const json_t *body, int64_t now_ms, struct organisation *out,

@@ -71,6 +71,7 @@ int app_timeline_msg(struct store *st, int64_t incident_id, int64_t actor_id,
 	if (!params)
 		params = json_object();
 	store_org_get(st, &o);
+	organisation_release(&o);
 	if (!store_incident_get_id(st, incident_id, &r))
 		plan_load(st, r.plan_version_id, &pl);
 	n = (struct msg_names){ pl, o.time_zone };

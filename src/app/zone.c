@@ -12,12 +12,13 @@
 /* The organisation's zone, or TZ_DEFAULT. */
 static void org_zone(struct store *st, char zone[64])
 {
-	struct organisation o;
+	struct organisation o = { 0 };
 
 	if (st && !store_org_get(st, &o) && tz_valid(o.time_zone))
 		snprintf(zone, 64, "%s", o.time_zone);
 	else
 		snprintf(zone, 64, "%s", TZ_DEFAULT);
+	organisation_release(&o);
 }
 
 void app_zone_of_user(struct store *st, const struct user *u, char zone[64])

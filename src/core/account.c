@@ -4,6 +4,7 @@
  */
 #include "core/account.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/types.h"
@@ -110,4 +111,11 @@ int member_role_parse(const char *s)
 		if (!strcmp(s, roles[i]))
 			return i;
 	return -1;
+}
+
+void organisation_release(struct organisation *o)
+{
+	free(o->regulators_json);
+	free(o->calendar_json);
+	o->regulators_json = o->calendar_json = NULL;
 }

@@ -324,9 +324,10 @@ void incident_row_release(struct incident_row *r)
 	free(r->assessment);
 	free(r->public_title);
 	free(r->public_message);
+	free(r->regulatory);
 	r->title = r->description = r->impact = r->summary = NULL;
 	r->review_json = r->public_summary = r->assessment = NULL;
-	r->public_title = r->public_message = NULL;
+	r->public_title = r->public_message = r->regulatory = NULL;
 }
 
 void task_release(struct task *t)

@@ -79,6 +79,8 @@ const struct right rights_table[A__COUNT] = {
 	ROW(A_INTEGRATION_MANAGE, "integration.manage", R_ADMIN, 0),
 	ROW(A_ORG_READ,       "organisation.read", R_USER, 0),
 	ROW(A_ORG_UPDATE,     "organisation.update", R_ADMIN, 0),
+	/* Reports to regulators: command HQ and the leadership send them. */
+	ROW(A_REG_RECORD,     "regulatory.record", R_COMMAND | R_LEADERSHIP, 0),
 };
 
 unsigned actor_roles(const struct actor *a, const struct object *o)

@@ -73,6 +73,7 @@ enum action {
 	A_INTEGRATION_MANAGE,
 	/* the organisation's settings (name, time zone, language) */
 	A_ORG_READ, A_ORG_UPDATE,
+	A_REG_RECORD,
 	A__COUNT
 };
 

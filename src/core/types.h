@@ -69,11 +69,17 @@ struct organisation {
 	char name[NAME_MAX_ * 2 + 1];
 	char time_zone[ZONE_MAX + 1];
 	char locale[LOCALE_MAX + 1];
+	char operator_type[16];		/* core/regulatory.h: cii, central, other */
+	char *regulators_json;		/* JSON array text; owned */
+	char *calendar_json;		/* {"2026": {holidays, workdays}}; owned */
 	int64_t version;		/* 1 at first, +1 on every write */
 	int64_t updated_ms;		/* 0: never changed */
 	int64_t updated_by;		/* a user id; 0: none */
 	char updated_by_name[NAME_MAX_ + 1];
 };
+
+/* Free an organisation's texts (and NULL them). */
+void organisation_release(struct organisation *o);
 
 struct group {
 	int64_t id;
@@ -167,9 +173,31 @@ struct incident_row {
 	int64_t integration_id;		/* 0: reported by a person */
 	struct stamp stamp;
 	char *assessment;		/* command HQ's, at the ack, or "" */
+	/* The duty to report to regulators (app/regulatory.c): JSON, or
+	 * "" when none ever opened; its next reminder (0: none). */
+	char *regulatory;
+	int64_t reg_next_ms;
+	int64_t reg_opened_ms;
 };
 
 void incident_row_release(struct incident_row *r);
+
+/* A report recorded to a regulator (app/regulatory.h); texts borrowed. */
+struct reg_report {
+	int64_t id;
+	int64_t incident_id;
+	int n;				/* 1, 2, ... within the incident */
+	const char *kind;		/* first, follow_up, final */
+	const char *recipient;
+	const char *via;		/* phone, fax, email, platform, letter */
+	int64_t sent_ms;
+	const char *content;		/* JSON object of texts */
+	const char *changes;		/* JSON array of content keys */
+	int on_time;			/* a first report's: 1, 0; else -1 */
+	int64_t recorded_by;
+	const char *recorded_by_name;
+	int64_t recorded_ms;
+};
 
 enum task_status { TS_TODO, TS_DOING, TS_DONE, TS_BLOCKED, TS__COUNT };
 

@@ -51,6 +51,9 @@ BODY(org_body,
 	{ .name = "name", .type = JT_STRING, .max = NAME_MAX_ * 2 },
 	{ .name = "time_zone", .type = JT_STRING, .max = ZONE_MAX, .min = 1 },
 	{ .name = "locale", .type = JT_STRING, .max = LOCALE_MAX },
+	{ .name = "operator_type", .type = JT_STRING, .max = 16 },
+	{ .name = "regulators", .type = JT_ARRAY },
+	{ .name = "calendar", .type = JT_OBJECT },
 	{ .name = "version", .type = JT_INT, .min = 1 });
 
 BODY(user_create_body,

@@ -120,6 +120,7 @@ static void build_level(struct plan_level *l, const json_t *v, bool *bad)
 
 	l->key = str(v, "key");
 	l->rank = integer(v, "rank", 0);
+	l->national_level = str(v, "national_level");
 	l->name = json_object_get(v, "name");
 	l->targets = (struct plan_targets){
 		.ack_min = integer(t, "ack_min", 0),

@@ -50,6 +50,7 @@ struct plan_measure {
 struct plan_level {
 	const char *key;
 	int rank;			/* 1: the most severe */
+	const char *national_level;	/* "I".."IV", or "" */
 	const json_t *name;		/* T */
 	struct plan_targets targets;
 	const struct plan_measure *measures;

@@ -118,6 +118,8 @@ enum q {
 	Q_AGROUP_INSERT, Q_AGROUP_GET, Q_AGROUP_LAST, Q_AGROUP_UPDATE,
 	Q_AGROUP_PENDING,
 	Q_ORG_GET, Q_ORG_UPDATE,
+	Q_INC_REG_SET, Q_INC_REG_DUE, Q_INC_REG_NEXT, Q_INC_REG_YEAR,
+	Q_REG_INSERT, Q_REG_LIST, Q_REG_GET,
 	/* Text only in a backend's table (store_ops.sql): the search. */
 	Q_FTS_INSERT, Q_FTS_APPEND, Q_FTS2_INSERT, Q_FTS2_APPEND,
 	/* The engine's catalog: (table, column) of every table of the

@@ -85,8 +85,11 @@ static const struct copy_table copy_tables[] = {
 	  " reviewed_ms, dismissed_ms, ack_min, activate_min, resolve_min,"
 	  " breaches, public, public_summary, summary, review_json,"
 	  " updated_ms, esc_tiers, esc_acked_ms, source, integration_id,"
-	  " assessment, version, updated_by, public_title, public_message",
+	  " assessment, version, updated_by, public_title, public_message,"
+	  " regulatory, reg_next_ms, reg_opened_ms",
 	  .after = index_incident),
+	T("regulatory_report", 1, "id, incident_id, n, kind, recipient, via,"
+	  " sent_ms, content, changes, on_time, recorded_by, recorded_ms"),
 	T("plan_version_basis", 1, "version_id, from_n, incident_id,"
 	  " findings"),
 	T("plan_ack_reminder", 2, "version_id, user_id, sent, last_ms"),
@@ -133,7 +136,8 @@ static const struct copy_table copy_tables[] = {
 	T("auth_epoch", 1, "id, gen", .single = true),
 	T("health", 1, "id, probed_ms", .single = true),
 	T("organisation", 1, "id, name, time_zone, locale, version,"
-	  " updated_ms, updated_by", .single = true),
+	  " updated_ms, updated_by, operator_type, regulators, calendar",
+	  .single = true),
 	T("incident_skew", 1, "id, ms", .single = true),
 };
 

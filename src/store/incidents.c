@@ -120,10 +120,13 @@ int store_incident_update(struct store *st, struct incident_row *r)
 		sv_opt(r->stamp.by),
 		SV_S(r->public_title ? r->public_title : ""),
 		SV_S(r->public_message ? r->public_message : ""),
+		SV_S(r->regulatory ? r->regulatory : ""), SV_I(r->reg_next_ms),
+		SV_I(r->reg_opened_ms),
 	};
 
 	return st_int(st, Q_INC_UPDATE, p, ARRAY_SIZE(p), &r->stamp.version);
 }
+
 
 int store_incident_assess(struct store *st, const struct incident_row *r)
 {
@@ -273,4 +276,80 @@ int store_incident_stats(struct store *st, int64_t from_ms, int64_t to_ms,
 	struct stat_walk w = { fn, ctx };
 
 	return st_query(st, Q_INC_STATS, p, 2, walk_stat, &w);
+}
+
+int store_incident_set_regulatory(struct store *st,
+				  const struct incident_row *r)
+{
+	struct sval p[] = {
+		SV_I(r->inc.id), SV_S(r->regulatory ? r->regulatory : ""),
+		SV_I(r->reg_next_ms), SV_I(r->reg_opened_ms),
+	};
+
+	return st_run1(st, Q_INC_REG_SET, p, ARRAY_SIZE(p));
+}
+
+int store_incident_reg_due(struct store *st, int64_t now_ms, int limit,
+			   store_incident_fn *fn, void *ctx)
+{
+	struct sval p[] = { SV_I(now_ms), SV_I(limit) };
+	struct inc_walk w = { fn, ctx };
+
+	return st_query(st, Q_INC_REG_DUE, p, 2, walk_inc, &w);
+}
+
+int store_incident_reg_next(struct store *st, int64_t *next_ms)
+{
+	return st_int(st, Q_INC_REG_NEXT, NULL, 0, next_ms);
+}
+
+int store_incident_reg_year(struct store *st, int64_t from_ms, int64_t to_ms,
+			    store_incident_fn *fn, void *ctx)
+{
+	struct sval p[] = { SV_I(from_ms), SV_I(to_ms) };
+	struct inc_walk w = { fn, ctx };
+
+	return st_query(st, Q_INC_REG_YEAR, p, 2, walk_inc, &w);
+}
+
+/* Decoder table of store-int.h's column list. */
+#define COL_TYPE struct reg_report
+static const struct col reg_report_cols[] = COL_TABLE(REG_REPORT_COLS);
+#undef COL_TYPE
+
+int store_reg_report_insert(struct store *st, struct reg_report *x)
+{
+	struct sval p[] = {
+		SV_I(x->incident_id), SV_I(x->n), SV_S(x->kind),
+		SV_S(x->recipient), SV_S(x->via), SV_I(x->sent_ms),
+		SV_S(x->content), SV_S(x->changes ? x->changes : "[]"),
+		x->on_time < 0 ? SV_NUL : SV_I(x->on_time),
+		SV_I(x->recorded_by), SV_I(x->recorded_ms),
+	};
+
+	return st_int(st, Q_REG_INSERT, p, ARRAY_SIZE(p), &x->id);
+}
+
+struct reg_walk {
+	store_reg_report_fn *fn;
+	void *ctx;
+};
+
+static int walk_reg(void *ctx, const struct srow *r)
+{
+	struct reg_walk *w = ctx;
+	struct reg_report x;
+
+	DECODE(reg_report_cols, r, 0, &x);
+	return w->fn(w->ctx, &x);
+}
+
+int store_reg_report_list(struct store *st, int64_t incident_id, int n,
+			  store_reg_report_fn *fn, void *ctx)
+{
+	struct sval p[] = { SV_I(incident_id), SV_I(n) };
+	struct reg_walk w = { fn, ctx };
+
+	return st_query(st, n ? Q_REG_GET : Q_REG_LIST, p, n ? 2 : 1,
+			walk_reg, &w);
 }

@@ -45,13 +45,46 @@ const char *const store_sql[Q__COUNT] = {
 		"SELECT " SELECT_LIST(USER_COLS) " FROM users WHERE id > $1"
 		" ORDER BY id LIMIT $2",
 	[Q_ORG_GET] =
-		"SELECT o.name, o.time_zone, o.locale, o.version, o.updated_ms,"
+		"SELECT o.name, o.time_zone, o.locale, o.operator_type,"
+		" o.regulators, o.calendar, o.version, o.updated_ms,"
 		" coalesce(o.updated_by, 0), coalesce(u.display_name, '')"
 		" FROM organisation o LEFT JOIN users u ON u.id = o.updated_by"
 		" WHERE o.id = 1",
 	[Q_ORG_UPDATE] =
 		"UPDATE organisation SET name = $1, time_zone = $2, locale = $3,"
-		" version = $4, updated_ms = $5, updated_by = $6 WHERE id = 1",
+		" operator_type = $4, regulators = $5, calendar = $6,"
+		" version = $7, updated_ms = $8, updated_by = $9 WHERE id = 1",
+	/* The duty to report (app/regulatory.c): the obligation written by
+	 * the timers and the reports, which are no edit of the incident;
+	 * what falls due, through the partial index on reg_next_ms; a
+	 * year's obligations, through the one on reg_opened_ms. */
+	[Q_INC_REG_SET] =
+		"UPDATE incident SET regulatory = $2, reg_next_ms = $3,"
+		" reg_opened_ms = $4 WHERE id = $1",
+	[Q_INC_REG_DUE] =
+		"SELECT " SELECT_LIST(INCIDENT_COLS) " FROM incident i"
+		" WHERE reg_next_ms > 0 AND reg_next_ms <= $1"
+		" ORDER BY reg_next_ms LIMIT $2",
+	[Q_INC_REG_NEXT] =
+		"SELECT coalesce(min(reg_next_ms), 0) FROM incident"
+		" WHERE reg_next_ms > 0",
+	[Q_INC_REG_YEAR] =
+		"SELECT " SELECT_LIST(INCIDENT_COLS) " FROM incident i"
+		" WHERE reg_opened_ms >= $1 AND reg_opened_ms < $2"
+		" ORDER BY reg_opened_ms, id",
+	[Q_REG_INSERT] =
+		"INSERT INTO regulatory_report (incident_id, n, kind, recipient,"
+		" via, sent_ms, content, changes, on_time, recorded_by,"
+		" recorded_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
+		" $11) RETURNING id",
+	[Q_REG_LIST] =
+		"SELECT " SELECT_LIST(REG_REPORT_COLS) " FROM regulatory_report r"
+		" LEFT JOIN users u ON u.id = r.recorded_by"
+		" WHERE r.incident_id = $1 ORDER BY r.n",
+	[Q_REG_GET] =
+		"SELECT " SELECT_LIST(REG_REPORT_COLS) " FROM regulatory_report r"
+		" LEFT JOIN users u ON u.id = r.recorded_by"
+		" WHERE r.incident_id = $1 AND r.n = $2",
 	[Q_AUDIT_KEY_GET] =
 		"SELECT fingerprint, plain_until FROM audit_key WHERE id = 1",
 	[Q_AUDIT_KEY_PUT] =
@@ -276,7 +309,8 @@ const char *const store_sql[Q__COUNT] = {
 		" public_summary = $21, summary = $22, review_json = $23,"
 		" updated_ms = $24, esc_tiers = $25, esc_acked_ms = $26,"
 		" version = version + 1, updated_by = $27,"
-		" public_title = $28, public_message = $29"
+		" public_title = $28, public_message = $29,"
+		" regulatory = $30, reg_next_ms = $31, reg_opened_ms = $32"
 		" WHERE id = $1 RETURNING version",
 	[Q_INC_ASSESS] =
 		"UPDATE incident SET assessment = $2, proposed_level = $3"

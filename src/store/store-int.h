@@ -253,6 +253,9 @@ _Static_assert(sizeof(enum inc_state) == sizeof(int), "enum size");
 	X(DUP, assessment, "assessment", .dflt = "") S			\
 	X(DUP, public_title, "public_title", ) S			\
 	X(DUP, public_message, "public_message", ) S			\
+	X(DUP, regulatory, "regulatory", .dflt = "") S			\
+	X(I64, reg_next_ms, "reg_next_ms", ) S				\
+	X(I64, reg_opened_ms, "reg_opened_ms", ) S			\
 	X(I64, stamp.version, "version", ) S				\
 	X(I64, stamp.by, "updated_by", ) S				\
 	X(NAME, stamp.by_name, BY_NAME("i"), )
@@ -420,6 +423,21 @@ void inc_list_query(struct store *st, const struct incident_filter *f,
 	X(TEXT, text, "b.text", ) S					\
 	X(I64, author_id, "b.author_id", ) S				\
 	X(I64, created_ms, "b.created_ms", )
+
+#define REG_REPORT_COLS(X, S)						\
+	X(I64, id, "r.id", ) S						\
+	X(I64, incident_id, "r.incident_id", ) S			\
+	X(INT, n, "r.n", ) S						\
+	X(TEXT, kind, "r.kind", ) S					\
+	X(TEXT, recipient, "r.recipient", ) S				\
+	X(TEXT, via, "r.via", ) S					\
+	X(I64, sent_ms, "r.sent_ms", ) S				\
+	X(TEXT, content, "r.content", ) S				\
+	X(TEXT, changes, "r.changes", ) S				\
+	X(INT, on_time, "coalesce(r.on_time, -1)", ) S			\
+	X(I64, recorded_by, "r.recorded_by", ) S			\
+	X(TEXT, recorded_by_name, "coalesce(u.display_name, '')", ) S	\
+	X(I64, recorded_ms, "r.recorded_ms", )
 
 #define SUPPLY_COLS(X, S)						\
 	X(I64, id, "id", ) S						\

@@ -319,6 +319,30 @@ int store_incident_get_id(struct store *st, int64_t id,
 int store_incident_update(struct store *st, struct incident_row *r);
 /* Write r's assessment and proposed level (command HQ's, at the ack). */
 int store_incident_assess(struct store *st, const struct incident_row *r);
+/* Write r's duty to report (regulatory, reg_next_ms, reg_opened_ms)
+ * alone: no new version (the timers' and the reports' part). */
+int store_incident_set_regulatory(struct store *st,
+				  const struct incident_row *r);
+/* Incidents whose obligation has a notice due at now_ms (reg_next_ms),
+ * the earliest first, at most limit. */
+int store_incident_reg_due(struct store *st, int64_t now_ms, int limit,
+			   store_incident_fn *fn, void *ctx);
+/* The earliest reg_next_ms of all (0: none). */
+int store_incident_reg_next(struct store *st, int64_t *next_ms);
+/* The obligations opened in [from_ms, to_ms), in order. */
+int store_incident_reg_year(struct store *st, int64_t from_ms, int64_t to_ms,
+			    store_incident_fn *fn, void *ctx);
+
+/*
+ * Reports to regulators: inserted, never changed or deleted (the schema
+ * refuses). insert sets x->id; x->n is the caller's (the obligation's
+ * count + 1; UNIQUE per incident). list: n == 0 all of the incident's in
+ * order, else report n alone (none: fn not called). Texts borrowed.
+ */
+typedef int store_reg_report_fn(void *ctx, const struct reg_report *x);
+int store_reg_report_insert(struct store *st, struct reg_report *x);
+int store_reg_report_list(struct store *st, int64_t incident_id, int n,
+			  store_reg_report_fn *fn, void *ctx);
 int store_incident_list(struct store *st, const struct incident_filter *f,
 			store_incident_fn *fn, void *ctx);
 /* Up to limit open incidents with a target past at now_ms and not yet

@@ -559,10 +559,13 @@ static void test_organisation(void **state)
 {
 	struct fixture *f = *state;
 	struct user u = mk_user("olga");
-	struct organisation o;
+	struct organisation o = { 0 };
 
 	assert_int_equal(store_org_get(f->st, &o), 0);
 	assert_string_equal(o.name, "");
+	assert_string_equal(o.operator_type, "other");
+	assert_string_equal(o.regulators_json, "[]");
+	assert_string_equal(o.calendar_json, "{}");
 	assert_string_equal(o.time_zone, "Asia/Shanghai");
 	assert_string_equal(o.locale, "zh-CN");
 	assert_int_equal(o.version, 1);
@@ -573,15 +576,24 @@ static void test_organisation(void **state)
 	snprintf(o.name, sizeof(o.name), "某市大数据中心");
 	snprintf(o.time_zone, sizeof(o.time_zone), "Europe/Berlin");
 	snprintf(o.locale, sizeof(o.locale), "en");
+	snprintf(o.operator_type, sizeof(o.operator_type), "cii");
+	organisation_release(&o);
+	o.regulators_json = strdup("[{\"name\":\"省网信办\"}]");
+	o.calendar_json = strdup("{\"2026\":{\"holidays\":[\"2026-10-01\"]}}");
 	o.version = 2;
 	o.updated_ms = 7000;
 	o.updated_by = u.id;
 	assert_int_equal(store_begin(f->st), 0);
 	assert_int_equal(store_org_update(f->st, &o), 0);
 	assert_int_equal(store_commit(f->st), 0);
+	organisation_release(&o);
 	memset(&o, 0, sizeof(o));
 	assert_int_equal(store_org_get(f->st, &o), 0);
 	assert_string_equal(o.name, "某市大数据中心");
+	assert_string_equal(o.operator_type, "cii");
+	assert_string_equal(o.regulators_json, "[{\"name\":\"省网信办\"}]");
+	assert_string_equal(o.calendar_json,
+			    "{\"2026\":{\"holidays\":[\"2026-10-01\"]}}");
 	assert_string_equal(o.time_zone, "Europe/Berlin");
 	assert_string_equal(o.locale, "en");
 	assert_int_equal(o.version, 2);
@@ -596,6 +608,7 @@ static void test_organisation(void **state)
 	assert_int_equal(o.updated_by, 0);
 	assert_string_equal(o.updated_by_name, "");
 	assert_int_equal(o.version, 3);
+	organisation_release(&o);
 }
 
 int main(void)

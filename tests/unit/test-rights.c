@@ -88,6 +88,7 @@ static const char *const expected[A__COUNT] = {
 	[A_DRILL_MANAGE] = "aAcx",
 	[A_INTEGRATION_MANAGE] = "aA",
 	[A_ORG_READ] = ALL,		[A_ORG_UPDATE] = "aA",
+	[A_REG_RECORD] = "lncueEx",
 };
 
 static void test_every_entry_allowed_and_denied(void **state)
