@@ -22,6 +22,7 @@
 #include "app/plancache.h"
 #include "core/calendar.h"
 #include "core/duty.h"
+#include "core/regulatory.h"
 #include "doc/doc.h"
 #include "doc/pdf.h"
 #include "plan/plan.h"
@@ -311,22 +312,21 @@ static void kv(struct doc *d, const char *label, const char *value)
 static const char *national_level(const struct pk *k,
 				  const struct plan_level *lv)
 {
-	json_t *it = plan_item(k->plan->content, "levels", lv->key);
-	const char *s = json_string_value(json_object_get(it, "national_level"));
-
-	return s ? s : "";
+	(void)k;
+	return lv->national_level ? lv->national_level : "";
 }
 
 /* Whether national level s is III or above: the regulator's clock runs. */
 static bool reportable(const char *s)
 {
-	return !strcmp(s, "I") || !strcmp(s, "II") || !strcmp(s, "III");
+	return reg_required(reg_national_parse(s));
 }
 
 static int deadline_min(const char *operator_type)
 {
-	return !strcmp(operator_type, "cii") ? 60
-	       : !strcmp(operator_type, "central") ? 120 : 240;
+	int op = reg_operator_parse(operator_type);
+
+	return reg_deadline_min(op < 0 ? OP_OTHER : op);
 }
 
 static const char *operator_name(const struct pk *k, const char *t)
@@ -541,9 +541,8 @@ static void regulators(struct pk *k, struct doc *d, const char *type,
 static void org_regulators(const struct organisation *o, const char **type,
 			   const char **regs_json)
 {
-	(void)o;
-	*type = "other";
-	*regs_json = NULL;
+	*type = *o->operator_type ? o->operator_type : "other";
+	*regs_json = o->regulators_json;
 }
 
 static void contacts_part(struct pk *k, struct doc *d)
@@ -1011,6 +1010,7 @@ static void pk_release(struct pk *k)
 	free(k->footer);
 	plan_unref(k->plan);
 	plan_version_release(&k->v);
+	organisation_release(&k->org);
 }
 
 void pack_release(struct pack *p)
