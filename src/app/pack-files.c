@@ -405,13 +405,20 @@ int app_pack_local_key(const char *db, const char *key_path,
 {
 	struct store *st;
 	struct keys k;
-	int rc = app_db_open(db, false, &st, stage, e);
+	int rc;
 
+	*stage = APP_DB_KEY;
+	if (!db) {	/* a key file alone: no database to match it with */
+		rc = keys_load(key_path, false, &k, e);
+		goto done;
+	}
+	rc = app_db_open(db, false, &st, stage, e);
 	if (rc)
 		return rc;
 	*stage = APP_DB_KEY;
 	rc = local_keys(st, db, key_path, &k, e);
 	store_close(st);
+done:
 	if (!rc) {
 		app_pack_public_key(&k, pk);
 		*stage = APP_DB_DONE;

@@ -188,6 +188,14 @@ static int read_groups(struct pk *k)
 		if (!rc)
 			rc = store_members_of_group(k->st, row.id, add_member,
 						    g);
+		/* The member rows carry no numbers: each user whole. */
+		for (size_t j = 0; j < g->nm && !rc; j++) {
+			struct user u = { 0 };
+
+			rc = store_user_get(k->st, g->m[j].id, &u);
+			if (!rc)
+				person_of(&g->m[j], &u, g->m[j].role);
+		}
 		if (!rc)
 			rc = store_rotation_list(k->st, row.id, add_rotation,
 						 &x);

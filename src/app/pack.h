@@ -105,7 +105,8 @@ int app_pack_verify(const char *dir, const unsigned char *want,
  * and its key file (key_path, or NULL for the one next to db), which
  * must be the database's key, and write the pack of the plan in force
  * at now_ms to dir (as app_pack_write_dir()); or only give the public
- * half of the installation's pack key. *stage says which step failed.
+ * half of the installation's pack key (db NULL: of key file key_path
+ * alone). *stage says which step failed.
  */
 int app_pack_local(const char *db, const char *key_path, const char *dir,
 		   int64_t now_ms, struct pack *out, enum app_db_stage *stage,

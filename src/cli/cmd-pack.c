@@ -61,9 +61,9 @@ static int verify(const char *dir, const char *db, const char *key)
 	int rc;
 
 	if (mine) {
-		if (cli_need_key(cli_db(db), key))
+		if (db && cli_need_key(db, key))
 			return 2;
-		rc = app_pack_local_key(cli_db(db), key, want, &stage, &e);
+		rc = app_pack_local_key(db, key, want, &stage, &e);
 		if (rc)
 			return cli_db_fail(rc, &e, stage,
 					   L("cannot read the key file",
