@@ -12,6 +12,7 @@
 #include "app/codec.h"
 #include "app/notify.h"
 #include "app/plancache.h"
+#include "app/regulatory.h"
 #include "app/timeline.h"
 #include "app/version.h"
 #include "core/escalation.h"
@@ -490,6 +491,7 @@ int app_incident_act(struct store *st, const struct principal *p,
 	struct level_targets lt;
 	struct incident before;
 	char extra[256] = "";
+	bool reg_opened = false, reg_closed = false;
 	int rank = 0, rc;
 
 	incident_row_release(out);
@@ -560,6 +562,11 @@ int app_incident_act(struct store *st, const struct principal *p,
 	}
 	if (a == IA_ACK)
 		take_assessment(out, args);
+	/* The duty to report opens, closes or counts its final report's
+	 * days in the same write as the step. */
+	if ((rc = app_reg_step(st, out, level, a == IA_RESOLVE, now_ms,
+			       &reg_opened, &reg_closed)))
+		goto out;
 	if ((rc = app_incident_save(st, p, out, now_ms)))
 		goto out;
 	{
@@ -584,6 +591,8 @@ int app_incident_act(struct store *st, const struct principal *p,
 	}
 	if (!rc && a == IA_ACK)
 		rc = record_assessment(st, p, out, args, now_ms);
+	if (!rc)
+		rc = app_reg_told(st, out, plan, reg_opened, reg_closed, now_ms);
 	/* Activation and a more severe level bring their measures. */
 	if (!rc && level && (a == IA_ACTIVATE || rank < before.level))
 		rc = measures_to_tasks(st, p, out, level, now_ms);

@@ -13,6 +13,7 @@
 #include "app/keys.h"
 #include "app/pack.h"
 #include "app/plannotice.h"
+#include "app/regulatory.h"
 #include "app/supplies.h"
 #include "app/writer.h"
 #include "store/store.h"
@@ -75,6 +76,8 @@ static int timer_run(struct wjob *j, struct store *st)
 		rc = app_escalation_run(pc, st, b->now_ms, &n);
 	if (!rc)
 		rc = app_drill_injects(st, b->now_ms, &n);
+	if (!rc)
+		rc = app_reg_tick(pc, st, b->now_ms, &n);
 	if (!rc && b->minutely)
 		rc = app_supply_inspections(st, b->now_ms, &n);
 	/* Sign-in limits kept in the database (several nodes) are long
@@ -336,7 +339,8 @@ void app_tick(struct app_ticker *t, int64_t now_ms, bool minutely)
 		st = app_reader_get(t->app);
 		due = app_breaches_due(st, now_ms) ||
 		      app_escalation_due(&t->app->plans, st, now_ms) ||
-		      app_drill_injects_due(st, now_ms);
+		      app_drill_injects_due(st, now_ms) ||
+		      app_reg_due(st, now_ms);
 		app_reader_put(t->app, st);
 	}
 	if (!due)

@@ -12,6 +12,7 @@
 #include "app/escalate.h"
 #include "app/incidents.h"
 #include "app/plannotice.h"
+#include "app/regulatory.h"
 #include "http/fields.h"
 #include "http/json.h"
 #include "http/metrics.h"
@@ -134,7 +135,7 @@ void api_openapi(struct req *rq, struct resp *rs)
  * POST /api/v1/test/clock {now}: set the server's clock (only with
  * `erms serve --test-clock`, for tests) and run the scheduler's steps due
  * then (breaches, the chain's tiers, drills' injects and warnings, plan
- * reminders), in the same transaction. Never enable it in production.
+ * reminders, the duty to report), in the same transaction. Never enable it in production.
  */
 void api_test_clock(struct req *rq, struct resp *rs)
 {
@@ -174,6 +175,8 @@ void api_test_clock(struct req *rq, struct resp *rs)
 					    : DRILL_WARN_DAYS_DEFAULT, &q);
 		if (!rc)
 			rc = app_plan_reminders(rq->st, now, &q);
+		if (!rc)
+			rc = app_reg_tick(&rq->app->plans, rq->st, now, &q);
 	}
 	if (rc)
 		resp_err(rq, rs, rc, &e);

@@ -56,6 +56,14 @@ BODY(org_body,
 	{ .name = "calendar", .type = JT_OBJECT },
 	{ .name = "version", .type = JT_INT, .min = 1 });
 
+BODY(reg_report_body,
+	{ .name = "kind", .type = JT_STRING, .required = true, .max = 16 },
+	{ .name = "to", .type = JT_STRING, .required = true, .max = 200,
+	  .min = 1 },
+	{ .name = "via", .type = JT_STRING, .required = true, .max = 16 },
+	{ .name = "sent_at", .type = JT_STRING, .max = 40 },
+	{ .name = "content", .type = JT_OBJECT });
+
 BODY(user_create_body,
 	{ .name = "login", .type = JT_STRING,
 	  .required = true, .max = LOGIN_MAX, .min = 1 },

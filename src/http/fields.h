@@ -20,6 +20,7 @@ extern const struct jbody signin_body, me_body, user_create_body,
 	token_create_body;
 /* The organisation (api-org.c). */
 extern const struct jbody org_body;
+extern const struct jbody reg_report_body;
 /* Plans (api-plans.c). */
 extern const struct jbody plan_import_body, plan_step_body,
 	plan_validate_body, plan_draft_body;

@@ -61,9 +61,21 @@ static const struct schema_row schemas[] = {
 	  .doc = "effective_time_zone: the user's zone, else the"
 		 " organisation's" },
 	{ .name = "Organisation",
-	  .props = "name:str time_zone:str locale:str version:int"
-		   " updated_at:time updated_by:obj?",
-	  .doc = "updated_by: {id, name} of who changed it last, or null" },
+	  .props = "name:str time_zone:str locale:str operator_type:str"
+		   " report_deadline_min:int regulators:[obj calendar:obj"
+		   " version:int updated_at:time updated_by:obj?",
+	  .doc = "updated_by: {id, name} of who changed it last, or null;"
+		 " operator_type: cii, central or other (the first report's"
+		 " deadline: 60, 120, 240 min); regulators: [{name, role,"
+		 " contact, phone, email, address, note}]; calendar:"
+		 " {\"2026\": {holidays, workdays}} (docs/regulatory.md)" },
+	{ .name = "RegulatoryReport",
+	  .props = "n:int number:str incident:obj kind:str to:str via:str"
+		   " sent_at:time recorded_at:time recorded_by:obj"
+		   " on_time:bool? changes:[str -content:obj",
+	  .doc = "kind: first, follow_up or final; via: phone, fax, email,"
+		 " platform or letter; content (one report's GET): the items"
+		 " in the order of the 2025 reporting rules" },
 	{ .name = "Member",
 	  .props = "user_id:int login:str display_name:str role:str"
 		   " -reviews_plans_from:time" },
@@ -99,7 +111,7 @@ static const struct schema_row schemas[] = {
 		   " dismissed_at:time targets:obj deadlines:obj breaches:[str"
 		   " public:bool public_summary:str public_title:str"
 		   " public_message:str summary:str review:obj?"
-		   " actions:[str updated_at:time version:int"
+		   " actions:[str updated_at:time regulatory:obj version:int"
 		   " updated_by:obj?" },
 	{ .name = "TimelineEntry",
 	  .props = "id:int incident_id:int at:time actor_id:int? kind:str"

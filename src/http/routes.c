@@ -23,6 +23,16 @@
 #define YEAR { .name = "year", .type = "integer", .doc = "a year (UTC)" }
 
 static const struct route_query q_page[] = { PAGE, { 0 } };
+static const struct route_query q_reg_draft[] = {
+	{ .name = "kind", .type = "string",
+	  .doc = "first (default), follow_up or final" },
+	{ 0 },
+};
+static const struct route_query q_reg_year[] = {
+	{ .name = "year", .type = "integer",
+	  .doc = "a year (the organisation's zone); default: this year" },
+	{ 0 },
+};
 static const struct route_query q_year[] = { YEAR, { 0 } };
 static const struct route_query q_stats[] = {
 	YEAR,
@@ -149,7 +159,8 @@ const struct route routes[] = {
 	  .fn = api_org_update, .access = ACCESS_ADMIN,
 	  .write = true, .tag = "organisation", .op = "updateOrganisation",
 	  .body = &org_body, .answer = "Organisation",
-	  .summary = "Change the organisation's name, time zone or language "
+	  .summary = "Change the organisation's name, time zone, language, "
+		    "operator type, regulators or working-day calendar "
 		    "(If-Match or version: the version last read)" },
 	{ .method = "GET", .pattern = "/api/v1/pack",
 	  .fn = api_pack, .tag = "organisation", .op = "getPack",
@@ -370,6 +381,55 @@ const struct route routes[] = {
 	  .fn = api_incident_report_doc, .tag = "incidents",
 	  .op = "getIncidentReport", .query = q_report, .answer = "text/html",
 	  .summary = "The review report, HTML, Markdown or PDF" },
+	{ .method = "GET",
+	  .pattern = "/api/v1/incidents/{id}/regulatory-reports/draft",
+	  .fn = api_reg_draft, .tag = "regulatory", .op = "draftRegulatoryReport",
+	  .query = q_reg_draft, .answer = "obj",
+	  .summary = "A new report to the regulator, pre-filled from the "
+		    "incident: {kind, content, items: [{key, label}]}" },
+	{ .method = "GET",
+	  .pattern = "/api/v1/incidents/{id}/regulatory-reports",
+	  .fn = api_reg_list, .tag = "regulatory", .op = "listRegulatoryReports",
+	  .answer = "list:RegulatoryReport",
+	  .summary = "The reports to regulators recorded for an incident" },
+	{ .method = "POST",
+	  .pattern = "/api/v1/incidents/{id}/regulatory-reports",
+	  .fn = api_reg_record, .write = true, .tag = "regulatory",
+	  .op = "recordRegulatoryReport", .body = &reg_report_body,
+	  .status = 201, .answer = "RegulatoryReport",
+	  .summary = "Record a report sent to a regulator (command HQ, "
+		    "leadership): {kind, to, via, sent_at?, content?}" },
+	{ .method = "GET",
+	  .pattern = "/api/v1/incidents/{id}/regulatory-reports/{n}",
+	  .fn = api_reg_get, .tag = "regulatory", .op = "getRegulatoryReport",
+	  .answer = "RegulatoryReport",
+	  .summary = "One report with its content; {n}.html and {n}.pdf: its "
+		    "document (zh-CN)" },
+	{ .method = "PATCH",
+	  .pattern = "/api/v1/incidents/{id}/regulatory-reports/{n}",
+	  .fn = api_reg_immutable, .write = true, .tag = "regulatory",
+	  .op = "changeRegulatoryReport", .status = 409,
+	  .summary = "Refused (409 immutable): a recorded report is not "
+		    "changed; record a follow-up" },
+	{ .method = "PUT",
+	  .pattern = "/api/v1/incidents/{id}/regulatory-reports/{n}",
+	  .fn = api_reg_immutable, .write = true, .tag = "regulatory",
+	  .op = "replaceRegulatoryReport", .status = 409,
+	  .summary = "Refused (409 immutable), as PATCH" },
+	{ .method = "DELETE",
+	  .pattern = "/api/v1/incidents/{id}/regulatory-reports/{n}",
+	  .fn = api_reg_immutable, .write = true, .tag = "regulatory",
+	  .op = "deleteRegulatoryReport", .status = 409,
+	  .summary = "Refused (409 immutable): reports are kept" },
+	{ .method = "GET", .pattern = "/api/v1/regulatory",
+	  .fn = api_reg_year, .tag = "regulatory", .op = "getRegulatoryRecord",
+	  .query = q_reg_year, .answer = "obj",
+	  .summary = "The obligations of a year: deadline, first report, on "
+		    "time or late, follow-ups, final report; on-time rate" },
+	{ .method = "GET", .pattern = "/api/v1/regulatory.csv",
+	  .fn = api_reg_csv, .tag = "regulatory", .op = "exportRegulatoryRecord",
+	  .query = q_reg_year, .answer = "text/csv",
+	  .summary = "The obligations of a year as CSV" },
 	{ .method = "GET", .pattern = "/api/v1/incidents/{id}/bulletins",
 	  .fn = api_bulletin_list, .tag = "status", .op = "listBulletins",
 	  .answer = "list:Bulletin",

@@ -6,7 +6,7 @@
 
 #include "http/req.h"
 
-#define ROUTES_MAX 128
+#define ROUTES_MAX 160
 
 extern const struct route routes[];
 extern const int routes_count;
@@ -67,5 +67,7 @@ api_fn api_integration_list, api_integration_create, api_integration_get,
 api_fn api_rotation_list, api_rotation_create, api_override_create,
 	api_rotation_update, api_rotation_delete, api_override_delete,
 	api_on_duty, api_user_shifts;
+api_fn api_reg_draft, api_reg_record, api_reg_list, api_reg_get,
+	api_reg_immutable, api_reg_year, api_reg_csv;
 
 #endif
