@@ -142,7 +142,6 @@ static const struct word words[] = {
 	{ "kind", "alert", "告警", "Alert" },
 	{ "kind", "breach", "超时", "Target missed" },
 	{ "kind", "drill", "演练", "Drill" },
-	{ "kind", "regulatory", "监管报告", "Regulator" },
 	{ "report", "first", "初报", "First report" },
 	{ "report", "follow_up", "续报", "Follow-up report" },
 	{ "report", "final", "总结报告", "Final report" },

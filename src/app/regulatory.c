@@ -255,15 +255,15 @@ int app_reg_told(struct store *st, const struct incident_row *r,
 	regstate_load(r->regulatory, &o, NULL);
 	if (opened)
 		rc = app_timeline_msg(
-		    st, r->inc.id, 0, "regulatory", "tl.reg_open",
+		    st, r->inc.id, 0, "level", "tl.reg_open",
 		    json_pack("{s:s, s:I}", "national",
 			      reg_national_name(o.national), "at",
 			      (json_int_t)o.deadline_ms),
-		    json_pack("{s:s}", "notice", "open"), now_ms);
+		    json_pack("{s:s}", "regulatory", "open"), now_ms);
 	else
-		rc = app_timeline_msg(st, r->inc.id, 0, "regulatory",
+		rc = app_timeline_msg(st, r->inc.id, 0, "level",
 				      "tl.reg_closed", NULL,
-				      json_pack("{s:s}", "notice", "closed"),
+				      json_pack("{s:s}", "regulatory", "closed"),
 				      now_ms);
 	if (!rc && opened)
 		rc = notice(st, r, plan, &o, RN_OPEN, now_ms);
@@ -312,9 +312,9 @@ int app_reg_tick(struct plan_cache *pc, struct store *st, int64_t now_ms,
 			rc = notice(st, &r, pl, &o, n, now_ms);
 		if (!rc && n == RN_MISSED)
 			rc = app_timeline_msg(
-			    st, r.inc.id, 0, "regulatory", "tl.reg_missed",
+			    st, r.inc.id, 0, "breach", "tl.reg_missed",
 			    json_pack("{s:I}", "at", (json_int_t)o.deadline_ms),
-			    json_pack("{s:s}", "notice", "missed"), now_ms);
+			    json_pack("{s:s}", "regulatory", "missed"), now_ms);
 		if (!rc && n == RN_MISSED)
 			rc = app_incident_audit(st, NULL, "regulatory.missed",
 						&r, "", now_ms);
@@ -817,13 +817,13 @@ int app_reg_record(struct store *st, const struct principal *p,
 		rc = app_incident_save(st, p, &x.r, now_ms);
 		if (!rc)
 			rc = app_timeline_msg(
-			    st, x.r.inc.id, p->user.id, "regulatory",
+			    st, x.r.inc.id, p->user.id, "notification",
 			    "tl.reg_report",
 			    json_pack("{s:s, s:s, s:s, s:I}", "report",
 				      rep.kind, "to", to, "via", via, "at",
 				      (json_int_t)sent_ms),
-			    json_pack("{s:i, s:s}", "n", rep.n, "kind",
-				      rep.kind), now_ms);
+			    json_pack("{s:s, s:i, s:s}", "regulatory", "report",
+				      "n", rep.n, "kind", rep.kind), now_ms);
 		snprintf(extra, sizeof(extra), " report=%d kind=%s via=%s%s",
 			 rep.n, rep.kind, via, on_time == 0 ? " late" : "");
 		if (!rc)

@@ -238,6 +238,88 @@ static int inc_seen(void *ctx, const struct incident_row *r)
 	return 0;
 }
 
+static int reg_seen(void *ctx, const struct reg_report *x)
+{
+	char *out = ctx;
+
+	snprintf(out + strlen(out), 64, "%d:%s:%s:%s:%d;", x->n, x->kind,
+		 x->via, x->content, x->on_time);
+	return 0;
+}
+
+/* The duty to report: written without a new version, found when due and
+ * by the year it opened; reports kept and never changed. */
+static void test_regulatory(void **state)
+{
+	struct fixture *f = *state;
+	struct world w = world(f->st);
+	struct incident_row r, out = { 0 };
+	struct inc_seen seen = { 0 };
+	int64_t next = -1;
+	char got[256] = "";
+
+	add_incident(f->st, &r, w.user, w.pv, T2026, "t", "d");
+	assert_int_equal(store_incident_get_id(f->st, r.inc.id, &out), 0);
+	assert_string_equal(out.regulatory, "");
+	assert_int_equal(out.reg_next_ms, 0);
+	r.regulatory = strdup("{\"status\":\"due\"}");
+	r.reg_next_ms = T2026 + 1000;
+	r.reg_opened_ms = T2026 + 10;
+	assert_int_equal(store_incident_set_regulatory(f->st, &r), 0);
+	assert_int_equal(store_incident_get_id(f->st, r.inc.id, &out), 0);
+	assert_string_equal(out.regulatory, "{\"status\":\"due\"}");
+	assert_int_equal(out.stamp.version, r.stamp.version);
+	assert_int_equal(store_incident_reg_next(f->st, &next), 0);
+	assert_int_equal(next, T2026 + 1000);
+	assert_int_equal(store_incident_reg_due(f->st, T2026 + 999, 10,
+						inc_seen, &seen), 0);
+	assert_int_equal(seen.n, 0);
+	assert_int_equal(store_incident_reg_due(f->st, T2026 + 1000, 10,
+						inc_seen, &seen), 0);
+	assert_int_equal(seen.n, 1);
+	assert_int_equal(seen.id[0], r.inc.id);
+	seen.n = 0;
+	assert_int_equal(store_incident_reg_year(f->st, T2026, T2026 + 11,
+						 inc_seen, &seen), 0);
+	assert_int_equal(seen.n, 1);
+	seen.n = 0;
+	assert_int_equal(store_incident_reg_year(f->st, T2026 + 11, T2026 + 99,
+						 inc_seen, &seen), 0);
+	assert_int_equal(seen.n, 0);
+	/* The whole row's write carries it too. */
+	r.reg_next_ms = 0;
+	assert_int_equal(store_incident_update(f->st, &r), 0);
+	assert_int_equal(store_incident_reg_next(f->st, &next), 0);
+	assert_int_equal(next, 0);
+	{
+		struct reg_report a = {
+			.incident_id = r.inc.id, .n = 1, .kind = "first",
+			.recipient = "省委网信办", .via = "phone",
+			.sent_ms = T2026 + 20, .content = "{\"unit\":\"x\"}",
+			.changes = "[]", .on_time = 1, .recorded_by = w.user,
+			.recorded_ms = T2026 + 21,
+		}, b = a;
+
+		assert_int_equal(store_reg_report_insert(f->st, &a), 0);
+		assert_true(a.id > 0);
+		b.n = 2;
+		b.kind = "follow_up";
+		b.on_time = -1;
+		b.via = "email";
+		assert_int_equal(store_reg_report_insert(f->st, &b), 0);
+	}
+	assert_int_equal(store_reg_report_list(f->st, r.inc.id, 0, reg_seen,
+					       got), 0);
+	assert_string_equal(got, "1:first:phone:{\"unit\":\"x\"}:1;"
+				 "2:follow_up:email:{\"unit\":\"x\"}:-1;");
+	got[0] = 0;
+	assert_int_equal(store_reg_report_list(f->st, r.inc.id, 2, reg_seen,
+					       got), 0);
+	assert_string_equal(got, "2:follow_up:email:{\"unit\":\"x\"}:-1;");
+	incident_row_release(&out);
+	incident_row_release(&r);
+}
+
 static int inc_stop(void *ctx, const struct incident_row *r)
 {
 	(void)r;
@@ -554,6 +636,7 @@ int main(void)
 		CT(test_due),
 		CT(test_unacked),
 		CT(test_stats),
+		CT(test_regulatory),
 	};
 
 	return contract_main("incidents", tests, ARRAY_LEN(tests));
