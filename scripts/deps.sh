@@ -6,15 +6,18 @@ set -euo pipefail
 build=(meson ninja-build pkg-config gcc python3 libmicrohttpd-dev
        libjansson-dev libsqlite3-dev libsodium-dev libfyaml-dev libmd4c-dev
        libmd4c-html0-dev libcurl4-openssl-dev libcmocka-dev libpq-dev
-       libglib2.0-dev tzdata libcairo2-dev libpango1.0-dev fonts-wqy-microhei)
+       libglib2.0-dev tzdata libcairo2-dev libpango1.0-dev fonts-wqy-microhei
+       libzip-dev)
 # glib: time zones (src/util/tz.c); cairo + pango with a CJK font: the
-# PDF documents the server renders itself.
+# PDF documents the server renders itself; libzip: the emergency pack's
+# download.
 # postgresql: the server the postgres suite starts (scripts/pg.sh), with
 # pg_trgm (postgresql-contrib). prometheus-alertmanager: the real
 # Alertmanager the intake tests (tests/api/t0800_intake.py) and the intake
 # bench post through.
 test=(clang libclang-rt-14-dev sqlite3 curl python3-aiosmtpd python3-icalendar
-      postgresql postgresql-contrib prometheus-alertmanager poppler-utils)
+      postgresql postgresql-contrib prometheus-alertmanager poppler-utils
+      unzip)
 bench=(wrk hyperfine)
 browser=(chromium)
 

@@ -58,6 +58,8 @@ struct app_config {
 					 * negative: no limit by age */
 	int64_t event_retention_events;	/* ... and at most this many of
 					 * the newest; 0: no limit by count */
+	const char *pack_dir;		/* keep the emergency pack here
+					 * (app/pack.h), NULL: none */
 };
 
 struct app {
@@ -82,6 +84,8 @@ struct app {
 	int health_rc;
 	int health_db;			/* the writer's role (app.c) */
 	_Atomic int64_t auth_gen;	/* the store's revocation generation */
+	_Atomic bool pack_poke;		/* rebuild the pack in pack_dir at
+					 * the next tick (the test clock) */
 	_Atomic bool leader;		/* this node runs the scheduler
 					 * (app/tick.c): its writer holds
 					 * the store's scheduler lock */

@@ -54,6 +54,7 @@ static void derive(const unsigned char master[32], struct keys *k)
 	kdf_subkey(master, 2, k->box);
 	kdf_subkey(master, 3, k->ack);
 	kdf_subkey(master, 4, fp);
+	kdf_subkey(master, 5, k->pack);
 	sodium_bin2hex(k->fp, sizeof(k->fp), fp, sizeof(fp));
 	sodium_memzero(fp, sizeof(fp));
 }

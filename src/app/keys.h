@@ -7,7 +7,8 @@
  * the audit chain's HMAC, 2 seals secrets at rest, 3 derives the tokens of
  * acknowledgement links; 4 gives a public fingerprint that the database
  * records, so a database is never opened with a wrong or a new key by
- * mistake. Losing the key file means the audit chain can no longer be
+ * mistake; 5 is the seed of the Ed25519 key that signs the emergency
+ * pack (app/pack.h), whose public half a printed pack carries. Losing the key file means the audit chain can no longer be
  * verified: back it up apart from the database.
  *
  * The anchor file (default: the key file's name with ".anchor" for ".key")
@@ -29,6 +30,7 @@ struct keys {
 	unsigned char audit[32];	/* HMAC key of the audit chain */
 	unsigned char box[32];		/* secretbox key of stored secrets */
 	unsigned char ack[32];		/* derives acknowledgement tokens */
+	unsigned char pack[32];		/* seed of the pack's signing key */
 	char fp[65];			/* public fingerprint, hex */
 };
 

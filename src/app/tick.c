@@ -10,6 +10,8 @@
 #include "app/drills.h"
 #include "app/escalate.h"
 #include "app/intake.h"
+#include "app/keys.h"
+#include "app/pack.h"
 #include "app/plannotice.h"
 #include "app/regulatory.h"
 #include "app/supplies.h"
@@ -24,6 +26,8 @@
 #define TICK_S 1
 #define MINUTE_TICKS 60
 #define LIMIT_KEEP_MS (86400 * 1000LL)
+#define PACK_EVERY_MS (86400 * 1000LL)	/* the nightly rebuild */
+#define PACK_RETRY_MS (60 * 1000LL)	/* after a failed build */
 
 struct timer_job {
 	struct wjob job;
@@ -254,6 +258,69 @@ static void timer_done(struct wjob *j, int rc)
 	free(b);
 }
 
+/* The pack thread: build with a reader, write the directory. */
+static void *pack_run(void *arg)
+{
+	struct app_ticker *t = arg;
+	struct store *st = app_reader_get(t->app);
+	struct errbuf e = { 0 };
+	struct pack p;
+	int rc;
+
+	thread_name("erms-pack");
+	rc = app_pack_build(st, keys_current(), t->pack_now_ms, &p, &e);
+	app_reader_put(t->app, st);
+	if (!rc)
+		rc = app_pack_write_dir(&p, t->app->cfg.pack_dir, &e);
+	if (!rc) {
+		t->pack_version = p.version_id;
+		t->pack_built_ms = t->pack_now_ms;
+		log_info("emergency pack %s written to %s", p.name,
+			 t->app->cfg.pack_dir);
+	} else {
+		/* Tried again after PACK_RETRY_MS, not every second. */
+		t->pack_built_ms = t->pack_now_ms - PACK_EVERY_MS +
+				   PACK_RETRY_MS;
+		log_warn("emergency pack: %s", e.msg);
+	}
+	pack_release(&p);
+	atomic_store(&t->packing, false);
+	return NULL;
+}
+
+/* Is the pack in cfg.pack_dir behind? A cheap look with a reader. */
+static void pack_tick(struct app_ticker *t, int64_t now_ms)
+{
+	struct store *st;
+	int64_t id = 0;
+	bool poke;
+
+	if (!t->app->cfg.pack_dir || atomic_load(&t->packing))
+		return;
+	if (t->pack_joinable) {
+		pthread_join(t->pack_thread, NULL);
+		t->pack_joinable = false;
+	}
+	poke = atomic_exchange(&t->app->pack_poke, false);
+	st = app_reader_get(t->app);
+	if (store_pv_current_id(st, &id))
+		id = 0;
+	app_reader_put(t->app, st);
+	if (!id)
+		return;		/* no plan in force: nothing to pack */
+	if (!poke && id == t->pack_version &&
+	    now_ms - t->pack_built_ms < PACK_EVERY_MS &&
+	    now_ms >= t->pack_built_ms)
+		return;
+	t->pack_now_ms = now_ms;
+	atomic_store(&t->packing, true);
+	if (pthread_create(&t->pack_thread, NULL, pack_run, t)) {
+		atomic_store(&t->packing, false);
+		return;
+	}
+	t->pack_joinable = true;
+}
+
 void app_tick(struct app_ticker *t, int64_t now_ms, bool minutely)
 {
 	struct store *st;
@@ -262,6 +329,7 @@ void app_tick(struct app_ticker *t, int64_t now_ms, bool minutely)
 
 	prune_tick(t, now_ms);
 	intake_tick(t, now_ms);
+	pack_tick(t, now_ms);
 	if (atomic_load(&t->queued))
 		return;
 	/* A node that does not lead asks for the lock each tick: it takes
@@ -333,6 +401,8 @@ void app_ticker_stop(struct app_ticker *t)
 	pthread_cond_signal(&t->cv);
 	pthread_mutex_unlock(&t->mu);
 	pthread_join(t->thread, NULL);
+	if (t->pack_joinable)
+		pthread_join(t->pack_thread, NULL);
 	while (atomic_load(&t->queued) || atomic_load(&t->pruning) ||
 	       atomic_load(&t->intake_queued))
 		nanosleep(&pause, NULL);

@@ -20,6 +20,13 @@
  * after some id (store_event_prune), and a subscriber resuming from
  * before it is told it missed events (docs/api.md).
  *
+ * With cfg.pack_dir the ticker also keeps the emergency pack there
+ * (app/pack.h): it asks, with a reader, which plan version is in force
+ * (one indexed row), and rebuilds the pack on a thread of its own when
+ * that differs from the pack's, when 24 hours have passed since the
+ * last build (by the app's clock, so the test clock moves it), or when
+ * app->pack_poke is set; a failed build is tried again a minute later.
+ *
  * Monitoring intake's step (app_intake_tick) is a job of its own, queued
  * when a look with a reader finds a heartbeat missed or alerts waiting
  * for their incident's timeline, so that a failure there holds back no
@@ -50,6 +57,14 @@ struct app_ticker {
 	_Atomic bool queued;		/* a timer job is with the writer */
 	_Atomic bool pruning;		/* a prune job is with the writer */
 	_Atomic bool intake_queued;	/* an intake job is with the writer */
+	/* The emergency pack kept in cfg.pack_dir: built on a thread of
+	 * its own with a reader, never in the writer's transaction. */
+	pthread_t pack_thread;
+	bool pack_joinable;		/* pack_thread was started */
+	_Atomic bool packing;		/* pack_thread is building */
+	int64_t pack_version;		/* the plan version last packed */
+	int64_t pack_built_ms;		/* when, by the app's clock; 0: never */
+	int64_t pack_now_ms;		/* the build's time */
 	long ticks;			/* ticks so far (the thread's) */
 };
 

@@ -19,7 +19,7 @@ bool cli_json_errors;
 
 static const struct cli_cmd *const commands[] = {
 	&cmd_serve, &cmd_demo, &cmd_init, &cmd_migrate, &cmd_backup, &cmd_copy,
-	&cmd_audit, &cmd_login, &cmd_plan, &cmd_incident, &cmd_duty,
+	&cmd_audit, &cmd_pack, &cmd_login, &cmd_plan, &cmd_incident, &cmd_duty,
 	&cmd_drill, &cmd_supply, &cmd_bulletin, &cmd_expense, &cmd_budget,
 	&cmd_channel, &cmd_user, &cmd_group, &cmd_notification,
 	&cmd_integration, &cmd_alert, &cmd_version, &cmd_help,

@@ -27,7 +27,7 @@ const struct cli_cmd cmd_demo = {
 	.name = "demo",
 	.usage = "erms demo [--data DIR] [--db URL] [--listen HOST:PORT]"
 		 " [--port-file F] [--smtp HOST:PORT]\n"
-		 "                 [--allow-private-webhooks]",
+		 "                 [--allow-private-webhooks] [--pack-dir DIR]",
 	.summary_en = "Serve a demo database with sample users",
 	.summary_zh = "使用示例数据运行演示服务",
 	.help_en =
@@ -46,6 +46,8 @@ const struct cli_cmd cmd_demo = {
 		"                       channel (default 127.0.0.1:1025, a local\n"
 		"                       mail catcher such as mailpit); set when\n"
 		"                       the database is first made\n"
+		"  --pack-dir DIR       keep the emergency pack in DIR (as\n"
+		"                       erms serve --pack-dir)\n"
 		"\nThe demo's messages: the console's Admin > Delivery log\n"
 		"(#/admin/delivery: to whom, what, whether it went), 'erms\n"
 		"notification list', and the mail catcher's inbox.\n",
@@ -63,6 +65,8 @@ const struct cli_cmd cmd_demo = {
 		"  --smtp HOST:PORT     演示邮件渠道的邮件服务器（默认\n"
 		"                       127.0.0.1:1025，本机的邮件接收工具，\n"
 		"                       如 mailpit）；仅在首次创建数据库时设置\n"
+		"  --pack-dir DIR       在 DIR 中保留最新的应急包（同\n"
+		"                       erms serve --pack-dir）\n"
 		"\n演示数据发出的消息：控制台“管理 > 发送记录”（#/admin/delivery：\n"
 		"发给谁、内容、是否送达），'erms notification list'，以及邮件\n"
 		"接收工具的收件箱。\n",
@@ -102,6 +106,7 @@ static int demo_run(int argc, char **argv)
 		{ "port-file", required_argument, NULL, 'p' },
 		{ "allow-private-webhooks", no_argument, NULL, 'P' },
 		{ "smtp", required_argument, NULL, 's' },
+		{ "pack-dir", required_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dir = getenv("ERMS_DATA");
@@ -127,6 +132,8 @@ static int demo_run(int argc, char **argv)
 			cfg.allow_private_webhooks = true;
 		else if (c == 's')
 			smtp = optarg;
+		else if (c == 'K')
+			cfg.pack_dir = optarg;
 		else
 			return cli_usage(&cmd_demo);
 	}

@@ -79,6 +79,10 @@ const struct cli_cmd cmd_serve = {
 		"                       updates) D days (7; 0: no limit by age)\n"
 		"  --event-retention-events N  ... and at most its newest N\n"
 		"                       events (default: no limit by count)\n"
+		"  --pack-dir DIR       keep the emergency pack of the plan in\n"
+		"                       force in DIR (erms pack, docs/pack.md):\n"
+		"                       rebuilt on each publication and daily;\n"
+		"                       DIR is replaced whole\n"
 		"  --hash-slots N       password hashes at once, 64 MiB each\n"
 		"                       (default 2, or 1 on one core)\n"
 		"  --hash-queue N       sign-ins waiting for a slot (16); past\n"
@@ -130,6 +134,9 @@ const struct cli_cmd cmd_serve = {
 		"                       （7；0 为不按时间清理）\n"
 		"  --event-retention-events N  且至多保留最新的 N 条事件\n"
 		"                       （默认不按条数清理）\n"
+		"  --pack-dir DIR       在 DIR 中保留现行预案的应急包（erms pack，\n"
+		"                       docs/pack.md）：每次发布及每天重新生成；\n"
+		"                       DIR 整体替换\n"
 		"  --hash-slots N       同时计算的密码哈希数，每个占 64 MiB\n"
 		"                       （默认 2，单核为 1）\n"
 		"  --hash-queue N       等待哈希的登录数（16）；超出或等待 1 秒\n"
@@ -245,6 +252,7 @@ static int serve_run(int argc, char **argv)
 		{ "event-retention-events", required_argument, NULL, 'e' },
 		{ "hash-slots", required_argument, NULL, 'H' },
 		{ "hash-queue", required_argument, NULL, 'Q' },
+		{ "pack-dir", required_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct app_config cfg = { .max_batch = 512 };
@@ -334,6 +342,9 @@ static int serve_run(int argc, char **argv)
 			break;
 		case 'C':
 			cfg.test_clock = true;
+			break;
+		case 'K':
+			cfg.pack_dir = optarg;
 			break;
 		case 'u':
 			cfg.public_url = optarg;

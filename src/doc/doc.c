@@ -31,7 +31,9 @@ static const char STYLE[] =
 	"tr.strong td{font-weight:bold}\n"
 	"footer{margin-top:2rem;color:#555;font-size:.85rem;"
 	"border-top:1px solid #ccc;padding-top:.4rem}\n"
+	"hr.page{border:0;border-top:1px dashed #bbb;margin:2rem 0}\n"
 	"@media print{body{margin:0}h2,h3{page-break-after:avoid}"
+	"hr.page{border:0;margin:0;page-break-after:always}"
 	"tr{page-break-inside:avoid}}\n";
 
 static char *dup_or_empty(const char *s)
@@ -55,6 +57,7 @@ void doc_free(struct doc *d)
 		struct doc_block *b = &d->blocks[i];
 
 		free(b->text);
+		free(b->id);
 		for (int c = 0; c < DOC_COLS_MAX; c++)
 			free(b->head[c]);
 		for (size_t r = 0; r < b->nrows; r++)
@@ -103,6 +106,27 @@ void doc_heading(struct doc *d, int level, const char *text)
 
 	b->level = level == 3 ? 3 : 2;
 	b->text = dup_or_empty(text);
+}
+
+void doc_heading_id(struct doc *d, int level, const char *text,
+		    const char *id)
+{
+	char *a;
+	size_t n = 0;
+
+	doc_heading(d, level, text);
+	a = xmalloc(strlen(id ? id : "") + 1);
+	for (const char *c = id ? id : ""; *c; c++)
+		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		    (*c >= '0' && *c <= '9') || *c == '-' || *c == '_')
+			a[n++] = *c;
+	a[n] = 0;
+	d->blocks[d->nblocks - 1].id = a;
+}
+
+void doc_page_break(struct doc *d)
+{
+	block(d, DOC_BREAK);
 }
 
 void doc_para(struct doc *d, const char *text)
@@ -220,6 +244,9 @@ char *doc_markdown(const struct doc *d)
 				       k->rows[r].strong);
 			break;
 		}
+		case DOC_BREAK:
+			buf_adds(&b, "---");
+			break;
 		}
 		buf_adds(&b, "\n\n");
 	}
@@ -298,7 +325,11 @@ char *doc_html(const struct doc *d)
 
 		switch (k->kind) {
 		case DOC_HEADING:
-			buf_addf(&b, "<h%d>", k->level);
+			if (k->id && *k->id)
+				buf_addf(&b, "<h%d id=\"%s\">", k->level,
+					 k->id);
+			else
+				buf_addf(&b, "<h%d>", k->level);
 			html_text(&b, k->text, false);
 			buf_addf(&b, "</h%d>\n", k->level);
 			break;
@@ -309,6 +340,9 @@ char *doc_html(const struct doc *d)
 			break;
 		case DOC_TABLE:
 			html_table(&b, k);
+			break;
+		case DOC_BREAK:
+			buf_adds(&b, "<hr class=\"page\">\n");
 			break;
 		}
 	}

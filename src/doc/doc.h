@@ -27,6 +27,14 @@ void doc_footer(struct doc *d, const char *footer);
 
 /* A section heading (level 2) or a sub-heading (level 3). */
 void doc_heading(struct doc *d, int level, const char *text);
+/* The same with an anchor: the HTML heading gets id="id" (letters,
+ * digits, '-' and '_' only; others are dropped), so a page can link to
+ * it or a test find it. */
+void doc_heading_id(struct doc *d, int level, const char *text,
+		    const char *id);
+/* What follows starts on a new page: a new PDF page (none when the page
+ * is still empty), a page break when the HTML is printed. */
+void doc_page_break(struct doc *d);
 /* A paragraph; new lines in text are line breaks. */
 void doc_para(struct doc *d, const char *text);
 
@@ -47,7 +55,7 @@ char *doc_markdown(const struct doc *d);
 char *doc_html(const struct doc *d);
 
 /* What renderers read: the blocks in order. */
-enum doc_kind { DOC_HEADING, DOC_PARA, DOC_TABLE };
+enum doc_kind { DOC_HEADING, DOC_PARA, DOC_TABLE, DOC_BREAK };
 struct doc_row {
 	char *cell[DOC_COLS_MAX];
 	bool strong;
@@ -56,6 +64,7 @@ struct doc_block {
 	enum doc_kind kind;
 	int level;			/* DOC_HEADING: 2 or 3 */
 	char *text;			/* DOC_HEADING, DOC_PARA */
+	char *id;			/* DOC_HEADING: its anchor, or NULL */
 	int ncols;			/* DOC_TABLE */
 	bool has_head;
 	char *head[DOC_COLS_MAX];

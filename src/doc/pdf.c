@@ -327,6 +327,10 @@ static void body(struct pdf *p)
 		case DOC_TABLE:
 			table(p, k);
 			break;
+		case DOC_BREAK:
+			if (p->y > MARGIN)
+				new_page(p);
+			break;
 		}
 	}
 	foot(p);

@@ -158,6 +158,9 @@ void api_test_clock(struct req *rq, struct resp *rs)
 		int q;
 
 		clock_set_ms(now);
+		/* The ticker rebuilds the pack (--pack-dir) at its next
+		 * tick, on a reader: never in this transaction. */
+		atomic_store(&rq->app->pack_poke, true);
 		rc = app_breaches_record(&rq->app->plans, rq->st, now,
 					 &n);
 		if (!rc)

@@ -162,6 +162,11 @@ const struct route routes[] = {
 	  .summary = "Change the organisation's name, time zone, language, "
 		    "operator type, regulators or working-day calendar "
 		    "(If-Match or version: the version last read)" },
+	{ .method = "GET", .pattern = "/api/v1/pack",
+	  .fn = api_pack, .tag = "organisation", .op = "getPack",
+	  .answer = "application/zip",
+	  .summary = "The emergency pack of the plan in force, as a zip "
+		    "(PDFs, offline HTML, signed manifest)" },
 	{ .method = "GET", .pattern = "/api/v1/tokens",
 	  .fn = api_token_list, .tag = "tokens", .op = "listTokens",
 	  .query = q_tokens, .answer = "list:Token",

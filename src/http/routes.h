@@ -31,6 +31,7 @@ api_fn api_session_prep, api_session_create, api_session_get,
 	api_session_delete;
 api_fn api_me_get, api_me_prep, api_me_update;
 api_fn api_org_get, api_org_update;
+api_fn api_pack;
 api_fn api_user_list, api_user_get, api_user_prep, api_user_create,
 	api_user_update, api_user_delete;
 api_fn api_group_list, api_group_get, api_group_create, api_group_update,
