@@ -157,7 +157,7 @@ static int take_calendar(const json_t *cal, const char *was, char **out,
 		all = json_object();
 	}
 	json_object_foreach((json_t *)cal, year, v) {
-		int y = atoi(year);
+		int y = (int)strtol(year, NULL, 10);
 		json_t *h = NULL, *w = NULL, *x;
 		const char *k;
 		const json_t *u;

@@ -69,6 +69,14 @@ static const struct schema_row schemas[] = {
 		 " deadline: 60, 120, 240 min); regulators: [{name, role,"
 		 " contact, phone, email, address, note}]; calendar:"
 		 " {\"2026\": {holidays, workdays}} (docs/regulatory.md)" },
+	{ .name = "RegulatoryDraft",
+	  .props = "kind:str content:obj items:[obj",
+	  .doc = "items: [{key, label}] in the order of the reporting rules" },
+	{ .name = "RegulatoryRecord",
+	  .props = "year:int items:[obj summary:obj",
+	  .doc = "items: each obligation (the incident's regulatory field"
+		 " with incident and follow_ups); summary: {obligations,"
+		 " on_time, late, due, on_time_rate}" },
 	{ .name = "RegulatoryReport",
 	  .props = "n:int number:str incident:obj kind:str to:str via:str"
 		   " sent_at:time recorded_at:time recorded_by:obj"
@@ -547,7 +555,8 @@ static json_t *operation(const struct route *r)
 static const struct { const char *name, *doc; } tags[] = {
 	{ "system", "Health, metrics and this document" },
 	{ "session", "Signing in and the signed-in user" },
-	{ "organisation", "The organisation's settings: time zone, language" },
+	{ "organisation", "The organisation's settings: time zone, language, operator type, regulators, working days" },
+	{ "regulatory", "The duty to report to regulators: reports, the record" },
 	{ "tokens", "API tokens and calendar feed tokens" },
 	{ "users", "User accounts" },
 	{ "groups", "The organisation: groups and their members" },

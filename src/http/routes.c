@@ -384,7 +384,7 @@ const struct route routes[] = {
 	{ .method = "GET",
 	  .pattern = "/api/v1/incidents/{id}/regulatory-reports/draft",
 	  .fn = api_reg_draft, .tag = "regulatory", .op = "draftRegulatoryReport",
-	  .query = q_reg_draft, .answer = "obj",
+	  .query = q_reg_draft, .answer = "RegulatoryDraft",
 	  .summary = "A new report to the regulator, pre-filled from the "
 		    "incident: {kind, content, items: [{key, label}]}" },
 	{ .method = "GET",
@@ -423,7 +423,7 @@ const struct route routes[] = {
 	  .summary = "Refused (409 immutable): reports are kept" },
 	{ .method = "GET", .pattern = "/api/v1/regulatory",
 	  .fn = api_reg_year, .tag = "regulatory", .op = "getRegulatoryRecord",
-	  .query = q_reg_year, .answer = "obj",
+	  .query = q_reg_year, .answer = "RegulatoryRecord",
 	  .summary = "The obligations of a year: deadline, first report, on "
 		    "time or late, follow-ups, final report; on-time rate" },
 	{ .method = "GET", .pattern = "/api/v1/regulatory.csv",
