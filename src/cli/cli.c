@@ -22,7 +22,8 @@ static const struct cli_cmd *const commands[] = {
 	&cmd_audit, &cmd_pack, &cmd_login, &cmd_plan, &cmd_incident, &cmd_duty,
 	&cmd_drill, &cmd_supply, &cmd_bulletin, &cmd_expense, &cmd_budget,
 	&cmd_channel, &cmd_user, &cmd_group, &cmd_notification,
-	&cmd_integration, &cmd_alert, &cmd_version, &cmd_help,
+	&cmd_regulatory, &cmd_integration, &cmd_alert, &cmd_version,
+	&cmd_help,
 };
 
 bool cli_zh(void)

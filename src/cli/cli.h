@@ -31,7 +31,7 @@ extern const struct cli_cmd cmd_version, cmd_help, cmd_init, cmd_migrate,
 	cmd_backup, cmd_audit, cmd_serve, cmd_demo, cmd_plan, cmd_login, cmd_incident, cmd_duty,
 	cmd_drill, cmd_supply, cmd_copy, cmd_integration, cmd_alert,
 	cmd_bulletin, cmd_expense, cmd_budget, cmd_channel, cmd_user, cmd_group,
-	cmd_notification, cmd_pack;
+	cmd_notification, cmd_pack, cmd_regulatory;
 
 int cli_main(int argc, char **argv);
 /* --json was given: failures are printed as {"error": {code, message}}

@@ -347,6 +347,35 @@ class Regulatory(notify.NotifyTestCase):
         self.assertTrue(all(i >= 0 for i in at), list(zip(LABELS, at)))
         self.assertEqual(at, sorted(at))
 
+    # -- the command line -----------------------------------------------------
+
+    def test_cli(self):
+        from t0061_cli_parity import erms_env, ZH
+        self.operator("cii")
+        inc = self.incident()
+        self.activate(inc)
+        server = "http://127.0.0.1:%d" % self.server.port
+
+        def cli(who, *args, rc=0):
+            p = erms_env(*args, "--server", server, "--token", self.c[who].bearer, env=ZH)
+            self.assertEqual(p.returncode, rc, (args, p.stdout, p.stderr))
+            return p.stdout
+        self.assertIn("待报", cli("staff", "regulatory", "show", inc["number"]))
+        cli("staff", "regulatory", "report", inc["number"], "--to", "省委网信办",
+            "--via", "phone", rc=1)                               # 403
+        cli("hq", "regulatory", "report", inc["number"], "--to", "省委网信办",
+            "--via", "pigeon", rc=2)                              # 400
+        out = cli("hq", "regulatory", "report", inc["number"], "--to", "省委网信办",
+                  "--via", "fax", "--set", "place=主数据中心", "--set", "trend=已控制")
+        self.assertIn(inc["number"] + "-R1", out)
+        r = self.c["staff"].get("/api/v1/incidents/%d/regulatory-reports/1" % inc["id"]).body
+        self.assertEqual((r["via"], r["content"]["place"], r["content"]["trend"]),
+                         ("fax", "主数据中心", "已控制"))
+        self.assertIn("已按时初报", cli("staff", "regulatory", "show", inc["number"]))
+        out = cli("staff", "regulatory", "list", "--year", str(YEAR))
+        self.assertIn(inc["number"], out)
+        self.assertIn("按时率", out)
+
     # -- the record -----------------------------------------------------------
 
     def test_year_record_and_csv(self):
