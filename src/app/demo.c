@@ -16,6 +16,7 @@
 #include "app/incidents.h"
 #include "app/keys.h"
 #include "app/plans.h"
+#include "app/regulatory.h"
 #include "app/supplies.h"
 #include "core/calendar.h"
 #include "plan/plan.h"
@@ -314,25 +315,29 @@ static const struct demo_incident {
 	bool is_drill;
 	/* steps after the report: who takes it, and its argument */
 	struct { enum inc_action a; const char *who, *arg; } step[6];
+	/* a first report to this regulator, that many minutes after the
+	 * incident was reported (NULL: none; the clock still runs) */
+	const char *reg_to;
+	int reg_after_min;
 } incidents[] = {
 	{ "核心交易数据库主库宕机", "主库 CPU 100%，随后无响应；备库已接管只读。",
 	  "网上交易中断", "system-failure", 180, false,
 	  { { IA_ACK, "commander", NULL }, { IA_ACTIVATE, "leader", "level-1" },
 	    { IA_RESOLVE, "commander", "切换至备库并修复主库，交易恢复" },
-	    { IA_CLOSE, "leader", NULL } } },
+	    { IA_CLOSE, "leader", NULL } }, "省委网信办", 30 },
 	{ "官网遭受 DDoS 攻击，访问缓慢", "入口带宽占满，清洗服务已介入。",
 	  "官网和移动端访问缓慢", "network-attack", 40, false,
-	  { { IA_ACK, "commander", NULL }, { IA_ACTIVATE, "leader", "level-2" } } },
+	  { { IA_ACK, "commander", NULL }, { IA_ACTIVATE, "leader", "level-2" } }, NULL, 0 },
 	{ "机房 UPS 告警", "2 号机房 UPS 电池自检失败。", "暂无业务影响",
-	  "hardware-failure", 8, false, { { IA_ACK, "deputy", NULL } } },
+	  "hardware-failure", 8, false, { { IA_ACK, "deputy", NULL } }, NULL, 0 },
 	{ "员工误删测试库表", "测试环境，已从备份恢复。", "无",
 	  "operator-error", 25, false,
-	  { { IA_DISMISS, "commander", "测试环境，不影响生产" } } },
+	  { { IA_DISMISS, "commander", "测试环境，不影响生产" } }, NULL, 0 },
 	{ "疑似数据泄露告警", "DLP 报告异常外发流量。", "待查", "data-leak", 3,
-	  false, { { IA_ACK, "commander", NULL } } },
+	  false, { { IA_ACK, "commander", NULL } }, NULL, 0 },
 	{ "年度系统故障演练：应用服务器宕机", "桌面推演。", "演练",
 	  "system-failure", 60, true,
-	  { { IA_ACK, "commander", NULL }, { IA_ACTIVATE, "leader", "level-3" } } },
+	  { { IA_ACK, "commander", NULL }, { IA_ACTIVATE, "leader", "level-3" } }, NULL, 0 },
 };
 
 /* Report d as the staff member, then take its steps, two minutes apart. */
@@ -367,6 +372,21 @@ static int seed_incident(struct store *st, const struct demo_incident *d,
 		if (!rc)
 			rc = app_incident_act(st, &actor, key, d->step[i].a, &a,
 					      t, &r, e);
+	}
+	if (!rc && d->reg_to) {
+		json_t *body = json_pack("{s:s, s:s, s:s, s:{s:s}}", "kind",
+					 "first", "to", d->reg_to, "via",
+					 "platform", "content", "trend",
+					 "已切换至备库，交易逐步恢复"), *out = NULL;
+
+		rc = as_user(st, "commander", &actor);
+		if (!rc)
+			rc = app_reg_record(st, &actor, key, body,
+					    r.inc.reported_ms +
+						d->reg_after_min * MINUTE_MS,
+					    now, &out, e);
+		json_decref(out);
+		json_decref(body);
 	}
 	incident_row_release(&r);
 	return rc;

@@ -422,7 +422,12 @@ class Demo(unittest.TestCase):
             self.assertTrue(all(u["email"] and u["phone"] for u in users), users)
             # Where the README says: the delivery log (console: Admin > Delivery
             # log; CLI: erms notification list), and the mail catcher.
-            first = json.loads(cli("incident", "list", "--all", "--json"))["items"][-1]["number"]
+            listed = json.loads(cli("incident", "list", "--all", "--json"))["items"]
+            # The duty to report: one obligation reported on time, one due.
+            regs = sorted(i["regulatory"]["status"] for i in listed
+                          if i["regulatory"]["required"])
+            self.assertEqual(regs, ["due", "reported"], regs)
+            first = listed[-1]["number"]
             sent = wait_until(lambda: [n for n in json.loads(cli(
                 "notification", "list", "--incident", first, "--json"))["items"]
                 if n["state"] == "sent"], timeout=60, what="the demo's messages sent")
