@@ -388,7 +388,8 @@ class Lifecycle(OrgTestCase):
         self.assertIsNone(inc["dismissed_at"])
         kinds = [e["kind"] for e in self.timeline(inc)]
         self.assertEqual(kinds[0], "report")
-        self.assertEqual(kinds.count("level"), 1)   # activate
+        # activate, and the duty to report it opens (level-2 is national III)
+        self.assertEqual(kinds.count("level"), 2)
         self.assertEqual(kinds.count("status"), 6)  # ack, resolve x2, reopen, close, review
 
     def test_dismiss_from_reported_and_from_acknowledged(self):
@@ -469,7 +470,8 @@ class Lifecycle(OrgTestCase):
         # The leadership may lower too.
         inc = self.step("leader", inc, "set-level", "active", level="level-2", reason="缓解")
         self.assertEqual(self.tasks(inc), tasks)
-        levels = [e["data"].get("level") for e in self.timeline(inc) if e["kind"] == "level"]
+        levels = [e["data"].get("level") for e in self.timeline(inc)
+                  if e["kind"] == "level" and "action" in e["data"]]
         self.assertEqual(levels, ["level-2", "level-1", "level-3", "level-2", "level-1",
                                   "level-2"])
 
