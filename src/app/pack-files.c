@@ -86,12 +86,22 @@ int app_pack_zip(const struct pack *p, char **out, size_t *len,
 
 /* ---- a directory ------------------------------------------------------- */
 
+/* "dir/name" into path (PATH_MAX bytes); -1 when it does not fit, so a
+ * cut name never names another file. */
+static int join(char path[PATH_MAX], const char *dir, const char *name)
+{
+	int n = snprintf(path, PATH_MAX, "%s/%s", dir, name);
+
+	return n < 0 || n >= PATH_MAX ? -1 : 0;
+}
+
 static int write_file(const char *dir, const struct pack_file *f)
 {
 	char path[PATH_MAX];
 	int fd, rc = 0;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, f->path);
+	if (join(path, dir, f->path))
+		return -1;
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -1;
@@ -112,8 +122,8 @@ static void remove_dir(const char *dir)
 	while (d && (de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		unlink(path);
+		if (!join(path, dir, de->d_name))
+			unlink(path);
 	}
 	if (d)
 		closedir(d);
@@ -188,8 +198,7 @@ static int slurp(const char *dir, const char *name, char **out, size_t *len)
 
 	*out = NULL;
 	*len = 0;
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (!(f = fopen(path, "rb")))
+	if (join(path, dir, name) || !(f = fopen(path, "rb")))
 		return -1;
 	if (fstat(fileno(f), &sb) || !S_ISREG(sb.st_mode) ||
 	    sb.st_size > PACK_FILE_MAX) {
