@@ -366,7 +366,9 @@ class RealAlertmanager(IntakeCase):
                              "DiskFull on %s" % a["labels"]["instance"])
             self.assertEqual(a["annotations"]["description"], "from the test's Alertmanager")
             self.assertEqual(a["source_url"], "http://prometheus.example.org:9090/graph?g0.expr=up")
-            self.assertEqual(a["count"], 1)
+            # Alertmanager may already have sent the group again (a slow
+            # run): a repeat counts on the alert, never a new one.
+            self.assertGreaterEqual(a["count"], 1)
             self.assertIsNone(a["resolved_at"])
             self.assertFalse(a["suppressed"])
             self.assertRegex(a["fingerprint"], r"^[0-9a-f]{16}$")  # Alertmanager's

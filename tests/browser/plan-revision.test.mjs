@@ -117,6 +117,10 @@ test('a plan is revised, approved and published in the console, and staff read t
     await hq.getByTestId('plan-editor-save').click();
     await hq.locator('[data-testid="plan-version-2"][data-status="draft"]').waitFor();
     await hq.locator('[data-testid="plan-editor-status"].ok').waitFor();
+    // The editor reloads the saved draft: wait for its text, not the
+    // status alone (which may still be the one before the reload).
+    for (let i = 0; i < 100 && !/ack_min: 3/.test(await yaml.inputValue()); i++)
+      await hq.waitForTimeout(100);
     assert.match(await yaml.inputValue(), /ack_min: 3/);
 
     // The difference, by section and item, with the words that changed.
