@@ -81,31 +81,66 @@ static void path_step(struct buf *b, const char *s, size_t n)
 		buf_addf(b, "%s%.*s", b->len ? "." : "", (int)n, s);
 }
 
+/*
+ * Into b the path of n from the document's root ("levels[0].key"), walked
+ * up through its parents and written on the way back down; its innermost
+ * 64 steps when it is deeper.
+ *
+ * Not fy_node_get_path(): libfyaml 0.7.12 formats the keys on the way
+ * with the same length estimate pp_scalar() avoids (text.c), and leaks
+ * what it formatted for some quoted keys.
+ */
+static void node_path(struct ctx *c, struct fy_node *n, struct buf *b,
+		      int depth)
+{
+	struct fy_node *p = n ? fy_node_get_parent(n) : NULL;
+	void *it = NULL;
+
+	if (!p || depth >= 64)
+		return;
+	node_path(c, p, b, depth + 1);
+	if (fy_node_is_sequence(p)) {
+		struct fy_node *x;
+		char i[24];
+		int k = 0;
+
+		while ((x = fy_node_sequence_iterate(p, &it)) && x != n)
+			k++;
+		path_step(b, i, (size_t)snprintf(i, sizeof(i), "%d", k));
+	} else if (fy_node_is_mapping(p)) {
+		struct fy_node_pair *pr;
+		const char *s = NULL;
+		size_t len = 0;
+
+		while ((pr = fy_node_mapping_iterate(p, &it))) {
+			struct fy_node *k = fy_node_pair_key(pr);
+
+			if (fy_node_pair_value(pr) == n || k == n) {
+				s = pp_scalar(c, k, &len);
+				break;
+			}
+		}
+		path_step(b, s ? s : "?", s ? len : 1);
+	}
+}
+
 void pp_err_node(struct ctx *c, struct fy_node *n, const char *fmt, ...)
 {
 	struct buf b = BUF_INIT;
-	char *fp;
 	va_list ap;
 	int line, col;
+	char *path;
 
 	if (json_array_size(c->errors) >= PLAN_ERRORS_MAX)
 		return;
 	pp_node_pos(n, &line, &col);
-	/* libfyaml's "/levels/0/key" as "levels[0].key" */
-	fp = n ? fy_node_get_path(n) : NULL;
-	for (const char *p = fp ? fp : ""; *p;) {
-		size_t len;
-
-		p += *p == '/';
-		len = strcspn(p, "/");
-		if (len)
-			path_step(&b, p, len);
-		p += len;
-	}
-	free(fp);
+	node_path(c, n, &b, 0);
+	path = xstrdup(buf_str(&b));
+	scrub(path);
 	va_start(ap, fmt);
-	verr(c, line, col, b.len ? buf_str(&b) : "", fmt, ap);
+	verr(c, line, col, path, fmt, ap);
 	va_end(ap);
+	free(path);
 	buf_release(&b);
 }
 
