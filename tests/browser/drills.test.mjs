@@ -131,6 +131,8 @@ test('a drill is planned, run on the real workflow and evaluated', async () => {
     // The year's compliance: system failure (live) is done, the others are not.
     await hq.getByTestId('nav-drills').click();
     await hq.locator('[data-testid="drill-row"][data-status="evaluated"]').waitFor();
+    // The compliance card is filled by a request of its own.
+    await hq.getByTestId('drills-overdue').waitFor();
     const cats = await hq.getByTestId('drills-overdue').locator('li').evaluateAll(
         (els) => els.map((e) => e.dataset.category));
     assert.ok(!cats.includes('system-failure'), 'the live system-failure drill counts');
