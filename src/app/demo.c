@@ -16,6 +16,7 @@
 #include "app/incidents.h"
 #include "app/keys.h"
 #include "app/plans.h"
+#include "app/org.h"
 #include "app/regulatory.h"
 #include "app/supplies.h"
 #include "core/calendar.h"
@@ -222,6 +223,47 @@ static int seed_reach(struct store *st, const char *smtp, struct errbuf *e)
 	}
 	channel_release(&ch);
 	json_decref(cfg);
+	return rc;
+}
+
+/*
+ * The organisation, unless it has a name: the operator type the reporting
+ * clock runs by, the regulators reports go to, and a holiday for the
+ * working-day deadlines. The numbers are of the example range.
+ */
+static int seed_org(struct store *st, struct errbuf *e)
+{
+	struct organisation o = { 0 };
+	struct principal admin;
+	json_t *body;
+	int rc = store_org_get(st, &o);
+
+	if (rc || o.name[0] || (rc = as_user(st, "admin", &admin))) {
+		organisation_release(&o);
+		return rc;
+	}
+	organisation_release(&o);
+	body = json_pack(
+		"{s:s, s:s, s:[{s:s, s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s}],"
+		" s:{s:{s:[s, s, s]}}}",
+		"name", "示例科技有限公司", "operator_type", "other",
+		"regulators",
+		"name", "省委网信办", "role", "属地网信部门（网络安全事件报告）",
+		"phone", "+86 571 5550 0100", "email", "report@cac.example.org",
+		"address", "示例省示例市政务中心 3 号楼",
+		"name", "市公安局网安支队", "role", "公安机关网络安全保卫部门",
+		"phone", "+86 571 5550 0110", "email", "wa@police.example.org",
+		"calendar", "2027", "holidays", "2027-01-01", "2027-01-02",
+		"2027-01-03");
+	if (!(rc = store_begin(st))) {
+		rc = app_org_edit(st, &admin, body, clock_now_ms(), &o, e);
+		if (!rc)
+			rc = store_commit(st);
+		else
+			store_rollback(st);
+	}
+	organisation_release(&o);
+	json_decref(body);
 	return rc;
 }
 
@@ -507,7 +549,8 @@ static int seed(struct store *st, const char *smtp, enum app_demo_step *part,
 	int rc;
 
 	*part = APP_DEMO_PEOPLE;
-	if ((rc = seed_people(st, e)) || (rc = seed_reach(st, smtp, e)))
+	if ((rc = seed_people(st, e)) || (rc = seed_reach(st, smtp, e)) ||
+	    (rc = seed_org(st, e)))
 		return rc;
 	*part = APP_DEMO_PLAN;
 	if ((rc = seed_plan(st, e)))

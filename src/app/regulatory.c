@@ -443,7 +443,16 @@ struct tasks_text {
 	struct buf done, open;
 	int ndone, nopen;
 	const char *zone;
+	const struct plan *plan;	/* the groups' names; NULL: their keys */
 };
+
+/* The name in Chinese of the plan's group key, else the key. */
+static const char *group_name(const struct plan *plan, const char *key)
+{
+	const struct plan_group *g = plan ? plan_group(plan, key) : NULL;
+
+	return g ? plan_text(g->name, "zh-CN") : key;
+}
 
 static int task_line(void *ctx, const struct task *t)
 {
@@ -453,11 +462,13 @@ static int task_line(void *ctx, const struct task *t)
 	if (t->status == TS_DONE) {
 		tz_short(t->updated_ms, x->zone, at);
 		buf_addf(&x->done, "%s%d. %s（%s，%s 完成）", x->ndone ? "\n" : "",
-			   x->ndone + 1, t->title, t->group_key, at);
+			   x->ndone + 1, t->title,
+			   group_name(x->plan, t->group_key), at);
 		x->ndone++;
 	} else {
 		buf_addf(&x->open, "%s%d. %s（%s）", x->nopen ? "\n" : "",
-			   x->nopen + 1, t->title, t->group_key);
+			   x->nopen + 1, t->title,
+			   group_name(x->plan, t->group_key));
 		x->nopen++;
 	}
 	return 0;
@@ -503,7 +514,7 @@ static json_t *prefill(struct store *st, const struct incident_row *r,
 	const struct plan_level *l = plan && r->level_key[0]
 					     ? plan_level(plan, r->level_key)
 					     : NULL;
-	struct tasks_text t = { BUF_INIT, BUF_INIT, 0, 0, g->zone };
+	struct tasks_text t = { BUF_INIT, BUF_INIT, 0, 0, g->zone, plan };
 	struct reg_obligation o;
 	struct buf b = BUF_INIT;
 	char at[32];
@@ -531,8 +542,12 @@ static json_t *prefill(struct store *st, const struct incident_row *r,
 	buf_reset(&b);
 	if (kind != RK_FINAL)
 		set_text(c, "impact", r->impact);
-	set_text(c, "measures", t.ndone ? buf_str(&t.done)
-					: "（尚无已完成的处置措施）");
+	/* the tasks done, then the resolution once there is one */
+	if (r->summary && *r->summary)
+		buf_addf(&t.done, "%s处置结果：%s", t.ndone ? "\n" : "",
+			 r->summary);
+	set_text(c, "measures", t.done.len ? buf_str(&t.done)
+					   : "（尚无已完成的处置措施）");
 	if (kind != RK_FINAL) {
 		set_text(c, "next_steps", buf_str(&t.open));
 		if (!json_object_get(c, "cause"))
@@ -543,7 +558,7 @@ static json_t *prefill(struct store *st, const struct incident_row *r,
 				set_text(c, items[i].key, "");
 	} else {
 		review_text(&b, review, "cause");
-		set_text(c, "cause", b.len ? buf_str(&b) : r->summary);
+		set_text(c, "cause", b.len ? buf_str(&b) : r->assessment);
 		buf_reset(&b);
 		review_text(&b, review, "impact");
 		set_text(c, "harm", b.len ? buf_str(&b) : r->impact);

@@ -18,6 +18,7 @@ import tempfile
 import time
 import unicodedata
 import unittest
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from receivers import use_debian_python  # noqa: E402
@@ -427,6 +428,14 @@ class Demo(unittest.TestCase):
             regs = sorted(i["regulatory"]["status"] for i in listed
                           if i["regulatory"]["required"])
             self.assertEqual(regs, ["due", "reported"], regs)
+            # The organisation they are reported for, and to whom.
+            req = urllib.request.Request(server + "/api/v1/organisation",
+                                         headers={"Authorization": "Bearer " + tok})
+            with urllib.request.urlopen(req, timeout=30) as r:
+                org = json.loads(r.read())
+            self.assertTrue(org["name"], org)
+            self.assertEqual([g["name"] for g in org["regulators"]],
+                             ["省委网信办", "市公安局网安支队"], org)
             first = listed[-1]["number"]
             sent = wait_until(lambda: [n for n in json.loads(cli(
                 "notification", "list", "--incident", first, "--json"))["items"]

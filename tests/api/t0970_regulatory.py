@@ -444,7 +444,20 @@ class WorkingDays(notify.NotifyTestCase):
         keys = [i["key"] for i in draft["items"]]
         for k in ("cause", "measures", "harm", "accountability", "rectification", "lessons"):
             self.assertIn(k, keys)
-        self.assertEqual(draft["content"]["cause"], "已恢复")
+        # Before the review: the resolution among the measures, no cause.
+        self.assertTrue(draft["content"]["measures"].endswith("处置结果：已恢复"), draft)
+        self.assertEqual(draft["content"]["cause"], "")
+        # The review's cause, harm, action items and lessons fill it.
+        self.assertStatus(self.c["leader"].post("/api/v1/incidents/%d/close" % inc["id"], {}), 200)
+        review = {"cause": "存储控制器固件缺陷", "impact": "交易中断 40 分钟",
+                  "went_badly": "告警滞后", "lessons": "加强巡检",
+                  "action_items": [{"title": "升级控制器固件", "group": "tech"}]}
+        self.assertStatus(self.c["hq"].post("/api/v1/incidents/%d/review" % inc["id"],
+                                            {"review": review}), 200)
+        c = self.c["hq"].get(url + "/draft?kind=final").body["content"]
+        self.assertEqual((c["cause"], c["harm"], c["rectification"], c["lessons"]),
+                         ("存储控制器固件缺陷", "交易中断 40 分钟", "1. 升级控制器固件",
+                          "加强巡检\n告警滞后"))
         r = self.c["hq"].post(url, {"kind": "final", "to": "省委网信办", "via": "letter",
                                     "content": {"accountability": "运维值班人员通报批评"}})
         self.assertStatus(r, 201)
