@@ -281,6 +281,10 @@ class Pack(ServerTestCase):
         n = m["plan"]["n"]
         r = self.verify(PACK_DIR, *self.server.db_args)
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        # People's phone numbers: for the server's user only.
+        self.assertEqual(os.stat(PACK_DIR).st_mode & 0o777, 0o700)
+        for f in os.listdir(PACK_DIR):
+            self.assertEqual(os.stat(os.path.join(PACK_DIR, f)).st_mode & 0o777, 0o600, f)
         # A new version published: the pack follows it.
         n2 = publish_plan(self.c, PLAN_SAMPLE, "hq", "leader", "new-system.zh-CN.yaml")
         self.assertGreater(n2, n)
