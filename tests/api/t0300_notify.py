@@ -145,6 +145,17 @@ class NotifyTestCase(ServerTestCase):
         assert r.status == 200, r
         assert sorted(r.body["channels"]) == sorted(c["id"] for c in channels), r
 
+    @classmethod
+    def hook_command_and_leadership(cls):
+        """A webhook for command HQ (cls.cmd_hook, at /command) and one for
+        the leadership (cls.lead_hook, at /leadership)."""
+        cls.cmd_hook = cls.add_channel("command-hook", "webhook", {
+            "url": cls.http.url("/command"), "secret": SECRETS["webhook"]})
+        cls.lead_hook = cls.add_channel("leadership-hook", "webhook", {
+            "url": cls.http.url("/leadership"), "secret": SECRETS["webhook"]})
+        cls.link("command", cls.cmd_hook)
+        cls.link("leadership", cls.lead_hook)
+
     # -- helpers --------------------------------------------------------------
 
     def report(self, who="staff", title="核心系统故障", **fields):
@@ -834,12 +845,7 @@ class Escalation(NotifyTestCase):
 
     @classmethod
     def setup_channels(cls):
-        cls.cmd_hook = cls.add_channel("command-hook", "webhook", {
-            "url": cls.http.url("/command"), "secret": SECRETS["webhook"]})
-        cls.lead_hook = cls.add_channel("leadership-hook", "webhook", {
-            "url": cls.http.url("/leadership"), "secret": SECRETS["webhook"]})
-        cls.link("command", cls.cmd_hook)
-        cls.link("leadership", cls.lead_hook)
+        cls.hook_command_and_leadership()
 
     def clock(self, now):
         r = self.admin.post("/api/v1/test/clock", {"now": now})

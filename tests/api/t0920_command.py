@@ -41,12 +41,7 @@ class Command(notify.NotifyTestCase):
 
     @classmethod
     def setup_channels(cls):
-        cls.cmd_hook = cls.add_channel("command-hook", "webhook", {
-            "url": cls.http.url("/command"), "secret": notify.SECRETS["webhook"]})
-        cls.lead_hook = cls.add_channel("leadership-hook", "webhook", {
-            "url": cls.http.url("/leadership"), "secret": notify.SECRETS["webhook"]})
-        cls.link("command", cls.cmd_hook)
-        cls.link("leadership", cls.lead_hook)
+        cls.hook_command_and_leadership()
         cls.now = "%d-06-01T00:00:00.000Z" % YEAR
         r = cls.admin.post("/api/v1/test/clock", {"now": cls.now})
         assert r.status == 200, r

@@ -56,12 +56,7 @@ class Regulatory(notify.NotifyTestCase):
 
     @classmethod
     def setup_channels(cls):
-        cls.cmd_hook = cls.add_channel("command-hook", "webhook", {
-            "url": cls.http.url("/command"), "secret": notify.SECRETS["webhook"]})
-        cls.lead_hook = cls.add_channel("leadership-hook", "webhook", {
-            "url": cls.http.url("/leadership"), "secret": notify.SECRETS["webhook"]})
-        cls.link("command", cls.cmd_hook)
-        cls.link("leadership", cls.lead_hook)
+        cls.hook_command_and_leadership()
         r = cls.admin.post("/api/v1/test/clock", {"now": START})
         assert r.status == 200, r
         r = cls.admin.patch("/api/v1/organisation", {

@@ -21,6 +21,19 @@ export function zoneValid(z) {
 }
 
 /** Show times in zone z from now on (an unknown or empty one: the browser's). */
+/** The zones one may pick: the browser's list, with current kept. */
+export function zoneChoices(current) {
+    let list = [];
+    try {
+        list = Intl.supportedValuesOf('timeZone');
+    } catch {
+        list = ['Asia/Shanghai', 'Asia/Hong_Kong', 'Asia/Tokyo', 'Europe/London', 'UTC'];
+    }
+    if (current && !list.includes(current))
+        list = [current, ...list];
+    return list;
+}
+
 export function setZone(z) {
     const next = zoneValid(z) ? z : undefined;
     if (next !== zone) {

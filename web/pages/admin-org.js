@@ -7,7 +7,7 @@
 import { api } from '../lib/api.js';
 import { h, replace, field, select, fieldError } from '../lib/dom.js';
 import { t, addTexts } from '../lib/i18n.js';
-import { zoneValid } from '../lib/time.js';
+import { zoneValid, zoneChoices } from '../lib/time.js';
 import { errorBox, toast, busy, showConflict, messageOf } from '../lib/ui.js';
 import { OPERATOR_TYPES, label } from '../lib/regulatory.js';
 
@@ -92,18 +92,6 @@ addTexts({
 
 const REG_FIELDS = ['name', 'role', 'contact', 'phone', 'email', 'address'];
 
-function zones(current) {
-    let list = [];
-    try {
-        list = Intl.supportedValuesOf('timeZone');
-    } catch {
-        list = ['Asia/Shanghai', 'Asia/Hong_Kong', 'Asia/Tokyo', 'Europe/London', 'UTC'];
-    }
-    if (current && !list.includes(current))
-        list = [current, ...list];
-    return list;
-}
-
 function dates(text) {
     return text.split(/[\s,，、;；]+/).map((s) => s.trim()).filter(Boolean);
 }
@@ -124,7 +112,7 @@ export async function orgTab(ctx, body) {
     const loadedYears = new Set(Object.keys(org.calendar || {}));
     const controls = {
         name: h('input', { value: org.name || '', maxlength: 200, autocomplete: 'organization', testid: 'org-name' }),
-        time_zone: select(zones(org.time_zone).map((z) => ({ value: z, label: z })), { value: org.time_zone || '', testid: 'org-zone' }),
+        time_zone: select(zoneChoices(org.time_zone).map((z) => ({ value: z, label: z })), { value: org.time_zone || '', testid: 'org-zone' }),
         locale: select(['zh-CN', 'en'].map((l) => ({ value: l, label: t(`org.locale.${l}`) })), { value: org.locale || 'zh-CN', testid: 'org-locale' }),
         operator_type: select(OPERATOR_TYPES.map((o) => ({ value: o, label: label('reg.operator', o) })),
             { value: org.operator_type || 'other', testid: 'org-operator-type' }),

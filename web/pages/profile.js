@@ -7,7 +7,7 @@ import { api } from '../lib/api.js';
 import { h, replace, field, select, fieldError } from '../lib/dom.js';
 import { t, addTexts, setLang, getLang } from '../lib/i18n.js';
 import { session, loadMe } from '../lib/session.js';
-import { timeEl, getZone, zoneValid } from '../lib/time.js';
+import { timeEl, getZone, zoneValid, zoneChoices } from '../lib/time.js';
 import { errorBox, emptyState, loading, toast, busy, setTitle, messageOf, showConflict } from '../lib/ui.js';
 import { feedButton } from './drills.js';
 
@@ -113,19 +113,6 @@ export async function render(ctx) {
     replace(body, profileCard(ctx, me), passwordCard(), tokensCard(ctx, tokens.items || []), feedsCard());
 }
 
-/** The zones a person may pick: the browser's list, with theirs kept. */
-function zones(current) {
-    let list = [];
-    try {
-        list = Intl.supportedValuesOf('timeZone');
-    } catch {
-        list = ['Asia/Shanghai', 'Asia/Hong_Kong', 'Asia/Tokyo', 'Europe/London', 'UTC'];
-    }
-    if (current && !list.includes(current))
-        list = [current, ...list];
-    return list;
-}
-
 function profileCard(ctx, me) {
     const u = me.user;
     const controls = {
@@ -134,7 +121,7 @@ function profileCard(ctx, me) {
         phone: h('input', { type: 'tel', value: u.phone || '', maxlength: 32, autocomplete: 'tel', testid: 'profile-phone' }),
         locale: select(['zh-CN', 'en'].map((l) => ({ value: l, label: t(`profile.lang.${l}`) })), { value: u.locale, testid: 'profile-locale' }),
         time_zone: select([{ value: '', label: t('profile.zone.org', { zone: u.time_zone ? '—' : me.effective_time_zone }) },
-            ...zones(u.time_zone).map((z) => ({ value: z, label: z }))], { value: u.time_zone || '', testid: 'profile-zone' }),
+            ...zoneChoices(u.time_zone).map((z) => ({ value: z, label: z }))], { value: u.time_zone || '', testid: 'profile-zone' }),
     };
     const chat = {};
     for (const k of ['dingtalk', 'wecom', 'feishu']) {
