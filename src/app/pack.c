@@ -1069,6 +1069,8 @@ int app_pack_build(struct store *st, const struct keys *keys, int64_t now_ms,
 	out->version_id = k.v.id;
 	snprintf(out->plan_key, sizeof(out->plan_key), "%s", k.v.plan_key);
 	out->plan_n = k.v.n;
+	out->stale_ms = day_start(k.zone, day_start(k.zone, now_ms) + DAY_MS +
+					      DAY_MS / 2);
 	snprintf(out->name, sizeof(out->name), "erms-pack-%s-v%d-%s",
 		 k.v.plan_key, k.v.n, k.date);
 

@@ -54,6 +54,8 @@ struct pack {
 	char plan_key[KEY_MAX + 1];
 	int plan_n;
 	char name[96];		/* erms-pack-<plan>-v<n>-<date> */
+	int64_t stale_ms;	/* the next local midnight: its roster's day
+				 * has passed */
 };
 
 void pack_release(struct pack *p);

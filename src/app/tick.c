@@ -26,7 +26,6 @@
 #define TICK_S 1
 #define MINUTE_TICKS 60
 #define LIMIT_KEEP_MS (86400 * 1000LL)
-#define PACK_EVERY_MS (86400 * 1000LL)	/* the nightly rebuild */
 #define PACK_RETRY_MS (60 * 1000LL)	/* after a failed build */
 
 struct timer_job {
@@ -275,12 +274,13 @@ static void *pack_run(void *arg)
 	if (!rc) {
 		t->pack_version = p.version_id;
 		t->pack_built_ms = t->pack_now_ms;
+		t->pack_stale_ms = p.stale_ms;
 		log_info("emergency pack %s written to %s", p.name,
 			 t->app->cfg.pack_dir);
 	} else {
 		/* Tried again after PACK_RETRY_MS, not every second. */
-		t->pack_built_ms = t->pack_now_ms - PACK_EVERY_MS +
-				   PACK_RETRY_MS;
+		t->pack_built_ms = t->pack_now_ms;
+		t->pack_stale_ms = t->pack_now_ms + PACK_RETRY_MS;
 		log_warn("emergency pack: %s", e.msg);
 	}
 	pack_release(&p);
@@ -308,11 +308,13 @@ static void pack_tick(struct app_ticker *t, int64_t now_ms)
 	app_reader_put(t->app, st);
 	if (!id)
 		return;		/* no plan in force: nothing to pack */
-	if (!poke && id == t->pack_version &&
-	    now_ms - t->pack_built_ms < PACK_EVERY_MS &&
+	/* Current unless poked, a new version, past its local midnight,
+	 * or a clock set back before the build. */
+	if (!poke && id == t->pack_version && now_ms < t->pack_stale_ms &&
 	    now_ms >= t->pack_built_ms)
 		return;
 	t->pack_now_ms = now_ms;
+	t->pack_version = id;	/* a failed build waits PACK_RETRY_MS too */
 	atomic_store(&t->packing, true);
 	if (pthread_create(&t->pack_thread, NULL, pack_run, t)) {
 		atomic_store(&t->packing, false);

@@ -64,6 +64,7 @@ struct app_ticker {
 	_Atomic bool packing;		/* pack_thread is building */
 	int64_t pack_version;		/* the plan version last packed */
 	int64_t pack_built_ms;		/* when, by the app's clock; 0: never */
+	int64_t pack_stale_ms;		/* rebuilt from then on (nightly) */
 	int64_t pack_now_ms;		/* the build's time */
 	long ticks;			/* ticks so far (the thread's) */
 };

@@ -81,7 +81,7 @@ const struct cli_cmd cmd_serve = {
 		"                       events (default: no limit by count)\n"
 		"  --pack-dir DIR       keep the emergency pack of the plan in\n"
 		"                       force in DIR (erms pack, docs/pack.md):\n"
-		"                       rebuilt on each publication and daily;\n"
+		"                       rebuilt on each publication and nightly;\n"
 		"                       DIR is replaced whole\n"
 		"  --hash-slots N       password hashes at once, 64 MiB each\n"
 		"                       (default 2, or 1 on one core)\n"
