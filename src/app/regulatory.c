@@ -651,6 +651,7 @@ struct list_ctx {
 	const char *number;
 	bool content;
 	json_t *last_content;	/* the newest report's */
+	int64_t last_sent_ms;	/* when it went; 0: none yet */
 };
 
 static int list_one(void *ctx, const struct reg_report *x)
@@ -660,6 +661,7 @@ static int list_one(void *ctx, const struct reg_report *x)
 	json_array_append_new(l->items, report_json(x, l->number, l->content));
 	json_decref(l->last_content);
 	l->last_content = json_loads(x->content, 0, NULL);
+	l->last_sent_ms = x->sent_ms;
 	return 0;
 }
 
@@ -667,7 +669,7 @@ int app_reg_draft(struct store *st, const struct principal *p,
 		  const char *key, const char *kind, const char *lang,
 		  int64_t now_ms, json_t **out, struct errbuf *e)
 {
-	struct list_ctx l = { json_array(), "", false, NULL };
+	struct list_ctx l = { json_array(), "", false, NULL, 0 };
 	int k = reg_kind_parse(kind ? kind : "first"), rc;
 	json_t *labels = json_array(), *content = NULL;
 	struct ctx x;
@@ -742,7 +744,7 @@ int app_reg_record(struct store *st, const struct principal *p,
 	const char *to = json_string_value(json_object_get(body, "to"));
 	const char *via = json_string_value(json_object_get(body, "via"));
 	const json_t *given = json_object_get(body, "content");
-	struct list_ctx l = { json_array(), "", false, NULL };
+	struct list_ctx l = { json_array(), "", false, NULL, 0 };
 	json_t *content = NULL, *changes = NULL;
 	int k = reg_kind_parse(kind), on_time, rc;
 	struct ctx x;
@@ -797,6 +799,18 @@ int app_reg_record(struct store *st, const struct principal *p,
 	l.number = x.r.number;
 	if ((rc = store_reg_report_list(st, x.r.inc.id, 0, list_one, &l)))
 		goto out;
+	/* Not before the event was known, nor before the report it
+	 * follows: a backdated report would pass for one in time. */
+	if (sent_ms < (x.r.inc.detected_ms ? x.r.inc.detected_ms
+					   : x.r.inc.reported_ms) ||
+	    sent_ms < l.last_sent_ms) {
+		rc = err_fail(e, ERMS_EINVAL, "sent_at", sent_ms < l.last_sent_ms
+			      ? "a report cannot be sent before the one it "
+				"follows"
+			      : "a report cannot be sent before the incident "
+				"was discovered");
+		goto out;
+	}
 	if (reg_on_report(&x.o, k, sent_ms, &on_time)) {
 		rc = err_ret(e, ERMS_ECONFLICT, "conflict", k == RK_FIRST
 			     ? "a first report was recorded: record a follow_up"
@@ -861,7 +875,7 @@ out:
 int app_reg_reports(struct store *st, const struct principal *p,
 		    const char *key, int n, json_t **out, struct errbuf *e)
 {
-	struct list_ctx l = { json_array(), "", n > 0, NULL };
+	struct list_ctx l = { json_array(), "", n > 0, NULL, 0 };
 	struct ctx x;
 	int rc = ctx_load(st, p, key, A_INC_READ, &x, e);
 

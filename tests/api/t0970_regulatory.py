@@ -260,7 +260,9 @@ class Regulatory(notify.NotifyTestCase):
         for body, field in (({"kind": "second"}, "kind"), ({"via": "pigeon"}, "via"),
                             ({"to": ""}, "to"), ({"content": {"colour": "x"}}, "content.colour"),
                             ({"sent_at": "yesterday"}, "sent_at"),
-                            ({"sent_at": plus(Regulatory.now, 60)}, "sent_at")):
+                            ({"sent_at": plus(Regulatory.now, 60)}, "sent_at"),
+                            # before the event was discovered: no backdating
+                            ({"sent_at": "2020-01-01T00:00:00.000Z"}, "sent_at")):
             r = self.c["hq"].post(url, {"kind": "first", "to": "省委网信办", "via": "phone",
                                         **body})
             self.assertEqual(r.status, 400, (body, r))
@@ -274,6 +276,9 @@ class Regulatory(notify.NotifyTestCase):
         self.assertEqual(first["content"]["place"], "主数据中心 A 机房")
         self.assertEqual(first["changes"], [])
         self.record(inc, status=409)                            # a second first report
+        r = self.c["hq"].post(url, {"kind": "follow_up", "to": "省委网信办", "via": "phone",
+                                    "sent_at": plus(Regulatory.now, -2)})
+        self.assertEqual((r.status, r.body["error"]["field"]), (400, "sent_at"), r)
         follow = self.record(inc, kind="follow_up", via="email",
                              content={"trend": "已得到控制", "cause": "存储控制器故障"})
         self.assertEqual(follow["changes"], ["trend", "cause"])
