@@ -347,6 +347,20 @@ class Regulatory(notify.NotifyTestCase):
         self.assertTrue(all(i >= 0 for i in at), list(zip(LABELS, at)))
         self.assertEqual(at, sorted(at))
 
+    def test_document_escapes_what_was_typed(self):
+        self.operator("other")
+        inc = self.incident()
+        self.activate(inc)
+        self.record(inc, to="<b>网信办</b>", content={
+            "trend": "<script>alert(1)</script>", "place": '"><img src=x onerror=alert(1)>'})
+        r = self.c["staff"].get("/api/v1/incidents/%d/regulatory-reports/1.html" % inc["id"])
+        self.assertStatus(r, 200)
+        self.assertIn("default-src 'none'", r.headers["content-security-policy"])
+        self.assertNotRegex(r.body, r"(?i)<script|<img|<b>")
+        for typed in ("&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;b&gt;网信办&lt;/b&gt;",
+                      "&lt;img src=x onerror=alert(1)&gt;"):
+            self.assertIn(typed, r.body)
+
     # -- the command line -----------------------------------------------------
 
     def test_cli(self):
