@@ -487,14 +487,38 @@ static const char *who_name(const struct pk *k, const char *who)
 	return T(k, "every member", "全体成员");
 }
 
+/* Into a new string the texts of r's keys that are set, a line each. */
+static char *lines_of(const json_t *r, const char *const *keys, int n)
+{
+	struct buf b = BUF_INIT;
+	char *s;
+
+	for (int i = 0; i < n; i++) {
+		const char *v = json_string_value(json_object_get(r, keys[i]));
+
+		if (v && *v)
+			buf_addf(&b, "%s%s", b.len ? "\n" : "", v);
+	}
+	s = xstrdup(buf_str(&b));
+	buf_release(&b);
+	return s;
+}
+
+/* The regulators, four columns so a number never wraps: who (name and
+ * role), how to call (contact and phone), e-mail, where (address, note). */
 static void regulators(struct pk *k, struct doc *d, const char *type,
 		       const char *regs_json)
 {
+	static const char *const who[] = { "name", "role" };
+	static const char *const call[] = { "contact", "phone" };
+	static const char *const mail[] = { "email" };
+	static const char *const where[] = { "address", "note" };
+	static const struct { const char *const *keys; int n; } cols[4] = {
+		{ who, 2 }, { call, 2 }, { mail, 1 }, { where, 2 },
+	};
 	json_t *regs = regs_json ? json_loads(regs_json, 0, NULL) : NULL, *r;
-	const char *head[6] = { T(k, "Regulator", "监管部门"),
-				T(k, "Role", "职责"),
-				T(k, "Contact", "联系人"),
-				T(k, "Phone", "电话"),
+	const char *head[4] = { T(k, "Regulator", "监管部门"),
+				T(k, "Contact and phone", "联系人和电话"),
 				T(k, "E-mail", "电子邮件"),
 				T(k, "Address / note", "地址 / 备注") };
 	size_t i;
@@ -520,26 +544,15 @@ static void regulators(struct pk *k, struct doc *d, const char *type,
 		json_decref(regs);
 		return;
 	}
-	doc_table(d, 6, head);
+	doc_table(d, 4, head);
 	json_array_foreach(regs, i, r) {
-		const char *c[6];
-		char *note = xasprintf("%s%s%s",
-				       json_string_value(json_object_get(r, "address"))
-				       ? json_string_value(json_object_get(r, "address")) : "",
-				       json_object_get(r, "address") &&
-				       json_object_get(r, "note") ? "\n" : "",
-				       json_string_value(json_object_get(r, "note"))
-				       ? json_string_value(json_object_get(r, "note")) : "");
-		static const char *const keys[5] = { "name", "role", "contact",
-						     "phone", "email" };
+		char *c[4];
 
-		for (int j = 0; j < 5; j++) {
-			c[j] = json_string_value(json_object_get(r, keys[j]));
-			c[j] = c[j] ? c[j] : "";
-		}
-		c[5] = note;
-		doc_row(d, c, false);
-		free(note);
+		for (int j = 0; j < 4; j++)
+			c[j] = lines_of(r, cols[j].keys, cols[j].n);
+		doc_row(d, (const char *const *)c, false);
+		for (int j = 0; j < 4; j++)
+			free(c[j]);
 	}
 	json_decref(regs);
 }
