@@ -135,7 +135,7 @@ const struct cli_cmd cmd_serve = {
 		"  --event-retention-events N  且至多保留最新的 N 条事件\n"
 		"                       （默认不按条数清理）\n"
 		"  --pack-dir DIR       在 DIR 中保留现行预案的应急包（erms pack，\n"
-		"                       docs/pack.md）：每次发布及每天重新生成；\n"
+		"                       docs/pack.md）：每次发布及每晚重新生成；\n"
 		"                       DIR 整体替换\n"
 		"  --hash-slots N       同时计算的密码哈希数，每个占 64 MiB\n"
 		"                       （默认 2，单核为 1）\n"
