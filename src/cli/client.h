@@ -133,4 +133,8 @@ void table_print(struct table *t);			/* and release */
 /* The display width of UTF-8 text s on a terminal. */
 int text_width(const char *s);
 
+/* The line "  regulator    ..." of an incident that has a duty to report
+ * (cmd-regulatory.c); nothing for one that has none. */
+void cli_print_regulatory(const json_t *incident);
+
 #endif

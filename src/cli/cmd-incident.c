@@ -73,6 +73,7 @@ static void print_incident(const json_t *x)
 		printf("  %-12s %s\n", L("breaches", "超时"), s);
 		free(s);
 	}
+	cli_print_regulatory(x);
 }
 
 /* Options that become fields of the JSON body. */

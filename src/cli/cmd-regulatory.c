@@ -55,6 +55,27 @@ static const char *status_word(const char *s)
 	return s;
 }
 
+void cli_print_regulatory(const json_t *incident)
+{
+	const json_t *reg = json_object_get(incident, "regulatory");
+	const char *st = jfield(reg, "status");
+
+	if (!json_is_true(json_object_get(reg, "required")))
+		return;
+	printf("  %-12s %s %s, %s %s, %s", L("regulator", "监管报告"),
+	       L("national level", "国家级别"), jfield(reg, "national_level"),
+	       L("deadline", "初报时限"), jfield(reg, "deadline_at"),
+	       status_word(st));
+	if (json_is_string(json_object_get(reg, "first_report_at")))
+		printf(" %s", jfield(reg, "first_report_at"));
+	if (json_is_integer(json_object_get(reg, "late_by_min")))
+		printf(" (%s %lld min)", L("late by", "逾期"),
+		       (long long)json_integer_value(
+			       json_object_get(reg, "late_by_min")));
+	printf("%s\n", json_is_true(json_object_get(reg, "drill"))
+			       ? L(" (drill)", "（演练）") : "");
+}
+
 static int list(struct client *c, const char *year)
 {
 	json_t *out = NULL, *x, *s;

@@ -375,6 +375,11 @@ class Regulatory(notify.NotifyTestCase):
             self.assertEqual(p.returncode, rc, (args, p.stdout, p.stderr))
             return p.stdout
         self.assertIn("待报", cli("staff", "regulatory", "show", inc["number"]))
+        line = [x for x in cli("staff", "incident", "show", inc["number"]).splitlines()
+                if "监管报告" in x]
+        self.assertEqual(len(line), 1, line)
+        self.assertIn("III", line[0])
+        self.assertIn("待报", line[0])
         cli("staff", "regulatory", "report", inc["number"], "--to", "省委网信办",
             "--via", "phone", rc=1)                               # 403
         cli("hq", "regulatory", "report", inc["number"], "--to", "省委网信办",
