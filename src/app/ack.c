@@ -156,7 +156,11 @@ int notify_ack(struct store *st, const struct principal *p, int64_t id,
 	out->acked_ms = now_ms;
 	snprintf(out->acked_by, sizeof(out->acked_by), "%s",
 		 p ? p->user.login : out->recipient);
-	if ((rc = store_notification_update(st, out)))
+	rc = store_notification_ack(st, out->id, out->acked_ms, out->acked_by);
+	if (rc == ERMS_ECONFLICT)
+		return err_ret(err, rc, "conflict",
+			       "this message was already acknowledged");
+	if (rc)
 		return rc;
 	if (out->incident_id &&
 	    !(rc = store_incident_get_id(st, out->incident_id, &r)) &&

@@ -96,10 +96,18 @@ int store_notification_update(struct store *st, const struct notification *n)
 		SV_I(n->id), SV_S(notif_state_name(n->state)),
 		SV_I(n->attempts), SV_I(n->next_ms),
 		SV_S(n->last_error ? n->last_error : ""), SV_I(n->sent_ms),
-		SV_I(n->acked_ms), SV_S(n->acked_by),
 	};
 
 	return st_run1(st, Q_NT_UPDATE, p, ARRAY_SIZE(p));
+}
+
+int store_notification_ack(struct store *st, int64_t id, int64_t acked_ms,
+			   const char *acked_by)
+{
+	struct sval p[] = { SV_I(id), SV_I(acked_ms), SV_S(acked_by) };
+	int rc = st_run1(st, Q_NT_ACK, p, ARRAY_SIZE(p));
+
+	return rc == ERMS_ENOTFOUND ? ERMS_ECONFLICT : rc;
 }
 
 int store_notification_set_ack(struct store *st, int64_t id,

@@ -424,8 +424,11 @@ const char *const store_sql[Q__COUNT] = {
 		" RETURNING " SELECT_LIST(NOTIFICATION_COLS),
 	[Q_NT_UPDATE] =
 		"UPDATE notification SET state = $2, attempts = $3, next_ms = $4,"
-		" last_error = $5, sent_ms = $6, acked_ms = $7, acked_by = $8"
-		" WHERE id = $1",
+		" last_error = $5, sent_ms = $6 WHERE id = $1",
+	/* Only the first acknowledgement is written. */
+	[Q_NT_ACK] =
+		"UPDATE notification SET acked_ms = $2, acked_by = $3"
+		" WHERE id = $1 AND acked_ms = 0",
 	/* Filters optional ('' / 0: any); newest first, before $5. */
 	[Q_NT_LIST] =
 		"SELECT " SELECT_LIST(NOTIFICATION_COLS)

@@ -424,8 +424,16 @@ int store_notification_due(struct store *st, int64_t now_ms, int limit,
 int store_notification_claim(struct store *st, int64_t now_ms,
 			     int64_t lease_until_ms, int limit,
 			     store_notification_fn *fn, void *ctx);
-/* Writes state, attempts, next_ms, last_error, sent_ms, acked_ms/by. */
+/*
+ * Writes state, attempts, next_ms, last_error and sent_ms: what a delivery
+ * learnt, never the acknowledgement, which a person may give while the
+ * message is out (store_notification_ack()).
+ */
 int store_notification_update(struct store *st, const struct notification *n);
+/* Writes the acknowledgement (acked_ms > 0, by whom) unless the message has
+ * one already: then, or when there is no message id, ERMS_ECONFLICT. */
+int store_notification_ack(struct store *st, int64_t id, int64_t acked_ms,
+			   const char *acked_by);
 /* Writes ack_link and ack_hash (a message's link rebuilt under a key). */
 int store_notification_set_ack(struct store *st, int64_t id,
 			       const char *ack_link, const char *ack_hash);

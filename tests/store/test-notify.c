@@ -305,9 +305,14 @@ static void test_notification_delivery(void **state)
 	b.state = NS_SENT;
 	b.attempts = 1;
 	b.sent_ms = 250;
-	b.acked_ms = 300;
-	snprintf(b.acked_by, sizeof(b.acked_by), "值班员");
+	assert_int_equal(store_notification_ack(f->st, b.id, 300, "值班员"), 0);
+	/* a delivery's write, from a copy read before the acknowledgement,
+	 * keeps it; a second acknowledgement is refused */
 	assert_int_equal(store_notification_update(f->st, &b), 0);
+	assert_int_equal(store_notification_ack(f->st, b.id, 400, "别人"),
+			 ERMS_ECONFLICT);
+	assert_int_equal(store_notification_ack(f->st, b.id + 100, 400, "x"),
+			 ERMS_ECONFLICT);
 	s.n = 0;
 	assert_int_equal(store_notification_due(f->st, 999, 10, nt_seen, &s),
 			 0);
