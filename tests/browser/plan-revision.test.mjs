@@ -119,9 +119,12 @@ test('a plan is revised, approved and published in the console, and staff read t
     await hq.locator('[data-testid="plan-editor-status"].ok').waitFor();
     // The editor reloads the saved draft: wait for its text, not the
     // status alone (which may still be the one before the reload).
-    for (let i = 0; i < 100 && !/ack_min: 3/.test(await yaml.inputValue()); i++)
-      await hq.waitForTimeout(100);
-    assert.match(await yaml.inputValue(), /ack_min: 3/);
+    await hq.waitForFunction(() => /ack_min: 3/.test(
+        document.querySelector('[data-testid="plan-editor-yaml"]')?.value || ''), null,
+    { timeout: 30000 }).catch(() => {});
+    const saved = await yaml.inputValue();
+    assert.match(saved, /ack_min: 3/, `the editor holds ${JSON.stringify(saved.slice(0, 80))}; ` +
+        `its errors: ${(await hq.getByTestId('plan-editor-error').allTextContents()).join(' | ')}`);
 
     // The difference, by section and item, with the words that changed.
     await hq.getByTestId('plan-diff-from').selectOption('1');
