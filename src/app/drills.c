@@ -519,6 +519,10 @@ int app_drill_warn(struct store *st, int64_t now_ms, int warn_days,
 	rc = notify_group(st, cmd, "drill.overdue", subject,
 			  text.data ? text.data : "", now_ms, told);
 	free(subject);
+	/* Nobody of command HQ reachable yet (no member, no channel): the
+	 * year's one warning is not spent on nobody; the next tick tries. */
+	if (!rc && !*told)
+		rc = store_drill_notice_forget(st, year);
 out:
 	buf_release(&text);
 	plan_unref(plan);

@@ -104,3 +104,10 @@ int store_drill_notice(struct store *st, int year, int64_t now_ms)
 
 	return rc ? rc : n > 0;
 }
+
+int store_drill_notice_forget(struct store *st, int year)
+{
+	struct sval p[] = { SV_I(year) };
+
+	return st_run(st, Q_DRILL_NOTICE_FORGET, p, 1, NULL);
+}

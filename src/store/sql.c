@@ -660,6 +660,8 @@ const char *const store_sql[Q__COUNT] = {
 	[Q_DRILL_NOTICE] =
 		"INSERT INTO drill_notice (year, at_ms) VALUES ($1, $2)"
 		" ON CONFLICT (year) DO NOTHING",
+	[Q_DRILL_NOTICE_FORGET] =
+		"DELETE FROM drill_notice WHERE year = $1",
 	/* Real incidents (never drills) reported in [$1, $2): status,
 	 * level, category, count. The time range drives (is_drill + 0:
 	 * not the drill index, which would read half the table). */

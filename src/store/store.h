@@ -596,6 +596,8 @@ int store_drill_list(struct store *st, int64_t from_ms, int64_t to_ms,
 /* Record the year-end warning of `year`: 1 when it is new, 0 when it was
  * already recorded. */
 int store_drill_notice(struct store *st, int year, int64_t now_ms);
+/* Remove that record (the warning reached nobody: tried again later). */
+int store_drill_notice_forget(struct store *st, int year);
 
 /*
  * Real incidents reported in [from_ms, to_ms), grouped by status, level

@@ -49,6 +49,9 @@ static void test_drills(void **state)
 	assert_int_equal(store_drill_notice(f->st, 2026, 1), 1);
 	assert_int_equal(store_drill_notice(f->st, 2026, 2), 0);
 	assert_int_equal(store_drill_notice(f->st, 2027, 3), 1);
+	assert_int_equal(store_drill_notice_forget(f->st, 2027), 0);
+	assert_int_equal(store_drill_notice(f->st, 2027, 4), 1);
+	assert_int_equal(store_drill_notice(f->st, 2026, 5), 0);
 }
 
 static struct drill_row mk_drill(const char *title, int64_t at)
