@@ -124,7 +124,9 @@ bool reg_on_level(struct reg_obligation *o, int national, int op,
 		  int64_t detected_ms, bool drill, int64_t now_ms)
 {
 	if (!reg_required(national)) {
-		if (o->status == REG_DUE) {
+		/* Past its deadline the duty was missed whatever the level
+		 * is now: it stays due, and reg_due() makes it late. */
+		if (o->status == REG_DUE && now_ms < o->deadline_ms) {
 			o->status = REG_CLOSED;
 			o->closed_ms = now_ms;
 		}

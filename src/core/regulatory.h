@@ -73,7 +73,9 @@ struct reg_obligation {
  * must be reported and none is open (its deadline counted from
  * detected_ms, whatever the time now), reopens one a lower level closed,
  * keeps the most severe level reached, and closes one not yet reported
- * when the level no longer must be. Returns true when the obligation
+ * when the level no longer must be, before its deadline (after it the
+ * duty was missed: it stays due, for reg_due() to make it late). Returns
+ * true when the obligation
  * opened (or reopened): tell RN_OPEN.
  */
 bool reg_on_level(struct reg_obligation *o, int national, int op,

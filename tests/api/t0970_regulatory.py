@@ -229,6 +229,20 @@ class Regulatory(notify.NotifyTestCase):
         self.assertFalse(self.notices(inc, "missed"))
         self.assertEqual(self.get(inc)["regulatory"]["status"], "closed")
 
+    def test_lowered_after_the_deadline_stays_late(self):
+        self.operator("cii")
+        inc = self.incident(ago_min=5)
+        self.activate(inc)
+        self.clock(56)                                        # a minute past the deadline
+        r = self.c["hq"].post("/api/v1/incidents/%d/set-level" % inc["id"],
+                              {"level": "level-3", "reason": "影响已缩小"})
+        self.assertStatus(r, 200)
+        self.assertIn(r.body["regulatory"]["status"], ("due", "late"))
+        self.clock(1)
+        reg = self.get(inc)["regulatory"]
+        self.assertEqual(reg["status"], "late", reg)
+        self.assertTrue(self.notices(inc, "missed"))
+
     def test_drill_runs_the_clock_marked(self):
         self.operator("cii")
         inc = self.incident(is_drill=True)

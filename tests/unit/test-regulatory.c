@@ -115,6 +115,11 @@ static void test_levels(void **state)
 	assert_true(reg_on_level(&o, 3, OP_CII, T0, false, T0 + 45 * MINUTE_MS));
 	assert_int_equal(o.status, REG_DUE);
 	assert_int_equal(o.deadline_ms, T0 + 60 * MINUTE_MS);
+	/* Lowered after the deadline: the duty was missed, not closed. */
+	assert_false(reg_on_level(&o, 4, OP_CII, T0, false, T0 + 61 * MINUTE_MS));
+	assert_int_equal(o.status, REG_DUE);
+	assert_int_equal(reg_due(&o, T0 + 61 * MINUTE_MS), RN_MISSED);
+	assert_int_equal(o.status, REG_LATE);
 }
 
 static void test_working_days(void **state)
