@@ -747,7 +747,7 @@ int app_reg_record(struct store *st, const struct principal *p,
 	struct list_ctx l = { json_array(), "", false, NULL, 0 };
 	json_t *content = NULL, *changes = NULL;
 	int k = reg_kind_parse(kind), on_time, rc;
-	int64_t known;
+	bool before_prev;
 	struct ctx x;
 	char *ctext = NULL, *chtext = NULL;
 	const char *ck;
@@ -800,15 +800,12 @@ int app_reg_record(struct store *st, const struct principal *p,
 	l.number = x.r.number;
 	if ((rc = store_reg_report_list(st, x.r.inc.id, 0, list_one, &l)))
 		goto out;
-	/* Not in a minute before the event was known, nor before the
-	 * report it follows: a backdated report would pass for one in
-	 * time. By the minute: a form gives the time to the minute. */
-	known = x.r.inc.detected_ms ? x.r.inc.detected_ms
-				    : x.r.inc.reported_ms;
-	if (sent_ms / MINUTE_MS < known / MINUTE_MS ||
-	    sent_ms / MINUTE_MS < l.last_sent_ms / MINUTE_MS) {
-		rc = err_fail(e, ERMS_EINVAL, "sent_at",
-			      sent_ms / MINUTE_MS < l.last_sent_ms / MINUTE_MS
+	/* Not in a minute before the discovery the deadline counts from,
+	 * nor before the report it follows: a backdated report would pass
+	 * for one in time. By the minute: a form gives the time so. */
+	before_prev = sent_ms / MINUTE_MS < l.last_sent_ms / MINUTE_MS;
+	if (before_prev || sent_ms / MINUTE_MS < x.o.detected_ms / MINUTE_MS) {
+		rc = err_fail(e, ERMS_EINVAL, "sent_at", before_prev
 			      ? "a report cannot be sent before the one it "
 				"follows"
 			      : "a report cannot be sent before the incident "

@@ -129,18 +129,16 @@ void pp_err_node(struct ctx *c, struct fy_node *n, const char *fmt, ...)
 	struct buf b = BUF_INIT;
 	va_list ap;
 	int line, col;
-	char *path;
 
 	if (json_array_size(c->errors) >= PLAN_ERRORS_MAX)
 		return;
 	pp_node_pos(n, &line, &col);
 	node_path(c, n, &b, 0);
-	path = xstrdup(buf_str(&b));
-	scrub(path);
+	if (b.len)
+		scrub(b.data);	/* a key's text may not be UTF-8 */
 	va_start(ap, fmt);
-	verr(c, line, col, path, fmt, ap);
+	verr(c, line, col, buf_str(&b), fmt, ap);
 	va_end(ap);
-	free(path);
 	buf_release(&b);
 }
 

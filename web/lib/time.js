@@ -20,7 +20,6 @@ export function zoneValid(z) {
     }
 }
 
-/** Show times in zone z from now on (an unknown or empty one: the browser's). */
 /** The zones one may pick: the browser's list, with current kept. */
 export function zoneChoices(current) {
     let list = [];
@@ -34,6 +33,7 @@ export function zoneChoices(current) {
     return list;
 }
 
+/** Show times in zone z from now on (an unknown or empty one: the browser's). */
 export function setZone(z) {
     const next = zoneValid(z) ? z : undefined;
     if (next !== zone) {
